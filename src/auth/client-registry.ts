@@ -1,0 +1,123 @@
+import { OnhandError } from '../domain/codes.js';
+import type { ClientRecord } from '../store/store.js';
+import type { BootstrapOptions, ClientCredentials, ClientStore, NewClient } from './auth-types.js';
+import {
+  ALL_ENVIRONMENTS,
+  type ClientView,
+  checkClientId,
+  checkSecret,
+  normalizeEnvironments,
+  toClientView,
+} from './client-input.js';
+import { generateClientId, generateSecret, hashSecret, verifySecret } from './secrets.js';
+
+/**
+ * Creates, lists and revokes OAuth clients in the store, and ensures the admin client at start-up.
+ * Secrets are hashed before they reach the store; views handed out never carry the hash.
+ * AuthService exposes these operations; use it rather than this class directly.
+ */
+export class ClientRegistry {
+  readonly #store: ClientStore;
+  readonly #clock: () => Date;
+
+  constructor(store: ClientStore, clock: () => Date) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  /** See AuthService.createClient. */
+  async createClient(input: NewClient): Promise<ClientCredentials> {
+    const clientId = checkClientId(input.clientId ?? generateClientId());
+    const secret = input.secret === undefined ? generateSecret() : checkSecret(input.secret);
+    const record: ClientRecord = {
+      clientId,
+      secretHash: await hashSecret(secret),
+      environments: normalizeEnvironments(input.environments),
+      admin: input.admin,
+      createdAt: this.#clock().toISOString(),
+      revokedAt: null,
+    };
+    if (!(await this.#store.createClient(record))) {
+      throw new OnhandError('client_exists', `A client with id "${clientId}" already exists.`);
+    }
+    return { clientId, secret };
+  }
+
+  /** See AuthService.listClients. */
+  async listClients(): Promise<ClientView[]> {
+    const clients = await this.#store.listClients();
+    return clients.map(toClientView).sort((a, b) => compare(a.clientId, b.clientId));
+  }
+
+  /** See AuthService.revokeClient. */
+  async revokeClient(clientId: string): Promise<ClientView> {
+    const client = await this.#store.getClient(clientId);
+    if (!client) throw new OnhandError('client_not_found', `No client has id "${clientId}".`);
+    if (client.revokedAt !== null) return toClientView(client);
+    const revoked: ClientRecord = { ...client, revokedAt: this.#clock().toISOString() };
+    if (!(await this.#store.updateClient(revoked))) {
+      throw new OnhandError('client_not_found', `No client has id "${clientId}".`);
+    }
+    return toClientView(revoked);
+  }
+
+  /** See AuthService.ensureAdminClient. */
+  async ensureAdminClient(clientId: string, secret: string): Promise<void> {
+    checkClientId(clientId);
+    checkSecret(secret);
+    let existing = await this.#store.getClient(clientId);
+    if (!existing) {
+      try {
+        await this.createClient({ clientId, secret, environments: ALL_ENVIRONMENTS, admin: true });
+        return;
+      } catch (error) {
+        // Another process created it between our read and our insert: repair that one instead.
+        if (!(error instanceof OnhandError && error.code === 'client_exists')) throw error;
+        existing = await this.#store.getClient(clientId);
+        if (!existing) throw error;
+      }
+    }
+    const secretOk = await verifySecret(secret, existing.secretHash);
+    const allEnvs = existing.environments.length === 1 && existing.environments[0] === '*';
+    if (secretOk && existing.revokedAt === null && existing.admin && allEnvs) return;
+    await this.#store.updateClient({
+      ...existing,
+      secretHash: secretOk ? existing.secretHash : await hashSecret(secret),
+      environments: ALL_ENVIRONMENTS,
+      admin: true,
+      revokedAt: null,
+    });
+  }
+
+  /** See AuthService.bootstrap. */
+  async bootstrap(options: BootstrapOptions): Promise<{ createdSecret?: ClientCredentials }> {
+    const { adminClientId: id, adminClientSecret: secret } = options;
+    if (id && secret) {
+      await this.ensureAdminClient(id, secret);
+      return {};
+    }
+    if (id || secret) {
+      const missing = id ? 'ONHAND_ADMIN_CLIENT_SECRET' : 'ONHAND_ADMIN_CLIENT_ID';
+      throw new Error(
+        `ONHAND_ADMIN_CLIENT_ID and ONHAND_ADMIN_CLIENT_SECRET must be set together; ${missing} is missing.`,
+      );
+    }
+    if ((await this.#store.listClients()).length > 0) return {};
+    try {
+      const created = await this.createClient({
+        clientId: 'admin',
+        environments: ALL_ENVIRONMENTS,
+        admin: true,
+      });
+      return { createdSecret: created };
+    } catch (error) {
+      // Another process bootstrapped at the same moment; that one prints the secret.
+      if (error instanceof OnhandError && error.code === 'client_exists') return {};
+      throw error;
+    }
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

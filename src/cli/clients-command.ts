@@ -1,0 +1,162 @@
+import { parseArgs } from 'node:util';
+import type { AuthService } from '../auth/auth-service.js';
+import type { ClientView } from '../auth/client-input.js';
+import { OnhandError } from '../domain/codes.js';
+
+/** What `onhand clients` needs: the auth service and a line printer. */
+export interface ClientsCommandDeps {
+  readonly auth: AuthService;
+  readonly out: (line: string) => void;
+}
+
+/** Usage text of `onhand clients`. */
+export const CLIENTS_USAGE = `Usage:
+  onhand clients create [--id ID] (--env ENV[,ENV...] | --all-environments) [--admin] [--secret SECRET]
+  onhand clients list
+  onhand clients revoke ID
+
+  create   Creates an OAuth client and prints its id and secret once. Without --id an id is generated;
+           without --secret a strong secret is generated (preferred: --secret is visible in the process list).
+  list     Lists clients (never their secrets).
+  revoke   Revokes a client; its tokens stop working within 60 seconds.`;
+
+class UsageError extends Error {}
+
+/**
+ * Runs `onhand clients <create|list|revoke> …`; `args` are the words after `clients`.
+ * Returns the exit code: 0 done, 1 refused (e.g. the id exists), 2 usage error (usage is printed).
+ */
+export async function runClientsCommand(args: string[], deps: ClientsCommandDeps): Promise<number> {
+  const [subcommand, ...rest] = args;
+  try {
+    switch (subcommand) {
+      case 'create':
+        return await create(rest, deps);
+      case 'list':
+        positionalsOnly(rest, 0);
+        return await list(deps);
+      case 'revoke':
+        return await revoke(rest, deps);
+      case 'help':
+      case '--help':
+      case '-h':
+        deps.out(CLIENTS_USAGE);
+        return 0;
+      default:
+        throw new UsageError(subcommand ? `Unknown subcommand "${subcommand}".` : 'Missing subcommand.');
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      deps.out(`error: ${error.message}`);
+      deps.out(CLIENTS_USAGE);
+      return 2;
+    }
+    if (error instanceof OnhandError) {
+      deps.out(`error: ${error.message} (${error.code})`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** Parses a subcommand that takes no options and exactly `count` positional arguments. */
+function positionalsOnly(args: string[], count: number): string[] {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  if (positionals.length !== count) {
+    throw new UsageError(`Expected ${count} argument(s), got ${positionals.length}.`);
+  }
+  return positionals;
+}
+
+async function create(args: string[], { auth, out }: ClientsCommandDeps): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      id: { type: 'string' },
+      env: { type: 'string' },
+      'all-environments': { type: 'boolean' },
+      admin: { type: 'boolean' },
+      secret: { type: 'string' },
+    },
+  });
+  if ((values.env === undefined) === (values['all-environments'] !== true)) {
+    throw new UsageError('Give either --env ENV[,ENV...] or --all-environments.');
+  }
+  const environments = values.env === undefined ? ['*'] : splitList(values.env);
+  if (environments.length === 0) throw new UsageError('--env needs at least one environment id.');
+  const created = await auth.createClient({
+    clientId: values.id,
+    secret: values.secret,
+    environments,
+    admin: values.admin === true,
+  });
+  out(`Created client ${created.clientId}`);
+  out(`  client_id:     ${created.clientId}`);
+  if (values.secret === undefined) {
+    out(`  client_secret: ${created.secret}`);
+    out('The secret is shown only now and cannot be recovered: store it safely.');
+  } else {
+    out('  client_secret: (the one given with --secret; it is stored only as a hash)');
+  }
+  out(`  environments:  ${environments.includes('*') ? '* (all)' : environments.join(', ')}`);
+  out(`  admin:         ${values.admin === true ? 'yes' : 'no'}`);
+  return 0;
+}
+
+async function list({ auth, out }: ClientsCommandDeps): Promise<number> {
+  const clients = await auth.listClients();
+  if (clients.length === 0) {
+    out('No clients.');
+    return 0;
+  }
+  const header = ['ID', 'ENVIRONMENTS', 'ADMIN', 'CREATED', 'REVOKED'];
+  const rows = clients.map(row);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((cells) => (cells[i] ?? '').length)),
+  );
+  for (const cells of [header, ...rows]) {
+    out(
+      cells
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+  }
+  return 0;
+}
+
+function row(client: ClientView): string[] {
+  return [
+    client.clientId,
+    client.environments.join(','),
+    client.admin ? 'yes' : 'no',
+    client.createdAt,
+    client.revokedAt ?? '-',
+  ];
+}
+
+async function revoke(args: string[], { auth, out }: ClientsCommandDeps): Promise<number> {
+  const clientId = positionalsOnly(args, 1)[0] ?? '';
+  const revoked = await auth.revokeClient(clientId);
+  out(`Revoked client ${revoked.clientId} at ${revoked.revokedAt ?? ''}.`);
+  out('Tokens already issued to it stop working within 60 seconds.');
+  return 0;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('ERR_PARSE_ARGS_')
+  );
+}

@@ -1,0 +1,72 @@
+import { fail } from './codes.js';
+import type { OnHandCommand } from './onhand-command.js';
+import { formatQty, isStorable, type Qty } from './quantity.js';
+
+/** The stored state of one measure that a command touches. */
+export interface MeasureState {
+  readonly quantity: Qty;
+  readonly countedAt: string | null;
+}
+
+/** What applying a command does to one measure. */
+export interface MeasureEffect {
+  readonly dataSource: string;
+  readonly measure: string;
+  readonly before: Qty;
+  readonly after: Qty;
+  readonly countedAt: string | null;
+}
+
+/** Result of applying one on-hand command. */
+export interface OnHandEffects {
+  readonly effects: readonly MeasureEffect[];
+  /** Measures of a count left alone because a newer count was already applied to them. */
+  readonly staleMeasures: readonly string[];
+}
+
+/**
+ * Applies an on-hand change (deltas) or a count (absolute values) to the current state of the
+ * measures it names. `state(ds, measure)` returns the stored state, or undefined when none exists.
+ *
+ * Counts and modifiedDateTimeUTC (spec §2.6, Onhand's rule): every measure remembers the effective
+ * time of the last count applied to it. A count whose effective time is older than that is ignored
+ * for that measure (a late, stale count must not overwrite a newer one); equal or newer counts apply.
+ * Deltas never change the remembered time. `countedAt` of the command must already be filled in.
+ *
+ * Throws quantity_out_of_range when a resulting value would leave the storable range.
+ */
+export function applyOnHand(
+  command: OnHandCommand,
+  state: (dataSource: string, measure: string) => MeasureState | undefined,
+): OnHandEffects {
+  const effects: MeasureEffect[] = [];
+  const staleMeasures: string[] = [];
+  for (const { dataSource, measure, value } of command.values) {
+    const current = state(dataSource, measure);
+    const before = current?.quantity ?? 0n;
+    if (command.kind === 'onhand.change') {
+      const after = before + value;
+      checkStorable(after, dataSource, measure);
+      effects.push({ dataSource, measure, before, after, countedAt: current?.countedAt ?? null });
+      continue;
+    }
+    const last = current?.countedAt ?? null;
+    if (last !== null && command.countedAt !== null && command.countedAt < last) {
+      staleMeasures.push(`${dataSource}.${measure}`);
+      continue;
+    }
+    checkStorable(value, dataSource, measure);
+    effects.push({ dataSource, measure, before, after: value, countedAt: command.countedAt });
+  }
+  return { effects, staleMeasures };
+}
+
+function checkStorable(value: Qty, dataSource: string, measure: string): void {
+  if (!isStorable(value)) {
+    fail(
+      'quantity_out_of_range',
+      `/quantities/${dataSource}/${measure}`,
+      `The stored value of ${dataSource}.${measure} would become ${formatQty(value)}, beyond the supported range.`,
+    );
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Every error code Onhand can answer with, in one place. Codes are stable: clients may branch on them.
+ * docs/errors.md explains each one; the HTTP status for each code is chosen in http/status-table.ts.
+ */
+export const ERROR_CODES = {
+  // Request shape
+  malformed_json: 'The body is not valid JSON.',
+  unsupported_media_type: 'The body must be sent as application/json (or form-encoded where stated).',
+  payload_too_large: 'The body is larger than the configured limit.',
+  invalid_request: 'The body or a parameter does not match the schema of the endpoint.',
+  missing_field: 'A required field is missing.',
+  unknown_field: 'The body contains a field the endpoint does not know.',
+  invalid_type: 'A field has the wrong type.',
+  too_many_items: 'A bulk request holds more items than allowed.',
+  empty_bulk: 'A bulk request holds no items.',
+  value_too_long: 'An id, name or dimension value is longer than allowed.',
+  invalid_id: 'An id is empty or contains control characters.',
+  // Quantities
+  invalid_quantity: 'A quantity is not a decimal number.',
+  quantity_out_of_range: 'A quantity, or the stored value it would produce, is beyond the supported range.',
+  quantity_precision: 'A quantity has more decimal places or significant digits than supported.',
+  // Configuration-driven validation of writes and queries
+  unknown_data_source: 'A data source is not configured in the environment.',
+  unknown_measure: 'A measure is not configured in its data source.',
+  calculated_measure_not_writable:
+    'A calculated measure was targeted by a write; only physical measures store quantities.',
+  data_source_read_only:
+    'The data source is fed by the ERP integration only (fno) and cannot be written through the API.',
+  unknown_dimension: 'A dimension is neither a base dimension nor mapped by the dimension data source.',
+  duplicate_dimension: 'Two keys resolve to the same base dimension with different values.',
+  missing_partition_dimension: 'siteId and locationId are required when data is partitioned by location.',
+  no_quantities: 'The request changes no measure.',
+  inventory_system_mismatch: 'Set on-hand quantities name a data source other than the one in the path.',
+  invalid_datetime: 'A date-time is not a valid ISO-8601 value.',
+  // Queries
+  no_index_hierarchy: 'No index hierarchy has been set.',
+  group_by_not_indexed: 'The group-by is not a prefix of an index set (strict index mode).',
+  invalid_query: 'The query is not valid for the environment configuration.',
+  query_limit_exceeded: 'The query names more products or site/location combinations than allowed.',
+  // Idempotency
+  event_id_conflict: 'The event id was used before with a different body.',
+  // Configuration
+  invalid_configuration: 'The configuration is not valid; see details for each problem.',
+  duplicate_name: 'A data source, measure, mapping or group name is defined twice.',
+  unknown_measure_reference: 'A formula or mapping refers to a measure that does not exist.',
+  nested_calculated_measure: 'A calculated measure refers to another calculated measure.',
+  self_reference: 'A calculated measure refers to itself.',
+  duplicate_modifier: 'A calculated measure lists the same modifier twice.',
+  invalid_measure_reference: 'A measure reference is not of the form "dataSource.measure".',
+  missing_partition_keys: 'The partition keys (siteid, locationid) are missing where they are required.',
+  invalid_dimension_mapping: 'A dimension mapping targets something that is not a base dimension.',
+  invalid_index_set: 'An index set is malformed (unknown dimension, duplicate, or a partition dimension).',
+  too_many_atp_measures: 'ATP calculated measures use nine or more distinct physical measures.',
+  invalid_schedule_period: 'schedulePeriodInDays must be between 1 and 180.',
+  invalid_allocation_groups: 'Allocation groups are malformed (more than eight, duplicate, or bad levels).',
+  configuration_version_conflict: 'The configuration changed since it was read; read it again and retry.',
+  partition_rule_change_requires_empty:
+    'The partition rule can only change while the environment holds no data.',
+  // Environments and tenancy
+  environment_not_found: 'The environment does not exist.',
+  invalid_environment_id: 'An environment id must be 1-64 characters of letters, digits, ".", "_" or "-".',
+  partition_not_found: 'A partition id does not exist in the environment.',
+  // Authentication
+  unauthorized: 'A valid bearer token is required.',
+  invalid_token: 'The bearer token is malformed, expired or not signed by this service.',
+  invalid_client: 'The client id or secret is wrong, or the client was revoked.',
+  unsupported_grant_type: 'Only grant_type=client_credentials is supported.',
+  forbidden: 'The token does not allow this environment or operation.',
+  client_exists: 'A client with this id already exists.',
+  client_not_found: 'The client does not exist.',
+  // Routing and server
+  not_found: 'No route matches the method and path.',
+  method_not_allowed: 'The route does not accept this method.',
+  service_unavailable: 'The service is starting, shutting down, or its database is unreachable.',
+  internal_error: 'An unexpected error; it was logged with the request id.',
+} as const;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem inside an error: where it is (a JSON pointer into the request) and what to fix. */
+export interface ErrorDetail {
+  readonly code: ErrorCode;
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * An expected failure with a stable code. Domain and engine code throw or return these;
+ * the HTTP layer maps the code to a status. Never carries an HTTP status itself.
+ */
+export class OnhandError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly ErrorDetail[];
+
+  constructor(code: ErrorCode, message?: string, details: readonly ErrorDetail[] = []) {
+    super(message ?? ERROR_CODES[code]);
+    this.name = 'OnhandError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Builds an ErrorDetail. */
+export function detail(code: ErrorCode, path: string, message: string): ErrorDetail {
+  return { code, path, message };
+}
+
+/** Throws an OnhandError carrying a single detail. */
+export function fail(code: ErrorCode, path: string, message: string): never {
+  throw new OnhandError(code, message, [detail(code, path, message)]);
+}

@@ -1,0 +1,47 @@
+import { fail } from './codes.js';
+
+/** Longest event id, organization id or product id accepted (characters). */
+export const MAX_ID_LENGTH = 256;
+/** Longest dimension value accepted (characters). */
+export const MAX_DIMENSION_VALUE_LENGTH = 256;
+/** Longest data source, measure or dimension name accepted (characters). */
+export const MAX_NAME_LENGTH = 128;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is rejected
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks an event, organization or product id: 1 to MAX_ID_LENGTH characters, no control characters.
+ * Any other Unicode is allowed. Returns the id unchanged (ids are case-sensitive).
+ */
+export function checkId(value: string, path: string): string {
+  if (value.length === 0) fail('invalid_id', path, 'Must not be empty.');
+  if (value.length > MAX_ID_LENGTH)
+    fail('value_too_long', path, `At most ${MAX_ID_LENGTH} characters are allowed.`);
+  if (CONTROL.test(value)) fail('invalid_id', path, 'Control characters are not allowed.');
+  return value;
+}
+
+/** Checks a dimension value: at most MAX_DIMENSION_VALUE_LENGTH characters, no control characters; "" is allowed. */
+export function checkDimensionValue(value: string, path: string): string {
+  if (value.length > MAX_DIMENSION_VALUE_LENGTH) {
+    fail('value_too_long', path, `At most ${MAX_DIMENSION_VALUE_LENGTH} characters are allowed.`);
+  }
+  if (CONTROL.test(value)) fail('invalid_id', path, 'Control characters are not allowed.');
+  return value;
+}
+
+/** Checks a name (data source, measure, dimension key) and returns it lower-cased. */
+export function checkName(value: string, path: string): string {
+  if (value.length === 0) fail('invalid_id', path, 'Names must not be empty.');
+  if (value.length > MAX_NAME_LENGTH)
+    fail('value_too_long', path, `At most ${MAX_NAME_LENGTH} characters are allowed.`);
+  return value.toLowerCase();
+}
+
+const ENVIRONMENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Environment ids are 1-64 of [A-Za-z0-9._-], compared case-insensitively (stored lower-case). */
+export function normalizeEnvironmentId(value: string): string | undefined {
+  return ENVIRONMENT_ID.test(value) ? value.toLowerCase() : undefined;
+}

@@ -1,0 +1,159 @@
+import { fail } from './codes.js';
+import type { CompiledConfiguration } from './config/compiled-configuration.js';
+import type { Dimensions } from './dimensions.js';
+import { checkId, checkName } from './identifiers.js';
+import { partitionIdOf } from './partition.js';
+import { parseQty, type Qty } from './quantity.js';
+import { dimensionSource, requirePartitionDimensions, resolveDimensions } from './resolve-dimensions.js';
+
+/** A change event (spec §2.5) or a count (spec §2.6) as it arrives, after schema validation. */
+export interface OnHandInput {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly dimensionDataSource?: string | null;
+  readonly dimensions?: Readonly<Record<string, string>>;
+  readonly quantities: Readonly<Record<string, Readonly<Record<string, number | string>>>>;
+  readonly modifiedDateTimeUTC?: string;
+}
+
+/** One measure a command changes (a delta) or sets (an absolute value). */
+export interface MeasureValue {
+  readonly dataSource: string;
+  readonly measure: string;
+  readonly value: Qty;
+}
+
+/** A validated on-hand change or count, in canonical form. */
+export interface OnHandCommand {
+  readonly kind: 'onhand.change' | 'onhand.set';
+  readonly eventId: string;
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly dimensions: Dimensions;
+  readonly partitionId: string;
+  readonly values: readonly MeasureValue[];
+  /** For counts: modifiedDateTimeUTC normalised to ISO-8601 UTC, or null when not given. */
+  readonly countedAt: string | null;
+}
+
+/**
+ * Validates and normalises an on-hand change event: deltas to physical measures of writable data
+ * sources, dimensions mapped to base dimensions. Throws OnhandError with the path of the bad field.
+ */
+export function toChangeCommand(config: CompiledConfiguration, input: OnHandInput, path = ''): OnHandCommand {
+  return build(config, input, path, 'onhand.change', undefined);
+}
+
+/**
+ * Validates and normalises a count for `setonhand/{inventorySystem}/bulk`: every quantity must belong
+ * to the data source named in the path.
+ */
+export function toSetCommand(
+  config: CompiledConfiguration,
+  inventorySystem: string,
+  input: OnHandInput,
+  path = '',
+): OnHandCommand {
+  return build(config, input, path, 'onhand.set', inventorySystem.toLowerCase());
+}
+
+function build(
+  config: CompiledConfiguration,
+  input: OnHandInput,
+  path: string,
+  kind: OnHandCommand['kind'],
+  inventorySystem: string | undefined,
+): OnHandCommand {
+  const eventId = checkId(input.id, `${path}/id`);
+  const organizationId = checkId(input.organizationId, `${path}/organizationId`);
+  const productId = checkId(input.productId, `${path}/productId`);
+  const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
+  const dimensions = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
+  requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
+  const values = measureValues(config, input.quantities, `${path}/quantities`, inventorySystem);
+  const countedAt =
+    kind === 'onhand.set' ? parseCountedAt(input.modifiedDateTimeUTC, `${path}/modifiedDateTimeUTC`) : null;
+  return {
+    kind,
+    eventId,
+    organizationId,
+    productId,
+    dimensions,
+    partitionId: partitionIdOf(config.partitionRule, organizationId, productId, dimensions),
+    values,
+    countedAt,
+  };
+}
+
+/** Resolves `{ dataSource: { measure: quantity } }` to writable physical measures. */
+export function measureValues(
+  config: CompiledConfiguration,
+  quantities: OnHandInput['quantities'],
+  path: string,
+  inventorySystem?: string,
+): MeasureValue[] {
+  const values: MeasureValue[] = [];
+  const seen = new Set<string>();
+  for (const [rawSource, measures] of Object.entries(quantities)) {
+    const sourcePath = `${path}/${rawSource}`;
+    const dataSource = checkName(rawSource, sourcePath);
+    if (inventorySystem !== undefined && dataSource !== inventorySystem) {
+      fail(
+        'inventory_system_mismatch',
+        sourcePath,
+        `Only "${inventorySystem}" quantities can be set through this path.`,
+      );
+    }
+    const source = config.dataSources.get(dataSource);
+    if (!source) fail('unknown_data_source', sourcePath, `Data source "${rawSource}" is not configured.`);
+    if (dataSource === 'fno' || dataSource.startsWith('@')) {
+      fail(
+        'data_source_read_only',
+        sourcePath,
+        `"${dataSource}" is maintained by ${dataSource === 'fno' ? 'the ERP integration' : 'Onhand itself'} and cannot be written here.`,
+      );
+    }
+    for (const [rawMeasure, quantity] of Object.entries(measures)) {
+      const measurePath = `${sourcePath}/${rawMeasure}`;
+      const measure = checkName(rawMeasure, measurePath);
+      if (source.calculatedMeasures.has(measure)) {
+        fail(
+          'calculated_measure_not_writable',
+          measurePath,
+          `"${dataSource}.${measure}" is a calculated measure.`,
+        );
+      }
+      if (!source.physicalMeasures.has(measure)) {
+        fail(
+          'unknown_measure',
+          measurePath,
+          `"${dataSource}.${measure}" is not a physical measure of "${dataSource}".`,
+        );
+      }
+      const key = `${dataSource}.${measure}`;
+      if (seen.has(key)) fail('duplicate_name', measurePath, `"${key}" is given twice.`);
+      seen.add(key);
+      values.push({ dataSource, measure, value: parseQty(quantity, measurePath) });
+    }
+  }
+  if (values.length === 0) fail('no_quantities', path, 'Give at least one data source and measure.');
+  return values;
+}
+
+const ISO_DATETIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** Parses modifiedDateTimeUTC; a value without an offset is taken as UTC. */
+function parseCountedAt(value: string | undefined, path: string): string | null {
+  if (value === undefined || value === '') return null;
+  if (!ISO_DATETIME.test(value.trim()))
+    fail('invalid_datetime', path, `"${value}" is not an ISO-8601 date-time.`);
+  const text = value.trim();
+  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.length > 10;
+  const millis = Date.parse(
+    hasZone ? text : `${text.length === 10 ? `${text}T00:00:00` : text.replace(' ', 'T')}Z`,
+  );
+  if (Number.isNaN(millis)) fail('invalid_datetime', path, `"${value}" is not a valid date-time.`);
+  return new Date(millis).toISOString();
+}

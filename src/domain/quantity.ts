@@ -1,0 +1,109 @@
+import { fail } from './codes.js';
+
+/**
+ * An exact quantity in millionths of a unit: 0.1 + 0.2 is 100000n + 200000n = 300000n, exactly 0.3.
+ * BigInt keeps arithmetic exact; storage columns are 64-bit integers.
+ */
+export type Qty = bigint;
+
+/** Number of decimal places kept. */
+export const QTY_SCALE = 6;
+const FACTOR = 1_000_000n;
+
+/** Largest magnitude accepted in a request: 1,000,000,000,000 units. */
+export const MAX_INPUT_QTY: Qty = 1_000_000_000_000n * FACTOR;
+/** Largest magnitude a stored value may reach (fits a signed 64-bit integer with headroom). */
+export const MAX_STORED_QTY: Qty = 9_000_000_000_000n * FACTOR;
+/** JSON numbers are IEEE doubles; beyond this many significant digits they are not exact. */
+export const MAX_NUMBER_DIGITS = 15;
+
+export const ZERO: Qty = 0n;
+
+const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
+const EXPONENT = /^([+-])?(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
+
+/**
+ * Parses a quantity given as a JSON number or a numeric string ("10", "-2.5", "1e3").
+ * Throws OnhandError (invalid_quantity, quantity_precision, quantity_out_of_range) with `path`.
+ */
+export function parseQty(value: unknown, path: string): Qty {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail('invalid_quantity', path, 'Quantity must be a finite number.');
+    text = numberToPlain(value, path);
+  } else if (typeof value === 'string') {
+    text = value.trim();
+    if (text.length === 0 || text.length > 64)
+      fail('invalid_quantity', path, `"${clip(value)}" is not a decimal number.`);
+    text = expandExponent(text, path);
+  } else {
+    fail('invalid_quantity', path, 'Quantity must be a number or a numeric string.');
+  }
+  const m = DECIMAL.exec(text);
+  if (!m) fail('invalid_quantity', path, `"${clip(text)}" is not a decimal number.`);
+  const [, sign, int = '0', frac = ''] = m;
+  const trimmedFrac = frac.replace(/0+$/, '');
+  if (trimmedFrac.length > QTY_SCALE) {
+    fail('quantity_precision', path, `At most ${QTY_SCALE} decimal places are supported.`);
+  }
+  const micro = BigInt(int) * FACTOR + BigInt(trimmedFrac.padEnd(QTY_SCALE, '0') || '0');
+  const qty = sign === '-' ? -micro : micro;
+  if (qty > MAX_INPUT_QTY || qty < -MAX_INPUT_QTY) {
+    fail('quantity_out_of_range', path, `Quantities must lie within ±${formatQty(MAX_INPUT_QTY)}.`);
+  }
+  return qty;
+}
+
+function numberToPlain(value: number, path: string): string {
+  const text = String(value);
+  const digits = text
+    .replace(/e.*$/i, '')
+    .replace(/[^0-9]/g, '')
+    .replace(/^0+/, '');
+  if (digits.length > MAX_NUMBER_DIGITS) {
+    fail(
+      'quantity_precision',
+      path,
+      `JSON numbers with more than ${MAX_NUMBER_DIGITS} significant digits are not exact; send the quantity as a string.`,
+    );
+  }
+  return expandExponent(text, path);
+}
+
+function expandExponent(text: string, path: string): string {
+  const m = EXPONENT.exec(text);
+  if (!m) return text;
+  const [, sign = '', int = '0', frac = '', expText = '0'] = m;
+  const exp = Number(expText);
+  if (!Number.isSafeInteger(exp) || Math.abs(exp) > 40) {
+    fail('quantity_out_of_range', path, 'Quantity exponent is out of range.');
+  }
+  const digits = int + frac;
+  const point = int.length + exp;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+function clip(s: string): string {
+  return s.length > 32 ? `${s.slice(0, 32)}…` : s;
+}
+
+/** Formats a quantity as a plain decimal string without trailing zeros: 1500000n → "1.5". */
+export function formatQty(qty: Qty): string {
+  const negative = qty < 0n;
+  const abs = negative ? -qty : qty;
+  const int = abs / FACTOR;
+  const frac = (abs % FACTOR).toString().padStart(QTY_SCALE, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+}
+
+/** Converts whole units to a quantity (for tests and defaults). */
+export function qtyOf(units: number | string): Qty {
+  return parseQty(units, '');
+}
+
+/** True when a stored value stays within the supported range. */
+export function isStorable(qty: Qty): boolean {
+  return qty <= MAX_STORED_QTY && qty >= -MAX_STORED_QTY;
+}

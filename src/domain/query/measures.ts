@@ -1,0 +1,54 @@
+import type { CalculatedMeasure, CompiledConfiguration } from '../config/compiled-configuration.js';
+import type { Qty } from '../quantity.js';
+
+/** Σ additions − Σ subtractions over summed physical values keyed "dataSource.measure" (missing = 0). */
+export function evaluateCalculated(calc: CalculatedMeasure, sums: ReadonlyMap<string, Qty>): Qty {
+  let total = 0n;
+  for (const ref of calc.additions) total += sums.get(`${ref.dataSource}.${ref.measure}`) ?? 0n;
+  for (const ref of calc.subtractions) total -= sums.get(`${ref.dataSource}.${ref.measure}`) ?? 0n;
+  return total;
+}
+
+/**
+ * Builds a row's `quantities` (spec §2.7.1) from its summed physical values. Which measures appear:
+ * every physical measure stored for the row; every calculated measure that uses at least one of them;
+ * and, as 0, the other physical measures those calculated measures use. Calculated measures are
+ * evaluated here, at read time. With returnNegative=false a negative calculated value is reported as
+ * 0 ("clamp") or the row is left out ("dropRow", returns undefined); physical values are never changed.
+ */
+export function finishQuantities(
+  config: CompiledConfiguration,
+  sums: ReadonlyMap<string, Qty>,
+  returnNegative: boolean,
+  negativeMode: 'clamp' | 'dropRow',
+): Record<string, Record<string, Qty>> | undefined {
+  const out: Record<string, Record<string, Qty>> = {};
+  const put = (dataSource: string, measure: string, value: Qty) => {
+    const bag = out[dataSource] ?? {};
+    bag[measure] = value;
+    out[dataSource] = bag;
+  };
+  for (const [key, value] of sums) {
+    const dot = key.indexOf('.');
+    put(key.slice(0, dot), key.slice(dot + 1), value);
+  }
+  const calculated: [CalculatedMeasure, Qty][] = [];
+  for (const source of config.dataSources.values()) {
+    for (const calc of source.calculatedMeasures.values()) {
+      const refs = [...calc.additions, ...calc.subtractions];
+      if (!refs.some((ref) => sums.has(`${ref.dataSource}.${ref.measure}`))) continue;
+      for (const ref of refs)
+        if (!sums.has(`${ref.dataSource}.${ref.measure}`)) put(ref.dataSource, ref.measure, 0n);
+      calculated.push([calc, evaluateCalculated(calc, sums)]);
+    }
+  }
+  for (const [calc, value] of calculated) {
+    if (value < 0n && !returnNegative) {
+      if (negativeMode === 'dropRow') return undefined;
+      put(calc.dataSource, calc.name, 0n);
+    } else {
+      put(calc.dataSource, calc.name, value);
+    }
+  }
+  return out;
+}

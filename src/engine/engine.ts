@@ -1,0 +1,157 @@
+import { OnhandError } from '../domain/codes.js';
+import type { OnHandInput } from '../domain/onhand-command.js';
+import { toChangeCommand, toSetCommand } from '../domain/onhand-command.js';
+import { lockKeyOf } from '../domain/partition.js';
+import { aggregate } from '../domain/query/aggregate.js';
+import { type Page, pageByWarehouse } from '../domain/query/paging.js';
+import {
+  type ExactQueryInput,
+  type IndexQueryInput,
+  parseExactQuery,
+  parseIndexQuery,
+} from '../domain/query/parse-query.js';
+import type { OnHandRow, QueryLimits, QueryPlan } from '../domain/query/query-plan.js';
+import type { LedgerRecord, Store } from '../store/store.js';
+import { bodyHash } from './body-hash.js';
+import { Environments } from './environments.js';
+import { GroupCommitter } from './group-commit.js';
+import { applyOnHandBatch, type OnHandWork } from './onhand-batch.js';
+import { failureFromThrown, type ItemOutcome } from './outcome.js';
+import { PartitionAdmin } from './partition-admin.js';
+
+/** A write request item and the JSON pointer of the item in its request ("" or "/3"). */
+export interface WriteItem<T> {
+  readonly input: T;
+  readonly path: string;
+}
+
+export interface EngineOptions {
+  readonly store: Store;
+  readonly clock: () => Date;
+  readonly limits: QueryLimits;
+  /** How long a cached configuration is trusted before it is re-read (ms). */
+  readonly configTtlMs?: number;
+}
+
+/**
+ * The use cases of Onhand. Writes go through a group committer (one durable transaction per batch);
+ * queries read committed data and aggregate it in the domain.
+ */
+export class Engine {
+  readonly environments: Environments;
+  readonly partitions: PartitionAdmin;
+  private readonly onHandWriter: GroupCommitter<OnHandWork, ItemOutcome>;
+
+  constructor(private readonly options: EngineOptions) {
+    this.environments = new Environments(options.store, options.clock, options.configTtlMs);
+    this.partitions = new PartitionAdmin(options.store, this.environments, options.clock);
+    this.onHandWriter = new GroupCommitter(options.store, applyOnHandBatch);
+  }
+
+  /**
+   * On-hand change events (spec §2.5): one outcome per item, in order. Each item's `path` prefixes
+   * the JSON pointers of its errors (`/3` for the fourth item of a bulk request).
+   */
+  changeOnHand(environmentId: string, items: readonly WriteItem<OnHandInput>[]): Promise<ItemOutcome[]> {
+    return this.writeOnHand(environmentId, items, 'onhand', (config, input, path) =>
+      toChangeCommand(config, input, path),
+    );
+  }
+
+  /** Counts for one data source (spec §2.6). */
+  async setOnHand(
+    environmentId: string,
+    inventorySystem: string,
+    items: readonly WriteItem<OnHandInput>[],
+  ): Promise<ItemOutcome[]> {
+    const config = await this.environments.get(environmentId);
+    const source = inventorySystem.toLowerCase();
+    if (!config.dataSources.has(source)) {
+      throw new OnhandError(
+        'unknown_data_source',
+        `Inventory system "${inventorySystem}" is not a configured data source.`,
+      );
+    }
+    const now = this.options.clock().toISOString();
+    return this.writeOnHand(environmentId, items, 'setonhand', (cfg, input, path) => {
+      const command = toSetCommand(cfg, source, input, path);
+      return command.countedAt === null ? { ...command, countedAt: now } : command;
+    });
+  }
+
+  private async writeOnHand(
+    environmentId: string,
+    items: readonly WriteItem<OnHandInput>[],
+    family: OnHandWork['family'],
+    toCommand: (
+      config: Awaited<ReturnType<Environments['get']>>,
+      input: OnHandInput,
+      path: string,
+    ) => OnHandWork['command'],
+  ): Promise<ItemOutcome[]> {
+    const config = await this.environments.get(environmentId);
+    const recordedAt = this.options.clock().toISOString();
+    const outcomes: (ItemOutcome | Promise<ItemOutcome>)[] = items.map(({ input, path }) => {
+      try {
+        const command = toCommand(config, input, path);
+        const lockKey = lockKeyOf(
+          environmentId,
+          command.organizationId,
+          command.productId,
+          command.partitionId,
+        );
+        const work: OnHandWork = { environmentId, family, command, hash: bodyHash(command), recordedAt };
+        return this.onHandWriter.submit(lockKey, work);
+      } catch (error) {
+        return failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+      }
+    });
+    return Promise.all(outcomes);
+  }
+
+  /** Index query (spec §2.7.1 and §2.7.3): rows of one organization. */
+  async indexQuery(environmentId: string, input: IndexQueryInput): Promise<OnHandRow[]> {
+    const config = await this.environments.get(environmentId);
+    return this.run(environmentId, parseIndexQuery(config, input, this.options.limits, 1));
+  }
+
+  /** Paged index query, Api-Version 2.0 (spec §2.7.2). */
+  async indexQueryPage(
+    environmentId: string,
+    input: IndexQueryInput,
+    pageNumber: number,
+    pageSize: number,
+  ): Promise<Page> {
+    const config = await this.environments.get(environmentId);
+    const rows = await this.run(environmentId, parseIndexQuery(config, input, this.options.limits, 2));
+    return pageByWarehouse(rows, pageNumber, pageSize);
+  }
+
+  /** Exact query, v1 or v2 (spec §2.7.4). */
+  async exactQuery(environmentId: string, input: ExactQueryInput, version: 1 | 2): Promise<OnHandRow[]> {
+    const config = await this.environments.get(environmentId);
+    return this.run(environmentId, parseExactQuery(config, input, this.options.limits, version));
+  }
+
+  /** Ledger entries after `afterSeq` (audit, replay). */
+  async ledger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]> {
+    await this.environments.get(environmentId);
+    return this.options.store.readLedger(environmentId, afterSeq, limit);
+  }
+
+  /** Waits for queued writes to commit (graceful shutdown). */
+  drain(): Promise<void> {
+    return this.onHandWriter.drain();
+  }
+
+  private async run(environmentId: string, plan: QueryPlan): Promise<OnHandRow[]> {
+    const config = await this.environments.get(environmentId);
+    const values = await this.options.store.readStock(environmentId, {
+      organizationIds: plan.organizationIds,
+      productIds: plan.productIds,
+      siteIds: plan.siteIds,
+      locationIds: plan.locationIds,
+    });
+    return aggregate(config, plan, values, this.options.limits);
+  }
+}

@@ -1,0 +1,107 @@
+import { OnhandError } from '../domain/codes.js';
+import { compileConfiguration, partitionRuleOf } from '../domain/config/compile-configuration.js';
+import type { CompiledConfiguration } from '../domain/config/compiled-configuration.js';
+import { defaultConfiguration } from '../domain/config/default-configuration.js';
+import type { RuntimeConfiguration } from '../domain/config/runtime-configuration.js';
+import { normalizeEnvironmentId } from '../domain/identifiers.js';
+import type { EnvironmentRecord, Store } from '../store/store.js';
+
+interface Cached {
+  readonly config: CompiledConfiguration;
+  readonly loadedAt: number;
+}
+
+/**
+ * Environments and their configurations. Compiled configurations are cached; an entry is re-read
+ * from the store after `ttlMs`, so a change made by another process is seen within that time.
+ */
+export class Environments {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+    private readonly ttlMs = 5000,
+  ) {}
+
+  /** Normalises an environment id from a path (lower-case) or throws invalid_environment_id. */
+  static id(raw: string): string {
+    const id = normalizeEnvironmentId(raw);
+    if (!id) throw new OnhandError('invalid_environment_id');
+    return id;
+  }
+
+  /** The compiled configuration of an environment; throws environment_not_found. */
+  async get(environmentId: string): Promise<CompiledConfiguration> {
+    const cached = this.cache.get(environmentId);
+    const now = this.clock().getTime();
+    if (cached && now - cached.loadedAt < this.ttlMs) return cached.config;
+    const record = await this.store.getEnvironment(environmentId);
+    if (!record) {
+      this.cache.delete(environmentId);
+      throw new OnhandError('environment_not_found', `Environment "${environmentId}" does not exist.`);
+    }
+    return this.remember(record);
+  }
+
+  /** Creates an environment with the default configuration; returns false when it already exists. */
+  async create(environmentId: string): Promise<boolean> {
+    const runtime = defaultConfiguration(environmentId);
+    compileConfiguration(runtime);
+    const now = this.clock().toISOString();
+    return this.store.saveEnvironment({
+      environmentId,
+      configuration: runtime,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** All environment ids, sorted. */
+  async list(): Promise<string[]> {
+    return (await this.store.listEnvironments()).map((e) => e.environmentId).sort();
+  }
+
+  /**
+   * Replaces the configuration (hard update). Creates the environment when it does not exist.
+   * The partition rule can only change while the environment holds no stock.
+   */
+  async replace(environmentId: string, input: RuntimeConfiguration): Promise<CompiledConfiguration> {
+    const current = await this.store.getEnvironment(environmentId);
+    const version = (current?.version ?? 0) + 1;
+    const compiled = compileConfiguration({ ...input, environmentId, configurationVersion: version });
+    if (current) {
+      const before = partitionRuleOf(current.configuration as RuntimeConfiguration);
+      if (before !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
+        throw new OnhandError(
+          'partition_rule_change_requires_empty',
+          `The partition rule can only change from ${before} to ${compiled.partitionRule} once the environment holds no data; delete its partitions first.`,
+        );
+      }
+    }
+    const now = this.clock().toISOString();
+    const record: EnvironmentRecord = {
+      environmentId,
+      configuration: compiled.runtime,
+      version,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+    };
+    const saved = await this.store.saveEnvironment(record, current?.version);
+    if (!saved) throw new OnhandError('configuration_version_conflict');
+    this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
+    return compiled;
+  }
+
+  private remember(record: EnvironmentRecord): CompiledConfiguration {
+    const runtime = record.configuration as RuntimeConfiguration;
+    const config = compileConfiguration({
+      ...runtime,
+      environmentId: record.environmentId,
+      configurationVersion: record.version,
+    });
+    this.cache.set(record.environmentId, { config, loadedAt: this.clock().getTime() });
+    return config;
+  }
+}

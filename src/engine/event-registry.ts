@@ -1,0 +1,70 @@
+import type { StoreTx } from '../store/store.js';
+import { conflict, type ItemOutcome } from './outcome.js';
+
+/** Identifies an event for idempotency: ids are unique per (environment, family). */
+export interface EventRef {
+  readonly environmentId: string;
+  readonly family: string;
+  readonly eventId: string;
+}
+
+interface Known {
+  readonly hash: string;
+  readonly outcome: ItemOutcome;
+}
+
+/**
+ * Idempotency inside one batch (design.md rule 2): knows the event ids already in the ledger and those
+ * accepted earlier in the batch. A known id with the same body hash replays its first outcome; with
+ * another body it is a conflict. Either way nothing is applied.
+ */
+export class EventRegistry {
+  private constructor(private readonly known: Map<string, Known>) {}
+
+  /** Looks up every referenced event id in the ledger, one query per (environment, family). */
+  static async load(tx: StoreTx, refs: readonly EventRef[]): Promise<EventRegistry> {
+    const groups = new Map<string, { environmentId: string; family: string; ids: Set<string> }>();
+    for (const ref of refs) {
+      const groupKey = `${ref.environmentId}\u0000${ref.family}`;
+      const group = groups.get(groupKey) ?? {
+        environmentId: ref.environmentId,
+        family: ref.family,
+        ids: new Set(),
+      };
+      group.ids.add(ref.eventId);
+      groups.set(groupKey, group);
+    }
+    const known = new Map<string, Known>();
+    for (const { environmentId, family, ids } of groups.values()) {
+      const found = await tx.findEvents(environmentId, family, [...ids]);
+      for (const [eventId, recorded] of found) {
+        known.set(key(environmentId, family, eventId), {
+          hash: recorded.bodyHash,
+          outcome: recorded.outcome as ItemOutcome,
+        });
+      }
+    }
+    return new EventRegistry(known);
+  }
+
+  /** The outcome to return for an already-known id (replay or conflict), or undefined for a new one. */
+  check(environmentId: string, family: string, eventId: string, hash: string): ItemOutcome | undefined {
+    const known = this.known.get(key(environmentId, family, eventId));
+    if (!known) return undefined;
+    return known.hash === hash ? { ...known.outcome, replayed: true } : conflict(eventId);
+  }
+
+  /** Records an id accepted in this batch. */
+  remember(environmentId: string, family: string, eventId: string, hash: string, outcome: ItemOutcome): void {
+    this.known.set(key(environmentId, family, eventId), { hash, outcome });
+  }
+}
+
+function key(environmentId: string, family: string, eventId: string): string {
+  return `${environmentId}\u0000${family}\u0000${eventId}`;
+}
+
+/** A JSON-compatible copy of a value: bigints become decimal strings of their integer value. */
+export function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+}

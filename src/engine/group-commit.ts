@@ -1,0 +1,88 @@
+import type { Store, StoreTx } from '../store/store.js';
+
+/** A unit of work waiting for the next batch. */
+export interface Submitted<W> {
+  readonly work: W;
+  readonly lockKey: string;
+}
+
+/** Applies a batch of work items inside one transaction, returning one result per item, in order. */
+export type BatchHandler<W, R> = (tx: StoreTx, items: readonly W[]) => Promise<R[]>;
+
+interface Waiting<W, R> extends Submitted<W> {
+  resolve(result: R): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit (design.md, Performance): work submitted while a batch is being written, or within
+ * the same event-loop turn, is applied together in ONE durable transaction, in arrival order, each
+ * item still checked on its own by the handler. One batch is in flight at a time; the next batch
+ * starts as soon as the previous one committed. Every caller learns its own result only after the
+ * commit, so a 2xx always means "durably written".
+ */
+export class GroupCommitter<W, R> {
+  private queue: Waiting<W, R>[] = [];
+  private inFlight: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly handler: BatchHandler<W, R>,
+    private readonly maxBatch = 4096,
+  ) {}
+
+  /** Queues work and resolves with its result once the batch holding it has committed. */
+  submit(lockKey: string, work: W): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ lockKey, work, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Queues several items at once (a bulk request); results come back in the same order. */
+  submitAll(items: readonly Submitted<W>[]): Promise<R[]> {
+    return Promise.all(items.map((item) => this.submit(item.lockKey, item.work)));
+  }
+
+  /** Resolves when everything submitted so far has been written (or failed). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight || this.scheduled) {
+      await (this.inFlight ?? new Promise((resolve) => setImmediate(resolve)));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.runNext();
+    });
+  }
+
+  private runNext(): void {
+    if (this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    const lockKeys = [...new Set(batch.map((item) => item.lockKey))].sort();
+    this.inFlight = this.store
+      .transaction(lockKeys, (tx) =>
+        this.handler(
+          tx,
+          batch.map((item) => item.work),
+        ),
+      )
+      .then(
+        (results) => {
+          for (const [i, item] of batch.entries()) item.resolve(results[i] as R);
+        },
+        (error: unknown) => {
+          for (const item of batch) item.reject(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.queue.length > 0) this.schedule();
+      });
+  }
+}

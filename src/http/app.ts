@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { OnhandError } from '../domain/codes.js';
+import type { RouteDeps } from './context.js';
+import { errorBody, handleError } from './errors.js';
+import { toJson } from './json.js';
+import { configurationRoutes } from './routes/configuration.js';
+import { ledgerRoutes } from './routes/ledger.js';
+import { onHandQueryRoutes } from './routes/onhand-queries.js';
+import { onHandWriteRoutes } from './routes/onhand-writes.js';
+import { partitionRoutes } from './routes/partitions.js';
+import { systemRoutes } from './routes/system.js';
+
+export interface AppOptions {
+  /** Fastify logger options (pino), or false for none. */
+  readonly logger: NonNullable<FastifyServerOptions['logger']>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the HTTP application: the Inventory Visibility compatible API, its extensions, health,
+ * metrics and OpenAPI docs. Pure composition: every dependency comes in through `deps`, so tests
+ * build the whole app in-process with any store.
+ */
+export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: deps.settings.bodyLimit,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    genReqId: (req) => {
+      const header = req.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('environmentId', '');
+  // Bodies are validated inside handlers (so bulk items fail one by one, with stable codes);
+  // route schemas drive the OpenAPI document. Responses are serialised with exact quantities.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => toJson(data));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(
+        errorBody(
+          new OnhandError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+        ),
+      );
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Onhand',
+        version: '0.1.0',
+        description:
+          'Real-time inventory visibility, compatible with the Dynamics 365 Inventory Visibility API.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  systemRoutes(app, deps);
+  configurationRoutes(app, deps);
+  onHandWriteRoutes(app, deps);
+  onHandQueryRoutes(app, deps);
+  partitionRoutes(app, deps);
+  ledgerRoutes(app, deps);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

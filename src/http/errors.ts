@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, type ErrorCode, OnhandError } from '../domain/codes.js';
+import { statusOf } from './status-table.js';
+
+/** The body of every error that is not a write envelope: `{ code, message, details }`. */
+export function errorBody(error: OnhandError): { code: ErrorCode; message: string; details: unknown[] } {
+  return { code: error.code, message: error.message, details: [...error.details] };
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+};
+
+/** Maps anything thrown by a route or by Fastify to an OnhandError (unexpected ones to internal_error). */
+export function toOnhandError(error: unknown): OnhandError {
+  if (error instanceof OnhandError) return error;
+  const fastifyError = error as Partial<FastifyError> & { message?: string };
+  const code = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (code)
+    return new OnhandError(
+      code,
+      code === 'malformed_json'
+        ? `The body is not valid JSON: ${fastifyError.message ?? ''}`
+        : ERROR_CODES[code],
+    );
+  if (
+    error instanceof SyntaxError ||
+    (fastifyError.statusCode === 400 && /json|prototype|constructor/i.test(fastifyError.message ?? ''))
+  ) {
+    return new OnhandError('malformed_json', `The body is not valid JSON: ${fastifyError.message ?? ''}`);
+  }
+  if (fastifyError.statusCode === 413) return new OnhandError('payload_too_large');
+  return new OnhandError('internal_error');
+}
+
+/** Fastify error handler: stable codes, no stack traces or SQL in bodies; unexpected errors are logged. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = toOnhandError(error);
+  if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unexpected error');
+  reply.code(statusOf(mapped.code)).send(errorBody(mapped));
+}

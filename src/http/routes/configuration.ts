@@ -1,0 +1,61 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { PartialConfiguration } from '../../domain/config/complete-configuration.js';
+import { completeConfiguration } from '../../domain/config/complete-configuration.js';
+import { type RouteDeps, requireAccess } from '../context.js';
+import { EnvironmentParams, errorResponses } from '../schemas/common.js';
+import { RuntimeConfigurationInput } from '../schemas/configuration.js';
+import { validator } from '../validation.js';
+
+const checkConfiguration = validator(RuntimeConfigurationInput);
+const Configuration = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'Runtime configuration (spec §1.2).',
+});
+
+/** Environment configuration (spec §2.4 rows 28, 29) and environment creation (extension). */
+export function configurationRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { engine } = deps;
+  const tags = ['Configuration'];
+
+  app.get('/api/environment/:environmentId/configuration', {
+    onRequest: requireAccess(deps.auth, { admin: false }),
+    schema: {
+      tags,
+      summary: 'The runtime configuration',
+      params: EnvironmentParams,
+      response: { 200: Configuration, ...errorResponses() },
+    },
+    handler: async (request) => (await engine.environments.get(request.environmentId)).runtime,
+  });
+
+  app.post('/api/environment/:environmentId/configuration/hardupdate', {
+    onRequest: requireAccess(deps.auth, { admin: true }),
+    schema: {
+      tags,
+      summary: 'Replace the runtime configuration (admin); creates the environment when it does not exist',
+      params: EnvironmentParams,
+      body: RuntimeConfigurationInput,
+      response: { 200: Configuration, ...errorResponses(409) },
+    },
+    handler: async (request) => {
+      const input = checkConfiguration(request.body) as PartialConfiguration;
+      const runtime = completeConfiguration(request.environmentId, input);
+      return (await engine.environments.replace(request.environmentId, runtime)).runtime;
+    },
+  });
+
+  app.put('/api/environment/:environmentId', {
+    onRequest: requireAccess(deps.auth, { admin: true }),
+    schema: {
+      tags,
+      summary: 'Create the environment with the default configuration (admin, extension); idempotent',
+      params: EnvironmentParams,
+      response: { 200: Configuration, 201: Configuration, ...errorResponses() },
+    },
+    handler: async (request, reply) => {
+      const created = await engine.environments.create(request.environmentId);
+      const config = await engine.environments.get(request.environmentId);
+      return reply.code(created ? 201 : 200).send(config.runtime);
+    },
+  });
+}

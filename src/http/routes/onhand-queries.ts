@@ -1,0 +1,134 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { detail, OnhandError } from '../../domain/codes.js';
+import type { IndexQueryInput } from '../../domain/query/parse-query.js';
+import type { OnHandRow } from '../../domain/query/query-plan.js';
+import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
+import { EnvironmentParams, errorResponses } from '../schemas/common.js';
+import { ExactQuery, IndexQuery, PagedQueryResult, PagingQuery, QueryResult } from '../schemas/query.js';
+import { validator } from '../validation.js';
+
+const checkIndexQuery = validator(IndexQuery);
+const checkExactQuery = validator(ExactQuery);
+const MAX_PAGE_SIZE = 100_000;
+
+/** On-hand queries (spec §2.7). */
+export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { engine } = deps;
+  const onRequest = requireAccess(deps.auth, { admin: false });
+  const tags = ['On-hand queries'];
+
+  app.post('/api/environment/:environmentId/onhand/indexquery', {
+    onRequest,
+    schema: {
+      tags,
+      summary: 'Query on-hand by filters and group-by (Api-Version 1.0; 2.0 pages by warehouse)',
+      params: EnvironmentParams,
+      querystring: PagingQuery,
+      body: IndexQuery,
+      response: { 200: Type.Union([QueryResult, PagedQueryResult]), ...errorResponses() },
+    },
+    handler: async (request) => {
+      const input = checkIndexQuery(request.body);
+      if (apiVersion(request) === 1)
+        return rowsOut(await engine.indexQuery(request.environmentId, input), false);
+      const { pageNumber, pageSize } = paging(request);
+      const page = await engine.indexQueryPage(request.environmentId, input, pageNumber, pageSize);
+      return {
+        Value: rowsOut(page.rows, true),
+        nextLink: page.hasMore ? `onhand/indexquery?pageNumber=${pageNumber + 1}&pageSize=${pageSize}` : '',
+      };
+    },
+  });
+
+  app.get('/api/environment/:environmentId/onhand', {
+    onRequest,
+    schema: {
+      tags,
+      summary: 'Query on-hand through URL parameters (same result as the POST index query)',
+      description:
+        'Parameters: organizationId, productId, siteId, locationId, any other dimension, groupBy, returnNegative, dimensionDataSource. Several values: repeat the parameter or separate them with commas.',
+      params: EnvironmentParams,
+      response: { 200: QueryResult, ...errorResponses() },
+    },
+    handler: async (request) =>
+      rowsOut(await engine.indexQuery(request.environmentId, queryFromUrl(request)), false),
+  });
+
+  app.post('/api/environment/:environmentId/onhand/exactquery', {
+    onRequest,
+    schema: {
+      tags,
+      summary: 'Query explicit dimension tuples (Api-Version 1.0: filters.dimensions; 2.0: filters.keys)',
+      params: EnvironmentParams,
+      body: ExactQuery,
+      response: { 200: QueryResult, ...errorResponses() },
+    },
+    handler: async (request) => {
+      const input = checkExactQuery(request.body);
+      return rowsOut(await engine.exactQuery(request.environmentId, input, apiVersion(request)), false);
+    },
+  });
+}
+
+/** Rows in the spec's shape; organizationId only in Api-Version 2.0 index queries, which span organizations. */
+function rowsOut(rows: readonly OnHandRow[], withOrganization: boolean): unknown[] {
+  return rows.map((row) =>
+    withOrganization
+      ? {
+          organizationId: row.organizationId,
+          productId: row.productId,
+          dimensions: row.dimensions,
+          quantities: row.quantities,
+        }
+      : { productId: row.productId, dimensions: row.dimensions, quantities: row.quantities },
+  );
+}
+
+function paging(request: FastifyRequest): { pageNumber: number; pageSize: number } {
+  const query = request.query as Record<string, unknown>;
+  const read = (name: string, fallback: number, max: number) => {
+    const entry = Object.entries(query).find(([k]) => k.toLowerCase() === name.toLowerCase());
+    if (entry === undefined) return fallback;
+    const value = Number(entry[1]);
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      throw new OnhandError('invalid_request', `${name} must be an integer from 1 to ${max}.`, [
+        detail('invalid_type', `query:${name}`, `Expected an integer from 1 to ${max}.`),
+      ]);
+    }
+    return value;
+  };
+  const pageSize = read('pageSize', MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  return { pageNumber: read('pageNumber', 1, Number.MAX_SAFE_INTEGER), pageSize };
+}
+
+/** Builds an index query from GET parameters (spec §2.7.3); parameter names are case-insensitive. */
+export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
+  const filters: Record<string, string[]> = {};
+  let groupByValues: string[] = [];
+  let returnNegative: boolean | undefined;
+  let dimensionDataSource: string | undefined;
+  for (const [key, raw] of Object.entries(request.query as Record<string, string | string[]>)) {
+    const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim());
+    const lower = key.toLowerCase();
+    if (lower === 'groupby' || lower === 'groupbyvalues')
+      groupByValues = [...groupByValues, ...values.filter((v) => v !== '')];
+    else if (lower === 'returnnegative') returnNegative = parseBoolean(values[0], key);
+    else if (lower === 'dimensiondatasource') dimensionDataSource = values[0];
+    else filters[key] = [...(filters[key] ?? []), ...values.filter((v) => v !== '')];
+  }
+  return {
+    filters,
+    groupByValues,
+    ...(returnNegative === undefined ? {} : { returnNegative }),
+    ...(dimensionDataSource === undefined ? {} : { dimensionDataSource }),
+  };
+}
+
+function parseBoolean(value: string | undefined, name: string): boolean {
+  if (value?.toLowerCase() === 'true') return true;
+  if (value?.toLowerCase() === 'false') return false;
+  throw new OnhandError('invalid_type', `${name} must be true or false.`, [
+    detail('invalid_type', `query:${name}`, 'Expected true or false.'),
+  ]);
+}

@@ -1,0 +1,63 @@
+import { Type } from '@sinclair/typebox';
+import { NullableString } from './common.js';
+
+const common = {
+  dimensionDataSource: Type.Optional(NullableString),
+  groupByValues: Type.Optional(Type.Array(Type.String())),
+  returnNegative: Type.Optional(
+    Type.Boolean({ description: 'Report negative calculated measures (default false).' }),
+  ),
+};
+
+/** Index query body (spec §2.7.1). */
+export const IndexQuery = Type.Object(
+  {
+    ...common,
+    filters: Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: 'organizationId, productId, siteId, locationId and other dimensions → allowed values.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** Exact query body, v1 (dimensions) and v2 (keys) (spec §2.7.4). */
+export const ExactQuery = Type.Object(
+  {
+    ...common,
+    filters: Type.Object(
+      {
+        organizationId: Type.Optional(Type.Array(Type.String())),
+        productId: Type.Optional(Type.Array(Type.String())),
+        dimensions: Type.Optional(Type.Array(Type.String(), { description: 'Api-Version 1.0' })),
+        keys: Type.Optional(
+          Type.Array(Type.String(), { description: 'Api-Version 2.0; may include organizationId' }),
+        ),
+        values: Type.Array(Type.Array(Type.String())),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** One result row (spec §2.7.1). */
+export const OnHandRowSchema = Type.Object(
+  {
+    productId: Type.String(),
+    dimensions: Type.Record(Type.String(), Type.String()),
+    quantities: Type.Record(Type.String(), Type.Record(Type.String(), Type.Number())),
+  },
+  { additionalProperties: true },
+);
+
+export const QueryResult = Type.Array(OnHandRowSchema);
+
+export const PagedQueryResult = Type.Object({
+  Value: QueryResult,
+  nextLink: Type.String({ description: 'Path of the next page, "" after the last warehouse.' }),
+});
+
+export const PagingQuery = Type.Object({
+  pageNumber: Type.Optional(Type.String()),
+  pageSize: Type.Optional(Type.String()),
+});

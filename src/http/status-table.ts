@@ -1,0 +1,30 @@
+import type { ErrorCode } from '../domain/codes.js';
+
+/**
+ * The one place where error codes become HTTP statuses. Everything not listed is 400.
+ * Write envelopes (spec §2.3) carry the same number in their `statusCode`.
+ */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  event_id_conflict: 409,
+  configuration_version_conflict: 409,
+  partition_rule_change_requires_empty: 409,
+  client_exists: 409,
+  environment_not_found: 404,
+  partition_not_found: 404,
+  client_not_found: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  unauthorized: 401,
+  invalid_token: 401,
+  invalid_client: 401,
+  forbidden: 403,
+  service_unavailable: 503,
+  internal_error: 500,
+};
+
+/** HTTP status for an error code. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code] ?? 400;
+}

@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { AuthService } from './auth/auth-service.js';
+import { loadOrCreateSigningKey } from './auth/signing-key.js';
+import { TokenService } from './auth/token-service.js';
+import { Engine } from './engine/engine.js';
+import { Environments } from './engine/environments.js';
+import { buildApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import type { Settings } from './settings.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+/** The wired-up parts of a running service. */
+export interface Services {
+  readonly store: Store;
+  readonly auth: AuthService;
+  readonly engine: Engine;
+}
+
+const systemClock = () => new Date();
+
+/**
+ * The composition root: the only place that picks concrete implementations. Opens the store in the
+ * data directory, migrates it, and wires auth and engine.
+ */
+export async function openServices(settings: Settings, clock: () => Date = systemClock): Promise<Services> {
+  mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+  const store = SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
+  await store.migrate();
+  const key = await loadOrCreateSigningKey(settings.dataDir);
+  const tokens = new TokenService({ key, ttlSeconds: settings.tokenTtlSeconds, clock });
+  const auth = new AuthService({ store, tokens, clock });
+  const engine = new Engine({ store, clock, limits: settings.limits, configTtlMs: settings.configCacheMs });
+  return { store, auth, engine };
+}
+
+/** A running server and how to stop it gracefully. */
+export interface Server {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP server: ensures the admin client and environments asked for by the settings, then
+ * listens. `close()` stops accepting connections, finishes requests in flight, waits for queued writes
+ * to commit, and closes the database.
+ */
+export async function startServer(
+  settings: Settings,
+  print: (line: string) => void = console.log,
+): Promise<Server> {
+  const services = await openServices(settings);
+  const { store, auth, engine } = services;
+  const metrics = new Metrics();
+  const app = await buildApp(
+    {
+      engine,
+      auth,
+      store,
+      metrics,
+      settings: { bodyLimit: settings.bodyLimit, maxBulkItems: settings.maxBulkItems },
+    },
+    { logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel } },
+  );
+  try {
+    await bootstrap(settings, services, app, print);
+    const url = await app.listen({ port: settings.port, host: settings.host });
+    return {
+      app,
+      url,
+      close: async () => {
+        await app.close();
+        await engine.drain();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw error;
+  }
+}
+
+async function bootstrap(
+  settings: Settings,
+  services: Services,
+  app: FastifyInstance,
+  print: (line: string) => void,
+): Promise<void> {
+  const { createdSecret } = await services.auth.bootstrap({
+    adminClientId: settings.adminClientId,
+    adminClientSecret: settings.adminClientSecret,
+  });
+  if (createdSecret) {
+    app.log.info(
+      { clientId: createdSecret.clientId },
+      'created the first admin client; its secret is printed once',
+    );
+    print('');
+    print('  First start: an admin client was created. Its secret is shown only now; keep it safe.');
+    print(`    client_id:     ${createdSecret.clientId}`);
+    print(`    client_secret: ${createdSecret.secret}`);
+    print('');
+  }
+  for (const raw of settings.environments) {
+    const id = Environments.id(raw);
+    if (await services.engine.environments.create(id))
+      app.log.info({ environmentId: id }, 'created environment');
+  }
+}

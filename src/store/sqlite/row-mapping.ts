@@ -1,0 +1,164 @@
+import {
+  dimensionsKey,
+  dimensionValue,
+  LOCATION,
+  parseDimensionsKey,
+  SITE,
+} from '../../domain/dimensions.js';
+import type { LedgerChange, LedgerEntry, LedgerRecord, StockRow } from '../store.js';
+
+/*
+ * Conversions between the port's stock and ledger records and SQLite rows. Both connections use safe
+ * integers, so every INTEGER column reads back as a bigint: quantities stay exact, other integers are
+ * narrowed here.
+ * JSON columns hold JSON text; bigint deltas inside `changes` are decimal strings of millionths.
+ */
+
+/** The stock columns every stock query selects, in the order of {@link StockDbRow}. */
+export const STOCK_COLUMNS =
+  'partition_id, organization_id, product_id, dims, data_source, measure, quantity, counted_at';
+
+/** A stock row as SQLite returns it. */
+export interface StockDbRow {
+  readonly partition_id: string;
+  readonly organization_id: string;
+  readonly product_id: string;
+  readonly dims: string;
+  readonly data_source: string;
+  readonly measure: string;
+  readonly quantity: bigint;
+  readonly counted_at: string | null;
+}
+
+/** Bind values of the stock upsert, in column order. */
+export type StockParams = [
+  environmentId: string,
+  partitionId: string,
+  organizationId: string,
+  productId: string,
+  dims: string,
+  siteId: string,
+  locationId: string,
+  dataSource: string,
+  measure: string,
+  quantity: bigint,
+  countedAt: string | null,
+];
+
+/** Maps a stored stock row back to the port's shape, dims parsed to the canonical object. */
+export function toStockRow(r: StockDbRow): StockRow {
+  return {
+    organizationId: r.organization_id,
+    productId: r.product_id,
+    dimensions: parseDimensionsKey(r.dims),
+    dataSource: r.data_source,
+    measure: r.measure,
+    partitionId: r.partition_id,
+    quantity: r.quantity,
+    countedAt: r.counted_at,
+  };
+}
+
+/** Bind values for one stock row; `dimensions` must already be canonical (the port's contract). */
+export function stockParams(environmentId: string, row: StockRow): StockParams {
+  const dims = row.dimensions;
+  return [
+    environmentId,
+    row.partitionId,
+    row.organizationId,
+    row.productId,
+    dimensionsKey(dims),
+    dimensionValue(dims, SITE),
+    dimensionValue(dims, LOCATION),
+    row.dataSource,
+    row.measure,
+    row.quantity,
+    row.countedAt,
+  ];
+}
+
+/** A ledger row as SQLite returns it. */
+export interface LedgerDbRow {
+  readonly seq: bigint;
+  readonly environment_id: string;
+  readonly partition_id: string;
+  readonly family: string;
+  readonly event_id: string | null;
+  readonly body_hash: string;
+  readonly kind: string;
+  readonly recorded_at: string;
+  readonly request: string;
+  readonly outcome: string;
+  readonly changes: string;
+}
+
+/** Bind values of the ledger insert, in column order. */
+export type LedgerParams = [
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+
+/** Bind values for one ledger entry. `undefined` request/outcome are stored as JSON null. */
+export function ledgerParams(e: LedgerEntry): LedgerParams {
+  return [
+    e.environmentId,
+    e.partitionId,
+    e.family,
+    e.eventId,
+    e.bodyHash,
+    e.kind,
+    e.recordedAt,
+    toJson(e.request),
+    toJson(e.outcome),
+    JSON.stringify(e.changes.map(storedChange)),
+  ];
+}
+
+/** Maps a stored ledger row back to the port's shape, JSON columns parsed. */
+export function toLedgerRecord(r: LedgerDbRow): LedgerRecord {
+  return {
+    seq: Number(r.seq),
+    environmentId: r.environment_id,
+    partitionId: r.partition_id,
+    family: r.family,
+    eventId: r.event_id,
+    bodyHash: r.body_hash,
+    kind: r.kind,
+    recordedAt: r.recorded_at,
+    request: JSON.parse(r.request) as unknown,
+    outcome: JSON.parse(r.outcome) as unknown,
+    changes: (JSON.parse(r.changes) as StoredChange[]).map(parsedChange),
+  };
+}
+
+/** JSON text of a JSON-compatible value; `undefined` becomes `null`. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value) ?? 'null';
+}
+
+interface StoredChange extends Omit<LedgerChange, 'delta'> {
+  readonly delta: string;
+}
+
+function storedChange(c: LedgerChange): StoredChange {
+  return {
+    organizationId: c.organizationId,
+    productId: c.productId,
+    dimensions: c.dimensions,
+    dataSource: c.dataSource,
+    measure: c.measure,
+    delta: c.delta.toString(),
+  };
+}
+
+function parsedChange(c: StoredChange): LedgerChange {
+  return { ...c, delta: BigInt(c.delta) };
+}

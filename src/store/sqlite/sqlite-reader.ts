@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+import type { ClientRecord, EnvironmentRecord, LedgerRecord, StockRow, StockSelector } from '../store.js';
+import { toClientRecord, toEnvironmentRecord } from './record-mapping.js';
+import { toLedgerRecord, toStockRow } from './row-mapping.js';
+import { FILTER, prepareReader, type ReaderStatements } from './statements.js';
+
+const SELECTOR_LISTS = [
+  ['productIds', FILTER.products],
+  ['siteIds', FILTER.sites],
+  ['locationIds', FILTER.locations],
+] as const;
+
+/**
+ * The committed reads of SqliteStore, on a connection of their own (query_only). Each read runs in its
+ * own implicit read transaction, so it sees the last committed state and never the writes of a
+ * transaction still open on the writer connection.
+ */
+export class SqliteReader {
+  readonly #db: Database.Database;
+  readonly #ping: Database.Statement<[], unknown>;
+  #sql: ReaderStatements | undefined;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#ping = db.prepare('SELECT 1');
+  }
+
+  ping(): void {
+    this.#ping.get();
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  getEnvironment(environmentId: string): EnvironmentRecord | undefined {
+    const row = this.sql().getEnvironment.get(environmentId);
+    return row && toEnvironmentRecord(row);
+  }
+
+  listEnvironments(): EnvironmentRecord[] {
+    return this.sql().listEnvironments.all().map(toEnvironmentRecord);
+  }
+
+  /** Lists are bound as JSON arrays, so they may be of any length. */
+  readStock(environmentId: string, selector: StockSelector): StockRow[] {
+    if (selector.organizationIds.length === 0) return [];
+    let filters = 0;
+    const params = [environmentId, JSON.stringify(selector.organizationIds)];
+    for (const [field, flag] of SELECTOR_LISTS) {
+      const list = selector[field];
+      if (list === undefined || list.length === 0) continue;
+      filters |= flag;
+      params.push(JSON.stringify(list));
+    }
+    return this.sql()
+      .readStock(filters)
+      .all(...params)
+      .map(toStockRow);
+  }
+
+  hasStock(environmentId: string): boolean {
+    return this.sql().hasStock.get(environmentId) !== undefined;
+  }
+
+  listPartitionIds(environmentId: string): string[] {
+    return this.sql()
+      .listPartitionIds.all(environmentId)
+      .map((r) => r.partition_id);
+  }
+
+  readLedger(environmentId: string, afterSeq: number, limit: number): LedgerRecord[] {
+    return this.sql().readLedger.all(environmentId, afterSeq, limit).map(toLedgerRecord);
+  }
+
+  getClient(clientId: string): ClientRecord | undefined {
+    const row = this.sql().getClient.get(clientId);
+    return row && toClientRecord(row);
+  }
+
+  listClients(): ClientRecord[] {
+    return this.sql().listClients.all().map(toClientRecord);
+  }
+
+  /** Prepared on first use, once migrate() has created the tables. */
+  private sql(): ReaderStatements {
+    this.#sql ??= prepareReader(this.#db);
+    return this.#sql;
+  }
+}

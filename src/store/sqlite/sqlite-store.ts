@@ -1,0 +1,183 @@
+import type Database from 'better-sqlite3';
+import type {
+  ClientRecord,
+  EnvironmentRecord,
+  LedgerRecord,
+  StockRow,
+  StockSelector,
+  Store,
+  StoreTx,
+} from '../store.js';
+import { openConnections, type SqliteStoreOptions } from './connections.js';
+import { toJson } from './row-mapping.js';
+import { applyMigrations } from './schema.js';
+import { SerialQueue } from './serial-queue.js';
+import { SqliteReader } from './sqlite-reader.js';
+import { SqliteTx } from './sqlite-tx.js';
+import { prepareWriter, type WriterStatements } from './statements.js';
+
+export type { SqliteStoreOptions } from './connections.js';
+
+/**
+ * The embedded backend: one SQLite file in WAL mode with `synchronous = FULL`, so a resolved
+ * transaction is on disk.
+ *
+ * Two connections: the writer runs transactions and every write, one at a time through an in-process
+ * queue; the reader serves all reads outside transactions, so a read never sees the uncommitted writes
+ * of a transaction in progress (WAL lets it read the last committed state without blocking).
+ *
+ * Lock keys are not needed here: the queue already runs one transaction at a time, which serialises
+ * every key. That holds because one process owns the file. Sharing one SQLite file between processes
+ * is NOT supported (use the PostgreSQL backend for several processes).
+ *
+ * Do not call `transaction` (or another write method) from inside a transaction's `fn`: it would wait
+ * behind the transaction that is waiting for it.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly #writer: Database.Database;
+  readonly #reader: SqliteReader;
+  readonly #queue = new SerialQueue();
+  #writerSql: WriterStatements | undefined;
+  #closed = false;
+
+  private constructor(writer: Database.Database, reader: Database.Database) {
+    this.#writer = writer;
+    this.#reader = new SqliteReader(reader);
+  }
+
+  /** Opens (creating when missing) the database file. Call `migrate()` before use. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const { writer, reader } = openConnections(options);
+    return new SqliteStore(writer, reader);
+  }
+
+  async migrate(): Promise<void> {
+    this.assertOpen();
+    await this.#queue.run(() => applyMigrations(this.#writer));
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.#reader.ping();
+  }
+
+  /** Waits for queued writes, then closes both connections. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.run(() => {
+      this.#reader.close();
+      this.#writer.close();
+    });
+  }
+
+  /** See the class comment: `lockKeys` are ignored, every transaction is serialised in-process. */
+  async transaction<T>(_lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.#queue.run(async () => {
+      const sql = this.writerSql();
+      sql.begin.run();
+      const tx = new SqliteTx(sql);
+      let result: T;
+      try {
+        result = await fn(tx);
+        tx.end();
+        sql.commit.run();
+      } catch (error) {
+        tx.end();
+        this.rollback(sql);
+        throw error;
+      }
+      return result;
+    });
+  }
+
+  async getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined> {
+    return this.reads().getEnvironment(environmentId);
+  }
+
+  async listEnvironments(): Promise<EnvironmentRecord[]> {
+    return this.reads().listEnvironments();
+  }
+
+  async saveEnvironment(record: EnvironmentRecord, expectedVersion?: number): Promise<boolean> {
+    const { environmentId: id, version, createdAt, updatedAt } = record;
+    const config = toJson(record.configuration);
+    return this.write((sql) =>
+      expectedVersion === undefined
+        ? sql.insertEnvironment.run(id, config, version, createdAt, updatedAt).changes === 1
+        : sql.replaceEnvironment.run(config, version, updatedAt, id, expectedVersion).changes === 1,
+    );
+  }
+
+  async readStock(environmentId: string, selector: StockSelector): Promise<StockRow[]> {
+    return this.reads().readStock(environmentId, selector);
+  }
+
+  async hasStock(environmentId: string): Promise<boolean> {
+    return this.reads().hasStock(environmentId);
+  }
+
+  async listPartitionIds(environmentId: string): Promise<string[]> {
+    return this.reads().listPartitionIds(environmentId);
+  }
+
+  async readLedger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]> {
+    return this.reads().readLedger(environmentId, afterSeq, limit);
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    return this.reads().getClient(clientId);
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    return this.reads().listClients();
+  }
+
+  async createClient(c: ClientRecord): Promise<boolean> {
+    const [environments, admin] = [JSON.stringify(c.environments), c.admin ? 1 : 0];
+    return this.write(
+      (sql) =>
+        sql.insertClient.run(c.clientId, c.secretHash, environments, admin, c.createdAt, c.revokedAt)
+          .changes === 1,
+    );
+  }
+
+  async updateClient(c: ClientRecord): Promise<boolean> {
+    const [environments, admin] = [JSON.stringify(c.environments), c.admin ? 1 : 0];
+    return this.write(
+      (sql) => sql.updateClient.run(c.secretHash, environments, admin, c.revokedAt, c.clientId).changes === 1,
+    );
+  }
+
+  /** Runs a small autocommit write on the writer, queued behind (never inside) open transactions. */
+  private write<T>(task: (sql: WriterStatements) => T): Promise<T> {
+    this.assertOpen();
+    return this.#queue.run(() => task(this.writerSql()));
+  }
+
+  /** Statements are prepared on first use, after migrate() has created the tables. */
+  private writerSql(): WriterStatements {
+    this.#writerSql ??= prepareWriter(this.#writer);
+    return this.#writerSql;
+  }
+
+  private reads(): SqliteReader {
+    this.assertOpen();
+    return this.#reader;
+  }
+
+  /** Rolls back unless SQLite already did (it does on some errors); keeps the caller's error. */
+  private rollback(sql: WriterStatements): void {
+    try {
+      if (this.#writer.inTransaction) sql.rollback.run();
+    } catch {
+      // The original error is what the caller needs; a failed rollback surfaces on the next BEGIN.
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.#closed) throw new Error('The SQLite store is closed.');
+  }
+}

@@ -1,0 +1,81 @@
+import { dimensionsKey } from '../../domain/dimensions.js';
+import type { LedgerEntry, RecordedEvent, StockKey, StockRow, StoreTx } from '../store.js';
+import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
+import type { WriterStatements } from './statements.js';
+
+/**
+ * The StoreTx of SqliteStore: runs its statements on the writer connection inside the transaction that
+ * SqliteStore opened. Once the transaction has ended (committed or rolled back) every method rejects,
+ * so a stray call can never write outside it.
+ */
+export class SqliteTx implements StoreTx {
+  #open = true;
+
+  constructor(private readonly sql: WriterStatements) {}
+
+  /** Called by SqliteStore before it commits or rolls back; the tx is unusable afterwards. */
+  end(): void {
+    this.#open = false;
+  }
+
+  async readRows(environmentId: string, keys: readonly StockKey[]): Promise<StockRow[]> {
+    this.assertOpen();
+    const rows: StockRow[] = [];
+    for (const k of keys) {
+      const found = this.sql.readRow.all(
+        environmentId,
+        k.organizationId,
+        k.productId,
+        dimensionsKey(k.dimensions),
+        k.dataSource,
+        k.measure,
+      );
+      for (const r of found) rows.push(toStockRow(r));
+    }
+    return rows;
+  }
+
+  async writeRows(environmentId: string, rows: readonly StockRow[]): Promise<void> {
+    this.assertOpen();
+    for (const row of rows) this.sql.upsertRow.run(...stockParams(environmentId, row));
+  }
+
+  async deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]> {
+    this.assertOpen();
+    if (partitionIds.length === 0) return [];
+    const ids = JSON.stringify(partitionIds);
+    const deleted = this.sql.selectPartitions.all(environmentId, ids).map(toStockRow);
+    this.sql.deletePartitions.run(environmentId, ids);
+    return deleted;
+  }
+
+  async findEvents(
+    environmentId: string,
+    family: string,
+    eventIds: readonly string[],
+  ): Promise<Map<string, RecordedEvent>> {
+    this.assertOpen();
+    const found = new Map<string, RecordedEvent>();
+    if (eventIds.length === 0) return found;
+    for (const r of this.sql.findEvents.all(environmentId, family, JSON.stringify(eventIds))) {
+      found.set(r.event_id, {
+        seq: Number(r.seq),
+        bodyHash: r.body_hash,
+        outcome: JSON.parse(r.outcome) as unknown,
+      });
+    }
+    return found;
+  }
+
+  async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
+    this.assertOpen();
+    const seqs: number[] = [];
+    for (const e of entries) seqs.push(Number(this.sql.insertLedger.run(...ledgerParams(e)).lastInsertRowid));
+    return seqs;
+  }
+
+  private assertOpen(): void {
+    if (!this.#open)
+      throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
+  }
+}

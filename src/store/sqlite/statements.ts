@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3';
+import type { ClientDbRow, EnvironmentDbRow } from './record-mapping.js';
+import {
+  type LedgerDbRow,
+  type LedgerParams,
+  STOCK_COLUMNS,
+  type StockDbRow,
+  type StockParams,
+} from './row-mapping.js';
+
+/*
+ * Every SQL statement of the SQLite backend, prepared once per connection and reused. Lists of ids are
+ * bound as one JSON array parameter read with json_each(?), so an IN list of any length costs one
+ * variable (SQLite caps the number of variables per statement).
+ */
+
+const IN_LIST = 'IN (SELECT value FROM json_each(?))';
+const STOCK_ORDER = 'ORDER BY organization_id, product_id, dims, data_source, measure';
+const STOCK_KEY =
+  'ON CONFLICT (environment_id, partition_id, organization_id, product_id, dims, data_source, measure)';
+
+type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
+
+/** Statements of the writer connection: transaction control and every write. */
+export interface WriterStatements {
+  readonly begin: Stmt<[]>;
+  readonly commit: Stmt<[]>;
+  readonly rollback: Stmt<[]>;
+  /** (env, org, product, dims, dataSource, measure) → rows. */
+  readonly readRow: Stmt<[string, string, string, string, string, string], StockDbRow>;
+  readonly upsertRow: Stmt<StockParams>;
+  /** (env, JSON array of partition ids). */
+  readonly selectPartitions: Stmt<[string, string], StockDbRow>;
+  readonly deletePartitions: Stmt<[string, string]>;
+  /** (env, family, JSON array of event ids). */
+  readonly findEvents: Stmt<
+    [string, string, string],
+    { event_id: string; seq: bigint; body_hash: string; outcome: string }
+  >;
+  readonly insertLedger: Stmt<LedgerParams>;
+  /** (id, configuration, version, createdAt, updatedAt). */
+  readonly insertEnvironment: Stmt<[string, string, number, string, string]>;
+  /** (configuration, version, updatedAt, id, expectedVersion). */
+  readonly replaceEnvironment: Stmt<[string, number, string, string, number]>;
+  /** (id, secretHash, environments, admin, createdAt, revokedAt). */
+  readonly insertClient: Stmt<[string, string, string, number, string, string | null]>;
+  /** (secretHash, environments, admin, revokedAt, id). */
+  readonly updateClient: Stmt<[string, string, number, string | null, string]>;
+}
+
+/** Prepares the writer's statements (the schema must exist). */
+export function prepareWriter(db: Database.Database): WriterStatements {
+  return {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    readRow: db.prepare(
+      `SELECT ${STOCK_COLUMNS} FROM stock WHERE environment_id = ? AND organization_id = ? AND product_id = ?
+       AND dims = ? AND data_source = ? AND measure = ?`,
+    ),
+    upsertRow: db.prepare(
+      `INSERT INTO stock (environment_id, partition_id, organization_id, product_id, dims, site_id, location_id,
+       data_source, measure, quantity, counted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ${STOCK_KEY} DO UPDATE SET quantity = excluded.quantity, counted_at = excluded.counted_at`,
+    ),
+    selectPartitions: db.prepare(
+      `SELECT ${STOCK_COLUMNS} FROM stock WHERE environment_id = ? AND partition_id ${IN_LIST} ${STOCK_ORDER}`,
+    ),
+    deletePartitions: db.prepare(`DELETE FROM stock WHERE environment_id = ? AND partition_id ${IN_LIST}`),
+    findEvents: db.prepare(
+      `SELECT event_id, seq, body_hash, outcome FROM ledger
+       WHERE environment_id = ? AND family = ? AND event_id IS NOT NULL AND event_id ${IN_LIST}`,
+    ),
+    insertLedger: db.prepare(
+      `INSERT INTO ledger (environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request,
+       outcome, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertEnvironment: db.prepare(
+      `INSERT INTO environments (environment_id, configuration, version, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (environment_id) DO NOTHING`,
+    ),
+    replaceEnvironment: db.prepare(
+      'UPDATE environments SET configuration = ?, version = ?, updated_at = ? WHERE environment_id = ? AND version = ?',
+    ),
+    insertClient: db.prepare(
+      `INSERT INTO clients (client_id, secret_hash, environments, admin, created_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING`,
+    ),
+    updateClient: db.prepare(
+      'UPDATE clients SET secret_hash = ?, environments = ?, admin = ?, revoked_at = ? WHERE client_id = ?',
+    ),
+  };
+}
+
+/** Which optional filters a readStock query applies (bit flags). */
+export const FILTER = { products: 1, sites: 2, locations: 4 } as const;
+
+/** Statements of the reader connection: committed reads only. */
+export interface ReaderStatements {
+  readonly ping: Stmt<[], { one: bigint }>;
+  readonly hasStock: Stmt<[string], { one: bigint }>;
+  readonly listPartitionIds: Stmt<[string], { partition_id: string }>;
+  /** (env, afterSeq, limit). */
+  readonly readLedger: Stmt<[string, number, number], LedgerDbRow>;
+  readonly getEnvironment: Stmt<[string], EnvironmentDbRow>;
+  readonly listEnvironments: Stmt<[], EnvironmentDbRow>;
+  readonly getClient: Stmt<[string], ClientDbRow>;
+  readonly listClients: Stmt<[], ClientDbRow>;
+  /**
+   * readStock for a combination of FILTER flags; binds (env, orgs JSON, then the JSON array of each
+   * applied filter in the order products, sites, locations). Prepared on first use, then cached.
+   */
+  readStock(filters: number): Stmt<string[], StockDbRow>;
+}
+
+/** Prepares the reader's statements (the schema must exist). */
+export function prepareReader(db: Database.Database): ReaderStatements {
+  const stockQueries = new Map<number, Stmt<string[], StockDbRow>>();
+  return {
+    ping: db.prepare('SELECT 1 AS one'),
+    hasStock: db.prepare('SELECT 1 AS one FROM stock WHERE environment_id = ? LIMIT 1'),
+    listPartitionIds: db.prepare(
+      'SELECT DISTINCT partition_id FROM stock WHERE environment_id = ? ORDER BY partition_id',
+    ),
+    readLedger: db.prepare('SELECT * FROM ledger WHERE environment_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    getEnvironment: db.prepare('SELECT * FROM environments WHERE environment_id = ?'),
+    listEnvironments: db.prepare('SELECT * FROM environments ORDER BY environment_id'),
+    getClient: db.prepare('SELECT * FROM clients WHERE client_id = ?'),
+    listClients: db.prepare('SELECT * FROM clients ORDER BY client_id'),
+    readStock(filters) {
+      let stmt = stockQueries.get(filters);
+      if (!stmt) {
+        stmt = db.prepare<string[], StockDbRow>(stockSql(filters));
+        stockQueries.set(filters, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+/**
+ * Without statistics SQLite prefers the product index for every readStock (it avoids the sort), which
+ * scans a whole organization when only sites are named; a site filter without products therefore
+ * forces the site index, and the (small) result is sorted.
+ */
+function stockSql(filters: number): string {
+  const where = ['environment_id = ?', `organization_id ${IN_LIST}`];
+  if (filters & FILTER.products) where.push(`product_id ${IN_LIST}`);
+  if (filters & FILTER.sites) where.push(`site_id ${IN_LIST}`);
+  if (filters & FILTER.locations) where.push(`location_id ${IN_LIST}`);
+  const bySite = filters & FILTER.sites && !(filters & FILTER.products);
+  const from = bySite ? 'stock INDEXED BY stock_by_site' : 'stock';
+  return `SELECT ${STOCK_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ${STOCK_ORDER}`;
+}
