@@ -55,6 +55,10 @@ export function parseQty(value: unknown, path: string): Qty {
 }
 
 function numberToPlain(value: number, path: string): string {
+  // Range first: 1e15 is exact but out of range, and must not be reported as too precise.
+  if (Math.abs(value) > Number(MAX_INPUT_QTY / FACTOR)) {
+    fail('quantity_out_of_range', path, `Quantities must lie within ±${formatQty(MAX_INPUT_QTY)}.`);
+  }
   const text = String(value);
   const digits = text
     .replace(/e.*$/i, '')
