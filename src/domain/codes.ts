@@ -12,7 +12,6 @@ export const ERROR_CODES = {
   unknown_field: 'The body contains a field the endpoint does not know.',
   invalid_type: 'A field has the wrong type.',
   too_many_items: 'A bulk request holds more items than allowed.',
-  empty_bulk: 'A bulk request holds no items.',
   value_too_long: 'An id, name or dimension value is longer than allowed.',
   invalid_id: 'An id is empty or contains control characters.',
   // Quantities
@@ -70,7 +69,6 @@ export const ERROR_CODES = {
   client_not_found: 'The client does not exist.',
   // Routing and server
   not_found: 'No route matches the method and path.',
-  method_not_allowed: 'The route does not accept this method.',
   service_unavailable: 'The service is starting, shutting down, or its database is unreachable.',
   internal_error: 'An unexpected error; it was logged with the request id.',
 } as const;

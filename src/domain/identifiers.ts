@@ -11,31 +11,49 @@ export const MAX_NAME_LENGTH = 128;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
- * Checks an event, organization or product id: 1 to MAX_ID_LENGTH characters, no control characters.
- * Any other Unicode is allowed. Returns the id unchanged (ids are case-sensitive).
+ * Length in Unicode characters (code points), so an emoji counts once. Strings far beyond any limit
+ * are not walked: their UTF-16 length already says they are too long.
+ */
+function characters(value: string, limit: number): number {
+  if (value.length > limit * 2) return value.length;
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+/** Text must be well-formed Unicode (no lone surrogates) and free of control characters. */
+function checkText(value: string, path: string): void {
+  if (!value.isWellFormed()) fail('invalid_id', path, 'The text is not well-formed Unicode (a lone surrogate).');
+  if (CONTROL.test(value)) fail('invalid_id', path, 'Control characters are not allowed.');
+}
+
+/**
+ * Checks an event, organization or product id: 1 to MAX_ID_LENGTH characters, no control characters,
+ * well-formed Unicode. Returns the id unchanged (ids are case-sensitive).
  */
 export function checkId(value: string, path: string): string {
   if (value.length === 0) fail('invalid_id', path, 'Must not be empty.');
-  if (value.length > MAX_ID_LENGTH)
+  if (characters(value, MAX_ID_LENGTH) > MAX_ID_LENGTH)
     fail('value_too_long', path, `At most ${MAX_ID_LENGTH} characters are allowed.`);
-  if (CONTROL.test(value)) fail('invalid_id', path, 'Control characters are not allowed.');
+  checkText(value, path);
   return value;
 }
 
 /** Checks a dimension value: at most MAX_DIMENSION_VALUE_LENGTH characters, no control characters; "" is allowed. */
 export function checkDimensionValue(value: string, path: string): string {
-  if (value.length > MAX_DIMENSION_VALUE_LENGTH) {
+  if (characters(value, MAX_DIMENSION_VALUE_LENGTH) > MAX_DIMENSION_VALUE_LENGTH) {
     fail('value_too_long', path, `At most ${MAX_DIMENSION_VALUE_LENGTH} characters are allowed.`);
   }
-  if (CONTROL.test(value)) fail('invalid_id', path, 'Control characters are not allowed.');
+  checkText(value, path);
   return value;
 }
 
 /** Checks a name (data source, measure, dimension key) and returns it lower-cased. */
 export function checkName(value: string, path: string): string {
   if (value.length === 0) fail('invalid_id', path, 'Names must not be empty.');
-  if (value.length > MAX_NAME_LENGTH)
+  if (characters(value, MAX_NAME_LENGTH) > MAX_NAME_LENGTH)
     fail('value_too_long', path, `At most ${MAX_NAME_LENGTH} characters are allowed.`);
+  checkText(value, path);
   return value.toLowerCase();
 }
 

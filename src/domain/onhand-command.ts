@@ -13,7 +13,8 @@ export interface OnHandInput {
   readonly productId: string;
   readonly dimensionDataSource?: string | null;
   readonly dimensions?: Readonly<Record<string, string>>;
-  readonly quantities: Readonly<Record<string, Readonly<Record<string, number | string>>>>;
+  /** Quantities as sent: numbers or numeric strings, parsed exactly by parseQty. */
+  readonly quantities: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly modifiedDateTimeUTC?: string;
 }
 
@@ -154,6 +155,14 @@ function parseCountedAt(value: string | undefined, path: string): string | null 
   const millis = Date.parse(
     hasZone ? text : `${text.length === 10 ? `${text}T00:00:00` : text.replace(' ', 'T')}Z`,
   );
-  if (Number.isNaN(millis)) fail('invalid_datetime', path, `"${value}" is not a valid date-time.`);
+  if (Number.isNaN(millis) || !isCalendarDate(text))
+    fail('invalid_datetime', path, `"${value}" is not a valid date-time.`);
   return new Date(millis).toISOString();
+}
+
+/** Date.parse rolls 2024-02-30 over to March 1; a count must not silently move to another day. */
+function isCalendarDate(text: string): boolean {
+  const [year = 0, month = 0, day = 0] = text.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

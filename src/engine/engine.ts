@@ -72,11 +72,9 @@ export class Engine {
         `Inventory system "${inventorySystem}" is not a configured data source.`,
       );
     }
-    const now = this.options.clock().toISOString();
-    return this.writeOnHand(environmentId, items, 'setonhand', (cfg, input, path) => {
-      const command = toSetCommand(cfg, source, input, path);
-      return command.countedAt === null ? { ...command, countedAt: now } : command;
-    });
+    return this.writeOnHand(environmentId, items, 'setonhand', (cfg, input, path) =>
+      toSetCommand(cfg, source, input, path),
+    );
   }
 
   private async writeOnHand(
@@ -100,7 +98,11 @@ export class Engine {
           command.productId,
           command.partitionId,
         );
-        const work: OnHandWork = { environmentId, family, command, hash: bodyHash(command), recordedAt };
+        // The hash is taken from the request as sent, so a retried count without modifiedDateTimeUTC
+        // matches its first attempt; only then does such a count take the time it was received.
+        const hash = bodyHash(command);
+        const effective = command.kind === 'onhand.set' && command.countedAt === null ? { ...command, countedAt: recordedAt } : command;
+        const work: OnHandWork = { environmentId, family, command: effective, hash, recordedAt, path };
         return this.onHandWriter.submit(lockKey, work);
       } catch (error) {
         return failureFromThrown(typeof input.id === 'string' ? input.id : '', error);

@@ -65,10 +65,22 @@ export class Environments {
 
   /**
    * Replaces the configuration (hard update). Creates the environment when it does not exist.
+   * `expectedVersion`, when given for an existing environment, must be its current version
+   * (optimistic concurrency: two admins editing at once cannot silently overwrite each other).
    * The partition rule can only change while the environment holds no stock.
    */
-  async replace(environmentId: string, input: RuntimeConfiguration): Promise<CompiledConfiguration> {
+  async replace(
+    environmentId: string,
+    input: RuntimeConfiguration,
+    expectedVersion?: number,
+  ): Promise<CompiledConfiguration> {
     const current = await this.store.getEnvironment(environmentId);
+    if (current && expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new OnhandError(
+        'configuration_version_conflict',
+        `The configuration is at version ${current.version}, not ${expectedVersion}: read it again, apply your change and retry (or leave configurationVersion out to overwrite).`,
+      );
+    }
     const version = (current?.version ?? 0) + 1;
     const compiled = compileConfiguration({ ...input, environmentId, configurationVersion: version });
     if (current) {

@@ -1,3 +1,4 @@
+import { formatQty } from '../domain/quantity.js';
 import type { StoreTx } from '../store/store.js';
 import { conflict, type ItemOutcome } from './outcome.js';
 
@@ -64,7 +65,7 @@ function key(environmentId: string, family: string, eventId: string): string {
   return `${environmentId}\u0000${family}\u0000${eventId}`;
 }
 
-/** A JSON-compatible copy of a value: bigints become decimal strings of their integer value. */
+/** A JSON-compatible copy of a value: quantities (bigints) become exact decimal strings ("1.5"). */
 export function jsonSafe(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? formatQty(v) : v)));
 }

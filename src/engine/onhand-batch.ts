@@ -13,6 +13,8 @@ export interface OnHandWork {
   readonly command: OnHandCommand;
   readonly hash: string;
   readonly recordedAt: string;
+  /** JSON pointer of the item in its request ("" or "/3"), prefixed to error paths. */
+  readonly path: string;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function applyOnHandBatch(tx: StoreTx, items: readonly OnHandWork[]
       events.remember(work.environmentId, work.family, command.eventId, work.hash, outcome);
       return outcome;
     } catch (error) {
-      if (error instanceof OnhandError) return failureOf(command.eventId, error);
+      if (error instanceof OnhandError) return failureOf(command.eventId, withPathPrefix(error, work.path));
       throw error;
     }
   });
@@ -83,6 +85,13 @@ export async function applyOnHandBatch(tx: StoreTx, items: readonly OnHandWork[]
     );
   if (ledger.length > 0) await tx.appendLedger(ledger);
   return outcomes;
+}
+
+/** The same error with its detail paths placed under the item's path in the request. */
+function withPathPrefix(error: OnhandError, prefix: string): OnhandError {
+  if (prefix === '') return error;
+  const details = error.details.map((d) => ({ ...d, path: `${prefix}${d.path}` }));
+  return new OnhandError(error.code, error.message, details);
 }
 
 function keyOf(command: OnHandCommand, dataSource: string, measure: string): StockKey {

@@ -44,9 +44,9 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   // route schemas drive the OpenAPI document. Responses are serialised with exact quantities.
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => toJson(data));
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.setReplySerializer((payload) => toJson(payload));
+  // JSON only; the token endpoint adds form encoding for itself (routes/system.ts).
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {

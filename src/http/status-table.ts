@@ -15,7 +15,6 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   partition_not_found: 404,
   client_not_found: 404,
   not_found: 404,
-  method_not_allowed: 405,
   unauthorized: 401,
   invalid_token: 401,
   invalid_client: 401,

@@ -110,7 +110,7 @@ describe('the ledger', () => {
     const entries = response.json() as {
       seq: number;
       eventId: string;
-      changes: { productId: string; measure: string; delta: string; dimensions: Record<string, string> }[];
+      changes: { productId: string; measure: string; delta: number; dimensions: Record<string, string> }[];
     }[];
     expect(entries.map((e) => e.eventId)).toEqual([
       'Test201',
@@ -126,7 +126,7 @@ describe('the ledger', () => {
     for (const entry of entries) {
       for (const change of entry.changes) {
         const key = `${change.productId}|${JSON.stringify(change.dimensions)}|${change.measure}`;
-        replayed.set(key, (replayed.get(key) ?? 0n) + BigInt(change.delta));
+        replayed.set(key, (replayed.get(key) ?? 0n) + BigInt(Math.round(change.delta * 1e6)));
       }
     }
     const stored = await h.services.store.readStock('test', { organizationIds: ['usmf'] });
@@ -232,5 +232,51 @@ describe('service endpoints', () => {
     expect(response.statusCode).toBe(404);
     expect(response.headers['x-request-id']).toBe('abc-123');
     expect(response.json().code).toBe('not_found');
+  });
+});
+
+describe('retries and edits', () => {
+  it('replays a retried count that carried no modifiedDateTimeUTC instead of calling it a conflict', async () => {
+    const count = tshirtEvent('Count-no-time', { productId: 'socks', quantities: { pos: { inbound: 7 } } });
+    const first = await h.request('POST', `${E}/setonhand/pos/bulk`, [count]);
+    const retry = await h.request('POST', `${E}/setonhand/pos/bulk`, [count]);
+    expect(first.json().success).toHaveLength(1);
+    expect(retry.json()).toEqual(first.json());
+  });
+
+  it('refuses a hard update based on an older configuration version', async () => {
+    const current = (await h.request('GET', `${E}/configuration`)).json();
+    const stale = { ...current, configurationVersion: current.configurationVersion - 1 };
+    const refused = await h.request('POST', `${E}/configuration/hardupdate`, stale);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('configuration_version_conflict');
+    const accepted = await h.request('POST', `${E}/configuration/hardupdate`, current);
+    expect(accepted.json().configurationVersion).toBe(current.configurationVersion + 1);
+  });
+
+  it('accepts a hard update with only custom data sources, switching allocation off', async () => {
+    const response = await h.request('POST', '/api/environment/custom/configuration/hardupdate', {
+      inventorySystemConfigurations: { shop: { physicalMeasures: ['onhand'] } },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().allocationConfiguration.isEnabled).toBe(false);
+  });
+
+  it('no longer reports a measure once it is removed from the configuration', async () => {
+    await h.request('PUT', '/api/environment/shrink');
+    await h.request(
+      'POST',
+      '/api/environment/shrink/onhand',
+      tshirtEvent('s1', { quantities: { pos: { inbound: 1 }, iom: { onhand: 4 } } }),
+    );
+    const config = (await h.request('GET', '/api/environment/shrink/configuration')).json();
+    delete config.inventorySystemConfigurations.iom;
+    delete config.configurationVersion;
+    expect(
+      (await h.request('POST', '/api/environment/shrink/configuration/hardupdate', config)).statusCode,
+    ).toBe(200);
+    const rows = (await h.request('POST', '/api/environment/shrink/onhand/indexquery', tshirtQuery)).json();
+    expect(rows[0].quantities.iom).toBeUndefined();
+    expect(rows[0].quantities.pos.inbound).toBe(1);
   });
 });

@@ -2,7 +2,10 @@ import { expect } from 'vitest';
 import { type ErrorCode, OnhandError } from '../../src/domain/codes.js';
 import { compileConfiguration } from '../../src/domain/config/compile-configuration.js';
 import type { CompiledConfiguration } from '../../src/domain/config/compiled-configuration.js';
-import { completeConfiguration, type PartialConfiguration } from '../../src/domain/config/complete-configuration.js';
+import {
+  completeConfiguration,
+  type PartialConfiguration,
+} from '../../src/domain/config/complete-configuration.js';
 import { defaultConfiguration } from '../../src/domain/config/default-configuration.js';
 import type { RuntimeConfiguration } from '../../src/domain/config/runtime-configuration.js';
 

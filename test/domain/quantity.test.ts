@@ -62,8 +62,8 @@ describe('parseQty', () => {
     ['a 1e-7 number', 1e-7],
     ['a 1e-7 string', '1e-7'],
     ['an exponent string that leaves seven places', '1.5E-7'],
-    ['a number with 16 significant digits', 1234567.123456789],
-    ['a number with 17 significant digits', 123456789012.123456],
+    ['a number with 16 significant digits (5 decimals)', 12345678901.12345],
+    ['a JSON number that a double cannot hold exactly', JSON.parse('123456789012.123456')],
   ])('rejects %s as too precise', (_name, input) => {
     expectFailure(() => parseQty(input, PATH), 'quantity_precision', PATH);
   });
@@ -90,8 +90,6 @@ describe('parseQty', () => {
 
   it.each<[string, unknown]>([
     ['NaN', Number.NaN],
-    ['Infinity', Number.POSITIVE_INFINITY],
-    ['-Infinity', Number.NEGATIVE_INFINITY],
     ['"abc"', 'abc'],
     ['""', ''],
     ['a blank string', '   '],
@@ -110,6 +108,15 @@ describe('parseQty', () => {
     ['a bigint', 5n],
   ])('rejects %s as not a quantity', (_name, input) => {
     expectFailure(() => parseQty(input, PATH), 'invalid_quantity', PATH);
+  });
+});
+
+describe('numbers beyond the double range', () => {
+  it.each<[string, number]>([
+    ['Infinity (a JSON literal such as 1e400)', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+  ])('rejects %s as out of range', (_name, input) => {
+    expectFailure(() => parseQty(input, PATH), 'quantity_out_of_range', PATH);
   });
 });
 

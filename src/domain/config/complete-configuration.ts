@@ -22,10 +22,19 @@ export interface PartialDataSource {
   reservMappings?: Record<string, string>;
 }
 
+function allocationFits(base: RuntimeConfiguration, sources: Record<string, DataSourceDefinition>): boolean {
+  return Object.keys(base.allocationConfiguration.availableToAllocateCalculation).every((ref) => {
+    const dot = ref.indexOf('.');
+    const source = Object.entries(sources).find(([name]) => name.toLowerCase() === ref.slice(0, dot))?.[1];
+    return source?.physicalMeasures.some((m) => m.toLowerCase() === ref.slice(dot + 1)) ?? false;
+  });
+}
+
 /**
  * Fills what a hard update leaves out from the default configuration (spec §1.7): each top-level
  * part is taken from the input when given (its missing fields from the default part), else from the
- * default. Data sources are taken only from the input: a hard update replaces them all.
+ * default. Data sources are taken only from the input: a hard update replaces them all. When the
+ * default allocation formula names measures the input does not define, allocation starts disabled.
  */
 export function completeConfiguration(
   environmentId: string,
@@ -60,5 +69,16 @@ export function completeConfiguration(
   }
   merged.inventorySystemConfigurations = sources;
   merged.environmentId = environmentId;
+  if (input.allocationConfiguration === undefined && !allocationFits(base, sources)) {
+    // The default allocation formula names fno, pos, iv and @iv measures; without them, allocation
+    // starts switched off rather than making the whole configuration invalid.
+    merged.allocationConfiguration = {
+      isEnabled: false,
+      isSetup: false,
+      groups: [],
+      groupsOrder: {},
+      availableToAllocateCalculation: {},
+    };
+  }
   return merged as unknown as RuntimeConfiguration;
 }

@@ -11,7 +11,7 @@ export function evaluateCalculated(calc: CalculatedMeasure, sums: ReadonlyMap<st
 
 /**
  * Builds a row's `quantities` (spec §2.7.1) from its summed physical values. Which measures appear:
- * every physical measure stored for the row; every calculated measure that uses at least one of them;
+ * every configured physical measure stored for the row; every calculated measure that uses at least one of them;
  * and, as 0, the other physical measures those calculated measures use. Calculated measures are
  * evaluated here, at read time. With returnNegative=false a negative calculated value is reported as
  * 0 ("clamp") or the row is left out ("dropRow", returns undefined); physical values are never changed.
@@ -30,7 +30,10 @@ export function finishQuantities(
   };
   for (const [key, value] of sums) {
     const dot = key.indexOf('.');
-    put(key.slice(0, dot), key.slice(dot + 1), value);
+    const dataSource = key.slice(0, dot);
+    const measure = key.slice(dot + 1);
+    // Values of measures removed from the configuration stay stored but are no longer reported.
+    if (config.dataSources.get(dataSource)?.physicalMeasures.has(measure)) put(dataSource, measure, value);
   }
   const calculated: [CalculatedMeasure, Qty][] = [];
   for (const source of config.dataSources.values()) {

@@ -70,7 +70,7 @@ export function parseIndexQuery(
   const siteIds = lists.get(SITE) ?? [];
   const locationIds = lists.get(LOCATION) ?? [];
   checkScope(config, productIds.length, siteIds.length + locationIds.length);
-  checkProductLimit(productIds.length, limits);
+  checkProductLimit(new Set(productIds).size, limits);
   if (version === 1 && config.partitionRule === 'byLocation') {
     const combinations = Math.max(siteIds.length, 1) * Math.max(locationIds.length, 1);
     if (combinations > limits.maxSiteLocations) {
@@ -213,10 +213,11 @@ function parseGroupBy(
 ): string[] {
   const groupBy = dedupe(names.map((name, i) => resolveDimension(source, name, `/groupByValues/${i}`)));
   if (limits.strictIndex) {
-    const own = groupBy.filter((d) => !config.partitionKeys.includes(d));
-    const indexed = config.indexSets.some((set) => own.every((d, i) => set.keys[i] === d));
+    // The group-by must name exactly the dimensions of a prefix of an index set, in any order (spec §1.9).
+    const own = new Set(groupBy.filter((d) => !config.partitionKeys.includes(d)));
+    const indexed = config.indexSets.some((set) => set.keys.length >= own.size && set.keys.slice(0, own.size).every((d) => own.has(d)));
     if (!indexed) {
-      fail('group_by_not_indexed', '/groupByValues', `[${own.join(', ')}] is not a prefix of any index set.`);
+      fail('group_by_not_indexed', '/groupByValues', `[${[...own].join(', ')}] is not a prefix of any index set.`);
     }
   }
   return groupBy;

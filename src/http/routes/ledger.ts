@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { detail, OnhandError } from '../../domain/codes.js';
-import { jsonSafe } from '../../engine/event-registry.js';
 import { type RouteDeps, requireAccess } from '../context.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 
@@ -27,8 +26,8 @@ export function ledgerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const query = request.query as { afterSeq?: string; limit?: string };
       const afterSeq = integer(query.afterSeq, 0, 0, Number.MAX_SAFE_INTEGER, 'afterSeq');
       const limit = integer(query.limit, 100, 1, 1000, 'limit');
-      const entries = await deps.engine.ledger(request.environmentId, afterSeq, limit);
-      return entries.map((entry) => jsonSafe(entry));
+      // Deltas are bigints (millionths); the serializer writes them as exact decimal numbers.
+      return deps.engine.ledger(request.environmentId, afterSeq, limit);
     },
   });
 }

@@ -104,18 +104,19 @@ function paging(request: FastifyRequest): { pageNumber: number; pageSize: number
 
 /** Builds an index query from GET parameters (spec §2.7.3); parameter names are case-insensitive. */
 export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
-  const filters: Record<string, string[]> = {};
+  const filters: Record<string, string[]> = Object.create(null);
   let groupByValues: string[] = [];
   let returnNegative: boolean | undefined;
   let dimensionDataSource: string | undefined;
   for (const [key, raw] of Object.entries(request.query as Record<string, string | string[]>)) {
+    if (raw === undefined) continue;
     const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim());
     const lower = key.toLowerCase();
     if (lower === 'groupby' || lower === 'groupbyvalues')
       groupByValues = [...groupByValues, ...values.filter((v) => v !== '')];
     else if (lower === 'returnnegative') returnNegative = parseBoolean(values[0], key);
     else if (lower === 'dimensiondatasource') dimensionDataSource = values[0];
-    else filters[key] = [...(filters[key] ?? []), ...values.filter((v) => v !== '')];
+    else filters[key] = [...(Object.hasOwn(filters, key) ? (filters[key] ?? []) : []), ...values.filter((v) => v !== '')];
   }
   return {
     filters,

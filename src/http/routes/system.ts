@@ -18,6 +18,15 @@ const TokenResponse = Type.Object({
 
 /** Token endpoint, health, readiness and metrics. */
 export function systemRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.register(async (scope) => tokenRoute(scope, deps));
+  healthRoutes(app, deps);
+}
+
+/** POST /oauth2/token, the only route that also takes form-encoded bodies. */
+function tokenRoute(app: FastifyInstance, deps: RouteDeps): void {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
   app.post('/oauth2/token', {
     schema: {
       tags: ['Authentication'],
@@ -38,6 +47,9 @@ export function systemRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
   });
 
+}
+
+function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/health/ping', {
     schema: {
       tags: ['Health'],

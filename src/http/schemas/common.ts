@@ -1,7 +1,12 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 
-/** A quantity: a JSON number, or a numeric string (accepted for compatibility, spec §2.1). */
-export const Quantity = Type.Union([Type.Number(), Type.String()], {
+/**
+ * A quantity: a JSON number, or a numeric string (accepted for compatibility, spec §2.1). Declared as
+ * number-or-string for the OpenAPI document but not checked by the schema: the domain parses it
+ * (domain/quantity.ts) and answers invalid_quantity, quantity_precision or quantity_out_of_range.
+ */
+export const Quantity = Type.Unknown({
+  anyOf: [{ type: 'number' }, { type: 'string' }],
   description: 'Decimal quantity, at most 6 decimal places; a number or a numeric string such as "10.5".',
 });
 

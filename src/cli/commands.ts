@@ -1,0 +1,119 @@
+import { Environments } from '../engine/environments.js';
+import { openServices, type Services, startServer } from '../main.js';
+import { loadSettings } from '../settings.js';
+import { runClientsCommand } from './clients-command.js';
+
+const USAGE = `Usage: onhand <command> [options]
+
+Commands:
+  serve                      Serve the API (default). Options: --port N, --host H, --data DIR
+  clients create|list|revoke Manage OAuth clients (see: onhand clients help)
+  environments create ID     Create an environment with the default configuration
+  environments list          List environments
+  help                       Show this text
+
+Options common to all commands:
+  --data DIR                 Data directory (env ONHAND_DATA_DIR, default ./data)
+See docs/configuration.md for every setting.`;
+
+/** Options of every command, read wherever they stand; no subcommand uses these names. */
+const GLOBAL_WITH_VALUE = new Set(['--port', '--host', '--data']);
+
+/**
+ * Splits argv into global flags, the command word and the command's own arguments, which are passed
+ * on untouched (so `clients create --env demo` reaches the clients parser intact).
+ */
+export function splitArgs(argv: readonly string[]): {
+  flags: Record<string, string>;
+  command: string;
+  rest: string[];
+  help: boolean;
+} {
+  const flags: Record<string, string> = {};
+  const rest: string[] = [];
+  let command: string | undefined;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [name = '', inline] = arg.split(/=(.*)/s, 2);
+    if (GLOBAL_WITH_VALUE.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new Error(`${name} needs a value.`);
+      flags[name.slice(2)] = value;
+    } else if (command === undefined && (arg === '--help' || arg === '-h')) {
+      help = true;
+    } else if (command === undefined && !arg.startsWith('-')) {
+      command = arg;
+    } else if (command === undefined) {
+      throw new Error(`Unknown option ${arg}.`);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { flags, command: command ?? 'serve', rest, help };
+}
+
+/** Runs the `onhand` command line; returns the exit code (serve resolves once the server listens). */
+export async function main(argv: string[]): Promise<number> {
+  const { flags, command, rest, help } = splitArgs(argv);
+  if (help || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const settings = loadSettings(flags, process.env);
+  if (command === 'serve') {
+    if (rest.length > 0) throw new Error(`Unexpected arguments for serve: ${rest.join(' ')}`);
+    const server = await startServer(settings);
+    stopOnSignals(server.close);
+    return 0;
+  }
+  if (command === 'clients' || command === 'environments') {
+    const services = await openServices(settings);
+    try {
+      return command === 'clients'
+        ? await runClientsCommand(rest, { auth: services.auth, out: (line) => console.log(line) })
+        : await environmentsCommand(rest, services);
+    } finally {
+      await services.store.close();
+    }
+  }
+  console.error(`Unknown command "${command}".\n\n${USAGE}`);
+  return 2;
+}
+
+async function environmentsCommand(args: string[], services: Services): Promise<number> {
+  const [sub, id] = args;
+  if (sub === 'list') {
+    for (const env of await services.engine.environments.list()) console.log(env);
+    return 0;
+  }
+  if (sub === 'create' && id) {
+    const created = await services.engine.environments.create(Environments.id(id));
+    console.log(
+      created
+        ? `Created environment ${id.toLowerCase()}.`
+        : `Environment ${id.toLowerCase()} already exists.`,
+    );
+    return 0;
+  }
+  console.error('Usage: onhand environments create ID | onhand environments list');
+  return 2;
+}
+
+function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal} received: finishing requests in flight, then stopping.`);
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
