@@ -31,7 +31,8 @@ export function parseQty(value: unknown, path: string): Qty {
   if (typeof value === 'number') {
     if (Number.isNaN(value)) fail('invalid_quantity', path, 'Quantity must be a number.');
     // A JSON literal beyond the double range (1e400) arrives as Infinity.
-    if (!Number.isFinite(value)) fail('quantity_out_of_range', path, 'Quantity is beyond the supported range.');
+    if (!Number.isFinite(value))
+      fail('quantity_out_of_range', path, 'Quantity is beyond the supported range.');
     text = numberToPlain(value, path);
   } else if (typeof value === 'string') {
     text = value.trim();

@@ -101,7 +101,10 @@ export class Engine {
         // The hash is taken from the request as sent, so a retried count without modifiedDateTimeUTC
         // matches its first attempt; only then does such a count take the time it was received.
         const hash = bodyHash(command);
-        const effective = command.kind === 'onhand.set' && command.countedAt === null ? { ...command, countedAt: recordedAt } : command;
+        const effective =
+          command.kind === 'onhand.set' && command.countedAt === null
+            ? { ...command, countedAt: recordedAt }
+            : command;
         const work: OnHandWork = { environmentId, family, command: effective, hash, recordedAt, path };
         return this.onHandWriter.submit(lockKey, work);
       } catch (error) {

@@ -21,7 +21,10 @@ export function toOnhandError(error: unknown): OnhandError {
   const fastifyError = error as Partial<FastifyError> & { message?: string };
   const code = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (code === 'malformed_json' && /prototype|constructor/i.test(fastifyError.message ?? '')) {
-    return new OnhandError('malformed_json', 'Keys named __proto__ or constructor.prototype are not allowed in a body.');
+    return new OnhandError(
+      'malformed_json',
+      'Keys named __proto__ or constructor.prototype are not allowed in a body.',
+    );
   }
   if (code)
     return new OnhandError(

@@ -215,9 +215,15 @@ function parseGroupBy(
   if (limits.strictIndex) {
     // The group-by must name exactly the dimensions of a prefix of an index set, in any order (spec §1.9).
     const own = new Set(groupBy.filter((d) => !config.partitionKeys.includes(d)));
-    const indexed = config.indexSets.some((set) => set.keys.length >= own.size && set.keys.slice(0, own.size).every((d) => own.has(d)));
+    const indexed = config.indexSets.some(
+      (set) => set.keys.length >= own.size && set.keys.slice(0, own.size).every((d) => own.has(d)),
+    );
     if (!indexed) {
-      fail('group_by_not_indexed', '/groupByValues', `[${[...own].join(', ')}] is not a prefix of any index set.`);
+      fail(
+        'group_by_not_indexed',
+        '/groupByValues',
+        `[${[...own].join(', ')}] is not a prefix of any index set.`,
+      );
     }
   }
   return groupBy;

@@ -40,7 +40,8 @@ export function configurationRoutes(app: FastifyInstance, deps: RouteDeps): void
     handler: async (request) => {
       const input = checkConfiguration(request.body) as PartialConfiguration;
       const runtime = completeConfiguration(request.environmentId, input);
-      return (await engine.environments.replace(request.environmentId, runtime, input.configurationVersion)).runtime;
+      return (await engine.environments.replace(request.environmentId, runtime, input.configurationVersion))
+        .runtime;
     },
   });
 

@@ -116,7 +116,11 @@ export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
       groupByValues = [...groupByValues, ...values.filter((v) => v !== '')];
     else if (lower === 'returnnegative') returnNegative = parseBoolean(values[0], key);
     else if (lower === 'dimensiondatasource') dimensionDataSource = values[0];
-    else filters[key] = [...(Object.hasOwn(filters, key) ? (filters[key] ?? []) : []), ...values.filter((v) => v !== '')];
+    else
+      filters[key] = [
+        ...(Object.hasOwn(filters, key) ? (filters[key] ?? []) : []),
+        ...values.filter((v) => v !== ''),
+      ];
   }
   return {
     filters,

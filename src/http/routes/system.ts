@@ -46,7 +46,6 @@ function tokenRoute(app: FastifyInstance, deps: RouteDeps): void {
       });
     },
   });
-
 }
 
 function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
