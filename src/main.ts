@@ -25,14 +25,24 @@ const systemClock = () => new Date();
  * The composition root: the only place that picks concrete implementations. Opens the store in the
  * data directory, migrates it, and wires auth and engine.
  */
-export async function openServices(settings: Settings, clock: () => Date = systemClock): Promise<Services> {
+export async function openServices(
+  settings: Settings,
+  clock: () => Date = systemClock,
+  onBackgroundError: (error: unknown) => void = (error) => console.error(error),
+): Promise<Services> {
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const store = SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
   await store.migrate();
   const key = await loadOrCreateSigningKey(settings.dataDir);
   const tokens = new TokenService({ key, ttlSeconds: settings.tokenTtlSeconds, clock });
   const auth = new AuthService({ store, tokens, clock });
-  const engine = new Engine({ store, clock, limits: settings.limits, configTtlMs: settings.configCacheMs });
+  const engine = new Engine({
+    store,
+    clock,
+    limits: settings.limits,
+    configTtlMs: settings.configCacheMs,
+    onBackgroundError,
+  });
   return { store, auth, engine };
 }
 
@@ -52,7 +62,8 @@ export async function startServer(
   settings: Settings,
   print: (line: string) => void = console.log,
 ): Promise<Server> {
-  const services = await openServices(settings);
+  let logError = (error: unknown) => console.error(error);
+  const services = await openServices(settings, systemClock, (error) => logError(error));
   const { store, auth, engine } = services;
   const metrics = new Metrics();
   const app = await buildApp(
@@ -65,8 +76,10 @@ export async function startServer(
     },
     { logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel } },
   );
+  logError = (error) => app.log.error({ err: error }, 'background work failed');
   try {
     await bootstrap(settings, services, app, print);
+    await engine.expiry.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,
@@ -79,6 +92,7 @@ export async function startServer(
     };
   } catch (error) {
     await app.close();
+    await engine.drain();
     await store.close();
     throw error;
   }

@@ -55,6 +55,8 @@ export function splitArgs(argv: readonly string[]): {
 
 /** Runs the `onhand` command line; returns the exit code (serve resolves once the server listens). */
 export async function main(argv: string[]): Promise<number> {
+  // Files Onhand creates (database, signing key) are readable by the service user only.
+  process.umask(0o077);
   const { flags, command, rest, help } = splitArgs(argv);
   if (help || command === 'help') {
     console.log(USAGE);

@@ -31,6 +31,21 @@ export const ERROR_CODES = {
   no_quantities: 'The request changes no measure.',
   inventory_system_mismatch: 'Set on-hand quantities name a data source other than the one in the path.',
   invalid_datetime: 'A date-time is not a valid ISO-8601 value.',
+  // Reservations
+  reservation_disabled: 'Soft reservation is not enabled in the environment configuration.',
+  measure_not_reservable:
+    'The reserved measure is not a physical measure with a reservation mapping (reservMappings).',
+  dimension_not_in_reservation_hierarchy:
+    'A reservation names a dimension that is not in the reservation hierarchy.',
+  insufficient_availability:
+    'The available-for-reservation measure would drop below zero; nothing was reserved.',
+  negative_reservation_checked: 'A negative reservation quantity needs ifCheckAvailForReserv: false.',
+  invalid_expiry: 'expiresAt must lie in the future, and ttlSeconds must be between 1 and 31,536,000.',
+  reservation_not_found: 'No reservation with this id exists for this organization and product.',
+  reservation_mismatch: 'The dimensions given do not match the reservation.',
+  reservation_closed: 'The reservation was already released or expired.',
+  reserved_measure_not_writable:
+    'The measure holds soft reservations and changes only through reserve, unreserve and offset.',
   // Queries
   no_index_hierarchy: 'No index hierarchy has been set.',
   group_by_not_indexed: 'The group-by is not a prefix of an index set (strict index mode).',

@@ -125,6 +125,13 @@ export function measureValues(
           `"${dataSource}.${measure}" is a calculated measure.`,
         );
       }
+      if (source.reservMappings.has(measure)) {
+        fail(
+          'reserved_measure_not_writable',
+          measurePath,
+          `"${dataSource}.${measure}" holds soft reservations; change it through reserve and unreserve.`,
+        );
+      }
       if (!source.physicalMeasures.has(measure)) {
         fail(
           'unknown_measure',

@@ -17,8 +17,6 @@ export const MAX_STORED_QTY: Qty = 9_000_000_000_000n * FACTOR;
 /** JSON numbers are IEEE doubles; beyond this many significant digits they are not exact. */
 export const MAX_NUMBER_DIGITS = 15;
 
-export const ZERO: Qty = 0n;
-
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
 const EXPONENT = /^([+-])?(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
 

@@ -1,5 +1,5 @@
 import { OnhandError } from '../domain/codes.js';
-import type { OnHandInput } from '../domain/onhand-command.js';
+import type { OnHandCommand, OnHandInput } from '../domain/onhand-command.js';
 import { toChangeCommand, toSetCommand } from '../domain/onhand-command.js';
 import { lockKeyOf } from '../domain/partition.js';
 import { aggregate } from '../domain/query/aggregate.js';
@@ -12,18 +12,17 @@ import {
 } from '../domain/query/parse-query.js';
 import type { OnHandRow, QueryLimits, QueryPlan } from '../domain/query/query-plan.js';
 import type { LedgerRecord, Store } from '../store/store.js';
-import { bodyHash } from './body-hash.js';
 import { Environments } from './environments.js';
 import { GroupCommitter } from './group-commit.js';
-import { applyOnHandBatch, type OnHandWork } from './onhand-batch.js';
+import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { failureFromThrown, type ItemOutcome } from './outcome.js';
 import { PartitionAdmin } from './partition-admin.js';
-
-/** A write request item and the JSON pointer of the item in its request ("" or "/3"). */
-export interface WriteItem<T> {
-  readonly input: T;
-  readonly path: string;
-}
+import { requestHash } from './request-hash.js';
+import { ExpiryScheduler } from './reservations/expiry-scheduler.js';
+import { reservationBatch } from './reservations/reservation-batch.js';
+import { Reservations } from './reservations/reservation-service.js';
+import type { ReservationWork } from './reservations/reservation-work.js';
+import { isUsableId, type WriteItem } from './write-item.js';
 
 export interface EngineOptions {
   readonly store: Store;
@@ -31,6 +30,8 @@ export interface EngineOptions {
   readonly limits: QueryLimits;
   /** How long a cached configuration is trusted before it is re-read (ms). */
   readonly configTtlMs?: number;
+  /** Told about unexpected failures of background work and of single write items, e.g. to log them. */
+  readonly onBackgroundError?: (error: unknown) => void;
 }
 
 /**
@@ -40,12 +41,27 @@ export interface EngineOptions {
 export class Engine {
   readonly environments: Environments;
   readonly partitions: PartitionAdmin;
+  readonly reservations: Reservations;
+  /** Releases expired reservations on time; started by the server, not by tests that drive time. */
+  readonly expiry: ExpiryScheduler;
   private readonly onHandWriter: GroupCommitter<OnHandWork, ItemOutcome>;
+  private readonly reservationWriter: GroupCommitter<ReservationWork, ItemOutcome>;
 
   constructor(private readonly options: EngineOptions) {
-    this.environments = new Environments(options.store, options.clock, options.configTtlMs);
-    this.partitions = new PartitionAdmin(options.store, this.environments, options.clock);
-    this.onHandWriter = new GroupCommitter(options.store, applyOnHandBatch);
+    const { store, clock } = options;
+    this.environments = new Environments(store, clock, options.configTtlMs);
+    this.partitions = new PartitionAdmin(store, this.environments, clock);
+    const report = options.onBackgroundError ?? (() => {});
+    this.onHandWriter = new GroupCommitter(store, onHandBatch(report));
+    this.reservationWriter = new GroupCommitter(store, reservationBatch(clock, report));
+    this.reservations = new Reservations(store, this.environments, clock, this.reservationWriter, (at) =>
+      this.expiry.notify(at),
+    );
+    this.expiry = new ExpiryScheduler(
+      { expireDue: () => this.reservations.expireDue(), nextExpiry: () => store.nextExpiry() },
+      clock,
+      options.onBackgroundError ?? (() => {}),
+    );
   }
 
   /**
@@ -85,11 +101,12 @@ export class Engine {
       config: Awaited<ReturnType<Environments['get']>>,
       input: OnHandInput,
       path: string,
-    ) => OnHandWork['command'],
+    ) => OnHandCommand,
   ): Promise<ItemOutcome[]> {
     const config = await this.environments.get(environmentId);
     const recordedAt = this.options.clock().toISOString();
     const outcomes: (ItemOutcome | Promise<ItemOutcome>)[] = items.map(({ input, path }) => {
+      const hash = requestHash(input);
       try {
         const command = toCommand(config, input, path);
         const lockKey = lockKeyOf(
@@ -98,17 +115,36 @@ export class Engine {
           command.productId,
           command.partitionId,
         );
-        // The hash is taken from the request as sent, so a retried count without modifiedDateTimeUTC
-        // matches its first attempt; only then does such a count take the time it was received.
-        const hash = bodyHash(command);
+        // The hash is taken from the request as sent (requestHash), so a retried count without
+        // modifiedDateTimeUTC matches its first attempt; only then does it take the time it was received.
         const effective =
           command.kind === 'onhand.set' && command.countedAt === null
             ? { ...command, countedAt: recordedAt }
             : command;
-        const work: OnHandWork = { environmentId, family, command: effective, hash, recordedAt, path };
+        const work: OnHandWork = {
+          environmentId,
+          family,
+          eventId: command.eventId,
+          command: effective,
+          hash,
+          recordedAt,
+          path,
+        };
         return this.onHandWriter.submit(lockKey, work);
       } catch (error) {
-        return failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+        const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+        if (!isUsableId(input.id)) return rejected;
+        // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
+        const work: OnHandWork = {
+          environmentId,
+          family,
+          eventId: input.id,
+          rejected,
+          hash,
+          recordedAt,
+          path,
+        };
+        return this.onHandWriter.submit(lockKeyOf(environmentId, '', input.id, ''), work);
       }
     });
     return Promise.all(outcomes);
@@ -144,9 +180,10 @@ export class Engine {
     return this.options.store.readLedger(environmentId, afterSeq, limit);
   }
 
-  /** Waits for queued writes to commit (graceful shutdown). */
-  drain(): Promise<void> {
-    return this.onHandWriter.drain();
+  /** Stops background work and waits for queued writes to commit (graceful shutdown). */
+  async drain(): Promise<void> {
+    await this.expiry.stop();
+    await Promise.all([this.onHandWriter.drain(), this.reservationWriter.drain()]);
   }
 
   private async run(environmentId: string, plan: QueryPlan): Promise<OnHandRow[]> {
@@ -160,3 +197,5 @@ export class Engine {
     return aggregate(config, plan, values, this.options.limits);
   }
 }
+
+export type { WriteItem } from './write-item.js';

@@ -1,6 +1,5 @@
-import { formatQty } from '../domain/quantity.js';
 import type { StoreTx } from '../store/store.js';
-import { conflict, type ItemOutcome } from './outcome.js';
+import { conflict, type ItemOutcome, outcomeFromLedger } from './outcome.js';
 
 /** Identifies an event for idempotency: ids are unique per (environment, family). */
 export interface EventRef {
@@ -41,7 +40,7 @@ export class EventRegistry {
       for (const [eventId, recorded] of found) {
         known.set(key(environmentId, family, eventId), {
           hash: recorded.bodyHash,
-          outcome: recorded.outcome as ItemOutcome,
+          outcome: outcomeFromLedger(recorded.outcome),
         });
       }
     }
@@ -65,7 +64,4 @@ function key(environmentId: string, family: string, eventId: string): string {
   return `${environmentId}\u0000${family}\u0000${eventId}`;
 }
 
-/** A JSON-compatible copy of a value: quantities (bigints) become exact decimal strings ("1.5"). */
-export function jsonSafe(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? formatQty(v) : v)));
-}
+export { jsonSafe } from './outcome.js';

@@ -40,11 +40,6 @@ export class GroupCommitter<W, R> {
     });
   }
 
-  /** Queues several items at once (a bulk request); results come back in the same order. */
-  submitAll(items: readonly Submitted<W>[]): Promise<R[]> {
-    return Promise.all(items.map((item) => this.submit(item.lockKey, item.work)));
-  }
-
   /** Resolves when everything submitted so far has been written (or failed). */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.inFlight || this.scheduled) {

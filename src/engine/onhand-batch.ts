@@ -4,13 +4,21 @@ import { dimensionsKey } from '../domain/dimensions.js';
 import type { OnHandCommand } from '../domain/onhand-command.js';
 import type { LedgerChange, LedgerEntry, StockKey, StockRow, StoreTx } from '../store/store.js';
 import { EventRegistry, jsonSafe } from './event-registry.js';
-import { failureOf, type ItemOutcome, success } from './outcome.js';
+import type { BatchHandler } from './group-commit.js';
+import { failureOf, type ItemOutcome, outcomeForLedger, success } from './outcome.js';
+import { withPathPrefix } from './path-prefix.js';
 
-/** One on-hand change or count waiting to be written. */
+/**
+ * One on-hand change or count waiting to be written, or one that failed validation (`rejected`):
+ * that one still passes through the batch so a retry of an event recorded earlier is answered with
+ * its first outcome even if the configuration changed since (the failure is returned otherwise).
+ */
 export interface OnHandWork {
   readonly environmentId: string;
   readonly family: 'onhand' | 'setonhand';
-  readonly command: OnHandCommand;
+  readonly eventId: string;
+  readonly command?: OnHandCommand;
+  readonly rejected?: ItemOutcome;
   readonly hash: string;
   readonly recordedAt: string;
   /** JSON pointer of the item in its request ("" or "/3"), prefixed to error paths. */
@@ -23,18 +31,27 @@ export interface OnHandWork {
  * changed rows and the ledger entries. Idempotency: an event id already recorded (in the database or
  * earlier in this batch) returns its first outcome with the same body, or a conflict otherwise.
  */
-export async function applyOnHandBatch(tx: StoreTx, items: readonly OnHandWork[]): Promise<ItemOutcome[]> {
+export function onHandBatch(report: (error: unknown) => void): BatchHandler<OnHandWork, ItemOutcome> {
+  return (tx, items) => applyOnHandBatch(tx, items, report);
+}
+
+async function applyOnHandBatch(
+  tx: StoreTx,
+  items: readonly OnHandWork[],
+  report: (error: unknown) => void,
+): Promise<ItemOutcome[]> {
   const events = await EventRegistry.load(
     tx,
-    items.map((w) => ({ environmentId: w.environmentId, family: w.family, eventId: w.command.eventId })),
+    items.map((w) => ({ environmentId: w.environmentId, family: w.family, eventId: w.eventId })),
   );
   const state = await loadRows(tx, items);
   const dirty = new Map<string, StockRow>();
   const ledger: LedgerEntry[] = [];
   const outcomes = items.map((work): ItemOutcome => {
     const { command } = work;
-    const known = events.check(work.environmentId, work.family, command.eventId, work.hash);
+    const known = events.check(work.environmentId, work.family, work.eventId, work.hash);
     if (known) return known;
+    if (!command) return work.rejected ?? failureOf(work.eventId, new OnhandError('internal_error'));
     try {
       const { effects, staleMeasures } = applyOnHand(command, (ds, m) =>
         state.get(rowId(work.environmentId, keyOf(command, ds, m))),
@@ -67,14 +84,17 @@ export async function applyOnHandBatch(tx: StoreTx, items: readonly OnHandWork[]
         kind: command.kind,
         recordedAt: work.recordedAt,
         request: jsonSafe(command),
-        outcome,
+        outcome: outcomeForLedger(outcome),
         changes,
+        reference: null,
       });
       events.remember(work.environmentId, work.family, command.eventId, work.hash, outcome);
       return outcome;
     } catch (error) {
       if (error instanceof OnhandError) return failureOf(command.eventId, withPathPrefix(error, work.path));
-      throw error;
+      // An unexpected error fails this item only, not the other requests sharing the batch.
+      report(error);
+      return failureOf(command.eventId, new OnhandError('internal_error'));
     }
   });
   const byEnvironment = groupBy([...dirty.entries()], ([id]) => id.slice(0, id.indexOf('\u0000')));
@@ -85,13 +105,6 @@ export async function applyOnHandBatch(tx: StoreTx, items: readonly OnHandWork[]
     );
   if (ledger.length > 0) await tx.appendLedger(ledger);
   return outcomes;
-}
-
-/** The same error with its detail paths placed under the item's path in the request. */
-function withPathPrefix(error: OnhandError, prefix: string): OnhandError {
-  if (prefix === '') return error;
-  const details = error.details.map((d) => ({ ...d, path: `${prefix}${d.path}` }));
-  return new OnhandError(error.code, error.message, details);
 }
 
 function keyOf(command: OnHandCommand, dataSource: string, measure: string): StockKey {
@@ -119,6 +132,7 @@ function rowId(environmentId: string, key: StockKey): string {
 async function loadRows(tx: StoreTx, items: readonly OnHandWork[]): Promise<Map<string, StockRow>> {
   const keys = new Map<string, Map<string, StockKey>>();
   for (const { environmentId, command } of items) {
+    if (!command) continue;
     const forEnv = keys.get(environmentId) ?? new Map<string, StockKey>();
     keys.set(environmentId, forEnv);
     for (const { dataSource, measure } of command.values) {

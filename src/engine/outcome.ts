@@ -1,4 +1,5 @@
 import { type ErrorCode, type ErrorDetail, OnhandError } from '../domain/codes.js';
+import { formatQty, parseQty } from '../domain/quantity.js';
 
 /** processingStatus values of spec §2.3; each also names a bulk bucket. */
 export type ProcessingStatus = 'success' | 'partialSuccess' | 'failure' | 'conflict' | 'notFound' | 'unknown';
@@ -39,8 +40,44 @@ export function conflict(id: string): ItemOutcome {
   };
 }
 
+/** Outcome for an unreserve or offset naming a reservation that does not exist (notFound bucket). */
+export function reservationNotFound(eventId: string, reservationId: string): ItemOutcome {
+  return {
+    id: eventId,
+    status: 'notFound',
+    message: `Reservation ${reservationId} does not exist for this organization and product.`,
+    code: 'reservation_not_found',
+    extra: { reservationId, totalInvalidOffsetQtyByReservId: 0n },
+  };
+}
+
 /** Turns anything thrown while validating an item into a failure outcome; rethrows unexpected errors. */
 export function failureFromThrown(id: string, thrown: unknown): ItemOutcome {
   if (thrown instanceof OnhandError) return failureOf(id, thrown);
   throw thrown;
+}
+
+/** Extra envelope fields that hold quantities (bigints in memory, decimal strings in the ledger). */
+const QUANTITY_FIELDS = ['totalInvalidOffsetQtyByReservId', 'released'] as const;
+
+/** An outcome as stored in the ledger: JSON-compatible, quantities as exact decimal strings. */
+export function outcomeForLedger(outcome: ItemOutcome): unknown {
+  return jsonSafe(outcome);
+}
+
+/** The outcome read back from the ledger, quantities as bigints again, so a replay answers the same. */
+export function outcomeFromLedger(stored: unknown): ItemOutcome {
+  const outcome = stored as ItemOutcome;
+  if (!outcome || typeof outcome !== 'object' || !outcome.extra) return outcome;
+  const extra: Record<string, unknown> = { ...outcome.extra };
+  for (const field of QUANTITY_FIELDS) {
+    const value = extra[field];
+    if (typeof value === 'string') extra[field] = parseQty(value, '');
+  }
+  return { ...outcome, extra };
+}
+
+/** A JSON-compatible copy of a value: quantities (bigints) become exact decimal strings ("1.5"). */
+export function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? formatQty(v) : v)));
 }

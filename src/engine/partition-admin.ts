@@ -67,6 +67,7 @@ export class PartitionAdmin {
             measure,
             delta: -quantity,
           })),
+        reference: null,
       }));
       if (entries.length > 0) await tx.appendLedger(entries);
       return { deletedPartitions: targets, deletedRows: deleted.length };

@@ -11,7 +11,9 @@ import { ledgerRoutes } from './routes/ledger.js';
 import { onHandQueryRoutes } from './routes/onhand-queries.js';
 import { onHandWriteRoutes } from './routes/onhand-writes.js';
 import { partitionRoutes } from './routes/partitions.js';
+import { reservationRoutes } from './routes/reservations.js';
 import { systemRoutes } from './routes/system.js';
+import { statusOf } from './status-table.js';
 
 export interface AppOptions {
   /** Fastify logger options (pino), or false for none. */
@@ -92,6 +94,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   configurationRoutes(app, deps);
   onHandWriteRoutes(app, deps);
   onHandQueryRoutes(app, deps);
+  reservationRoutes(app, deps);
   partitionRoutes(app, deps);
   ledgerRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

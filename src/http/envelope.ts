@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../domain/codes.js';
 import type { ItemOutcome, ProcessingStatus } from '../engine/outcome.js';
 import { statusOf } from './status-table.js';
 
@@ -17,8 +18,25 @@ export function envelope(outcome: ItemOutcome, idPrefix = ''): Record<string, un
   return body;
 }
 
-/** The number in the envelope's statusCode, also used as the HTTP status of single-item writes. */
+/**
+ * Where the vendor's service records a different body statusCode than Onhand's HTTP status: a failed
+ * availability check answers statusCode 500 in the body (spec §2.3, §5.2), while the HTTP status is
+ * 409, so that load balancers and monitors do not take a sold-out product for a server fault.
+ */
+const IV_STATUS_CODES: Partial<Record<ErrorCode, number>> = {
+  insufficient_availability: 500,
+  negative_reservation_checked: 500,
+};
+
+/** The number in the envelope's statusCode. */
 export function statusCodeOf(outcome: ItemOutcome): number {
+  if (outcome.status === 'success' || outcome.status === 'partialSuccess') return 200;
+  if (!outcome.code) return 500;
+  return IV_STATUS_CODES[outcome.code] ?? statusOf(outcome.code);
+}
+
+/** The HTTP status of a single-item write: its statusCode, except as noted for IV_STATUS_CODES. */
+export function httpStatusOf(outcome: ItemOutcome): number {
   if (outcome.status === 'success' || outcome.status === 'partialSuccess') return 200;
   return outcome.code ? statusOf(outcome.code) : 500;
 }

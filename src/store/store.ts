@@ -45,6 +45,19 @@ export interface Store {
   // The ledger.
   /** Ledger entries of an environment with seq > afterSeq, in seq order, at most `limit`. */
   readLedger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]>;
+  /** Ledger entries of an environment whose `reference` equals the given one, in seq order, at most `limit`. */
+  readLedgerByReference(environmentId: string, reference: string, limit: number): Promise<LedgerRecord[]>;
+
+  // Reservations (committed reads).
+  /** One reservation by id, or undefined. */
+  getReservation(environmentId: string, reservationId: string): Promise<ReservationRecord | undefined>;
+  /**
+   * Open reservations (remaining > 0) of every environment whose expiresAt ≤ `now` (ISO-8601),
+   * earliest expiry first, at most `limit`; each carries the id of its environment.
+   */
+  listDueReservations(now: string, limit: number): Promise<(ReservationRecord & { environmentId: string })[]>;
+  /** The earliest expiresAt of an open reservation in any environment, or null when none expires. */
+  nextExpiry(): Promise<string | null>;
 
   // OAuth clients.
   getClient(clientId: string): Promise<ClientRecord | undefined>;
@@ -61,8 +74,29 @@ export interface StoreTx {
   readRows(environmentId: string, keys: readonly StockKey[]): Promise<StockRow[]>;
   /** Inserts or replaces rows with their final values (not deltas). */
   writeRows(environmentId: string, rows: readonly StockRow[]): Promise<void>;
-  /** Deletes every stock row of the given partitions; returns the rows deleted. */
+  /** Every stock row of one product inside one partition (what an availability check aggregates). */
+  readProductRows(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<StockRow[]>;
+  /** Deletes every stock row and every reservation of the given partitions; returns the stock rows deleted. */
   deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]>;
+  /** Reservations by id; ids without a reservation are absent from the result. */
+  readReservations(environmentId: string, reservationIds: readonly string[]): Promise<ReservationRecord[]>;
+  /**
+   * Open reservations (remaining > 0) of one product inside one partition, oldest first
+   * (createdAt, then reservationId).
+   */
+  readOpenReservations(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<ReservationRecord[]>;
+  /** Inserts or replaces reservations (all fields). */
+  writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void>;
   /** Ledger entries previously recorded for these event ids in this family. */
   findEvents(
     environmentId: string,
@@ -135,6 +169,8 @@ export interface LedgerEntry {
   /** The outcome returned to the client, replayed for a retry. */
   readonly outcome: unknown;
   readonly changes: readonly LedgerChange[];
+  /** What the entry is about besides its event id, e.g. the reservation it changed; null when nothing. */
+  readonly reference: string | null;
 }
 
 export interface LedgerRecord extends LedgerEntry {
@@ -145,6 +181,32 @@ export interface RecordedEvent {
   readonly seq: number;
   readonly bodyHash: string;
   readonly outcome: unknown;
+}
+
+/**
+ * A soft reservation: `quantity` was added to the reserved physical measure (dataSource.measure) at
+ * exactly `dimensions`; `remaining` is what is still reserved after unreserves, offsets and expiry.
+ */
+export interface ReservationRecord {
+  readonly reservationId: string;
+  readonly partitionId: string;
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly dimensions: Dimensions;
+  readonly dataSource: string;
+  readonly measure: string;
+  /** Quantity reserved at creation (> 0), exact millionths. */
+  readonly quantity: Qty;
+  /** Quantity still reserved (0 … quantity), exact millionths. */
+  readonly remaining: Qty;
+  /** When the remaining quantity is released automatically (ISO-8601), or null for never. */
+  readonly expiresAt: string | null;
+  /** open: remaining > 0; released: brought to 0 by unreserve or offset; expired: released by expiry. */
+  readonly status: 'open' | 'released' | 'expired';
+  /** The reserve request's event id. */
+  readonly eventId: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 export interface ClientRecord {

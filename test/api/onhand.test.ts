@@ -162,10 +162,7 @@ describe('writes racing each other', () => {
 describe('configuration', () => {
   it('accepts the vendor sample configuration through hardupdate and returns it from GET', async () => {
     const sample = JSON.parse(
-      readFileSync(
-        new URL('../../../shared/iv-examples/runtime-configuration.sample.json', import.meta.url),
-        'utf8',
-      ),
+      readFileSync(new URL('../fixtures/runtime-configuration.sample.json', import.meta.url), 'utf8'),
     );
     const put = await h.request('POST', '/api/environment/sample/configuration/hardupdate', sample);
     expect(put.statusCode).toBe(200);

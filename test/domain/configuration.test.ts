@@ -12,7 +12,7 @@ import { defaultConfiguration } from '../../src/domain/config/default-configurat
 import type { RuntimeConfiguration } from '../../src/domain/config/runtime-configuration.js';
 import { caught, runtimeWith } from './helpers.js';
 
-const SAMPLE_PATH = '/work/shared/iv-examples/runtime-configuration.sample.json';
+const SAMPLE_PATH = new URL('../fixtures/runtime-configuration.sample.json', import.meta.url);
 const readSample = (): RuntimeConfiguration =>
   JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as RuntimeConfiguration;
 

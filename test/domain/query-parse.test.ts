@@ -63,7 +63,6 @@ describe('parseIndexQuery', () => {
       filters: new Map([['colorid', new Set(['red'])]]),
       groupBy: ['colorid', 'sizeid'],
       returnNegative: true,
-      includeOrganization: false,
     });
   });
 
@@ -92,7 +91,7 @@ describe('parseIndexQuery', () => {
     ).not.toThrow();
   });
 
-  it('accepts several organizations in version 2, and marks rows to carry them', () => {
+  it('accepts several organizations in version 2', () => {
     const plan = parseIndexQuery(
       BY_LOCATION,
       { filters: { organizationId: ['org1', 'org2', 'org3'], productId: ['p'] } },
@@ -100,7 +99,6 @@ describe('parseIndexQuery', () => {
       2,
     );
     expect(plan.organizationIds).toEqual(['org1', 'org2', 'org3']);
-    expect(plan.includeOrganization).toBe(true);
   });
 
   it('removes repeated values and keys filters case-insensitively', () => {
@@ -496,7 +494,6 @@ describe('parseExactQuery', () => {
       },
       groupBy: ['colorid', 'sizeid'],
       returnNegative: true,
-      includeOrganization: false,
     });
   });
 

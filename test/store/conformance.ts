@@ -1,16 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Dimensions, dimensionsKey } from '../../src/domain/dimensions.js';
+import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
-import type {
-  ClientRecord,
-  EnvironmentRecord,
-  LedgerEntry,
-  StockKey,
-  StockRow,
-  StockSelector,
-  Store,
-  StoreTx,
-} from '../../src/store/store.js';
+import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
+import { describeReservationConformance } from './conformance-reservations.js';
+import {
+  ALL_ORGS,
+  client,
+  ENV,
+  entry,
+  environment,
+  gate,
+  keyOf,
+  OTHER,
+  ordered,
+  reservation,
+  row,
+  settle,
+  sleep,
+  UNIT,
+} from './fixtures.js';
 
 /**
  * The one conformance suite of the Store port (design.md, Storage). Every backend runs it unchanged
@@ -30,53 +38,13 @@ export interface StoreHandle {
   readonly cleanup: () => Promise<void>;
 }
 
+/** Defines one test of the suite (skipped when the backend's options name it). */
+export type DefineTest = (title: string, fn: () => Promise<void>, timeoutMs?: number) => void;
+
 /** Options of the suite. */
 export interface ConformanceOptions {
   /** Tests to skip, by exact title, each with the reason the backend cannot pass it. */
   readonly skip?: Readonly<Record<string, string>>;
-}
-
-const ENV = 'env-a';
-const OTHER = 'env-b';
-const UNIT = 1_000_000n;
-const ALL_ORGS: StockSelector = { organizationIds: ['org1', 'org2'] };
-
-function row(fields: Partial<StockRow> = {}): StockRow {
-  return {
-    organizationId: 'org1',
-    productId: 'p1',
-    dimensions: { locationid: 'l1', siteid: 's1' },
-    dataSource: 'pos',
-    measure: 'inbound',
-    partitionId: 'org1~s1~l1',
-    quantity: 5n * UNIT,
-    countedAt: null,
-    ...fields,
-  };
-}
-
-function keyOf(r: StockKey): StockKey {
-  const { organizationId, productId, dimensions, dataSource, measure } = r;
-  return { organizationId, productId, dimensions, dataSource, measure };
-}
-
-function sortKey(r: StockKey): string[] {
-  return [r.organizationId, r.productId, dimensionsKey(r.dimensions), r.dataSource, r.measure];
-}
-
-function compareKeys(a: StockKey, b: StockKey): number {
-  const x = sortKey(a);
-  const y = sortKey(b);
-  for (let i = 0; i < x.length; i++) {
-    const [p, q] = [x[i] ?? '', y[i] ?? ''];
-    if (p !== q) return p < q ? -1 : 1;
-  }
-  return 0;
-}
-
-/** Rows in the order readStock must return them (ids in these tests are ASCII, so byte order = JS order). */
-function ordered(rows: readonly StockRow[]): StockRow[] {
-  return [...rows].sort(compareKeys);
 }
 
 /** Two organizations × three products × five dimension tuples × two measures, in no useful order. */
@@ -102,74 +70,6 @@ const DATASET: readonly StockRow[] = (() => {
   return rows;
 })();
 
-function entry(fields: Partial<LedgerEntry> = {}): LedgerEntry {
-  return {
-    environmentId: ENV,
-    partitionId: 'org1~s1~l1',
-    family: 'change',
-    eventId: 'e1',
-    bodyHash: 'hash-1',
-    kind: 'change',
-    recordedAt: '2024-05-01T10:00:00.000Z',
-    request: { id: 'e1', quantities: { pos: { inbound: '1.5' } }, note: 'Grüße 🚀', list: [1, null, true] },
-    outcome: { id: 'e1', processingStatus: 'success', statusCode: 200 },
-    changes: [
-      {
-        organizationId: 'org1',
-        productId: 'p1',
-        dimensions: { colorid: 'rouge', locationid: 'l1', siteid: 's1' },
-        dataSource: 'pos',
-        measure: 'inbound',
-        delta: 123456789012345678n,
-      },
-      { organizationId: 'org1', productId: 'p2', dimensions: {}, dataSource: 'iv', measure: 'x', delta: -1n },
-    ],
-    ...fields,
-  };
-}
-
-function environment(fields: Partial<EnvironmentRecord> = {}): EnvironmentRecord {
-  return {
-    environmentId: ENV,
-    configuration: { dataSources: [{ name: 'pos', measures: ['inbound', 'outbound'] }], note: 'Zürich 店' },
-    version: 1,
-    createdAt: '2024-05-01T10:00:00.000Z',
-    updatedAt: '2024-05-01T10:00:00.000Z',
-    ...fields,
-  };
-}
-
-function client(fields: Partial<ClientRecord> = {}): ClientRecord {
-  return {
-    clientId: 'client-1',
-    secretHash: 'scrypt$abc$def',
-    environments: [ENV],
-    admin: false,
-    createdAt: '2024-05-01T10:00:00.000Z',
-    revokedAt: null,
-    ...fields,
-  };
-}
-
-/** A promise that a test opens when it chooses. */
-function gate(): { open: () => void; opened: Promise<void> } {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { open, opened };
-}
-
-/** Observes a promise's outcome without leaving a rejection unhandled. */
-function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  return p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Defines the conformance tests for one backend. `open` is called before every test and must give a
  * fresh, empty database; `handle.cleanup` is called after it.
@@ -181,7 +81,7 @@ export function describeStoreConformance(
 ): void {
   const skip = options.skip ?? {};
   const titles = new Set<string>();
-  const test = (title: string, fn: () => Promise<void>, timeoutMs?: number): void => {
+  const test: DefineTest = (title, fn, timeoutMs) => {
     titles.add(title);
     const reason = skip[title];
     if (reason !== undefined) it.skip(`${title} [skipped on ${name}: ${reason}]`, fn);
@@ -381,7 +281,8 @@ export function describeStoreConformance(
       const done = settle(
         store.transaction(['k'], async (tx) => {
           await tx.writeRows(ENV, [row()]);
-          await tx.appendLedger([entry()]);
+          await tx.appendLedger([entry({ reference: 'r1' })]);
+          await tx.writeReservations(ENV, [reservation({ expiresAt: '2024-05-01T11:00:00.000Z' })]);
           written.open();
           await release.opened;
         }),
@@ -393,13 +294,21 @@ export function describeStoreConformance(
           store.hasStock(ENV),
           store.listPartitionIds(ENV),
           store.readLedger(ENV, 0, 10),
+          store.readLedgerByReference(ENV, 'r1', 10),
+          store.getReservation(ENV, 'r1'),
+          store.listDueReservations('2024-05-02T00:00:00.000Z', 10),
+          store.nextExpiry(),
         ]),
       );
       release.open(); // before asserting, so a failure cannot leave the transaction open
-      expect(seen).toEqual({ ok: true, value: [[], false, [], []] });
+      expect(seen).toEqual({ ok: true, value: [[], false, [], [], [], undefined, [], null] });
       expect((await done).ok).toBe(true);
       expect(await store.readStock(ENV, ALL_ORGS)).toEqual([row()]);
       expect(await store.readLedger(ENV, 0, 10)).toHaveLength(1);
+      expect(await store.readLedgerByReference(ENV, 'r1', 10)).toHaveLength(1);
+      expect(await store.getReservation(ENV, 'r1')).toEqual(
+        reservation({ expiresAt: '2024-05-01T11:00:00.000Z' }),
+      );
     });
 
     test('when the function throws, the transaction rejects with that error and writes nothing', async () => {
@@ -476,9 +385,14 @@ export function describeStoreConformance(
         await expect(tx?.writeRows(ENV, [row()])).rejects.toThrow();
         await expect(tx?.appendLedger([entry()])).rejects.toThrow();
         await expect(tx?.readRows(ENV, [keyOf(row())])).rejects.toThrow();
+        await expect(tx?.readProductRows(ENV, 'org1', 'p1', 'org1~s1~l1')).rejects.toThrow();
+        await expect(tx?.writeReservations(ENV, [reservation()])).rejects.toThrow();
+        await expect(tx?.readReservations(ENV, ['r1'])).rejects.toThrow();
+        await expect(tx?.readOpenReservations(ENV, 'org1', 'p1', 'org1~s1~l1')).rejects.toThrow();
       }
       expect(await store.hasStock(ENV)).toBe(false);
       expect(await store.readLedger(ENV, 0, 10)).toEqual([]);
+      expect(await store.getReservation(ENV, 'r1')).toBeUndefined();
     });
 
     // The ledger
@@ -563,6 +477,10 @@ export function describeStoreConformance(
       expect(await store.listPartitionIds(ENV)).toEqual([]);
     });
 
+    // Reservations and ledger references (conformance-reservations.ts)
+
+    describeReservationConformance(test, () => store);
+
     // Tenancy
 
     test("one environment never sees another environment's rows, ledger or events", async () => {
@@ -614,6 +532,11 @@ export function describeStoreConformance(
       await store.createClient(client());
       await write(ENV, [row({ quantity: 123456789012345678n })]);
       const [seq] = await append([entry()]);
+      const held = reservation({ remaining: 123456789012345678n, expiresAt: '2024-05-02T00:00:00.000Z' });
+      const [referenced] = await store.transaction(['k'], async (tx) => {
+        await tx.writeReservations(ENV, [held]);
+        return tx.appendLedger([entry({ eventId: 'reserve-1', family: 'reserve', reference: 'r1' })]);
+      });
       await store.close();
       await expect(store.readStock(ENV, ALL_ORGS)).rejects.toThrow();
       const again = await handle.reopen();
@@ -621,7 +544,14 @@ export function describeStoreConformance(
       expect(await again.getEnvironment(ENV)).toEqual(environment());
       expect(await again.getClient('client-1')).toEqual(client());
       expect(await again.readStock(ENV, ALL_ORGS)).toEqual([row({ quantity: 123456789012345678n })]);
-      expect(await again.readLedger(ENV, 0, 10)).toEqual([{ ...entry(), seq }]);
+      expect(await again.getReservation(ENV, 'r1')).toEqual(held);
+      expect(await again.nextExpiry()).toBe('2024-05-02T00:00:00.000Z');
+      const reserved = {
+        ...entry({ eventId: 'reserve-1', family: 'reserve', reference: 'r1' }),
+        seq: referenced,
+      };
+      expect(await again.readLedger(ENV, 0, 10)).toEqual([{ ...entry(), seq }, reserved]);
+      expect(await again.readLedgerByReference(ENV, 'r1', 10)).toEqual([reserved]);
       const [next] = await again.transaction(['k'], (tx) => tx.appendLedger([entry({ eventId: 'e2' })]));
       expect(next).toBeGreaterThan(seq ?? 0);
     });

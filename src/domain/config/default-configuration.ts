@@ -23,22 +23,7 @@ export function defaultConfiguration(environmentId: string): RuntimeConfiguratio
         {},
         ['ordered', 'softreserved'],
         {
-          availabletoreserve: {
-            additionModifiers: [
-              'fno.physicalinvent',
-              'fno.ordered',
-              'fno.arrived',
-              'pos.inbound',
-              'iv.ordered',
-            ],
-            subtractionModifiers: [
-              'fno.reservphysical',
-              'iv.softreserved',
-              'pos.outbound',
-              'fno.softreserved',
-              '@iv.@allocated',
-            ],
-          },
+          availabletoreserve: availableFormula(),
           totalavailable: {
             additionModifiers: ['fno.availordered'],
             subtractionModifiers: ['iv.softreserved', '@iv.@allocated'],
@@ -60,22 +45,7 @@ export function defaultConfiguration(environmentId: string): RuntimeConfiguratio
         {},
         ['@allocated', '@cumulative_allocated', '@consumed', '@cumulative_consumed'],
         {
-          '@available_to_allocate': {
-            additionModifiers: [
-              'fno.physicalinvent',
-              'fno.ordered',
-              'fno.arrived',
-              'pos.inbound',
-              'iv.ordered',
-            ],
-            subtractionModifiers: [
-              'fno.reservphysical',
-              'iv.softreserved',
-              'pos.outbound',
-              'fno.softreserved',
-              '@iv.@allocated',
-            ],
-          },
+          '@available_to_allocate': availableFormula(),
         },
       ),
     },
@@ -143,6 +113,23 @@ export function defaultConfiguration(environmentId: string): RuntimeConfiguratio
     },
     entityVersion: 2,
     partitionConfiguration: { useProductId: false, useDimensions: true },
+  };
+}
+
+/**
+ * Supply minus demand, as generation B's available-to-reserve, less what is ring-fenced by allocation.
+ * Used for both iv.availabletoreserve and @iv.@available_to_allocate, as the allocation article advises.
+ */
+function availableFormula(): DataSourceDefinition['calculatedMeasures'][string] {
+  return {
+    additionModifiers: ['fno.physicalinvent', 'fno.ordered', 'fno.arrived', 'pos.inbound', 'iv.ordered'],
+    subtractionModifiers: [
+      'fno.reservphysical',
+      'iv.softreserved',
+      'pos.outbound',
+      'fno.softreserved',
+      '@iv.@allocated',
+    ],
   };
 }
 

@@ -42,8 +42,6 @@ export interface QueryPlan {
   /** Base dimensions to group by, in request order. */
   readonly groupBy: readonly string[];
   readonly returnNegative: boolean;
-  /** Rows carry organizationId (index query v2, which may span organizations). */
-  readonly includeOrganization: boolean;
 }
 
 /** One row of a query result (spec §2.7.1): quantities per data source and measure. */

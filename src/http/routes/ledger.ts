@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { detail, OnhandError } from '../../domain/codes.js';
+import { outcomeFromLedger } from '../../engine/outcome.js';
 import { type RouteDeps, requireAccess } from '../context.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 
@@ -26,8 +27,9 @@ export function ledgerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const query = request.query as { afterSeq?: string; limit?: string };
       const afterSeq = integer(query.afterSeq, 0, 0, Number.MAX_SAFE_INTEGER, 'afterSeq');
       const limit = integer(query.limit, 100, 1, 1000, 'limit');
-      // Deltas are bigints (millionths); the serializer writes them as exact decimal numbers.
-      return deps.engine.ledger(request.environmentId, afterSeq, limit);
+      // Deltas and quantities in outcomes are bigints; the serializer writes them as exact decimal numbers.
+      const entries = await deps.engine.ledger(request.environmentId, afterSeq, limit);
+      return entries.map((entry) => ({ ...entry, outcome: outcomeFromLedger(entry.outcome) }));
     },
   });
 }

@@ -8,8 +8,23 @@ import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { ExactQuery, IndexQuery, PagedQueryResult, PagingQuery, QueryResult } from '../schemas/query.js';
 import { validator } from '../validation.js';
 
-const checkIndexQuery = validator(IndexQuery);
-const checkExactQuery = validator(ExactQuery);
+const checkIndexQuery = withoutAtp(validator(IndexQuery));
+const checkExactQuery = withoutAtp(validator(ExactQuery));
+
+/** ATP queries (QueryATP: true) are not available yet; `false` and the date fields alone are ignored. */
+function withoutAtp<T extends { QueryATP?: boolean }>(check: (value: unknown) => T): (value: unknown) => T {
+  return (value) => {
+    const query = check(value);
+    if (query.QueryATP === true) {
+      throw new OnhandError(
+        'invalid_query',
+        'Available-to-promise queries (QueryATP) are not available yet.',
+        [{ code: 'invalid_query', path: '/QueryATP', message: 'Not available yet.' }],
+      );
+    }
+    return query;
+  };
+}
 const MAX_PAGE_SIZE = 100_000;
 
 /** On-hand queries (spec §2.7). */

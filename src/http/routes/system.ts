@@ -4,6 +4,7 @@ import { OnhandError } from '../../domain/codes.js';
 import type { RouteDeps } from '../context.js';
 import { errorBody } from '../errors.js';
 import { ErrorBody } from '../schemas/common.js';
+import { statusOf } from '../status-table.js';
 
 const TokenForm = Type.Object({
   grant_type: Type.String({ description: 'client_credentials' }),

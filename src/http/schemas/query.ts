@@ -3,6 +3,11 @@ import { NullableString } from './common.js';
 
 const common = {
   dimensionDataSource: Type.Optional(NullableString),
+  QueryATP: Type.Optional(
+    Type.Boolean({ description: 'Available-to-promise rows; not available yet (false is accepted).' }),
+  ),
+  ATPFromDate: Type.Optional(Type.String()),
+  ATPToDate: Type.Optional(Type.String()),
   groupByValues: Type.Optional(Type.Array(Type.String())),
   returnNegative: Type.Optional(
     Type.Boolean({ description: 'Report negative calculated measures (default false).' }),

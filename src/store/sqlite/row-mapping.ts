@@ -90,20 +90,22 @@ export interface LedgerDbRow {
   readonly request: string;
   readonly outcome: string;
   readonly changes: string;
+  readonly reference: string | null;
 }
 
 /** Bind values of the ledger insert, in column order. */
 export type LedgerParams = [
-  string,
-  string,
-  string,
-  string | null,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
+  environmentId: string,
+  partitionId: string,
+  family: string,
+  eventId: string | null,
+  bodyHash: string,
+  kind: string,
+  recordedAt: string,
+  request: string,
+  outcome: string,
+  changes: string,
+  reference: string | null,
 ];
 
 /** Bind values for one ledger entry. `undefined` request/outcome are stored as JSON null. */
@@ -119,6 +121,7 @@ export function ledgerParams(e: LedgerEntry): LedgerParams {
     toJson(e.request),
     toJson(e.outcome),
     JSON.stringify(e.changes.map(storedChange)),
+    e.reference,
   ];
 }
 
@@ -136,6 +139,7 @@ export function toLedgerRecord(r: LedgerDbRow): LedgerRecord {
     request: JSON.parse(r.request) as unknown,
     outcome: JSON.parse(r.outcome) as unknown,
     changes: (JSON.parse(r.changes) as StoredChange[]).map(parsedChange),
+    reference: r.reference,
   };
 }
 

@@ -1,14 +1,20 @@
 import type Database from 'better-sqlite3';
 
+/** One step of the schema, recorded in schema_migrations under its version once applied. */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
 /**
  * The SQLite schema as an ordered list of migrations. A migration is applied once, in its own
  * transaction, and recorded in schema_migrations; never edit a released migration, append a new one.
  *
- * Distribution-ready (design.md, Storage): every stock and ledger row carries environment_id and
- * partition_id, and the stock primary key includes both. Tables are STRICT so a quantity can only be
- * stored as a 64-bit integer of millionths.
+ * Distribution-ready (design.md, Storage): every stock, reservation and ledger row carries environment_id
+ * and partition_id, and the stock and reservation primary keys include both. Tables are STRICT so a
+ * quantity can only be stored as a 64-bit integer of millionths.
  */
-export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `
@@ -69,13 +75,57 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- What an entry is about besides its event id (e.g. a reservation id); NULL for older entries.
+      ALTER TABLE ledger ADD COLUMN reference TEXT;
+      -- readLedgerByReference; seq (the rowid) completes every index entry, so rows come in seq order.
+      CREATE INDEX ledger_by_reference ON ledger (environment_id, reference) WHERE reference IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      -- Soft reservations. dims is the canonical dimensionsKey text, as in stock; quantity and remaining
+      -- are millionths; expires_at is ISO-8601 UTC (string order = time order) or NULL for never.
+      CREATE TABLE reservations (
+        environment_id TEXT NOT NULL,
+        partition_id TEXT NOT NULL,
+        reservation_id TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        dims TEXT NOT NULL,
+        data_source TEXT NOT NULL,
+        measure TEXT NOT NULL,
+        quantity INTEGER NOT NULL,
+        remaining INTEGER NOT NULL,
+        expires_at TEXT,
+        status TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (environment_id, partition_id, reservation_id)
+      ) STRICT, WITHOUT ROWID;
+      -- Lookups by id (getReservation, readReservations); a reservation id is unique per environment.
+      CREATE UNIQUE INDEX reservations_by_id ON reservations (environment_id, reservation_id);
+      -- readOpenReservations, in the order it returns them.
+      CREATE INDEX reservations_open
+        ON reservations (environment_id, organization_id, product_id, partition_id, created_at, reservation_id)
+        WHERE remaining > 0;
+      -- listDueReservations and nextExpiry, across environments, earliest expiry first.
+      CREATE INDEX reservations_due ON reservations (expires_at, environment_id, reservation_id)
+        WHERE remaining > 0 AND expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**
  * Applies the migrations the database lacks, each in one BEGIN IMMEDIATE transaction (which also keeps
- * two processes starting at once from applying the same one twice). Idempotent.
+ * two processes starting at once from applying the same one twice). Idempotent. `migrations` defaults to
+ * all of them; tests pass a prefix to build a database as an older release left it.
  */
-export function applyMigrations(db: Database.Database): void {
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL) STRICT',
   );
@@ -85,7 +135,7 @@ export function applyMigrations(db: Database.Database): void {
   const record = db.prepare<[number, string]>(
     'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)',
   );
-  for (const migration of MIGRATIONS) {
+  for (const migration of migrations) {
     db.exec('BEGIN IMMEDIATE');
     try {
       if (Number(applied.get(migration.version)?.n ?? 0) === 0) {

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { ClientRecord, EnvironmentRecord, LedgerRecord, StockRow, StockSelector } from '../store.js';
+import type {
+  ClientRecord,
+  EnvironmentRecord,
+  LedgerRecord,
+  ReservationRecord,
+  StockRow,
+  StockSelector,
+} from '../store.js';
 import { toClientRecord, toEnvironmentRecord } from './record-mapping.js';
+import { type DueReservation, toDueReservation, toReservationRecord } from './reservation-mapping.js';
 import { toLedgerRecord, toStockRow } from './row-mapping.js';
 import { FILTER, prepareReader, type ReaderStatements } from './statements.js';
 
@@ -71,6 +79,24 @@ export class SqliteReader {
 
   readLedger(environmentId: string, afterSeq: number, limit: number): LedgerRecord[] {
     return this.sql().readLedger.all(environmentId, afterSeq, limit).map(toLedgerRecord);
+  }
+
+  readLedgerByReference(environmentId: string, reference: string, limit: number): LedgerRecord[] {
+    return this.sql().readLedgerByReference.all(environmentId, reference, limit).map(toLedgerRecord);
+  }
+
+  getReservation(environmentId: string, reservationId: string): ReservationRecord | undefined {
+    const row = this.sql().getReservation.get(environmentId, reservationId);
+    return row && toReservationRecord(row);
+  }
+
+  /** Ties on expiresAt are ordered by environment, then reservation id. */
+  listDueReservations(now: string, limit: number): DueReservation[] {
+    return this.sql().listDueReservations.all(now, limit).map(toDueReservation);
+  }
+
+  nextExpiry(): string | null {
+    return this.sql().nextExpiry.get()?.expires_at ?? null;
   }
 
   getClient(clientId: string): ClientRecord | undefined {

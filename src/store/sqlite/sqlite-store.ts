@@ -3,12 +3,14 @@ import type {
   ClientRecord,
   EnvironmentRecord,
   LedgerRecord,
+  ReservationRecord,
   StockRow,
   StockSelector,
   Store,
   StoreTx,
 } from '../store.js';
 import { openConnections, type SqliteStoreOptions } from './connections.js';
+import type { DueReservation } from './reservation-mapping.js';
 import { toJson } from './row-mapping.js';
 import { applyMigrations } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
@@ -27,8 +29,10 @@ export type { SqliteStoreOptions } from './connections.js';
  * of a transaction in progress (WAL lets it read the last committed state without blocking).
  *
  * Lock keys are not needed here: the queue already runs one transaction at a time, which serialises
- * every key. That holds because one process owns the file. Sharing one SQLite file between processes
- * is NOT supported (use the PostgreSQL backend for several processes).
+ * every key within this process. Another process writing the same file (the `onhand clients` and
+ * `onhand environments` commands, for a short moment) is serialised by SQLite itself (BEGIN IMMEDIATE
+ * waits up to the busy timeout). Running two servers on one SQLite file is not supported: use the
+ * PostgreSQL backend for several servers.
  *
  * Do not call `transaction` (or another write method) from inside a transaction's `fn`: it would wait
  * behind the transaction that is waiting for it.
@@ -125,6 +129,22 @@ export class SqliteStore implements Store {
 
   async readLedger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]> {
     return this.reads().readLedger(environmentId, afterSeq, limit);
+  }
+
+  async readLedgerByReference(env: string, reference: string, limit: number): Promise<LedgerRecord[]> {
+    return this.reads().readLedgerByReference(env, reference, limit);
+  }
+
+  async getReservation(environmentId: string, reservationId: string): Promise<ReservationRecord | undefined> {
+    return this.reads().getReservation(environmentId, reservationId);
+  }
+
+  async listDueReservations(now: string, limit: number): Promise<DueReservation[]> {
+    return this.reads().listDueReservations(now, limit);
+  }
+
+  async nextExpiry(): Promise<string | null> {
+    return this.reads().nextExpiry();
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {

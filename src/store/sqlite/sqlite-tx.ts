@@ -1,5 +1,6 @@
 import { dimensionsKey } from '../../domain/dimensions.js';
-import type { LedgerEntry, RecordedEvent, StockKey, StockRow, StoreTx } from '../store.js';
+import type { LedgerEntry, RecordedEvent, ReservationRecord, StockKey, StockRow, StoreTx } from '../store.js';
+import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
 import type { WriterStatements } from './statements.js';
 
@@ -40,13 +41,56 @@ export class SqliteTx implements StoreTx {
     for (const row of rows) this.sql.upsertRow.run(...stockParams(environmentId, row));
   }
 
+  /** Rows come in key order (dims, data source, measure). */
+  async readProductRows(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<StockRow[]> {
+    this.assertOpen();
+    return this.sql.readProductRows
+      .all(environmentId, organizationId, productId, partitionId)
+      .map(toStockRow);
+  }
+
   async deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]> {
     this.assertOpen();
     if (partitionIds.length === 0) return [];
     const ids = JSON.stringify(partitionIds);
     const deleted = this.sql.selectPartitions.all(environmentId, ids).map(toStockRow);
     this.sql.deletePartitions.run(environmentId, ids);
+    this.sql.deletePartitionReservations.run(environmentId, ids);
     return deleted;
+  }
+
+  /** Reservations come in id order; a repeated id is returned once. */
+  async readReservations(
+    environmentId: string,
+    reservationIds: readonly string[],
+  ): Promise<ReservationRecord[]> {
+    this.assertOpen();
+    if (reservationIds.length === 0) return [];
+    return this.sql.readReservations
+      .all(environmentId, JSON.stringify(reservationIds))
+      .map(toReservationRecord);
+  }
+
+  async readOpenReservations(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<ReservationRecord[]> {
+    this.assertOpen();
+    return this.sql.readOpenReservations
+      .all(environmentId, organizationId, productId, partitionId)
+      .map(toReservationRecord);
+  }
+
+  async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
+    this.assertOpen();
+    for (const r of records) this.sql.upsertReservation.run(...reservationParams(environmentId, r));
   }
 
   async findEvents(

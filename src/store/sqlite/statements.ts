@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { ClientDbRow, EnvironmentDbRow } from './record-mapping.js';
 import {
+  prepareReservationReader,
+  prepareReservationWriter,
+  type ReservationReaderStatements,
+  type ReservationWriterStatements,
+} from './reservation-statements.js';
+import {
   type LedgerDbRow,
   type LedgerParams,
   STOCK_COLUMNS,
@@ -22,7 +28,7 @@ const STOCK_KEY =
 type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
 /** Statements of the writer connection: transaction control and every write. */
-export interface WriterStatements {
+export interface WriterStatements extends ReservationWriterStatements {
   readonly begin: Stmt<[]>;
   readonly commit: Stmt<[]>;
   readonly rollback: Stmt<[]>;
@@ -51,6 +57,7 @@ export interface WriterStatements {
 /** Prepares the writer's statements (the schema must exist). */
 export function prepareWriter(db: Database.Database): WriterStatements {
   return {
+    ...prepareReservationWriter(db),
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
@@ -73,7 +80,7 @@ export function prepareWriter(db: Database.Database): WriterStatements {
     ),
     insertLedger: db.prepare(
       `INSERT INTO ledger (environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request,
-       outcome, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       outcome, changes, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertEnvironment: db.prepare(
       `INSERT INTO environments (environment_id, configuration, version, created_at, updated_at)
@@ -96,12 +103,14 @@ export function prepareWriter(db: Database.Database): WriterStatements {
 export const FILTER = { products: 1, sites: 2, locations: 4 } as const;
 
 /** Statements of the reader connection: committed reads only. */
-export interface ReaderStatements {
+export interface ReaderStatements extends ReservationReaderStatements {
   readonly ping: Stmt<[], { one: bigint }>;
   readonly hasStock: Stmt<[string], { one: bigint }>;
   readonly listPartitionIds: Stmt<[string], { partition_id: string }>;
   /** (env, afterSeq, limit). */
   readonly readLedger: Stmt<[string, number, number], LedgerDbRow>;
+  /** (env, reference, limit). */
+  readonly readLedgerByReference: Stmt<[string, string, number], LedgerDbRow>;
   readonly getEnvironment: Stmt<[string], EnvironmentDbRow>;
   readonly listEnvironments: Stmt<[], EnvironmentDbRow>;
   readonly getClient: Stmt<[string], ClientDbRow>;
@@ -117,12 +126,16 @@ export interface ReaderStatements {
 export function prepareReader(db: Database.Database): ReaderStatements {
   const stockQueries = new Map<number, Stmt<string[], StockDbRow>>();
   return {
+    ...prepareReservationReader(db),
     ping: db.prepare('SELECT 1 AS one'),
     hasStock: db.prepare('SELECT 1 AS one FROM stock WHERE environment_id = ? LIMIT 1'),
     listPartitionIds: db.prepare(
       'SELECT DISTINCT partition_id FROM stock WHERE environment_id = ? ORDER BY partition_id',
     ),
     readLedger: db.prepare('SELECT * FROM ledger WHERE environment_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    readLedgerByReference: db.prepare(
+      'SELECT * FROM ledger WHERE environment_id = ? AND reference = ? ORDER BY seq LIMIT ?',
+    ),
     getEnvironment: db.prepare('SELECT * FROM environments WHERE environment_id = ?'),
     listEnvironments: db.prepare('SELECT * FROM environments ORDER BY environment_id'),
     getClient: db.prepare('SELECT * FROM clients WHERE client_id = ?'),

@@ -1,0 +1,109 @@
+import type { ErrorCode } from '../codes.js';
+import { compileIndexSets } from './compile-index-sets.js';
+import type { DataSourceConfig } from './compiled-configuration.js';
+import { parseMeasureRef } from './parse-measure-ref.js';
+import type { RuntimeConfiguration } from './runtime-configuration.js';
+
+/** Most distinct physical measures that ATP calculated measures may use together (spec §1.11: < 9). */
+export const MAX_ATP_PHYSICAL_MEASURES = 8;
+/** Longest schedulePeriodInDays accepted. */
+export const MAX_SCHEDULE_PERIOD_DAYS = 180;
+/** Most allocation groups (levels g0 … g7). */
+export const MAX_ALLOCATION_GROUPS = 8;
+
+type Report = (code: ErrorCode, path: string, message: string) => void;
+
+/** Checks the schedule period, the schedule index sets and the ATP calculated measures (spec §1.11). */
+export function checkSchedule(
+  runtime: RuntimeConfiguration,
+  sources: Map<string, DataSourceConfig>,
+  partitionKeys: readonly string[],
+  report: Report,
+): void {
+  const conf = runtime.scheduleConfiguration;
+  if (conf.schedulePeriodInDays < 1 || conf.schedulePeriodInDays > MAX_SCHEDULE_PERIOD_DAYS) {
+    report(
+      'invalid_schedule_period',
+      '/scheduleConfiguration/schedulePeriodInDays',
+      `schedulePeriodInDays must be between 1 and ${MAX_SCHEDULE_PERIOD_DAYS}.`,
+    );
+  }
+  compileIndexSets(
+    conf.indexAttributeSets,
+    partitionKeys,
+    '/scheduleConfiguration/indexAttributeSets',
+    report,
+  );
+  const distinct = new Set<string>();
+  for (const [ds, measures] of Object.entries(conf.atpCalculatedMeasures)) {
+    for (const measure of Object.keys(measures)) {
+      const calc = sources.get(ds)?.calculatedMeasures.get(measure);
+      if (!calc) {
+        report(
+          'unknown_measure_reference',
+          `/scheduleConfiguration/atpCalculatedMeasures/${ds}/${measure}`,
+          `"${ds}.${measure}" is not a calculated measure.`,
+        );
+        continue;
+      }
+      for (const ref of [...calc.additions, ...calc.subtractions])
+        distinct.add(`${ref.dataSource}.${ref.measure}`);
+    }
+  }
+  if (distinct.size > MAX_ATP_PHYSICAL_MEASURES) {
+    report(
+      'too_many_atp_measures',
+      '/scheduleConfiguration/atpCalculatedMeasures',
+      `ATP measures use ${distinct.size} distinct physical measures; at most ${MAX_ATP_PHYSICAL_MEASURES} are allowed.`,
+    );
+  }
+}
+
+/** Checks allocation groups, their contiguous levels g0 … g7 and the available-to-allocate formula. */
+export function checkAllocation(
+  runtime: RuntimeConfiguration,
+  sources: Map<string, DataSourceConfig>,
+  report: Report,
+): void {
+  const conf = runtime.allocationConfiguration;
+  const path = '/allocationConfiguration';
+  if (conf.groups.length > MAX_ALLOCATION_GROUPS) {
+    report(
+      'invalid_allocation_groups',
+      `${path}/groups`,
+      `At most ${MAX_ALLOCATION_GROUPS} allocation groups are allowed.`,
+    );
+  }
+  const lower = new Set<string>();
+  conf.groups.forEach((group, i) => {
+    if (lower.has(group.toLowerCase()))
+      report('duplicate_name', `${path}/groups/${i}`, `Group "${group}" appears twice.`);
+    lower.add(group.toLowerCase());
+  });
+  const levels = new Set<string>();
+  for (const [group, level] of Object.entries(conf.groupsOrder)) {
+    const levelPath = `${path}/groupsOrder/${group}`;
+    if (!conf.groups.includes(group))
+      report('invalid_allocation_groups', levelPath, `"${group}" is not in groups.`);
+    if (!/^g[0-7]$/.test(level))
+      report('invalid_allocation_groups', levelPath, `Level "${level}" must be g0 … g7.`);
+    if (levels.has(level)) report('invalid_allocation_groups', levelPath, `Level "${level}" is used twice.`);
+    levels.add(level);
+  }
+  for (let i = 0; i < levels.size; i++) {
+    if (!levels.has(`g${i}`)) {
+      report('invalid_allocation_groups', `${path}/groupsOrder`, 'Group levels must be contiguous from g0.');
+      break;
+    }
+  }
+  for (const [refText, sign] of Object.entries(conf.availableToAllocateCalculation)) {
+    const refPath = `${path}/availableToAllocateCalculation/${refText}`;
+    const ref = parseMeasureRef(refText);
+    if (!ref || !sources.get(ref.dataSource)?.physicalMeasures.has(ref.measure)) {
+      report('unknown_measure_reference', refPath, `"${refText}" is not a physical measure.`);
+    }
+    if (sign !== 'addition' && sign !== 'subtraction') {
+      report('invalid_configuration', refPath, 'Each entry must be "addition" or "subtraction".');
+    }
+  }
+}

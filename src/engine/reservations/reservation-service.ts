@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { OnhandError } from '../../domain/codes.js';
+import { lockKeyOf } from '../../domain/partition.js';
+import {
+  expiryFromTimestamp,
+  expiryFromTtl,
+  type ReserveInput,
+  toReserveCommand,
+} from '../../domain/reservation/reserve-command.js';
+import {
+  type OffsetInput,
+  toOffsetCommand,
+  toUnreserveCommand,
+  type UnreserveInput,
+} from '../../domain/reservation/unreserve-command.js';
+import type { LedgerRecord, ReservationRecord, Store } from '../../store/store.js';
+import type { Environments } from '../environments.js';
+import type { GroupCommitter } from '../group-commit.js';
+import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../outcome.js';
+import { requestHash } from '../request-hash.js';
+import { isUsableId, type WriteItem } from '../write-item.js';
+import type { ReservationWork, Scope } from './reservation-work.js';
+
+/** A reservation and its history, for GET …/onhand/reservations/{id}. */
+export interface ReservationView extends ReservationRecord {
+  readonly history: readonly LedgerRecord[];
+}
+
+/** Soft reservations (spec §2.8, §5): reserve, unreserve, offsets from the ERP, expiry and extension. */
+export class Reservations {
+  constructor(
+    private readonly store: Store,
+    private readonly environments: Environments,
+    private readonly clock: () => Date,
+    private readonly writer: GroupCommitter<ReservationWork, ItemOutcome>,
+    private readonly onExpiry: (expiresAt: string) => void = () => {},
+  ) {}
+
+  /** Reserve requests, one outcome per item in order. */
+  async reserve(environmentId: string, items: readonly WriteItem<ReserveInput>[]): Promise<ItemOutcome[]> {
+    const config = await this.environments.get(environmentId);
+    const now = this.clock();
+    return Promise.all(
+      items.map(({ input, path }) =>
+        this.submit(environmentId, 'reserve', input, path, (hash) => {
+          const command = toReserveCommand(config, input, now, path);
+          if (command.expiresAt) this.onExpiry(command.expiresAt);
+          return {
+            kind: 'reserve',
+            scope: scopeOf(environmentId, command),
+            recordedAt: now.toISOString(),
+            path,
+            config,
+            command,
+            hash,
+            newReservationId: randomUUID(),
+          };
+        }),
+      ),
+    );
+  }
+
+  /** Unreserve requests: each names a reservation, looked up first to find its partition. */
+  async unreserve(
+    environmentId: string,
+    items: readonly WriteItem<UnreserveInput>[],
+  ): Promise<ItemOutcome[]> {
+    const config = await this.environments.get(environmentId);
+    const now = this.clock().toISOString();
+    return Promise.all(
+      items.map(async ({ input, path }) => {
+        const found = isUsableId(input.reservationId)
+          ? await this.store.getReservation(environmentId, input.reservationId)
+          : undefined;
+        return this.submit(environmentId, 'unreserve', input, path, (hash) => {
+          const command = toUnreserveCommand(config, input, path);
+          if (!found || found.organizationId !== command.organizationId) {
+            throw new ReservationNotFound(command.eventId, command.reservationId);
+          }
+          const scope = {
+            environmentId,
+            organizationId: found.organizationId,
+            productId: found.productId,
+            partitionId: found.partitionId,
+          };
+          return { kind: 'unreserve', scope, recordedAt: now, path, command, hash };
+        });
+      }),
+    );
+  }
+
+  /** Offsets from the ERP: an on-hand change and the release of the reservation it fulfils, atomically. */
+  async offset(environmentId: string, items: readonly WriteItem<OffsetInput>[]): Promise<ItemOutcome[]> {
+    const config = await this.environments.get(environmentId);
+    const now = this.clock().toISOString();
+    return Promise.all(
+      items.map(({ input, path }) =>
+        this.submit(environmentId, 'offset', input, path, (hash) => {
+          const command = toOffsetCommand(config, input, path);
+          return {
+            kind: 'offset',
+            scope: scopeOf(environmentId, command.change),
+            recordedAt: now,
+            path,
+            command,
+            hash,
+          };
+        }),
+      ),
+    );
+  }
+
+  /** One reservation with its ledger history; reservation_not_found when absent. */
+  async get(environmentId: string, reservationId: string): Promise<ReservationView> {
+    await this.environments.get(environmentId);
+    const found = await this.store.getReservation(environmentId, reservationId);
+    if (!found)
+      throw new OnhandError('reservation_not_found', `Reservation ${reservationId} does not exist.`);
+    const history = await this.store.readLedgerByReference(environmentId, reservationId, 1000);
+    return { ...found, history };
+  }
+
+  /** Moves the expiry of an open reservation (extension): give expiresAt or ttlSeconds. */
+  async extend(
+    environmentId: string,
+    reservationId: string,
+    request: { readonly expiresAt?: string; readonly ttlSeconds?: number },
+  ): Promise<ItemOutcome> {
+    await this.environments.get(environmentId);
+    const now = this.clock();
+    const found = await this.store.getReservation(environmentId, reservationId);
+    if (!found)
+      throw new OnhandError('reservation_not_found', `Reservation ${reservationId} does not exist.`);
+    if ((request.expiresAt === undefined) === (request.ttlSeconds === undefined)) {
+      throw new OnhandError('invalid_expiry', 'Give either expiresAt or ttlSeconds.');
+    }
+    const expiresAt =
+      request.ttlSeconds !== undefined
+        ? expiryFromTtl(request.ttlSeconds, now, '/ttlSeconds')
+        : expiryFromTimestamp(request.expiresAt ?? '', now, '/expiresAt');
+    const scope = {
+      environmentId,
+      organizationId: found.organizationId,
+      productId: found.productId,
+      partitionId: found.partitionId,
+    };
+    const work: ReservationWork = {
+      kind: 'extend',
+      scope,
+      recordedAt: now.toISOString(),
+      path: '',
+      reservationId,
+      expiresAt,
+    };
+    const outcome = await this.writer.submit(lockOf(scope), work);
+    if (outcome.status === 'success') this.onExpiry(expiresAt);
+    return outcome;
+  }
+
+  /**
+   * Releases every reservation whose expiry has passed, in every environment (the batch writer does
+   * the releasing; this only wakes the scopes that hold one). Returns how many were due.
+   */
+  async expireDue(limit = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await this.store.listDueReservations(this.clock().toISOString(), limit);
+      if (due.length === 0) return total;
+      total += due.length;
+      const recordedAt = this.clock().toISOString();
+      await Promise.all(
+        due.map((r) => {
+          const scope = {
+            environmentId: r.environmentId,
+            organizationId: r.organizationId,
+            productId: r.productId,
+            partitionId: r.partitionId,
+          };
+          return this.writer.submit(lockOf(scope), {
+            kind: 'expire',
+            scope,
+            recordedAt,
+            path: '',
+            reservationId: r.reservationId,
+          });
+        }),
+      );
+      if (due.length < limit) return total;
+    }
+  }
+
+  /**
+   * Builds and queues the work of one request item. The idempotency hash is taken from the request
+   * as sent (requestHash). When validation fails, the item still goes through the writer as
+   * `rejected`, so a retry of an event recorded earlier is answered with its first outcome even after
+   * a configuration change; otherwise the failure is returned.
+   */
+  private submit(
+    environmentId: string,
+    family: 'reserve' | 'unreserve' | 'offset',
+    input: { readonly id: string },
+    path: string,
+    build: (hash: string) => ReservationWork,
+  ): Promise<ItemOutcome> {
+    const hash = requestHash(input);
+    try {
+      const work = build(hash);
+      return this.writer.submit(lockOf(work.scope), work);
+    } catch (error) {
+      const outcome =
+        error instanceof ReservationNotFound
+          ? reservationNotFound(error.eventId, error.reservationId)
+          : failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+      if (!isUsableId(input.id)) return Promise.resolve(outcome);
+      const scope = { environmentId, organizationId: '', productId: '', partitionId: '' };
+      const work: ReservationWork = {
+        kind: 'rejected',
+        scope,
+        recordedAt: this.clock().toISOString(),
+        path,
+        family,
+        eventId: input.id,
+        hash,
+        outcome,
+      };
+      return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work);
+    }
+  }
+}
+
+function scopeOf(
+  environmentId: string,
+  c: { readonly organizationId: string; readonly productId: string; readonly partitionId: string },
+): Scope {
+  return {
+    environmentId,
+    organizationId: c.organizationId,
+    productId: c.productId,
+    partitionId: c.partitionId,
+  };
+}
+
+function lockOf(scope: Scope): string {
+  return lockKeyOf(scope.environmentId, scope.organizationId, scope.productId, scope.partitionId);
+}
+
+/** Thrown while building unreserve work for a reservation that does not exist. */
+class ReservationNotFound extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly reservationId: string,
+  ) {
+    super(`Reservation ${reservationId} does not exist.`);
+  }
+}

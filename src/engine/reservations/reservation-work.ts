@@ -1,0 +1,45 @@
+import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
+import type { ReserveCommand } from '../../domain/reservation/reserve-command.js';
+import type { OffsetCommand, UnreserveCommand } from '../../domain/reservation/unreserve-command.js';
+import type { ItemOutcome } from '../outcome.js';
+
+/** The product and partition a reservation operation works in: the unit of locking. */
+export interface Scope {
+  readonly environmentId: string;
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly partitionId: string;
+}
+
+interface Common {
+  readonly scope: Scope;
+  readonly recordedAt: string;
+  /** JSON pointer of the item in its request, prefixed to error paths. */
+  readonly path: string;
+}
+
+/** Work for the reservation writer; each kind is applied on its own inside the batch. */
+export type ReservationWork =
+  | (Common & {
+      readonly kind: 'reserve';
+      readonly config: CompiledConfiguration;
+      readonly command: ReserveCommand;
+      readonly hash: string;
+      /** Id given to the reservation if it is created. */
+      readonly newReservationId: string;
+    })
+  | (Common & { readonly kind: 'unreserve'; readonly command: UnreserveCommand; readonly hash: string })
+  | (Common & { readonly kind: 'offset'; readonly command: OffsetCommand; readonly hash: string })
+  | (Common & {
+      /** Failed validation; passes through the batch only so a retry of a recorded event is replayed. */
+      readonly kind: 'rejected';
+      readonly family: 'reserve' | 'unreserve' | 'offset';
+      readonly eventId: string;
+      readonly hash: string;
+      readonly outcome: ItemOutcome;
+    })
+  | (Common & { readonly kind: 'expire'; readonly reservationId: string })
+  | (Common & { readonly kind: 'extend'; readonly reservationId: string; readonly expiresAt: string });
+
+/** Idempotency family of each kind that carries an event id. */
+export const FAMILY = { reserve: 'reserve', unreserve: 'unreserve', offset: 'offset' } as const;

@@ -1,0 +1,172 @@
+import { fail } from '../../domain/codes.js';
+import { type Dimensions, dimensionsKey } from '../../domain/dimensions.js';
+import { formatQty, isStorable, type Qty } from '../../domain/quantity.js';
+import { releaseInOrder } from '../../domain/reservation/release.js';
+import type { LedgerChange, ReservationRecord, StockRow, StoreTx } from '../../store/store.js';
+import type { Scope } from './reservation-work.js';
+
+/**
+ * The stock and reservations of one product in one partition while a batch runs: loaded once, changed
+ * in memory item by item, written back at the end. Changes of the item being applied are collected so
+ * they can be recorded in its ledger entry, or dropped when the item fails.
+ */
+export class ScopeState {
+  private readonly rows = new Map<string, StockRow>();
+  readonly reservations = new Map<string, ReservationRecord>();
+  private readonly dirtyRows = new Set<string>();
+  private readonly dirtyReservations = new Set<string>();
+  private pending: LedgerChange[] = [];
+  private undo: (() => void)[] = [];
+
+  private constructor(readonly scope: Scope) {}
+
+  /** Loads the product's rows and open reservations, plus the named reservations whatever their state. */
+  static async load(tx: StoreTx, scope: Scope, reservationIds: readonly string[]): Promise<ScopeState> {
+    const state = new ScopeState(scope);
+    const { environmentId, organizationId, productId, partitionId } = scope;
+    for (const row of await tx.readProductRows(environmentId, organizationId, productId, partitionId)) {
+      state.rows.set(rowKey(row.dimensions, row.dataSource, row.measure), row);
+    }
+    const open = await tx.readOpenReservations(environmentId, organizationId, productId, partitionId);
+    const named = reservationIds.length > 0 ? await tx.readReservations(environmentId, reservationIds) : [];
+    for (const record of [...open, ...named]) {
+      if (
+        record.organizationId === organizationId &&
+        record.productId === productId &&
+        record.partitionId === partitionId
+      ) {
+        state.reservations.set(record.reservationId, record);
+      }
+    }
+    return state;
+  }
+
+  /** Every stored value of the product in the partition (for availability checks). */
+  values(): Iterable<StockRow> {
+    return this.rows.values();
+  }
+
+  /** Adds `delta` to a measure at exact dimensions; throws quantity_out_of_range before changing anything. */
+  addToMeasure(dimensions: Dimensions, dataSource: string, measure: string, delta: Qty): void {
+    if (delta === 0n) return;
+    const key = rowKey(dimensions, dataSource, measure);
+    const current = this.rows.get(key);
+    const quantity = (current?.quantity ?? 0n) + delta;
+    if (!isStorable(quantity)) {
+      fail(
+        'quantity_out_of_range',
+        `/quantities/${dataSource}/${measure}`,
+        `${dataSource}.${measure} would become ${formatQty(quantity)}.`,
+      );
+    }
+    const { organizationId, productId, partitionId } = this.scope;
+    const wasDirty = this.dirtyRows.has(key);
+    this.undo.push(() => {
+      if (current) this.rows.set(key, current);
+      else this.rows.delete(key);
+      if (!wasDirty) this.dirtyRows.delete(key);
+    });
+    this.rows.set(key, {
+      organizationId,
+      productId,
+      partitionId,
+      dimensions,
+      dataSource,
+      measure,
+      quantity,
+      countedAt: current?.countedAt ?? null,
+    });
+    this.dirtyRows.add(key);
+    this.pending.push({ organizationId, productId, dimensions, dataSource, measure, delta });
+  }
+
+  /** Stores a new or changed reservation. */
+  putReservation(record: ReservationRecord): void {
+    const previous = this.reservations.get(record.reservationId);
+    const wasDirty = this.dirtyReservations.has(record.reservationId);
+    this.undo.push(() => {
+      if (previous) this.reservations.set(record.reservationId, previous);
+      else this.reservations.delete(record.reservationId);
+      if (!wasDirty) this.dirtyReservations.delete(record.reservationId);
+    });
+    this.reservations.set(record.reservationId, record);
+    this.dirtyReservations.add(record.reservationId);
+  }
+
+  /**
+   * Releases up to `quantity` from the given reservations, oldest first: lowers their remaining and the
+   * reserved measure by the same amount. Returns what was released per reservation and the excess.
+   */
+  release(records: readonly ReservationRecord[], quantity: Qty, now: string, status: 'released' | 'expired') {
+    const { releases, excess } = releaseInOrder(records, quantity);
+    for (const { reservationId, amount } of releases) {
+      const record = this.reservations.get(reservationId);
+      if (!record) continue;
+      this.addToMeasure(record.dimensions, record.dataSource, record.measure, -amount);
+      const remaining = record.remaining - amount;
+      this.putReservation({
+        ...record,
+        remaining,
+        status: remaining === 0n ? status : 'open',
+        updatedAt: now,
+      });
+    }
+    return { releases, excess };
+  }
+
+  /** Open reservations at exactly these dimensions (and measure, when given), oldest first. */
+  openAt(dimensions: Dimensions, measure?: { dataSource: string; measure: string }): ReservationRecord[] {
+    const key = dimensionsKey(dimensions);
+    return [...this.reservations.values()]
+      .filter(
+        (r) =>
+          r.remaining > 0n &&
+          dimensionsKey(r.dimensions) === key &&
+          (!measure || (r.dataSource === measure.dataSource && r.measure === measure.measure)),
+      )
+      .sort((a, b) =>
+        a.createdAt === b.createdAt
+          ? a.reservationId < b.reservationId
+            ? -1
+            : 1
+          : a.createdAt < b.createdAt
+            ? -1
+            : 1,
+      );
+  }
+
+  /** Starts collecting the changes of one item (and forgets how to undo the previous one). */
+  begin(): void {
+    this.pending = [];
+    this.undo = [];
+  }
+
+  /** The changes collected since begin(). */
+  changes(): LedgerChange[] {
+    return this.pending;
+  }
+
+  /** Writes changed rows and reservations. */
+  async flush(tx: StoreTx): Promise<void> {
+    const env = this.scope.environmentId;
+    const rows = [...this.dirtyRows]
+      .map((k) => this.rows.get(k))
+      .filter((r): r is StockRow => r !== undefined);
+    if (rows.length > 0) await tx.writeRows(env, rows);
+    const records = [...this.dirtyReservations]
+      .map((id) => this.reservations.get(id))
+      .filter((r): r is ReservationRecord => r !== undefined);
+    if (records.length > 0) await tx.writeReservations(env, records);
+  }
+
+  /** Undoes every change made since begin() (an item that failed halfway changes nothing). */
+  rollback(): void {
+    for (const undo of this.undo.reverse()) undo();
+    this.undo = [];
+    this.pending = [];
+  }
+}
+
+function rowKey(dimensions: Dimensions, dataSource: string, measure: string): string {
+  return `${dimensionsKey(dimensions)}\u0000${dataSource}\u0000${measure}`;
+}

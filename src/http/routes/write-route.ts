@@ -1,0 +1,141 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { OnhandError } from '../../domain/codes.js';
+import type { WriteItem } from '../../engine/engine.js';
+import { failureOf, type ItemOutcome } from '../../engine/outcome.js';
+import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
+import { buckets, envelope, httpStatusOf } from '../envelope.js';
+import { BulkResult, errorResponses, WriteResult } from '../schemas/common.js';
+import { type Validator, validator } from '../validation.js';
+
+/** A write endpoint of the IV API, in its single and bulk forms. */
+export interface WriteEndpoint<T extends TSchema> {
+  /** Path of the single form, e.g. `/api/environment/:environmentId/onhand`; undefined: bulk only. */
+  readonly single?: string;
+  /** Path of the bulk form; undefined: single only. */
+  readonly bulk?: string;
+  readonly params: TObject;
+  readonly item: T;
+  readonly tags: string[];
+  readonly summary: string;
+  /** Label of the onhand_write_items_total metric. */
+  readonly operation: string;
+  /** Prefix of the envelope id, e.g. `ohre~` (spec §2.3). */
+  readonly idPrefix?: string;
+  readonly apply: (request: FastifyRequest, items: WriteItem<Static<T>>[]) => Promise<ItemOutcome[]>;
+}
+
+/**
+ * Registers the single and bulk routes of a write endpoint. A single write answers the envelope with
+ * the HTTP status of its outcome; a bulk write answers 200 with the spec's buckets. Items are validated
+ * one by one, so in a bulk only the bad items fail.
+ */
+export function writeRoutes<T extends TSchema>(
+  app: FastifyInstance,
+  deps: RouteDeps,
+  endpoint: WriteEndpoint<T>,
+): void {
+  const check = validator(endpoint.item);
+  const onRequest = requireAccess(deps.auth, { admin: false });
+  const count = (outcomes: readonly ItemOutcome[]) => {
+    for (const o of outcomes)
+      deps.metrics.writeItems.inc({ operation: endpoint.operation, status: o.status });
+  };
+  const prefix = endpoint.idPrefix ?? '';
+  if (endpoint.single) {
+    app.post(endpoint.single, {
+      onRequest,
+      schema: {
+        tags: endpoint.tags,
+        summary: endpoint.summary,
+        params: endpoint.params,
+        body: endpoint.item,
+        response: { 200: WriteResult, ...errorResponses(409, 500) },
+      },
+      handler: async (request, reply) => {
+        apiVersion(request);
+        const parsed = parseItems(request.body, check, false, deps.settings.maxBulkItems);
+        const [outcome] = await applyParsed(parsed, (items) => endpoint.apply(request, items));
+        if (!outcome) throw new OnhandError('internal_error');
+        count([outcome]);
+        if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(httpStatusOf(outcome) as 200).send(envelope(outcome, prefix));
+      },
+    });
+  }
+  if (endpoint.bulk) {
+    app.post(endpoint.bulk, {
+      onRequest,
+      schema: {
+        tags: endpoint.tags,
+        summary: `${endpoint.summary} (bulk, at most ${deps.settings.maxBulkItems} items)`,
+        params: endpoint.params,
+        body: Type.Array(endpoint.item),
+        response: { 200: BulkResult, ...errorResponses() },
+      },
+      handler: async (request) => {
+        apiVersion(request);
+        const parsed = parseItems(request.body, check, true, deps.settings.maxBulkItems);
+        const outcomes = await applyParsed(parsed, (items) => endpoint.apply(request, items));
+        count(outcomes);
+        return buckets(outcomes, prefix);
+      },
+    });
+  }
+}
+
+type Parsed<T> = { item: WriteItem<T> } | { outcome: ItemOutcome };
+
+/**
+ * Validates a single body or each item of a bulk body on its own: a bad item becomes a failure
+ * outcome (nothing of it is applied) while the others go on. A bulk body that is not an array, or that
+ * holds more than `maxItems` items, fails as a whole.
+ */
+export function parseItems<T extends TSchema>(
+  body: unknown,
+  check: Validator<T>,
+  bulk: boolean,
+  maxItems: number,
+): Parsed<Static<T>>[] {
+  if (!bulk) return [parseOne(body, check, '')];
+  if (!Array.isArray(body)) {
+    throw new OnhandError('invalid_request', 'A bulk request body must be a JSON array.', [
+      { code: 'invalid_type', path: '', message: 'Expected an array.' },
+    ]);
+  }
+  if (body.length > maxItems) {
+    throw new OnhandError(
+      'too_many_items',
+      `A bulk request holds at most ${maxItems} items; this one holds ${body.length}.`,
+    );
+  }
+  return body.map((raw: unknown, i) => parseOne(raw, check, `/${i}`));
+}
+
+function parseOne<T extends TSchema>(raw: unknown, check: Validator<T>, path: string): Parsed<Static<T>> {
+  try {
+    return { item: { input: check(raw, path), path } };
+  } catch (error) {
+    if (!(error instanceof OnhandError)) throw error;
+    return { outcome: failureOf(idOf(raw), error) };
+  }
+}
+
+/** The item's id when it has a string one (case-insensitive key), for its failure envelope. */
+function idOf(raw: unknown): string {
+  if (!raw || typeof raw !== 'object') return '';
+  const entry = Object.entries(raw).find(([key]) => key.toLowerCase() === 'id');
+  return typeof entry?.[1] === 'string' ? entry[1] : '';
+}
+
+/** Sends the valid items to the engine and merges its outcomes back into request order. */
+export async function applyParsed<T>(
+  parsed: readonly Parsed<T>[],
+  apply: (items: WriteItem<T>[]) => Promise<ItemOutcome[]>,
+): Promise<ItemOutcome[]> {
+  const items = parsed.flatMap((p) => ('item' in p ? [p.item] : []));
+  const results = items.length > 0 ? await apply(items) : [];
+  let next = 0;
+  return parsed.map((p) => ('outcome' in p ? p.outcome : (results[next++] as ItemOutcome)));
+}

@@ -1,0 +1,266 @@
+import { expect } from 'vitest';
+import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
+import type { LedgerEntry, ReservationRecord, StockRow, Store } from '../../src/store/store.js';
+import type { DefineTest } from './conformance.js';
+import { byId, ENV, entry, OTHER, ordered, reservation, row, settle, UNIT } from './fixtures.js';
+
+/**
+ * The conformance tests of soft reservations and ledger references, part of describeStoreConformance
+ * (conformance.ts), which calls this inside its describe block. `current` returns the migrated store of
+ * the running test.
+ */
+export function describeReservationConformance(test: DefineTest, current: () => Store): void {
+  const writeReservations = (env: string, records: readonly ReservationRecord[]) =>
+    current().transaction(['k'], (tx) => tx.writeReservations(env, records));
+  const readReservations = (env: string, ids: readonly string[]) =>
+    current().transaction(['k'], (tx) => tx.readReservations(env, ids));
+  const readOpen = (env: string, org: string, product: string, partition: string) =>
+    current().transaction(['k'], (tx) => tx.readOpenReservations(env, org, product, partition));
+  const at = (time: string) => `2024-05-01T${time}.000Z`;
+  const L2 = { dimensions: { locationid: 'l2', siteid: 's1' }, partitionId: 'org1~s1~l2' } as const;
+
+  test('reservations read back exactly by id: exact bigints, unicode ids, with and without expiry', async () => {
+    const store = current();
+    const records = [
+      reservation(),
+      reservation({
+        reservationId: '予約-🚀-é',
+        organizationId: 'Örg-東京',
+        productId: '製品-ß',
+        dimensions: { colorid: 'rouge-ÿ-🎨', locationid: 'l-é', siteid: 'サイト' },
+        partitionId: 'Örg-東京~サイト~l-é',
+        quantity: 123456789012345678n,
+        remaining: 123456789012345677n,
+        expiresAt: '2024-05-01T10:15:00.123Z',
+        eventId: 'ereignis-🚀',
+      }),
+      reservation({
+        reservationId: 'r-max',
+        quantity: MAX_STORED_QTY,
+        remaining: MAX_STORED_QTY,
+        dimensions: {},
+      }),
+      reservation({ reservationId: 'r-done', remaining: 0n, status: 'released', updatedAt: at('10:05:00') }),
+      reservation({
+        reservationId: 'r-expired',
+        remaining: 0n,
+        status: 'expired',
+        expiresAt: at('10:01:00'),
+      }),
+    ];
+    await writeReservations(ENV, records);
+    for (const r of records) expect(await store.getReservation(ENV, r.reservationId)).toEqual(r);
+    expect(await store.getReservation(ENV, 'missing')).toBeUndefined();
+    expect(await store.getReservation(OTHER, 'r1')).toBeUndefined();
+    const ids = [...records.map((r) => r.reservationId), 'missing'];
+    expect(byId(await readReservations(ENV, ids))).toEqual(byId(records));
+    expect(await readReservations(ENV, [])).toEqual([]);
+    expect(await readReservations(OTHER, ids)).toEqual([]);
+    const [first, second] = records as [ReservationRecord, ReservationRecord];
+    const replaced = {
+      ...second,
+      remaining: 0n,
+      status: 'released' as const,
+      expiresAt: null,
+      updatedAt: at('11:00:00'),
+    };
+    await writeReservations(ENV, [replaced]);
+    const reread = await readReservations(ENV, [
+      second.reservationId,
+      first.reservationId,
+      first.reservationId,
+    ]);
+    expect(byId(reread)).toEqual(byId([first, replaced]));
+    expect(await store.getReservation(ENV, second.reservationId)).toEqual(replaced);
+  });
+
+  test('readOpenReservations returns the open reservations of one product in one partition, oldest first', async () => {
+    const newest = reservation({ reservationId: 'b', createdAt: at('10:02:00') });
+    const oldest = reservation({ reservationId: 'z', createdAt: at('10:01:00') });
+    const tied = reservation({ reservationId: 'a', createdAt: at('10:02:00') });
+    const spent = reservation({
+      reservationId: 'c',
+      createdAt: at('10:00:00'),
+      remaining: 0n,
+      status: 'released',
+    });
+    const otherProduct = reservation({ reservationId: 'p2', productId: 'p2' });
+    const otherPartition = reservation({ reservationId: 'l2', ...L2 });
+    const otherOrg = reservation({ reservationId: 'o2', organizationId: 'org2' });
+    await writeReservations(ENV, [newest, spent, otherProduct, oldest, otherPartition, tied, otherOrg]);
+    await writeReservations(OTHER, [reservation({ reservationId: 'env-b' })]);
+    expect(await readOpen(ENV, 'org1', 'p1', 'org1~s1~l1')).toEqual([oldest, tied, newest]);
+    expect(await readOpen(ENV, 'org1', 'p2', 'org1~s1~l1')).toEqual([otherProduct]);
+    expect(await readOpen(ENV, 'org1', 'p1', 'org1~s1~l2')).toEqual([otherPartition]);
+    expect(await readOpen(ENV, 'org2', 'p1', 'org1~s1~l1')).toEqual([otherOrg]);
+    expect(await readOpen(ENV, 'org1', 'p9', 'org1~s1~l1')).toEqual([]);
+    const drained = { ...tied, remaining: 0n, status: 'released' as const };
+    const reopened = { ...spent, remaining: 1n, status: 'open' as const };
+    await writeReservations(ENV, [drained, reopened]);
+    expect(await readOpen(ENV, 'org1', 'p1', 'org1~s1~l1')).toEqual([reopened, oldest, newest]);
+  });
+
+  test('listDueReservations returns open reservations of every environment due at a time, earliest first', async () => {
+    const store = current();
+    const now = at('12:00:00');
+    const a1 = reservation({ reservationId: 'a1', expiresAt: at('11:00:00') });
+    const a2 = reservation({ reservationId: 'a2', expiresAt: now });
+    const late = reservation({ reservationId: 'late', expiresAt: '2024-05-01T12:00:00.001Z' });
+    const never = reservation({ reservationId: 'never', expiresAt: null });
+    const spent = reservation({
+      reservationId: 'spent',
+      expiresAt: at('09:00:00'),
+      remaining: 0n,
+      status: 'expired',
+    });
+    const b1 = reservation({ reservationId: 'b1', expiresAt: at('11:30:00'), productId: 'p2' });
+    const b2 = reservation({ reservationId: 'b2', expiresAt: at('09:30:00'), ...L2 });
+    await writeReservations(ENV, [late, a2, never, a1, spent]);
+    await writeReservations(OTHER, [b1, b2]);
+    const inEnv = (environmentId: string, r: ReservationRecord) => ({ ...r, environmentId });
+    const due = [inEnv(OTHER, b2), inEnv(ENV, a1), inEnv(OTHER, b1), inEnv(ENV, a2)];
+    expect(await store.listDueReservations(now, 100)).toEqual(due);
+    expect(await store.listDueReservations(now, 2)).toEqual(due.slice(0, 2));
+    expect(await store.listDueReservations(at('09:00:00'), 100)).toEqual([]);
+    expect(await store.listDueReservations('2024-05-02T00:00:00.000Z', 100)).toEqual([
+      ...due,
+      inEnv(ENV, late),
+    ]);
+    await writeReservations(ENV, [{ ...a1, remaining: 0n, status: 'expired' }]);
+    expect(await store.listDueReservations(now, 100)).toEqual([due[0], due[2], due[3]]);
+  });
+
+  test('nextExpiry is the earliest expiry of an open reservation in any environment', async () => {
+    const store = current();
+    expect(await store.nextExpiry()).toBeNull();
+    await writeReservations(ENV, [reservation({ expiresAt: null })]);
+    expect(await store.nextExpiry()).toBeNull();
+    const spent = reservation({
+      reservationId: 'spent',
+      expiresAt: at('09:00:00'),
+      remaining: 0n,
+      status: 'released',
+    });
+    await writeReservations(ENV, [reservation({ reservationId: 'a', expiresAt: at('12:00:00') }), spent]);
+    expect(await store.nextExpiry()).toBe(at('12:00:00'));
+    const b = reservation({ reservationId: 'b', expiresAt: at('11:00:00') });
+    await writeReservations(OTHER, [b]);
+    expect(await store.nextExpiry()).toBe(at('11:00:00'));
+    await writeReservations(OTHER, [{ ...b, remaining: 0n, status: 'expired' }]);
+    expect(await store.nextExpiry()).toBe(at('12:00:00'));
+  });
+
+  test('readProductRows returns every stock row of one product in one partition only', async () => {
+    const store = current();
+    const wanted = [
+      row(),
+      row({ measure: 'outbound', quantity: -7n }),
+      row({ dimensions: { colorid: 'red', locationid: 'l1', siteid: 's1' }, quantity: 123456789012345678n }),
+    ];
+    const others: StockRow[] = [
+      row({ productId: 'p2' }),
+      row({ ...L2 }),
+      row({ organizationId: 'org2' }),
+      row({ productId: 'p10' }),
+    ];
+    await store.transaction(['k'], async (tx) => {
+      await tx.writeRows(ENV, [...others, ...wanted]);
+      await tx.writeRows(OTHER, [row({ measure: 'other-env' })]);
+    });
+    const read = (org: string, product: string, partition: string) =>
+      store.transaction(['k'], (tx) => tx.readProductRows(ENV, org, product, partition));
+    expect(ordered(await read('org1', 'p1', 'org1~s1~l1'))).toEqual(ordered(wanted));
+    expect(await read('org1', 'p1', 'org1~s1~l2')).toEqual([row({ ...L2 })]);
+    expect(await read('org1', 'p9', 'org1~s1~l1')).toEqual([]);
+    expect(
+      await store.transaction(['k'], (tx) => tx.readProductRows('env-c', 'org1', 'p1', 'org1~s1~l1')),
+    ).toEqual([]);
+  });
+
+  test('deletePartitions also removes the reservations of the named partitions only', async () => {
+    const store = current();
+    const l1 = [reservation(), reservation({ reservationId: 'r2', remaining: 0n, status: 'released' })];
+    const l2 = reservation({ reservationId: 'r3', ...L2 });
+    const bare = reservation({ reservationId: 'r4', dimensions: {}, partitionId: 'org1~~' });
+    const otherEnv = reservation({ reservationId: 'r1' });
+    await store.transaction(['k'], async (tx) => {
+      await tx.writeRows(ENV, [row(), row({ ...L2 })]);
+      await tx.writeReservations(ENV, [...l1, l2, bare]);
+      await tx.writeReservations(OTHER, [otherEnv]);
+    });
+    const deleted = await store.transaction(['k'], (tx) =>
+      tx.deletePartitions(ENV, ['org1~s1~l1', 'org1~~']),
+    );
+    expect(deleted).toEqual([row()]);
+    expect(await readReservations(ENV, ['r1', 'r2', 'r3', 'r4'])).toEqual([l2]);
+    expect(await store.getReservation(ENV, 'r1')).toBeUndefined();
+    expect(await store.getReservation(OTHER, 'r1')).toEqual(otherEnv);
+    expect(await readOpen(ENV, 'org1', 'p1', 'org1~s1~l1')).toEqual([]);
+    expect(await readOpen(OTHER, 'org1', 'p1', 'org1~s1~l1')).toEqual([otherEnv]);
+    expect(await store.transaction(['k'], (tx) => tx.deletePartitions(ENV, ['org1~s1~l2']))).toEqual([
+      row({ ...L2 }),
+    ]);
+    expect(await store.getReservation(ENV, 'r3')).toBeUndefined();
+  });
+
+  test('readLedgerByReference returns the entries of one reference in one environment, in seq order', async () => {
+    const store = current();
+    const entries: LedgerEntry[] = [
+      entry({ eventId: 'e1', reference: 'r1' }),
+      entry({ eventId: 'e2', reference: 'r2' }),
+      entry({ eventId: 'e3', reference: null }),
+      entry({ eventId: null, family: 'expiry', kind: 'reservation.expire', reference: 'r1', changes: [] }),
+      entry({ environmentId: OTHER, eventId: 'e5', reference: 'r1' }),
+      entry({ eventId: 'e6', reference: '予約-🚀-é' }),
+    ];
+    const seqs = await store.transaction(['k'], (tx) => tx.appendLedger(entries));
+    const [e1, e2, e3, e4, e5, e6] = entries.map((e, i) => ({ ...e, seq: seqs[i] ?? 0 }));
+    expect(await store.readLedgerByReference(ENV, 'r1', 10)).toEqual([e1, e4]);
+    expect(await store.readLedgerByReference(ENV, 'r1', 1)).toEqual([e1]);
+    expect(await store.readLedgerByReference(OTHER, 'r1', 10)).toEqual([e5]);
+    expect(await store.readLedgerByReference(ENV, '予約-🚀-é', 10)).toEqual([e6]);
+    expect(await store.readLedgerByReference(ENV, 'R1', 10)).toEqual([]);
+    expect(await store.readLedgerByReference(ENV, 'null', 10)).toEqual([]);
+    expect(await store.readLedger(ENV, 0, 10)).toEqual([e1, e2, e3, e4, e6]);
+    const found = await store.transaction(['k'], (tx) => tx.findEvents(ENV, 'change', ['e1', 'e2']));
+    expect([...found.keys()].sort()).toEqual(['e1', 'e2']);
+  });
+
+  test('reservation writes inside a rolled-back transaction leave nothing behind', async () => {
+    const store = current();
+    const kept = reservation({ reservationId: 'kept', expiresAt: at('12:00:00') });
+    await writeReservations(ENV, [kept]);
+    const boom = new Error('boom');
+    const outcome = await settle(
+      store.transaction(['k'], async (tx) => {
+        await tx.writeReservations(ENV, [
+          reservation({ expiresAt: at('10:30:00') }),
+          { ...kept, remaining: 0n, status: 'released' },
+        ]);
+        await tx.appendLedger([entry({ reference: 'r1' })]);
+        expect(await tx.readReservations(ENV, ['r1'])).toHaveLength(1);
+        throw boom;
+      }),
+    );
+    expect(outcome).toEqual({ ok: false, error: boom });
+    expect(await store.getReservation(ENV, 'r1')).toBeUndefined();
+    expect(await store.getReservation(ENV, 'kept')).toEqual(kept);
+    expect(await readReservations(ENV, ['r1', 'kept'])).toEqual([kept]);
+    expect(await readOpen(ENV, 'org1', 'p1', 'org1~s1~l1')).toEqual([kept]);
+    expect(await store.nextExpiry()).toBe(at('12:00:00'));
+    expect(await store.listDueReservations(at('11:00:00'), 10)).toEqual([]);
+    expect(await store.readLedgerByReference(ENV, 'r1', 10)).toEqual([]);
+  });
+
+  test('a reservation written within a transaction is visible to later reads of that transaction', async () => {
+    const r = reservation({ remaining: UNIT });
+    const seen = await current().transaction(['k'], async (tx) => {
+      await tx.writeReservations(ENV, [r]);
+      return [
+        await tx.readReservations(ENV, ['r1']),
+        await tx.readOpenReservations(ENV, 'org1', 'p1', 'org1~s1~l1'),
+      ];
+    });
+    expect(seen).toEqual([[r], [r]]);
+  });
+}
