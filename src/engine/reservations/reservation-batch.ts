@@ -136,10 +136,10 @@ function reserve(w: Work<'reserve'>, state: ScopeState, now: string, record: Rec
         Object.keys(level).length === Object.keys(c.dimensions).length
           ? ''
           : ` at the coarser level [${Object.keys(level).join(', ')}]`;
-      throw new OnhandError(
-        'insufficient_availability',
-        `Only ${formatQty(before)} available for reservation${where} (${c.afr.dataSource}.${c.afr.measure}); ${formatQty(c.quantity)} requested.`,
-      );
+      const message = `Only ${formatQty(before)} available for reservation${where} (${c.afr.dataSource}.${c.afr.measure}); ${formatQty(c.quantity)} requested.`;
+      throw new OnhandError('insufficient_availability', message, [
+        { code: 'insufficient_availability', path: '/quantity', message },
+      ]);
     }
   }
   state.addToMeasure(c.dimensions, c.dataSource, c.measure, c.quantity);
@@ -186,10 +186,7 @@ function unreserve(w: Work<'unreserve'>, state: ScopeState, now: string, record:
     return reservationNotFound(c.eventId, c.reservationId);
   }
   if (c.dimensions && dimensionsKey(c.dimensions) !== dimensionsKey(found.dimensions)) {
-    throw new OnhandError(
-      'reservation_mismatch',
-      `The dimensions do not match those of reservation ${c.reservationId}.`,
-    );
+    throw mismatch(c.reservationId);
   }
   const { excess } = state.release([found], c.quantity, now, 'released');
   const outcome = partial(c.eventId, c.reservationId, excess);
@@ -213,10 +210,7 @@ function offset(w: Work<'offset'>, state: ScopeState, now: string, record: Recor
     if (!found) return reservationNotFound(c.change.eventId, c.reservationId);
     // The ERP transaction must carry the reservation's dimensions (spec §5.5).
     if (dimensionsKey(found.dimensions) !== dimensionsKey(c.reservationDimensions)) {
-      throw new OnhandError(
-        'reservation_mismatch',
-        `The dimensions do not match those of reservation ${c.reservationId}.`,
-      );
+      throw mismatch(c.reservationId);
     }
     holders = [found];
   }
@@ -259,11 +253,24 @@ function extend(w: Work<'extend'>, state: ScopeState, now: string, record: Recor
   return outcome;
 }
 
+function mismatch(reservationId: string): OnhandError {
+  const message = `The dimensions do not match those of reservation ${reservationId}.`;
+  return new OnhandError('reservation_mismatch', message, [
+    { code: 'reservation_mismatch', path: '/dimensions', message },
+  ]);
+}
+
+/** Beyond this many dimensions below the partition, only the chain of coarser levels is checked. */
+const MAX_SUBSET_DIMENSIONS = 8;
+
 /**
- * The dimension levels a checked reservation must leave non-negative: its own, and every coarser one
- * along the reservation hierarchy (dropping its finest dimensions one by one, down to the partition).
- * A reservation at (site, location, red) is therefore also checked at (site, location), where
- * reservations made without a colour are counted, so mixing levels cannot reserve the same unit twice.
+ * The dimension levels a checked reservation must leave non-negative: its own and every coarser one,
+ * i.e. every subset of its dimensions below the partition (the partition dimensions are always kept).
+ * A reservation at (site, location, red, S) is therefore also checked at (site, location, red),
+ * (site, location, S) and (site, location), where reservations made without a colour or without a
+ * size are counted, so mixing levels cannot hold the same units twice. With more than
+ * MAX_SUBSET_DIMENSIONS such dimensions, the levels obtained by dropping the finest dimensions one by
+ * one along the reservation hierarchy are checked instead.
  */
 export function checkedLevels(config: CompiledConfiguration, dims: Dimensions): Dimensions[] {
   const partition = config.partitionRule === 'byLocation' ? config.partitionKeys : [];
@@ -274,12 +281,17 @@ export function checkedLevels(config: CompiledConfiguration, dims: Dimensions): 
   const own = Object.keys(dims)
     .filter((d) => !partition.includes(d))
     .sort((a, b) => order(a) - order(b));
-  const levels: Dimensions[] = [];
-  for (let keep = own.length; keep >= 0; keep--) {
-    const kept = new Set([...partition, ...own.slice(0, keep)]);
-    levels.push(canonicalDimensions(Object.entries(dims).filter(([d]) => kept.has(d))));
+  const subsets: string[][] = [];
+  if (own.length <= MAX_SUBSET_DIMENSIONS) {
+    for (let mask = (1 << own.length) - 1; mask >= 0; mask--)
+      subsets.push(own.filter((_, i) => mask & (1 << i)));
+  } else {
+    for (let keep = own.length; keep >= 0; keep--) subsets.push(own.slice(0, keep));
   }
-  return levels;
+  return subsets.map((subset) => {
+    const kept = new Set([...partition, ...subset]);
+    return canonicalDimensions(Object.entries(dims).filter(([d]) => kept.has(d)));
+  });
 }
 
 /** Releases every open reservation of the scope whose expiry has passed, one ledger entry each. */

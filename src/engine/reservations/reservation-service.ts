@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { OnhandError } from '../../domain/codes.js';
 import { lockKeyOf } from '../../domain/partition.js';
 import {
@@ -19,6 +18,7 @@ import type { GroupCommitter } from '../group-commit.js';
 import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
+import { ReservationIds } from './reservation-ids.js';
 import type { ReservationWork, Scope } from './reservation-work.js';
 
 /** A reservation and its history, for GET …/onhand/reservations/{id}. */
@@ -28,6 +28,8 @@ export interface ReservationView extends ReservationRecord {
 
 /** Soft reservations (spec §2.8, §5): reserve, unreserve, offsets from the ERP, expiry and extension. */
 export class Reservations {
+  private readonly ids = new ReservationIds();
+
   constructor(
     private readonly store: Store,
     private readonly environments: Environments,
@@ -53,7 +55,7 @@ export class Reservations {
             config,
             command,
             hash,
-            newReservationId: randomUUID(),
+            newReservationId: this.ids.next(now.getTime()),
           };
         }),
       ),
