@@ -277,3 +277,30 @@ describe('retries and edits', () => {
     expect(rows[0].quantities.pos.inbound).toBe(1);
   });
 });
+
+describe('the token endpoint', () => {
+  it('accepts client credentials as HTTP Basic and answers errors with RFC 6749 fields too', async () => {
+    const basic = Buffer.from('test-admin:test-admin-secret-0123456789abcdef').toString('base64');
+    const ok = await h.request('POST', '/oauth2/token', undefined, {
+      token: null,
+      rawBody: 'grant_type=client_credentials',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().token_type).toBe('Bearer');
+    expect(ok.headers['cache-control']).toBe('no-store');
+    const wrong = await h.request('POST', '/oauth2/token', undefined, {
+      token: null,
+      rawBody: 'grant_type=client_credentials&client_id=test-admin&client_secret=nope',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toMatchObject({ error: 'invalid_client', code: 'invalid_client' });
+    const grant = await h.request('POST', '/oauth2/token', undefined, {
+      token: null,
+      rawBody: 'grant_type=password&client_id=test-admin&client_secret=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(grant.json()).toMatchObject({ error: 'unsupported_grant_type', code: 'unsupported_grant_type' });
+  });
+});

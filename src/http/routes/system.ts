@@ -39,14 +39,47 @@ function tokenRoute(app: FastifyInstance, deps: RouteDeps): void {
     handler: async (request, reply) => {
       const form = (request.body ?? {}) as Record<string, unknown>;
       const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+      const basic = basicCredentials(request.headers.authorization);
       reply.header('cache-control', 'no-store');
-      return deps.auth.token({
-        grant_type: field('grant_type'),
-        client_id: field('client_id'),
-        client_secret: field('client_secret'),
-      });
+      try {
+        return await deps.auth.token({
+          grant_type: field('grant_type'),
+          client_id: basic?.clientId ?? field('client_id'),
+          client_secret: basic?.secret ?? field('client_secret'),
+        });
+      } catch (error) {
+        if (!(error instanceof OnhandError)) throw error;
+        // RFC 6749 §5.2 error fields for OAuth client libraries, beside Onhand's own error shape.
+        const oauthError = OAUTH_ERRORS[error.code] ?? 'invalid_request';
+        return reply
+          .code(statusOf(error.code) as 400)
+          .send({ error: oauthError, error_description: error.message, ...errorBody(error) });
+      }
     },
   });
+}
+
+const OAUTH_ERRORS: Partial<Record<string, string>> = {
+  invalid_client: 'invalid_client',
+  unsupported_grant_type: 'unsupported_grant_type',
+};
+
+/** Client credentials sent as HTTP Basic (client_secret_basic, RFC 6749 §2.3.1), or undefined. */
+function basicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
+  const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  // RFC 6749 asks clients to percent-encode both parts; many do not, so undecodable text stays as sent.
+  const unescape = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
 }
 
 function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
