@@ -202,6 +202,24 @@ describe('reserving checks availability at the reservation dimensions', () => {
   });
 });
 
+describe('coarser levels count other colours only with what they have left', () => {
+  it('lets an oversold colour not block reservations of another colour', async () => {
+    const red = { ...AT, colorId: 'red' };
+    const blue = { ...AT, colorId: 'blue' };
+    await stock('siblings', 10, red);
+    await stock('siblings', 1, blue);
+    // Blue is oversold by an unchecked reservation (its availability is -2) …
+    await reserve('siblings-blue', 'siblings', 3, { dimensions: blue, ifCheckAvailForReserv: false });
+    // … which does not take any of red's units: all ten can still be reserved, but not an eleventh.
+    await reserve('siblings-red', 'siblings', 10, { dimensions: red });
+    const more = await post(
+      '/onhand/reserve',
+      reserveBody('siblings-red-2', 'siblings', 1, { dimensions: red }),
+    );
+    expect(more.json().code).toBe('insufficient_availability');
+  });
+});
+
 describe('a negative quantity', () => {
   it('without the check releases open reservations at the same dimensions, like an unreserve', async () => {
     await stock('negative', 10);

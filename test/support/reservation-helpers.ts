@@ -83,6 +83,43 @@ export function afrAt(
   return measureAt(h, environment, productId, dimensions, 'iv', 'availabletoreserve');
 }
 
+/**
+ * Availability for reservation at a coarser `level` of a reservation made at `own`, computed from query
+ * rows per exact tuple (grouped by every dimension below the location): tuples whose dimensions are a
+ * subset of `own` (the reservation's own tuple and coarser reservations) count in full, every other
+ * tuple only with what it has left (never below zero). In millionths.
+ */
+export async function pooledAfrAt(
+  h: Harness,
+  environment: string,
+  productId: string,
+  level: Record<string, string>,
+  own: Record<string, string>,
+): Promise<bigint> {
+  const filters: Record<string, string[]> = { organizationId: [ORG], productId: [productId] };
+  for (const [d, v] of Object.entries(level)) filters[d] = [v];
+  const res = await h.request('POST', `/api/environment/${environment}/onhand/indexquery`, {
+    filters,
+    groupByValues: ['colorId', 'sizeId', 'styleId'],
+    returnNegative: true,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  const rows = res.json() as {
+    dimensions: Record<string, string>;
+    quantities: Record<string, Record<string, number>>;
+  }[];
+  const ownLower = Object.fromEntries(Object.entries(own).map(([d, v]) => [d.toLowerCase(), v]));
+  let total = 0n;
+  for (const row of rows) {
+    const value = row.quantities.iv?.availabletoreserve;
+    const available = value === undefined ? 0n : toMicro(value);
+    const tuple = Object.entries(row.dimensions).filter(([, v]) => v !== '');
+    const claimsPool = tuple.every(([d, v]) => ownLower[d.toLowerCase()] === v);
+    total += claimsPool || available > 0n ? available : 0n;
+  }
+  return total;
+}
+
 /** iv.softreserved at `dimensions`, in millionths. */
 export function reservedAt(
   h: Harness,

@@ -2,7 +2,7 @@ import { OnhandError } from '../../domain/codes.js';
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
 import { canonicalDimensions, type Dimensions, dimensionsKey } from '../../domain/dimensions.js';
 import { formatQty } from '../../domain/quantity.js';
-import { availableToReserve } from '../../domain/reservation/availability.js';
+import { availableAtLevel, availableToReserve } from '../../domain/reservation/availability.js';
 import type { LedgerEntry, StoreTx } from '../../store/store.js';
 import { EventRegistry, jsonSafe } from '../event-registry.js';
 import type { BatchHandler } from '../group-commit.js';
@@ -129,13 +129,14 @@ function reserve(w: Work<'reserve'>, state: ScopeState, now: string, record: Rec
   if (c.check) {
     const delta = { dataSource: c.dataSource, measure: c.measure, delta: c.quantity };
     for (const level of checkedLevels(w.config, c.dimensions)) {
-      const after = availableToReserve(w.config, c.afr, state.values(), level, delta);
-      if (after >= 0n) continue;
-      const before = availableToReserve(w.config, c.afr, state.values(), level);
-      const where =
-        Object.keys(level).length === Object.keys(c.dimensions).length
-          ? ''
-          : ` at the coarser level [${Object.keys(level).join(', ')}]`;
+      const own = Object.keys(level).length === Object.keys(c.dimensions).length;
+      const at = (extra?: typeof delta) =>
+        own
+          ? availableToReserve(w.config, c.afr, state.values(), level, extra)
+          : availableAtLevel(w.config, c.afr, state.values(), level, c.dimensions, extra);
+      if (at(delta) >= 0n) continue;
+      const before = at();
+      const where = own ? '' : ` at the coarser level [${Object.keys(level).join(', ')}]`;
       const message = `Only ${formatQty(before)} available for reservation${where} (${c.afr.dataSource}.${c.afr.measure}); ${formatQty(c.quantity)} requested.`;
       throw new OnhandError('insufficient_availability', message, [
         { code: 'insufficient_availability', path: '/quantity', message },
@@ -268,9 +269,11 @@ const MAX_SUBSET_DIMENSIONS = 8;
  * i.e. every subset of its dimensions below the partition (the partition dimensions are always kept).
  * A reservation at (site, location, red, S) is therefore also checked at (site, location, red),
  * (site, location, S) and (site, location), where reservations made without a colour or without a
- * size are counted, so mixing levels cannot hold the same units twice. With more than
- * MAX_SUBSET_DIMENSIONS such dimensions, the levels obtained by dropping the finest dimensions one by
- * one along the reservation hierarchy are checked instead.
+ * size are counted against the pooled stock (see availableAtLevel: other tuples count only with what
+ * they have left, so one oversold colour does not block the others). Two reservations at levels that
+ * do not contain each other (one by colour only, one by size only) can still both claim the same unit;
+ * see docs/api.md. With more than MAX_SUBSET_DIMENSIONS such dimensions, only the levels obtained by
+ * dropping the finest dimensions one by one along the reservation hierarchy are checked.
  */
 export function checkedLevels(config: CompiledConfiguration, dims: Dimensions): Dimensions[] {
   const partition = config.partitionRule === 'byLocation' ? config.partitionKeys : [];
