@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   reservation_not_found: 'No reservation with this id exists for this organization and product.',
   reservation_mismatch: 'The dimensions given do not match the reservation.',
   reservation_closed: 'The reservation was already released or expired.',
+  reservations_in_use:
+    'The configuration change would remove or change the reservation mapping of a measure that open reservations use.',
   reserved_measure_not_writable:
     'The measure holds soft reservations and changes only through reserve, unreserve and offset.',
   // Queries

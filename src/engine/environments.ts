@@ -84,6 +84,7 @@ export class Environments {
     const version = (current?.version ?? 0) + 1;
     const compiled = compileConfiguration({ ...input, environmentId, configurationVersion: version });
     if (current) {
+      await this.checkReservedMeasures(environmentId, current, compiled);
       const before = partitionRuleOf(current.configuration as RuntimeConfiguration);
       if (before !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
         throw new OnhandError(
@@ -104,6 +105,36 @@ export class Environments {
     if (!saved) throw new OnhandError('configuration_version_conflict');
     this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
     return compiled;
+  }
+
+  /**
+   * Open reservations live in a reserved measure; only reserve, unreserve, offset and expiry may move
+   * it. A configuration that drops that measure's reservation mapping (or points it elsewhere, or
+   * drops the measure) while open reservations use it is refused: the measure would become writable
+   * through on-hand changes and no longer agree with the reservations.
+   */
+  private async checkReservedMeasures(
+    environmentId: string,
+    current: EnvironmentRecord,
+    next: CompiledConfiguration,
+  ): Promise<void> {
+    const before = this.remember(current);
+    for (const [dataSource, source] of before.dataSources) {
+      for (const [measure, afr] of source.reservMappings) {
+        const kept = next.dataSources.get(dataSource);
+        const target = kept?.reservMappings.get(measure);
+        const unchanged =
+          kept?.physicalMeasures.has(measure) &&
+          target?.dataSource === afr.dataSource &&
+          target.measure === afr.measure;
+        if (!unchanged && (await this.store.hasOpenReservations(environmentId, dataSource, measure))) {
+          throw new OnhandError(
+            'reservations_in_use',
+            `${dataSource}.${measure} holds open reservations; release them before changing its reservation mapping.`,
+          );
+        }
+      }
+    }
   }
 
   private remember(record: EnvironmentRecord): CompiledConfiguration {

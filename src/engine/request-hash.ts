@@ -3,6 +3,8 @@ import { bodyHash } from './body-hash.js';
 
 /** Fields whose value is a quantity, compared as exact decimals ("10", 10 and 10.0 are one value). */
 const QUANTITY_FIELDS = new Set(['quantity', 'offsetqty']);
+/** Fields whose value is an instant, compared as the instant they name (any offset, any precision). */
+const INSTANT_FIELDS = new Set(['expiresat', 'modifieddatetimeutc']);
 /** Fields whose value is a name, compared case-insensitively. */
 const NAME_FIELDS = new Set(['dimensiondatasource', 'quantitydatasource', 'modifier']);
 
@@ -10,21 +12,24 @@ const NAME_FIELDS = new Set(['dimensiondatasource', 'quantitydatasource', 'modif
  * Hash of a write request as the client sent it, for idempotency (design.md rule 2). It does not
  * depend on the environment's configuration, so a retry after a configuration change is still
  * recognised as a retry. Keys, data source, measure and dimension names are compared
- * case-insensitively and quantities as exact decimals; ids and dimension values exactly.
+ * case-insensitively, quantities as exact decimals, instants as the instant they name, and a null
+ * field as an absent one; ids and dimension values exactly.
  */
 export function requestHash(input: unknown): string {
   return bodyHash(canonical(input, 'plain'));
 }
 
-type Mode = 'plain' | 'quantities' | 'measures' | 'quantity' | 'name';
+type Mode = 'plain' | 'quantities' | 'measures' | 'quantity' | 'name' | 'instant';
 
 function canonical(value: unknown, mode: Mode): unknown {
   if (mode === 'quantity') return quantityText(value);
   if (mode === 'name') return typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (mode === 'instant') return instantText(value);
   if (Array.isArray(value)) return value.map((item) => canonical(item, 'plain'));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
+    if (item === null || item === undefined) continue; // a null field means the same as an absent one
     const lower = key.toLowerCase();
     out[lower] = canonical(item, childMode(mode, lower));
   }
@@ -37,7 +42,17 @@ function childMode(mode: Mode, key: string): Mode {
   if (key === 'quantities') return 'quantities';
   if (QUANTITY_FIELDS.has(key)) return 'quantity';
   if (NAME_FIELDS.has(key)) return 'name';
+  if (INSTANT_FIELDS.has(key)) return 'instant';
   return 'plain';
+}
+
+function instantText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  // Without an offset the instant is UTC (as modifiedDateTimeUTC is read).
+  const zoned = /(?:z|[+-]\d{2}:?\d{2})$/i.test(text) || text.length <= 10 ? text : `${text}Z`;
+  const millis = Date.parse(zoned);
+  return Number.isNaN(millis) ? text : new Date(millis).toISOString();
 }
 
 function quantityText(value: unknown): string {

@@ -53,7 +53,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     reply
-      .code(404)
+      .code(statusOf('not_found'))
       .send(
         errorBody(
           new OnhandError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`),

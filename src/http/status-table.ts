@@ -10,6 +10,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   event_id_conflict: 409,
   insufficient_availability: 409,
   reservation_closed: 409,
+  reservations_in_use: 409,
   reservation_not_found: 404,
   configuration_version_conflict: 409,
   partition_rule_change_requires_empty: 409,

@@ -58,6 +58,8 @@ export interface Store {
   listDueReservations(now: string, limit: number): Promise<(ReservationRecord & { environmentId: string })[]>;
   /** The earliest expiresAt of an open reservation in any environment, or null when none expires. */
   nextExpiry(): Promise<string | null>;
+  /** True when the environment has an open reservation (remaining > 0) on `dataSource.measure`. */
+  hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean>;
 
   // OAuth clients.
   getClient(clientId: string): Promise<ClientRecord | undefined>;

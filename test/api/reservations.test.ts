@@ -1014,3 +1014,29 @@ describe('expiry across a restart of a real server process', () => {
     expect(rows[0]?.quantities.iv).toMatchObject({ softreserved: 0, availabletoreserve: 1 });
   }, 90_000);
 });
+
+describe('configuration changes while reservations are open', () => {
+  it('refuses to drop the reservation mapping of a measure that open reservations use', async () => {
+    expect((await h.request('PUT', '/api/environment/guarded')).statusCode).toBe(201);
+    const red = { ...AT, colorId: 'red' };
+    const put = (path: string, body: unknown) => h.request('POST', `/api/environment/guarded${path}`, body);
+    expect((await put('/onhand', stockBody('g-stock', 'guard', { inbound: 5 }, red))).statusCode).toBe(200);
+    const made = await put('/onhand/reserve', reserveBody('g-r', 'guard', 2, { dimensions: red }));
+    const { reservationId } = made.json() as { reservationId: string };
+    const config = (await h.request('GET', '/api/environment/guarded/configuration')).json();
+    config.inventorySystemConfigurations.iv.reservMappings = {};
+    delete config.configurationVersion;
+    const refused = await h.request('POST', '/api/environment/guarded/configuration/hardupdate', config);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('reservations_in_use');
+    await put('/onhand/unreserve', {
+      id: 'g-u',
+      organizationId: ORG,
+      productId: 'guard',
+      reservationId,
+      OffsetQty: 2,
+    });
+    const accepted = await h.request('POST', '/api/environment/guarded/configuration/hardupdate', config);
+    expect(accepted.statusCode, accepted.body).toBe(200);
+  });
+});

@@ -19,6 +19,20 @@ export function describeReservationConformance(test: DefineTest, current: () => 
   const at = (time: string) => `2024-05-01T${time}.000Z`;
   const L2 = { dimensions: { locationid: 'l2', siteid: 's1' }, partitionId: 'org1~s1~l2' } as const;
 
+  test('hasOpenReservations tells whether an open reservation uses a measure in an environment', async () => {
+    const store = current();
+    expect(await store.hasOpenReservations(ENV, 'iv', 'softreserved')).toBe(false);
+    await writeReservations(ENV, [
+      reservation({ reservationId: 'closed', remaining: 0n, status: 'released' }),
+      reservation({ reservationId: 'other-measure', dataSource: 'iv', measure: 'held' }),
+    ]);
+    expect(await store.hasOpenReservations(ENV, 'iv', 'softreserved')).toBe(false);
+    expect(await store.hasOpenReservations(ENV, 'iv', 'held')).toBe(true);
+    await writeReservations(OTHER, [reservation({ reservationId: 'elsewhere' })]);
+    expect(await store.hasOpenReservations(ENV, 'iv', 'softreserved')).toBe(false);
+    expect(await store.hasOpenReservations(OTHER, 'iv', 'softreserved')).toBe(true);
+  });
+
   test('reservations read back exactly by id: exact bigints, unicode ids, with and without expiry', async () => {
     const store = current();
     const records = [

@@ -50,7 +50,10 @@ export class ExpiryScheduler {
       try {
         await this.source.expireDue();
         const next = await this.source.nextExpiry();
-        if (!this.stopped) this.schedule(next === null ? Number.POSITIVE_INFINITY : Date.parse(next));
+        // A notify() that arrived during the sweep may ask for an earlier wake-up than `next` (its
+        // reservation may have committed after nextExpiry read): keep the earlier of the two.
+        const at = Math.min(next === null ? Number.POSITIVE_INFINITY : Date.parse(next), this.wakeAt);
+        if (!this.stopped) this.schedule(at);
       } catch (error) {
         this.onError(error);
         if (!this.stopped) this.schedule(this.clock().getTime() + 1000);

@@ -42,11 +42,10 @@ export class Reservations {
   async reserve(environmentId: string, items: readonly WriteItem<ReserveInput>[]): Promise<ItemOutcome[]> {
     const config = await this.environments.get(environmentId);
     const now = this.clock();
-    return Promise.all(
+    const outcomes = await Promise.all(
       items.map(({ input, path }) =>
         this.submit(environmentId, 'reserve', input, path, (hash) => {
           const command = toReserveCommand(config, input, now, path);
-          if (command.expiresAt) this.onExpiry(command.expiresAt);
           return {
             kind: 'reserve',
             scope: scopeOf(environmentId, command),
@@ -60,6 +59,13 @@ export class Reservations {
         }),
       ),
     );
+    // Only committed reservations can expire: tell the scheduler after the commit.
+    for (const outcome of outcomes) {
+      const expiresAt = outcome.extra?.expiresAt;
+      if (outcome.status === 'success' && !outcome.replayed && typeof expiresAt === 'string')
+        this.onExpiry(expiresAt);
+    }
+    return outcomes;
   }
 
   /** Unreserve requests: each names a reservation, looked up first to find its partition. */

@@ -41,5 +41,8 @@ export type ReservationWork =
   | (Common & { readonly kind: 'expire'; readonly reservationId: string })
   | (Common & { readonly kind: 'extend'; readonly reservationId: string; readonly expiresAt: string });
 
-/** Idempotency family of each kind that carries an event id. */
+/** Idempotency family of each kind that carries an event id (the family is named after the kind). */
 export const FAMILY = { reserve: 'reserve', unreserve: 'unreserve', offset: 'offset' } as const;
+
+/** Family of ledger entries about a reservation that carry no event id (expiry, extension, …). */
+export const RESERVATION_FAMILY = 'reservation';

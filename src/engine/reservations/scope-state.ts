@@ -100,8 +100,7 @@ export class ScopeState {
   release(records: readonly ReservationRecord[], quantity: Qty, now: string, status: 'released' | 'expired') {
     const { releases, excess } = releaseInOrder(records, quantity);
     for (const { reservationId, amount } of releases) {
-      const record = this.reservations.get(reservationId);
-      if (!record) continue;
+      const record = this.reservations.get(reservationId) as ReservationRecord;
       this.addToMeasure(record.dimensions, record.dataSource, record.measure, -amount);
       const remaining = record.remaining - amount;
       this.putReservation({

@@ -72,14 +72,14 @@ function basicCredentials(header: string | undefined): { clientId: string; secre
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   // RFC 6749 asks clients to percent-encode both parts; many do not, so undecodable text stays as sent.
-  const unescape = (text: string) => {
+  const decode = (text: string) => {
     try {
       return decodeURIComponent(text);
     } catch {
       return text;
     }
   };
-  return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  return { clientId: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
 }
 
 function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -105,7 +105,7 @@ function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed');
         return reply
-          .code(503)
+          .code(statusOf('service_unavailable') as 503)
           .send(errorBody(new OnhandError('service_unavailable', 'The database is unreachable.')));
       }
     },

@@ -71,6 +71,8 @@ export interface ReservationReaderStatements {
   /** (now, limit) → open reservations of every environment due at `now`, earliest expiry first. */
   readonly listDueReservations: Stmt<[string, number], ReservationDbRow>;
   readonly nextExpiry: Stmt<[], { expires_at: string | null }>;
+  /** (environment, data source, measure) → one row when an open reservation uses that measure. */
+  readonly anyOpenOnMeasure: Stmt<[string, string, string], { found: number }>;
 }
 
 /** Prepares the reader's reservation statements (the schema must exist). */
@@ -84,6 +86,10 @@ export function prepareReservationReader(db: Database.Database): ReservationRead
     nextExpiry: db.prepare(
       `SELECT expires_at FROM reservations INDEXED BY reservations_due WHERE ${DUE}
        ORDER BY expires_at LIMIT 1`,
+    ),
+    anyOpenOnMeasure: db.prepare(
+      `SELECT 1 AS found FROM reservations
+       WHERE environment_id = ? AND data_source = ? AND measure = ? AND remaining > 0 LIMIT 1`,
     ),
   };
 }

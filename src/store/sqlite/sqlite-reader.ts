@@ -99,6 +99,10 @@ export class SqliteReader {
     return this.sql().nextExpiry.get()?.expires_at ?? null;
   }
 
+  hasOpenReservations(environmentId: string, dataSource: string, measure: string): boolean {
+    return this.sql().anyOpenOnMeasure.get(environmentId, dataSource, measure) !== undefined;
+  }
+
   getClient(clientId: string): ClientRecord | undefined {
     const row = this.sql().getClient.get(clientId);
     return row && toClientRecord(row);

@@ -147,6 +147,10 @@ export class SqliteStore implements Store {
     return this.reads().nextExpiry();
   }
 
+  async hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean> {
+    return this.reads().hasOpenReservations(environmentId, dataSource, measure);
+  }
+
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     return this.reads().getClient(clientId);
   }
