@@ -89,7 +89,7 @@ function reserve(w: Work<'reserve'>, state: ScopeState, now: string, record: Rec
     expiresAt: c.expiresAt,
     status: 'open',
     eventId: c.eventId,
-    createdAt: now,
+    createdAt: w.recordedAt,
     updatedAt: now,
   });
   const extra: Record<string, unknown> = { reservationId: w.newReservationId };
