@@ -60,7 +60,7 @@ export class Engine {
     this.expiry = new ExpiryScheduler(
       { expireDue: () => this.reservations.expireDue(), nextExpiry: () => store.nextExpiry() },
       clock,
-      options.onBackgroundError ?? (() => {}),
+      report,
     );
   }
 
