@@ -1,0 +1,120 @@
+import type pg from 'pg';
+import type {
+  ClientRecord,
+  EnvironmentRecord,
+  LedgerRecord,
+  ReservationRecord,
+  StockRow,
+  StockSelector,
+} from '../store.js';
+import {
+  type ClientDbRow,
+  type DueReservation,
+  type EnvironmentDbRow,
+  type ReservationDbRow,
+  toClientRecord,
+  toDueReservation,
+  toEnvironmentRecord,
+  toReservationRecord,
+} from './record-mapping.js';
+import {
+  ANY_OPEN_ON_MEASURE,
+  GET_RESERVATION,
+  LIST_DUE_RESERVATIONS,
+  NEXT_EXPIRY,
+} from './reservation-statements.js';
+import { type LedgerDbRow, type StockDbRow, toLedgerRecord, toStockRow } from './row-mapping.js';
+import {
+  GET_CLIENT,
+  GET_ENVIRONMENT,
+  HAS_STOCK,
+  LIST_CLIENTS,
+  LIST_ENVIRONMENTS,
+  LIST_PARTITION_IDS,
+  READ_LEDGER,
+  READ_LEDGER_BY_REFERENCE,
+  readStockSql,
+  STOCK_FILTERS,
+} from './statements.js';
+
+/**
+ * The committed reads of PostgresStore. Each runs as one autocommit statement on any pooled
+ * connection, outside every transaction, so it sees the last committed state only.
+ */
+export class PostgresReader {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined> {
+    const [row] = await this.rows<EnvironmentDbRow>(GET_ENVIRONMENT, [environmentId]);
+    return row && toEnvironmentRecord(row);
+  }
+
+  async listEnvironments(): Promise<EnvironmentRecord[]> {
+    return (await this.rows<EnvironmentDbRow>(LIST_ENVIRONMENTS, [])).map(toEnvironmentRecord);
+  }
+
+  /** Lists are bound as arrays, so they may be of any length; empty or absent lists mean "any". */
+  async readStock(environmentId: string, selector: StockSelector): Promise<StockRow[]> {
+    if (selector.organizationIds.length === 0) return [];
+    const columns: string[] = [];
+    const params: unknown[] = [environmentId, selector.organizationIds];
+    for (const [field, column] of STOCK_FILTERS) {
+      const list = selector[field];
+      if (list === undefined || list.length === 0) continue;
+      columns.push(column);
+      params.push(list);
+    }
+    return (await this.rows<StockDbRow>(readStockSql(columns), params)).map(toStockRow);
+  }
+
+  async hasStock(environmentId: string): Promise<boolean> {
+    return (await this.rows(HAS_STOCK, [environmentId])).length > 0;
+  }
+
+  async listPartitionIds(environmentId: string): Promise<string[]> {
+    const rows = await this.rows<{ partition_id: string }>(LIST_PARTITION_IDS, [environmentId]);
+    return rows.map((r) => r.partition_id);
+  }
+
+  async readLedger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]> {
+    const rows = await this.rows<LedgerDbRow>(READ_LEDGER, [environmentId, afterSeq, limit]);
+    return rows.map(toLedgerRecord);
+  }
+
+  async readLedgerByReference(env: string, reference: string, limit: number): Promise<LedgerRecord[]> {
+    const rows = await this.rows<LedgerDbRow>(READ_LEDGER_BY_REFERENCE, [env, reference, limit]);
+    return rows.map(toLedgerRecord);
+  }
+
+  async getReservation(environmentId: string, reservationId: string): Promise<ReservationRecord | undefined> {
+    const [row] = await this.rows<ReservationDbRow>(GET_RESERVATION, [environmentId, reservationId]);
+    return row && toReservationRecord(row);
+  }
+
+  /** Ties on expiresAt are ordered by environment, then reservation id. */
+  async listDueReservations(now: string, limit: number): Promise<DueReservation[]> {
+    return (await this.rows<ReservationDbRow>(LIST_DUE_RESERVATIONS, [now, limit])).map(toDueReservation);
+  }
+
+  async nextExpiry(): Promise<string | null> {
+    const [row] = await this.rows<{ expires_at: string }>(NEXT_EXPIRY, []);
+    return row?.expires_at ?? null;
+  }
+
+  async hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean> {
+    return (await this.rows(ANY_OPEN_ON_MEASURE, [environmentId, dataSource, measure])).length > 0;
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const [row] = await this.rows<ClientDbRow>(GET_CLIENT, [clientId]);
+    return row && toClientRecord(row);
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    return (await this.rows<ClientDbRow>(LIST_CLIENTS, [])).map(toClientRecord);
+  }
+
+  private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return (await this.pool.query<R>(text, values)).rows;
+  }
+}

@@ -1,0 +1,202 @@
+import type pg from 'pg';
+import type {
+  ClientRecord,
+  EnvironmentRecord,
+  LedgerRecord,
+  ReservationRecord,
+  StockRow,
+  StockSelector,
+  Store,
+  StoreTx,
+} from '../store.js';
+import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
+import { PostgresReader } from './postgres-reader.js';
+import { PostgresTx } from './postgres-tx.js';
+import type { DueReservation } from './record-mapping.js';
+import { toJson } from './row-mapping.js';
+import { applyMigrations } from './schema.js';
+import {
+  beginSql,
+  INSERT_CLIENT,
+  INSERT_ENVIRONMENT,
+  REPLACE_ENVIRONMENT,
+  UPDATE_CLIENT,
+} from './statements.js';
+
+export type { PostgresStoreOptions } from './connection.js';
+
+/**
+ * The production backend: a pool of connections to one PostgreSQL database, shared safely by any
+ * number of Onhand processes.
+ *
+ * A transaction holds one pooled connection from BEGIN to COMMIT and takes a transaction-scoped
+ * advisory lock per lock key (statements.beginSql), so transactions with overlapping keys serialise
+ * across every process sharing the database and never deadlock; other transactions run in parallel.
+ * Commits are synchronous (connection.ts), so a resolved transaction is durable. Reads outside a
+ * transaction run on any pooled connection and see committed data only.
+ *
+ * Do not call the store from inside a transaction's `fn`: with every pooled connection held by
+ * transactions waiting for the same lock, that call would wait for a connection until the statement
+ * timeout.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly #pool: pg.Pool;
+  readonly #reader: PostgresReader;
+  #closed = false;
+
+  private constructor(pool: pg.Pool) {
+    this.#pool = pool;
+    this.#reader = new PostgresReader(pool);
+  }
+
+  /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */
+  static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const store = new PostgresStore(createPool(options));
+    try {
+      await store.ping();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Applies missing migrations; safe when several processes migrate at once (schema.ts). */
+  async migrate(): Promise<void> {
+    this.assertOpen();
+    await applyMigrations(this.#pool);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.#pool.query('SELECT 1');
+  }
+
+  /** Waits for checked-out connections to be released, then ends the pool. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  async transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const client = await this.#pool.connect();
+    // A checked-out connection that fails emits 'error'; the failing query reports it, and the
+    // connection is destroyed on release below.
+    const ignore = () => {};
+    client.on('error', ignore);
+    const tx = new PostgresTx(client);
+    let broken: Error | undefined;
+    try {
+      await client.query(beginSql(lockKeys, (key) => client.escapeLiteral(key)));
+      const result = await fn(tx);
+      tx.end();
+      const commit = await client.query('COMMIT');
+      // COMMIT of a transaction in which a statement failed (an error the caller swallowed) rolls back.
+      if (commit.command !== 'COMMIT')
+        throw new Error('The transaction was rolled back: a statement failed.');
+      return result;
+    } catch (error) {
+      tx.end();
+      broken = await rollback(client, error);
+      throw error;
+    } finally {
+      client.removeListener('error', ignore);
+      client.release(broken);
+    }
+  }
+
+  async getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined> {
+    return this.reads().getEnvironment(environmentId);
+  }
+
+  async listEnvironments(): Promise<EnvironmentRecord[]> {
+    return this.reads().listEnvironments();
+  }
+
+  async saveEnvironment(record: EnvironmentRecord, expectedVersion?: number): Promise<boolean> {
+    const { environmentId: id, version, createdAt, updatedAt } = record;
+    const config = toJson(record.configuration);
+    return expectedVersion === undefined
+      ? this.changed(INSERT_ENVIRONMENT, [id, config, version, createdAt, updatedAt])
+      : this.changed(REPLACE_ENVIRONMENT, [config, version, updatedAt, id, expectedVersion]);
+  }
+
+  async readStock(environmentId: string, selector: StockSelector): Promise<StockRow[]> {
+    return this.reads().readStock(environmentId, selector);
+  }
+
+  async hasStock(environmentId: string): Promise<boolean> {
+    return this.reads().hasStock(environmentId);
+  }
+
+  async listPartitionIds(environmentId: string): Promise<string[]> {
+    return this.reads().listPartitionIds(environmentId);
+  }
+
+  async readLedger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]> {
+    return this.reads().readLedger(environmentId, afterSeq, limit);
+  }
+
+  async readLedgerByReference(env: string, reference: string, limit: number): Promise<LedgerRecord[]> {
+    return this.reads().readLedgerByReference(env, reference, limit);
+  }
+
+  async getReservation(environmentId: string, reservationId: string): Promise<ReservationRecord | undefined> {
+    return this.reads().getReservation(environmentId, reservationId);
+  }
+
+  async listDueReservations(now: string, limit: number): Promise<DueReservation[]> {
+    return this.reads().listDueReservations(now, limit);
+  }
+
+  async nextExpiry(): Promise<string | null> {
+    return this.reads().nextExpiry();
+  }
+
+  async hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean> {
+    return this.reads().hasOpenReservations(environmentId, dataSource, measure);
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    return this.reads().getClient(clientId);
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    return this.reads().listClients();
+  }
+
+  async createClient(c: ClientRecord): Promise<boolean> {
+    const environments = JSON.stringify(c.environments);
+    return this.changed(INSERT_CLIENT, [
+      c.clientId,
+      c.secretHash,
+      environments,
+      c.admin,
+      c.createdAt,
+      c.revokedAt,
+    ]);
+  }
+
+  async updateClient(c: ClientRecord): Promise<boolean> {
+    const environments = JSON.stringify(c.environments);
+    return this.changed(UPDATE_CLIENT, [c.secretHash, environments, c.admin, c.revokedAt, c.clientId]);
+  }
+
+  /** Runs one autocommit write on the pool; true when it changed exactly one row. */
+  private async changed(text: string, values: unknown[]): Promise<boolean> {
+    this.assertOpen();
+    return (await this.#pool.query(text, values)).rowCount === 1;
+  }
+
+  private reads(): PostgresReader {
+    this.assertOpen();
+    return this.#reader;
+  }
+
+  private assertOpen(): void {
+    if (this.#closed) throw new Error('The PostgreSQL store is closed.');
+  }
+}

@@ -1,0 +1,133 @@
+import type pg from 'pg';
+import type { LedgerEntry, RecordedEvent, ReservationRecord, StockKey, StockRow, StoreTx } from '../store.js';
+import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
+import { READ_OPEN_RESERVATIONS, READ_RESERVATIONS, UPSERT_RESERVATIONS } from './reservation-statements.js';
+import { keyColumns, ledgerColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
+import {
+  APPEND_LEDGER,
+  DELETE_PARTITIONS,
+  FIND_EVENTS,
+  READ_PRODUCT_ROWS,
+  READ_ROWS,
+  UPSERT_ROWS,
+} from './statements.js';
+
+interface EventDbRow {
+  readonly event_id: string;
+  readonly seq: string;
+  readonly body_hash: string;
+  readonly outcome: string;
+}
+
+/**
+ * The StoreTx of PostgresStore: every method is one statement (batches included) on the one connection
+ * that holds the transaction, run after the previous call's statement (the driver queues them in call
+ * order). Once the transaction has ended every method rejects, so a stray call never runs outside it.
+ */
+export class PostgresTx implements StoreTx {
+  #open = true;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  /** Called by PostgresStore before it commits or rolls back; the tx is unusable afterwards. */
+  end(): void {
+    this.#open = false;
+  }
+
+  /** Rows come in the order of `keys`. */
+  async readRows(environmentId: string, keys: readonly StockKey[]): Promise<StockRow[]> {
+    this.assertOpen();
+    if (keys.length === 0) return [];
+    const rows = await this.query<StockDbRow>(READ_ROWS, [environmentId, ...keyColumns(keys)]);
+    return rows.map(toStockRow);
+  }
+
+  async writeRows(environmentId: string, rows: readonly StockRow[]): Promise<void> {
+    this.assertOpen();
+    if (rows.length === 0) return;
+    await this.query(UPSERT_ROWS, [environmentId, ...stockColumns(rows)]);
+  }
+
+  /** Rows come in key order (dims, data source, measure). */
+  async readProductRows(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<StockRow[]> {
+    const params = [environmentId, organizationId, productId, partitionId];
+    return (await this.query<StockDbRow>(READ_PRODUCT_ROWS, params)).map(toStockRow);
+  }
+
+  async deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]> {
+    this.assertOpen();
+    if (partitionIds.length === 0) return [];
+    const deleted = await this.query<StockDbRow>(DELETE_PARTITIONS, [environmentId, partitionIds]);
+    return deleted.map(toStockRow);
+  }
+
+  /** Reservations come in id order; a repeated id is returned once. */
+  async readReservations(
+    environmentId: string,
+    reservationIds: readonly string[],
+  ): Promise<ReservationRecord[]> {
+    this.assertOpen();
+    if (reservationIds.length === 0) return [];
+    const rows = await this.query<ReservationDbRow>(READ_RESERVATIONS, [environmentId, reservationIds]);
+    return rows.map(toReservationRecord);
+  }
+
+  async readOpenReservations(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<ReservationRecord[]> {
+    const params = [environmentId, organizationId, productId, partitionId];
+    return (await this.query<ReservationDbRow>(READ_OPEN_RESERVATIONS, params)).map(toReservationRecord);
+  }
+
+  async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
+    this.assertOpen();
+    if (records.length === 0) return;
+    await this.query(UPSERT_RESERVATIONS, [environmentId, ...reservationColumns(records)]);
+  }
+
+  async findEvents(
+    environmentId: string,
+    family: string,
+    eventIds: readonly string[],
+  ): Promise<Map<string, RecordedEvent>> {
+    this.assertOpen();
+    const found = new Map<string, RecordedEvent>();
+    if (eventIds.length === 0) return found;
+    for (const r of await this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds])) {
+      found.set(r.event_id, {
+        seq: Number(r.seq),
+        bodyHash: r.body_hash,
+        outcome: JSON.parse(r.outcome) as unknown,
+      });
+    }
+    return found;
+  }
+
+  async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
+    this.assertOpen();
+    if (entries.length === 0) return [];
+    const rows = await this.query<{ seq: string }>(APPEND_LEDGER, ledgerColumns(entries));
+    return rows
+      .map((r) => BigInt(r.seq))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(Number);
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
+    this.assertOpen();
+    return (await this.client.query<R>(text, [...values])).rows;
+  }
+
+  private assertOpen(): void {
+    if (!this.#open)
+      throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
+  }
+}

@@ -1,0 +1,132 @@
+import { STOCK_COLUMNS } from './row-mapping.js';
+
+/*
+ * The SQL of the PostgreSQL backend for stock, the ledger, environments and clients (reservations:
+ * reservation-statements.ts). Batches are bound as one array per column and expanded with unnest(), so
+ * a batch of any size is one statement and one round trip; lists of ids are bound as one array and
+ * matched with = ANY($n).
+ */
+
+/** `unnest($from::type[], …)` over consecutive parameters, one per given array type. */
+export function unnest(from: number, types: readonly string[]): string {
+  return `unnest(${types.map((type, i) => `$${from + i}::${type}[]`).join(', ')})`;
+}
+
+const STOCK_ORDER = 'ORDER BY organization_id, product_id, dims, data_source, measure';
+const S_COLUMNS = STOCK_COLUMNS.split(', ')
+  .map((c) => `s.${c}`)
+  .join(', ');
+const TEXT5 = ['text', 'text', 'text', 'text', 'text'];
+
+/**
+ * Starts a transaction and takes the advisory lock of every key (deduplicated), in the order of the
+ * keys' 64-bit hashes: every transaction takes its locks in that one global order, so overlapping key
+ * sets never deadlock, even when two keys share a hash. Volatile functions in the target list run
+ * after the ORDER BY. The keys are inlined as escaped literals so that BEGIN and the locks are one
+ * round trip (a multi-statement query cannot take parameters).
+ */
+export function beginSql(lockKeys: readonly string[], escapeLiteral: (value: string) => string): string {
+  if (lockKeys.length === 0) return 'BEGIN';
+  const keys = [...new Set(lockKeys)].map(escapeLiteral).join(', ');
+  return `BEGIN; SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h
+    FROM unnest(ARRAY[${keys}]::text[]) AS k) AS keys ORDER BY h`;
+}
+
+/** ($1 env, $2…$6 organization, product, dims, data source, measure arrays) → rows, in key order. */
+export const READ_ROWS = `SELECT ${S_COLUMNS}
+  FROM ${unnest(2, TEXT5)} WITH ORDINALITY AS k(organization_id, product_id, dims, data_source, measure, ord)
+  JOIN stock s ON s.environment_id = $1 AND s.organization_id = k.organization_id
+    AND s.product_id = k.product_id AND s.dims = k.dims AND s.data_source = k.data_source
+    AND s.measure = k.measure
+  ORDER BY k.ord, s.partition_id`;
+
+/** ($1 env, $2…$11 the columns of row-mapping.stockColumns). */
+export const UPSERT_ROWS = `INSERT INTO stock (environment_id, partition_id, organization_id, product_id, dims,
+    site_id, location_id, data_source, measure, quantity, counted_at)
+  SELECT $1::text, u.* FROM ${unnest(2, [...TEXT5, 'text', 'text', 'text', 'bigint', 'text'])} AS u
+  ON CONFLICT (environment_id, partition_id, organization_id, product_id, dims, data_source, measure)
+  DO UPDATE SET quantity = excluded.quantity, counted_at = excluded.counted_at`;
+
+/** (env, org, product, partition) → every stock row of that product in that partition, in key order. */
+export const READ_PRODUCT_ROWS = `SELECT ${STOCK_COLUMNS} FROM stock
+  WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4
+  ORDER BY dims, data_source, measure`;
+
+/** (env, partition ids) → the deleted stock rows; the partitions' reservations go with them. */
+export const DELETE_PARTITIONS = `WITH gone AS (
+    DELETE FROM reservations WHERE environment_id = $1 AND partition_id = ANY($2::text[])
+  ), deleted AS (
+    DELETE FROM stock WHERE environment_id = $1 AND partition_id = ANY($2::text[]) RETURNING ${STOCK_COLUMNS}
+  )
+  SELECT * FROM deleted ${STOCK_ORDER}`;
+
+/** (env, family, event ids). */
+export const FIND_EVENTS = `SELECT event_id, seq, body_hash, outcome FROM ledger
+  WHERE environment_id = $1 AND family = $2 AND event_id IS NOT NULL AND event_id = ANY($3::text[])`;
+
+/**
+ * ($1…$11 the columns of row-mapping.ledgerColumns) → the new seqs. The seqs are drawn first and the
+ * n-th smallest goes to the n-th entry, so sorting the returned seqs gives them in entry order.
+ */
+export const APPEND_LEDGER = `WITH drawn AS (
+    SELECT nextval('ledger_seq') AS seq FROM generate_series(1, cardinality($1::text[]))
+  ), ranked AS (SELECT seq, row_number() OVER (ORDER BY seq) AS ord FROM drawn)
+  INSERT INTO ledger (seq, environment_id, partition_id, family, event_id, body_hash, kind, recorded_at,
+    request, outcome, changes, reference)
+  SELECT r.seq, u.environment_id, u.partition_id, u.family, u.event_id, u.body_hash, u.kind, u.recorded_at,
+    u.request::json, u.outcome::json, u.changes::json, u.reference
+  FROM ${unnest(1, Array(11).fill('text'))} WITH ORDINALITY
+    AS u(environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request, outcome,
+      changes, reference, ord)
+  JOIN ranked r ON r.ord = u.ord
+  RETURNING seq`;
+
+export const HAS_STOCK = 'SELECT 1 FROM stock WHERE environment_id = $1 LIMIT 1';
+export const LIST_PARTITION_IDS =
+  'SELECT DISTINCT partition_id FROM stock WHERE environment_id = $1 ORDER BY partition_id';
+/** (env, afterSeq, limit). */
+export const READ_LEDGER =
+  'SELECT * FROM ledger WHERE environment_id = $1 AND seq > $2 ORDER BY seq LIMIT $3';
+/** (env, reference, limit). */
+export const READ_LEDGER_BY_REFERENCE = `SELECT * FROM ledger
+  WHERE environment_id = $1 AND reference IS NOT NULL AND reference = $2 ORDER BY seq LIMIT $3`;
+
+export const GET_ENVIRONMENT = 'SELECT * FROM environments WHERE environment_id = $1';
+export const LIST_ENVIRONMENTS = 'SELECT * FROM environments ORDER BY environment_id';
+/** (id, configuration, version, createdAt, updatedAt). */
+export const INSERT_ENVIRONMENT = `INSERT INTO environments (environment_id, configuration, version, created_at,
+  updated_at) VALUES ($1, $2::json, $3, $4, $5) ON CONFLICT (environment_id) DO NOTHING`;
+/** (configuration, version, updatedAt, id, expectedVersion). */
+export const REPLACE_ENVIRONMENT = `UPDATE environments SET configuration = $1::json, version = $2, updated_at = $3
+  WHERE environment_id = $4 AND version = $5`;
+
+export const GET_CLIENT = 'SELECT * FROM clients WHERE client_id = $1';
+export const LIST_CLIENTS = 'SELECT * FROM clients ORDER BY client_id';
+/** (id, secretHash, environments, admin, createdAt, revokedAt). */
+export const INSERT_CLIENT = `INSERT INTO clients (client_id, secret_hash, environments, admin, created_at,
+  revoked_at) VALUES ($1, $2, $3::json, $4, $5, $6) ON CONFLICT (client_id) DO NOTHING`;
+/** (secretHash, environments, admin, revokedAt, id). */
+export const UPDATE_CLIENT = `UPDATE clients SET secret_hash = $1, environments = $2::json, admin = $3,
+  revoked_at = $4 WHERE client_id = $5`;
+
+/** The optional lists of a readStock selector, in parameter order after ($1 env, $2 organizations). */
+export const STOCK_FILTERS = [
+  ['productIds', 'product_id'],
+  ['siteIds', 'site_id'],
+  ['locationIds', 'location_id'],
+] as const;
+
+const stockQueries = new Map<string, string>();
+
+/** readStock with a filter for each named column (only the lists given), cached per combination. */
+export function readStockSql(columns: readonly string[]): string {
+  const cacheKey = columns.join(',');
+  let sql = stockQueries.get(cacheKey);
+  if (sql === undefined) {
+    const where = ['environment_id = $1', 'organization_id = ANY($2::text[])'];
+    for (const [i, column] of columns.entries()) where.push(`${column} = ANY($${i + 3}::text[])`);
+    sql = `SELECT ${STOCK_COLUMNS} FROM stock WHERE ${where.join(' AND ')} ${STOCK_ORDER}`;
+    stockQueries.set(cacheKey, sql);
+  }
+  return sql;
+}
