@@ -9,6 +9,7 @@ import { Environments } from './engine/environments.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import type { Settings } from './settings.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -31,7 +32,7 @@ export async function openServices(
   onBackgroundError: (error: unknown) => void = (error) => console.error(error),
 ): Promise<Services> {
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
-  const store = SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
+  const store = await openStore(settings);
   await store.migrate();
   const key = await loadOrCreateSigningKey(settings.dataDir);
   const tokens = new TokenService({ key, ttlSeconds: settings.tokenTtlSeconds, clock });
@@ -44,6 +45,20 @@ export async function openServices(
     onBackgroundError,
   });
   return { store, auth, engine };
+}
+
+/**
+ * The store the settings ask for: PostgreSQL when a database URL is given, else the embedded SQLite
+ * file in the data directory (which also holds the signing key in both cases).
+ */
+export async function openStore(settings: Settings): Promise<Store> {
+  if (settings.databaseUrl === undefined) return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
+  return PostgresStore.connect({
+    connectionString: settings.databaseUrl,
+    poolSize: settings.databasePoolSize,
+    statementTimeoutMs: settings.databaseStatementTimeoutMs,
+    applicationName: 'onhand',
+  });
 }
 
 /** A running server and how to stop it gracefully. */

@@ -6,6 +6,10 @@ export interface Settings {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** postgres://… to use PostgreSQL instead of the embedded SQLite file; undefined for SQLite. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly databaseStatementTimeoutMs: number;
   readonly logLevel: string;
   readonly bodyLimit: number;
   readonly maxBulkItems: number;
@@ -27,6 +31,15 @@ export function loadSettings(
     port: int(pick('port', 'ONHAND_PORT'), 8080, 0, 65535, 'port (--port, ONHAND_PORT)'),
     host: pick('host', 'ONHAND_HOST') ?? '0.0.0.0',
     dataDir: resolve(pick('data', 'ONHAND_DATA_DIR') ?? './data'),
+    databaseUrl: databaseUrl(pick('database-url', 'ONHAND_DATABASE_URL')),
+    databasePoolSize: int(env.ONHAND_DATABASE_POOL_SIZE, 10, 1, 1000, 'ONHAND_DATABASE_POOL_SIZE'),
+    databaseStatementTimeoutMs: int(
+      env.ONHAND_DATABASE_STATEMENT_TIMEOUT_MS,
+      30_000,
+      100,
+      3_600_000,
+      'ONHAND_DATABASE_STATEMENT_TIMEOUT_MS',
+    ),
     logLevel: oneOf(
       env.ONHAND_LOG_LEVEL,
       'info',
@@ -77,6 +90,14 @@ export function loadSettings(
       .map((e) => e.trim())
       .filter((e) => e !== ''),
   };
+}
+
+function databaseUrl(value: string | undefined): string | undefined {
+  const url = nonEmpty(value);
+  if (url !== undefined && !/^postgres(ql)?:\/\//i.test(url)) {
+    throw new Error('The database URL (--database-url, ONHAND_DATABASE_URL) must start with postgres://.');
+  }
+  return url;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -6,7 +6,8 @@ import { runClientsCommand } from './clients-command.js';
 const USAGE = `Usage: onhand <command> [options]
 
 Commands:
-  serve                      Serve the API (default). Options: --port N, --host H, --data DIR
+  serve                      Serve the API (default). Options: --port N, --host H, --data DIR,
+                             --database-url postgres://… (PostgreSQL instead of the embedded SQLite)
   clients create|list|revoke Manage OAuth clients (see: onhand clients help)
   environments create ID     Create an environment with the default configuration
   environments list          List environments
@@ -17,7 +18,7 @@ Options common to all commands:
 See docs/configuration.md for every setting.`;
 
 /** Options of every command, read wherever they stand; no subcommand uses these names. */
-const GLOBAL_WITH_VALUE = new Set(['--port', '--host', '--data']);
+const GLOBAL_WITH_VALUE = new Set(['--port', '--host', '--data', '--database-url']);
 
 /**
  * Splits argv into global flags, the command word and the command's own arguments, which are passed

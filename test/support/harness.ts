@@ -6,6 +6,7 @@ import { buildApp } from '../../src/http/app.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { openServices, type Services } from '../../src/main.js';
 import { loadSettings, type Settings } from '../../src/settings.js';
+import { type Backend, createTestDatabase } from './backends.js';
 
 /** A whole Onhand app in-process on a real SQLite database in a temporary directory. */
 export interface Harness {
@@ -36,10 +37,24 @@ export const ADMIN_SECRET = 'test-admin-secret-0123456789abcdef';
 
 /** Starts a harness; `env` sets ONHAND_* variables (e.g. limits); `environments` are created. */
 export async function startHarness(
-  options: { env?: Record<string, string>; environments?: readonly string[]; clock?: () => Date } = {},
+  options: {
+    env?: Record<string, string>;
+    environments?: readonly string[];
+    clock?: () => Date;
+    /** The store: the embedded SQLite file (default) or a fresh PostgreSQL database. */
+    backend?: Backend;
+  } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onhand-test-'));
-  const settings = loadSettings({ data: dataDir }, { ONHAND_LOG_LEVEL: 'silent', ...options.env });
+  const database = options.backend === 'postgres' ? await createTestDatabase() : undefined;
+  const settings = loadSettings(
+    { data: dataDir },
+    {
+      ONHAND_LOG_LEVEL: 'silent',
+      ...(database ? { ONHAND_DATABASE_URL: database.url } : {}),
+      ...options.env,
+    },
+  );
   const services = await openServices(settings, options.clock);
   await services.auth.ensureAdminClient(ADMIN_ID, ADMIN_SECRET);
   for (const env of options.environments ?? ['test']) await services.engine.environments.create(env);
@@ -88,6 +103,7 @@ export async function startHarness(
       await app.close();
       await services.engine.drain();
       await services.store.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** A storage backend the API tests can run on. */
+export type Backend = 'sqlite' | 'postgres';
+
+const postgresUrl = process.env.ONHAND_TEST_POSTGRES_URL ?? '';
+
+/**
+ * The backends to run backend-dependent tests on: SQLite always; PostgreSQL when
+ * ONHAND_TEST_POSTGRES_URL is set. With CI=true a missing URL is an error, never a silent skip.
+ */
+export function testBackends(): Backend[] {
+  if (postgresUrl !== '') return ['sqlite', 'postgres'];
+  if (process.env.CI === 'true') {
+    throw new Error(
+      'CI must provide a PostgreSQL database: set ONHAND_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test).',
+    );
+  }
+  return ['sqlite'];
+}
+
+/** A fresh PostgreSQL database for one harness; `drop` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  const name = `onhand_test_${randomBytes(8).toString('hex')}`;
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
