@@ -1,11 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as const };
+
+/**
+ * Every test runs once on the embedded SQLite store. When ONHAND_TEST_POSTGRES_URL names a PostgreSQL
+ * database (CI always sets it), the API tests run a second time on PostgreSQL, and the store
+ * conformance suite and the reservation race and property tests cover both backends themselves.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      { test: { ...common, name: 'all', include: ['test/**/*.test.ts'] } },
+      ...(process.env.ONHAND_TEST_POSTGRES_URL
+        ? [
+            {
+              test: {
+                ...common,
+                name: 'api-on-postgres',
+                include: ['test/api/**/*.test.ts'],
+                env: { ONHAND_TEST_BACKEND: 'postgres' },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

@@ -52,7 +52,8 @@ export async function openServices(
  * file in the data directory (which also holds the signing key in both cases).
  */
 export async function openStore(settings: Settings): Promise<Store> {
-  if (settings.databaseUrl === undefined) return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
+  if (settings.databaseUrl === undefined)
+    return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
   return PostgresStore.connect({
     connectionString: settings.databaseUrl,
     poolSize: settings.databasePoolSize,

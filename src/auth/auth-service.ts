@@ -7,7 +7,7 @@ import type {
   NewClient,
   TokenForm,
 } from './auth-types.js';
-import type { ClientView } from './client-input.js';
+import { type ClientView, isClientId } from './client-input.js';
 import { ClientRegistry } from './client-registry.js';
 import { generateSecret, hashSecret, verifySecret } from './secrets.js';
 import { TokenCache } from './token-cache.js';
@@ -47,7 +47,8 @@ export class AuthService {
       throw new OnhandError('unsupported_grant_type', 'grant_type must be "client_credentials".');
     }
     const { client_id: clientId, client_secret: secret } = form;
-    const client = clientId ? await this.#store.getClient(clientId) : undefined;
+    // Only a well-formed id can name a client; anything else is not even looked up.
+    const client = clientId && isClientId(clientId) ? await this.#store.getClient(clientId) : undefined;
     // Hash even when the client is unknown, so response time does not tell which ids exist.
     const hash = client?.secretHash ?? (await this.#getDummyHash());
     const secretOk = await verifySecret(secret ?? '', hash);

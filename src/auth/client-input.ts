@@ -12,6 +12,11 @@ const ENVIRONMENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_SECRET_LENGTH = 1024;
 
 /** Checks a client id: 1-64 letters, digits, ".", "_" or "-". Throws OnhandError('invalid_id'). */
+/** True for a string that can be a client id (so looking it up makes sense). */
+export function isClientId(value: string): boolean {
+  return CLIENT_ID.test(value);
+}
+
 export function checkClientId(clientId: string): string {
   if (!CLIENT_ID.test(clientId)) {
     throw new OnhandError(

@@ -1289,3 +1289,20 @@ describe('valid edge values are accepted', () => {
     expect((await h.request('GET', `${ENV}/allpartitionids`)).json()).toContain('مؤسسة~שלום~倉庫');
   });
 });
+
+describe('ids that can never have been stored are not even looked up', () => {
+  it('answers a NUL in a reservation id or a client id as unknown, on every backend', async () => {
+    const get = await h.request('GET', `${ENV}/onhand/reservations/%00abc`);
+    expect(get.statusCode).toBe(404);
+    expect(get.json().code).toBe('reservation_not_found');
+    const extend = await h.request('POST', `${ENV}/onhand/reservations/%00abc/extend`, { ttlSeconds: 5 });
+    expect(extend.statusCode).toBe(404);
+    const token = await h.request('POST', '/oauth2/token', undefined, {
+      token: null,
+      rawBody: 'grant_type=client_credentials&client_id=%00x&client_secret=y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(token.statusCode).toBe(401);
+    expect(token.json().code).toBe('invalid_client');
+  });
+});

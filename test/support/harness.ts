@@ -46,7 +46,8 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onhand-test-'));
-  const database = options.backend === 'postgres' ? await createTestDatabase() : undefined;
+  const backend = options.backend ?? (process.env.ONHAND_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite');
+  const database = backend === 'postgres' ? await createTestDatabase() : undefined;
   const settings = loadSettings(
     { data: dataDir },
     {

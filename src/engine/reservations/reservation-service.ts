@@ -121,7 +121,9 @@ export class Reservations {
   /** One reservation with its ledger history; reservation_not_found when absent. */
   async get(environmentId: string, reservationId: string): Promise<ReservationView> {
     await this.environments.get(environmentId);
-    const found = await this.store.getReservation(environmentId, reservationId);
+    const found = isUsableId(reservationId)
+      ? await this.store.getReservation(environmentId, reservationId)
+      : undefined;
     if (!found)
       throw new OnhandError('reservation_not_found', `Reservation ${reservationId} does not exist.`);
     const history = await this.store.readLedgerByReference(environmentId, reservationId, 1000);
@@ -136,7 +138,9 @@ export class Reservations {
   ): Promise<ItemOutcome> {
     await this.environments.get(environmentId);
     const now = this.clock();
-    const found = await this.store.getReservation(environmentId, reservationId);
+    const found = isUsableId(reservationId)
+      ? await this.store.getReservation(environmentId, reservationId)
+      : undefined;
     if (!found)
       throw new OnhandError('reservation_not_found', `Reservation ${reservationId} does not exist.`);
     if ((request.expiresAt === undefined) === (request.ttlSeconds === undefined)) {
