@@ -85,12 +85,7 @@ export class Reservations {
           if (!found || found.organizationId !== command.organizationId) {
             throw new ReservationNotFound(command.eventId, command.reservationId);
           }
-          const scope = {
-            environmentId,
-            organizationId: found.organizationId,
-            productId: found.productId,
-            partitionId: found.partitionId,
-          };
+          const scope = scopeOf(environmentId, found);
           return { kind: 'unreserve', scope, recordedAt: now, path, command, hash };
         });
       }),
@@ -150,12 +145,7 @@ export class Reservations {
       request.ttlSeconds !== undefined
         ? expiryFromTtl(request.ttlSeconds, now, '/ttlSeconds')
         : expiryFromTimestamp(request.expiresAt ?? '', now, '/expiresAt');
-    const scope = {
-      environmentId,
-      organizationId: found.organizationId,
-      productId: found.productId,
-      partitionId: found.partitionId,
-    };
+    const scope = scopeOf(environmentId, found);
     const work: ReservationWork = {
       kind: 'extend',
       scope,
@@ -182,12 +172,7 @@ export class Reservations {
       const recordedAt = this.clock().toISOString();
       await Promise.all(
         due.map((r) => {
-          const scope = {
-            environmentId: r.environmentId,
-            organizationId: r.organizationId,
-            productId: r.productId,
-            partitionId: r.partitionId,
-          };
+          const scope = scopeOf(r.environmentId, r);
           return this.writer.submit(lockOf(scope), {
             kind: 'expire',
             scope,
