@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AuthService } from './auth/auth-service.js';
 import { loadOrCreateSigningKey } from './auth/signing-key.js';
@@ -8,9 +7,8 @@ import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
+import { openStore } from './open-store.js';
 import type { Settings } from './settings.js';
-import { PostgresStore } from './store/postgres/postgres-store.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
 /** The wired-up parts of a running service. */
@@ -45,21 +43,6 @@ export async function openServices(
     onBackgroundError,
   });
   return { store, auth, engine };
-}
-
-/**
- * The store the settings ask for: PostgreSQL when a database URL is given, else the embedded SQLite
- * file in the data directory (which also holds the signing key in both cases).
- */
-export async function openStore(settings: Settings): Promise<Store> {
-  if (settings.databaseUrl === undefined)
-    return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
-  return PostgresStore.connect({
-    connectionString: settings.databaseUrl,
-    poolSize: settings.databasePoolSize,
-    statementTimeoutMs: settings.databaseStatementTimeoutMs,
-    applicationName: 'onhand',
-  });
 }
 
 /** A running server and how to stop it gracefully. */

@@ -10,6 +10,8 @@ export interface Settings {
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
   readonly databaseStatementTimeoutMs: number;
+  /** How long start-up keeps retrying an unreachable database before giving up (ms). */
+  readonly databaseConnectTimeoutMs: number;
   readonly logLevel: string;
   readonly bodyLimit: number;
   readonly maxBulkItems: number;
@@ -33,6 +35,13 @@ export function loadSettings(
     dataDir: resolve(pick('data', 'ONHAND_DATA_DIR') ?? './data'),
     databaseUrl: databaseUrl(pick('database-url', 'ONHAND_DATABASE_URL')),
     databasePoolSize: int(env.ONHAND_DATABASE_POOL_SIZE, 10, 1, 1000, 'ONHAND_DATABASE_POOL_SIZE'),
+    databaseConnectTimeoutMs: int(
+      env.ONHAND_DATABASE_CONNECT_TIMEOUT_MS,
+      60_000,
+      0,
+      3_600_000,
+      'ONHAND_DATABASE_CONNECT_TIMEOUT_MS',
+    ),
     databaseStatementTimeoutMs: int(
       env.ONHAND_DATABASE_STATEMENT_TIMEOUT_MS,
       30_000,

@@ -87,6 +87,8 @@ export const ERROR_CODES = {
   // Routing and server
   not_found: 'No route matches the method and path.',
   service_unavailable: 'The service is starting, shutting down, or its database is unreachable.',
+  database_timeout:
+    'The database did not answer in time (statement timeout or a long lock wait); nothing was written.',
   internal_error: 'An unexpected error; it was logged with the request id.',
 } as const;
 

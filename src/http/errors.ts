@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, OnhandError } from '../domain/codes.js';
+import { classifyStoreError } from '../store/store-errors.js';
 import { statusOf } from './status-table.js';
 
 /** The body of every error that is not a write envelope: `{ code, message, details }`. */
@@ -40,6 +41,19 @@ export function toOnhandError(error: unknown): OnhandError {
     return new OnhandError('malformed_json', `The body is not valid JSON: ${fastifyError.message ?? ''}`);
   }
   if (fastifyError.statusCode === 413) return new OnhandError('payload_too_large');
+  const store = classifyStoreError(error);
+  if (store === 'timeout') {
+    return new OnhandError(
+      'database_timeout',
+      'The database did not answer in time; nothing was written. Retry later.',
+    );
+  }
+  if (store === 'unavailable') {
+    return new OnhandError(
+      'service_unavailable',
+      'The database connection failed; nothing was written. Retry later.',
+    );
+  }
   return new OnhandError('internal_error');
 }
 
@@ -47,5 +61,8 @@ export function toOnhandError(error: unknown): OnhandError {
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = toOnhandError(error);
   if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unexpected error');
+  else if (mapped.code === 'service_unavailable' || mapped.code === 'database_timeout') {
+    request.log.warn({ err: error }, 'database failure');
+  }
   reply.code(statusOf(mapped.code)).send(errorBody(mapped));
 }

@@ -24,6 +24,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_client: 401,
   forbidden: 403,
   service_unavailable: 503,
+  database_timeout: 503,
   internal_error: 500,
 };
 
