@@ -2,6 +2,8 @@ import { Environments } from '../engine/environments.js';
 import { openServices, type Services, startServer } from '../main.js';
 import { loadSettings } from '../settings.js';
 import { runClientsCommand } from './clients-command.js';
+import { runExportCommand } from './export-command.js';
+import { runImportCommand } from './import-command.js';
 
 const USAGE = `Usage: onhand <command> [options]
 
@@ -11,6 +13,10 @@ Commands:
   clients create|list|revoke Manage OAuth clients (see: onhand clients help)
   environments create ID     Create an environment with the default configuration
   environments list          List environments
+  export ENV [--out FILE]    Write an environment's state and ledger as NDJSON (default: stdout)
+  import FILE [--environment NEWID]
+                             Load an export into the store of --data / --database-url, as a new
+                             environment (moving from SQLite to PostgreSQL keeps the history)
   help                       Show this text
 
 Options common to all commands:
@@ -79,6 +85,10 @@ export async function main(argv: string[]): Promise<number> {
     } finally {
       await services.store.close();
     }
+  }
+  if (command === 'export' || command === 'import') {
+    const deps = { openStore: async () => (await openServices(settings)).store, stderr: process.stderr };
+    return command === 'export' ? runExportCommand(rest, deps) : runImportCommand(rest, deps);
   }
   console.error(`Unknown command "${command}".\n\n${USAGE}`);
   return 2;

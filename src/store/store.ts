@@ -42,6 +42,14 @@ export interface Store {
   /** Distinct partition ids that hold stock, sorted. */
   listPartitionIds(environmentId: string): Promise<string[]>;
 
+  /**
+   * A page of the stock rows of one environment for a full export: the rows whose key comes after
+   * `after` (null: from the start), at most `limit`, in key order (partitionId, organizationId,
+   * productId, the dimensionsKey text, dataSource, measure; byte order). Keyset pagination: pass the
+   * last row of a page to read the next, so an environment of any size is read page by page.
+   */
+  exportStock(environmentId: string, after: StockCursor | null, limit: number): Promise<StockRow[]>;
+
   // The ledger.
   /** Ledger entries of an environment with seq > afterSeq, in seq order, at most `limit`. */
   readLedger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]>;
@@ -60,6 +68,21 @@ export interface Store {
   nextExpiry(): Promise<string | null>;
   /** True when the environment has an open reservation (remaining > 0) on `dataSource.measure`. */
   hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean>;
+  /**
+   * A page of every reservation of one environment (open or not) for a full export: ids greater than
+   * `afterId` (null: from the start), at most `limit`, in reservation id order (byte order).
+   */
+  exportReservations(
+    environmentId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<ReservationRecord[]>;
+  /**
+   * Deletes the stock rows, reservations and ledger entries stored under an environment id that has
+   * no environment record (what an interrupted import leaves behind), atomically. Returns false and
+   * deletes nothing when the environment exists.
+   */
+  deleteOrphanedData(environmentId: string): Promise<boolean>;
 
   // OAuth clients.
   getClient(clientId: string): Promise<ClientRecord | undefined>;
@@ -136,6 +159,12 @@ export interface StockRow extends StockKey {
   /** modifiedDateTimeUTC of the last count (set on-hand) applied to this row, ISO-8601, or null. */
   readonly countedAt: string | null;
 }
+
+/** The key of a stock row, partition included: where a page of `exportStock` starts (a StockRow will do). */
+export type StockCursor = Pick<
+  StockRow,
+  'partitionId' | 'organizationId' | 'productId' | 'dimensions' | 'dataSource' | 'measure'
+>;
 
 /**
  * Which rows a query reads. `organizationIds` is required; an empty or absent list for products,

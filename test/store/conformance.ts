@@ -3,6 +3,7 @@ import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
 import { describeReservationConformance } from './conformance-reservations.js';
+import { describeTransferConformance } from './conformance-transfer.js';
 import {
   ALL_ORGS,
   client,
@@ -480,6 +481,10 @@ export function describeStoreConformance(
     // Reservations and ledger references (conformance-reservations.ts)
 
     describeReservationConformance(test, () => store);
+
+    // Export and import (conformance-transfer.ts)
+
+    describeTransferConformance(test, () => store);
 
     // Tenancy
 

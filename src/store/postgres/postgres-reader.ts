@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import { dimensionsKey } from '../../domain/dimensions.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  StockCursor,
   StockRow,
   StockSelector,
 } from '../store.js';
@@ -36,6 +38,12 @@ import {
   readStockSql,
   STOCK_FILTERS,
 } from './statements.js';
+import {
+  EXPORT_RESERVATIONS_AFTER,
+  EXPORT_RESERVATIONS_FIRST,
+  EXPORT_STOCK_AFTER,
+  EXPORT_STOCK_FIRST,
+} from './transfer-statements.js';
 
 /**
  * The committed reads of PostgresStore. Each runs as one autocommit statement on any pooled
@@ -65,6 +73,31 @@ export class PostgresReader {
       params.push(list);
     }
     return (await this.rows<StockDbRow>(readStockSql(columns), params)).map(toStockRow);
+  }
+
+  async exportStock(environmentId: string, after: StockCursor | null, limit: number): Promise<StockRow[]> {
+    const rows =
+      after === null
+        ? await this.rows<StockDbRow>(EXPORT_STOCK_FIRST, [environmentId, limit])
+        : await this.rows<StockDbRow>(EXPORT_STOCK_AFTER, [
+            environmentId,
+            after.partitionId,
+            after.organizationId,
+            after.productId,
+            dimensionsKey(after.dimensions),
+            after.dataSource,
+            after.measure,
+            limit,
+          ]);
+    return rows.map(toStockRow);
+  }
+
+  async exportReservations(env: string, afterId: string | null, limit: number): Promise<ReservationRecord[]> {
+    const rows =
+      afterId === null
+        ? await this.rows<ReservationDbRow>(EXPORT_RESERVATIONS_FIRST, [env, limit])
+        : await this.rows<ReservationDbRow>(EXPORT_RESERVATIONS_AFTER, [env, afterId, limit]);
+    return rows.map(toReservationRecord);
   }
 
   async hasStock(environmentId: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import type {
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  StockCursor,
   StockRow,
   StockSelector,
   Store,
@@ -22,6 +23,7 @@ import {
   REPLACE_ENVIRONMENT,
   UPDATE_CLIENT,
 } from './statements.js';
+import { DELETE_ORPHANED_DATA } from './transfer-statements.js';
 
 export type { PostgresStoreOptions } from './connection.js';
 
@@ -128,6 +130,10 @@ export class PostgresStore implements Store {
     return this.reads().readStock(environmentId, selector);
   }
 
+  async exportStock(environmentId: string, after: StockCursor | null, limit: number): Promise<StockRow[]> {
+    return this.reads().exportStock(environmentId, after, limit);
+  }
+
   async hasStock(environmentId: string): Promise<boolean> {
     return this.reads().hasStock(environmentId);
   }
@@ -158,6 +164,16 @@ export class PostgresStore implements Store {
 
   async hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean> {
     return this.reads().hasOpenReservations(environmentId, dataSource, measure);
+  }
+
+  async exportReservations(env: string, afterId: string | null, limit: number): Promise<ReservationRecord[]> {
+    return this.reads().exportReservations(env, afterId, limit);
+  }
+
+  async deleteOrphanedData(environmentId: string): Promise<boolean> {
+    this.assertOpen();
+    const result = await this.#pool.query<{ orphaned: boolean }>(DELETE_ORPHANED_DATA, [environmentId]);
+    return result.rows[0]?.orphaned === true;
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {

@@ -4,6 +4,7 @@ import type {
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  StockCursor,
   StockRow,
   StockSelector,
 } from '../store.js';
@@ -11,6 +12,7 @@ import { toClientRecord, toEnvironmentRecord } from './record-mapping.js';
 import { type DueReservation, toDueReservation, toReservationRecord } from './reservation-mapping.js';
 import { toLedgerRecord, toStockRow } from './row-mapping.js';
 import { FILTER, prepareReader, type ReaderStatements } from './statements.js';
+import { cursorParams, prepareTransferReader, type TransferReaderStatements } from './transfer-statements.js';
 
 const SELECTOR_LISTS = [
   ['productIds', FILTER.products],
@@ -27,6 +29,7 @@ export class SqliteReader {
   readonly #db: Database.Database;
   readonly #ping: Database.Statement<[], unknown>;
   #sql: ReaderStatements | undefined;
+  #transfer: TransferReaderStatements | undefined;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -65,6 +68,24 @@ export class SqliteReader {
       .readStock(filters)
       .all(...params)
       .map(toStockRow);
+  }
+
+  exportStock(environmentId: string, after: StockCursor | null, limit: number): StockRow[] {
+    const sql = this.transfer();
+    const rows =
+      after === null
+        ? sql.stockFirst.all(environmentId, limit)
+        : sql.stockAfter.all(environmentId, ...cursorParams(after), limit);
+    return rows.map(toStockRow);
+  }
+
+  exportReservations(environmentId: string, afterId: string | null, limit: number): ReservationRecord[] {
+    const sql = this.transfer();
+    const rows =
+      afterId === null
+        ? sql.reservationsFirst.all(environmentId, limit)
+        : sql.reservationsAfter.all(environmentId, afterId, limit);
+    return rows.map(toReservationRecord);
   }
 
   hasStock(environmentId: string): boolean {
@@ -110,6 +131,11 @@ export class SqliteReader {
 
   listClients(): ClientRecord[] {
     return this.sql().listClients.all().map(toClientRecord);
+  }
+
+  private transfer(): TransferReaderStatements {
+    this.#transfer ??= prepareTransferReader(this.#db);
+    return this.#transfer;
   }
 
   /** Prepared on first use, once migrate() has created the tables. */

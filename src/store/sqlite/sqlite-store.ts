@@ -4,6 +4,7 @@ import type {
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  StockCursor,
   StockRow,
   StockSelector,
   Store,
@@ -17,6 +18,7 @@ import { SerialQueue } from './serial-queue.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { prepareWriter, type WriterStatements } from './statements.js';
+import { deleteOrphanedData } from './transfer-statements.js';
 
 export type { SqliteStoreOptions } from './connections.js';
 
@@ -119,6 +121,10 @@ export class SqliteStore implements Store {
     return this.reads().readStock(environmentId, selector);
   }
 
+  async exportStock(environmentId: string, after: StockCursor | null, limit: number): Promise<StockRow[]> {
+    return this.reads().exportStock(environmentId, after, limit);
+  }
+
   async hasStock(environmentId: string): Promise<boolean> {
     return this.reads().hasStock(environmentId);
   }
@@ -149,6 +155,14 @@ export class SqliteStore implements Store {
 
   async hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean> {
     return this.reads().hasOpenReservations(environmentId, dataSource, measure);
+  }
+
+  async exportReservations(env: string, afterId: string | null, limit: number): Promise<ReservationRecord[]> {
+    return this.reads().exportReservations(env, afterId, limit);
+  }
+
+  async deleteOrphanedData(environmentId: string): Promise<boolean> {
+    return this.write(() => deleteOrphanedData(this.#writer, environmentId));
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {

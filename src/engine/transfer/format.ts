@@ -1,0 +1,97 @@
+import { formatQty } from '../../domain/quantity.js';
+import type {
+  EnvironmentRecord,
+  LedgerChange,
+  LedgerRecord,
+  ReservationRecord,
+  StockRow,
+} from '../../store/store.js';
+
+/*
+ * The export file: NDJSON, one JSON object per line, each with a "type". In order: one "onhand-export"
+ * header, one "environment", every "stock" row, every "reservation", every "ledger" entry in seq order,
+ * and one "end" record with the counts, so a truncated file is detected. Quantities are exact decimal
+ * strings ("12.5"); OAuth clients are not exported. docs/configuration.md describes the format.
+ */
+
+/** The "type" of the first line. */
+export const EXPORT_TYPE = 'onhand-export';
+/** The format version this release writes and reads. */
+export const EXPORT_VERSION = 1;
+
+/** How many records of each kind a file holds (its "end" record). */
+export interface ExportCounts {
+  readonly stock: number;
+  readonly reservations: number;
+  readonly ledger: number;
+}
+
+/** The header line. */
+export function headerLine(environmentId: string, exportedAt: string): Record<string, unknown> {
+  return { type: EXPORT_TYPE, version: EXPORT_VERSION, environmentId, exportedAt };
+}
+
+/** The environment line: its configuration as stored, version and times. */
+export function environmentLine(e: EnvironmentRecord): Record<string, unknown> {
+  return {
+    type: 'environment',
+    configuration: e.configuration,
+    version: e.version,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}
+
+/** One stock row. */
+export function stockLine(r: StockRow): Record<string, unknown> {
+  return {
+    type: 'stock',
+    partitionId: r.partitionId,
+    organizationId: r.organizationId,
+    productId: r.productId,
+    dimensions: r.dimensions,
+    dataSource: r.dataSource,
+    measure: r.measure,
+    quantity: formatQty(r.quantity),
+    countedAt: r.countedAt,
+  };
+}
+
+/** One reservation, every field. */
+export function reservationLine(r: ReservationRecord): Record<string, unknown> {
+  return { type: 'reservation', ...r, quantity: formatQty(r.quantity), remaining: formatQty(r.remaining) };
+}
+
+/** One ledger entry without its environment id (the header names it); request and outcome as stored. */
+export function ledgerLine(r: LedgerRecord): Record<string, unknown> {
+  return {
+    type: 'ledger',
+    seq: r.seq,
+    partitionId: r.partitionId,
+    family: r.family,
+    eventId: r.eventId,
+    bodyHash: r.bodyHash,
+    kind: r.kind,
+    recordedAt: r.recordedAt,
+    request: r.request,
+    outcome: r.outcome,
+    changes: r.changes.map(changeJson),
+    reference: r.reference,
+  };
+}
+
+/** The last line. */
+export function endLine(counts: ExportCounts): Record<string, unknown> {
+  return { type: 'end', counts };
+}
+
+function changeJson(c: LedgerChange): Record<string, unknown> {
+  return {
+    organizationId: c.organizationId,
+    productId: c.productId,
+    dimensions: c.dimensions,
+    dataSource: c.dataSource,
+    measure: c.measure,
+    delta: formatQty(c.delta),
+  };
+}

@@ -1,0 +1,137 @@
+import { expect } from 'vitest';
+import { dimensionsKey } from '../../src/domain/dimensions.js';
+import type { ReservationRecord, StockCursor, StockRow, Store } from '../../src/store/store.js';
+import type { DefineTest } from './conformance.js';
+import { ENV, entry, environment, OTHER, reservation, row, UNIT } from './fixtures.js';
+
+/**
+ * The conformance tests of export and import support (exportStock, exportReservations,
+ * deleteOrphanedData), part of describeStoreConformance (conformance.ts), which calls this inside its
+ * describe block. `current` returns the migrated store of the running test.
+ */
+export function describeTransferConformance(test: DefineTest, current: () => Store): void {
+  const write = (env: string, rows: readonly StockRow[], records: readonly ReservationRecord[] = []) =>
+    current().transaction(['k'], async (tx) => {
+      await tx.writeRows(env, rows);
+      await tx.writeReservations(env, records);
+    });
+
+  /** Every page of exportStock, `limit` rows at a time, checking each page's size. */
+  const allStock = async (env: string, limit: number) => {
+    const rows: StockRow[] = [];
+    let after: StockCursor | null = null;
+    for (;;) {
+      const page = await current().exportStock(env, after, limit);
+      expect(page.length).toBeLessThanOrEqual(limit);
+      rows.push(...page);
+      if (page.length < limit) return rows;
+      after = page[page.length - 1] ?? null;
+    }
+  };
+
+  const allReservations = async (env: string, limit: number) => {
+    const records: ReservationRecord[] = [];
+    let afterId: string | null = null;
+    for (;;) {
+      const page = await current().exportReservations(env, afterId, limit);
+      expect(page.length).toBeLessThanOrEqual(limit);
+      records.push(...page);
+      if (page.length < limit) return records;
+      afterId = page[page.length - 1]?.reservationId ?? null;
+    }
+  };
+
+  test('exportStock pages through every row of one environment in key order, partition first', async () => {
+    const rows = exportDataset();
+    await write(ENV, rows);
+    await write(OTHER, [row({ organizationId: 'org0', partitionId: 'a' }), row({ partitionId: 'zz' })]);
+    const expected = [...rows].sort(compareExportKeys);
+    for (const limit of [1, 7, rows.length, rows.length + 1, 1000])
+      expect(await allStock(ENV, limit)).toEqual(expected);
+    expect(await current().exportStock(ENV, expected.at(-1) ?? null, 10)).toEqual([]);
+    expect(await current().exportStock('nobody', null, 10)).toEqual([]);
+  });
+
+  test('exportStock resumes after a cursor whose key is not stored any more', async () => {
+    const rows = exportDataset();
+    await write(ENV, rows);
+    const sorted = [...rows].sort(compareExportKeys);
+    const gone = { ...sorted[4]!, measure: `${sorted[4]!.measure}-0` };
+    expect(await current().exportStock(ENV, gone, 3)).toEqual(sorted.slice(5, 8));
+  });
+
+  test('exportReservations pages through every reservation of one environment in id order', async () => {
+    const ids = ['r10', 'r2', 'a', 'r1', 'b-released', 'c-expired', 'r3', 'z'];
+    const records = ids.map((reservationId, i) =>
+      reservation({
+        reservationId,
+        remaining: reservationId.includes('-') ? 0n : BigInt(i) * UNIT + 1n,
+        status: reservationId.endsWith('released')
+          ? 'released'
+          : reservationId.endsWith('expired')
+            ? 'expired'
+            : 'open',
+        expiresAt: i % 2 === 0 ? null : '2024-06-01T00:00:00.000Z',
+      }),
+    );
+    await write(ENV, [], records);
+    await write(OTHER, [], [reservation({ reservationId: 'a0' }), reservation({ reservationId: 'r15' })]);
+    const expected = [...records].sort((a, b) => (a.reservationId < b.reservationId ? -1 : 1));
+    for (const limit of [1, 3, ids.length, 100]) expect(await allReservations(ENV, limit)).toEqual(expected);
+    expect(await current().exportReservations(ENV, 'r15', 10)).toEqual(expected.slice(-3));
+    expect(await current().exportReservations('nobody', null, 10)).toEqual([]);
+  });
+
+  test('deleteOrphanedData removes the data of an environment id without a record, and only that', async () => {
+    const store = current();
+    await store.saveEnvironment(environment({ environmentId: OTHER }));
+    for (const env of [ENV, OTHER]) {
+      await write(env, [row()], [reservation()]);
+      await store.transaction(['k'], (tx) => tx.appendLedger([entry({ environmentId: env })]));
+    }
+    expect(await store.deleteOrphanedData(OTHER)).toBe(false);
+    expect(await store.deleteOrphanedData(ENV)).toBe(true);
+    expect(await store.hasStock(ENV)).toBe(false);
+    expect(await store.exportReservations(ENV, null, 10)).toEqual([]);
+    expect(await store.readLedger(ENV, 0, 10)).toEqual([]);
+    expect(await store.hasStock(OTHER)).toBe(true);
+    expect(await store.getReservation(OTHER, 'r1')).toEqual(reservation());
+    expect(await store.readLedger(OTHER, 0, 10)).toHaveLength(1);
+    // The event id is free again in the cleaned environment.
+    await store.transaction(['k'], (tx) => tx.appendLedger([entry()]));
+    expect(await store.deleteOrphanedData('nobody')).toBe(true);
+  });
+}
+
+/** Rows over three partitions, two organizations and products, several tuples; in no useful order. */
+function exportDataset(): StockRow[] {
+  const rows: StockRow[] = [];
+  for (const partitionId of ['p~2', 'p~10', 'p~1']) {
+    for (const organizationId of ['org2', 'org1']) {
+      for (const [i, dimensions] of [{}, { siteid: 's1' }, { colorid: 'red', siteid: 's1' }].entries()) {
+        const base = { partitionId, organizationId, dimensions, quantity: BigInt(i) * UNIT - 1n };
+        rows.push(row({ ...base, productId: 'p2', dataSource: 'pos', measure: 'outbound' }));
+        rows.push(row({ ...base, productId: 'p1', dataSource: 'fno', measure: 'arrived', countedAt: 'x' }));
+      }
+    }
+  }
+  return rows;
+}
+
+/** The export order (ids here are ASCII, so byte order = JS order). */
+function compareExportKeys(a: StockRow, b: StockRow): number {
+  const key = (r: StockRow) => [
+    r.partitionId,
+    r.organizationId,
+    r.productId,
+    dimensionsKey(r.dimensions),
+    r.dataSource,
+    r.measure,
+  ];
+  const [x, y] = [key(a), key(b)];
+  for (let i = 0; i < x.length; i++) {
+    const [p, q] = [x[i] ?? '', y[i] ?? ''];
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
