@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from './settings.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
@@ -15,7 +16,10 @@ export async function openStore(
   log: (line: string) => void = console.error,
 ): Promise<Store> {
   const url = settings.databaseUrl;
-  if (url === undefined) return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
+  if (url === undefined) {
+    mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+    return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
+  }
   const options = {
     connectionString: url,
     poolSize: settings.databasePoolSize,

@@ -1,5 +1,6 @@
 import { Environments } from '../engine/environments.js';
 import { openServices, type Services, startServer } from '../main.js';
+import { openStore } from '../open-store.js';
 import { loadSettings } from '../settings.js';
 import { runClientsCommand } from './clients-command.js';
 import { runExportCommand } from './export-command.js';
@@ -13,6 +14,7 @@ Commands:
   clients create|list|revoke Manage OAuth clients (see: onhand clients help)
   environments create ID     Create an environment with the default configuration
   environments list          List environments
+  migrate                    Create or upgrade the database schema, then exit (serve also does it)
   export ENV [--out FILE]    Write an environment's state and ledger as NDJSON (default: stdout)
   import FILE [--environment NEWID]
                              Load an export into the store of --data / --database-url, as a new
@@ -84,6 +86,16 @@ export async function main(argv: string[]): Promise<number> {
         : await environmentsCommand(rest, services);
     } finally {
       await services.store.close();
+    }
+  }
+  if (command === 'migrate') {
+    const store = await openStore(settings);
+    try {
+      await store.migrate();
+      console.log(`The ${store.kind} schema is up to date.`);
+      return 0;
+    } finally {
+      await store.close();
     }
   }
   if (command === 'export' || command === 'import') {
