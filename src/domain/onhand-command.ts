@@ -2,7 +2,7 @@ import { fail } from './codes.js';
 import type { CompiledConfiguration } from './config/compiled-configuration.js';
 import type { Dimensions } from './dimensions.js';
 import { checkId, checkName } from './identifiers.js';
-import { partitionIdOf } from './partition.js';
+import { checkKeySize, partitionIdOf } from './partition.js';
 import { parseQty, type Qty } from './quantity.js';
 import { dimensionSource, requirePartitionDimensions, resolveDimensions } from './resolve-dimensions.js';
 
@@ -72,6 +72,8 @@ function build(
   const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
   const dimensions = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
   requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
+  const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
+  checkKeySize(organizationId, productId, dimensions, partitionId, path);
   const values = measureValues(config, input.quantities, `${path}/quantities`, inventorySystem);
   const countedAt =
     kind === 'onhand.set' ? parseCountedAt(input.modifiedDateTimeUTC, `${path}/modifiedDateTimeUTC`) : null;
@@ -81,7 +83,7 @@ function build(
     organizationId,
     productId,
     dimensions,
-    partitionId: partitionIdOf(config.partitionRule, organizationId, productId, dimensions),
+    partitionId,
     values,
     countedAt,
   };

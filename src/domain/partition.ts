@@ -1,3 +1,4 @@
+import { fail } from './codes.js';
 import type { PartitionRule } from './config/compiled-configuration.js';
 import { type Dimensions, dimensionValue, LOCATION, SITE } from './dimensions.js';
 
@@ -33,4 +34,35 @@ export function lockKeyOf(
 
 function escapePart(part: string): string {
   return part.replace(/%/g, '%25').replace(/~/g, '%7E');
+}
+
+/**
+ * Most UTF-8 bytes the identifying parts of one stored value may take together: organization id,
+ * product id, the dimension tuple and the partition id. Each part has its own character limit, but a
+ * database index key holds them together (PostgreSQL's B-tree allows about 2.7 KB per key), so an item
+ * whose parts are all long and made of multi-byte characters is refused as a whole.
+ */
+export const MAX_KEY_BYTES = 1536;
+
+const encoder = new TextEncoder();
+
+/** Throws value_too_long when the parts of a stock key are too long together (see MAX_KEY_BYTES). */
+export function checkKeySize(
+  organizationId: string,
+  productId: string,
+  dimensions: Dimensions,
+  partitionId: string,
+  path: string,
+): void {
+  const bytes = [organizationId, productId, JSON.stringify(dimensions), partitionId].reduce(
+    (sum, part) => sum + encoder.encode(part).length,
+    0,
+  );
+  if (bytes > MAX_KEY_BYTES) {
+    fail(
+      'value_too_long',
+      path,
+      `organizationId, productId and the dimension values take ${bytes} bytes together; at most ${MAX_KEY_BYTES} are allowed.`,
+    );
+  }
 }

@@ -1306,3 +1306,25 @@ describe('ids that can never have been stored are not even looked up', () => {
     expect(token.json().code).toBe('invalid_client');
   });
 });
+
+describe('the size of an item key', () => {
+  it('accepts long multi-byte ids within the key limit and refuses ones beyond it, on every backend', async () => {
+    const cjk = (n: number) => '在庫'.repeat(n / 2);
+    const fits = await h.request(
+      'POST',
+      `${ENV}/onhand`,
+      event('key-fits', { productId: cjk(256), organizationId: 'usmf' }),
+    );
+    expect(fits.statusCode, fits.body).toBe(200);
+    const tooLong = event('key-too-long', {
+      organizationId: cjk(200),
+      productId: cjk(256),
+      dimensions: { siteId: cjk(100), locationId: '11', colorId: 'red' },
+    });
+    const before = await snapshot(h);
+    const refused = await h.request('POST', `${ENV}/onhand`, tooLong);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().code).toBe('value_too_long');
+    expect(await snapshot(h)).toEqual(before);
+  });
+});

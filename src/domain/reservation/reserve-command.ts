@@ -2,7 +2,7 @@ import { fail } from '../codes.js';
 import type { CompiledConfiguration, MeasureRef } from '../config/compiled-configuration.js';
 import { canonicalDimensions, type Dimensions } from '../dimensions.js';
 import { checkId, checkName } from '../identifiers.js';
-import { partitionIdOf } from '../partition.js';
+import { checkKeySize, partitionIdOf } from '../partition.js';
 import { parseQty, type Qty } from '../quantity.js';
 import { dimensionSource, requirePartitionDimensions, resolveDimensions } from '../resolve-dimensions.js';
 
@@ -68,6 +68,8 @@ export function toReserveCommand(
     path,
   );
   requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
+  const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
+  checkKeySize(organizationId, productId, dimensions, partitionId, path);
   const { dataSource, measure, quantity } = reservedMeasure(input, source?.name, path);
   const afr = config.dataSources.get(dataSource)?.reservMappings.get(measure);
   if (!afr || !config.dataSources.get(dataSource)?.physicalMeasures.has(measure)) {
@@ -96,7 +98,7 @@ export function toReserveCommand(
     organizationId,
     productId,
     dimensions,
-    partitionId: partitionIdOf(config.partitionRule, organizationId, productId, dimensions),
+    partitionId,
     dataSource,
     measure,
     quantity,
