@@ -2,19 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testBackends } from '../support/backends.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'onhand-e2e-'));
-const env = {
+const env: Record<string, string> = {
   ONHAND_DATA_DIR: dataDir,
   ONHAND_ADMIN_CLIENT_ID: 'ops',
   ONHAND_ADMIN_CLIENT_SECRET: 'ops-secret-for-the-restart-test',
   ONHAND_ENVIRONMENTS: 'shop',
 };
 let server: ServerProcess | undefined;
+const drops: (() => Promise<void>)[] = [];
 
 afterAll(async () => {
   await server?.stop();
+  for (const drop of drops) await drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -25,7 +28,7 @@ async function token(url: string): Promise<string> {
     body: new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: 'ops',
-      client_secret: env.ONHAND_ADMIN_CLIENT_SECRET,
+      client_secret: env.ONHAND_ADMIN_CLIENT_SECRET ?? '',
     }),
   });
   expect(response.status).toBe(200);
@@ -62,8 +65,14 @@ async function inbound(url: string, bearer: string): Promise<unknown> {
   return (body as { quantities: { pos: { inbound: number } } }[])[0]?.quantities.pos.inbound;
 }
 
-describe('a real server process, stopped and started again', () => {
+describe.each(testBackends())('a real server process on %s, stopped and started again', (backend) => {
   it('keeps its data, its signing key and its memory of event ids', async () => {
+    delete env.ONHAND_DATABASE_URL;
+    if (backend === 'postgres') {
+      const database = await createTestDatabase();
+      drops.push(database.drop);
+      env.ONHAND_DATABASE_URL = database.url;
+    }
     server = await startServerProcess(env);
     const first = await token(server.url);
     expect((await call(server.url, first, 'POST', '/onhand', event('e-1', 5))).status).toBe(200);
@@ -86,5 +95,7 @@ describe('a real server process, stopped and started again', () => {
     expect((changed.body as { code: string }).code).toBe('event_id_conflict');
     expect(await inbound(server.url, first)).toBe(7.5);
     expect(server.output()).not.toContain(env.ONHAND_ADMIN_CLIENT_SECRET);
+    expect(await server.stop()).toBe(0);
+    server = undefined;
   }, 90_000);
 });
