@@ -1,4 +1,8 @@
 import type { Store, StoreTx } from '../store/store.js';
+import { isUniqueViolation } from '../store/store-errors.js';
+
+/** How many times a batch that failed on a unique key is run again in a new transaction. */
+const UNIQUE_VIOLATION_RETRIES = 2;
 
 /** A unit of work waiting for the next batch. */
 export interface Submitted<W> {
@@ -20,6 +24,14 @@ interface Waiting<W, R> extends Submitted<W> {
  * item still checked on its own by the handler. One batch is in flight at a time; the next batch
  * starts as soon as the previous one committed. Every caller learns its own result only after the
  * commit, so a 2xx always means "durably written".
+ *
+ * Across processes (design.md rule 2): two processes may accept the same event id in batches whose
+ * lock keys do not overlap (the same id sent for two partitions at once). Each batch finds the id
+ * absent from the ledger; the one that commits second fails on the ledger's unique index. Such a
+ * batch (a unique violation, store-errors.isUniqueViolation) is run again from the start in a new
+ * transaction, at most UNIQUE_VIOLATION_RETRIES more times: the handler's idempotency check now sees
+ * the committed event and answers that item with a replay or a `conflict`, while the other items of
+ * the batch apply as usual. The handler must therefore keep no state between calls other than `tx`.
  */
 export class GroupCommitter<W, R> {
   private queue: Waiting<W, R>[] = [];
@@ -60,13 +72,8 @@ export class GroupCommitter<W, R> {
     if (this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.maxBatch);
     const lockKeys = [...new Set(batch.map((item) => item.lockKey))].sort();
-    this.inFlight = this.store
-      .transaction(lockKeys, (tx) =>
-        this.handler(
-          tx,
-          batch.map((item) => item.work),
-        ),
-      )
+    const works = batch.map((item) => item.work);
+    this.inFlight = this.commit(lockKeys, works)
       .then(
         (results) => {
           for (const [i, item] of batch.entries()) item.resolve(results[i] as R);
@@ -79,5 +86,16 @@ export class GroupCommitter<W, R> {
         this.inFlight = undefined;
         if (this.queue.length > 0) this.schedule();
       });
+  }
+
+  /** One transaction for the batch, run again when it failed on a unique key (see the class comment). */
+  private async commit(lockKeys: readonly string[], works: readonly W[]): Promise<R[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.store.transaction(lockKeys, (tx) => this.handler(tx, works));
+      } catch (error) {
+        if (attempt >= UNIQUE_VIOLATION_RETRIES || !isUniqueViolation(error)) throw error;
+      }
+    }
   }
 }

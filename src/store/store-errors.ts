@@ -30,3 +30,17 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_FULL',
   'SQLITE_CANTOPEN',
 ]);
+
+/**
+ * True when a transaction failed on a unique or primary key (PostgreSQL 23505, SQLite
+ * SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY): another process committed the same key (an event id, a
+ * reservation id) after this transaction had looked for it. Nothing of the transaction was written;
+ * running it again sees the committed row.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && UNIQUE_VIOLATION_CODES.has(code);
+}
+
+const UNIQUE_VIOLATION_CODES = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
