@@ -5,7 +5,8 @@ import {
   parseDimensionsKey,
   SITE,
 } from '../../domain/dimensions.js';
-import type { LedgerChange, LedgerEntry, LedgerRecord, StockKey, StockRow } from '../store.js';
+import { encodeChanges, toJson, toLedgerRecord } from '../ledger-codec.js';
+import type { LedgerEntry, StockKey, StockRow } from '../store.js';
 
 /*
  * Conversions between the port's stock and ledger records and PostgreSQL rows. The pool returns int8
@@ -123,49 +124,9 @@ export function ledgerColumns(entries: readonly LedgerEntry[]): (string | null)[
     (e) => e.recordedAt,
     (e) => toJson(e.request),
     (e) => toJson(e.outcome),
-    (e) => JSON.stringify(e.changes.map(storedChange)),
+    (e) => encodeChanges(e.changes),
     (e) => e.reference,
   ]);
 }
 
-/** Maps a stored ledger row back to the port's shape, JSON columns parsed. */
-export function toLedgerRecord(r: LedgerDbRow): LedgerRecord {
-  return {
-    seq: Number(r.seq),
-    environmentId: r.environment_id,
-    partitionId: r.partition_id,
-    family: r.family,
-    eventId: r.event_id,
-    bodyHash: r.body_hash,
-    kind: r.kind,
-    recordedAt: r.recorded_at,
-    request: JSON.parse(r.request) as unknown,
-    outcome: JSON.parse(r.outcome) as unknown,
-    changes: (JSON.parse(r.changes) as StoredChange[]).map(parsedChange),
-    reference: r.reference,
-  };
-}
-
-/** JSON text of a JSON-compatible value; `undefined` becomes `null`. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value) ?? 'null';
-}
-
-interface StoredChange extends Omit<LedgerChange, 'delta'> {
-  readonly delta: string;
-}
-
-function storedChange(c: LedgerChange): StoredChange {
-  return {
-    organizationId: c.organizationId,
-    productId: c.productId,
-    dimensions: c.dimensions,
-    dataSource: c.dataSource,
-    measure: c.measure,
-    delta: c.delta.toString(),
-  };
-}
-
-function parsedChange(c: StoredChange): LedgerChange {
-  return { ...c, delta: BigInt(c.delta) };
-}
+export { toJson, toLedgerRecord };
