@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { dimensionsKey } from '../../domain/dimensions.js';
+import { toLedgerRecord } from '../ledger-codec.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -25,7 +26,7 @@ import {
   LIST_DUE_RESERVATIONS,
   NEXT_EXPIRY,
 } from './reservation-statements.js';
-import { type LedgerDbRow, type StockDbRow, toLedgerRecord, toStockRow } from './row-mapping.js';
+import { type LedgerDbRow, type StockDbRow, toStockRow } from './row-mapping.js';
 import {
   GET_CLIENT,
   GET_ENVIRONMENT,

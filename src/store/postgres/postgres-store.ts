@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -14,7 +15,6 @@ import { createPool, type PostgresStoreOptions, rollback } from './connection.js
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
-import { toJson } from './row-mapping.js';
 import { applyMigrations } from './schema.js';
 import {
   beginSql,

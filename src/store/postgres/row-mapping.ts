@@ -5,7 +5,7 @@ import {
   parseDimensionsKey,
   SITE,
 } from '../../domain/dimensions.js';
-import { encodeChanges, toJson, toLedgerRecord } from '../ledger-codec.js';
+import { encodeChanges, type LedgerRowText, toJson } from '../ledger-codec.js';
 import type { LedgerEntry, StockKey, StockRow } from '../store.js';
 
 /*
@@ -94,19 +94,8 @@ function keyParts(k: StockKey): string[] {
 }
 
 /** A ledger row as the pool returns it. */
-export interface LedgerDbRow {
+export interface LedgerDbRow extends LedgerRowText {
   readonly seq: string;
-  readonly environment_id: string;
-  readonly partition_id: string;
-  readonly family: string;
-  readonly event_id: string | null;
-  readonly body_hash: string;
-  readonly kind: string;
-  readonly recorded_at: string;
-  readonly request: string;
-  readonly outcome: string;
-  readonly changes: string;
-  readonly reference: string | null;
 }
 
 /**
@@ -128,5 +117,3 @@ export function ledgerColumns(entries: readonly LedgerEntry[]): (string | null)[
     (e) => e.reference,
   ]);
 }
-
-export { toJson, toLedgerRecord };

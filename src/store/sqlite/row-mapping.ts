@@ -5,7 +5,7 @@ import {
   parseDimensionsKey,
   SITE,
 } from '../../domain/dimensions.js';
-import { encodeChanges, toJson, toLedgerRecord } from '../ledger-codec.js';
+import { encodeChanges, type LedgerRowText, toJson } from '../ledger-codec.js';
 import type { LedgerEntry, StockRow } from '../store.js';
 
 /*
@@ -79,19 +79,8 @@ export function stockParams(environmentId: string, row: StockRow): StockParams {
 }
 
 /** A ledger row as SQLite returns it. */
-export interface LedgerDbRow {
+export interface LedgerDbRow extends LedgerRowText {
   readonly seq: bigint;
-  readonly environment_id: string;
-  readonly partition_id: string;
-  readonly family: string;
-  readonly event_id: string | null;
-  readonly body_hash: string;
-  readonly kind: string;
-  readonly recorded_at: string;
-  readonly request: string;
-  readonly outcome: string;
-  readonly changes: string;
-  readonly reference: string | null;
 }
 
 /** Bind values of the ledger insert, in column order. */
@@ -125,5 +114,3 @@ export function ledgerParams(e: LedgerEntry): LedgerParams {
     e.reference,
   ];
 }
-
-export { toJson, toLedgerRecord };

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { toLedgerRecord } from '../ledger-codec.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -10,7 +11,7 @@ import type {
 } from '../store.js';
 import { toClientRecord, toEnvironmentRecord } from './record-mapping.js';
 import { type DueReservation, toDueReservation, toReservationRecord } from './reservation-mapping.js';
-import { toLedgerRecord, toStockRow } from './row-mapping.js';
+import { toStockRow } from './row-mapping.js';
 import { FILTER, prepareReader, type ReaderStatements } from './statements.js';
 import { cursorParams, prepareTransferReader, type TransferReaderStatements } from './transfer-statements.js';
 

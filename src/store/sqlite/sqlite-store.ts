@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -12,7 +13,6 @@ import type {
 } from '../store.js';
 import { openConnections, type SqliteStoreOptions } from './connections.js';
 import type { DueReservation } from './reservation-mapping.js';
-import { toJson } from './row-mapping.js';
 import { applyMigrations } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteReader } from './sqlite-reader.js';
