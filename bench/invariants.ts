@@ -47,8 +47,45 @@ export async function checkInvariants(
   environmentId: string,
   acknowledgedEvents = 0,
 ): Promise<InvariantReport> {
+  // Requests the load generator abandoned at the end of a run may still be committing. Stock, ledger
+  // and reservations are read one after the other, so read them again until no ledger entry was
+  // appended meanwhile (every write appends to the ledger in the same transaction).
+  for (let attempt = 0; ; attempt++) {
+    const before = await lastSeqOf(store, environmentId);
+    let outcome: { report: InvariantReport } | { error: unknown };
+    try {
+      outcome = { report: (await checkOnce(store, environmentId, acknowledgedEvents)).report };
+    } catch (error) {
+      outcome = { error };
+    }
+    const quiet = (await lastSeqOf(store, environmentId)) === before;
+    if (quiet && 'report' in outcome) return outcome.report;
+    if (quiet || attempt >= 10)
+      throw 'error' in outcome
+        ? outcome.error
+        : new InvariantViolation(`${environmentId}: the server never became idle`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** The seq of the environment's last ledger entry (0 when none). */
+async function lastSeqOf(store: Store, environmentId: string): Promise<number> {
+  let last = 0;
+  for (;;) {
+    const page = await store.readLedger(environmentId, last, 10_000);
+    if (page.length === 0) return last;
+    last = page[page.length - 1]?.seq ?? last;
+  }
+}
+
+async function checkOnce(
+  store: Store,
+  environmentId: string,
+  acknowledgedEvents: number,
+): Promise<{ report: InvariantReport; lastSeq: number }> {
   const replayed = new Map<string, bigint>();
   let ledgerEntries = 0;
+  let lastSeq = 0;
   for (let after = 0; ; ) {
     const page = await store.readLedger(environmentId, after, 10_000);
     if (page.length === 0) break;
@@ -60,6 +97,7 @@ export async function checkInvariants(
       }
     }
     after = page[page.length - 1]?.seq ?? after;
+    lastSeq = after;
   }
   const rows = await store.readStock(environmentId, { organizationIds: ['usmf'] });
   const stored = new Map<string, bigint>();
@@ -120,9 +158,12 @@ export async function checkInvariants(
     }
   }
   return {
-    ledgerEntries,
-    storedValues: stored.size,
-    reservations: reservations.length,
-    reservedProducts: reservedTuples.size,
+    lastSeq,
+    report: {
+      ledgerEntries,
+      storedValues: stored.size,
+      reservations: reservations.length,
+      reservedProducts: reservedTuples.size,
+    },
   };
 }
