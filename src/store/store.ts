@@ -120,6 +120,18 @@ export interface StoreTx {
     productId: string,
     partitionId: string,
   ): Promise<ReservationRecord[]>;
+  /**
+   * Open reservations (remaining > 0) of one product inside one partition whose expiresAt ≤ `now`
+   * (ISO-8601), oldest first (createdAt, then reservationId): what a batch must expire before it checks
+   * availability, without reading every open reservation of a hot product.
+   */
+  readDueReservations(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+    now: string,
+  ): Promise<ReservationRecord[]>;
   /** Inserts or replaces reservations (all fields). */
   writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void>;
   /** Ledger entries previously recorded for these event ids in this family. */

@@ -114,6 +114,47 @@ export function describeReservationConformance(test: DefineTest, current: () => 
     expect(await readOpen(ENV, 'org1', 'p1', 'org1~s1~l1')).toEqual([reopened, oldest, newest]);
   });
 
+  test('readDueReservations returns the open reservations of one product in one partition due at a time, oldest first', async () => {
+    const readDue = (product: string, partition: string, now: string) =>
+      current().transaction(['k'], (tx) => tx.readDueReservations(ENV, 'org1', product, partition, now));
+    const late = reservation({ reservationId: 'late', createdAt: at('10:02:00'), expiresAt: at('11:00:00') });
+    const early = reservation({
+      reservationId: 'early',
+      createdAt: at('10:01:00'),
+      expiresAt: at('11:30:00'),
+    });
+    const exactlyNow = reservation({
+      reservationId: 'now',
+      createdAt: at('10:03:00'),
+      expiresAt: at('12:00:00'),
+    });
+    const future = reservation({ reservationId: 'future', expiresAt: at('12:00:01') });
+    const never = reservation({ reservationId: 'never', expiresAt: null });
+    const spent = reservation({
+      reservationId: 'spent',
+      expiresAt: at('09:00:00'),
+      remaining: 0n,
+      status: 'expired',
+    });
+    const otherProduct = reservation({ reservationId: 'p2', productId: 'p2', expiresAt: at('09:00:00') });
+    const otherPartition = reservation({ reservationId: 'l2', ...L2, expiresAt: at('09:00:00') });
+    await writeReservations(ENV, [
+      late,
+      early,
+      exactlyNow,
+      future,
+      never,
+      spent,
+      otherProduct,
+      otherPartition,
+    ]);
+    await writeReservations(OTHER, [reservation({ reservationId: 'env-b', expiresAt: at('09:00:00') })]);
+    expect(await readDue('p1', 'org1~s1~l1', at('12:00:00'))).toEqual([early, late, exactlyNow]);
+    expect(await readDue('p1', 'org1~s1~l1', at('10:00:00'))).toEqual([]);
+    expect(await readDue('p2', 'org1~s1~l1', at('12:00:00'))).toEqual([otherProduct]);
+    expect(await readDue('p1', 'org1~s1~l2', at('12:00:00'))).toEqual([otherPartition]);
+  });
+
   test('listDueReservations returns open reservations of every environment due at a time, earliest first', async () => {
     const store = current();
     const now = at('12:00:00');

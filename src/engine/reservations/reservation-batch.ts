@@ -21,7 +21,7 @@ export function reservationBatch(
 ): BatchHandler<ReservationWork, ItemOutcome> {
   return async (tx, items) => {
     const now = clock().toISOString();
-    const states = await loadScopes(tx, items);
+    const states = await loadScopes(tx, items, now);
     const events = await EventRegistry.load(
       tx,
       items.flatMap((w) =>
@@ -99,17 +99,27 @@ function namedReservation(w: ReservationWork): string | undefined {
   }
 }
 
-async function loadScopes(tx: StoreTx, items: readonly ReservationWork[]): Promise<Map<string, ScopeState>> {
-  const ids = new Map<string, { scope: Scope; ids: Set<string> }>();
+/** True for work that releases open reservations by dimensions, oldest first (ScopeState.openAt). */
+function needsAllOpen(w: ReservationWork): boolean {
+  return w.kind === 'offset' || (w.kind === 'reserve' && w.command.quantity < 0n);
+}
+
+async function loadScopes(
+  tx: StoreTx,
+  items: readonly ReservationWork[],
+  now: string,
+): Promise<Map<string, ScopeState>> {
+  const ids = new Map<string, { scope: Scope; ids: Set<string>; allOpen: boolean }>();
   for (const w of items) {
     const key = scopeKey(w.scope);
-    const entry = ids.get(key) ?? { scope: w.scope, ids: new Set<string>() };
+    const entry = ids.get(key) ?? { scope: w.scope, ids: new Set<string>(), allOpen: false };
     ids.set(key, entry);
     const named = namedReservation(w);
     if (named !== undefined) entry.ids.add(named);
+    if (needsAllOpen(w)) entry.allOpen = true;
   }
   const states = new Map<string, ScopeState>();
-  for (const [key, { scope, ids: named }] of ids)
-    states.set(key, await ScopeState.load(tx, scope, [...named]));
+  for (const [key, { scope, ids: named, allOpen }] of ids)
+    states.set(key, await ScopeState.load(tx, scope, [...named], { allOpen, now }));
   return states;
 }

@@ -20,14 +20,26 @@ export class ScopeState {
 
   private constructor(readonly scope: Scope) {}
 
-  /** Loads the product's rows and open reservations, plus the named reservations whatever their state. */
-  static async load(tx: StoreTx, scope: Scope, reservationIds: readonly string[]): Promise<ScopeState> {
+  /**
+   * Loads the product's rows, the named reservations whatever their state, and either every open
+   * reservation (`allOpen`: the batch releases reservations oldest first, by dimensions) or only those
+   * due at `now` (all that expiry needs: a hot product's thousands of open carts are not read for
+   * every batch of reservations).
+   */
+  static async load(
+    tx: StoreTx,
+    scope: Scope,
+    reservationIds: readonly string[],
+    options: { readonly allOpen: boolean; readonly now: string },
+  ): Promise<ScopeState> {
     const state = new ScopeState(scope);
     const { environmentId, organizationId, productId, partitionId } = scope;
     for (const row of await tx.readProductRows(environmentId, organizationId, productId, partitionId)) {
       state.rows.set(rowKey(row.dimensions, row.dataSource, row.measure), row);
     }
-    const open = await tx.readOpenReservations(environmentId, organizationId, productId, partitionId);
+    const open = options.allOpen
+      ? await tx.readOpenReservations(environmentId, organizationId, productId, partitionId)
+      : await tx.readDueReservations(environmentId, organizationId, productId, partitionId, options.now);
     const named = reservationIds.length > 0 ? await tx.readReservations(environmentId, reservationIds) : [];
     for (const record of [...open, ...named]) {
       if (

@@ -1,7 +1,12 @@
 import type pg from 'pg';
 import type { LedgerEntry, RecordedEvent, ReservationRecord, StockKey, StockRow, StoreTx } from '../store.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
-import { READ_OPEN_RESERVATIONS, READ_RESERVATIONS, UPSERT_RESERVATIONS } from './reservation-statements.js';
+import {
+  READ_DUE_RESERVATIONS,
+  READ_OPEN_RESERVATIONS,
+  READ_RESERVATIONS,
+  UPSERT_RESERVATIONS,
+} from './reservation-statements.js';
 import { keyColumns, ledgerColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
 import {
   APPEND_LEDGER,
@@ -85,6 +90,17 @@ export class PostgresTx implements StoreTx {
   ): Promise<ReservationRecord[]> {
     const params = [environmentId, organizationId, productId, partitionId];
     return (await this.query<ReservationDbRow>(READ_OPEN_RESERVATIONS, params)).map(toReservationRecord);
+  }
+
+  async readDueReservations(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+    now: string,
+  ): Promise<ReservationRecord[]> {
+    const params = [environmentId, organizationId, productId, partitionId, now];
+    return (await this.query<ReservationDbRow>(READ_DUE_RESERVATIONS, params)).map(toReservationRecord);
   }
 
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {

@@ -24,6 +24,12 @@ export const READ_OPEN_RESERVATIONS = `SELECT * FROM reservations
   WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4 AND ${OPEN}
   ORDER BY created_at, reservation_id`;
 
+/** (env, org, product, partition, now) → open reservations due at `now`, oldest first. */
+export const READ_DUE_RESERVATIONS = `SELECT * FROM reservations
+  WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4 AND ${DUE}
+    AND expires_at <= $5
+  ORDER BY created_at, reservation_id`;
+
 /**
  * ($1 env, $2…$15 the columns of record-mapping.reservationColumns). The conflict target is the id
  * (unique per environment), so a rewrite replaces every field, the partition included.

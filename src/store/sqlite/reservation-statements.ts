@@ -25,6 +25,8 @@ export interface ReservationWriterStatements {
   readonly readReservations: Stmt<[string, string], ReservationDbRow>;
   /** (env, org, product, partition) → open reservations, oldest first. */
   readonly readOpenReservations: Stmt<[string, string, string, string], ReservationDbRow>;
+  /** (env, org, product, partition, now) → open reservations due at `now`, oldest first. */
+  readonly readDueReservations: Stmt<[string, string, string, string, string], ReservationDbRow>;
   readonly upsertReservation: Stmt<ReservationParams>;
   /** (env, JSON array of partition ids). */
   readonly deletePartitionReservations: Stmt<[string, string]>;
@@ -45,6 +47,13 @@ export function prepareReservationWriter(db: Database.Database): ReservationWrit
       `SELECT * FROM reservations
        WHERE environment_id = ? AND organization_id = ? AND product_id = ? AND partition_id = ? AND ${OPEN}
        ORDER BY created_at, reservation_id`,
+    ),
+    // Through the due index: reservations with an expiry that has passed are few (the expiry scheduler
+    // releases them on time), however many open reservations the product has.
+    readDueReservations: db.prepare(
+      `SELECT * FROM reservations INDEXED BY reservations_due
+       WHERE ${DUE} AND expires_at <= ? AND environment_id = ? AND organization_id = ? AND product_id = ?
+       AND partition_id = ? ORDER BY created_at, reservation_id`,
     ),
     // The conflict target is the id (unique per environment), so a rewrite replaces every field,
     // the partition included.

@@ -88,6 +88,19 @@ export class SqliteTx implements StoreTx {
       .map(toReservationRecord);
   }
 
+  async readDueReservations(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+    now: string,
+  ): Promise<ReservationRecord[]> {
+    this.assertOpen();
+    return this.sql.readDueReservations
+      .all(now, environmentId, organizationId, productId, partitionId)
+      .map(toReservationRecord);
+  }
+
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
     this.assertOpen();
     for (const r of records) this.sql.upsertReservation.run(...reservationParams(environmentId, r));
