@@ -99,7 +99,9 @@ export function formatQty(qty: Qty): string {
   const negative = qty < 0n;
   const abs = negative ? -qty : qty;
   const int = abs / FACTOR;
-  const frac = (abs % FACTOR).toString().padStart(QTY_SCALE, '0').replace(/0+$/, '');
+  const rest = abs % FACTOR;
+  if (rest === 0n) return negative ? `-${int}` : `${int}`;
+  const frac = rest.toString().padStart(QTY_SCALE, '0').replace(/0+$/, '');
   return `${negative ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
 }
 

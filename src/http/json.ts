@@ -22,16 +22,25 @@ export function toJson(value: unknown): string {
   }
 }
 
+// Built by string concatenation (no intermediate arrays): query answers hold hundreds of rows.
 function objectToJson(value: object): string {
   if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : toJson(item))).join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (i > 0) out += ',';
+      out += item === undefined || typeof item === 'function' ? 'null' : toJson(item);
+    }
+    return `${out}]`;
   }
   const withToJson = value as { toJSON?: () => unknown };
   if (typeof withToJson.toJSON === 'function') return toJson(withToJson.toJSON());
-  const parts: string[] = [];
-  for (const [key, item] of Object.entries(value)) {
+  let out = '{';
+  for (const key of Object.keys(value)) {
+    const item: unknown = (value as Record<string, unknown>)[key];
     if (item === undefined || typeof item === 'function') continue;
-    parts.push(`${JSON.stringify(key)}:${toJson(item)}`);
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${toJson(item)}`;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }

@@ -1,11 +1,39 @@
 import type { CalculatedMeasure, CompiledConfiguration } from '../config/compiled-configuration.js';
 import type { Qty } from '../quantity.js';
 
+/** The "dataSource.measure" keys a calculated measure reads, computed once per compiled measure. */
+interface RefKeys {
+  readonly additions: readonly string[];
+  readonly subtractions: readonly string[];
+  /** Every reference, additions first: [dataSource, measure, key]. */
+  readonly all: readonly (readonly [string, string, string])[];
+}
+
+const refKeysCache = new WeakMap<CalculatedMeasure, RefKeys>();
+
+/** Keys of a calculated measure's references (memoised: a compiled configuration is immutable). */
+function refKeysOf(calc: CalculatedMeasure): RefKeys {
+  let keys = refKeysCache.get(calc);
+  if (!keys) {
+    const all = [...calc.additions, ...calc.subtractions].map(
+      (ref) => [ref.dataSource, ref.measure, `${ref.dataSource}.${ref.measure}`] as const,
+    );
+    keys = {
+      additions: all.slice(0, calc.additions.length).map(([, , key]) => key),
+      subtractions: all.slice(calc.additions.length).map(([, , key]) => key),
+      all,
+    };
+    refKeysCache.set(calc, keys);
+  }
+  return keys;
+}
+
 /** Σ additions − Σ subtractions over summed physical values keyed "dataSource.measure" (missing = 0). */
 export function evaluateCalculated(calc: CalculatedMeasure, sums: ReadonlyMap<string, Qty>): Qty {
+  const keys = refKeysOf(calc);
   let total = 0n;
-  for (const ref of calc.additions) total += sums.get(`${ref.dataSource}.${ref.measure}`) ?? 0n;
-  for (const ref of calc.subtractions) total -= sums.get(`${ref.dataSource}.${ref.measure}`) ?? 0n;
+  for (const key of keys.additions) total += sums.get(key) ?? 0n;
+  for (const key of keys.subtractions) total -= sums.get(key) ?? 0n;
   return total;
 }
 
@@ -38,10 +66,9 @@ export function finishQuantities(
   const calculated: [CalculatedMeasure, Qty][] = [];
   for (const source of config.dataSources.values()) {
     for (const calc of source.calculatedMeasures.values()) {
-      const refs = [...calc.additions, ...calc.subtractions];
-      if (!refs.some((ref) => sums.has(`${ref.dataSource}.${ref.measure}`))) continue;
-      for (const ref of refs)
-        if (!sums.has(`${ref.dataSource}.${ref.measure}`)) put(ref.dataSource, ref.measure, 0n);
+      const refs = refKeysOf(calc).all;
+      if (!refs.some(([, , key]) => sums.has(key))) continue;
+      for (const [dataSource, measure, key] of refs) if (!sums.has(key)) put(dataSource, measure, 0n);
       calculated.push([calc, evaluateCalculated(calc, sums)]);
     }
   }
