@@ -77,7 +77,39 @@ export function outcomeFromLedger(stored: unknown): ItemOutcome {
   return { ...outcome, extra };
 }
 
-/** A JSON-compatible copy of a value: quantities (bigints) become exact decimal strings ("1.5"). */
+/**
+ * A JSON-compatible copy of a value: quantities (bigints) become exact decimal strings ("1.5"). The
+ * same result as a JSON round trip (undefined and function fields dropped, undefined array items and
+ * non-finite numbers become null, toJSON honoured) without writing and parsing the text.
+ */
 export function jsonSafe(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? formatQty(v) : v)));
+  switch (typeof value) {
+    case 'bigint':
+      return formatQty(value);
+    case 'number':
+      return Number.isFinite(value) ? value + 0 : null; // -0 becomes 0, as in JSON
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'object':
+      return value === null ? null : objectJsonSafe(value);
+    default:
+      return undefined;
+  }
+}
+
+function objectJsonSafe(value: object): unknown {
+  const withToJson = value as { toJSON?: () => unknown };
+  if (typeof withToJson.toJSON === 'function') return jsonSafe(withToJson.toJSON());
+  if (Array.isArray(value)) return value.map((item: unknown) => jsonSafe(item) ?? null);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = jsonSafe((value as Record<string, unknown>)[key]);
+    if (item === undefined) continue;
+    // An own "__proto__" key stays a plain field, as JSON.parse would create it.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[key] = item;
+  }
+  return out;
 }

@@ -53,6 +53,28 @@ interface ObjectSchema {
   anyOf?: TSchema[];
 }
 
+interface ObjectShape {
+  /** lower-case property name → the schema's spelling */
+  readonly byLower: ReadonlyMap<string, string>;
+  /** Schema of the values of a map (record), when the object is one. */
+  readonly mapSchema: TSchema | undefined;
+}
+
+const shapes = new WeakMap<ObjectSchema, ObjectShape>();
+
+/** What canonicalKeys needs of an object schema, computed once per schema (schemas are immutable). */
+function shapeOf(s: ObjectSchema): ObjectShape {
+  let shape = shapes.get(s);
+  if (!shape) {
+    shape = {
+      byLower: new Map(Object.keys(s.properties ?? {}).map((name) => [name.toLowerCase(), name])),
+      mapSchema: s.patternProperties ? Object.values(s.patternProperties)[0] : undefined,
+    };
+    shapes.set(s, shape);
+  }
+  return shape;
+}
+
 /**
  * Returns a copy of `value` whose object keys use the casing of the schema's property names.
  * Keys of maps (records) are kept as sent. Two keys that differ only in case are an error.
@@ -70,8 +92,7 @@ export function canonicalKeys(schema: TSchema, value: unknown, path = ''): unkno
     );
     return objectSchema ? canonicalKeys(objectSchema, value, path) : value;
   }
-  const byLower = new Map(Object.keys(s.properties ?? {}).map((name) => [name.toLowerCase(), name]));
-  const mapSchema = s.patternProperties ? Object.values(s.patternProperties)[0] : undefined;
+  const { byLower, mapSchema } = shapeOf(s);
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     const name = byLower.get(key.toLowerCase()) ?? key;
