@@ -1,5 +1,5 @@
 import { OnhandError } from '../../domain/codes.js';
-import type { LedgerEntry, StoreTx } from '../../store/store.js';
+import type { LedgerEntry, ReservationRecord, StockRow, StoreTx } from '../../store/store.js';
 import { EventRegistry } from '../event-registry.js';
 import type { BatchHandler } from '../group-commit.js';
 import { failureOf, type ItemOutcome, outcomeForLedger } from '../outcome.js';
@@ -72,10 +72,30 @@ export function reservationBatch(
         return failureOf(idOf(w), new OnhandError('internal_error'));
       }
     });
-    for (const state of states.values()) await state.flush(tx);
+    await flush(tx, states.values());
     if (ledger.length > 0) await tx.appendLedger(ledger);
     return outcomes;
   };
+}
+
+/**
+ * Writes what every scope changed, one writeRows and one writeReservations per environment (one
+ * statement each on PostgreSQL), rather than two per product.
+ */
+async function flush(tx: StoreTx, states: Iterable<ScopeState>): Promise<void> {
+  const byEnvironment = new Map<string, { rows: StockRow[]; records: ReservationRecord[] }>();
+  for (const state of states) {
+    const { rows, records } = state.dirty();
+    const env = state.scope.environmentId;
+    const writes = byEnvironment.get(env) ?? { rows: [], records: [] };
+    byEnvironment.set(env, writes);
+    writes.rows.push(...rows);
+    writes.records.push(...records);
+  }
+  for (const [env, { rows, records }] of byEnvironment) {
+    if (rows.length > 0) await tx.writeRows(env, rows);
+    if (records.length > 0) await tx.writeReservations(env, records);
+  }
 }
 
 function idOf(w: ReservationWork): string {

@@ -157,17 +157,15 @@ export class ScopeState {
     return this.pending;
   }
 
-  /** Writes changed rows and reservations. */
-  async flush(tx: StoreTx): Promise<void> {
-    const env = this.scope.environmentId;
+  /** The changed rows and reservations, to be written at the end of the batch. */
+  dirty(): { rows: StockRow[]; records: ReservationRecord[] } {
     const rows = [...this.dirtyRows]
       .map((k) => this.rows.get(k))
       .filter((r): r is StockRow => r !== undefined);
-    if (rows.length > 0) await tx.writeRows(env, rows);
     const records = [...this.dirtyReservations]
       .map((id) => this.reservations.get(id))
       .filter((r): r is ReservationRecord => r !== undefined);
-    if (records.length > 0) await tx.writeReservations(env, records);
+    return { rows, records };
   }
 
   /** Undoes every change made since begin() (an item that failed halfway changes nothing). */
