@@ -106,6 +106,11 @@ export interface StoreTx {
     productId: string,
     partitionId: string,
   ): Promise<StockRow[]>;
+  /**
+   * Every stock row of several products, each inside its partition: readProductRows for many scopes at
+   * once (one statement on PostgreSQL), in no particular order.
+   */
+  readScopesRows(environmentId: string, scopes: readonly ProductScope[]): Promise<StockRow[]>;
   /** Deletes every stock row and every reservation of the given partitions; returns the stock rows deleted. */
   deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]>;
   /** Reservations by id; ids without a reservation are absent from the result. */
@@ -121,15 +126,14 @@ export interface StoreTx {
     partitionId: string,
   ): Promise<ReservationRecord[]>;
   /**
-   * Open reservations (remaining > 0) of one product inside one partition whose expiresAt ≤ `now`
-   * (ISO-8601), oldest first (createdAt, then reservationId): what a batch must expire before it checks
-   * availability, without reading every open reservation of a hot product.
+   * Open reservations (remaining > 0) of several products, each inside its partition, whose expiresAt ≤
+   * `now` (ISO-8601), oldest first (createdAt, then reservationId): what a batch must expire before it
+   * checks availability, without reading every open reservation of a hot product. One statement on
+   * PostgreSQL.
    */
-  readDueReservations(
+  readScopesDueReservations(
     environmentId: string,
-    organizationId: string,
-    productId: string,
-    partitionId: string,
+    scopes: readonly ProductScope[],
     now: string,
   ): Promise<ReservationRecord[]>;
   /** Inserts or replaces reservations (all fields). */
@@ -142,6 +146,13 @@ export interface StoreTx {
   ): Promise<Map<string, RecordedEvent>>;
   /** Appends entries; returns their sequence numbers in order. */
   appendLedger(entries: readonly LedgerEntry[]): Promise<number[]>;
+}
+
+/** One product inside one partition: the unit the reservation writer loads and locks. */
+export interface ProductScope {
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly partitionId: string;
 }
 
 export interface EnvironmentRecord {

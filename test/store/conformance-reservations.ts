@@ -114,9 +114,15 @@ export function describeReservationConformance(test: DefineTest, current: () => 
     expect(await readOpen(ENV, 'org1', 'p1', 'org1~s1~l1')).toEqual([reopened, oldest, newest]);
   });
 
-  test('readDueReservations returns the open reservations of one product in one partition due at a time, oldest first', async () => {
-    const readDue = (product: string, partition: string, now: string) =>
-      current().transaction(['k'], (tx) => tx.readDueReservations(ENV, 'org1', product, partition, now));
+  test('readScopesDueReservations returns the open reservations of the named products, each in its partition, due at a time, oldest first', async () => {
+    const readDue = (scopes: { productId: string; partitionId: string }[], now: string) =>
+      current().transaction(['k'], (tx) =>
+        tx.readScopesDueReservations(
+          ENV,
+          scopes.map((s) => ({ organizationId: 'org1', ...s })),
+          now,
+        ),
+      );
     const late = reservation({ reservationId: 'late', createdAt: at('10:02:00'), expiresAt: at('11:00:00') });
     const early = reservation({
       reservationId: 'early',
@@ -136,7 +142,12 @@ export function describeReservationConformance(test: DefineTest, current: () => 
       remaining: 0n,
       status: 'expired',
     });
-    const otherProduct = reservation({ reservationId: 'p2', productId: 'p2', expiresAt: at('09:00:00') });
+    const otherProduct = reservation({
+      reservationId: 'p2',
+      productId: 'p2',
+      createdAt: at('10:01:30'),
+      expiresAt: at('09:00:00'),
+    });
     const otherPartition = reservation({ reservationId: 'l2', ...L2, expiresAt: at('09:00:00') });
     await writeReservations(ENV, [
       late,
@@ -149,10 +160,47 @@ export function describeReservationConformance(test: DefineTest, current: () => 
       otherPartition,
     ]);
     await writeReservations(OTHER, [reservation({ reservationId: 'env-b', expiresAt: at('09:00:00') })]);
-    expect(await readDue('p1', 'org1~s1~l1', at('12:00:00'))).toEqual([early, late, exactlyNow]);
-    expect(await readDue('p1', 'org1~s1~l1', at('10:00:00'))).toEqual([]);
-    expect(await readDue('p2', 'org1~s1~l1', at('12:00:00'))).toEqual([otherProduct]);
-    expect(await readDue('p1', 'org1~s1~l2', at('12:00:00'))).toEqual([otherPartition]);
+    const P1 = { productId: 'p1', partitionId: 'org1~s1~l1' };
+    const P2 = { productId: 'p2', partitionId: 'org1~s1~l1' };
+    expect(await readDue([P1], at('12:00:00'))).toEqual([early, late, exactlyNow]);
+    expect(await readDue([P1], at('10:00:00'))).toEqual([]);
+    expect(await readDue([P1, P2], at('12:00:00'))).toEqual([early, otherProduct, late, exactlyNow]);
+    expect(await readDue([{ productId: 'p1', partitionId: 'org1~s1~l2' }], at('12:00:00'))).toEqual([
+      otherPartition,
+    ]);
+    expect(await readDue([], at('12:00:00'))).toEqual([]);
+  });
+
+  test('readScopesRows returns every stock row of the named products, each in its partition', async () => {
+    const store = current();
+    const rows = [
+      row({ productId: 'p1' }),
+      row({ productId: 'p1', dataSource: 'pos', measure: 'outbound' }),
+      row({ productId: 'p2' }),
+      row({ productId: 'p1', ...L2 }),
+      row({ productId: 'p3' }),
+    ];
+    await store.transaction(['k'], (tx) => tx.writeRows(ENV, rows));
+    await store.transaction(['k'], (tx) => tx.writeRows(OTHER, [row({ productId: 'p1' })]));
+    const read = (scopes: { productId: string; partitionId: string }[]) =>
+      store.transaction(['k'], (tx) =>
+        tx.readScopesRows(
+          ENV,
+          scopes.map((s) => ({ organizationId: 'org1', ...s })),
+        ),
+      );
+    const key = (r: StockRow) => `${r.productId} ${r.partitionId} ${r.dataSource}.${r.measure}`;
+    const sorted = (list: StockRow[]) => [...list].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    expect(
+      sorted(
+        await read([
+          { productId: 'p1', partitionId: 'org1~s1~l1' },
+          { productId: 'p2', partitionId: 'org1~s1~l1' },
+        ]),
+      ),
+    ).toEqual(sorted([rows[0], rows[1], rows[2]] as StockRow[]));
+    expect(await read([{ productId: 'p1', partitionId: 'org1~s1~l2' }])).toEqual([rows[3]]);
+    expect(await read([])).toEqual([]);
   });
 
   test('listDueReservations returns open reservations of every environment due at a time, earliest first', async () => {

@@ -129,17 +129,25 @@ async function loadScopes(
   items: readonly ReservationWork[],
   now: string,
 ): Promise<Map<string, ScopeState>> {
-  const ids = new Map<string, { scope: Scope; ids: Set<string>; allOpen: boolean }>();
+  const wanted = new Map<string, { scope: Scope; ids: Set<string>; allOpen: boolean }>();
   for (const w of items) {
     const key = scopeKey(w.scope);
-    const entry = ids.get(key) ?? { scope: w.scope, ids: new Set<string>(), allOpen: false };
-    ids.set(key, entry);
+    const entry = wanted.get(key) ?? { scope: w.scope, ids: new Set<string>(), allOpen: false };
+    wanted.set(key, entry);
     const named = namedReservation(w);
     if (named !== undefined) entry.ids.add(named);
     if (needsAllOpen(w)) entry.allOpen = true;
   }
+  const byEnvironment = new Map<string, { scope: Scope; reservationIds: string[]; allOpen: boolean }[]>();
+  for (const { scope, ids, allOpen } of wanted.values()) {
+    const list = byEnvironment.get(scope.environmentId) ?? [];
+    byEnvironment.set(scope.environmentId, list);
+    list.push({ scope, reservationIds: [...ids], allOpen });
+  }
   const states = new Map<string, ScopeState>();
-  for (const [key, { scope, ids: named, allOpen }] of ids)
-    states.set(key, await ScopeState.load(tx, scope, [...named], { allOpen, now }));
+  for (const [environmentId, list] of byEnvironment) {
+    for (const state of await ScopeState.loadMany(tx, environmentId, list, now))
+      states.set(scopeKey(state.scope), state);
+  }
   return states;
 }

@@ -21,36 +21,40 @@ export class ScopeState {
   private constructor(readonly scope: Scope) {}
 
   /**
-   * Loads the product's rows, the named reservations whatever their state, and either every open
-   * reservation (`allOpen`: the batch releases reservations oldest first, by dimensions) or only those
-   * due at `now` (all that expiry needs: a hot product's thousands of open carts are not read for
-   * every batch of reservations).
+   * Loads the scopes of one environment for a batch: each product's rows, the named reservations
+   * whatever their state, and either every open reservation (`allOpen`: the batch releases
+   * reservations oldest first, by dimensions) or only those due at `now` (all that expiry needs: a hot
+   * product's thousands of open carts are not read for every batch). Rows, due reservations and named
+   * reservations of all scopes are read with one call each.
    */
-  static async load(
+  static async loadMany(
     tx: StoreTx,
-    scope: Scope,
-    reservationIds: readonly string[],
-    options: { readonly allOpen: boolean; readonly now: string },
-  ): Promise<ScopeState> {
-    const state = new ScopeState(scope);
-    const { environmentId, organizationId, productId, partitionId } = scope;
-    for (const row of await tx.readProductRows(environmentId, organizationId, productId, partitionId)) {
-      state.rows.set(rowKey(row.dimensions, row.dataSource, row.measure), row);
+    environmentId: string,
+    wanted: readonly {
+      readonly scope: Scope;
+      readonly reservationIds: readonly string[];
+      readonly allOpen: boolean;
+    }[],
+    now: string,
+  ): Promise<ScopeState[]> {
+    const states = new Map(wanted.map(({ scope }) => [scopeId(scope), new ScopeState(scope)]));
+    const scopes = wanted.map(({ scope }) => scope);
+    for (const row of await tx.readScopesRows(environmentId, scopes)) {
+      states.get(scopeId(row))?.rows.set(rowKey(row.dimensions, row.dataSource, row.measure), row);
     }
-    const open = options.allOpen
-      ? await tx.readOpenReservations(environmentId, organizationId, productId, partitionId)
-      : await tx.readDueReservations(environmentId, organizationId, productId, partitionId, options.now);
-    const named = reservationIds.length > 0 ? await tx.readReservations(environmentId, reservationIds) : [];
-    for (const record of [...open, ...named]) {
-      if (
-        record.organizationId === organizationId &&
-        record.productId === productId &&
-        record.partitionId === partitionId
-      ) {
-        state.reservations.set(record.reservationId, record);
-      }
+    const records: ReservationRecord[] = [];
+    const dueOnly = wanted.filter((w) => !w.allOpen).map((w) => w.scope);
+    if (dueOnly.length > 0)
+      records.push(...(await tx.readScopesDueReservations(environmentId, dueOnly, now)));
+    for (const { scope } of wanted.filter((w) => w.allOpen)) {
+      const { organizationId, productId, partitionId } = scope;
+      records.push(...(await tx.readOpenReservations(environmentId, organizationId, productId, partitionId)));
     }
-    return state;
+    const named = [...new Set(wanted.flatMap((w) => w.reservationIds))];
+    if (named.length > 0) records.push(...(await tx.readReservations(environmentId, named)));
+    // A named reservation of another product or partition stays out of every scope.
+    for (const record of records) states.get(scopeId(record))?.reservations.set(record.reservationId, record);
+    return [...states.values()];
   }
 
   /** Every stored value of the product in the partition (for availability checks). */
@@ -174,6 +178,11 @@ export class ScopeState {
     this.undo = [];
     this.pending = [];
   }
+}
+
+/** Identity of a scope inside one environment. */
+function scopeId(s: { organizationId: string; productId: string; partitionId: string }): string {
+  return `${s.organizationId}\u0000${s.productId}\u0000${s.partitionId}`;
 }
 
 function rowKey(dimensions: Dimensions, dataSource: string, measure: string): string {

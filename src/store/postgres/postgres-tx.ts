@@ -1,10 +1,28 @@
 import type pg from 'pg';
-import type { LedgerEntry, RecordedEvent, ReservationRecord, StockKey, StockRow, StoreTx } from '../store.js';
+import type {
+  LedgerEntry,
+  ProductScope,
+  RecordedEvent,
+  ReservationRecord,
+  StockKey,
+  StockRow,
+  StoreTx,
+} from '../store.js';
+
+/** The scope columns as three parallel arrays, for unnest. */
+function scopeColumns(scopes: readonly ProductScope[]): [string[], string[], string[]] {
+  return [
+    scopes.map((s) => s.organizationId),
+    scopes.map((s) => s.productId),
+    scopes.map((s) => s.partitionId),
+  ];
+}
+
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
-  READ_DUE_RESERVATIONS,
   READ_OPEN_RESERVATIONS,
   READ_RESERVATIONS,
+  READ_SCOPES_DUE_RESERVATIONS,
   UPSERT_RESERVATIONS,
 } from './reservation-statements.js';
 import { keyColumns, ledgerColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
@@ -14,6 +32,7 @@ import {
   FIND_EVENTS,
   READ_PRODUCT_ROWS,
   READ_ROWS,
+  READ_SCOPES_ROWS,
   UPSERT_ROWS,
 } from './statements.js';
 
@@ -64,6 +83,13 @@ export class PostgresTx implements StoreTx {
     return (await this.query<StockDbRow>(READ_PRODUCT_ROWS, params)).map(toStockRow);
   }
 
+  async readScopesRows(environmentId: string, scopes: readonly ProductScope[]): Promise<StockRow[]> {
+    this.assertOpen();
+    if (scopes.length === 0) return [];
+    const rows = await this.query<StockDbRow>(READ_SCOPES_ROWS, [environmentId, ...scopeColumns(scopes)]);
+    return rows.map(toStockRow);
+  }
+
   async deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]> {
     this.assertOpen();
     if (partitionIds.length === 0) return [];
@@ -92,15 +118,17 @@ export class PostgresTx implements StoreTx {
     return (await this.query<ReservationDbRow>(READ_OPEN_RESERVATIONS, params)).map(toReservationRecord);
   }
 
-  async readDueReservations(
+  async readScopesDueReservations(
     environmentId: string,
-    organizationId: string,
-    productId: string,
-    partitionId: string,
+    scopes: readonly ProductScope[],
     now: string,
   ): Promise<ReservationRecord[]> {
-    const params = [environmentId, organizationId, productId, partitionId, now];
-    return (await this.query<ReservationDbRow>(READ_DUE_RESERVATIONS, params)).map(toReservationRecord);
+    this.assertOpen();
+    if (scopes.length === 0) return [];
+    const params = [environmentId, ...scopeColumns(scopes), now];
+    return (await this.query<ReservationDbRow>(READ_SCOPES_DUE_RESERVATIONS, params)).map(
+      toReservationRecord,
+    );
   }
 
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {

@@ -24,11 +24,13 @@ export const READ_OPEN_RESERVATIONS = `SELECT * FROM reservations
   WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4 AND ${OPEN}
   ORDER BY created_at, reservation_id`;
 
-/** (env, org, product, partition, now) → open reservations due at `now`, oldest first. */
-export const READ_DUE_RESERVATIONS = `SELECT * FROM reservations
-  WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4 AND ${DUE}
-    AND expires_at <= $5
-  ORDER BY created_at, reservation_id`;
+/** ($1 env, $2…$4 organization, product and partition arrays, $5 now) → due reservations, oldest first. */
+export const READ_SCOPES_DUE_RESERVATIONS = `SELECT r.* FROM ${unnest(2, ['text', 'text', 'text'])}
+    AS k(organization_id, product_id, partition_id)
+  JOIN reservations r ON r.environment_id = $1 AND r.organization_id = k.organization_id
+    AND r.product_id = k.product_id AND r.partition_id = k.partition_id
+    AND r.remaining > 0 AND r.expires_at IS NOT NULL AND r.expires_at <= $5
+  ORDER BY r.created_at COLLATE "C", r.reservation_id COLLATE "C"`;
 
 /**
  * ($1 env, $2…$15 the columns of record-mapping.reservationColumns). The conflict target is the id

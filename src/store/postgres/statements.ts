@@ -52,6 +52,12 @@ export const READ_PRODUCT_ROWS = `SELECT ${STOCK_COLUMNS} FROM stock
   WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4
   ORDER BY dims, data_source, measure`;
 
+/** ($1 env, $2…$4 organization, product and partition arrays) → the stock rows of those products. */
+export const READ_SCOPES_ROWS = `SELECT ${S_COLUMNS}
+  FROM ${unnest(2, ['text', 'text', 'text'])} AS k(organization_id, product_id, partition_id)
+  JOIN stock s ON s.environment_id = $1 AND s.organization_id = k.organization_id
+    AND s.product_id = k.product_id AND s.partition_id = k.partition_id`;
+
 /** (env, partition ids) → the deleted stock rows; the partitions' reservations go with them. */
 export const DELETE_PARTITIONS = `WITH gone AS (
     DELETE FROM reservations WHERE environment_id = $1 AND partition_id = ANY($2::text[])

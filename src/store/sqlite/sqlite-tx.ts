@@ -1,5 +1,20 @@
 import { dimensionsKey } from '../../domain/dimensions.js';
-import type { LedgerEntry, RecordedEvent, ReservationRecord, StockKey, StockRow, StoreTx } from '../store.js';
+import type {
+  LedgerEntry,
+  ProductScope,
+  RecordedEvent,
+  ReservationRecord,
+  StockKey,
+  StockRow,
+  StoreTx,
+} from '../store.js';
+
+/** createdAt, then reservationId (byte order), as the SQL of both backends orders reservations. */
+function oldestFirst(a: ReservationRecord, b: ReservationRecord): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0;
+}
+
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
 import type { WriterStatements } from './statements.js';
@@ -54,6 +69,15 @@ export class SqliteTx implements StoreTx {
       .map(toStockRow);
   }
 
+  async readScopesRows(environmentId: string, scopes: readonly ProductScope[]): Promise<StockRow[]> {
+    this.assertOpen();
+    return scopes.flatMap((s) =>
+      this.sql.readProductRows
+        .all(environmentId, s.organizationId, s.productId, s.partitionId)
+        .map(toStockRow),
+    );
+  }
+
   async deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]> {
     this.assertOpen();
     if (partitionIds.length === 0) return [];
@@ -88,17 +112,18 @@ export class SqliteTx implements StoreTx {
       .map(toReservationRecord);
   }
 
-  async readDueReservations(
+  async readScopesDueReservations(
     environmentId: string,
-    organizationId: string,
-    productId: string,
-    partitionId: string,
+    scopes: readonly ProductScope[],
     now: string,
   ): Promise<ReservationRecord[]> {
     this.assertOpen();
-    return this.sql.readDueReservations
-      .all(now, environmentId, organizationId, productId, partitionId)
-      .map(toReservationRecord);
+    const found = scopes.flatMap((s) =>
+      this.sql.readDueReservations
+        .all(now, environmentId, s.organizationId, s.productId, s.partitionId)
+        .map(toReservationRecord),
+    );
+    return found.sort(oldestFirst);
   }
 
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
