@@ -48,6 +48,20 @@ export const ERROR_CODES = {
     'The configuration change would remove or change the reservation mapping of a measure that open reservations use.',
   reserved_measure_not_writable:
     'The measure holds soft reservations and changes only through reserve, unreserve and offset.',
+  // Allocation
+  allocation_disabled:
+    'Allocation is not enabled, or availableToAllocateCalculation does not subtract @iv.@allocated.',
+  unknown_allocation_group: 'A group name is not one of the configured allocation groups.',
+  allocation_group_gap: 'Allocation groups must be named from the top level down, without a gap.',
+  missing_allocation_groups: 'The write names no allocation group.',
+  invalid_allocation_group_value: 'An allocation group value is empty or not a string.',
+  reallocate_same_group: 'A reallocation names the same group path as source and target.',
+  insufficient_available_to_allocate:
+    'The available-to-allocate pool would drop below zero; nothing was allocated.',
+  insufficient_allocation:
+    'The group holds less allocated quantity than the request takes; nothing was changed.',
+  invalid_consume_measure:
+    'A physical measure of a consume has a modifier other than Addition/Subtraction, or the same sign as in the available-to-allocate formula.',
   // Queries
   no_index_hierarchy: 'No index hierarchy has been set.',
   group_by_not_indexed: 'The group-by is not a prefix of an index set (strict index mode).',

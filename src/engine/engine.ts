@@ -12,6 +12,9 @@ import {
 } from '../domain/query/parse-query.js';
 import type { OnHandRow, QueryLimits, QueryPlan } from '../domain/query/query-plan.js';
 import type { LedgerRecord, Store } from '../store/store.js';
+import { allocationBatch } from './allocation/allocation-batch.js';
+import { Allocations } from './allocation/allocation-service.js';
+import type { AllocationWork } from './allocation/allocation-work.js';
 import { Environments } from './environments.js';
 import { GroupCommitter } from './group-commit.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
@@ -46,6 +49,9 @@ export class Engine {
   readonly expiry: ExpiryScheduler;
   private readonly onHandWriter: GroupCommitter<OnHandWork, ItemOutcome>;
   private readonly reservationWriter: GroupCommitter<ReservationWork, ItemOutcome>;
+  /** Allocation (spec §4): allocate, unallocate, reallocate, consume and query. */
+  readonly allocations: Allocations;
+  private readonly allocationWriter: GroupCommitter<AllocationWork, ItemOutcome>;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -62,6 +68,8 @@ export class Engine {
       clock,
       report,
     );
+    this.allocationWriter = new GroupCommitter(store, allocationBatch(report));
+    this.allocations = new Allocations(store, this.environments, clock, this.allocationWriter);
   }
 
   /**
@@ -184,6 +192,7 @@ export class Engine {
   async drain(): Promise<void> {
     await this.expiry.stop();
     await Promise.all([this.onHandWriter.drain(), this.reservationWriter.drain()]);
+    await this.allocationWriter.drain();
   }
 
   private async run(environmentId: string, plan: QueryPlan): Promise<OnHandRow[]> {

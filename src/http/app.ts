@@ -6,6 +6,7 @@ import { OnhandError } from '../domain/codes.js';
 import type { RouteDeps } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { toJson } from './json.js';
+import { allocationRoutes } from './routes/allocation.js';
 import { configurationRoutes } from './routes/configuration.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { onHandQueryRoutes } from './routes/onhand-queries.js';
@@ -97,6 +98,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   reservationRoutes(app, deps);
   partitionRoutes(app, deps);
   ledgerRoutes(app, deps);
+  allocationRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

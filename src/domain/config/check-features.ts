@@ -1,3 +1,4 @@
+import { ALLOCATION_SOURCE } from '../allocation/allocation-groups.js';
 import type { ErrorCode } from '../codes.js';
 import { compileIndexSets } from './compile-index-sets.js';
 import type { DataSourceConfig } from './compiled-configuration.js';
@@ -67,6 +68,13 @@ export function checkAllocation(
 ): void {
   const conf = runtime.allocationConfiguration;
   const path = '/allocationConfiguration';
+  if (sources.has(ALLOCATION_SOURCE)) {
+    report(
+      'invalid_configuration',
+      `/inventorySystemConfigurations/${ALLOCATION_SOURCE}`,
+      `"${ALLOCATION_SOURCE}" is reserved: Onhand keeps the state of allocation groups under it.`,
+    );
+  }
   if (conf.groups.length > MAX_ALLOCATION_GROUPS) {
     report(
       'invalid_allocation_groups',

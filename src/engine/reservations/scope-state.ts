@@ -46,6 +46,11 @@ export class ScopeState {
     return this.rows.values();
   }
 
+  /** The stored value of a measure at exact dimensions (0 when there is none). */
+  valueOf(dimensions: Dimensions, dataSource: string, measure: string): Qty {
+    return this.rows.get(rowKey(dimensions, dataSource, measure))?.quantity ?? 0n;
+  }
+
   /** Adds `delta` to a measure at exact dimensions; throws quantity_out_of_range before changing anything. */
   addToMeasure(dimensions: Dimensions, dataSource: string, measure: string, delta: Qty): void {
     if (delta === 0n) return;
