@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportToFile } from '../../src/cli/export-command.js';
+import { importFromFile } from '../../src/cli/import-command.js';
 import {
   type AllocationRecordJson,
   allocatedAt,
@@ -585,5 +590,67 @@ describe('configuration', () => {
     const res = await h.request('POST', `${ENV}/configuration/hardupdate`, config);
     expect(res.statusCode).toBe(400);
     expect(JSON.stringify(res.json())).toContain('is reserved');
+  });
+});
+
+describe('access', () => {
+  it('needs a token for the environment on every allocation route, and a supported Api-Version', async () => {
+    const other = await h.tokenFor(['elsewhere']);
+    for (const kind of ['allocate', 'unallocate', 'reallocate', 'consume', 'query']) {
+      const url = `${ENV}/allocation/${kind}`;
+      const body = allocationBody('acc-1', 'acc', WEB, 1);
+      expect((await h.request('POST', url, body, { token: null })).statusCode).toBe(401);
+      const forbidden = await h.request('POST', url, body, { token: other });
+      expect(forbidden.statusCode).toBe(403);
+      expect(forbidden.json().code).toBe('forbidden');
+      const version = await h.request('POST', url, body, { headers: { 'api-version': '3.0' } });
+      expect(version.statusCode).toBe(400);
+      expect(version.json().code).toBe('invalid_request');
+    }
+    expect(await queryAllocations(h, 'test', 'acc')).toEqual([]);
+  });
+});
+
+describe('allocation state moves with its partition', () => {
+  it('is exported and imported with the environment, and answers the same afterwards', async () => {
+    expect((await h.request('PUT', '/api/environment/moving')).statusCode).toBe(201);
+    const put = (path: string, body: unknown) => h.request('POST', `/api/environment/moving${path}`, body);
+    expect((await put('/onhand', stockBody('m-stock', 'mv', { inbound: 10 }))).statusCode).toBe(200);
+    expect((await put('/allocation/allocate', allocationBody('m-1', 'mv', WEB_VIP, 6))).statusCode).toBe(200);
+    expect((await put('/allocation/consume', allocationBody('m-2', 'mv', WEB_VIP, 1))).statusCode).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'onhand-allocation-move-'));
+    try {
+      await exportToFile(h.services.store, 'moving', join(dir, 'moving.ndjson'));
+      await importFromFile(h.services.store, join(dir, 'moving.ndjson'), 'moved');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await queryAllocations(h, 'moved', 'mv')).toEqual(await queryAllocations(h, 'moving', 'mv'));
+    expect(only(await queryAllocations(h, 'moved', 'mv'))).toMatchObject({ remaining: 5, consumed: 1 });
+    await expectStoreEqualsLedgerReplay(h, 'moved');
+    // A retry of an allocation made before the move is recognised.
+    const retry = await h.request(
+      'POST',
+      '/api/environment/moved/allocation/allocate',
+      allocationBody('m-1', 'mv', WEB_VIP, 6),
+    );
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(only(await queryAllocations(h, 'moved', 'mv')).remaining).toBe(5);
+  });
+
+  it('is deleted by the clean-up of its partition, which the ledger records', async () => {
+    expect((await h.request('PUT', '/api/environment/cleaned')).statusCode).toBe(201);
+    const put = (path: string, body: unknown) => h.request('POST', `/api/environment/cleaned${path}`, body);
+    expect((await put('/onhand', stockBody('cl-stock', 'cl', { inbound: 10 }))).statusCode).toBe(200);
+    expect((await put('/allocation/allocate', allocationBody('cl-1', 'cl', WEB, 4))).statusCode).toBe(200);
+    const res = await h.request('DELETE', '/api/environment/cleaned/partitions/cleanupalldata', [
+      'usmf~1~11',
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await queryAllocations(h, 'cleaned', 'cl')).toEqual([]);
+    await expectStoreEqualsLedgerReplay(h, 'cleaned');
+    expect((await put('/allocation/allocate', allocationBody('cl-2', 'cl', WEB, 1))).json().code).toBe(
+      'insufficient_available_to_allocate',
+    );
   });
 });

@@ -42,7 +42,11 @@ const poolOf = (sums: Map<string, bigint>) =>
  * Walks the ledger of one product in order and checks that right after every accepted allocation the
  * pool was still ≥ 0, and that no group's allocated quantity ever went below zero. Returns the sums.
  */
-function checkLedgerOrder(ledger: readonly LedgerJson[], productId: string): Map<string, bigint> {
+function checkLedgerOrder(
+  ledger: readonly LedgerJson[],
+  productId: string,
+  someAllocated = true,
+): Map<string, bigint> {
   const sums = new Map<string, bigint>();
   const groups = new Map<string, bigint>();
   let allocations = 0;
@@ -64,7 +68,7 @@ function checkLedgerOrder(ledger: readonly LedgerJson[], productId: string): Map
       expect(poolOf(sums), `pool after ledger entry ${entry.seq}`).toBeGreaterThanOrEqual(0n);
     }
   }
-  expect(allocations).toBeGreaterThan(0);
+  if (someAllocated) expect(allocations).toBeGreaterThan(0);
   let total = 0n;
   for (const held of groups.values()) total += held;
   expect(total, 'the groups hold exactly @iv.@allocated').toBe(sums.get('@iv.@allocated') ?? 0n);
@@ -177,7 +181,8 @@ function races(title: string, context: () => { send: Send; ledger: () => Promise
         ),
       );
       expect(answers.filter((a) => a.status === 200)).toHaveLength(20);
-      const sums = checkLedgerOrder(await context().ledger(), P);
+      // Which side wins depends on the race; together they never take more than the stock.
+      const sums = checkLedgerOrder(await context().ledger(), P, false);
       expect(poolOf(sums)).toBe(0n);
     });
   });

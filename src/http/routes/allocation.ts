@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AllocationInput, AllocationKind } from '../../domain/allocation/allocation-command.js';
-import { type RouteDeps, requireAccess } from '../context.js';
+import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
 import { AllocateItem, AllocationQueryBody, ConsumeItem, ReallocateItem } from '../schemas/allocation.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { validator } from '../validation.js';
@@ -62,6 +62,9 @@ export function allocationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       body: AllocationQueryBody,
       response: errorResponses(),
     },
-    handler: async (request) => allocations.query(request.environmentId, checkQuery(request.body)),
+    handler: async (request) => {
+      apiVersion(request);
+      return allocations.query(request.environmentId, checkQuery(request.body));
+    },
   });
 }
