@@ -323,6 +323,55 @@ describe('consume', () => {
     });
   });
 
+  it('consumes as a soft reservation: the allocation becomes a reservation of the same units, which unreserve releases', async () => {
+    await stock('co-5', 10);
+    await ok('/allocation/allocate', allocationBody('c5-1', 'co-5', WEB, 6));
+    expect(await afrAt(h, 'test', 'co-5')).toBe(units(4));
+    const res = await post(
+      '/allocation/consume',
+      allocationBody('c5-2', 'co-5', WEB, 4, { physicalMeasures: { iv: { softreserved: 'Addition' } } }),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const { reservationId } = res.json() as { reservationId: string };
+    expect(res.json()).toEqual({
+      reservationId,
+      id: 'c5-2',
+      processingStatus: 'success',
+      message: '',
+      statusCode: 200,
+    });
+    // The units moved from the allocation to the reservation: neither pool changed.
+    expect(await afrAt(h, 'test', 'co-5')).toBe(units(4));
+    expect(await ataAt(h, 'test', 'co-5')).toBe(units(4));
+    const reservation = await h.request('GET', `${ENV}/onhand/reservations/${reservationId}`);
+    expect(reservation.json()).toMatchObject({
+      quantity: 4,
+      remaining: 4,
+      status: 'open',
+      dataSource: 'iv',
+      measure: 'softreserved',
+      eventId: 'c5-2',
+      expiresAt: null,
+      history: [{ kind: 'allocation.consume', eventId: 'c5-2' }],
+    });
+    const released = await post('/onhand/unreserve', {
+      id: 'c5-3',
+      organizationId: ORG,
+      productId: 'co-5',
+      reservationId,
+      OffsetQty: 4,
+    });
+    expect(released.statusCode, released.body).toBe(200);
+    expect(await afrAt(h, 'test', 'co-5')).toBe(units(8));
+    expect(only(await queryAllocations(h, 'test', 'co-5'))).toMatchObject({ remaining: 2, consumed: 4 });
+    await expectStoreEqualsLedgerReplay(h, 'test');
+    const retry = await post(
+      '/allocation/consume',
+      allocationBody('c5-2', 'co-5', WEB, 4, { physicalMeasures: { iv: { softreserved: 'Addition' } } }),
+    );
+    expect(retry.json()).toEqual(res.json());
+  });
+
   it('never consumes more than the group holds (oversell control)', async () => {
     await stock('co-3', 30);
     await ok('/allocation/allocate', allocationBody('c3-1', 'co-3', WEB, 2));
@@ -346,7 +395,7 @@ describe('consume', () => {
     [{ pos: { inbound: 'minus' } }, 'invalid_consume_measure'],
     [{ fno: { physicalinvent: 'Subtraction' } }, 'data_source_read_only'],
     [{ '@iv': { '@consumed': 'Addition' } }, 'data_source_read_only'],
-    [{ iv: { softreserved: 'Addition' } }, 'reserved_measure_not_writable'],
+    [{ iv: { softreserved: 'Subtraction' } }, 'reserved_measure_not_writable'],
     [{ pos: { nothing: 'Addition' } }, 'unknown_measure'],
     [{ nowhere: { inbound: 'Addition' } }, 'unknown_data_source'],
   ])('refuses physicalMeasures %j with %s', async (physicalMeasures, code) => {

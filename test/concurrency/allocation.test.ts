@@ -136,7 +136,11 @@ function races(title: string, context: () => { send: Send; ledger: () => Promise
                   P,
                   from,
                   1,
-                  i % 12 === 4 ? { physicalMeasures: { pos: { inbound: 'Subtraction' } } } : {},
+                  i % 18 === 4
+                    ? { physicalMeasures: { pos: { inbound: 'Subtraction' } } }
+                    : i % 18 === 10
+                      ? { physicalMeasures: { iv: { softreserved: 'Addition' } } }
+                      : {},
                 ),
               ),
             );

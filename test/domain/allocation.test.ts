@@ -157,9 +157,9 @@ describe('toAllocationCommand', () => {
       }),
     );
     expect(c.measures).toEqual([
-      { dataSource: 'pos', measure: 'inbound', sign: -1n },
-      { dataSource: 'pos', measure: 'outbound', sign: 1n },
-      { dataSource: 'iom', measure: 'onhand', sign: 1n },
+      { dataSource: 'pos', measure: 'inbound', sign: -1n, reserveAt: null },
+      { dataSource: 'pos', measure: 'outbound', sign: 1n, reserveAt: null },
+      { dataSource: 'iom', measure: 'onhand', sign: 1n, reserveAt: null },
     ]);
     // physicalMeasures mean nothing to the other kinds (their schemas refuse the field).
     expect(
@@ -193,8 +193,8 @@ describe('toAllocationCommand', () => {
       '/physicalMeasures/fno/arrived',
     ],
     [
-      'reserved',
-      { physicalMeasures: { iv: { softreserved: 'Addition' } } },
+      'a reserved measure subtracted',
+      { physicalMeasures: { iv: { softreserved: 'Subtraction' } } },
       'reserved_measure_not_writable',
       '/physicalMeasures/iv/softreserved',
     ],
@@ -206,6 +206,49 @@ describe('toAllocationCommand', () => {
     ],
   ])('refuses a consume with %s', (_name, change, code, path) => {
     expectFailure(() => toAllocationCommand(BY_LOCATION, 'consume', input(change)), code, path);
+  });
+
+  it('consumes a reserved measure as a soft reservation at the reservation dimensions', () => {
+    const c = toAllocationCommand(
+      BY_LOCATION,
+      'consume',
+      input({ physicalMeasures: { iv: { softreserved: 'Addition' } } }),
+    );
+    expect(c.measures).toEqual([
+      {
+        dataSource: 'iv',
+        measure: 'softreserved',
+        sign: 1n,
+        reserveAt: { colorid: 'red', locationid: '11', siteid: '1' },
+      },
+    ]);
+    const noReservations = compiledWith((r) => {
+      r.reservConfiguration.isReservEnabled = false;
+      r.reservConfiguration.isEnabled = false;
+    });
+    expectFailure(
+      () =>
+        toAllocationCommand(
+          noReservations,
+          'consume',
+          input({ physicalMeasures: { iv: { softreserved: 'Addition' } } }),
+        ),
+      'reservation_disabled',
+      '/physicalMeasures/iv/softreserved',
+    );
+    expectFailure(
+      () =>
+        toAllocationCommand(
+          BY_LOCATION,
+          'consume',
+          input({
+            dimensions: { siteId: '1', locationId: '11', batchId: 'b1' },
+            physicalMeasures: { iv: { softreserved: 'Addition' } },
+          }),
+        ),
+      'dimension_not_in_reservation_hierarchy',
+      '/dimensions/batchid',
+    );
   });
 
   it('refuses a reallocation to the same path, and one without sourceGroups', () => {

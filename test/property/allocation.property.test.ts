@@ -7,16 +7,17 @@ import { type Harness, startHarness } from '../support/harness.js';
 import { expectStoreEqualsLedgerReplay, ORG, stockBody, units } from '../support/reservation-helpers.js';
 
 /**
- * Random interleavings of allocate, unallocate, reallocate, consume (with and without an on-hand
- * change), stock arriving and retries, at three dimension levels of one location (the location
+ * Random interleavings of allocate, unallocate, reallocate, consume (alone, with an on-hand change,
+ * or as a soft reservation), stock arriving and retries, at three dimension levels of one location (the location
  * itself, and two colours below it) and four group paths, a parent and its sub-groups among them.
  * After every step:
  *   (a) available to allocate is ≥ 0 at every level, an allocation that succeeded fitted, and one
  *       refused for the pool asked for more than one of its levels held;
  *   (b) the stored state equals a replay of the ledger;
  *   (c) every group holds exactly what a simple model says (allocated, consumed and the cumulative
- *       counters), unallocate/reallocate/consume succeed exactly when the group holds enough, and
- *       @iv.@allocated at each tuple is the sum of its groups.
+ *       counters), unallocate/reallocate/consume succeed exactly when the group holds enough,
+ *       @iv.@allocated at each tuple is the sum of its groups, and iv.softreserved what consumes
+ *       reserved there.
  */
 
 const AT = { siteId: '1', locationId: '11' };
@@ -30,6 +31,13 @@ const GROUPS: readonly Record<string, string>[] = [
   { channel: 'stores' },
 ];
 
+/** What a consume posts with it: nothing, the sale as pos.inbound, or a soft reservation. */
+const POSTED = {
+  none: {},
+  inbound: { pos: { inbound: 'Subtraction' } },
+  reservation: { iv: { softreserved: 'Addition' } },
+} as const;
+
 interface Held {
   allocated: bigint;
   consumed: bigint;
@@ -41,7 +49,7 @@ type Step =
   | { kind: 'allocate'; at: number; g: number; qty: number }
   | { kind: 'unallocate'; at: number; g: number; qty: number }
   | { kind: 'reallocate'; at: number; from: number; to: number; qty: number }
-  | { kind: 'consume'; at: number; g: number; qty: number; posted: boolean }
+  | { kind: 'consume'; at: number; g: number; qty: number; posted: 'none' | 'inbound' | 'reservation' }
   | { kind: 'stock'; at: number; delta: number }
   | { kind: 'retry'; ref: number };
 
@@ -66,7 +74,13 @@ describe.each(testBackends())('on %s', (backend) => {
     },
     {
       weight: 3,
-      arbitrary: fc.record({ kind: fc.constant('consume' as const), at, g, qty, posted: fc.boolean() }),
+      arbitrary: fc.record({
+        kind: fc.constant('consume' as const),
+        at,
+        g,
+        qty,
+        posted: fc.constantFrom('none' as const, 'inbound' as const, 'reservation' as const),
+      }),
     },
     {
       weight: 2,
@@ -84,6 +98,8 @@ describe.each(testBackends())('on %s', (backend) => {
     expect((await h.request('PUT', `/api/environment/${env}`)).statusCode).toBe(201);
     const P = 'P';
     const model = new Map<string, Held>();
+    /** iv.softreserved per tuple: what consumes reserved (nothing releases those reservations here). */
+    const reserved: bigint[] = TUPLES.map(() => 0n);
     const held = (t: number, group: number): Held => {
       const key = `${t}|${group}`;
       const value = model.get(key) ?? {
@@ -136,9 +152,7 @@ describe.each(testBackends())('on %s', (backend) => {
         case 'consume': {
           const body = allocationBody(id, P, GROUPS[s.g]!, s.qty, {
             dimensions: TUPLES[s.at],
-            ...(s.kind === 'consume' && s.posted
-              ? { physicalMeasures: { pos: { inbound: 'Subtraction' } } }
-              : {}),
+            ...(s.kind === 'consume' ? { physicalMeasures: POSTED[s.posted] } : {}),
           });
           const { status, json } = await send(`/allocation/${s.kind}`, body);
           const h0 = held(s.at, s.g);
@@ -151,6 +165,7 @@ describe.each(testBackends())('on %s', (backend) => {
           if (s.kind === 'consume') {
             h0.consumed += units(s.qty);
             h0.cumulativeConsumed += units(s.qty);
+            if (s.posted === 'reservation') reserved[s.at] = (reserved[s.at] ?? 0n) + units(s.qty);
           }
           break;
         }
@@ -194,7 +209,7 @@ describe.each(testBackends())('on %s', (backend) => {
           break;
         }
       }
-      await checkInvariants(env, P, held, context);
+      await checkInvariants(env, P, held, reserved, context);
     }
   }
 
@@ -202,6 +217,7 @@ describe.each(testBackends())('on %s', (backend) => {
     env: string,
     P: string,
     held: (t: number, g: number) => Held,
+    reserved: readonly bigint[],
     context: string,
   ) {
     // (a) the pool is never below zero, at any level.
@@ -242,6 +258,13 @@ describe.each(testBackends())('on %s', (backend) => {
           JSON.stringify(Object.entries(r.dimensions).sort()) === key,
       );
       expect(stored?.quantity ?? 0n, `${context}: @iv.@allocated at tuple ${t}`).toBe(total);
+      const softreserved = rows.find(
+        (r) =>
+          r.dataSource === 'iv' &&
+          r.measure === 'softreserved' &&
+          JSON.stringify(Object.entries(r.dimensions).sort()) === key,
+      );
+      expect(softreserved?.quantity ?? 0n, `${context}: iv.softreserved at tuple ${t}`).toBe(reserved[t]);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Dimensions } from '../dimensions.js';
 import { checkId, checkName } from '../identifiers.js';
 import { checkKeySize, partitionIdOf } from '../partition.js';
 import { parseQty, type Qty } from '../quantity.js';
+import { reservationDimensions } from '../reservation/reserve-command.js';
 import { dimensionSource, requirePartitionDimensions, resolveDimensions } from '../resolve-dimensions.js';
 import { allocationFormula, signInFormula } from './allocation-formula.js';
 import { type GroupPath, groupDimensions, parseGroupPath } from './allocation-groups.js';
@@ -28,11 +29,16 @@ export interface AllocationInput {
   readonly physicalMeasures?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-/** An on-hand change a consume posts with it: `sign` × quantity on dataSource.measure. */
+/**
+ * An on-hand change a consume posts with it: `sign` × quantity on dataSource.measure. For a reserved
+ * measure (one with a reservation mapping, such as iv.softreserved) `reserveAt` is set: the quantity
+ * becomes a soft reservation at those reservation dimensions (spec §4.4, consume as soft reservation).
+ */
 export interface ConsumeMeasure {
   readonly dataSource: string;
   readonly measure: string;
   readonly sign: 1n | -1n;
+  readonly reserveAt: Dimensions | null;
 }
 
 /** A validated allocation write. */
@@ -104,7 +110,8 @@ export function toAllocationCommand(
   }
   const quantity = parseQty(input.quantity, `${path}/quantity`);
   if (quantity <= 0n) fail('invalid_quantity', `${path}/quantity`, 'The quantity must be greater than zero.');
-  const measures = kind === 'consume' ? consumeMeasures(config, formula, input.physicalMeasures, path) : [];
+  const measures =
+    kind === 'consume' ? consumeMeasures(config, formula, input.physicalMeasures, dimensions, path) : [];
   return {
     kind,
     eventId,
@@ -124,6 +131,7 @@ function consumeMeasures(
   config: CompiledConfiguration,
   formula: CalculatedMeasure,
   physicalMeasures: AllocationInput['physicalMeasures'],
+  dimensions: Dimensions,
   path: string,
 ): ConsumeMeasure[] {
   const out: ConsumeMeasure[] = [];
@@ -139,17 +147,13 @@ function consumeMeasures(
       if (dataSource === 'fno' || dataSource.startsWith('@')) {
         fail('data_source_read_only', at, `"${ds}" cannot be used in physicalMeasures of a consume.`);
       }
-      if (def.reservMappings.has(measure)) {
-        fail(
-          'reserved_measure_not_writable',
-          at,
-          `"${ds}.${m}" holds soft reservations; consume first, then reserve through …/onhand/reserve.`,
-        );
-      }
       const lower = typeof modifier === 'string' ? modifier.trim().toLowerCase() : '';
       if (lower !== 'addition' && lower !== 'subtraction')
         fail('invalid_consume_measure', at, 'The modifier must be "Addition" or "Subtraction".');
       const sign = lower === 'addition' ? 1n : -1n;
+      const reserveAt = def.reservMappings.has(measure)
+        ? consumeAsReservation(config, out, dimensions, sign, `${ds}.${m}`, at, path)
+        : null;
       const inFormula = signInFormula(formula, dataSource, measure);
       if (inFormula !== 0 && BigInt(inFormula) === sign) {
         const wanted = inFormula === 1 ? 'Subtraction' : 'Addition';
@@ -161,8 +165,36 @@ function consumeMeasures(
       }
       if (out.some((c) => c.dataSource === dataSource && c.measure === measure))
         fail('invalid_request', at, `"${ds}.${m}" is given twice.`);
-      out.push({ dataSource, measure, sign });
+      out.push({ dataSource, measure, sign, reserveAt });
     }
   }
   return out;
+}
+
+/**
+ * Consume as soft reservation (spec §4.4): a reserved measure may only be consumed with Addition, once
+ * per consume, while soft reservation is enabled; the reservation is made at the reservation
+ * dimensions of the request (dimensions outside the hierarchy fail or are dropped, as for reserve).
+ */
+function consumeAsReservation(
+  config: CompiledConfiguration,
+  earlier: readonly ConsumeMeasure[],
+  dimensions: Dimensions,
+  sign: 1n | -1n,
+  name: string,
+  at: string,
+  path: string,
+): Dimensions {
+  if (!config.reservation.enabled)
+    fail('reservation_disabled', at, 'Soft reservation is not enabled in this environment.');
+  if (sign < 0n) {
+    fail(
+      'reserved_measure_not_writable',
+      at,
+      `"${name}" holds soft reservations: consume it only with Addition, which reserves the quantity.`,
+    );
+  }
+  if (earlier.some((c) => c.reserveAt !== null))
+    fail('invalid_consume_measure', at, 'A consume can reserve on one measure only.');
+  return reservationDimensions(config, dimensions, path);
 }

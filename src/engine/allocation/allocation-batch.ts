@@ -30,8 +30,12 @@ export function allocationBatch(report: (error: unknown) => void): BatchHandler<
       if (w.kind === 'rejected') return w.outcome;
       const state = states.get(scopeKey(w.scope)) as ScopeState;
       state.begin();
+      let reservationId: string | undefined;
       try {
-        applyAllocation(w.config, w.command, state);
+        reservationId = applyAllocation(w.config, w.command, state, {
+          reservationId: w.newReservationId,
+          recordedAt: w.recordedAt,
+        });
       } catch (error) {
         state.rollback();
         if (error instanceof OnhandError) return failureOf(w.eventId, withPathPrefix(error, w.path));
@@ -39,7 +43,8 @@ export function allocationBatch(report: (error: unknown) => void): BatchHandler<
         report(error);
         return failureOf(w.eventId, new OnhandError('internal_error'));
       }
-      const outcome = success(w.eventId);
+      const outcome =
+        reservationId === undefined ? success(w.eventId) : success(w.eventId, '', { reservationId });
       ledger.push({
         environmentId: w.scope.environmentId,
         partitionId: w.scope.partitionId,
@@ -51,7 +56,8 @@ export function allocationBatch(report: (error: unknown) => void): BatchHandler<
         request: ledgerRequest(w.command),
         outcome: outcomeForLedger(outcome),
         changes: [...state.changes()],
-        reference: null,
+        // A consume that reserved is part of its reservation's history (GET …/onhand/reservations/{id}).
+        reference: reservationId ?? null,
       });
       events.remember(w.scope.environmentId, w.family, w.eventId, w.hash, outcome);
       return outcome;

@@ -16,17 +16,24 @@ import { pooledAvailable } from '../../domain/reservation/availability.js';
 import { checkedLevels } from '../reservations/checked-levels.js';
 import type { ScopeState } from '../reservations/scope-state.js';
 
+/** What the item is applied as: the soft reservation a consume may create takes this id and time. */
+export interface ApplyContext {
+  readonly reservationId: string;
+  readonly recordedAt: string;
+}
+
 /**
  * Applies one validated allocation write to the state of its product and partition (spec §4.4), or
- * throws an OnhandError having changed nothing it keeps (the batch rolls the item back). The state was
- * loaded under the partition's write lock, so the checks see every committed write and every earlier
+ * throws an OnhandError having changed nothing it keeps (the batch rolls the item back); returns the id of the soft reservation a consume created, if any.
+ * The state was loaded under the partition's write lock, so the checks see every committed write and every earlier
  * item of the batch.
  */
 export function applyAllocation(
   config: CompiledConfiguration,
   c: AllocationCommand,
   state: ScopeState,
-): void {
+  context: ApplyContext,
+): string | undefined {
   switch (c.kind) {
     case 'allocate':
       checkPool(config, c, state);
@@ -56,10 +63,41 @@ export function applyAllocation(
       addGroup(state, c, c.groups, ALLOCATED, -c.quantity);
       addGroup(state, c, c.groups, CONSUMED, c.quantity);
       addGroup(state, c, c.groups, CUMULATIVE_CONSUMED, c.quantity);
-      for (const m of c.measures)
-        state.addToMeasure(c.dimensions, m.dataSource, m.measure, m.sign * c.quantity);
-      return;
+      return consumeMeasures(c, state, context);
   }
+}
+
+/**
+ * The on-hand changes of a consume; a reserved measure is changed through a new soft reservation
+ * (no expiry) at the reservation dimensions, which unreserve and offsets then release as any other.
+ */
+function consumeMeasures(c: AllocationCommand, state: ScopeState, context: ApplyContext): string | undefined {
+  let reservationId: string | undefined;
+  for (const m of c.measures) {
+    if (m.reserveAt === null) {
+      state.addToMeasure(c.dimensions, m.dataSource, m.measure, m.sign * c.quantity);
+      continue;
+    }
+    state.addToMeasure(m.reserveAt, m.dataSource, m.measure, c.quantity);
+    reservationId = context.reservationId;
+    state.putReservation({
+      reservationId,
+      partitionId: c.partitionId,
+      organizationId: c.organizationId,
+      productId: c.productId,
+      dimensions: m.reserveAt,
+      dataSource: m.dataSource,
+      measure: m.measure,
+      quantity: c.quantity,
+      remaining: c.quantity,
+      expiresAt: null,
+      status: 'open',
+      eventId: c.eventId,
+      createdAt: context.recordedAt,
+      updatedAt: context.recordedAt,
+    });
+  }
+  return reservationId;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Environments } from '../environments.js';
 import type { GroupCommitter } from '../group-commit.js';
 import { failureFromThrown, type ItemOutcome } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
+import { ReservationIds } from '../reservations/reservation-ids.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
 import type { AllocationWork } from './allocation-work.js';
 
@@ -22,6 +23,8 @@ import type { AllocationWork } from './allocation-work.js';
  * lock in this process and across processes sharing a PostgreSQL database.
  */
 export class Allocations {
+  private readonly ids = new ReservationIds();
+
   constructor(
     private readonly store: Store,
     private readonly environments: Environments,
@@ -57,6 +60,7 @@ export class Allocations {
             eventId: command.eventId,
             config,
             command,
+            newReservationId: this.ids.next(Date.parse(recordedAt)),
           };
           return this.writer.submit(
             lockKeyOf(environmentId, command.organizationId, command.productId, command.partitionId),

@@ -20,6 +20,8 @@ export type AllocationWork =
       readonly kind: 'apply';
       readonly config: CompiledConfiguration;
       readonly command: AllocationCommand;
+      /** Id given to the soft reservation a consume may create (consume as soft reservation). */
+      readonly newReservationId: string;
     })
   | (Common & {
       /** Failed validation; passes through the batch only so a retry of a recorded event is replayed. */
