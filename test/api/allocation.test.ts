@@ -658,6 +658,21 @@ describe('access', () => {
     }
     expect(await queryAllocations(h, 'test', 'acc')).toEqual([]);
   });
+
+  it('lists the allocation routes in the OpenAPI document', async () => {
+    const openapi = (await h.request('GET', '/openapi.json', undefined, { token: null })).json();
+    const base = '/api/environment/{environmentId}/allocation';
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(
+        ['allocate', 'unallocate', 'reallocate', 'consume']
+          .flatMap((k) => [`${base}/${k}`, `${base}/${k}/bulk`])
+          .concat(`${base}/query`),
+      ),
+    );
+    expect(
+      openapi.paths[`${base}/reallocate`].post.requestBody.content['application/json'].schema.required,
+    ).toContain('sourceGroups');
+  });
 });
 
 describe('allocation state moves with its partition', () => {
