@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { AuthService } from './auth/auth-service.js';
-import { loadOrCreateSigningKey } from './auth/signing-key.js';
+import { ExternalIssuer } from './auth/external-issuer.js';
+import { KeyRing } from './auth/key-ring.js';
 import { TokenService } from './auth/token-service.js';
 import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { openStore } from './open-store.js';
-import type { Settings } from './settings.js';
+import { httpSettings, type Settings } from './settings.js';
 import type { Store } from './store/store.js';
 
 /** The wired-up parts of a running service. */
@@ -32,9 +33,19 @@ export async function openServices(
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(settings);
   await store.migrate();
-  const key = await loadOrCreateSigningKey(settings.dataDir);
-  const tokens = new TokenService({ key, ttlSeconds: settings.tokenTtlSeconds, clock });
-  const auth = new AuthService({ store, tokens, clock });
+  const keys = await KeyRing.open(settings.dataDir, clock);
+  const tokens = new TokenService({ keys, ttlSeconds: settings.tokenTtlSeconds, clock });
+  const external = settings.oidc
+    ? new ExternalIssuer({
+        issuer: settings.oidc.issuer,
+        jwksUrl: settings.oidc.jwksUrl,
+        audience: settings.oidc.audience,
+        clientClaims: settings.oidc.clientClaims,
+        cacheMaxAgeMs: settings.oidc.jwksCacheSeconds * 1000,
+        clock,
+      })
+    : undefined;
+  const auth = new AuthService({ store, tokens, clock, external });
   const engine = new Engine({
     store,
     clock,
@@ -43,6 +54,31 @@ export async function openServices(
     onBackgroundError,
   });
   return { store, auth, engine };
+}
+
+/**
+ * pino options: structured JSON at `level`, with credentials redacted wherever they could appear
+ * (headers, token request fields). Fastify's own request logs carry method and URL only, never bodies.
+ */
+export function loggerOptions(level: string): { level: string; redact: { paths: string[]; censor: string } } {
+  return {
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'authorization',
+        'client_secret',
+        'client_assertion',
+        'access_token',
+        '*.client_secret',
+        '*.client_assertion',
+        '*.access_token',
+      ],
+      censor: '[redacted]',
+    },
+  };
 }
 
 /** A running server and how to stop it gracefully. */
@@ -71,9 +107,9 @@ export async function startServer(
       auth,
       store,
       metrics,
-      settings: { bodyLimit: settings.bodyLimit, maxBulkItems: settings.maxBulkItems },
+      settings: httpSettings(settings),
     },
-    { logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel } },
+    { logger: settings.logLevel === 'silent' ? false : loggerOptions(settings.logLevel) },
   );
   logError = (error) => app.log.error({ err: error }, 'background work failed');
   try {

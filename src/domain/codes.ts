@@ -79,9 +79,12 @@ export const ERROR_CODES = {
   // Authentication
   unauthorized: 'A valid bearer token is required.',
   invalid_token: 'The bearer token is malformed, expired or not signed by this service.',
-  invalid_client: 'The client id or secret is wrong, or the client was revoked.',
+  invalid_client:
+    'The client id or secret is wrong, the client assertion is not valid, or the client was revoked.',
   unsupported_grant_type: 'Only grant_type=client_credentials is supported.',
-  forbidden: 'The token does not allow this environment or operation.',
+  forbidden:
+    'The token does not allow this environment, or lacks the role (read, write, admin) the route needs.',
+  rate_limited: 'Too many requests from this client or address; wait for the Retry-After seconds.',
   client_exists: 'A client with this id already exists.',
   client_not_found: 'The client does not exist.',
   // Routing and server

@@ -6,6 +6,7 @@ import { OnhandError } from '../domain/codes.js';
 import type { RouteDeps } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { toJson } from './json.js';
+import { RateLimiter } from './rate-limiter.js';
 import { configurationRoutes } from './routes/configuration.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { onHandQueryRoutes } from './routes/onhand-queries.js';
@@ -13,6 +14,7 @@ import { onHandWriteRoutes } from './routes/onhand-writes.js';
 import { partitionRoutes } from './routes/partitions.js';
 import { reservationRoutes } from './routes/reservations.js';
 import { systemRoutes } from './routes/system.js';
+import { securityHeaders } from './security-headers.js';
 import { statusOf } from './status-table.js';
 
 export interface AppOptions {
@@ -38,6 +40,9 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
     },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Slow or stalled uploads cannot hold a connection forever (Node answers 408).
+    requestTimeout: deps.settings.requestTimeoutMs ?? 30_000,
+    trustProxy: deps.settings.trustProxy ?? false,
   });
 
   app.decorateRequest('principal', null);
@@ -62,9 +67,17 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
+    securityHeaders(reply, request.url);
     return payload;
   });
+  // Per-client rate limit, after the route's access hook named the client and before the body is read.
+  const limit = deps.settings.rateLimit;
+  const limiter = limit ? new RateLimiter(limit) : undefined;
+  if (limiter) {
+    app.addHook('preParsing', async (request) => {
+      if (request.principal) limiter.check(request.principal.clientId, 'requests from this client');
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpDuration.observe(
       {

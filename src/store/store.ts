@@ -1,5 +1,6 @@
 import type { Dimensions } from '../domain/dimensions.js';
 import type { Qty } from '../domain/quantity.js';
+import type { RoleGrants } from '../domain/roles.js';
 
 /**
  * The Store port: everything the engine and the auth module need from a database, and nothing more.
@@ -89,7 +90,7 @@ export interface Store {
   listClients(): Promise<ClientRecord[]>;
   /** Inserts a client; false when the id exists. */
   createClient(client: ClientRecord): Promise<boolean>;
-  /** Replaces a client's mutable fields (secret hash, environments, admin, revokedAt); false when absent. */
+  /** Replaces a client's mutable fields (secret hash, roles, revokedAt); false when absent. */
   updateClient(client: ClientRecord): Promise<boolean>;
 }
 
@@ -244,9 +245,11 @@ export interface ClientRecord {
   readonly clientId: string;
   /** scrypt hash, see auth/secrets.ts. Never the secret itself. */
   readonly secretHash: string;
-  /** Environment ids this client may use; ["*"] means all. */
-  readonly environments: readonly string[];
-  readonly admin: boolean;
+  /**
+   * Role per environment id (lower-case) or "*" (every environment). Backends also keep the environment
+   * list and an admin flag derived from it, so a process of an older release still reads the row.
+   */
+  readonly roles: RoleGrants;
   readonly createdAt: string;
   readonly revokedAt: string | null;
 }

@@ -28,8 +28,7 @@ describe('onhand clients', () => {
       client_secret: secret,
     });
     expect(await f.auth.authenticate(`Bearer ${token.access_token}`)).toMatchObject({
-      environments: ['env-a', 'env-b'],
-      admin: false,
+      roles: { 'env-a': 'write', 'env-b': 'write' },
     });
   });
 
@@ -38,7 +37,7 @@ describe('onhand clients', () => {
     expect(output()).not.toContain('my-own-secret-123');
     const clientId = /client_id: +(\S+)/.exec(output())?.[1] ?? '';
     expect(clientId).toMatch(/^client-[0-9a-f]{8}$/);
-    expect(await f.auth.listClients()).toMatchObject([{ clientId, environments: ['*'], admin: true }]);
+    expect(await f.auth.listClients()).toMatchObject([{ clientId, roles: { '*': 'admin' } }]);
   });
 
   it.each([
@@ -68,9 +67,9 @@ describe('onhand clients', () => {
     expect(await run('list')).toBe(0);
     const created = f.clock.now().toISOString();
     expect(lines).toEqual([
-      `ID     ENVIRONMENTS  ADMIN  CREATED${' '.repeat(created.length - 7)}  REVOKED`,
-      `admin  *             yes    ${created}  -`,
-      `erp    a,b           no     ${created}  -`,
+      `ID     ROLES            CREATED${' '.repeat(created.length - 7)}  REVOKED`,
+      `admin  *=admin          ${created}  -`,
+      `erp    a=write,b=write  ${created}  -`,
     ]);
   });
 

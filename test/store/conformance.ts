@@ -513,14 +513,13 @@ export function describeStoreConformance(
     test('clients are created once, read, updated, and listed by id', async () => {
       expect(await store.createClient(client())).toBe(true);
       expect(await store.createClient(client({ secretHash: 'other' }))).toBe(false);
-      const admin = client({ clientId: 'admin-0', environments: ['*'], admin: true });
+      const admin = client({ clientId: 'admin-0', roles: { '*': 'admin' } });
       expect(await store.createClient(admin)).toBe(true);
       expect(await store.getClient('client-1')).toEqual(client());
       expect(await store.getClient('missing')).toBeUndefined();
       const revoked = client({
         secretHash: 'new',
-        environments: [ENV, OTHER],
-        admin: true,
+        roles: { [ENV]: 'admin', [OTHER]: 'read' },
         revokedAt: '2024-06-01T00:00:00Z',
       });
       expect(await store.updateClient(revoked)).toBe(true);

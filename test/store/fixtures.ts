@@ -96,8 +96,7 @@ export function client(fields: Partial<ClientRecord> = {}): ClientRecord {
   return {
     clientId: 'client-1',
     secretHash: 'scrypt$abc$def',
-    environments: [ENV],
-    admin: false,
+    roles: { [ENV]: 'write' },
     createdAt: '2024-05-01T10:00:00.000Z',
     revokedAt: null,
     ...fields,

@@ -45,8 +45,7 @@ it('sqlite keeps its database in WAL mode', async () => {
     await handle.store.createClient({
       clientId: 'c',
       secretHash: 'h',
-      environments: ['*'],
-      admin: true,
+      roles: { '*': 'admin' },
       createdAt: '2024-01-01T00:00:00Z',
       revokedAt: null,
     });

@@ -30,7 +30,7 @@ const MAX_PAGE_SIZE = 100_000;
 /** On-hand queries (spec §2.7). */
 export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { engine } = deps;
-  const onRequest = requireAccess(deps.auth, { admin: false });
+  const onRequest = requireAccess(deps.auth, { role: 'read' });
   const tags = ['On-hand queries'];
 
   app.post('/api/environment/:environmentId/onhand/indexquery', {

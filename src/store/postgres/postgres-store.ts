@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { clientColumns } from '../client-columns.js';
 import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
@@ -185,20 +186,21 @@ export class PostgresStore implements Store {
   }
 
   async createClient(c: ClientRecord): Promise<boolean> {
-    const environments = JSON.stringify(c.environments);
+    const { roles, environments, admin } = clientColumns(c);
     return this.changed(INSERT_CLIENT, [
       c.clientId,
       c.secretHash,
       environments,
-      c.admin,
+      admin,
+      roles,
       c.createdAt,
       c.revokedAt,
     ]);
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
-    const environments = JSON.stringify(c.environments);
-    return this.changed(UPDATE_CLIENT, [c.secretHash, environments, c.admin, c.revokedAt, c.clientId]);
+    const { roles, environments, admin } = clientColumns(c);
+    return this.changed(UPDATE_CLIENT, [c.secretHash, environments, admin, roles, c.revokedAt, c.clientId]);
   }
 
   /** Runs one autocommit write on the pool; true when it changed exactly one row. */

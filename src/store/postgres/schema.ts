@@ -124,6 +124,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Roles per environment: a JSON object of environment id (or "*") to read, write or admin.
+      -- Existing clients keep exactly what they could do: admin clients are admin on their
+      -- environments, the others read and write there. environments and admin stay, derived from roles.
+      ALTER TABLE clients ADD COLUMN roles JSON;
+      UPDATE clients SET roles = (
+        SELECT coalesce(json_object_agg(lower(e), CASE WHEN clients.admin THEN 'admin' ELSE 'write' END), '{}'::json)
+        FROM json_array_elements_text(clients.environments) AS e
+      );
+    `,
+  },
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */

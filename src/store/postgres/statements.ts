@@ -103,11 +103,11 @@ export const REPLACE_ENVIRONMENT = `UPDATE environments SET configuration = $1::
 export const GET_CLIENT = 'SELECT * FROM clients WHERE client_id = $1';
 export const LIST_CLIENTS = 'SELECT * FROM clients ORDER BY client_id';
 /** (id, secretHash, environments, admin, createdAt, revokedAt). */
-export const INSERT_CLIENT = `INSERT INTO clients (client_id, secret_hash, environments, admin, created_at,
-  revoked_at) VALUES ($1, $2, $3::json, $4, $5, $6) ON CONFLICT (client_id) DO NOTHING`;
+export const INSERT_CLIENT = `INSERT INTO clients (client_id, secret_hash, environments, admin, roles,
+  created_at, revoked_at) VALUES ($1, $2, $3::json, $4, $5::json, $6, $7) ON CONFLICT (client_id) DO NOTHING`;
 /** (secretHash, environments, admin, revokedAt, id). */
 export const UPDATE_CLIENT = `UPDATE clients SET secret_hash = $1, environments = $2::json, admin = $3,
-  revoked_at = $4 WHERE client_id = $5`;
+  roles = $4::json, revoked_at = $5 WHERE client_id = $6`;
 
 /** The optional lists of a readStock selector, in parameter order after ($1 env, $2 organizations). */
 export const STOCK_FILTERS = [

@@ -118,6 +118,19 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE remaining > 0 AND expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Roles per environment: a JSON object of environment id (or "*") to read, write or admin.
+      -- Existing clients keep exactly what they could do: admin clients are admin on their
+      -- environments, the others read and write there. environments and admin stay, derived from roles.
+      ALTER TABLE clients ADD COLUMN roles TEXT;
+      UPDATE clients SET roles = (
+        SELECT json_group_object(lower(value), CASE WHEN clients.admin <> 0 THEN 'admin' ELSE 'write' END)
+        FROM json_each(clients.environments)
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { clientColumns } from '../client-columns.js';
 import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
@@ -174,18 +175,27 @@ export class SqliteStore implements Store {
   }
 
   async createClient(c: ClientRecord): Promise<boolean> {
-    const [environments, admin] = [JSON.stringify(c.environments), c.admin ? 1 : 0];
+    const { roles, environments, admin } = clientColumns(c);
     return this.write(
       (sql) =>
-        sql.insertClient.run(c.clientId, c.secretHash, environments, admin, c.createdAt, c.revokedAt)
-          .changes === 1,
+        sql.insertClient.run(
+          c.clientId,
+          c.secretHash,
+          environments,
+          admin ? 1 : 0,
+          roles,
+          c.createdAt,
+          c.revokedAt,
+        ).changes === 1,
     );
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
-    const [environments, admin] = [JSON.stringify(c.environments), c.admin ? 1 : 0];
+    const { roles, environments, admin } = clientColumns(c);
     return this.write(
-      (sql) => sql.updateClient.run(c.secretHash, environments, admin, c.revokedAt, c.clientId).changes === 1,
+      (sql) =>
+        sql.updateClient.run(c.secretHash, environments, admin ? 1 : 0, roles, c.revokedAt, c.clientId)
+          .changes === 1,
     );
   }
 

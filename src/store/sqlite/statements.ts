@@ -49,9 +49,9 @@ export interface WriterStatements extends ReservationWriterStatements {
   /** (configuration, version, updatedAt, id, expectedVersion). */
   readonly replaceEnvironment: Stmt<[string, number, string, string, number]>;
   /** (id, secretHash, environments, admin, createdAt, revokedAt). */
-  readonly insertClient: Stmt<[string, string, string, number, string, string | null]>;
+  readonly insertClient: Stmt<[string, string, string, number, string, string, string | null]>;
   /** (secretHash, environments, admin, revokedAt, id). */
-  readonly updateClient: Stmt<[string, string, number, string | null, string]>;
+  readonly updateClient: Stmt<[string, string, number, string, string | null, string]>;
 }
 
 /** Prepares the writer's statements (the schema must exist). */
@@ -90,11 +90,11 @@ export function prepareWriter(db: Database.Database): WriterStatements {
       'UPDATE environments SET configuration = ?, version = ?, updated_at = ? WHERE environment_id = ? AND version = ?',
     ),
     insertClient: db.prepare(
-      `INSERT INTO clients (client_id, secret_hash, environments, admin, created_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING`,
+      `INSERT INTO clients (client_id, secret_hash, environments, admin, roles, created_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING`,
     ),
     updateClient: db.prepare(
-      'UPDATE clients SET secret_hash = ?, environments = ?, admin = ?, revoked_at = ? WHERE client_id = ?',
+      'UPDATE clients SET secret_hash = ?, environments = ?, admin = ?, roles = ?, revoked_at = ? WHERE client_id = ?',
     ),
   };
 }
