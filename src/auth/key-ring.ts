@@ -65,7 +65,7 @@ export class KeyRing implements KeySource {
 
   /** Loads the ring, creating the first key when there is none. */
   static async open(dataDir: string, clock: () => Date = () => new Date()): Promise<KeyRing> {
-    await loadOrCreateSigningKey(dataDir);
+    await loadOrCreateSigningKey(dataDir, clock());
     return new KeyRing(dataDir, await readKeys(dataDir), clock);
   }
 
@@ -110,7 +110,7 @@ export interface RotationResult {
  * expired by then: pass at least the longest token lifetime). The newest older key is always kept.
  */
 export async function rotateKeys(dataDir: string, now: Date, retainSeconds: number): Promise<RotationResult> {
-  await loadOrCreateSigningKey(dataDir);
+  await loadOrCreateSigningKey(dataDir, now);
   const dir = join(dataDir, 'keys');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const stamp = now.toISOString().replace(/[-:.]/g, '');
@@ -161,7 +161,9 @@ async function keyFiles(dataDir: string): Promise<KeyFile[]> {
     const key = await readKeyFile(join(dir, name));
     if (key) files.push({ name, key });
   }
-  return files.sort((a, b) => byCreation(a.key, b.key) || (a.name < b.name ? -1 : 1));
+  // Same creation time: the first key (signing-key.json) is the oldest, then rotated keys by name.
+  const rank = (f: KeyFile) => (f.name === 'signing-key.json' ? '' : f.name);
+  return files.sort((a, b) => byCreation(a.key, b.key) || (rank(a) < rank(b) ? -1 : 1));
 }
 
 function byCreation(a: SigningKey, b: SigningKey): number {

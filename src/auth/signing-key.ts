@@ -36,12 +36,12 @@ export function signingKeyPath(dataDir: string): string {
  * is written to a temporary file and hard-linked into place, so when two processes start together,
  * both end up using the one key that won.
  */
-export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKey> {
+export async function loadOrCreateSigningKey(dataDir: string, now: Date = new Date()): Promise<SigningKey> {
   const file = signingKeyPath(dataDir);
   const existing = await readKeyFile(file);
   if (existing) return existing;
   await mkdir(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
-  await writeOnce(file, await newKeyFileContent(new Date()));
+  await writeOnce(file, await newKeyFileContent(now));
   const stored = await readKeyFile(file);
   if (!stored) throw new Error(`The signing key ${file} could not be read back after writing it.`);
   return stored;

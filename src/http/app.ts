@@ -3,7 +3,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
-import type { RouteDeps } from './context.js';
+import type { Role } from '../domain/roles.js';
+import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { toJson } from './json.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -20,6 +21,8 @@ import { statusOf } from './status-table.js';
 export interface AppOptions {
   /** Fastify logger options (pino), or false for none. */
   readonly logger: NonNullable<FastifyServerOptions['logger']>;
+  /** Called for every route as it is registered, with the role its access hook asks for (if any). */
+  readonly onRoute?: (route: { method: string; url: string; role: Role | undefined }) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -45,6 +48,14 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
     trustProxy: deps.settings.trustProxy ?? false,
   });
 
+  const { onRoute } = options;
+  if (onRoute) {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        onRoute({ method, url: route.url, role: roleOfHooks(route.onRequest) });
+      }
+    });
+  }
   app.decorateRequest('principal', null);
   app.decorateRequest('environmentId', '');
   // Bodies are validated inside handlers (so bulk items fail one by one, with stable codes);
