@@ -27,8 +27,8 @@ let server: ServerProcess;
 let jwksServer: Server;
 let jwksHits = 0;
 let issuer = '';
-let providerKey: CryptoKey;
-let otherProviderKey: CryptoKey;
+let providerKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let otherProviderKey: typeof providerKey;
 
 async function cli(...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
