@@ -1,0 +1,79 @@
+import { ROUTE_ROLES } from './route-table.js';
+
+/** What a field holds, so the fuzzer knows which values can never be valid there. */
+export type FieldKind = 'id' | 'quantity' | 'object' | 'list' | 'integer';
+
+/**
+ * A valid-looking body per write endpoint of ROUTE_ROLES; the fuzz test (test/api/write-fuzz.test.ts)
+ * breaks one field of it with a hostile value of the wrong kind, so the result is never a valid
+ * write. `fields` maps dot-separated paths to their kind. Adding a write endpoint: add its line to
+ * ROUTE_ROLES and a template here (a route missing here makes the fuzz test fail).
+ */
+export interface FuzzTemplate {
+  readonly body: unknown;
+  readonly fields: Readonly<Record<string, FieldKind>>;
+}
+
+const event = {
+  id: 'fuzz-1',
+  organizationId: 'usmf',
+  productId: 'T-shirt',
+  dimensions: { siteId: '1', locationId: '11', colorId: 'red' },
+  quantities: { pos: { inbound: 1 } },
+};
+const eventFields: Record<string, FieldKind> = {
+  id: 'id',
+  organizationId: 'id',
+  productId: 'id',
+  dimensions: 'object',
+  quantities: 'object',
+  'quantities.pos': 'object',
+  'quantities.pos.inbound': 'quantity',
+};
+const reserve = {
+  id: 'fuzz-r1',
+  organizationId: 'usmf',
+  productId: 'T-shirt',
+  dimensions: { siteId: '1', locationId: '11' },
+  quantityDataSource: 'iv',
+  modifier: 'softreserved',
+  quantity: 1,
+};
+const reserveFields: Record<string, FieldKind> = {
+  id: 'id',
+  organizationId: 'id',
+  productId: 'id',
+  dimensions: 'object',
+  quantity: 'quantity',
+};
+const unreserve = { id: 'fuzz-u1', organizationId: 'usmf', productId: 'T-shirt', reservationId: 'r-1' };
+const unreserveFields: Record<string, FieldKind> = { id: 'id', organizationId: 'id', reservationId: 'id' };
+
+const P = '/api/environment/:environmentId';
+export const FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
+  [`POST ${P}/onhand`]: { body: event, fields: eventFields },
+  [`POST ${P}/onhand/bulk`]: { body: event, fields: eventFields },
+  [`POST ${P}/setonhand/:inventorySystem/bulk`]: { body: event, fields: eventFields },
+  [`POST ${P}/onhand/reserve`]: { body: reserve, fields: reserveFields },
+  [`POST ${P}/onhand/reserve/bulk`]: { body: reserve, fields: reserveFields },
+  [`POST ${P}/onhand/unreserve`]: { body: unreserve, fields: unreserveFields },
+  [`POST ${P}/onhand/unreserve/bulk`]: { body: unreserve, fields: unreserveFields },
+  [`POST ${P}/onhand/offset`]: { body: unreserve, fields: unreserveFields },
+  [`POST ${P}/onhand/offset/bulk`]: { body: unreserve, fields: unreserveFields },
+  [`POST ${P}/onhand/reservations/:reservationId/extend`]: {
+    body: { ttlSeconds: 60 },
+    fields: { ttlSeconds: 'integer' },
+  },
+  [`POST ${P}/configuration/hardupdate`]: {
+    body: { dataSources: [{ name: 'pos', dimensionMappings: [], physicalMeasures: [{ name: 'inbound' }] }] },
+    fields: { dataSources: 'list', 'dataSources.0': 'object', 'dataSources.0.physicalMeasures': 'list' },
+  },
+  [`DELETE ${P}/partitions/cleanupalldata`]: { body: ['usmf~1~11'], fields: { '0': 'id' } },
+  [`DELETE ${P}/cleanupalldata`]: { body: ['usmf~1~11'], fields: { '0': 'id' } },
+};
+
+/** Write routes that read no body and are idempotent, so there is nothing hostile to send them. */
+export const NO_BODY_ROUTES: readonly string[] = [`PUT ${P}`];
+
+/** Every route of ROUTE_ROLES that changes something (write and admin roles, not GET). */
+export const WRITE_ROUTES = ROUTE_ROLES.filter((r) => r.role !== 'read' && r.method !== 'GET');
