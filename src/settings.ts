@@ -33,7 +33,7 @@ export interface Settings {
   readonly oidc: OidcSettings | undefined;
 }
 
-/** A trusted external OpenID provider (ONHAND_OIDC_*). */
+/** A trusted external OpenID provider (the ONHAND_OIDC_ISSUER group of settings). */
 export interface OidcSettings {
   readonly issuer: string;
   readonly jwksUrl: string;

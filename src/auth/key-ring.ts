@@ -75,6 +75,8 @@ export class KeyRing implements KeySource {
   }
 
   async find(kid: string): Promise<SigningKey | undefined> {
+    // Periodic reload also drops keys an operator deleted (a leaked key stops verifying within 30 s).
+    if (this.#clock().getTime() - this.#loadedAt >= RELOAD_MS) await this.reload();
     const known = this.#keys.find((key) => key.kid === kid);
     if (known) return known;
     const now = this.#clock().getTime();

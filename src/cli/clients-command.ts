@@ -23,7 +23,7 @@ export const CLIENTS_USAGE = `Usage:
            without --secret a strong secret is generated (preferred: --secret is visible in the process list).
            --role is its role in each environment (default write; --admin means --role admin).
            --external: the client signs in only with tokens of the trusted OpenID provider
-           (ONHAND_OIDC_*); its id is the provider's client id (azp/appid claim); it has no secret.
+           (ONHAND_OIDC_ISSUER and friends); its id is the provider's client id (azp/appid claim); it has no secret.
   grant    Sets the client's role in one environment ("*": every environment).
   ungrant  Removes the client's role in one environment (or "*").
   list     Lists clients with their roles (never their secrets).
