@@ -238,3 +238,46 @@ describe('a trusted external OpenID provider', () => {
     expect(jwksHits).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a real server process under hostile bodies', () => {
+  it('answers each with a 4xx and a stable code, and stays up', async () => {
+    const assertion = (await entraToken('erp-prod', 'erp-prod-secret-0123456789')).body
+      .access_token as string;
+    const token = (await exchange(assertion, 'prod')).body.access_token as string;
+    const bodies = [
+      `{"__proto__":{"polluted":true},"id":"h-1"}`,
+      `{"constructor":{"prototype":{"polluted":true}}}`,
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      `{"id":"h-2","organizationId":"usmf","productId":"${'x'.repeat(3_000_000)}","quantities":{"pos":{"inbound":1}}}`,
+      `{"id":"h-3","organizationId":"usmf","productId":"p","quantities":{"pos":{"inbound":"NaN"}}}`,
+      `{"id":"h-4","organizationId":"usmf","productId":"p","quantities":{"pos":{"inbound":1e400}}}`,
+      'x'.repeat(5_000_000),
+      '{"id": "h-5", ',
+    ];
+    for (const body of bodies) {
+      let response: Response;
+      try {
+        response = await fetch(`${server.url}/api/environment/prod/onhand`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+        });
+      } catch (error) {
+        // A body over the limit is answered 413 from its Content-Length and the connection closed while
+        // the client may still be sending: fetch then reports the broken pipe instead of the answer.
+        expect(body.length).toBeGreaterThan(4 * 1024 * 1024);
+        expect(String((error as Error & { cause?: unknown }).cause)).toMatch(
+          /EPIPE|ECONNRESET|other side closed/,
+        );
+        continue;
+      }
+      expect(response.status, body.slice(0, 60)).toBeGreaterThanOrEqual(400);
+      expect(response.status, body.slice(0, 60)).toBeLessThan(500);
+      const answer = (await response.json()) as { code?: string };
+      expect(typeof answer.code).toBe('string');
+    }
+    expect((await fetch(`${server.url}/health/ping`)).status).toBe(200);
+    const rows = await api(token, 'POST', '/api/environment/prod/onhand/indexquery', query);
+    expect((rows.body as { quantities: { pos: { inbound: number } } }[])[0]?.quantities.pos.inbound).toBe(3);
+  });
+});
