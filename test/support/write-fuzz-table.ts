@@ -46,10 +46,29 @@ const reserveFields: Record<string, FieldKind> = {
   dimensions: 'object',
   quantity: 'quantity',
 };
-const unreserve = { id: 'fuzz-u1', organizationId: 'usmf', productId: 'T-shirt', reservationId: 'r-1' };
-const unreserveFields: Record<string, FieldKind> = { id: 'id', organizationId: 'id', reservationId: 'id' };
+const unreserve = {
+  id: 'fuzz-u1',
+  organizationId: 'usmf',
+  productId: 'T-shirt',
+  reservationId: 'r-1',
+  OffsetQty: 1,
+};
+const unreserveFields: Record<string, FieldKind> = {
+  id: 'id',
+  organizationId: 'id',
+  reservationId: 'id',
+  OffsetQty: 'quantity',
+};
+const offset = { ...event, id: 'fuzz-o1', reservationId: 'r-1', offsetQty: 1 };
+const offsetFields: Record<string, FieldKind> = {
+  ...eventFields,
+  reservationId: 'id',
+  offsetQty: 'quantity',
+};
 
 const P = '/api/environment/:environmentId';
+/** Stands for the configuration of the environment under test, read when the test starts. */
+export const CURRENT_CONFIGURATION = 'current-configuration';
 export const FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
   [`POST ${P}/onhand`]: { body: event, fields: eventFields },
   [`POST ${P}/onhand/bulk`]: { body: event, fields: eventFields },
@@ -58,15 +77,21 @@ export const FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
   [`POST ${P}/onhand/reserve/bulk`]: { body: reserve, fields: reserveFields },
   [`POST ${P}/onhand/unreserve`]: { body: unreserve, fields: unreserveFields },
   [`POST ${P}/onhand/unreserve/bulk`]: { body: unreserve, fields: unreserveFields },
-  [`POST ${P}/onhand/offset`]: { body: unreserve, fields: unreserveFields },
-  [`POST ${P}/onhand/offset/bulk`]: { body: unreserve, fields: unreserveFields },
+  [`POST ${P}/onhand/offset`]: { body: offset, fields: offsetFields },
+  [`POST ${P}/onhand/offset/bulk`]: { body: offset, fields: offsetFields },
   [`POST ${P}/onhand/reservations/:reservationId/extend`]: {
     body: { ttlSeconds: 60 },
     fields: { ttlSeconds: 'integer' },
   },
+  // CURRENT_CONFIGURATION: the test sends the environment's configuration as read at the start.
   [`POST ${P}/configuration/hardupdate`]: {
-    body: { dataSources: [{ name: 'pos', dimensionMappings: [], physicalMeasures: [{ name: 'inbound' }] }] },
-    fields: { dataSources: 'list', 'dataSources.0': 'object', 'dataSources.0.physicalMeasures': 'list' },
+    body: CURRENT_CONFIGURATION,
+    fields: {
+      inventorySystemConfigurations: 'object',
+      'inventorySystemConfigurations.pos': 'object',
+      'inventorySystemConfigurations.pos.physicalMeasures': 'list',
+      configurationVersion: 'integer',
+    },
   },
   [`DELETE ${P}/partitions/cleanupalldata`]: { body: ['usmf~1~11'], fields: { '0': 'id' } },
   [`DELETE ${P}/cleanupalldata`]: { body: ['usmf~1~11'], fields: { '0': 'id' } },
