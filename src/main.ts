@@ -89,16 +89,18 @@ export interface Server {
 }
 
 /**
- * Starts the HTTP server: ensures the admin client and environments asked for by the settings, then
- * listens. `close()` stops accepting connections, finishes requests in flight, waits for queued writes
+ * Starts the HTTP server: ensures the admin client and environments asked for by the settings, runs
+ * the start-up sweeps (expired reservations, due change schedules), then listens. `clock` is the
+ * service's notion of now (tests pass a fake one). `close()` stops accepting connections, finishes requests in flight, waits for queued writes
  * to commit, and closes the database.
  */
 export async function startServer(
   settings: Settings,
   print: (line: string) => void = console.log,
+  clock: () => Date = systemClock,
 ): Promise<Server> {
   let logError = (error: unknown) => console.error(error);
-  const services = await openServices(settings, systemClock, (error) => logError(error));
+  const services = await openServices(settings, clock, (error) => logError(error));
   const { store, auth, engine } = services;
   const metrics = new Metrics();
   const app = await buildApp(
@@ -115,6 +117,8 @@ export async function startServer(
   try {
     await bootstrap(settings, services, app, print);
     await engine.expiry.start();
+    // Catches up on every day the server was down before it serves a request.
+    await engine.rollover.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

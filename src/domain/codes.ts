@@ -48,6 +48,16 @@ export const ERROR_CODES = {
     'The configuration change would remove or change the reservation mapping of a measure that open reservations use.',
   reserved_measure_not_writable:
     'The measure holds soft reservations and changes only through reserve, unreserve and offset.',
+  // On-hand change schedules and ATP
+  schedule_disabled:
+    'On-hand change schedules (available to promise) are not enabled in the environment configuration.',
+  invalid_date: 'A date is not a valid calendar date such as "2023-09-26".',
+  date_outside_schedule_period:
+    'A scheduled date lies before today or beyond the schedule period (today + schedulePeriodInDays - 1).',
+  measure_not_scheduled: 'The measure is not used by any ATP calculated measure, so it cannot be scheduled.',
+  invalid_atp_query:
+    'An ATP query must group by exactly one ATP index set and filter only partition and index-set dimensions.',
+  invalid_date_range: 'ATPFromDate lies after ATPToDate.',
   // Queries
   no_index_hierarchy: 'No index hierarchy has been set.',
   group_by_not_indexed: 'The group-by is not a prefix of an index set (strict index mode).',

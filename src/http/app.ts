@@ -14,6 +14,7 @@ import { onHandQueryRoutes } from './routes/onhand-queries.js';
 import { onHandWriteRoutes } from './routes/onhand-writes.js';
 import { partitionRoutes } from './routes/partitions.js';
 import { reservationRoutes } from './routes/reservations.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { systemRoutes } from './routes/system.js';
 import { securityHeaders } from './security-headers.js';
 import { statusOf } from './status-table.js';
@@ -119,6 +120,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   onHandWriteRoutes(app, deps);
   onHandQueryRoutes(app, deps);
   reservationRoutes(app, deps);
+  scheduleRoutes(app, deps);
   partitionRoutes(app, deps);
   ledgerRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -11,6 +11,7 @@ import {
   NO_BODY_ROUTES,
   WRITE_ROUTES,
 } from '../support/write-fuzz-table.js';
+import { enableAtp } from './schedule-helpers.js';
 
 /**
  * Property-based fuzzing of every write endpoint with malformed and hostile bodies: wrong types, huge
@@ -25,6 +26,8 @@ let configuration: unknown;
 
 beforeAll(async () => {
   h = await startHarness();
+  // Every feature a write endpoint needs is on, so hostile bodies reach validation (schedules: ATP).
+  await enableAtp(h, 'test', h.adminToken);
   const seed = await h.request('POST', '/api/environment/test/onhand', tshirtEvent('seed-1'));
   expect(seed.statusCode).toBe(200);
   configuration = (await h.request('GET', '/api/environment/test/configuration')).json();
@@ -170,6 +173,7 @@ describe('the fuzz templates', () => {
   it('are valid bodies, so each hostile case breaks exactly one thing (checked on a separate app)', async () => {
     const other = await startHarness();
     try {
+      await enableAtp(other, 'test', other.adminToken);
       const config = (await other.request('GET', '/api/environment/test/configuration')).json() as unknown;
       for (const [key, template] of Object.entries(FUZZ_TEMPLATES)) {
         const [method = '', path = ''] = key.split(' ');

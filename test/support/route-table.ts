@@ -29,6 +29,8 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[
     path: '/api/environment/:environmentId/onhand/reservations/:reservationId/extend',
     role: 'write',
   },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/changeschedule', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/changeschedule/bulk', role: 'write' },
   { method: 'GET', path: '/api/environment/:environmentId/allpartitionids', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/partitions/cleanupalldata', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },

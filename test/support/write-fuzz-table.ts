@@ -66,6 +66,25 @@ const offsetFields: Record<string, FieldKind> = {
   offsetQty: 'quantity',
 };
 
+// Dates are the near future whatever day the test runs (today + 1 and + 2 days).
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const schedule = {
+  id: 'fuzz-s1',
+  organizationId: 'usmf',
+  productId: 'Bike',
+  dimensions: { siteId: '1', locationId: '11', colorId: 'red' },
+  quantitiesByDate: { [day(1)]: { iv: { ordered: 10 } }, [day(2)]: { pos: { inbound: 20 } } },
+};
+const scheduleFields: Record<string, FieldKind> = {
+  id: 'id',
+  organizationId: 'id',
+  productId: 'id',
+  dimensions: 'object',
+  quantitiesByDate: 'object',
+  [`quantitiesByDate.${day(1)}`]: 'object',
+  [`quantitiesByDate.${day(1)}.iv.ordered`]: 'quantity',
+};
+
 const P = '/api/environment/:environmentId';
 /** Stands for the configuration of the environment under test, read when the test starts. */
 export const CURRENT_CONFIGURATION = 'current-configuration';
@@ -79,6 +98,8 @@ export const FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
   [`POST ${P}/onhand/unreserve/bulk`]: { body: unreserve, fields: unreserveFields },
   [`POST ${P}/onhand/offset`]: { body: offset, fields: offsetFields },
   [`POST ${P}/onhand/offset/bulk`]: { body: offset, fields: offsetFields },
+  [`POST ${P}/onhand/changeschedule`]: { body: schedule, fields: scheduleFields },
+  [`POST ${P}/onhand/changeschedule/bulk`]: { body: schedule, fields: scheduleFields },
   [`POST ${P}/onhand/reservations/:reservationId/extend`]: {
     body: { ttlSeconds: 60 },
     fields: { ttlSeconds: 'integer' },

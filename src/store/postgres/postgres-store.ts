@@ -6,6 +6,9 @@ import type {
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  ScheduleCursor,
+  ScheduleRow,
+  ScheduleScope,
   StockCursor,
   StockRow,
   StockSelector,
@@ -133,6 +136,18 @@ export class PostgresStore implements Store {
 
   async exportStock(environmentId: string, after: StockCursor | null, limit: number): Promise<StockRow[]> {
     return this.reads().exportStock(environmentId, after, limit);
+  }
+
+  async readSchedule(env: string, selector: StockSelector, fromDate: string | null): Promise<ScheduleRow[]> {
+    return this.reads().readSchedule(env, selector, fromDate);
+  }
+
+  async listScheduleScopes(env: string, beforeDate: string, limit: number): Promise<ScheduleScope[]> {
+    return this.reads().listScheduleScopes(env, beforeDate, limit);
+  }
+
+  async exportSchedule(env: string, after: ScheduleCursor | null, limit: number): Promise<ScheduleRow[]> {
+    return this.reads().exportSchedule(env, after, limit);
   }
 
   async hasStock(environmentId: string): Promise<boolean> {

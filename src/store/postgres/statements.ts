@@ -81,9 +81,12 @@ export const APPEND_LEDGER = `WITH drawn AS (
   JOIN ranked r ON r.ord = u.ord
   RETURNING seq`;
 
-export const HAS_STOCK = 'SELECT 1 FROM stock WHERE environment_id = $1 LIMIT 1';
-export const LIST_PARTITION_IDS =
-  'SELECT DISTINCT partition_id FROM stock WHERE environment_id = $1 ORDER BY partition_id';
+/** (env) → one row when the environment holds a stock row or a scheduled change. */
+export const HAS_STOCK = `SELECT 1 WHERE EXISTS (SELECT 1 FROM stock WHERE environment_id = $1)
+  OR EXISTS (SELECT 1 FROM schedule WHERE environment_id = $1)`;
+/** (env) → the partitions holding stock or scheduled changes, sorted (UNION removes duplicates). */
+export const LIST_PARTITION_IDS = `SELECT partition_id FROM stock WHERE environment_id = $1
+  UNION SELECT partition_id FROM schedule WHERE environment_id = $1 ORDER BY partition_id`;
 /** (env, afterSeq, limit). */
 export const READ_LEDGER =
   'SELECT * FROM ledger WHERE environment_id = $1 AND seq > $2 ORDER BY seq LIMIT $3';
