@@ -25,6 +25,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_token: 401,
   invalid_client: 401,
   forbidden: 403,
+  rate_limited: 429,
   service_unavailable: 503,
   database_timeout: 503,
   internal_error: 500,

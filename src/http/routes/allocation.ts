@@ -54,7 +54,7 @@ export function allocationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     });
   }
   app.post(`${base}/query`, {
-    onRequest: requireAccess(deps.auth, { admin: false }),
+    onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
       summary: 'Allocation records of one product and exact dimensions, under a group path',
