@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { AuthService } from './auth/auth-service.js';
-import { loadOrCreateSigningKey } from './auth/signing-key.js';
+import { ExternalIssuer } from './auth/external-issuer.js';
+import { KeyRing } from './auth/key-ring.js';
 import { TokenService } from './auth/token-service.js';
 import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { openStore } from './open-store.js';
-import type { Settings } from './settings.js';
+import { httpSettings, type Settings } from './settings.js';
 import type { Store } from './store/store.js';
 
 /** The wired-up parts of a running service. */
@@ -32,9 +33,19 @@ export async function openServices(
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(settings);
   await store.migrate();
-  const key = await loadOrCreateSigningKey(settings.dataDir);
-  const tokens = new TokenService({ key, ttlSeconds: settings.tokenTtlSeconds, clock });
-  const auth = new AuthService({ store, tokens, clock });
+  const keys = await KeyRing.open(settings.dataDir, clock);
+  const tokens = new TokenService({ keys, ttlSeconds: settings.tokenTtlSeconds, clock });
+  const external = settings.oidc
+    ? new ExternalIssuer({
+        issuer: settings.oidc.issuer,
+        jwksUrl: settings.oidc.jwksUrl,
+        audience: settings.oidc.audience,
+        clientClaims: settings.oidc.clientClaims,
+        cacheMaxAgeMs: settings.oidc.jwksCacheSeconds * 1000,
+        clock,
+      })
+    : undefined;
+  const auth = new AuthService({ store, tokens, clock, external });
   const engine = new Engine({
     store,
     clock,
@@ -45,6 +56,31 @@ export async function openServices(
   return { store, auth, engine };
 }
 
+/**
+ * pino options: structured JSON at `level`, with credentials redacted wherever they could appear
+ * (headers, token request fields). Fastify's own request logs carry method and URL only, never bodies.
+ */
+export function loggerOptions(level: string): { level: string; redact: { paths: string[]; censor: string } } {
+  return {
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'authorization',
+        'client_secret',
+        'client_assertion',
+        'access_token',
+        '*.client_secret',
+        '*.client_assertion',
+        '*.access_token',
+      ],
+      censor: '[redacted]',
+    },
+  };
+}
+
 /** A running server and how to stop it gracefully. */
 export interface Server {
   readonly app: FastifyInstance;
@@ -53,16 +89,18 @@ export interface Server {
 }
 
 /**
- * Starts the HTTP server: ensures the admin client and environments asked for by the settings, then
- * listens. `close()` stops accepting connections, finishes requests in flight, waits for queued writes
+ * Starts the HTTP server: ensures the admin client and environments asked for by the settings, runs
+ * the start-up sweeps (expired reservations, due change schedules), then listens. `clock` is the
+ * service's notion of now (tests pass a fake one). `close()` stops accepting connections, finishes requests in flight, waits for queued writes
  * to commit, and closes the database.
  */
 export async function startServer(
   settings: Settings,
   print: (line: string) => void = console.log,
+  clock: () => Date = systemClock,
 ): Promise<Server> {
   let logError = (error: unknown) => console.error(error);
-  const services = await openServices(settings, systemClock, (error) => logError(error));
+  const services = await openServices(settings, clock, (error) => logError(error));
   const { store, auth, engine } = services;
   const metrics = new Metrics();
   const app = await buildApp(
@@ -71,14 +109,16 @@ export async function startServer(
       auth,
       store,
       metrics,
-      settings: { bodyLimit: settings.bodyLimit, maxBulkItems: settings.maxBulkItems },
+      settings: httpSettings(settings),
     },
-    { logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel } },
+    { logger: settings.logLevel === 'silent' ? false : loggerOptions(settings.logLevel) },
   );
   logError = (error) => app.log.error({ err: error }, 'background work failed');
   try {
     await bootstrap(settings, services, app, print);
     await engine.expiry.start();
+    // Catches up on every day the server was down before it serves a request.
+    await engine.rollover.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
+import type { HttpSettings } from './http/context.js';
 
 /** Everything an operator can set, from flags and environment variables (docs/configuration.md). */
 export interface Settings {
@@ -21,6 +22,24 @@ export interface Settings {
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
+  /** Per-client API requests per second, per process; 0: off (default off on SQLite, 1000 on PostgreSQL). */
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
+  /** Token attempts per minute per client id and per IP address, per process; 0: off. */
+  readonly tokenRateLimitPerMinute: number;
+  readonly requestTimeoutMs: number;
+  readonly trustProxy: boolean;
+  /** The trusted external OpenID provider, when configured. */
+  readonly oidc: OidcSettings | undefined;
+}
+
+/** A trusted external OpenID provider (the ONHAND_OIDC_ISSUER group of settings). */
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  readonly audience: string;
+  readonly clientClaims: readonly string[];
+  readonly jwksCacheSeconds: number;
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -29,6 +48,14 @@ export function loadSettings(
   env: NodeJS.ProcessEnv,
 ): Settings {
   const pick = (flag: string, variable: string) => flags[flag] ?? env[variable];
+  const postgres = databaseUrl(pick('database-url', 'ONHAND_DATABASE_URL')) !== undefined;
+  const rate = int(
+    env.ONHAND_RATE_LIMIT_PER_SECOND,
+    postgres ? 1000 : 0,
+    0,
+    1_000_000,
+    'ONHAND_RATE_LIMIT_PER_SECOND',
+  );
   return {
     port: int(pick('port', 'ONHAND_PORT'), 8080, 0, 65535, 'port (--port, ONHAND_PORT)'),
     host: pick('host', 'ONHAND_HOST') ?? '0.0.0.0',
@@ -94,10 +121,72 @@ export function loadSettings(
     configCacheMs: int(env.ONHAND_CONFIG_CACHE_MS, 5000, 0, 3_600_000, 'ONHAND_CONFIG_CACHE_MS'),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
+    rateLimitPerSecond: rate,
+    rateLimitBurst: int(
+      env.ONHAND_RATE_LIMIT_BURST,
+      Math.max(1, rate * 2),
+      1,
+      10_000_000,
+      'ONHAND_RATE_LIMIT_BURST',
+    ),
+    tokenRateLimitPerMinute: int(
+      env.ONHAND_TOKEN_RATE_LIMIT_PER_MINUTE,
+      60,
+      0,
+      1_000_000,
+      'ONHAND_TOKEN_RATE_LIMIT_PER_MINUTE',
+    ),
+    requestTimeoutMs: int(env.ONHAND_REQUEST_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ONHAND_REQUEST_TIMEOUT_MS'),
+    trustProxy: bool(env.ONHAND_TRUST_PROXY, false, 'ONHAND_TRUST_PROXY'),
+    oidc: oidcSettings(env),
     environments: (env.ONHAND_ENVIRONMENTS ?? '')
       .split(',')
       .map((e) => e.trim())
       .filter((e) => e !== ''),
+  };
+}
+
+function oidcSettings(env: NodeJS.ProcessEnv): OidcSettings | undefined {
+  const issuer = nonEmpty(env.ONHAND_OIDC_ISSUER);
+  const jwksUrl = nonEmpty(env.ONHAND_OIDC_JWKS_URL);
+  const audience = nonEmpty(env.ONHAND_OIDC_AUDIENCE);
+  if (!issuer && !jwksUrl && !audience) return undefined;
+  if (!issuer || !jwksUrl || !audience) {
+    throw new Error(
+      'ONHAND_OIDC_ISSUER, ONHAND_OIDC_JWKS_URL and ONHAND_OIDC_AUDIENCE must be set together.',
+    );
+  }
+  if (!/^https?:\/\//i.test(jwksUrl)) throw new Error('ONHAND_OIDC_JWKS_URL must be an http(s) URL.');
+  const claims = (env.ONHAND_OIDC_CLIENT_CLAIMS ?? 'azp,appid,client_id')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  if (claims.length === 0) throw new Error('ONHAND_OIDC_CLIENT_CLAIMS must name at least one claim.');
+  return {
+    issuer,
+    jwksUrl,
+    audience,
+    clientClaims: claims,
+    jwksCacheSeconds: int(
+      env.ONHAND_OIDC_JWKS_CACHE_SECONDS,
+      600,
+      0,
+      86_400,
+      'ONHAND_OIDC_JWKS_CACHE_SECONDS',
+    ),
+  };
+}
+
+/** The HTTP part of the settings, as buildApp takes it. */
+export function httpSettings(settings: Settings): HttpSettings {
+  const { rateLimitPerSecond: rate, rateLimitBurst: burst, tokenRateLimitPerMinute: perMinute } = settings;
+  return {
+    bodyLimit: settings.bodyLimit,
+    maxBulkItems: settings.maxBulkItems,
+    rateLimit: rate > 0 ? { ratePerSecond: rate, burst } : undefined,
+    tokenRateLimit: perMinute > 0 ? { ratePerSecond: perMinute / 60, burst: perMinute } : undefined,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    trustProxy: settings.trustProxy,
   };
 }
 

@@ -1,15 +1,22 @@
-import { OnhandError } from '../domain/codes.js';
+import type { JWK } from 'jose';
+import { fail, OnhandError } from '../domain/codes.js';
+import { intersectGrants, type Role, roleAllows, roleIn } from '../domain/roles.js';
+import type { ClientRecord } from '../store/store.js';
 import type {
   AuthServiceOptions,
   BootstrapOptions,
   ClientCredentials,
   ClientStore,
+  EntraTokenResponse,
+  ExchangeForm,
+  ExchangeResponse,
   NewClient,
   TokenForm,
 } from './auth-types.js';
-import { type ClientView, isClientId } from './client-input.js';
+import { type ClientView, checkEnvironmentId, isClientId } from './client-input.js';
 import { ClientRegistry } from './client-registry.js';
-import { generateSecret, hashSecret, verifySecret } from './secrets.js';
+import type { ExternalIssuer } from './external-issuer.js';
+import { EXTERNAL_CLIENT, generateSecret, hashSecret, verifySecret } from './secrets.js';
 import { TokenCache } from './token-cache.js';
 import type { Principal, TokenResponse, TokenService } from './token-service.js';
 
@@ -28,9 +35,11 @@ export class AuthService {
   readonly #clock: () => Date;
   readonly #cache: TokenCache;
   readonly #clients: ClientRegistry;
+  readonly #external: ExternalIssuer | undefined;
   #dummyHash: Promise<string> | undefined;
 
   constructor(options: AuthServiceOptions) {
+    this.#external = options.external;
     this.#store = options.store;
     this.#tokens = options.tokens;
     this.#clock = options.clock ?? (() => new Date());
@@ -43,23 +52,84 @@ export class AuthService {
    * invalid_client for a missing, unknown, revoked client or a wrong secret (no client enumeration).
    */
   async token(form: TokenForm): Promise<TokenResponse> {
+    const client = await this.#checkCredentials(form);
+    return this.#tokens.issue({ clientId: client.clientId, roles: client.roles });
+  }
+
+  /**
+   * Step 1 of the two-step flow (spec §2.2), in the shape of Microsoft Entra's v2.0 token endpoint:
+   * the client credentials grant, answered with a client assertion for POST /token (not an API token).
+   * Same errors as token().
+   */
+  async entraToken(form: TokenForm, tenantId: string): Promise<EntraTokenResponse> {
+    const client = await this.#checkCredentials(form);
+    const assertion = await this.#tokens.issueAssertion(client.clientId, tenantId);
+    const ttl = String(this.#tokens.ttlSeconds);
+    return { token_type: 'Bearer', expires_in: ttl, ext_expires_in: ttl, access_token: assertion };
+  }
+
+  /**
+   * Step 2 (spec §2.2, the security service's POST /token): checks the body, verifies the client
+   * assertion (one of ours, or one of the trusted external provider), and issues an API token limited
+   * to the environment named in `context`, with the client's role there. Throws invalid_request,
+   * unsupported_grant_type, invalid_client (bad or revoked assertion) or forbidden (no role there).
+   */
+  async exchange(form: ExchangeForm): Promise<ExchangeResponse> {
+    const { grant_type: grant, client_assertion: assertion, context, context_type: contextType } = form;
+    if (grant !== undefined && grant !== 'client_credentials') {
+      throw new OnhandError('unsupported_grant_type', 'grant_type must be "client_credentials".');
+    }
+    if (contextType !== undefined && contextType.toLowerCase() !== 'finops-env') {
+      fail('invalid_request', '/context_type', 'context_type must be "finops-env".');
+    }
+    if (!context) fail('missing_field', '/context', 'context (the environment id) is required.');
+    if (!assertion) fail('missing_field', '/client_assertion', 'client_assertion is required.');
+    const environmentId = checkEnvironmentId(context);
+    let clientId: string;
+    try {
+      clientId = await this.#verifyAssertion(assertion);
+    } catch (error) {
+      if (error instanceof OnhandError && error.code === 'invalid_token') {
+        throw new OnhandError('invalid_client', `The client assertion was refused: ${error.message}`);
+      }
+      throw error;
+    }
+    const client = isClientId(clientId) ? await this.#store.getClient(clientId) : undefined;
+    if (!client || client.revokedAt !== null) {
+      throw new OnhandError('invalid_client', 'The client of this assertion is unknown or revoked.');
+    }
+    const role = roleIn(client.roles, environmentId);
+    if (!role) {
+      throw new OnhandError('forbidden', `This client may not use environment "${environmentId}".`);
+    }
+    const issued = await this.#tokens.issue({ clientId: client.clientId, roles: { [environmentId]: role } });
+    return { access_token: issued.access_token, token_type: 'bearer', expires_in: issued.expires_in };
+  }
+
+  /** The public keys that verify Onhand's tokens (for /.well-known/jwks.json). */
+  jwks(): Promise<{ keys: JWK[] }> {
+    return this.#tokens.keys.jwks();
+  }
+
+  async #verifyAssertion(assertion: string): Promise<string> {
+    if (this.#external?.claimsToBeFrom(assertion)) return this.#external.verify(assertion);
+    return this.#tokens.verifyAssertion(assertion);
+  }
+
+  async #checkCredentials(form: TokenForm): Promise<ClientRecord> {
     if (form.grant_type !== 'client_credentials') {
       throw new OnhandError('unsupported_grant_type', 'grant_type must be "client_credentials".');
     }
     const { client_id: clientId, client_secret: secret } = form;
     // Only a well-formed id can name a client; anything else is not even looked up.
     const client = clientId && isClientId(clientId) ? await this.#store.getClient(clientId) : undefined;
-    // Hash even when the client is unknown, so response time does not tell which ids exist.
-    const hash = client?.secretHash ?? (await this.#getDummyHash());
-    const secretOk = await verifySecret(secret ?? '', hash);
-    if (!client || !secret || !secretOk || client.revokedAt !== null) {
+    // Hash even when the client is unknown or external, so response time does not tell which ids exist.
+    const usable = client && client.secretHash !== EXTERNAL_CLIENT ? client.secretHash : undefined;
+    const secretOk = await verifySecret(secret ?? '', usable ?? (await this.#getDummyHash()));
+    if (!client || !usable || !secret || !secretOk || client.revokedAt !== null) {
       throw new OnhandError('invalid_client');
     }
-    return this.#tokens.issue({
-      clientId: client.clientId,
-      environments: client.environments,
-      admin: client.admin,
-    });
+    return client;
   }
 
   /**
@@ -73,31 +143,41 @@ export class AuthService {
     const now = this.#clock();
     const cached = this.#cache.get(token, now);
     if (cached) return cached;
-    const principal = await this.#tokens.verify(token);
-    const client = await this.#store.getClient(principal.clientId);
+    const verified = await this.#tokens.verify(token);
+    const client = await this.#store.getClient(verified.clientId);
     if (!client || client.revokedAt !== null) {
       throw new OnhandError('invalid_token', 'The client of this token has been revoked.');
     }
+    // A token never gives more than its client holds now (roles lowered since it was issued count).
+    const principal: Principal = { ...verified, roles: intersectGrants(verified.roles, client.roles) };
     this.#cache.set(token, principal, now);
     return principal;
   }
 
-  /** True when the principal may use the environment ("*" or the id, compared case-insensitively). */
-  static canUse(principal: Pick<Principal, 'environments'>, environmentId: string): boolean {
-    const id = environmentId.toLowerCase();
-    return principal.environments.some((env) => env === '*' || env.toLowerCase() === id);
+  /** True when the principal has any role in the environment (compared case-insensitively). */
+  static canUse(principal: Pick<Principal, 'roles'>, environmentId: string): boolean {
+    return roleIn(principal.roles, environmentId) !== undefined;
   }
 
-  /** Throws OnhandError('forbidden') unless the principal may use the environment. */
-  requireEnvironment(principal: Principal, environmentId: string): void {
-    if (!AuthService.canUse(principal, environmentId)) {
+  /**
+   * Throws OnhandError('forbidden') unless the principal holds `role` (or a higher one) in the
+   * environment. A token without any role there is told so without naming the role it lacks.
+   */
+  requireRole(principal: Principal, environmentId: string, role: Role): void {
+    const held = roleIn(principal.roles, environmentId);
+    if (held === undefined) {
       throw new OnhandError('forbidden', `This token does not allow environment "${environmentId}".`);
+    }
+    if (!roleAllows(held, role)) {
+      throw new OnhandError('forbidden', `This operation needs the ${role} role; the token has ${held}.`);
     }
   }
 
-  /** Throws OnhandError('forbidden') unless the principal is an admin client. */
-  requireAdmin(principal: Principal): void {
-    if (!principal.admin) throw new OnhandError('forbidden', 'This operation needs an admin client.');
+  /** Sets (or with null removes) a client's role in an environment or "*"; see ClientRegistry.setRole. */
+  async setRole(clientId: string, environment: string, role: Role | null): Promise<ClientView> {
+    const view = await this.#clients.setRole(clientId, environment, role);
+    this.#cache.forgetClient(clientId);
+    return view;
   }
 
   /**

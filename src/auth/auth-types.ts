@@ -1,4 +1,6 @@
+import type { Role } from '../domain/roles.js';
 import type { Store } from '../store/store.js';
+import type { ExternalIssuer } from './external-issuer.js';
 import type { TokenCacheOptions } from './token-cache.js';
 import type { TokenService } from './token-service.js';
 
@@ -13,6 +15,23 @@ export interface AuthServiceOptions {
   readonly clock?: () => Date;
   /** Tuning of the verified-token cache (trust window, size). */
   readonly cache?: TokenCacheOptions;
+  /** A trusted external OpenID provider whose tokens POST /token accepts as client assertions. */
+  readonly external?: ExternalIssuer | undefined;
+}
+
+/** Answer of POST /{tenantId}/oauth2/v2.0/token, as Microsoft Entra gives it (spec §2.2: string lifetimes). */
+export interface EntraTokenResponse {
+  readonly token_type: 'Bearer';
+  readonly expires_in: string;
+  readonly ext_expires_in: string;
+  readonly access_token: string;
+}
+
+/** Answer of POST /token (spec §2.2). */
+export interface ExchangeResponse {
+  readonly access_token: string;
+  readonly token_type: 'bearer';
+  readonly expires_in: number;
 }
 
 /** Form fields of POST /oauth2/token. */
@@ -22,12 +41,27 @@ export interface TokenForm {
   readonly client_secret?: string | undefined;
 }
 
+/** Body of POST /token (spec §2.2), keys already lower-cased. */
+export interface ExchangeForm {
+  readonly grant_type?: string | undefined;
+  readonly client_assertion_type?: string | undefined;
+  readonly client_assertion?: string | undefined;
+  readonly scope?: string | undefined;
+  readonly context?: string | undefined;
+  readonly context_type?: string | undefined;
+}
+
 /** What to create; missing id and secret are generated. */
 export interface NewClient {
   readonly clientId?: string | undefined;
   readonly secret?: string | undefined;
   readonly environments: readonly string[];
-  readonly admin: boolean;
+  /** Shorthand for role "admin" (when `role` is not given). */
+  readonly admin?: boolean;
+  /** Role in each of `environments`; default write (admin when `admin`). */
+  readonly role?: Role;
+  /** Authenticates only with tokens of the trusted external provider: no secret. */
+  readonly external?: boolean;
 }
 
 /** A client id with its secret in clear text: shown once to whoever created it, never stored. */

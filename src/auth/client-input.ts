@@ -63,6 +63,17 @@ export function normalizeEnvironments(environments: readonly string[]): readonly
   return Object.freeze([...ids].sort());
 }
 
+/** Checks one environment id (1-64 letters, digits, ".", "_", "-") and lower-cases it. */
+export function checkEnvironmentId(environment: string): string {
+  if (!ENVIRONMENT_ID.test(environment)) {
+    throw new OnhandError(
+      'invalid_environment_id',
+      `Environment id "${printable(environment)}" must be 1-64 letters, digits, ".", "_" or "-".`,
+    );
+  }
+  return environment.toLowerCase();
+}
+
 /** Drops the secret hash from a stored client. */
 export function toClientView(client: ClientRecord): ClientView {
   const { secretHash: _hidden, ...view } = client;

@@ -1,4 +1,5 @@
 import { OnhandError } from '../domain/codes.js';
+import { isRole, type Role } from '../domain/roles.js';
 import type { ClientRecord } from '../store/store.js';
 import type { BootstrapOptions, ClientCredentials, ClientStore, NewClient } from './auth-types.js';
 import {
@@ -9,7 +10,12 @@ import {
   normalizeEnvironments,
   toClientView,
 } from './client-input.js';
-import { generateClientId, generateSecret, hashSecret, verifySecret } from './secrets.js';
+import { EXTERNAL_CLIENT, generateClientId, generateSecret, hashSecret, verifySecret } from './secrets.js';
+
+function checkRole(role: string): Role {
+  if (!isRole(role)) throw new OnhandError('invalid_request', `Role "${role}" must be read, write or admin.`);
+  return role;
+}
 
 /**
  * Creates, lists and revokes OAuth clients in the store, and ensures the admin client at start-up.
@@ -28,19 +34,44 @@ export class ClientRegistry {
   /** See AuthService.createClient. */
   async createClient(input: NewClient): Promise<ClientCredentials> {
     const clientId = checkClientId(input.clientId ?? generateClientId());
+    if (input.external && input.secret !== undefined) {
+      throw new OnhandError('invalid_request', 'An external client has no secret.');
+    }
     const secret = input.secret === undefined ? generateSecret() : checkSecret(input.secret);
+    const role = checkRole(input.role ?? (input.admin ? 'admin' : 'write'));
+    const roles = Object.fromEntries(normalizeEnvironments(input.environments).map((env) => [env, role]));
     const record: ClientRecord = {
       clientId,
-      secretHash: await hashSecret(secret),
-      environments: normalizeEnvironments(input.environments),
-      admin: input.admin,
+      secretHash: input.external ? EXTERNAL_CLIENT : await hashSecret(secret),
+      roles,
       createdAt: this.#clock().toISOString(),
       revokedAt: null,
     };
     if (!(await this.#store.createClient(record))) {
       throw new OnhandError('client_exists', `A client with id "${clientId}" already exists.`);
     }
-    return { clientId, secret };
+    return input.external ? { clientId, secret: '' } : { clientId, secret };
+  }
+
+  /**
+   * Sets the client's role in one environment (or "*"), or removes it (role null). Throws
+   * client_not_found, invalid_environment_id; refuses to leave a client without any environment.
+   */
+  async setRole(clientId: string, environment: string, role: Role | null): Promise<ClientView> {
+    const client = await this.#store.getClient(clientId);
+    if (!client) throw new OnhandError('client_not_found', `No client has id "${clientId}".`);
+    const [env] = normalizeEnvironments([environment]);
+    const roles: Record<string, Role> = { ...client.roles };
+    if (role === null) delete roles[env as string];
+    else roles[env as string] = checkRole(role);
+    if (Object.keys(roles).length === 0) {
+      throw new OnhandError('invalid_request', 'A client keeps at least one environment; revoke it instead.');
+    }
+    const updated: ClientRecord = { ...client, roles };
+    if (!(await this.#store.updateClient(updated))) {
+      throw new OnhandError('client_not_found', `No client has id "${clientId}".`);
+    }
+    return toClientView(updated);
   }
 
   /** See AuthService.listClients. */
@@ -78,13 +109,13 @@ export class ClientRegistry {
       }
     }
     const secretOk = await verifySecret(secret, existing.secretHash);
-    const allEnvs = existing.environments.length === 1 && existing.environments[0] === '*';
-    if (secretOk && existing.revokedAt === null && existing.admin && allEnvs) return;
+    const roleKeys = Object.keys(existing.roles);
+    const adminEverywhere = roleKeys.length === 1 && existing.roles['*'] === 'admin';
+    if (secretOk && existing.revokedAt === null && adminEverywhere) return;
     await this.#store.updateClient({
       ...existing,
       secretHash: secretOk ? existing.secretHash : await hashSecret(secret),
-      environments: ALL_ENVIRONMENTS,
-      admin: true,
+      roles: { '*': 'admin' },
       revokedAt: null,
     });
   }

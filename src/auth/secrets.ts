@@ -69,6 +69,9 @@ function parseHash(hash: string): ParsedHash | undefined {
   return { n, r, p, salt, key };
 }
 
+/** The secret hash of a client that authenticates only through an external provider: verifies nothing. */
+export const EXTERNAL_CLIENT = 'external';
+
 /** A new random client secret: 32 random bytes, base64url (43 characters). */
 export function generateSecret(): string {
   return randomBytes(32).toString('base64url');

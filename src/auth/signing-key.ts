@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CryptoKey,
@@ -20,6 +20,8 @@ export interface SigningKey {
   readonly publicKey: CryptoKey;
   /** The public half as a JWK (no private material), e.g. for a JWKS endpoint. */
   readonly publicJwk: JWK;
+  /** When the key was made (ISO-8601); for keys from before rotation existed, their file's mtime. */
+  readonly createdAt: string;
 }
 
 /** Where the signing key lives inside the data directory. */
@@ -34,21 +36,28 @@ export function signingKeyPath(dataDir: string): string {
  * is written to a temporary file and hard-linked into place, so when two processes start together,
  * both end up using the one key that won.
  */
-export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKey> {
+export async function loadOrCreateSigningKey(dataDir: string, now: Date = new Date()): Promise<SigningKey> {
   const file = signingKeyPath(dataDir);
   const existing = await readKeyFile(file);
   if (existing) return existing;
   await mkdir(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
-  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const jwk = await exportJWK(privateKey);
-  const kid = await calculateJwkThumbprint(publicPart(jwk));
-  await writeOnce(file, `${JSON.stringify({ ...jwk, kid, alg: 'EdDSA', use: 'sig' }, null, 2)}\n`);
+  await writeOnce(file, await newKeyFileContent(now));
   const stored = await readKeyFile(file);
   if (!stored) throw new Error(`The signing key ${file} could not be read back after writing it.`);
   return stored;
 }
 
-async function writeOnce(file: string, content: string): Promise<void> {
+/** A new Ed25519 private JWK, as the text of a key file, with its kid, alg, use and creation time. */
+export async function newKeyFileContent(now: Date): Promise<string> {
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(publicPart(jwk));
+  const content = { ...jwk, kid, alg: 'EdDSA', use: 'sig', created: now.toISOString() };
+  return `${JSON.stringify(content, null, 2)}\n`;
+}
+
+/** Writes `content` to `file` (mode 0600) unless the file exists; atomic. */
+export async function writeOnce(file: string, content: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {
@@ -75,15 +84,18 @@ async function writeOnce(file: string, content: string): Promise<void> {
   await unlink(temp).catch(() => undefined);
 }
 
-async function readKeyFile(file: string): Promise<SigningKey | undefined> {
+/** Reads a key file; undefined when it does not exist; throws when it is not an Ed25519 private JWK. */
+export async function readKeyFile(file: string): Promise<SigningKey | undefined> {
   let text: string;
+  let mtime: Date;
   try {
     text = await readFile(file, 'utf8');
+    mtime = (await stat(file)).mtime;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
-  let jwk: JWK;
+  let jwk: JWK & { created?: unknown };
   try {
     jwk = JSON.parse(text) as JWK;
   } catch {
@@ -94,7 +106,10 @@ async function readKeyFile(file: string): Promise<SigningKey | undefined> {
   }
   const publicJwk = publicPart(jwk);
   const kid = typeof jwk.kid === 'string' ? jwk.kid : await calculateJwkThumbprint(publicJwk);
-  const privateKey = await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA');
+  const { created, ...privateJwk } = jwk;
+  const createdAt =
+    typeof created === 'string' && !Number.isNaN(Date.parse(created)) ? created : mtime.toISOString();
+  const privateKey = await importJWK({ ...privateJwk, alg: 'EdDSA' }, 'EdDSA');
   const publicKey = await importJWK({ ...publicJwk, alg: 'EdDSA' }, 'EdDSA');
   if (privateKey instanceof Uint8Array || publicKey instanceof Uint8Array) {
     throw new Error(`The signing key ${file} could not be imported.`);
@@ -105,6 +120,7 @@ async function readKeyFile(file: string): Promise<SigningKey | undefined> {
     privateKey,
     publicKey,
     publicJwk: { ...publicJwk, kid, alg: 'EdDSA', use: 'sig' },
+    createdAt,
   };
 }
 

@@ -5,13 +5,16 @@ import { loadSettings } from '../settings.js';
 import { runClientsCommand } from './clients-command.js';
 import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
+import { runKeysCommand } from './keys-command.js';
 
 const USAGE = `Usage: onhand <command> [options]
 
 Commands:
   serve                      Serve the API (default). Options: --port N, --host H, --data DIR,
                              --database-url postgres://… (PostgreSQL instead of the embedded SQLite)
-  clients create|list|revoke Manage OAuth clients (see: onhand clients help)
+  clients create|list|grant|ungrant|revoke
+                             Manage OAuth clients and their roles (see: onhand clients help)
+  keys list|rotate           List or rotate the token signing keys (see: onhand keys help)
   environments create ID     Create an environment with the default configuration
   environments list          List environments
   migrate                    Create or upgrade the database schema, then exit (serve also does it)
@@ -87,6 +90,9 @@ export async function main(argv: string[]): Promise<number> {
     } finally {
       await services.store.close();
     }
+  }
+  if (command === 'keys') {
+    return runKeysCommand(rest, { dataDir: settings.dataDir, out: (line) => console.log(line) });
   }
   if (command === 'migrate') {
     const store = await openStore(settings);

@@ -34,7 +34,7 @@ export async function runExportCommand(args: readonly string[], deps: ExportDeps
     const progress = new ProgressBar(deps.stderr);
     const counts = await exportToFile(store, environmentId, parsed.out, progress, deps.stdout);
     deps.stderr.write(
-      `Exported environment ${environmentId}: ${counts.stock} stock rows, ${counts.reservations} reservations, ${counts.ledger} ledger entries${parsed.out ? ` to ${parsed.out}` : ''}.\n`,
+      `Exported environment ${environmentId}: ${counts.stock} stock rows, ${counts.schedule} scheduled values, ${counts.reservations} reservations, ${counts.ledger} ledger entries${parsed.out ? ` to ${parsed.out}` : ''}.\n`,
     );
     return 0;
   } finally {

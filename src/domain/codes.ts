@@ -48,6 +48,30 @@ export const ERROR_CODES = {
     'The configuration change would remove or change the reservation mapping of a measure that open reservations use.',
   reserved_measure_not_writable:
     'The measure holds soft reservations and changes only through reserve, unreserve and offset.',
+  // On-hand change schedules and ATP
+  schedule_disabled:
+    'On-hand change schedules (available to promise) are not enabled in the environment configuration.',
+  invalid_date: 'A date is not a valid calendar date such as "2023-09-26".',
+  date_outside_schedule_period:
+    'A scheduled date lies before today or beyond the schedule period (today + schedulePeriodInDays - 1).',
+  measure_not_scheduled: 'The measure is not used by any ATP calculated measure, so it cannot be scheduled.',
+  invalid_atp_query:
+    'An ATP query must group by exactly one ATP index set and filter only partition and index-set dimensions.',
+  invalid_date_range: 'ATPFromDate lies after ATPToDate.',
+  // Allocation
+  allocation_disabled:
+    'Allocation is not enabled, or availableToAllocateCalculation does not subtract @iv.@allocated.',
+  unknown_allocation_group: 'A group name is not one of the configured allocation groups.',
+  allocation_group_gap: 'Allocation groups must be named from the top level down, without a gap.',
+  missing_allocation_groups: 'The write names no allocation group.',
+  invalid_allocation_group_value: 'An allocation group value is empty or not a string.',
+  reallocate_same_group: 'A reallocation names the same group path as source and target.',
+  insufficient_available_to_allocate:
+    'The available-to-allocate pool would drop below zero; nothing was allocated.',
+  insufficient_allocation:
+    'The group holds less allocated quantity than the request takes; nothing was changed.',
+  invalid_consume_measure:
+    'A physical measure of a consume has a modifier other than Addition/Subtraction, or the same sign as in the available-to-allocate formula.',
   // Queries
   no_index_hierarchy: 'No index hierarchy has been set.',
   group_by_not_indexed: 'The group-by is not a prefix of an index set (strict index mode).',
@@ -79,9 +103,12 @@ export const ERROR_CODES = {
   // Authentication
   unauthorized: 'A valid bearer token is required.',
   invalid_token: 'The bearer token is malformed, expired or not signed by this service.',
-  invalid_client: 'The client id or secret is wrong, or the client was revoked.',
+  invalid_client:
+    'The client id or secret is wrong, the client assertion is not valid, or the client was revoked.',
   unsupported_grant_type: 'Only grant_type=client_credentials is supported.',
-  forbidden: 'The token does not allow this environment or operation.',
+  forbidden:
+    'The token does not allow this environment, or lacks the role (read, write, admin) the route needs.',
+  rate_limited: 'Too many requests from this client or address; wait for the Retry-After seconds.',
   client_exists: 'A client with this id already exists.',
   client_not_found: 'The client does not exist.',
   // Routing and server

@@ -66,14 +66,7 @@ function build(
   kind: OnHandCommand['kind'],
   inventorySystem: string | undefined,
 ): OnHandCommand {
-  const eventId = checkId(input.id, `${path}/id`);
-  const organizationId = checkId(input.organizationId, `${path}/organizationId`);
-  const productId = checkId(input.productId, `${path}/productId`);
-  const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
-  const dimensions = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
-  requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
-  const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
-  checkKeySize(organizationId, productId, dimensions, partitionId, path);
+  const { eventId, organizationId, productId, dimensions, partitionId } = resolveTarget(config, input, path);
   const values = measureValues(config, input.quantities, `${path}/quantities`, inventorySystem);
   const countedAt =
     kind === 'onhand.set' ? parseCountedAt(input.modifiedDateTimeUTC, `${path}/modifiedDateTimeUTC`) : null;
@@ -87,6 +80,35 @@ function build(
     values,
     countedAt,
   };
+}
+
+/** What a write is about: its event id, and the product and dimension tuple it changes. */
+export interface WriteTarget {
+  readonly eventId: string;
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly dimensions: Dimensions;
+  readonly partitionId: string;
+}
+
+/**
+ * Checks the ids of a write and resolves its dimensions (mapped through dimensionDataSource) to a
+ * canonical tuple with its partition id. Throws OnhandError with the path of the bad field.
+ */
+export function resolveTarget(
+  config: CompiledConfiguration,
+  input: Pick<OnHandInput, 'id' | 'organizationId' | 'productId' | 'dimensionDataSource' | 'dimensions'>,
+  path: string,
+): WriteTarget {
+  const eventId = checkId(input.id, `${path}/id`);
+  const organizationId = checkId(input.organizationId, `${path}/organizationId`);
+  const productId = checkId(input.productId, `${path}/productId`);
+  const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
+  const dimensions = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
+  requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
+  const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
+  checkKeySize(organizationId, productId, dimensions, partitionId, path);
+  return { eventId, organizationId, productId, dimensions, partitionId };
 }
 
 /** Resolves `{ dataSource: { measure: quantity } }` to writable physical measures. */

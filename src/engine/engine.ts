@@ -1,9 +1,11 @@
 import { OnhandError } from '../domain/codes.js';
+import type { CompiledConfiguration } from '../domain/config/compiled-configuration.js';
 import type { OnHandCommand, OnHandInput } from '../domain/onhand-command.js';
 import { toChangeCommand, toSetCommand } from '../domain/onhand-command.js';
 import { lockKeyOf } from '../domain/partition.js';
 import { aggregate } from '../domain/query/aggregate.js';
 import { type Page, pageByWarehouse } from '../domain/query/paging.js';
+import { type AtpRequest, applyAtp } from '../domain/query/parse-atp.js';
 import {
   type ExactQueryInput,
   type IndexQueryInput,
@@ -11,7 +13,11 @@ import {
   parseIndexQuery,
 } from '../domain/query/parse-query.js';
 import type { OnHandRow, QueryLimits, QueryPlan } from '../domain/query/query-plan.js';
+import { dateOf } from '../domain/schedule/schedule-date.js';
 import type { LedgerRecord, Store } from '../store/store.js';
+import { allocationBatch } from './allocation/allocation-batch.js';
+import { Allocations } from './allocation/allocation-service.js';
+import type { AllocationWork } from './allocation/allocation-work.js';
 import { Environments } from './environments.js';
 import { GroupCommitter } from './group-commit.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
@@ -22,6 +28,9 @@ import { ExpiryScheduler } from './reservations/expiry-scheduler.js';
 import { reservationBatch } from './reservations/reservation-batch.js';
 import { Reservations } from './reservations/reservation-service.js';
 import type { ReservationWork } from './reservations/reservation-work.js';
+import { RolloverScheduler } from './schedules/rollover-scheduler.js';
+import { type ScheduleWork, scheduleBatch } from './schedules/schedule-batch.js';
+import { Schedules } from './schedules/schedule-service.js';
 import { isUsableId, type WriteItem } from './write-item.js';
 
 export interface EngineOptions {
@@ -44,8 +53,16 @@ export class Engine {
   readonly reservations: Reservations;
   /** Releases expired reservations on time; started by the server, not by tests that drive time. */
   readonly expiry: ExpiryScheduler;
+  /** On-hand change schedules (spec §3). */
+  readonly schedules: Schedules;
+  /** Runs the start-of-day sweep of schedules; started by the server, not by tests that drive time. */
+  readonly rollover: RolloverScheduler;
+  private readonly scheduleWriter: GroupCommitter<ScheduleWork, ItemOutcome>;
   private readonly onHandWriter: GroupCommitter<OnHandWork, ItemOutcome>;
   private readonly reservationWriter: GroupCommitter<ReservationWork, ItemOutcome>;
+  /** Allocation (spec §4): allocate, unallocate, reallocate, consume and query. */
+  readonly allocations: Allocations;
+  private readonly allocationWriter: GroupCommitter<AllocationWork, ItemOutcome>;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -62,6 +79,11 @@ export class Engine {
       clock,
       report,
     );
+    this.scheduleWriter = new GroupCommitter(store, scheduleBatch(clock, report));
+    this.schedules = new Schedules(store, this.environments, clock, this.scheduleWriter, report);
+    this.rollover = new RolloverScheduler(() => this.schedules.rollOver(), clock, report);
+    this.allocationWriter = new GroupCommitter(store, allocationBatch(report));
+    this.allocations = new Allocations(store, this.environments, clock, this.allocationWriter);
   }
 
   /**
@@ -153,7 +175,10 @@ export class Engine {
   /** Index query (spec §2.7.1 and §2.7.3): rows of one organization. */
   async indexQuery(environmentId: string, input: IndexQueryInput): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
-    return this.run(environmentId, parseIndexQuery(config, input, this.options.limits, 1));
+    return this.run(
+      environmentId,
+      this.withAtp(config, parseIndexQuery(config, input, this.options.limits, 1), input),
+    );
   }
 
   /** Paged index query, Api-Version 2.0 (spec §2.7.2). */
@@ -164,14 +189,16 @@ export class Engine {
     pageSize: number,
   ): Promise<Page> {
     const config = await this.environments.get(environmentId);
-    const rows = await this.run(environmentId, parseIndexQuery(config, input, this.options.limits, 2));
+    const plan = this.withAtp(config, parseIndexQuery(config, input, this.options.limits, 2), input);
+    const rows = await this.run(environmentId, plan);
     return pageByWarehouse(rows, pageNumber, pageSize);
   }
 
   /** Exact query, v1 or v2 (spec §2.7.4). */
   async exactQuery(environmentId: string, input: ExactQueryInput, version: 1 | 2): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
-    return this.run(environmentId, parseExactQuery(config, input, this.options.limits, version));
+    const plan = parseExactQuery(config, input, this.options.limits, version);
+    return this.run(environmentId, this.withAtp(config, plan, input));
   }
 
   /** Ledger entries after `afterSeq` (audit, replay). */
@@ -182,19 +209,35 @@ export class Engine {
 
   /** Stops background work and waits for queued writes to commit (graceful shutdown). */
   async drain(): Promise<void> {
-    await this.expiry.stop();
-    await Promise.all([this.onHandWriter.drain(), this.reservationWriter.drain()]);
+    await Promise.all([this.expiry.stop(), this.rollover.stop()]);
+    await Promise.all([
+      this.onHandWriter.drain(),
+      this.reservationWriter.drain(),
+      this.scheduleWriter.drain(),
+      this.allocationWriter.drain(),
+    ]);
+  }
+
+  /** Makes the plan an ATP query when the request asks for one (QueryATP), as of today (UTC). */
+  private withAtp(config: CompiledConfiguration, plan: QueryPlan, request: AtpRequest): QueryPlan {
+    return applyAtp(config, plan, request, dateOf(this.options.clock()));
   }
 
   private async run(environmentId: string, plan: QueryPlan): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
-    const values = await this.options.store.readStock(environmentId, {
+    const selector = {
       organizationIds: plan.organizationIds,
       productIds: plan.productIds,
       siteIds: plan.siteIds,
       locationIds: plan.locationIds,
-    });
-    return aggregate(config, plan, values, this.options.limits);
+    };
+    const values = await this.options.store.readStock(environmentId, selector);
+    if (!plan.atp) return aggregate(config, plan, values, this.options.limits);
+    // Schedules dated before today lapse (the vendor's rule) unless commitScheduledChanges is about to
+    // commit them: then they are read too and count as today's (see atpQuantities).
+    const fromDate = config.schedule.commitOnDate ? null : plan.atp.today;
+    const scheduled = await this.options.store.readSchedule(environmentId, selector, fromDate);
+    return aggregate(config, plan, values, this.options.limits, scheduled);
   }
 }
 

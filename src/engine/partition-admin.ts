@@ -84,9 +84,10 @@ export class PartitionAdmin {
   ): Promise<{ deletedPartitions: string[]; deletedRows: number }> {
     return this.store.transaction([...lockKeys].sort(), async (tx) => {
       const deleted = await tx.deletePartitions(environmentId, targets);
-      const unlocked = [...new Set(deleted.map((row) => writeLockKey(environmentId, row)))].filter(
-        (key) => !lockKeys.has(key),
-      );
+      const scheduled = await tx.deletePartitionSchedules(environmentId, targets);
+      const unlocked = [
+        ...new Set([...deleted, ...scheduled].map((row) => writeLockKey(environmentId, row))),
+      ].filter((key) => !lockKeys.has(key));
       if (unlocked.length > 0) throw new UnlockedProducts(unlocked);
       const recordedAt = this.clock().toISOString();
       const entries: LedgerEntry[] = targets.map((partitionId) => ({
@@ -99,15 +100,16 @@ export class PartitionAdmin {
         recordedAt,
         request: jsonSafe({ partitionId }),
         outcome: { deletedRows: deleted.filter((row) => row.partitionId === partitionId).length },
-        changes: deleted
+        changes: [...deleted, ...scheduled]
           .filter((row) => row.partitionId === partitionId && row.quantity !== 0n)
-          .map(({ organizationId, productId, dimensions, dataSource, measure, quantity }) => ({
-            organizationId,
-            productId,
-            dimensions,
-            dataSource,
-            measure,
-            delta: -quantity,
+          .map((row) => ({
+            organizationId: row.organizationId,
+            productId: row.productId,
+            dimensions: row.dimensions,
+            dataSource: row.dataSource,
+            measure: row.measure,
+            delta: -row.quantity,
+            ...('date' in row ? { date: row.date } : {}),
           })),
         reference: null,
       }));
@@ -156,7 +158,10 @@ class UnlockedProducts extends Error {
 }
 
 /** The lock key a write to this row takes (engine.ts, domain/partition.ts lockKeyOf). */
-function writeLockKey(environmentId: string, row: StockRow): string {
+function writeLockKey(
+  environmentId: string,
+  row: Pick<StockRow, 'organizationId' | 'productId' | 'partitionId'>,
+): string {
   return lockKeyOf(environmentId, row.organizationId, row.productId, row.partitionId);
 }
 

@@ -19,7 +19,7 @@ export function requestHash(input: unknown): string {
   return bodyHash(canonical(input, 'plain'));
 }
 
-type Mode = 'plain' | 'quantities' | 'measures' | 'quantity' | 'name' | 'instant';
+type Mode = 'plain' | 'dated' | 'quantities' | 'measures' | 'quantity' | 'name' | 'instant';
 
 function canonical(value: unknown, mode: Mode): unknown {
   if (mode === 'quantity') return quantityText(value);
@@ -31,15 +31,18 @@ function canonical(value: unknown, mode: Mode): unknown {
   for (const [key, item] of Object.entries(value)) {
     if (item === null || item === undefined) continue; // a null field means the same as an absent one
     const lower = key.toLowerCase();
-    out[lower] = canonical(item, childMode(mode, lower));
+    // quantityByDate is the older spelling of quantitiesByDate (change schedules, spec §3.3).
+    out[lower === 'quantitybydate' ? 'quantitiesbydate' : lower] = canonical(item, childMode(mode, lower));
   }
   return out;
 }
 
 function childMode(mode: Mode, key: string): Mode {
+  if (mode === 'dated') return 'quantities';
   if (mode === 'quantities') return 'measures';
   if (mode === 'measures') return 'quantity';
   if (key === 'quantities') return 'quantities';
+  if (key === 'quantitiesbydate' || key === 'quantitybydate') return 'dated';
   if (QUANTITY_FIELDS.has(key)) return 'quantity';
   if (NAME_FIELDS.has(key)) return 'name';
   if (INSTANT_FIELDS.has(key)) return 'instant';

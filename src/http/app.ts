@@ -3,21 +3,28 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
-import type { RouteDeps } from './context.js';
+import type { Role } from '../domain/roles.js';
+import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { toJson } from './json.js';
+import { RateLimiter } from './rate-limiter.js';
+import { allocationRoutes } from './routes/allocation.js';
 import { configurationRoutes } from './routes/configuration.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { onHandQueryRoutes } from './routes/onhand-queries.js';
 import { onHandWriteRoutes } from './routes/onhand-writes.js';
 import { partitionRoutes } from './routes/partitions.js';
 import { reservationRoutes } from './routes/reservations.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { systemRoutes } from './routes/system.js';
+import { securityHeaders } from './security-headers.js';
 import { statusOf } from './status-table.js';
 
 export interface AppOptions {
   /** Fastify logger options (pino), or false for none. */
   readonly logger: NonNullable<FastifyServerOptions['logger']>;
+  /** Called for every route as it is registered, with the role its access hook asks for (if any). */
+  readonly onRoute?: (route: { method: string; url: string; role: Role | undefined }) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -38,8 +45,19 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
     },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Slow or stalled uploads cannot hold a connection forever (Node answers 408).
+    requestTimeout: deps.settings.requestTimeoutMs ?? 30_000,
+    trustProxy: deps.settings.trustProxy ?? false,
   });
 
+  const { onRoute } = options;
+  if (onRoute) {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        onRoute({ method, url: route.url, role: roleOfHooks(route.onRequest) });
+      }
+    });
+  }
   app.decorateRequest('principal', null);
   app.decorateRequest('environmentId', '');
   // Bodies are validated inside handlers (so bulk items fail one by one, with stable codes);
@@ -62,9 +80,17 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
+    securityHeaders(reply, request.url);
     return payload;
   });
+  // Per-client rate limit, after the route's access hook named the client and before the body is read.
+  const limit = deps.settings.rateLimit;
+  const limiter = limit ? new RateLimiter(limit) : undefined;
+  if (limiter) {
+    app.addHook('preParsing', async (request) => {
+      if (request.principal) limiter.check(request.principal.clientId, 'requests from this client');
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpDuration.observe(
       {
@@ -95,8 +121,10 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   onHandWriteRoutes(app, deps);
   onHandQueryRoutes(app, deps);
   reservationRoutes(app, deps);
+  scheduleRoutes(app, deps);
   partitionRoutes(app, deps);
   ledgerRoutes(app, deps);
+  allocationRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -2,10 +2,12 @@ import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Principal } from '../auth/token-service.js';
 import { OnhandError } from '../domain/codes.js';
+import type { Role } from '../domain/roles.js';
 import type { Engine } from '../engine/engine.js';
 import { Environments } from '../engine/environments.js';
 import type { Store } from '../store/store.js';
 import type { Metrics } from './metrics.js';
+import type { RateLimit } from './rate-limiter.js';
 
 /** HTTP settings chosen by the operator. */
 export interface HttpSettings {
@@ -13,6 +15,14 @@ export interface HttpSettings {
   readonly bodyLimit: number;
   /** Most items in one bulk request (spec: 512). */
   readonly maxBulkItems: number;
+  /** Per-client limit on /api/environment/… requests, per process; undefined: none. */
+  readonly rateLimit?: RateLimit | undefined;
+  /** Per-client-id and per-IP limit on the token endpoints, per process; undefined: none. */
+  readonly tokenRateLimit?: RateLimit | undefined;
+  /** Most time to receive a whole request, ms (0: none). Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). Default false. */
+  readonly trustProxy?: boolean;
 }
 
 /** What routes need; built once in main.ts and passed to buildApp. */
@@ -31,21 +41,39 @@ declare module 'fastify' {
   }
 }
 
+/** What a route of /api/environment/{environmentId}/… needs from the token. */
+export interface AccessRule {
+  /** read: queries; write: changes, reservations, allocations, schedules; admin: configuration, cleanup. */
+  readonly role: Role;
+}
+
+/** An access hook, tagged with its role so the route table can be checked (test/api/route-roles.test.ts). */
+export type AccessHook = onRequestHookHandler & { readonly role: Role };
+
 /**
  * onRequest hook of every /api/environment/{environmentId}/… route: a valid bearer token is required,
- * and it must allow the environment (tenants are walls, design.md rule 6); `admin` routes also need an
- * admin client. Sets request.principal and request.environmentId (normalised, lower-case).
+ * and it must give at least `role` in the environment (tenants are walls, design.md rule 6; roles are
+ * ordered read < write < admin). Sets request.principal and request.environmentId (lower-case).
  */
-export function requireAccess(auth: AuthService, options: { admin: boolean }): onRequestHookHandler {
-  return async (request) => {
+export function requireAccess(auth: AuthService, rule: AccessRule): AccessHook {
+  const hook: onRequestHookHandler = async (request) => {
     const principal = await auth.authenticate(request.headers.authorization);
     const params = request.params as { environmentId?: string };
     const environmentId = Environments.id(params.environmentId ?? '');
-    auth.requireEnvironment(principal, environmentId);
-    if (options.admin) auth.requireAdmin(principal);
+    auth.requireRole(principal, environmentId, rule.role);
     request.principal = principal;
     request.environmentId = environmentId;
   };
+  return Object.assign(hook, { role: rule.role });
+}
+
+/** The role an access hook (or list of hooks) of a route asks for; undefined for a public route. */
+export function roleOfHooks(hooks: unknown): Role | undefined {
+  const list = Array.isArray(hooks) ? hooks : [hooks];
+  for (const hook of list) {
+    if (typeof hook === 'function' && 'role' in hook) return (hook as AccessHook).role;
+  }
+  return undefined;
 }
 
 /** The Api-Version header: "1.0" when absent (spec §2.1); "1.0" or "2.0" otherwise. */

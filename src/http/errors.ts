@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, OnhandError } from '../domain/codes.js';
 import { classifyStoreError } from '../store/store-errors.js';
+import { RateLimitedError } from './rate-limiter.js';
 import { statusOf } from './status-table.js';
 
 /** The body of every error that is not a write envelope: `{ code, message, details }`. */
@@ -64,5 +65,6 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   else if (mapped.code === 'service_unavailable' || mapped.code === 'database_timeout') {
     request.log.warn({ err: error }, 'database failure');
   }
+  if (mapped instanceof RateLimitedError) reply.header('retry-after', String(mapped.retryAfterSeconds));
   reply.code(statusOf(mapped.code)).send(errorBody(mapped));
 }

@@ -37,6 +37,7 @@ export function encodeChanges(changes: readonly LedgerChange[]): string {
       dataSource: c.dataSource,
       measure: c.measure,
       delta: c.delta.toString(),
+      ...(c.date === undefined ? {} : { date: c.date }),
     })),
   );
 }

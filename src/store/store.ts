@@ -1,5 +1,6 @@
 import type { Dimensions } from '../domain/dimensions.js';
 import type { Qty } from '../domain/quantity.js';
+import type { RoleGrants } from '../domain/roles.js';
 
 /**
  * The Store port: everything the engine and the auth module need from a database, and nothing more.
@@ -37,10 +38,33 @@ export interface Store {
   // Committed reads of stock.
   /** Stock rows of one environment matching the selector (see StockSelector for the semantics). */
   readStock(environmentId: string, selector: StockSelector): Promise<StockRow[]>;
-  /** True when the environment holds any stock row. */
+  /** True when the environment holds any stock row or scheduled change. */
   hasStock(environmentId: string): Promise<boolean>;
-  /** Distinct partition ids that hold stock, sorted. */
+  /** Distinct partition ids that hold stock or scheduled changes, sorted. */
   listPartitionIds(environmentId: string): Promise<string[]>;
+
+  // Committed reads of on-hand change schedules.
+  /**
+   * Scheduled changes of one environment matching the selector (as readStock), dated `fromDate` or
+   * later (null: every date), in the order (organizationId, productId, dimensionsKey, dataSource,
+   * measure, date).
+   */
+  readSchedule(
+    environmentId: string,
+    selector: StockSelector,
+    fromDate: string | null,
+  ): Promise<ScheduleRow[]>;
+  /**
+   * The distinct (organization, product, partition) scopes of one environment that hold a scheduled
+   * change dated before `beforeDate`, in (organizationId, productId, partitionId) order, at most `limit`.
+   */
+  listScheduleScopes(environmentId: string, beforeDate: string, limit: number): Promise<ScheduleScope[]>;
+  /**
+   * A page of the scheduled changes of one environment for a full export, keyset-paginated like
+   * exportStock: key order (partitionId, organizationId, productId, the dimensionsKey text, dataSource,
+   * measure, date; byte order), rows after `after` (null: from the start), at most `limit`.
+   */
+  exportSchedule(environmentId: string, after: ScheduleCursor | null, limit: number): Promise<ScheduleRow[]>;
 
   /**
    * A page of the stock rows of one environment for a full export: the rows whose key comes after
@@ -78,7 +102,7 @@ export interface Store {
     limit: number,
   ): Promise<ReservationRecord[]>;
   /**
-   * Deletes the stock rows, reservations and ledger entries stored under an environment id that has
+   * Deletes the stock rows, scheduled changes, reservations and ledger entries stored under an environment id that has
    * no environment record (what an interrupted import leaves behind), atomically. Returns false and
    * deletes nothing when the environment exists.
    */
@@ -89,7 +113,7 @@ export interface Store {
   listClients(): Promise<ClientRecord[]>;
   /** Inserts a client; false when the id exists. */
   createClient(client: ClientRecord): Promise<boolean>;
-  /** Replaces a client's mutable fields (secret hash, environments, admin, revokedAt); false when absent. */
+  /** Replaces a client's mutable fields (secret hash, roles, revokedAt); false when absent. */
   updateClient(client: ClientRecord): Promise<boolean>;
 }
 
@@ -113,6 +137,25 @@ export interface StoreTx {
   readScopesRows(environmentId: string, scopes: readonly ProductScope[]): Promise<StockRow[]>;
   /** Deletes every stock row and every reservation of the given partitions; returns the stock rows deleted. */
   deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]>;
+  /** Deletes every scheduled change of the given partitions; returns the rows deleted. */
+  deletePartitionSchedules(environmentId: string, partitionIds: readonly string[]): Promise<ScheduleRow[]>;
+  /** Current scheduled values for exact keys (date included); keys without a row are absent. */
+  readScheduleRows(environmentId: string, keys: readonly ScheduleKey[]): Promise<ScheduleRow[]>;
+  /**
+   * Inserts or replaces scheduled values with their final quantity (not deltas); a row whose quantity
+   * is 0 is deleted instead (a schedule that nets to nothing no longer exists).
+   */
+  writeScheduleRows(environmentId: string, rows: readonly ScheduleRow[]): Promise<void>;
+  /**
+   * Every scheduled change of one product inside one partition, in the order (date, dimensionsKey,
+   * dataSource, measure).
+   */
+  readProductSchedule(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<ScheduleRow[]>;
   /** Reservations by id; ids without a reservation are absent from the result. */
   readReservations(environmentId: string, reservationIds: readonly string[]): Promise<ReservationRecord[]>;
   /**
@@ -183,6 +226,27 @@ export interface StockRow extends StockKey {
   readonly countedAt: string | null;
 }
 
+/** Identifies one scheduled value: a stock key on a date (`yyyy-MM-dd`, UTC). */
+export interface ScheduleKey extends StockKey {
+  readonly date: string;
+}
+
+/** The net quantity scheduled to change one measure on one date (spec §3: uncommitted, signed). */
+export interface ScheduleRow extends ScheduleKey {
+  readonly partitionId: string;
+  readonly quantity: Qty;
+}
+
+/** What a scheduled-change sweep works on: one product inside one partition. */
+export interface ScheduleScope {
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly partitionId: string;
+}
+
+/** The key of a scheduled value, partition included: where a page of `exportSchedule` starts. */
+export type ScheduleCursor = StockCursor & Pick<ScheduleRow, 'date'>;
+
 /** The key of a stock row, partition included: where a page of `exportStock` starts (a StockRow will do). */
 export type StockCursor = Pick<
   StockRow,
@@ -200,9 +264,13 @@ export interface StockSelector {
   readonly locationIds?: readonly string[];
 }
 
-/** A change a ledger entry made to one stored value. `delta` is exact (millionths). */
+/**
+ * A change a ledger entry made to one stored value. `delta` is exact (millionths). With `date`, the
+ * change is to the quantity scheduled for that date (on-hand change schedules), not to actual stock.
+ */
 export interface LedgerChange extends StockKey {
   readonly delta: Qty;
+  readonly date?: string;
 }
 
 /** What the engine appends for every accepted write. */
@@ -267,9 +335,11 @@ export interface ClientRecord {
   readonly clientId: string;
   /** scrypt hash, see auth/secrets.ts. Never the secret itself. */
   readonly secretHash: string;
-  /** Environment ids this client may use; ["*"] means all. */
-  readonly environments: readonly string[];
-  readonly admin: boolean;
+  /**
+   * Role per environment id (lower-case) or "*" (every environment). Backends also keep the environment
+   * list and an admin flag derived from it, so a process of an older release still reads the row.
+   */
+  readonly roles: RoleGrants;
   readonly createdAt: string;
   readonly revokedAt: string | null;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/auth-service.js';
 import { OnhandError } from '../../src/domain/codes.js';
+import { legacyGrants } from '../../src/domain/roles.js';
 import { type AuthFixture, openAuthFixture } from './auth-fixture.js';
 
 let f: AuthFixture;
@@ -33,7 +34,7 @@ describe('AuthService.token (client credentials)', () => {
     const response = await f.auth.token(grant(clientId, secret));
     expect(response).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     const principal = await f.auth.authenticate(`Bearer ${response.access_token}`);
-    expect(principal).toMatchObject({ clientId, environments: ['env-a'], admin: false });
+    expect(principal).toMatchObject({ clientId, roles: { 'env-a': 'write' } });
   });
 
   it('answers the same invalid_client for a wrong secret, an unknown client, missing fields and a revoked client', async () => {
@@ -119,11 +120,10 @@ describe('AuthService.authenticate', () => {
   });
 });
 
-describe('environment and admin checks', () => {
+describe('environment and role checks', () => {
   const principal = (environments: string[], admin = false) => ({
     clientId: 'c',
-    environments,
-    admin,
+    roles: legacyGrants(environments, admin),
     expiresAt: new Date(0),
   });
 
@@ -140,14 +140,14 @@ describe('environment and admin checks', () => {
     expect(AuthService.canUse(principal(environments), environmentId)).toBe(allowed);
   });
 
-  it('requireEnvironment and requireAdmin throw forbidden', () => {
-    expect(() => f.auth.requireEnvironment(principal(['a']), 'b')).toThrow(
-      expect.objectContaining({ code: 'forbidden' }),
-    );
-    expect(() => f.auth.requireEnvironment(principal(['a']), 'A')).not.toThrow();
-    expect(() => f.auth.requireAdmin(principal(['*']))).toThrow(
-      expect.objectContaining({ code: 'forbidden' }),
-    );
-    expect(() => f.auth.requireAdmin(principal(['*'], true))).not.toThrow();
+  it('requireRole throws forbidden for another environment or a lower role', () => {
+    const forbidden = expect.objectContaining({ code: 'forbidden' });
+    expect(() => f.auth.requireRole(principal(['a']), 'b', 'read')).toThrow(forbidden);
+    expect(() => f.auth.requireRole(principal(['a']), 'A', 'write')).not.toThrow();
+    expect(() => f.auth.requireRole(principal(['*']), 'x', 'admin')).toThrow(forbidden);
+    expect(() => f.auth.requireRole(principal(['*'], true), 'x', 'admin')).not.toThrow();
+    const reader = { clientId: 'r', roles: { a: 'read' as const }, expiresAt: new Date(0) };
+    expect(() => f.auth.requireRole(reader, 'a', 'read')).not.toThrow();
+    expect(() => f.auth.requireRole(reader, 'a', 'write')).toThrow(forbidden);
   });
 });

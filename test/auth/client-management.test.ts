@@ -30,7 +30,7 @@ describe('client management', () => {
     const stored = await f.store.getClient(created.clientId);
     expect(stored?.secretHash).toMatch(/^scrypt\$/);
     expect(stored?.secretHash).not.toContain(created.secret);
-    expect(stored?.environments).toEqual(['a', 'b']);
+    expect(stored?.roles).toEqual({ a: 'write', b: 'write' });
   });
 
   it('refuses a taken id with client_exists and bad ids or environments', async () => {
@@ -56,8 +56,7 @@ describe('client management', () => {
     expect(clients.map((c) => c.clientId)).toEqual(['alpha', 'zeta']);
     expect(clients[0]).toEqual({
       clientId: 'alpha',
-      environments: ['*'],
-      admin: true,
+      roles: { '*': 'admin' },
       createdAt: f.clock.now().toISOString(),
       revokedAt: null,
     });
@@ -77,7 +76,7 @@ describe('client management', () => {
 describe('ensureAdminClient', () => {
   it('creates an admin client for all environments', async () => {
     await f.auth.ensureAdminClient('ops', 'ops-secret-1');
-    expect(await f.auth.listClients()).toMatchObject([{ clientId: 'ops', environments: ['*'], admin: true }]);
+    expect(await f.auth.listClients()).toMatchObject([{ clientId: 'ops', roles: { '*': 'admin' } }]);
     await expect(login('ops', 'ops-secret-1')).resolves.toMatchObject({ token_type: 'Bearer' });
   });
 
@@ -94,7 +93,7 @@ describe('ensureAdminClient', () => {
     await f.auth.ensureAdminClient('ops', 'new-secret');
     expect(await codeOf(login('ops', 'old-secret'))).toBe('invalid_client');
     await expect(login('ops', 'new-secret')).resolves.toMatchObject({ token_type: 'Bearer' });
-    expect(await f.auth.listClients()).toMatchObject([{ environments: ['*'], admin: true, revokedAt: null }]);
+    expect(await f.auth.listClients()).toMatchObject([{ roles: { '*': 'admin' }, revokedAt: null }]);
   });
 });
 
@@ -105,7 +104,7 @@ describe('bootstrap', () => {
     const principal = await f.auth.authenticate(
       `Bearer ${(await login('ci-admin', 'ci-secret')).access_token}`,
     );
-    expect(principal).toMatchObject({ clientId: 'ci-admin', environments: ['*'], admin: true });
+    expect(principal).toMatchObject({ clientId: 'ci-admin', roles: { '*': 'admin' } });
   });
 
   it('with neither setting and no clients creates "admin" and returns its secret once', async () => {

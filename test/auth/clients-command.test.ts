@@ -28,8 +28,7 @@ describe('onhand clients', () => {
       client_secret: secret,
     });
     expect(await f.auth.authenticate(`Bearer ${token.access_token}`)).toMatchObject({
-      environments: ['env-a', 'env-b'],
-      admin: false,
+      roles: { 'env-a': 'write', 'env-b': 'write' },
     });
   });
 
@@ -38,7 +37,7 @@ describe('onhand clients', () => {
     expect(output()).not.toContain('my-own-secret-123');
     const clientId = /client_id: +(\S+)/.exec(output())?.[1] ?? '';
     expect(clientId).toMatch(/^client-[0-9a-f]{8}$/);
-    expect(await f.auth.listClients()).toMatchObject([{ clientId, environments: ['*'], admin: true }]);
+    expect(await f.auth.listClients()).toMatchObject([{ clientId, roles: { '*': 'admin' } }]);
   });
 
   it.each([
@@ -68,9 +67,9 @@ describe('onhand clients', () => {
     expect(await run('list')).toBe(0);
     const created = f.clock.now().toISOString();
     expect(lines).toEqual([
-      `ID     ENVIRONMENTS  ADMIN  CREATED${' '.repeat(created.length - 7)}  REVOKED`,
-      `admin  *             yes    ${created}  -`,
-      `erp    a,b           no     ${created}  -`,
+      `ID     ROLES            CREATED${' '.repeat(created.length - 7)}  REVOKED`,
+      `admin  *=admin          ${created}  -`,
+      `erp    a=write,b=write  ${created}  -`,
     ]);
   });
 
@@ -96,5 +95,64 @@ describe('onhand clients', () => {
   it('help prints the usage and exits 0', async () => {
     expect(await run('--help')).toBe(0);
     expect(output()).toContain('onhand clients create');
+  });
+});
+
+describe('onhand clients roles', () => {
+  it('create --role, grant and ungrant change what the client may do; tokens follow within the cache window', async () => {
+    expect(
+      await run(
+        'create',
+        '--id',
+        'bi',
+        '--env',
+        'prod',
+        '--role',
+        'read',
+        '--secret',
+        'bi-secret-0123456789',
+      ),
+    ).toBe(0);
+    expect(output()).toContain('role:          read');
+    const { access_token } = await f.auth.token({
+      grant_type: 'client_credentials',
+      client_id: 'bi',
+      client_secret: 'bi-secret-0123456789',
+    });
+    const principal = await f.auth.authenticate(`Bearer ${access_token}`);
+    expect(() => f.auth.requireRole(principal, 'prod', 'write')).toThrow(
+      expect.objectContaining({ code: 'forbidden' }),
+    );
+    lines = [];
+    expect(await run('grant', 'bi', 'test', 'write')).toBe(0);
+    expect(output()).toBe('Client bi is now write in test.');
+    expect((await f.store.getClient('bi'))?.roles).toEqual({ prod: 'read', test: 'write' });
+    // A token never gives more than its client holds now: lowering a role reaches issued tokens.
+    const wide = await f.auth.token({
+      grant_type: 'client_credentials',
+      client_id: 'bi',
+      client_secret: 'bi-secret-0123456789',
+    });
+    expect(await run('grant', 'bi', 'test', 'read')).toBe(0);
+    const narrowed = await f.auth.authenticate(`Bearer ${wide.access_token}`);
+    expect(() => f.auth.requireRole(narrowed, 'test', 'write')).toThrow(
+      expect.objectContaining({ code: 'forbidden' }),
+    );
+    expect(await run('ungrant', 'bi', 'test')).toBe(0);
+    expect((await f.store.getClient('bi'))?.roles).toEqual({ prod: 'read' });
+    expect(await run('ungrant', 'bi', 'prod')).toBe(1);
+    expect(await run('grant', 'bi', 'prod', 'owner')).toBe(2);
+    expect(await run('grant', 'nobody', 'prod', 'read')).toBe(1);
+  });
+
+  it('create --external makes a client without a usable secret', async () => {
+    expect(await run('create', '--id', 'entra-app', '--external', '--env', 'prod')).toBe(0);
+    expect(output()).toContain('(none: it signs in with tokens of the trusted OpenID provider)');
+    expect((await f.store.getClient('entra-app'))?.secretHash).toBe('external');
+    await expect(
+      f.auth.token({ grant_type: 'client_credentials', client_id: 'entra-app', client_secret: 'external' }),
+    ).rejects.toMatchObject({ code: 'invalid_client' });
+    expect(await run('create', '--external', '--secret', 'x', '--env', 'prod')).toBe(2);
+    expect(await run('create', '--admin', '--role', 'read', '--env', 'prod')).toBe(2);
   });
 });

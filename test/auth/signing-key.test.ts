@@ -36,8 +36,7 @@ describe('the token signing key', () => {
     const before = await readFile(signingKeyPath(dir), 'utf8');
     const issued = await new TokenService({ key: first }).issue({
       clientId: 'pos',
-      environments: ['env1'],
-      admin: false,
+      roles: { env1: 'write' },
     });
     const second = await loadOrCreateSigningKey(dir);
     expect(second.kid).toBe(first.kid);

@@ -5,8 +5,7 @@ const t0 = new Date('2025-03-01T12:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const principal = (clientId: string, expiresInSeconds = 3600) => ({
   clientId,
-  environments: ['a'],
-  admin: false,
+  roles: { a: 'write' as const },
   expiresAt: at(expiresInSeconds),
 });
 

@@ -5,7 +5,7 @@ import { TokenService } from '../../src/auth/token-service.js';
 import { OnhandError } from '../../src/domain/codes.js';
 import { FakeClock, tempDir } from './test-helpers.js';
 
-const subject = { clientId: 'pos-01', environments: ['env-a', 'env-b'], admin: false };
+const subject = { clientId: 'pos-01', roles: { 'env-a': 'write', 'env-b': 'read' } } as const;
 let key: SigningKey;
 let otherKey: SigningKey;
 const removals: Array<() => Promise<void>> = [];
@@ -42,22 +42,24 @@ describe('TokenService', () => {
     const principal = await service.verify(issued.access_token);
     expect(principal).toEqual({
       clientId: 'pos-01',
-      environments: ['env-a', 'env-b'],
-      admin: false,
+      roles: { 'env-a': 'write', 'env-b': 'read' },
       expiresAt: new Date(clock.now().getTime() + 3600_000),
     });
   });
 
-  it('puts sub, envs, adm, iss, aud, iat, exp and jti in the token, and kid in the header', async () => {
+  it('puts sub, roles, iss, aud, iat, exp and jti in the token, and kid in the header', async () => {
     const clock = new FakeClock();
-    const issued = await new TokenService({ key, clock: clock.now }).issue({ ...subject, admin: true });
+    const issued = await new TokenService({ key, clock: clock.now }).issue({
+      ...subject,
+      roles: { '*': 'admin' },
+    });
     const [header, payload] = issued.access_token
       .split('.')
       .slice(0, 2)
       .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
     expect(header).toMatchObject({ alg: 'EdDSA', typ: 'JWT', kid: key.kid });
     const iat = clock.now().getTime() / 1000;
-    expect(payload).toMatchObject({ sub: 'pos-01', envs: ['env-a', 'env-b'], adm: true, iss: 'onhand' });
+    expect(payload).toMatchObject({ sub: 'pos-01', roles: { '*': 'admin' }, iss: 'onhand' });
     expect(payload).toMatchObject({ aud: 'onhand-api', iat, exp: iat + 3600 });
     expect(typeof payload?.jti).toBe('string');
   });

@@ -6,14 +6,17 @@ import { main } from '../../src/cli/commands.js';
 import { exportToFile } from '../../src/cli/export-command.js';
 import { importFromFile } from '../../src/cli/import-command.js';
 import { ProgressBar } from '../../src/cli/progress-bar.js';
+import { addDays, dateOf } from '../../src/domain/schedule/schedule-date.js';
 import type { LedgerRecord } from '../../src/store/store.js';
+import { enableAtp } from '../api/schedule-helpers.js';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { AT, ORG, reserveBody, stockBody } from '../support/reservation-helpers.js';
 
 /*
  * Moving house: an environment exported from the embedded SQLite store and imported into a fresh store
- * of every backend answers queries, reservations, the ledger and retries as it did before the move.
+ * of every backend answers queries (ATP included), reservations, scheduled values, the ledger and
+ * retries as it did before the move.
  */
 
 const E = '/api/environment/test';
@@ -24,9 +27,24 @@ let source: Harness;
 const RED = { ...AT, colorId: 'red' };
 const BLUE = { siteId: '2', locationId: '21', colorId: 'blue' };
 const FIRST_EVENT = stockBody('move-1', 'shirt', { inbound: '12.5' }, RED);
+// Schedule dates in the schedule period whatever the day the test runs (the servers use the real clock).
+const TOMORROW = addDays(dateOf(new Date()), 1);
+const LATER = addDays(TOMORROW, 2);
+const SCHEDULE_EVENT = {
+  id: 'sched-1',
+  organizationId: ORG,
+  productId: 'shirt',
+  dimensions: RED,
+  quantitiesByDate: {
+    [TOMORROW]: { pos: { inbound: 4 }, iv: { ordered: '2.5' } },
+    [LATER]: { pos: { inbound: '-1.25' } },
+  },
+};
+const COUNTS = { stock: 6, schedule: 5, reservations: 3, ledger: 13 };
 
 beforeAll(async () => {
   source = await startHarness({ backend: 'sqlite' });
+  await enableAtp(source, 'test', source.adminToken);
   const ok = async (path: string, body: unknown) => {
     const res = await source.request('POST', `${E}${path}`, body);
     expect(res.statusCode, res.body).toBe(200);
@@ -55,8 +73,25 @@ beforeAll(async () => {
     ok('/onhand/unreserve', { id, organizationId: ORG, productId: 'trousers', reservationId, OffsetQty });
   await unreserve('unres-1', reserved.get('res-released') ?? '', 5);
   await unreserve('unres-2', reserved.get('res-partial') ?? '', 1.5);
+  await ok('/onhand/changeschedule', SCHEDULE_EVENT);
+  await ok('/onhand/changeschedule/bulk', [
+    {
+      id: 'sched-2',
+      organizationId: ORG,
+      productId: 'trousers',
+      dimensions: AT,
+      quantitiesByDate: { [TOMORROW]: { pos: { inbound: 10 } } },
+    },
+    {
+      id: 'sched-3',
+      organizationId: ORG,
+      productId: 'shirt',
+      dimensions: BLUE,
+      quantitiesByDate: { [LATER]: { pos: { outbound: '0.5' } } },
+    },
+  ]);
   const counts = await exportToFile(source.services.store, 'test', file);
-  expect(counts).toEqual({ stock: 6, reservations: 3, ledger: 10 });
+  expect(counts).toEqual(COUNTS);
 });
 
 afterAll(async () => {
@@ -73,8 +108,16 @@ async function viewOf(h: Harness, env = 'test') {
     returnNegative: true,
   });
   expect(query.statusCode, query.body).toBe(200);
+  const atp = await h.request('POST', `${base}/onhand/indexquery`, {
+    filters: { organizationId: [ORG], productId: ['shirt', 'trousers'], siteId: [], locationId: [] },
+    groupByValues: ['colorId', 'sizeId'],
+    returnNegative: true,
+    QueryATP: true,
+  });
+  expect(atp.statusCode, atp.body).toBe(200);
   const configuration = await h.request('GET', `${base}/configuration`);
   expect(configuration.statusCode).toBe(200);
+  const schedule = await h.services.store.exportSchedule(env, null, 1000);
   const ledger = (await h.services.store.readLedger(env, 0, 1000)).map(withoutSeq);
   const reservations = [];
   const ids = new Set(ledger.filter((e) => e.kind.includes('reserve')).map((e) => e.reference));
@@ -85,7 +128,14 @@ async function viewOf(h: Harness, env = 'test') {
     reservations.push({ ...view, history: view.history.map(({ seq: _, ...rest }) => rest) });
   }
   const { environmentId: _, ...config } = configuration.json() as Record<string, unknown>;
-  return { rows: query.json() as unknown, configuration: config, ledger, reservations };
+  return {
+    rows: query.json() as unknown,
+    atp: atp.json() as unknown,
+    configuration: config,
+    schedule,
+    ledger,
+    reservations,
+  };
 }
 
 function withoutSeq({ seq: _, environmentId: __, ...rest }: LedgerRecord) {
@@ -97,15 +147,18 @@ describe.each(testBackends())('an environment exported from SQLite and imported 
   beforeAll(async () => {
     target = await startHarness({ backend, environments: [] });
     const summary = await importFromFile(target.services.store, file);
-    expect(summary).toEqual({ environmentId: 'test', counts: { stock: 6, reservations: 3, ledger: 10 } });
+    expect(summary).toEqual({ environmentId: 'test', counts: COUNTS });
   });
   afterAll(async () => {
     await target?.close();
   });
 
-  it('answers queries, configuration, ledger and reservations exactly as before the move', async () => {
+  it('answers queries, configuration, scheduled values, ledger and reservations exactly as before the move', async () => {
     const before = await viewOf(source);
     expect(before.reservations).toHaveLength(3);
+    expect(before.schedule).toHaveLength(COUNTS.schedule);
+    const dated = before.ledger.flatMap((e) => e.changes).filter((c) => c.date !== undefined);
+    expect(dated.map((c) => c.date).sort()).toEqual([TOMORROW, TOMORROW, TOMORROW, LATER, LATER]);
     expect(await viewOf(target)).toEqual(before);
     const stored = (h: Harness) => h.services.store.getEnvironment('test');
     expect(await stored(target)).toEqual(await stored(source));
@@ -122,6 +175,34 @@ describe.each(testBackends())('an environment exported from SQLite and imported 
     expect(reused.statusCode).toBe(409);
     expect(reused.json()).toMatchObject({ processingStatus: 'conflict', code: 'event_id_conflict' });
     expect(await viewOf(target)).toEqual(before);
+  });
+
+  it('recognises a retry of a change schedule posted before the move and schedules nothing more', async () => {
+    const before = await viewOf(target);
+    const retry = await target.request('POST', `${E}/onhand/changeschedule`, SCHEDULE_EVENT);
+    expect(retry.statusCode, retry.body).toBe(200);
+    const sameOnSource = await source.request('POST', `${E}/onhand/changeschedule`, SCHEDULE_EVENT);
+    expect(retry.json()).toEqual(sameOnSource.json());
+    expect(await viewOf(target)).toEqual(before);
+  });
+
+  it('imports a file of the previous release: no schedule records and no schedule count', async () => {
+    const all = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const isScheduled = (l: string) => l.includes('"type":"schedule"') || l.includes('"date":');
+    const old = all.filter((l) => !isScheduled(l));
+    const ledger = old.filter((l) => l.includes('"type":"ledger"')).length;
+    old[old.length - 1] = JSON.stringify({ type: 'end', counts: { stock: 6, reservations: 3, ledger } });
+    const path = join(dir, `previous-release-${backend}.ndjson`);
+    writeFileSync(path, `${old.join('\n')}\n`);
+    expect(await importFromFile(target.services.store, path, 'old')).toEqual({
+      environmentId: 'old',
+      counts: { stock: 6, schedule: 0, reservations: 3, ledger: 10 },
+    });
+    const [original, imported] = [await viewOf(source), await viewOf(target, 'old')];
+    expect(imported.schedule).toEqual([]);
+    expect(imported.rows).toEqual(original.rows);
+    expect(imported.reservations).toEqual(original.reservations);
+    expect(imported.ledger).toEqual(original.ledger.filter((e) => e.kind !== 'schedule.change'));
   });
 
   it('keeps working after the move: new writes get seqs after the imported ones', async () => {
@@ -159,6 +240,14 @@ describe('a file that is not a complete export is refused and nothing is importe
     expect(await target.services.store.getEnvironment('test')).toBeUndefined();
     expect(await target.services.store.hasStock('test')).toBe(false);
     expect(await target.services.store.readLedger('test', 0, 10)).toEqual([]);
+    expect(await target.services.store.exportSchedule('test', null, 10)).toEqual([]);
+  };
+  /** The lines of the export with the first schedule record changed by `edit`. */
+  const withSchedule = (edit: (record: Record<string, unknown>) => Record<string, unknown>) => {
+    const all = lines();
+    const at = all.findIndex((l) => l.includes('"type":"schedule"'));
+    all[at] = JSON.stringify(edit(JSON.parse(all[at] ?? '') as Record<string, unknown>));
+    return { text: all.join('\n'), line: at + 1 };
   };
   beforeAll(async () => {
     target = await startHarness({ environments: [] });
@@ -196,18 +285,73 @@ describe('a file that is not a complete export is refused and nothing is importe
     await refused('other.ndjson', '{"hello":"world"}\n', 'Line 1: unknown record type undefined');
   });
 
+  it('a malformed schedule record, or a ledger change with a malformed date', async () => {
+    for (const [name, edit, message] of [
+      ['no-day', { date: '2026-02-30' }, '"date" must be a date such as "2023-09-26" (yyyy-MM-dd).'],
+      ['slashes', { date: '2026/03/01' }, '"date" must be a date such as'],
+      ['no-date', { date: undefined }, '"date" must be a date such as'],
+      ['number', { quantity: 4 }, '"quantity" must be a decimal string such as "12.5".'],
+      ['inexact', { quantity: '4.0000001' }, '"quantity" must be a decimal string'],
+      ['huge', { quantity: '99999999999999999999' }, '"quantity" must be a decimal string'],
+      ['zero', { quantity: '-0' }, '"quantity" of a scheduled value must not be 0.'],
+      ['no-org', { organizationId: '' }, '"organizationId" must be a non-empty string.'],
+      ['dims', { dimensions: { colorid: 1 } }, '"dimensions.colorid" must be a string.'],
+    ] as const) {
+      const { text, line } = withSchedule((r) => ({ ...r, ...edit }));
+      await refused(`schedule-${name}.ndjson`, text, `Line ${line}: ${message}`);
+    }
+    const all = lines();
+    const at = all.findIndex((l) => l.includes('"kind":"schedule.change"'));
+    const entry = JSON.parse(all[at] ?? '') as { changes: { date?: string }[] };
+    const [dated] = entry.changes;
+    if (dated) dated.date = '2026-13-01';
+    all[at] = JSON.stringify(entry);
+    await refused('ledger-date.ndjson', all.join('\n'), `Line ${at + 1}: "date" must be a date such as`);
+  });
+
+  it('schedule records out of place, or not the number the end record counts', async () => {
+    const all = lines();
+    const first = all.findIndex((l) => l.includes('"type":"schedule"'));
+    const reservation = all.findIndex((l) => l.includes('"type":"reservation"'));
+    const late = [...all];
+    const [moved] = late.splice(first, 1);
+    late.splice(reservation, 0, moved ?? '');
+    await refused(
+      'late.ndjson',
+      late.join('\n'),
+      `Line ${reservation + 1}: a "schedule" record is out of place`,
+    );
+    const early = [...all];
+    early.splice(first, 1);
+    early.splice(2, 0, all[first] ?? '');
+    await refused('early.ndjson', early.join('\n'), 'Line 4: a "stock" record is out of place');
+    const missing = all.filter((_, i) => i !== first);
+    await refused(
+      'schedule-missing.ndjson',
+      missing.join('\n'),
+      `Line ${missing.length}: the end record counts 5 schedule records but the file holds 4.`,
+    );
+    const uncounted = [...all.slice(0, -1), (all.at(-1) ?? '').replace('"schedule":5,', '')];
+    await refused(
+      'uncounted.ndjson',
+      uncounted.join('\n'),
+      'the end record counts 0 schedule records but the file holds 5.',
+    );
+  });
+
   it('a file that cannot be written is undone: nothing is left behind and a later import succeeds', async () => {
     // Two ledger entries with one event id pass the file checks but fail in the store.
     const all = lines();
     const ledger = all.filter((l) => l.includes('"type":"ledger"'));
     const again = (ledger[1] ?? '').replace(/"seq":\d+/, '"seq":99');
-    const duplicated = [...all.slice(0, -1), again, all.at(-1)?.replace('"ledger":10', '"ledger":11')];
+    const duplicated = [...all.slice(0, -1), again, all.at(-1)?.replace('"ledger":13', '"ledger":14')];
     const path = join(dir, 'duplicate.ndjson');
     writeFileSync(path, duplicated.join('\n'));
     await expect(importFromFile(target.services.store, path)).rejects.toThrow(/failed and was undone/);
     expect(await target.services.store.hasStock('test')).toBe(false);
     expect(await target.services.store.readLedger('test', 0, 10)).toEqual([]);
     expect(await target.services.store.exportReservations('test', null, 10)).toEqual([]);
+    expect(await target.services.store.exportSchedule('test', null, 10)).toEqual([]);
     await importFromFile(target.services.store, file);
     expect(await viewOf(target)).toEqual(await viewOf(source));
   });

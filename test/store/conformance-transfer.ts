@@ -1,12 +1,22 @@
 import { expect } from 'vitest';
+import { defaultConfiguration } from '../../src/domain/config/default-configuration.js';
 import { dimensionsKey } from '../../src/domain/dimensions.js';
-import type { ReservationRecord, StockCursor, StockRow, Store } from '../../src/store/store.js';
+import { exportEnvironment } from '../../src/engine/transfer/export-environment.js';
+import { importEnvironment } from '../../src/engine/transfer/import-environment.js';
+import type {
+  LedgerRecord,
+  ReservationRecord,
+  ScheduleRow,
+  StockCursor,
+  StockRow,
+  Store,
+} from '../../src/store/store.js';
 import type { DefineTest } from './conformance.js';
-import { ENV, entry, environment, OTHER, reservation, row, UNIT } from './fixtures.js';
+import { ENV, entry, environment, OTHER, reservation, row, scheduled, UNIT } from './fixtures.js';
 
 /**
  * The conformance tests of export and import support (exportStock, exportReservations,
- * deleteOrphanedData), part of describeStoreConformance (conformance.ts), which calls this inside its
+ * deleteOrphanedData, and a whole export and import through engine/transfer), part of describeStoreConformance (conformance.ts), which calls this inside its
  * describe block. `current` returns the migrated store of the running test.
  */
 export function describeTransferConformance(test: DefineTest, current: () => Store): void {
@@ -80,6 +90,72 @@ export function describeTransferConformance(test: DefineTest, current: () => Sto
     for (const limit of [1, 3, ids.length, 100]) expect(await allReservations(ENV, limit)).toEqual(expected);
     expect(await current().exportReservations(ENV, 'r15', 10)).toEqual(expected.slice(-3));
     expect(await current().exportReservations('nobody', null, 10)).toEqual([]);
+  });
+
+  test('an export imports into a new id with every stock row, scheduled value, reservation and ledger change', async () => {
+    const store = current();
+    await store.saveEnvironment(environment({ configuration: defaultConfiguration(ENV) }));
+    const stock = exportDataset();
+    const schedule: ScheduleRow[] = [
+      scheduled(),
+      scheduled({ date: '2024-02-29', quantity: -123456789012345678n }),
+      scheduled({ date: '2024-06-02', quantity: 1n, measure: 'outbound' }),
+      scheduled({
+        partitionId: 'p~1',
+        organizationId: 'Zürich 店',
+        productId: '🚲',
+        dimensions: { colorid: 'rot' },
+      }),
+      scheduled({ partitionId: '', dimensions: {}, date: '9999-12-31', quantity: 123456789012345678n }),
+    ];
+    await write(ENV, stock, [
+      reservation(),
+      reservation({ reservationId: 'r2', remaining: 0n, status: 'released' }),
+    ]);
+    await store.transaction(['k'], async (tx) => {
+      await tx.writeScheduleRows(ENV, schedule);
+      const [first, second] = entry().changes;
+      await tx.appendLedger([
+        entry(),
+        entry({
+          eventId: 'e2',
+          kind: 'schedule.change',
+          changes: [{ ...first!, date: '2024-06-01' }, second!],
+        }),
+      ]);
+    });
+    let text = '';
+    const counts = await exportEnvironment(
+      store,
+      ENV,
+      (chunk) => {
+        text += chunk;
+      },
+      { pageSize: 2 },
+    );
+    expect(counts).toEqual({ stock: stock.length, schedule: schedule.length, reservations: 2, ledger: 2 });
+    async function* lines() {
+      yield* text.split('\n');
+    }
+    const summary = await importEnvironment(store, lines, { environmentId: 'moved', batchSize: 3 });
+    expect(summary).toEqual({ environmentId: 'moved', counts });
+
+    const everything = async (env: string) => ({
+      stock: await allStock(env, 1000),
+      schedule: await store.exportSchedule(env, null, 1000),
+      reservations: await allReservations(env, 1000),
+      ledger: (await store.readLedger(env, 0, 1000)).map(
+        ({ seq: _, environmentId: __, ...rest }: LedgerRecord) => rest,
+      ),
+    });
+    const [before, after] = [await everything(ENV), await everything('moved')];
+    expect(before.schedule).toHaveLength(schedule.length);
+    expect(before.ledger[1]?.changes[0]?.date).toBe('2024-06-01');
+    expect(before.ledger[1]?.changes[1]).not.toHaveProperty('date');
+    expect(after).toEqual(before);
+    expect(await store.readSchedule('moved', { organizationIds: ['org1', 'Zürich 店'] }, null)).toEqual(
+      await store.readSchedule(ENV, { organizationIds: ['org1', 'Zürich 店'] }, null),
+    );
   });
 
   test('deleteOrphanedData removes the data of an environment id without a record, and only that', async () => {

@@ -3,6 +3,7 @@ import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
 import { describeReservationConformance } from './conformance-reservations.js';
+import { describeScheduleConformance } from './conformance-schedule.js';
 import { describeTransferConformance } from './conformance-transfer.js';
 import {
   ALL_ORGS,
@@ -16,6 +17,7 @@ import {
   ordered,
   reservation,
   row,
+  scheduled,
   settle,
   sleep,
   UNIT,
@@ -482,6 +484,10 @@ export function describeStoreConformance(
 
     describeReservationConformance(test, () => store);
 
+    // On-hand change schedules (conformance-schedule.ts)
+
+    describeScheduleConformance(test, () => store);
+
     // Export and import (conformance-transfer.ts)
 
     describeTransferConformance(test, () => store);
@@ -513,14 +519,13 @@ export function describeStoreConformance(
     test('clients are created once, read, updated, and listed by id', async () => {
       expect(await store.createClient(client())).toBe(true);
       expect(await store.createClient(client({ secretHash: 'other' }))).toBe(false);
-      const admin = client({ clientId: 'admin-0', environments: ['*'], admin: true });
+      const admin = client({ clientId: 'admin-0', roles: { '*': 'admin' } });
       expect(await store.createClient(admin)).toBe(true);
       expect(await store.getClient('client-1')).toEqual(client());
       expect(await store.getClient('missing')).toBeUndefined();
       const revoked = client({
         secretHash: 'new',
-        environments: [ENV, OTHER],
-        admin: true,
+        roles: { [ENV]: 'admin', [OTHER]: 'read' },
         revokedAt: '2024-06-01T00:00:00Z',
       });
       expect(await store.updateClient(revoked)).toBe(true);
@@ -540,6 +545,7 @@ export function describeStoreConformance(
       const held = reservation({ remaining: 123456789012345678n, expiresAt: '2024-05-02T00:00:00.000Z' });
       const [referenced] = await store.transaction(['k'], async (tx) => {
         await tx.writeReservations(ENV, [held]);
+        await tx.writeScheduleRows(ENV, [scheduled({ quantity: -123456789012345678n })]);
         return tx.appendLedger([entry({ eventId: 'reserve-1', family: 'reserve', reference: 'r1' })]);
       });
       await store.close();
@@ -550,6 +556,9 @@ export function describeStoreConformance(
       expect(await again.getClient('client-1')).toEqual(client());
       expect(await again.readStock(ENV, ALL_ORGS)).toEqual([row({ quantity: 123456789012345678n })]);
       expect(await again.getReservation(ENV, 'r1')).toEqual(held);
+      expect(await again.exportSchedule(ENV, null, 10)).toEqual([
+        scheduled({ quantity: -123456789012345678n }),
+      ]);
       expect(await again.nextExpiry()).toBe('2024-05-02T00:00:00.000Z');
       const reserved = {
         ...entry({ eventId: 'reserve-1', family: 'reserve', reference: 'r1' }),

@@ -4,6 +4,7 @@ import type {
   EnvironmentRecord,
   LedgerEntry,
   ReservationRecord,
+  ScheduleRow,
   StockKey,
   StockRow,
   StockSelector,
@@ -26,6 +27,21 @@ export function row(fields: Partial<StockRow> = {}): StockRow {
     partitionId: 'org1~s1~l1',
     quantity: 5n * UNIT,
     countedAt: null,
+    ...fields,
+  };
+}
+
+/** A scheduled change of row()'s key on 2024-06-01. */
+export function scheduled(fields: Partial<ScheduleRow> = {}): ScheduleRow {
+  return {
+    organizationId: 'org1',
+    productId: 'p1',
+    dimensions: { locationid: 'l1', siteid: 's1' },
+    dataSource: 'pos',
+    measure: 'inbound',
+    date: '2024-06-01',
+    partitionId: 'org1~s1~l1',
+    quantity: 5n * UNIT,
     ...fields,
   };
 }
@@ -96,8 +112,7 @@ export function client(fields: Partial<ClientRecord> = {}): ClientRecord {
   return {
     clientId: 'client-1',
     secretHash: 'scrypt$abc$def',
-    environments: [ENV],
-    admin: false,
+    roles: { [ENV]: 'write' },
     createdAt: '2024-05-01T10:00:00.000Z',
     revokedAt: null,
     ...fields,

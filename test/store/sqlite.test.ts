@@ -45,8 +45,7 @@ it('sqlite keeps its database in WAL mode', async () => {
     await handle.store.createClient({
       clientId: 'c',
       secretHash: 'h',
-      environments: ['*'],
-      admin: true,
+      roles: { '*': 'admin' },
       createdAt: '2024-01-01T00:00:00Z',
       revokedAt: null,
     });
@@ -134,6 +133,46 @@ it('sqlite serves reservation and reference reads from their indexes', async () 
       expect(plan(reader.readLedgerByReference.source, [ENV, 'r1', 10])).toMatch(/ledger_by_reference/);
       expect(plan(reader.readLedgerByReference.source, [ENV, 'r1', 10])).not.toMatch(/TEMP B-TREE/);
       expect(plan(writer.deletePartitionReservations.source, [ENV, '["p"]'])).toMatch(/PRIMARY KEY|INDEX/);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await handle.cleanup();
+  }
+});
+
+it('sqlite serves schedule reads from their indexes, whatever the selector and first date', async () => {
+  const handle = await openSqlite();
+  try {
+    await handle.store.migrate();
+    const db = new Database(handle.file, { readonly: true });
+    try {
+      const plan = (source: string, params: unknown[]) =>
+        db
+          .prepare(`EXPLAIN QUERY PLAN ${source}`)
+          .all(...params)
+          .map((r) => (r as { detail: string }).detail)
+          .join('; ');
+      const [reader, writer] = [prepareReader(db), prepareWriter(db)];
+      const orgs = [ENV, '["org1"]'];
+      const byProduct = /USING INDEX schedule_by_product \(/;
+      expect(plan(reader.readSchedule(0, true).source, [...orgs, '2024-06-01'])).toMatch(byProduct);
+      expect(plan(reader.readSchedule(0, false).source, orgs)).not.toMatch(/TEMP B-TREE/);
+      expect(plan(reader.readSchedule(1, true).source, [...orgs, '["p1"]', '2024-06-01'])).toMatch(byProduct);
+      expect(plan(reader.readSchedule(2, true).source, [...orgs, '["s1"]', '2024-06-01'])).toMatch(
+        /schedule_by_site/,
+      );
+      expect(plan(reader.listScheduleScopes.source, [ENV, '2024-06-01', 10])).toMatch(/schedule_by_date/);
+      const after = [ENV, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 10];
+      expect(plan(reader.scheduleAfter.source, after)).toMatch(/PRIMARY KEY/);
+      expect(plan(reader.scheduleAfter.source, after)).not.toMatch(/TEMP B-TREE/);
+      const key = [ENV, 'org1', 'p1', '{}', 'pos', 'inbound', '2024-06-01'];
+      expect(plan(writer.readScheduleRow.source, key)).toMatch(/schedule_by_product \(.*schedule_date=\?\)/);
+      const product = [ENV, 'org1', 'p1', 'org1~s1~l1'];
+      expect(plan(writer.readProductSchedule.source, product)).toMatch(/schedule_by_product_date/);
+      expect(plan(writer.readProductSchedule.source, product)).not.toMatch(/TEMP B-TREE/);
+      expect(plan(writer.selectPartitionSchedules.source, [ENV, '["p"]'])).toMatch(/PRIMARY KEY/);
+      expect(plan(writer.deletePartitionSchedules.source, [ENV, '["p"]'])).toMatch(/PRIMARY KEY/);
     } finally {
       db.close();
     }

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Role } from '../../src/domain/roles.js';
 import { buildApp } from '../../src/http/app.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { openServices, type Services } from '../../src/main.js';
-import { loadSettings, type Settings } from '../../src/settings.js';
+import { httpSettings, loadSettings, type Settings } from '../../src/settings.js';
 import { type Backend, createTestDatabase } from './backends.js';
 
 /** A whole Onhand app in-process on a real SQLite database in a temporary directory. */
@@ -14,8 +15,10 @@ export interface Harness {
   readonly services: Services;
   readonly settings: Settings;
   readonly adminToken: string;
-  /** Issues a token for a new client limited to `environments` (admin false). */
+  /** Issues a token for a new client limited to `environments` (admin false: write there). */
   tokenFor(environments: readonly string[], admin?: boolean): Promise<string>;
+  /** Issues a token for a new client holding `role` in each of `environments`. */
+  tokenWithRole(environments: readonly string[], role: Role): Promise<string>;
   /** Sends a request with the admin token unless `token` is given (null: no Authorization header). */
   request(
     method: string,
@@ -63,7 +66,7 @@ export async function startHarness(
     {
       ...services,
       metrics: new Metrics(),
-      settings: { bodyLimit: settings.bodyLimit, maxBulkItems: settings.maxBulkItems },
+      settings: httpSettings(settings),
     },
     { logger: false },
   );
@@ -83,6 +86,10 @@ export async function startHarness(
     adminToken,
     tokenFor: async (environments, admin = false) => {
       const created = await services.auth.createClient({ environments, admin });
+      return issue(created.clientId, created.secret);
+    },
+    tokenWithRole: async (environments, role) => {
+      const created = await services.auth.createClient({ environments, role });
       return issue(created.clientId, created.secret);
     },
     request: (method, url, body, requestOptions = {}) => {

@@ -26,15 +26,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `onhand serve` from the sources (through tsx) and waits until /health/ping answers. */
+/**
+ * Starts `onhand serve` from the sources (through tsx) and waits until /health/ping answers. `entry`
+ * replaces the command, e.g. test/support/serve-at.ts, which serves with a fake clock.
+ */
 export async function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
+  entry: readonly string[] = ['src/cli/onhand.ts', 'serve'],
 ): Promise<ServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/onhand.ts', 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    ['--import', 'tsx', ...entry, '--port', String(port), '--host', '127.0.0.1'],
     {
       cwd: ROOT,
       env: { ...process.env, ONHAND_LOG_LEVEL: 'warn', ...env },

@@ -1,63 +1,13 @@
+import { ALLOCATION_SOURCE } from '../allocation/allocation-groups.js';
 import type { ErrorCode } from '../codes.js';
-import { compileIndexSets } from './compile-index-sets.js';
 import type { DataSourceConfig } from './compiled-configuration.js';
 import { parseMeasureRef } from './parse-measure-ref.js';
 import type { RuntimeConfiguration } from './runtime-configuration.js';
 
-/** Most distinct physical measures that ATP calculated measures may use together (spec §1.11: < 9). */
-export const MAX_ATP_PHYSICAL_MEASURES = 8;
-/** Longest schedulePeriodInDays accepted. */
-export const MAX_SCHEDULE_PERIOD_DAYS = 180;
 /** Most allocation groups (levels g0 … g7). */
 export const MAX_ALLOCATION_GROUPS = 8;
 
 type Report = (code: ErrorCode, path: string, message: string) => void;
-
-/** Checks the schedule period, the schedule index sets and the ATP calculated measures (spec §1.11). */
-export function checkSchedule(
-  runtime: RuntimeConfiguration,
-  sources: Map<string, DataSourceConfig>,
-  partitionKeys: readonly string[],
-  report: Report,
-): void {
-  const conf = runtime.scheduleConfiguration;
-  if (conf.schedulePeriodInDays < 1 || conf.schedulePeriodInDays > MAX_SCHEDULE_PERIOD_DAYS) {
-    report(
-      'invalid_schedule_period',
-      '/scheduleConfiguration/schedulePeriodInDays',
-      `schedulePeriodInDays must be between 1 and ${MAX_SCHEDULE_PERIOD_DAYS}.`,
-    );
-  }
-  compileIndexSets(
-    conf.indexAttributeSets,
-    partitionKeys,
-    '/scheduleConfiguration/indexAttributeSets',
-    report,
-  );
-  const distinct = new Set<string>();
-  for (const [ds, measures] of Object.entries(conf.atpCalculatedMeasures)) {
-    for (const measure of Object.keys(measures)) {
-      const calc = sources.get(ds)?.calculatedMeasures.get(measure);
-      if (!calc) {
-        report(
-          'unknown_measure_reference',
-          `/scheduleConfiguration/atpCalculatedMeasures/${ds}/${measure}`,
-          `"${ds}.${measure}" is not a calculated measure.`,
-        );
-        continue;
-      }
-      for (const ref of [...calc.additions, ...calc.subtractions])
-        distinct.add(`${ref.dataSource}.${ref.measure}`);
-    }
-  }
-  if (distinct.size > MAX_ATP_PHYSICAL_MEASURES) {
-    report(
-      'too_many_atp_measures',
-      '/scheduleConfiguration/atpCalculatedMeasures',
-      `ATP measures use ${distinct.size} distinct physical measures; at most ${MAX_ATP_PHYSICAL_MEASURES} are allowed.`,
-    );
-  }
-}
 
 /** Checks allocation groups, their contiguous levels g0 … g7 and the available-to-allocate formula. */
 export function checkAllocation(
@@ -67,6 +17,13 @@ export function checkAllocation(
 ): void {
   const conf = runtime.allocationConfiguration;
   const path = '/allocationConfiguration';
+  if (sources.has(ALLOCATION_SOURCE)) {
+    report(
+      'invalid_configuration',
+      `/inventorySystemConfigurations/${ALLOCATION_SOURCE}`,
+      `"${ALLOCATION_SOURCE}" is reserved: Onhand keeps the state of allocation groups under it.`,
+    );
+  }
   if (conf.groups.length > MAX_ALLOCATION_GROUPS) {
     report(
       'invalid_allocation_groups',

@@ -1,16 +1,14 @@
 import { detail, type ErrorCode, type ErrorDetail, OnhandError } from '../codes.js';
-import { checkAllocation, checkSchedule } from './check-features.js';
+import { checkAllocation } from './check-features.js';
 import { compileDataSources } from './compile-data-sources.js';
 import { checkPartitionKeys, compileIndexSets, compileReservation } from './compile-index-sets.js';
+import { compileSchedule } from './compile-schedule.js';
 import type { CompiledConfiguration, PartitionRule } from './compiled-configuration.js';
 import { normalizeConfiguration } from './normalize-configuration.js';
 import type { RuntimeConfiguration } from './runtime-configuration.js';
 
-export {
-  MAX_ALLOCATION_GROUPS,
-  MAX_ATP_PHYSICAL_MEASURES,
-  MAX_SCHEDULE_PERIOD_DAYS,
-} from './check-features.js';
+export { MAX_ALLOCATION_GROUPS } from './check-features.js';
+export { MAX_ATP_PHYSICAL_MEASURES, MAX_SCHEDULE_PERIOD_DAYS } from './compile-schedule.js';
 export { parseMeasureRef } from './parse-measure-ref.js';
 
 /**
@@ -36,7 +34,7 @@ export function compileConfiguration(input: RuntimeConfiguration): CompiledConfi
     report,
   );
   const reservation = compileReservation(runtime, partitionRule, report);
-  checkSchedule(runtime, dataSources, partitionKeys, report);
+  const schedule = compileSchedule(runtime, dataSources, partitionKeys, report);
   checkAllocation(runtime, dataSources, report);
 
   if (problems.length > 0) {
@@ -53,6 +51,7 @@ export function compileConfiguration(input: RuntimeConfiguration): CompiledConfi
     indexSets,
     dataSources,
     reservation,
+    schedule,
     runtime,
   };
 }

@@ -1,3 +1,4 @@
+import type { ScheduleSettings } from './compile-schedule.js';
 import type { RuntimeConfiguration } from './runtime-configuration.js';
 
 /** A reference to a physical (or calculated) measure: `dataSource.measure`, lower-case. */
@@ -49,6 +50,8 @@ export interface CompiledConfiguration {
     readonly version: number;
     readonly keys: readonly string[];
   };
+  /** On-hand change schedules and ATP (spec §1.11). */
+  readonly schedule: ScheduleSettings;
   /** The normalised runtime JSON this was compiled from (what GET …/configuration returns). */
   readonly runtime: RuntimeConfiguration;
 }

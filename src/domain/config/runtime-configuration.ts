@@ -35,6 +35,11 @@ export interface ScheduleConfiguration {
   isEnabled: boolean;
   isScheduleV2: boolean;
   isSetup: boolean;
+  /**
+   * Onhand extension: apply each scheduled change to actual on-hand at the start of its date (UTC).
+   * Absent or false: the vendor's rule (spec §3.4), schedules never become actual by themselves.
+   */
+  commitScheduledChanges?: boolean;
 }
 
 export interface ReservConfiguration {

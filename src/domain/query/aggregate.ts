@@ -1,8 +1,10 @@
 import type { CompiledConfiguration } from '../config/compiled-configuration.js';
 import { dimensionValue, displayName, LOCATION, SITE } from '../dimensions.js';
 import type { Qty } from '../quantity.js';
+import type { ScheduleDate } from '../schedule/schedule-date.js';
+import { atpQuantities } from './atp-quantities.js';
 import { finishQuantities } from './measures.js';
-import type { OnHandRow, QueryLimits, QueryPlan, StockValue } from './query-plan.js';
+import type { OnHandRow, QueryLimits, QueryPlan, ScheduleValue, StockValue } from './query-plan.js';
 
 const ORG = 'organizationid';
 
@@ -12,23 +14,27 @@ interface Group {
   dimensions: Record<string, string>;
   sortKey: string[];
   sums: Map<string, Qty>;
+  byDate: Map<ScheduleDate, Map<string, Qty>>;
 }
 
 /**
  * Aggregates stored values into result rows (spec §2.7): filters them by the plan, groups them by
  * product, partition dimensions (always when partitioned by location) and the group-by dimensions,
  * sums physical measures and evaluates calculated measures. Rows come back in a stable order.
+ *
+ * ATP queries (plan.atp) also take the scheduled changes to report (spec §3.6): a group exists when it
+ * has stock or scheduled changes, and its row carries quantitiesByDate and atpQuantities.
  */
 export function aggregate(
   config: CompiledConfiguration,
   plan: QueryPlan,
   values: Iterable<StockValue>,
   limits: Pick<QueryLimits, 'negativeMode'>,
+  scheduled: Iterable<ScheduleValue> = [],
 ): OnHandRow[] {
   const layout = outputLayout(config, plan);
   const groups = new Map<string, Group>();
-  for (const value of values) {
-    if (!matches(plan, value)) continue;
+  const groupOf = (value: StockValue): Group => {
     const parts = layout.map(([, base]) =>
       base === ORG ? value.organizationId : dimensionValue(value.dimensions, base),
     );
@@ -45,24 +51,42 @@ export function aggregate(
         dimensions,
         sortKey: parts,
         sums: new Map(),
+        byDate: new Map(),
       };
       groups.set(key, group);
     }
-    const measureKey = `${value.dataSource}.${value.measure}`;
-    group.sums.set(measureKey, (group.sums.get(measureKey) ?? 0n) + value.quantity);
+    return group;
+  };
+  for (const value of values) {
+    if (matches(plan, value)) add(groupOf(value).sums, value);
+  }
+  if (plan.atp) {
+    for (const value of scheduled) {
+      if (!matches(plan, value)) continue;
+      const byDate = groupOf(value).byDate;
+      const sums = byDate.get(value.date) ?? new Map<string, Qty>();
+      byDate.set(value.date, sums);
+      add(sums, value);
+    }
   }
   const rows: OnHandRow[] = [];
   for (const group of [...groups.values()].sort(compareGroups)) {
     const quantities = finishQuantities(config, group.sums, plan.returnNegative, limits.negativeMode);
     if (!quantities) continue;
-    rows.push({
+    const row: OnHandRow = {
       organizationId: group.organizationId,
       productId: group.productId,
       dimensions: group.dimensions,
       quantities,
-    });
+    };
+    rows.push(plan.atp ? { ...row, ...atpQuantities(config, plan.atp, group.sums, group.byDate) } : row);
   }
   return rows;
+}
+
+function add(sums: Map<string, Qty>, value: StockValue): void {
+  const measureKey = `${value.dataSource}.${value.measure}`;
+  sums.set(measureKey, (sums.get(measureKey) ?? 0n) + value.quantity);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CompiledConfiguration } from '../config/compiled-configuration.js'
 import { LOCATION, SITE } from '../dimensions.js';
 import { checkId } from '../identifiers.js';
 import { dimensionSource } from '../resolve-dimensions.js';
+import type { AtpRequest } from './parse-atp.js';
 import {
   checkFilterValue,
   checkProductLimit,
@@ -16,7 +17,7 @@ import {
 import type { ExactTuples, QueryLimits, QueryPlan } from './query-plan.js';
 
 /** An exact query body, v1 (`dimensions`) or v2 (`keys`) (spec §2.7.4). */
-export interface ExactQueryInput {
+export interface ExactQueryInput extends AtpRequest {
   readonly dimensionDataSource?: string | null;
   readonly filters: {
     readonly organizationId?: readonly string[];

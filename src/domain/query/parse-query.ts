@@ -2,6 +2,7 @@ import { fail } from '../codes.js';
 import type { CompiledConfiguration } from '../config/compiled-configuration.js';
 import { LOCATION, SITE } from '../dimensions.js';
 import { dimensionSource } from '../resolve-dimensions.js';
+import type { AtpRequest } from './parse-atp.js';
 import {
   checkFilterValue,
   checkProductLimit,
@@ -17,8 +18,8 @@ import type { QueryLimits, QueryPlan } from './query-plan.js';
 
 export { type ExactQueryInput, parseExactQuery } from './parse-exact-query.js';
 
-/** An index query body (spec §2.7.1), after schema validation. */
-export interface IndexQueryInput {
+/** An index query body (spec §2.7.1), after schema validation; the ATP fields are read by applyAtp. */
+export interface IndexQueryInput extends AtpRequest {
   readonly dimensionDataSource?: string | null;
   readonly filters: Readonly<Record<string, readonly string[]>>;
   readonly groupByValues?: readonly string[];

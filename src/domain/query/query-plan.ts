@@ -1,5 +1,6 @@
 import type { Dimensions } from '../dimensions.js';
 import type { Qty } from '../quantity.js';
+import type { ScheduleDate } from '../schedule/schedule-date.js';
 
 /** Limits and modes of queries, set by the operator (spec §2.7, configurable). */
 export interface QueryLimits {
@@ -42,7 +43,22 @@ export interface QueryPlan {
   /** Base dimensions to group by, in request order. */
   readonly groupBy: readonly string[];
   readonly returnNegative: boolean;
+  /** Set for ATP queries (QueryATP): rows also carry quantitiesByDate and atpQuantities. */
+  readonly atp?: AtpWindow;
 }
+
+/**
+ * The days of an ATP query (spec §3.6). ATP is calculated over the schedule period starting `today`;
+ * `from` … `to` (inside that period) only choose which days are returned.
+ */
+export interface AtpWindow {
+  readonly today: ScheduleDate;
+  readonly from: ScheduleDate;
+  readonly to: ScheduleDate;
+}
+
+/** Quantities by data source and measure. */
+export type Quantities = Readonly<Record<string, Readonly<Record<string, Qty>>>>;
 
 /** One row of a query result (spec §2.7.1): quantities per data source and measure. */
 export interface OnHandRow {
@@ -50,7 +66,11 @@ export interface OnHandRow {
   readonly productId: string;
   /** Output keys: group-by dimensions in display casing, partition dimensions lower-case. */
   readonly dimensions: Readonly<Record<string, string>>;
-  readonly quantities: Readonly<Record<string, Readonly<Record<string, Qty>>>>;
+  readonly quantities: Quantities;
+  /** ATP queries: scheduled changes by date (only dates with changes), calculated measures included. */
+  readonly quantitiesByDate?: Readonly<Record<ScheduleDate, Quantities>>;
+  /** ATP queries: the ATP measures for every returned day. */
+  readonly atpQuantities?: Readonly<Record<ScheduleDate, Quantities>>;
 }
 
 /** A stored value as the query reads it. */
@@ -61,4 +81,9 @@ export interface StockValue {
   readonly dataSource: string;
   readonly measure: string;
   readonly quantity: Qty;
+}
+
+/** A scheduled change as a query reads it: the net delta of one measure on one date. */
+export interface ScheduleValue extends StockValue {
+  readonly date: ScheduleDate;
 }

@@ -1,4 +1,8 @@
-import type { CompiledConfiguration, MeasureRef } from '../config/compiled-configuration.js';
+import type {
+  CalculatedMeasure,
+  CompiledConfiguration,
+  MeasureRef,
+} from '../config/compiled-configuration.js';
 import { type Dimensions, dimensionsKey, dimensionValue } from '../dimensions.js';
 import type { Qty } from '../quantity.js';
 import { evaluateCalculated } from '../query/measures.js';
@@ -47,6 +51,21 @@ export function availableAtLevel(
 ): Qty {
   const calc = config.dataSources.get(afr.dataSource)?.calculatedMeasures.get(afr.measure);
   if (!calc) return 0n;
+  return pooledAvailable(calc, values, level, own, extra, clampOthers);
+}
+
+/**
+ * The pooled availability of availableAtLevel for any formula (Σ additions − Σ subtractions), such as
+ * the available-to-allocate formula of the allocation configuration.
+ */
+export function pooledAvailable(
+  calc: CalculatedMeasure,
+  values: Iterable<StockValue>,
+  level: Dimensions,
+  own: Dimensions,
+  extra: PendingDelta | undefined,
+  clampOthers: boolean,
+): Qty {
   const wanted = Object.entries(level);
   const tuples = new Map<string, { dims: Dimensions; sums: Map<string, Qty> }>();
   const add = (dims: Dimensions, dataSource: string, measure: string, quantity: Qty) => {

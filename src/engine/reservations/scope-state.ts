@@ -20,6 +20,17 @@ export class ScopeState {
 
   private constructor(readonly scope: Scope) {}
 
+  /** Loads one product's rows, every open reservation and the named reservations (see loadMany). */
+  static async load(tx: StoreTx, scope: Scope, reservationIds: readonly string[]): Promise<ScopeState> {
+    const [state] = await ScopeState.loadMany(
+      tx,
+      scope.environmentId,
+      [{ scope, reservationIds, allOpen: true }],
+      '',
+    );
+    return state as ScopeState;
+  }
+
   /**
    * Loads the scopes of one environment for a batch: each product's rows, the named reservations
    * whatever their state, and either every open reservation (`allOpen`: the batch releases
@@ -60,6 +71,11 @@ export class ScopeState {
   /** Every stored value of the product in the partition (for availability checks). */
   values(): Iterable<StockRow> {
     return this.rows.values();
+  }
+
+  /** The stored value of a measure at exact dimensions (0 when there is none). */
+  valueOf(dimensions: Dimensions, dataSource: string, measure: string): Qty {
+    return this.rows.get(rowKey(dimensions, dataSource, measure))?.quantity ?? 0n;
   }
 
   /** Adds `delta` to a measure at exact dimensions; throws quantity_out_of_range before changing anything. */
@@ -159,6 +175,13 @@ export class ScopeState {
   /** The changes collected since begin(). */
   changes(): LedgerChange[] {
     return this.pending;
+  }
+
+  /** Writes the changed rows and reservations of this scope alone (batches of many scopes use dirty()). */
+  async flush(tx: StoreTx): Promise<void> {
+    const { rows, records } = this.dirty();
+    if (rows.length > 0) await tx.writeRows(this.scope.environmentId, rows);
+    if (records.length > 0) await tx.writeReservations(this.scope.environmentId, records);
   }
 
   /** The changed rows and reservations, to be written at the end of the batch. */

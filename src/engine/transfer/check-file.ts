@@ -17,9 +17,10 @@ const SECTION: Readonly<Record<TransferRecord['type'], number>> = {
   header: 0,
   environment: 1,
   stock: 2,
-  reservation: 3,
-  ledger: 4,
-  end: 5,
+  schedule: 3,
+  reservation: 4,
+  ledger: 5,
+  end: 6,
 };
 
 /**
@@ -35,7 +36,7 @@ export async function checkFile(
   let header: Of<'header'> | undefined;
   let environment: CheckedFile['environment'] | undefined;
   let end: Of<'end'> | undefined;
-  const seen = { stock: 0, reservations: 0, ledger: 0 };
+  const seen = { stock: 0, schedule: 0, reservations: 0, ledger: 0 };
   let [line, section, lastSeq, endLine] = [0, -1, 0, 0];
   progress.start('checking', undefined);
   for await (const text of lines) {
@@ -57,6 +58,7 @@ export async function checkFile(
     else if (record.type === 'environment') environment = { ...record, line };
     else if (record.type === 'end') [end, endLine] = [record, line];
     else if (record.type === 'stock') seen.stock++;
+    else if (record.type === 'schedule') seen.schedule++;
     else if (record.type === 'reservation') seen.reservations++;
     else {
       if (record.seq <= lastSeq)
@@ -78,12 +80,12 @@ export async function checkFile(
 }
 
 function expectedAfter(section: number): string {
-  const order = 'header, environment, stock rows, reservations, ledger entries, end';
+  const order = 'header, environment, stock rows, schedule records, reservations, ledger entries, end';
   return section < 0 ? `expected the header first (${order})` : `the order is ${order}`;
 }
 
 function checkCounts(end: Of<'end'>, seen: ExportCounts, line: number): void {
-  for (const key of ['stock', 'reservations', 'ledger'] as const) {
+  for (const key of ['stock', 'schedule', 'reservations', 'ledger'] as const) {
     if (end.counts[key] !== seen[key])
       throw new TransferError(
         `the end record counts ${end.counts[key]} ${key} records but the file holds ${seen[key]}.`,

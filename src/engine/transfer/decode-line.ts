@@ -1,4 +1,10 @@
-import type { LedgerChange, LedgerEntry, ReservationRecord, StockRow } from '../../store/store.js';
+import type {
+  LedgerChange,
+  LedgerEntry,
+  ReservationRecord,
+  ScheduleRow,
+  StockRow,
+} from '../../store/store.js';
 import { EXPORT_TYPE, EXPORT_VERSION, type ExportCounts } from './format.js';
 import { RecordReader } from './record-reader.js';
 import { TransferError } from './transfer-error.js';
@@ -14,6 +20,7 @@ export type TransferRecord =
       readonly updatedAt: string;
     }
   | { readonly type: 'stock'; readonly row: StockRow }
+  | { readonly type: 'schedule'; readonly row: ScheduleRow }
   | { readonly type: 'reservation'; readonly record: ReservationRecord }
   | { readonly type: 'ledger'; readonly seq: number; readonly entry: Omit<LedgerEntry, 'environmentId'> }
   | { readonly type: 'end'; readonly counts: ExportCounts };
@@ -37,6 +44,8 @@ export function decodeLine(text: string, line: number): TransferRecord {
       };
     case 'stock':
       return { type, row: stock(r) };
+    case 'schedule':
+      return { type, row: schedule(r) };
     case 'reservation':
       return { type, record: reservation(r) };
     case 'ledger':
@@ -47,6 +56,8 @@ export function decodeLine(text: string, line: number): TransferRecord {
         type,
         counts: {
           stock: c.integer('stock'),
+          // Files of releases before change schedules have no such count (and no such records).
+          schedule: c.absent('schedule') ? 0 : c.integer('schedule'),
           reservations: c.integer('reservations'),
           ledger: c.integer('ledger'),
         },
@@ -78,6 +89,22 @@ function stock(r: RecordReader): StockRow {
     quantity: r.quantity('quantity'),
     countedAt: r.nullableString('countedAt'),
   };
+}
+
+function schedule(r: RecordReader): ScheduleRow {
+  const row: ScheduleRow = {
+    partitionId: r.text('partitionId'),
+    organizationId: r.string('organizationId'),
+    productId: r.string('productId'),
+    dimensions: r.dimensions('dimensions'),
+    dataSource: r.string('dataSource'),
+    measure: r.string('measure'),
+    date: r.date('date'),
+    quantity: r.quantity('quantity'),
+  };
+  // The stores keep no scheduled value of 0 (writing one deletes it): such a record cannot come from an export.
+  if (row.quantity === 0n) throw new TransferError('"quantity" of a scheduled value must not be 0.', r.line);
+  return row;
 }
 
 function reservation(r: RecordReader): ReservationRecord {
@@ -127,5 +154,7 @@ function change(c: RecordReader): LedgerChange {
     dataSource: c.string('dataSource'),
     measure: c.string('measure'),
     delta: c.quantity('delta', true),
+    // With a date, the change was to the value scheduled for that date, not to stock.
+    ...(c.absent('date') ? {} : { date: c.date('date') }),
   };
 }

@@ -1,5 +1,5 @@
 import { OnhandError } from '../../domain/codes.js';
-import type { StockCursor, Store } from '../../store/store.js';
+import type { ScheduleCursor, StockCursor, Store } from '../../store/store.js';
 import {
   type ExportCounts,
   endLine,
@@ -7,6 +7,7 @@ import {
   headerLine,
   ledgerLine,
   reservationLine,
+  scheduleLine,
   stockLine,
 } from './format.js';
 import { SILENT_PROGRESS, type TransferProgress } from './progress.js';
@@ -21,9 +22,10 @@ export interface ExportOptions {
 }
 
 /**
- * Writes the whole state and ledger of an environment in the export format (format.ts), page by page
- * with committed reads, so an environment of any size streams in bounded memory. `write` receives
- * chunks of whole lines (each ending in a newline) and may return a promise to apply backpressure.
+ * Writes the whole state (stock, scheduled values, reservations) and ledger of an environment in the
+ * export format (format.ts), page by page with committed reads, so an environment of any size streams
+ * in bounded memory. `write` receives chunks of whole lines (each ending in a newline) and may return
+ * a promise to apply backpressure.
  *
  * The pages are separate reads, not one snapshot: export an environment while nothing writes to it
  * (the usual case when moving house), or the stock may not match the end of the ledger.
@@ -58,6 +60,14 @@ export async function exportEnvironment(
     if (page.length < pageSize) break;
     after = page[page.length - 1] ?? null;
   }
+  let schedule = 0;
+  for (let after: ScheduleCursor | null = null; ; ) {
+    const page = await store.exportSchedule(environmentId, after, pageSize);
+    await emit(page.map(scheduleLine));
+    schedule += page.length;
+    if (page.length < pageSize) break;
+    after = page[page.length - 1] ?? null;
+  }
   let reservations = 0;
   for (let afterId: string | null = null; ; ) {
     const page = await store.exportReservations(environmentId, afterId, pageSize);
@@ -74,7 +84,7 @@ export async function exportEnvironment(
     if (page.length < pageSize) break;
     afterSeq = page[page.length - 1]?.seq ?? afterSeq;
   }
-  const counts = { stock, reservations, ledger };
+  const counts = { stock, schedule, reservations, ledger };
   await write(lines([endLine(counts)]));
   progress.finish();
   return counts;

@@ -4,14 +4,20 @@ import type {
   LedgerChange,
   LedgerRecord,
   ReservationRecord,
+  ScheduleRow,
   StockRow,
 } from '../../store/store.js';
 
 /*
  * The export file: NDJSON, one JSON object per line, each with a "type". In order: one "onhand-export"
- * header, one "environment", every "stock" row, every "reservation", every "ledger" entry in seq order,
- * and one "end" record with the counts, so a truncated file is detected. Quantities are exact decimal
- * strings ("12.5"); OAuth clients are not exported. docs/configuration.md describes the format.
+ * header, one "environment", every "stock" row, every "schedule" (scheduled value), every
+ * "reservation", every "ledger" entry in seq order, and one "end" record with the counts, so a
+ * truncated file is detected. Quantities are exact decimal strings ("12.5"); OAuth clients are not
+ * exported. docs/configuration.md describes the format.
+ *
+ * Files of releases before on-hand change schedules hold no "schedule" records and no "schedule"
+ * count; they are read as holding none. Version 1 covers both: a reader that predates schedules refuses
+ * a "schedule" record as an unknown type.
  */
 
 /** The "type" of the first line. */
@@ -22,6 +28,8 @@ export const EXPORT_VERSION = 1;
 /** How many records of each kind a file holds (its "end" record). */
 export interface ExportCounts {
   readonly stock: number;
+  /** Scheduled values (on-hand change schedules). */
+  readonly schedule: number;
   readonly reservations: number;
   readonly ledger: number;
 }
@@ -57,6 +65,21 @@ export function stockLine(r: StockRow): Record<string, unknown> {
   };
 }
 
+/** One scheduled value: the net quantity scheduled to change one measure on one date. */
+export function scheduleLine(r: ScheduleRow): Record<string, unknown> {
+  return {
+    type: 'schedule',
+    partitionId: r.partitionId,
+    organizationId: r.organizationId,
+    productId: r.productId,
+    dimensions: r.dimensions,
+    dataSource: r.dataSource,
+    measure: r.measure,
+    date: r.date,
+    quantity: formatQty(r.quantity),
+  };
+}
+
 /** One reservation, every field. */
 export function reservationLine(r: ReservationRecord): Record<string, unknown> {
   return { type: 'reservation', ...r, quantity: formatQty(r.quantity), remaining: formatQty(r.remaining) };
@@ -82,7 +105,8 @@ export function ledgerLine(r: LedgerRecord): Record<string, unknown> {
 
 /** The last line. */
 export function endLine(counts: ExportCounts): Record<string, unknown> {
-  return { type: 'end', counts };
+  const { stock, schedule, reservations, ledger } = counts;
+  return { type: 'end', counts: { stock, schedule, reservations, ledger } };
 }
 
 function changeJson(c: LedgerChange): Record<string, unknown> {
@@ -93,5 +117,6 @@ function changeJson(c: LedgerChange): Record<string, unknown> {
     dataSource: c.dataSource,
     measure: c.measure,
     delta: formatQty(c.delta),
+    ...(c.date === undefined ? {} : { date: c.date }),
   };
 }

@@ -1,8 +1,10 @@
 import { canonicalDimensions, type Dimensions } from '../../domain/dimensions.js';
 import { isStorable, type Qty } from '../../domain/quantity.js';
+import { parseScheduleDate } from '../../domain/schedule/schedule-date.js';
 import { TransferError } from './transfer-error.js';
 
 const DECIMAL = /^(-)?(\d{1,19})(?:\.(\d{1,6}))?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Typed reads of the fields of one parsed line; every read throws a TransferError naming the line and
@@ -64,6 +66,19 @@ export class RecordReader {
     return quantityOf(this.value[key], this.line, key, delta);
   }
 
+  /** A calendar day written exactly `yyyy-MM-dd` (as the stores keep schedule dates), e.g. "2023-09-26". */
+  date(key: string): string {
+    const v = this.value[key];
+    if (typeof v !== 'string' || !isCalendarDate(v))
+      this.fail(key, 'a date such as "2023-09-26" (yyyy-MM-dd)');
+    return v;
+  }
+
+  /** True when the field is absent (undefined); a field present as null is not absent. */
+  absent(key: string): boolean {
+    return this.value[key] === undefined;
+  }
+
   dimensions(key: string): Dimensions {
     return dimensionsOf(this.value[key], this.line, key);
   }
@@ -107,6 +122,15 @@ function quantityOf(value: unknown, line: number, key: string, delta: boolean): 
   const inRange = delta ? qty <= INT64_MAX && qty >= -INT64_MAX : isStorable(qty);
   if (!inRange) throw new TransferError(`"${key}" is beyond the supported range.`, line);
   return qty;
+}
+
+function isCalendarDate(text: string): boolean {
+  if (!ISO_DATE.test(text)) return false;
+  try {
+    return parseScheduleDate(text, '') === text;
+  } catch {
+    return false;
+  }
 }
 
 function dimensionsOf(value: unknown, line: number, key: string): Dimensions {

@@ -1,22 +1,24 @@
-import type { LedgerEntry, ReservationRecord, StockRow, Store } from '../../store/store.js';
+import type { LedgerEntry, ReservationRecord, ScheduleRow, StockRow, Store } from '../../store/store.js';
 import { decodeLine } from './decode-line.js';
 import type { TransferProgress } from './progress.js';
 
 /** The records of one transaction. */
 interface Batch {
   stock: StockRow[];
+  schedule: ScheduleRow[];
   reservations: ReservationRecord[];
   ledger: LedgerEntry[];
 }
 
-const empty = (): Batch => ({ stock: [], reservations: [], ledger: [] });
-const size = (b: Batch) => b.stock.length + b.reservations.length + b.ledger.length;
+const empty = (): Batch => ({ stock: [], schedule: [], reservations: [], ledger: [] });
+const size = (b: Batch) => b.stock.length + b.schedule.length + b.reservations.length + b.ledger.length;
 
 /**
- * The second pass of an import: writes the stock rows, reservations and ledger entries of a checked
- * file (check-file.ts) into `environmentId`, `batchSize` records per transaction, in file order. Ledger
- * entries get new seqs in the order of the file, and keep their event ids, body hashes and outcomes, so
- * a retry of an event from before the move is still recognised. Returns the number of records written.
+ * The second pass of an import: writes the stock rows, scheduled values, reservations and ledger
+ * entries of a checked file (check-file.ts) into `environmentId`, `batchSize` records per transaction,
+ * in file order. Ledger entries get new seqs in the order of the file, and keep their event ids, body
+ * hashes, outcomes and changes (dates included), so a retry of an event from before the move is still
+ * recognised. Returns the number of records written.
  */
 export async function writeRecords(
   store: Store,
@@ -28,9 +30,10 @@ export async function writeRecords(
   let batch = empty();
   let [line, written] = [0, 0];
   const flush = async () => {
-    const { stock, reservations, ledger } = batch;
+    const { stock, schedule, reservations, ledger } = batch;
     await store.transaction([`${environmentId}~import`], async (tx) => {
       if (stock.length > 0) await tx.writeRows(environmentId, stock);
+      if (schedule.length > 0) await tx.writeScheduleRows(environmentId, schedule);
       if (reservations.length > 0) await tx.writeReservations(environmentId, reservations);
       if (ledger.length > 0) await tx.appendLedger(ledger);
     });
@@ -43,6 +46,7 @@ export async function writeRecords(
     if (text.trim() === '') continue;
     const record = decodeLine(text, line);
     if (record.type === 'stock') batch.stock.push(record.row);
+    else if (record.type === 'schedule') batch.schedule.push(record.row);
     else if (record.type === 'reservation') batch.reservations.push(record.record);
     else if (record.type === 'ledger') batch.ledger.push({ ...record.entry, environmentId });
     else continue;

@@ -18,7 +18,7 @@ export function configurationRoutes(app: FastifyInstance, deps: RouteDeps): void
   const tags = ['Configuration'];
 
   app.get('/api/environment/:environmentId/configuration', {
-    onRequest: requireAccess(deps.auth, { admin: false }),
+    onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
       summary: 'The runtime configuration',
@@ -29,7 +29,7 @@ export function configurationRoutes(app: FastifyInstance, deps: RouteDeps): void
   });
 
   app.post('/api/environment/:environmentId/configuration/hardupdate', {
-    onRequest: requireAccess(deps.auth, { admin: true }),
+    onRequest: requireAccess(deps.auth, { role: 'admin' }),
     schema: {
       tags,
       summary: 'Replace the runtime configuration (admin); creates the environment when it does not exist',
@@ -46,7 +46,7 @@ export function configurationRoutes(app: FastifyInstance, deps: RouteDeps): void
   });
 
   app.put('/api/environment/:environmentId', {
-    onRequest: requireAccess(deps.auth, { admin: true }),
+    onRequest: requireAccess(deps.auth, { role: 'admin' }),
     schema: {
       tags,
       summary: 'Create the environment with the default configuration (admin, extension); idempotent',

@@ -15,7 +15,7 @@ const LedgerQuery = Type.Object({
 /** The event ledger of an environment (extension): every accepted write, in order, with its changes. */
 export function ledgerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/environment/:environmentId/ledger', {
-    onRequest: requireAccess(deps.auth, { admin: false }),
+    onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags: ['Ledger'],
       summary: 'Ledger entries in sequence order (extension); page with afterSeq = last seq seen',

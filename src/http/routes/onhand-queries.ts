@@ -8,29 +8,14 @@ import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { ExactQuery, IndexQuery, PagedQueryResult, PagingQuery, QueryResult } from '../schemas/query.js';
 import { validator } from '../validation.js';
 
-const checkIndexQuery = withoutAtp(validator(IndexQuery));
-const checkExactQuery = withoutAtp(validator(ExactQuery));
-
-/** ATP queries (QueryATP: true) are not available yet; `false` and the date fields alone are ignored. */
-function withoutAtp<T extends { QueryATP?: boolean }>(check: (value: unknown) => T): (value: unknown) => T {
-  return (value) => {
-    const query = check(value);
-    if (query.QueryATP === true) {
-      throw new OnhandError(
-        'invalid_query',
-        'Available-to-promise queries (QueryATP) are not available yet.',
-        [{ code: 'invalid_query', path: '/QueryATP', message: 'Not available yet.' }],
-      );
-    }
-    return query;
-  };
-}
+const checkIndexQuery = validator(IndexQuery);
+const checkExactQuery = validator(ExactQuery);
 const MAX_PAGE_SIZE = 100_000;
 
 /** On-hand queries (spec §2.7). */
 export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { engine } = deps;
-  const onRequest = requireAccess(deps.auth, { admin: false });
+  const onRequest = requireAccess(deps.auth, { role: 'read' });
   const tags = ['On-hand queries'];
 
   app.post('/api/environment/:environmentId/onhand/indexquery', {
@@ -62,7 +47,7 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary: 'Query on-hand through URL parameters (same result as the POST index query)',
       description:
-        'Parameters: organizationId, productId, siteId, locationId, any other dimension, groupBy, returnNegative, dimensionDataSource. Several values: repeat the parameter or separate them with commas.',
+        'Parameters: organizationId, productId, siteId, locationId, any other dimension, groupBy, returnNegative, dimensionDataSource, QueryATP, ATPFromDate, ATPToDate. Several values: repeat the parameter or separate them with commas.',
       params: EnvironmentParams,
       response: { 200: QueryResult, ...errorResponses() },
     },
@@ -86,18 +71,26 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 }
 
-/** Rows in the spec's shape; organizationId only in Api-Version 2.0 index queries, which span organizations. */
+/**
+ * Rows in the spec's shape; organizationId only in Api-Version 2.0 index queries, which span
+ * organizations. ATP rows start with quantitiesByDate (days keyed `yyyy-MM-ddT00:00:00`) and
+ * atpQuantities (keyed `yyyy-MM-ddT00:00:00Z`), as the vendor's responses do (spec §3.6).
+ */
 function rowsOut(rows: readonly OnHandRow[], withOrganization: boolean): unknown[] {
-  return rows.map((row) =>
-    withOrganization
-      ? {
-          organizationId: row.organizationId,
-          productId: row.productId,
-          dimensions: row.dimensions,
-          quantities: row.quantities,
-        }
-      : { productId: row.productId, dimensions: row.dimensions, quantities: row.quantities },
-  );
+  return rows.map((row) => ({
+    ...(row.quantitiesByDate ? { quantitiesByDate: byDay(row.quantitiesByDate, 'T00:00:00') } : {}),
+    ...(row.atpQuantities ? { atpQuantities: byDay(row.atpQuantities, 'T00:00:00Z') } : {}),
+    ...(withOrganization ? { organizationId: row.organizationId } : {}),
+    productId: row.productId,
+    dimensions: row.dimensions,
+    quantities: row.quantities,
+  }));
+}
+
+function byDay<T>(values: Readonly<Record<string, T>>, suffix: string): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [date, value] of Object.entries(values)) out[`${date}${suffix}`] = value;
+  return out;
 }
 
 function paging(request: FastifyRequest): { pageNumber: number; pageSize: number } {
@@ -123,6 +116,7 @@ export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
   let groupByValues: string[] = [];
   let returnNegative: boolean | undefined;
   let dimensionDataSource: string | undefined;
+  const atp: { QueryATP?: boolean; ATPFromDate?: string; ATPToDate?: string } = {};
   for (const [key, raw] of Object.entries(request.query as Record<string, string | string[]>)) {
     if (raw === undefined) continue;
     const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim());
@@ -131,6 +125,9 @@ export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
       groupByValues = [...groupByValues, ...values.filter((v) => v !== '')];
     else if (lower === 'returnnegative') returnNegative = parseBoolean(values[0], key);
     else if (lower === 'dimensiondatasource') dimensionDataSource = values[0];
+    else if (lower === 'queryatp') atp.QueryATP = parseBoolean(values[0], key);
+    else if (lower === 'atpfromdate' && values[0] !== undefined) atp.ATPFromDate = values[0];
+    else if (lower === 'atptodate' && values[0] !== undefined) atp.ATPToDate = values[0];
     else
       filters[key] = [
         ...(Object.hasOwn(filters, key) ? (filters[key] ?? []) : []),
@@ -140,6 +137,7 @@ export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
   return {
     filters,
     groupByValues,
+    ...atp,
     ...(returnNegative === undefined ? {} : { returnNegative }),
     ...(dimensionDataSource === undefined ? {} : { dimensionDataSource }),
   };

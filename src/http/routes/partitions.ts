@@ -17,7 +17,7 @@ const CleanupResult = Type.Object({
 export function partitionRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { engine } = deps;
   const tags = ['Administration'];
-  const admin = requireAccess(deps.auth, { admin: true });
+  const admin = requireAccess(deps.auth, { role: 'admin' });
 
   app.get('/api/environment/:environmentId/allpartitionids', {
     onRequest: admin,

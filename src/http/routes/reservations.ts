@@ -52,7 +52,7 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.get(`${base}/reservations/:reservationId`, {
-    onRequest: requireAccess(deps.auth, { admin: false }),
+    onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
       summary: 'Extension: one reservation with its remaining quantity, expiry and history',
@@ -77,7 +77,7 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.post(`${base}/reservations/:reservationId/extend`, {
-    onRequest: requireAccess(deps.auth, { admin: false }),
+    onRequest: requireAccess(deps.auth, { role: 'write' }),
     schema: {
       tags,
       summary: 'Extension: move the expiry of an open reservation',

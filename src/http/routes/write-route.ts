@@ -2,6 +2,7 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OnhandError } from '../../domain/codes.js';
+import type { Role } from '../../domain/roles.js';
 import type { WriteItem } from '../../engine/engine.js';
 import { failureOf, type ItemOutcome } from '../../engine/outcome.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
@@ -19,6 +20,8 @@ export interface WriteEndpoint<T extends TSchema> {
   readonly item: T;
   readonly tags: string[];
   readonly summary: string;
+  /** Role the token needs in the environment; default `write`. */
+  readonly role?: Role;
   /** Label of the onhand_write_items_total metric. */
   readonly operation: string;
   /** Prefix of the envelope id, e.g. `ohre~` (spec §2.3). */
@@ -37,7 +40,7 @@ export function writeRoutes<T extends TSchema>(
   endpoint: WriteEndpoint<T>,
 ): void {
   const check = validator(endpoint.item);
-  const onRequest = requireAccess(deps.auth, { admin: false });
+  const onRequest = requireAccess(deps.auth, { role: endpoint.role ?? 'write' });
   const count = (outcomes: readonly ItemOutcome[]) => {
     for (const o of outcomes)
       deps.metrics.writeItems.inc({ operation: endpoint.operation, status: o.status });

@@ -102,6 +102,12 @@ export const RuntimeConfigurationInput = Type.Object(
           schedulePeriodInDays: Type.Optional(Type.Integer()),
           isScheduleEnabled: Type.Optional(Type.Boolean()),
           isScheduleV2: Type.Optional(Type.Boolean()),
+          commitScheduledChanges: Type.Optional(
+            Type.Boolean({
+              description:
+                'Onhand extension: apply each scheduled change to actual on-hand at the start of its date (UTC).',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -4,10 +4,12 @@ import { NullableString } from './common.js';
 const common = {
   dimensionDataSource: Type.Optional(NullableString),
   QueryATP: Type.Optional(
-    Type.Boolean({ description: 'Available-to-promise rows; not available yet (false is accepted).' }),
+    Type.Boolean({ description: 'Also return quantitiesByDate and atpQuantities (available to promise).' }),
   ),
-  ATPFromDate: Type.Optional(Type.String()),
-  ATPToDate: Type.Optional(Type.String()),
+  ATPFromDate: Type.Optional(Type.String({ description: 'First ATP day returned (default today, UTC).' })),
+  ATPToDate: Type.Optional(
+    Type.String({ description: 'Last ATP day returned (default the last day of the schedule period).' }),
+  ),
   groupByValues: Type.Optional(Type.Array(Type.String())),
   returnNegative: Type.Optional(
     Type.Boolean({ description: 'Report negative calculated measures (default false).' }),
@@ -51,6 +53,12 @@ export const OnHandRowSchema = Type.Object(
     productId: Type.String(),
     dimensions: Type.Record(Type.String(), Type.String()),
     quantities: Type.Record(Type.String(), Type.Record(Type.String(), Type.Number())),
+    quantitiesByDate: Type.Optional(
+      Type.Record(Type.String(), Type.Record(Type.String(), Type.Record(Type.String(), Type.Number()))),
+    ),
+    atpQuantities: Type.Optional(
+      Type.Record(Type.String(), Type.Record(Type.String(), Type.Record(Type.String(), Type.Number()))),
+    ),
   },
   { additionalProperties: true },
 );

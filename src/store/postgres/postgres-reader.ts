@@ -6,6 +6,9 @@ import type {
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  ScheduleCursor,
+  ScheduleRow,
+  ScheduleScope,
   StockCursor,
   StockRow,
   StockSelector,
@@ -27,6 +30,13 @@ import {
   NEXT_EXPIRY,
 } from './reservation-statements.js';
 import { type LedgerDbRow, type StockDbRow, toStockRow } from './row-mapping.js';
+import { type ScheduleDbRow, scheduleCursorParams, toScheduleRow } from './schedule-mapping.js';
+import {
+  EXPORT_SCHEDULE_AFTER,
+  EXPORT_SCHEDULE_FIRST,
+  LIST_SCHEDULE_SCOPES,
+  readScheduleSql,
+} from './schedule-statements.js';
 import {
   GET_CLIENT,
   GET_ENVIRONMENT,
@@ -65,15 +75,37 @@ export class PostgresReader {
   /** Lists are bound as arrays, so they may be of any length; empty or absent lists mean "any". */
   async readStock(environmentId: string, selector: StockSelector): Promise<StockRow[]> {
     if (selector.organizationIds.length === 0) return [];
-    const columns: string[] = [];
-    const params: unknown[] = [environmentId, selector.organizationIds];
-    for (const [field, column] of STOCK_FILTERS) {
-      const list = selector[field];
-      if (list === undefined || list.length === 0) continue;
-      columns.push(column);
-      params.push(list);
-    }
+    const { columns, params } = selectorParams(environmentId, selector);
     return (await this.rows<StockDbRow>(readStockSql(columns), params)).map(toStockRow);
+  }
+
+  /** The selector as readStock applies it, then the first date when given. */
+  async readSchedule(env: string, selector: StockSelector, fromDate: string | null): Promise<ScheduleRow[]> {
+    if (selector.organizationIds.length === 0) return [];
+    const { columns, params } = selectorParams(env, selector);
+    if (fromDate !== null) params.push(fromDate);
+    const sql = readScheduleSql(columns, fromDate !== null);
+    return (await this.rows<ScheduleDbRow>(sql, params)).map(toScheduleRow);
+  }
+
+  async listScheduleScopes(env: string, beforeDate: string, limit: number): Promise<ScheduleScope[]> {
+    const rows = await this.rows<{ organization_id: string; product_id: string; partition_id: string }>(
+      LIST_SCHEDULE_SCOPES,
+      [env, beforeDate, limit],
+    );
+    return rows.map((r) => ({
+      organizationId: r.organization_id,
+      productId: r.product_id,
+      partitionId: r.partition_id,
+    }));
+  }
+
+  async exportSchedule(env: string, after: ScheduleCursor | null, limit: number): Promise<ScheduleRow[]> {
+    const rows =
+      after === null
+        ? await this.rows<ScheduleDbRow>(EXPORT_SCHEDULE_FIRST, [env, limit])
+        : await this.rows<ScheduleDbRow>(EXPORT_SCHEDULE_AFTER, [env, ...scheduleCursorParams(after), limit]);
+    return rows.map(toScheduleRow);
   }
 
   async exportStock(environmentId: string, after: StockCursor | null, limit: number): Promise<StockRow[]> {
@@ -151,4 +183,17 @@ export class PostgresReader {
   private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
     return (await this.pool.query<R>(text, values)).rows;
   }
+}
+
+/** The filtered columns of a selector and its bind values (env, organizations, then each list applied). */
+function selectorParams(environmentId: string, selector: StockSelector) {
+  const columns: string[] = [];
+  const params: unknown[] = [environmentId, selector.organizationIds];
+  for (const [field, column] of STOCK_FILTERS) {
+    const list = selector[field];
+    if (list === undefined || list.length === 0) continue;
+    columns.push(column);
+    params.push(list);
+  }
+  return { columns, params };
 }

@@ -1,10 +1,14 @@
 import type pg from 'pg';
+import { clientColumns } from '../client-columns.js';
 import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  ScheduleCursor,
+  ScheduleRow,
+  ScheduleScope,
   StockCursor,
   StockRow,
   StockSelector,
@@ -134,6 +138,18 @@ export class PostgresStore implements Store {
     return this.reads().exportStock(environmentId, after, limit);
   }
 
+  async readSchedule(env: string, selector: StockSelector, fromDate: string | null): Promise<ScheduleRow[]> {
+    return this.reads().readSchedule(env, selector, fromDate);
+  }
+
+  async listScheduleScopes(env: string, beforeDate: string, limit: number): Promise<ScheduleScope[]> {
+    return this.reads().listScheduleScopes(env, beforeDate, limit);
+  }
+
+  async exportSchedule(env: string, after: ScheduleCursor | null, limit: number): Promise<ScheduleRow[]> {
+    return this.reads().exportSchedule(env, after, limit);
+  }
+
   async hasStock(environmentId: string): Promise<boolean> {
     return this.reads().hasStock(environmentId);
   }
@@ -185,20 +201,21 @@ export class PostgresStore implements Store {
   }
 
   async createClient(c: ClientRecord): Promise<boolean> {
-    const environments = JSON.stringify(c.environments);
+    const { roles, environments, admin } = clientColumns(c);
     return this.changed(INSERT_CLIENT, [
       c.clientId,
       c.secretHash,
       environments,
-      c.admin,
+      admin,
+      roles,
       c.createdAt,
       c.revokedAt,
     ]);
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
-    const environments = JSON.stringify(c.environments);
-    return this.changed(UPDATE_CLIENT, [c.secretHash, environments, c.admin, c.revokedAt, c.clientId]);
+    const { roles, environments, admin } = clientColumns(c);
+    return this.changed(UPDATE_CLIENT, [c.secretHash, environments, admin, roles, c.revokedAt, c.clientId]);
   }
 
   /** Runs one autocommit write on the pool; true when it changed exactly one row. */

@@ -4,20 +4,12 @@ import type {
   ProductScope,
   RecordedEvent,
   ReservationRecord,
+  ScheduleKey,
+  ScheduleRow,
   StockKey,
   StockRow,
   StoreTx,
 } from '../store.js';
-
-/** The scope columns as three parallel arrays, for unnest. */
-function scopeColumns(scopes: readonly ProductScope[]): [string[], string[], string[]] {
-  return [
-    scopes.map((s) => s.organizationId),
-    scopes.map((s) => s.productId),
-    scopes.map((s) => s.partitionId),
-  ];
-}
-
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -26,6 +18,18 @@ import {
   UPSERT_RESERVATIONS,
 } from './reservation-statements.js';
 import { keyColumns, ledgerColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
+import {
+  type ScheduleDbRow,
+  scheduleColumns,
+  scheduleKeyColumns,
+  toScheduleRow,
+} from './schedule-mapping.js';
+import {
+  DELETE_PARTITION_SCHEDULES,
+  READ_PRODUCT_SCHEDULE,
+  READ_SCHEDULE_ROWS,
+  WRITE_SCHEDULE_ROWS,
+} from './schedule-statements.js';
 import {
   APPEND_LEDGER,
   DELETE_PARTITIONS,
@@ -95,6 +99,45 @@ export class PostgresTx implements StoreTx {
     if (partitionIds.length === 0) return [];
     const deleted = await this.query<StockDbRow>(DELETE_PARTITIONS, [environmentId, partitionIds]);
     return deleted.map(toStockRow);
+  }
+
+  /** Rows come in primary key order (partition, organization, product, dims, source, measure, date). */
+  async deletePartitionSchedules(
+    environmentId: string,
+    partitionIds: readonly string[],
+  ): Promise<ScheduleRow[]> {
+    this.assertOpen();
+    if (partitionIds.length === 0) return [];
+    const deleted = await this.query<ScheduleDbRow>(DELETE_PARTITION_SCHEDULES, [
+      environmentId,
+      partitionIds,
+    ]);
+    return deleted.map(toScheduleRow);
+  }
+
+  /** Rows come in the order of `keys`. */
+  async readScheduleRows(environmentId: string, keys: readonly ScheduleKey[]): Promise<ScheduleRow[]> {
+    this.assertOpen();
+    if (keys.length === 0) return [];
+    const params = [environmentId, ...scheduleKeyColumns(keys)];
+    return (await this.query<ScheduleDbRow>(READ_SCHEDULE_ROWS, params)).map(toScheduleRow);
+  }
+
+  /** One statement for the batch; when a key repeats its last row wins. */
+  async writeScheduleRows(environmentId: string, rows: readonly ScheduleRow[]): Promise<void> {
+    this.assertOpen();
+    if (rows.length === 0) return;
+    await this.query(WRITE_SCHEDULE_ROWS, [environmentId, ...scheduleColumns(rows)]);
+  }
+
+  async readProductSchedule(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<ScheduleRow[]> {
+    const params = [environmentId, organizationId, productId, partitionId];
+    return (await this.query<ScheduleDbRow>(READ_PRODUCT_SCHEDULE, params)).map(toScheduleRow);
   }
 
   /** Reservations come in id order; a repeated id is returned once. */
@@ -174,4 +217,13 @@ export class PostgresTx implements StoreTx {
     if (!this.#open)
       throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
   }
+}
+
+/** The scope columns as three parallel arrays, for unnest. */
+function scopeColumns(scopes: readonly ProductScope[]): [string[], string[], string[]] {
+  return [
+    scopes.map((s) => s.organizationId),
+    scopes.map((s) => s.productId),
+    scopes.map((s) => s.partitionId),
+  ];
 }

@@ -1,4 +1,5 @@
 import { dimensionsKey, parseDimensionsKey } from '../../domain/dimensions.js';
+import { rolesOfRow } from '../client-columns.js';
 import type { ClientRecord, EnvironmentRecord, ReservationRecord } from '../store.js';
 import { columnArrays } from './row-mapping.js';
 
@@ -33,6 +34,7 @@ export interface ClientDbRow {
   readonly client_id: string;
   readonly secret_hash: string;
   readonly environments: string;
+  readonly roles: string | null;
   readonly admin: boolean;
   readonly created_at: string;
   readonly revoked_at: string | null;
@@ -43,8 +45,7 @@ export function toClientRecord(r: ClientDbRow): ClientRecord {
   return {
     clientId: r.client_id,
     secretHash: r.secret_hash,
-    environments: JSON.parse(r.environments) as string[],
-    admin: r.admin,
+    roles: rolesOfRow(r.roles, r.environments, r.admin),
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
   };

@@ -20,6 +20,7 @@ export interface Migration {
  * Distribution on Citus (design.md, Storage), when one database is no longer enough:
  * - environments, clients: small, read everywhere → reference tables.
  * - stock: distributed by partition_id (in its primary key); every hot statement names one partition.
+ * - schedule: distributed by partition_id, co-located with stock (primary key includes it).
  * - reservations: distributed by partition_id, co-located with stock (primary key includes it). The
  *   unique (environment_id, reservation_id) index does not include partition_id, so on Citus it becomes
  *   non-unique and the upsert targets the primary key (a reservation never changes partition).
@@ -121,6 +122,54 @@ export const MIGRATIONS: readonly Migration[] = [
         admin BOOLEAN NOT NULL,
         created_at TEXT COLLATE "C" NOT NULL,
         revoked_at TEXT COLLATE "C"
+      );
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      -- On-hand change schedules: the net quantity scheduled to change one measure on one date, keyed
+      -- like stock plus the date. schedule_date is 'yyyy-MM-dd' (string order = date order); quantity is
+      -- signed millionths; a row whose quantity nets to 0 is deleted, never stored.
+      CREATE TABLE schedule (
+        environment_id TEXT COLLATE "C" NOT NULL,
+        partition_id TEXT COLLATE "C" NOT NULL,
+        organization_id TEXT COLLATE "C" NOT NULL,
+        product_id TEXT COLLATE "C" NOT NULL,
+        dims TEXT COLLATE "C" NOT NULL,
+        site_id TEXT COLLATE "C" NOT NULL,
+        location_id TEXT COLLATE "C" NOT NULL,
+        data_source TEXT COLLATE "C" NOT NULL,
+        measure TEXT COLLATE "C" NOT NULL,
+        schedule_date TEXT COLLATE "C" NOT NULL,
+        quantity BIGINT NOT NULL,
+        PRIMARY KEY (environment_id, partition_id, organization_id, product_id, dims, data_source, measure,
+          schedule_date)
+      ) WITH (fillfactor = 90);
+      -- Exact-key lookups (readScheduleRows) and readSchedule by product, in readSchedule's order.
+      CREATE INDEX schedule_by_product
+        ON schedule (environment_id, organization_id, product_id, dims, data_source, measure, schedule_date);
+      -- readSchedule by site and location.
+      CREATE INDEX schedule_by_site ON schedule (environment_id, organization_id, site_id, location_id);
+      -- readProductSchedule, in the order it returns rows.
+      CREATE INDEX schedule_by_product_date
+        ON schedule (environment_id, organization_id, product_id, partition_id, schedule_date, dims, data_source,
+          measure);
+      -- listScheduleScopes: the scopes of the rows dated before a day, without reading the table.
+      CREATE INDEX schedule_by_date
+        ON schedule (environment_id, schedule_date, organization_id, product_id, partition_id);
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      -- Roles per environment: a JSON object of environment id (or "*") to read, write or admin.
+      -- Existing clients keep exactly what they could do: admin clients are admin on their
+      -- environments, the others read and write there. environments and admin stay, derived from roles.
+      ALTER TABLE clients ADD COLUMN roles JSON;
+      UPDATE clients SET roles = (
+        SELECT coalesce(json_object_agg(lower(e), CASE WHEN clients.admin THEN 'admin' ELSE 'write' END), '{}'::json)
+        FROM json_array_elements_text(clients.environments) AS e
       );
     `,
   },

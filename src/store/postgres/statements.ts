@@ -87,9 +87,12 @@ export const APPEND_LEDGER = `WITH drawn AS (
   JOIN ranked r ON r.ord = u.ord
   RETURNING seq`;
 
-export const HAS_STOCK = 'SELECT 1 FROM stock WHERE environment_id = $1 LIMIT 1';
-export const LIST_PARTITION_IDS =
-  'SELECT DISTINCT partition_id FROM stock WHERE environment_id = $1 ORDER BY partition_id';
+/** (env) → one row when the environment holds a stock row or a scheduled change. */
+export const HAS_STOCK = `SELECT 1 WHERE EXISTS (SELECT 1 FROM stock WHERE environment_id = $1)
+  OR EXISTS (SELECT 1 FROM schedule WHERE environment_id = $1)`;
+/** (env) → the partitions holding stock or scheduled changes, sorted (UNION removes duplicates). */
+export const LIST_PARTITION_IDS = `SELECT partition_id FROM stock WHERE environment_id = $1
+  UNION SELECT partition_id FROM schedule WHERE environment_id = $1 ORDER BY partition_id`;
 /** (env, afterSeq, limit). */
 export const READ_LEDGER =
   'SELECT * FROM ledger WHERE environment_id = $1 AND seq > $2 ORDER BY seq LIMIT $3';
@@ -109,11 +112,11 @@ export const REPLACE_ENVIRONMENT = `UPDATE environments SET configuration = $1::
 export const GET_CLIENT = 'SELECT * FROM clients WHERE client_id = $1';
 export const LIST_CLIENTS = 'SELECT * FROM clients ORDER BY client_id';
 /** (id, secretHash, environments, admin, createdAt, revokedAt). */
-export const INSERT_CLIENT = `INSERT INTO clients (client_id, secret_hash, environments, admin, created_at,
-  revoked_at) VALUES ($1, $2, $3::json, $4, $5, $6) ON CONFLICT (client_id) DO NOTHING`;
+export const INSERT_CLIENT = `INSERT INTO clients (client_id, secret_hash, environments, admin, roles,
+  created_at, revoked_at) VALUES ($1, $2, $3::json, $4, $5::json, $6, $7) ON CONFLICT (client_id) DO NOTHING`;
 /** (secretHash, environments, admin, revokedAt, id). */
 export const UPDATE_CLIENT = `UPDATE clients SET secret_hash = $1, environments = $2::json, admin = $3,
-  revoked_at = $4 WHERE client_id = $5`;
+  roles = $4::json, revoked_at = $5 WHERE client_id = $6`;
 
 /** The optional lists of a readStock selector, in parameter order after ($1 env, $2 organizations). */
 export const STOCK_FILTERS = [

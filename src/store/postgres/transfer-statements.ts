@@ -24,12 +24,13 @@ export const EXPORT_RESERVATIONS_AFTER = `SELECT * FROM reservations
   WHERE environment_id = $1 AND reservation_id > $2 ORDER BY reservation_id LIMIT $3`;
 
 /**
- * ($1 env) → { orphaned }: deletes the stock, reservations and ledger of an environment id without an
- * environment record, in one statement (so atomically); orphaned is false, and nothing is deleted, when
- * the environment exists.
+ * ($1 env) → { orphaned }: deletes the stock, schedule, reservations and ledger of an environment id
+ * without an environment record, in one statement (so atomically); orphaned is false, and nothing is
+ * deleted, when the environment exists.
  */
 export const DELETE_ORPHANED_DATA = `WITH env AS (SELECT 1 FROM environments WHERE environment_id = $1),
   s AS (DELETE FROM stock WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
+  c AS (DELETE FROM schedule WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   r AS (DELETE FROM reservations WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   l AS (DELETE FROM ledger WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env))
   SELECT NOT EXISTS (SELECT 1 FROM env) AS orphaned`;

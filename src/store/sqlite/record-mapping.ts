@@ -1,3 +1,4 @@
+import { rolesOfRow } from '../client-columns.js';
 import type { ClientRecord, EnvironmentRecord } from '../store.js';
 
 /*
@@ -30,6 +31,7 @@ export interface ClientDbRow {
   readonly client_id: string;
   readonly secret_hash: string;
   readonly environments: string;
+  readonly roles: string | null;
   readonly admin: bigint;
   readonly created_at: string;
   readonly revoked_at: string | null;
@@ -40,8 +42,7 @@ export function toClientRecord(r: ClientDbRow): ClientRecord {
   return {
     clientId: r.client_id,
     secretHash: r.secret_hash,
-    environments: JSON.parse(r.environments) as string[],
-    admin: r.admin !== 0n,
+    roles: rolesOfRow(r.roles, r.environments, r.admin !== 0n),
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
   };

@@ -10,9 +10,9 @@ export interface Migration {
  * The SQLite schema as an ordered list of migrations. A migration is applied once, in its own
  * transaction, and recorded in schema_migrations; never edit a released migration, append a new one.
  *
- * Distribution-ready (design.md, Storage): every stock, reservation and ledger row carries environment_id
- * and partition_id, and the stock and reservation primary keys include both. Tables are STRICT so a
- * quantity can only be stored as a 64-bit integer of millionths.
+ * Distribution-ready (design.md, Storage): every stock, schedule, reservation and ledger row carries
+ * environment_id and partition_id, and the stock, schedule and reservation primary keys include both.
+ * Tables are STRICT so a quantity can only be stored as a 64-bit integer of millionths.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -116,6 +116,53 @@ export const MIGRATIONS: readonly Migration[] = [
       -- listDueReservations and nextExpiry, across environments, earliest expiry first.
       CREATE INDEX reservations_due ON reservations (expires_at, environment_id, reservation_id)
         WHERE remaining > 0 AND expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      -- On-hand change schedules: the net quantity scheduled to change one measure on one date, keyed
+      -- like stock plus the date. schedule_date is 'yyyy-MM-dd' (string order = date order); quantity is
+      -- signed millionths; a row whose quantity nets to 0 is deleted, never stored.
+      CREATE TABLE schedule (
+        environment_id TEXT NOT NULL,
+        partition_id TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        dims TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        location_id TEXT NOT NULL,
+        data_source TEXT NOT NULL,
+        measure TEXT NOT NULL,
+        schedule_date TEXT NOT NULL,
+        quantity INTEGER NOT NULL,
+        PRIMARY KEY (environment_id, partition_id, organization_id, product_id, dims, data_source, measure,
+          schedule_date)
+      ) STRICT, WITHOUT ROWID;
+      -- Exact-key lookups (readScheduleRows) and readSchedule by product, in readSchedule's order.
+      CREATE INDEX schedule_by_product
+        ON schedule (environment_id, organization_id, product_id, dims, data_source, measure, schedule_date);
+      -- readSchedule by site and location.
+      CREATE INDEX schedule_by_site ON schedule (environment_id, organization_id, site_id, location_id);
+      -- readProductSchedule, in the order it returns rows.
+      CREATE INDEX schedule_by_product_date
+        ON schedule (environment_id, organization_id, product_id, partition_id, schedule_date, dims, data_source,
+          measure);
+      -- listScheduleScopes: the rows dated before a day (the primary key columns complete each entry).
+      CREATE INDEX schedule_by_date ON schedule (environment_id, schedule_date);
+    `,
+  },
+  {
+    version: 6,
+    sql: `
+      -- Roles per environment: a JSON object of environment id (or "*") to read, write or admin.
+      -- Existing clients keep exactly what they could do: admin clients are admin on their
+      -- environments, the others read and write there. environments and admin stay, derived from roles.
+      ALTER TABLE clients ADD COLUMN roles TEXT;
+      UPDATE clients SET roles = (
+        SELECT json_group_object(lower(value), CASE WHEN clients.admin <> 0 THEN 'admin' ELSE 'write' END)
+        FROM json_each(clients.environments)
+      );
     `,
   },
 ];

@@ -5,6 +5,9 @@ import type {
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  ScheduleCursor,
+  ScheduleRow,
+  ScheduleScope,
   StockCursor,
   StockRow,
   StockSelector,
@@ -12,7 +15,9 @@ import type {
 import { toClientRecord, toEnvironmentRecord } from './record-mapping.js';
 import { type DueReservation, toDueReservation, toReservationRecord } from './reservation-mapping.js';
 import { toStockRow } from './row-mapping.js';
-import { FILTER, prepareReader, type ReaderStatements } from './statements.js';
+import { scheduleCursorParams, toScheduleRow } from './schedule-mapping.js';
+import { FILTER } from './selector-sql.js';
+import { prepareReader, type ReaderStatements } from './statements.js';
 import { cursorParams, prepareTransferReader, type TransferReaderStatements } from './transfer-statements.js';
 
 const SELECTOR_LISTS = [
@@ -57,18 +62,41 @@ export class SqliteReader {
   /** Lists are bound as JSON arrays, so they may be of any length. */
   readStock(environmentId: string, selector: StockSelector): StockRow[] {
     if (selector.organizationIds.length === 0) return [];
-    let filters = 0;
-    const params = [environmentId, JSON.stringify(selector.organizationIds)];
-    for (const [field, flag] of SELECTOR_LISTS) {
-      const list = selector[field];
-      if (list === undefined || list.length === 0) continue;
-      filters |= flag;
-      params.push(JSON.stringify(list));
-    }
+    const { filters, params } = selectorParams(environmentId, selector);
     return this.sql()
       .readStock(filters)
       .all(...params)
       .map(toStockRow);
+  }
+
+  /** The selector as readStock applies it, then the first date when given. */
+  readSchedule(environmentId: string, selector: StockSelector, fromDate: string | null): ScheduleRow[] {
+    if (selector.organizationIds.length === 0) return [];
+    const { filters, params } = selectorParams(environmentId, selector);
+    if (fromDate !== null) params.push(fromDate);
+    return this.sql()
+      .readSchedule(filters, fromDate !== null)
+      .all(...params)
+      .map(toScheduleRow);
+  }
+
+  listScheduleScopes(environmentId: string, beforeDate: string, limit: number): ScheduleScope[] {
+    return this.sql()
+      .listScheduleScopes.all(environmentId, beforeDate, limit)
+      .map((r) => ({
+        organizationId: r.organization_id,
+        productId: r.product_id,
+        partitionId: r.partition_id,
+      }));
+  }
+
+  exportSchedule(environmentId: string, after: ScheduleCursor | null, limit: number): ScheduleRow[] {
+    const sql = this.sql();
+    const rows =
+      after === null
+        ? sql.scheduleFirst.all(environmentId, limit)
+        : sql.scheduleAfter.all(environmentId, ...scheduleCursorParams(after), limit);
+    return rows.map(toScheduleRow);
   }
 
   exportStock(environmentId: string, after: StockCursor | null, limit: number): StockRow[] {
@@ -90,12 +118,12 @@ export class SqliteReader {
   }
 
   hasStock(environmentId: string): boolean {
-    return this.sql().hasStock.get(environmentId) !== undefined;
+    return this.sql().hasStock.get(environmentId, environmentId) !== undefined;
   }
 
   listPartitionIds(environmentId: string): string[] {
     return this.sql()
-      .listPartitionIds.all(environmentId)
+      .listPartitionIds.all(environmentId, environmentId)
       .map((r) => r.partition_id);
   }
 
@@ -144,4 +172,20 @@ export class SqliteReader {
     this.#sql ??= prepareReader(this.#db);
     return this.#sql;
   }
+}
+
+/** The FILTER flags of a selector and its bind values (env, organizations, then each list applied). */
+function selectorParams(
+  environmentId: string,
+  selector: StockSelector,
+): { filters: number; params: string[] } {
+  let filters = 0;
+  const params = [environmentId, JSON.stringify(selector.organizationIds)];
+  for (const [field, flag] of SELECTOR_LISTS) {
+    const list = selector[field];
+    if (list === undefined || list.length === 0) continue;
+    filters |= flag;
+    params.push(JSON.stringify(list));
+  }
+  return { filters, params };
 }

@@ -1,10 +1,14 @@
 import type Database from 'better-sqlite3';
+import { clientColumns } from '../client-columns.js';
 import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
   LedgerRecord,
   ReservationRecord,
+  ScheduleCursor,
+  ScheduleRow,
+  ScheduleScope,
   StockCursor,
   StockRow,
   StockSelector,
@@ -125,6 +129,18 @@ export class SqliteStore implements Store {
     return this.reads().exportStock(environmentId, after, limit);
   }
 
+  async readSchedule(env: string, selector: StockSelector, fromDate: string | null): Promise<ScheduleRow[]> {
+    return this.reads().readSchedule(env, selector, fromDate);
+  }
+
+  async listScheduleScopes(env: string, beforeDate: string, limit: number): Promise<ScheduleScope[]> {
+    return this.reads().listScheduleScopes(env, beforeDate, limit);
+  }
+
+  async exportSchedule(env: string, after: ScheduleCursor | null, limit: number): Promise<ScheduleRow[]> {
+    return this.reads().exportSchedule(env, after, limit);
+  }
+
   async hasStock(environmentId: string): Promise<boolean> {
     return this.reads().hasStock(environmentId);
   }
@@ -174,18 +190,27 @@ export class SqliteStore implements Store {
   }
 
   async createClient(c: ClientRecord): Promise<boolean> {
-    const [environments, admin] = [JSON.stringify(c.environments), c.admin ? 1 : 0];
+    const { roles, environments, admin } = clientColumns(c);
     return this.write(
       (sql) =>
-        sql.insertClient.run(c.clientId, c.secretHash, environments, admin, c.createdAt, c.revokedAt)
-          .changes === 1,
+        sql.insertClient.run(
+          c.clientId,
+          c.secretHash,
+          environments,
+          admin ? 1 : 0,
+          roles,
+          c.createdAt,
+          c.revokedAt,
+        ).changes === 1,
     );
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
-    const [environments, admin] = [JSON.stringify(c.environments), c.admin ? 1 : 0];
+    const { roles, environments, admin } = clientColumns(c);
     return this.write(
-      (sql) => sql.updateClient.run(c.secretHash, environments, admin, c.revokedAt, c.clientId).changes === 1,
+      (sql) =>
+        sql.updateClient.run(c.secretHash, environments, admin ? 1 : 0, roles, c.revokedAt, c.clientId)
+          .changes === 1,
     );
   }
 

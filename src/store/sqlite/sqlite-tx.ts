@@ -4,19 +4,20 @@ import type {
   ProductScope,
   RecordedEvent,
   ReservationRecord,
+  ScheduleKey,
+  ScheduleRow,
   StockKey,
   StockRow,
   StoreTx,
 } from '../store.js';
-
-/** createdAt, then reservationId (byte order), as the SQL of both backends orders reservations. */
-function oldestFirst(a: ReservationRecord, b: ReservationRecord): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
-  return a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0;
-}
-
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
+import {
+  scheduleCursorParams,
+  scheduleKeyParams,
+  scheduleParams,
+  toScheduleRow,
+} from './schedule-mapping.js';
 import type { WriterStatements } from './statements.js';
 
 /**
@@ -86,6 +87,51 @@ export class SqliteTx implements StoreTx {
     this.sql.deletePartitions.run(environmentId, ids);
     this.sql.deletePartitionReservations.run(environmentId, ids);
     return deleted;
+  }
+
+  /** Rows come in primary key order (partition, organization, product, dims, source, measure, date). */
+  async deletePartitionSchedules(
+    environmentId: string,
+    partitionIds: readonly string[],
+  ): Promise<ScheduleRow[]> {
+    this.assertOpen();
+    if (partitionIds.length === 0) return [];
+    const ids = JSON.stringify(partitionIds);
+    const deleted = this.sql.selectPartitionSchedules.all(environmentId, ids).map(toScheduleRow);
+    this.sql.deletePartitionSchedules.run(environmentId, ids);
+    return deleted;
+  }
+
+  /** Rows come in the order of `keys`. */
+  async readScheduleRows(environmentId: string, keys: readonly ScheduleKey[]): Promise<ScheduleRow[]> {
+    this.assertOpen();
+    const rows: ScheduleRow[] = [];
+    for (const k of keys) {
+      for (const r of this.sql.readScheduleRow.all(environmentId, ...scheduleKeyParams(k)))
+        rows.push(toScheduleRow(r));
+    }
+    return rows;
+  }
+
+  /** Applied in order, so when a key repeats its last row wins. */
+  async writeScheduleRows(environmentId: string, rows: readonly ScheduleRow[]): Promise<void> {
+    this.assertOpen();
+    for (const row of rows) {
+      if (row.quantity === 0n) this.sql.deleteScheduleRow.run(environmentId, ...scheduleCursorParams(row));
+      else this.sql.upsertScheduleRow.run(...scheduleParams(environmentId, row));
+    }
+  }
+
+  async readProductSchedule(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    partitionId: string,
+  ): Promise<ScheduleRow[]> {
+    this.assertOpen();
+    return this.sql.readProductSchedule
+      .all(environmentId, organizationId, productId, partitionId)
+      .map(toScheduleRow);
   }
 
   /** Reservations come in id order; a repeated id is returned once. */
@@ -160,4 +206,10 @@ export class SqliteTx implements StoreTx {
     if (!this.#open)
       throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
   }
+}
+
+/** createdAt, then reservationId (byte order), as the SQL of both backends orders reservations. */
+function oldestFirst(a: ReservationRecord, b: ReservationRecord): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0;
 }

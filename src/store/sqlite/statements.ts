@@ -13,6 +13,13 @@ import {
   type StockDbRow,
   type StockParams,
 } from './row-mapping.js';
+import {
+  prepareScheduleReader,
+  prepareScheduleWriter,
+  type ScheduleReaderStatements,
+  type ScheduleWriterStatements,
+} from './schedule-statements.js';
+import { forcesSiteIndex, IN_LIST, selectorWhere } from './selector-sql.js';
 
 /*
  * Every SQL statement of the SQLite backend, prepared once per connection and reused. Lists of ids are
@@ -20,7 +27,6 @@ import {
  * variable (SQLite caps the number of variables per statement).
  */
 
-const IN_LIST = 'IN (SELECT value FROM json_each(?))';
 const STOCK_ORDER = 'ORDER BY organization_id, product_id, dims, data_source, measure';
 const STOCK_KEY =
   'ON CONFLICT (environment_id, partition_id, organization_id, product_id, dims, data_source, measure)';
@@ -28,7 +34,7 @@ const STOCK_KEY =
 type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
 /** Statements of the writer connection: transaction control and every write. */
-export interface WriterStatements extends ReservationWriterStatements {
+export interface WriterStatements extends ReservationWriterStatements, ScheduleWriterStatements {
   readonly begin: Stmt<[]>;
   readonly commit: Stmt<[]>;
   readonly rollback: Stmt<[]>;
@@ -49,15 +55,16 @@ export interface WriterStatements extends ReservationWriterStatements {
   /** (configuration, version, updatedAt, id, expectedVersion). */
   readonly replaceEnvironment: Stmt<[string, number, string, string, number]>;
   /** (id, secretHash, environments, admin, createdAt, revokedAt). */
-  readonly insertClient: Stmt<[string, string, string, number, string, string | null]>;
+  readonly insertClient: Stmt<[string, string, string, number, string, string, string | null]>;
   /** (secretHash, environments, admin, revokedAt, id). */
-  readonly updateClient: Stmt<[string, string, number, string | null, string]>;
+  readonly updateClient: Stmt<[string, string, number, string, string | null, string]>;
 }
 
 /** Prepares the writer's statements (the schema must exist). */
 export function prepareWriter(db: Database.Database): WriterStatements {
   return {
     ...prepareReservationWriter(db),
+    ...prepareScheduleWriter(db),
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
@@ -90,23 +97,22 @@ export function prepareWriter(db: Database.Database): WriterStatements {
       'UPDATE environments SET configuration = ?, version = ?, updated_at = ? WHERE environment_id = ? AND version = ?',
     ),
     insertClient: db.prepare(
-      `INSERT INTO clients (client_id, secret_hash, environments, admin, created_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING`,
+      `INSERT INTO clients (client_id, secret_hash, environments, admin, roles, created_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING`,
     ),
     updateClient: db.prepare(
-      'UPDATE clients SET secret_hash = ?, environments = ?, admin = ?, revoked_at = ? WHERE client_id = ?',
+      'UPDATE clients SET secret_hash = ?, environments = ?, admin = ?, roles = ?, revoked_at = ? WHERE client_id = ?',
     ),
   };
 }
 
-/** Which optional filters a readStock query applies (bit flags). */
-export const FILTER = { products: 1, sites: 2, locations: 4 } as const;
-
 /** Statements of the reader connection: committed reads only. */
-export interface ReaderStatements extends ReservationReaderStatements {
+export interface ReaderStatements extends ReservationReaderStatements, ScheduleReaderStatements {
   readonly ping: Stmt<[], { one: bigint }>;
-  readonly hasStock: Stmt<[string], { one: bigint }>;
-  readonly listPartitionIds: Stmt<[string], { partition_id: string }>;
+  /** (env, env) → one row when the environment holds a stock row or a scheduled change. */
+  readonly hasStock: Stmt<[string, string], { one: bigint }>;
+  /** (env, env) → the partitions holding stock or scheduled changes, sorted. */
+  readonly listPartitionIds: Stmt<[string, string], { partition_id: string }>;
   /** (env, afterSeq, limit). */
   readonly readLedger: Stmt<[string, number, number], LedgerDbRow>;
   /** (env, reference, limit). */
@@ -127,10 +133,16 @@ export function prepareReader(db: Database.Database): ReaderStatements {
   const stockQueries = new Map<number, Stmt<string[], StockDbRow>>();
   return {
     ...prepareReservationReader(db),
+    ...prepareScheduleReader(db),
     ping: db.prepare('SELECT 1 AS one'),
-    hasStock: db.prepare('SELECT 1 AS one FROM stock WHERE environment_id = ? LIMIT 1'),
+    hasStock: db.prepare(
+      `SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM stock WHERE environment_id = ?)
+       OR EXISTS (SELECT 1 FROM schedule WHERE environment_id = ?)`,
+    ),
+    // UNION removes duplicates; each arm reads the distinct partitions off its primary key.
     listPartitionIds: db.prepare(
-      'SELECT DISTINCT partition_id FROM stock WHERE environment_id = ? ORDER BY partition_id',
+      `SELECT DISTINCT partition_id FROM stock WHERE environment_id = ?
+       UNION SELECT DISTINCT partition_id FROM schedule WHERE environment_id = ? ORDER BY partition_id`,
     ),
     readLedger: db.prepare('SELECT * FROM ledger WHERE environment_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     readLedgerByReference: db.prepare(
@@ -151,17 +163,8 @@ export function prepareReader(db: Database.Database): ReaderStatements {
   };
 }
 
-/**
- * Without statistics SQLite prefers the product index for every readStock (it avoids the sort), which
- * scans a whole organization when only sites are named; a site filter without products therefore
- * forces the site index, and the (small) result is sorted.
- */
+/** readStock for a combination of FILTER flags (selector-sql.ts). */
 function stockSql(filters: number): string {
-  const where = ['environment_id = ?', `organization_id ${IN_LIST}`];
-  if (filters & FILTER.products) where.push(`product_id ${IN_LIST}`);
-  if (filters & FILTER.sites) where.push(`site_id ${IN_LIST}`);
-  if (filters & FILTER.locations) where.push(`location_id ${IN_LIST}`);
-  const bySite = filters & FILTER.sites && !(filters & FILTER.products);
-  const from = bySite ? 'stock INDEXED BY stock_by_site' : 'stock';
-  return `SELECT ${STOCK_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ${STOCK_ORDER}`;
+  const from = forcesSiteIndex(filters) ? 'stock INDEXED BY stock_by_site' : 'stock';
+  return `SELECT ${STOCK_COLUMNS} FROM ${from} WHERE ${selectorWhere(filters).join(' AND ')} ${STOCK_ORDER}`;
 }

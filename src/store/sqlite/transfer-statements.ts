@@ -53,7 +53,7 @@ export function cursorParams(c: StockCursor): [string, string, string, string, s
  */
 export function deleteOrphanedData(db: Database.Database, environmentId: string): boolean {
   const exists = db.prepare<[string]>('SELECT 1 FROM environments WHERE environment_id = ?');
-  const deletes = ['stock', 'reservations', 'ledger'].map((table) =>
+  const deletes = ['stock', 'schedule', 'reservations', 'ledger'].map((table) =>
     db.prepare<[string]>(`DELETE FROM ${table} WHERE environment_id = ?`),
   );
   const run = db.transaction((id: string): boolean => {

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importJWK, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/domain/roles.js';
+import { buildApp } from '../../src/http/app.js';
+import { Metrics } from '../../src/http/metrics.js';
+import { httpSettings } from '../../src/settings.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { fillPath, ROUTE_ROLES } from '../support/route-table.js';
+
+const ENV_A = 'env-a';
+const ENV_B = 'env-b';
+let h: Harness;
+const tokens: Partial<Record<'a-read' | 'a-write' | 'a-admin' | 'b-admin', string>> = {};
+
+beforeAll(async () => {
+  h = await startHarness({ environments: [ENV_A, ENV_B] });
+  tokens['a-read'] = await h.tokenWithRole([ENV_A], 'read');
+  tokens['a-write'] = await h.tokenWithRole([ENV_A], 'write');
+  tokens['a-admin'] = await h.tokenWithRole([ENV_A], 'admin');
+  tokens['b-admin'] = await h.tokenWithRole([ENV_B], 'admin');
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };
+
+async function send(route: { method: string; path: string }, token: string | null, env = ENV_A) {
+  const response = await h.request(
+    route.method,
+    fillPath(route.path, env),
+    route.method === 'GET' ? undefined : {},
+    {
+      token,
+    },
+  );
+  return { status: response.statusCode, code: (response.json() as { code?: string }).code };
+}
+
+describe('the role table', () => {
+  it('lists every route under /api/environment/ with the role its access hook declares', async () => {
+    const registered: { method: string; url: string; role: Role | undefined }[] = [];
+    const app = await buildApp(
+      { ...h.services, metrics: new Metrics(), settings: httpSettings(h.settings) },
+      { logger: false, onRoute: (route) => registered.push(route) },
+    );
+    await app.ready();
+    await app.close();
+    const api = registered.filter((r) => r.url.startsWith('/api/environment/') && r.method !== 'HEAD');
+    const key = (method: string, path: string) => `${method} ${path.toLowerCase()}`;
+    const actual = Object.fromEntries(api.map((r) => [key(r.method, r.url), r.role ?? 'NONE']));
+    const expected = Object.fromEntries(ROUTE_ROLES.map((r) => [key(r.method, r.path), r.role]));
+    expect(actual).toEqual(expected);
+    // Routes outside /api/environment/ are public on purpose: token endpoints, keys, health, docs.
+    const others = registered.filter((r) => !r.url.startsWith('/api/environment/') && r.role !== undefined);
+    expect(others).toEqual([]);
+  });
+
+  it('docs/api.md lists the same roles', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/api.md'), 'utf8');
+    const rows = [
+      ...doc.matchAll(/^\| `(GET|POST|PUT|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \|/gm),
+    ];
+    const documented = Object.fromEntries(
+      rows.map((m) => [`${m[1]} ${m[2]?.replace(/\{(\w+)\}/g, ':$1')}`, m[3]]),
+    );
+    const expected = Object.fromEntries(ROUTE_ROLES.map((r) => [`${r.method} ${r.path}`, r.role]));
+    expect(documented).toEqual(expected);
+  });
+});
+
+describe.each(ROUTE_ROLES)('$method $path ($role)', (route) => {
+  it('refuses a request without a token with 401', async () => {
+    expect(await send(route, null)).toEqual({ status: 401, code: 'unauthorized' });
+  });
+
+  it('refuses a token of another environment with 403, even an admin one', async () => {
+    expect(await send(route, tokens['b-admin'] ?? '')).toEqual({ status: 403, code: 'forbidden' });
+  });
+
+  it.each(['read', 'write', 'admin'] as const)('a %s token: allowed only with the role', async (role) => {
+    const result = await send(route, tokens[`a-${role}`] ?? '');
+    if (RANK[role] >= RANK[route.role]) {
+      expect([401, 403]).not.toContain(result.status);
+    } else {
+      expect(result).toEqual({ status: 403, code: 'forbidden' });
+    }
+  });
+});
+
+describe('tokens that are not valid get 401 on every route', () => {
+  let privateJwk: JWK;
+  const forge = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}) => {
+    const key = await importJWK({ ...privateJwk, alg: 'EdDSA' }, 'EdDSA');
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ roles: { '*': 'admin' }, ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid as string, ...header })
+      .setSubject('test-admin')
+      .setIssuer((claims.iss as string | undefined) ?? 'onhand')
+      .setAudience((claims.aud as string | undefined) ?? 'onhand-api')
+      .setIssuedAt((claims.iat as number | undefined) ?? now)
+      .setExpirationTime((claims.exp as number | undefined) ?? now + 600)
+      .sign(key);
+  };
+  const bad: Record<string, string> = {};
+
+  beforeAll(async () => {
+    privateJwk = JSON.parse(
+      readFileSync(join(h.settings.dataDir, 'keys', 'signing-key.json'), 'utf8'),
+    ) as JWK;
+    const now = Math.floor(Date.now() / 1000);
+    bad.expired = await forge({ iat: now - 7200, exp: now - 3600 });
+    bad.wrongAudience = await forge({ aud: 'someone-else' });
+    bad.wrongIssuer = await forge({ iss: 'https://evil.example' });
+    bad.unknownKid = await forge({}, { kid: 'not-a-key-of-this-service' });
+    const [header, payload, signature] = h.adminToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    bad.tampered = `${header}.${b64({ ...claims, sub: 'someone-else' })}.${signature}`;
+    bad.algNone = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims })}.`;
+    bad.garbage = 'not.a.token';
+    // A client assertion of step 1 is not an API token.
+    const { clientId, secret } = await h.services.auth.createClient({ environments: [ENV_A], role: 'admin' });
+    bad.assertion = (
+      await h.services.auth.entraToken(
+        { grant_type: 'client_credentials', client_id: clientId, client_secret: secret },
+        't',
+      )
+    ).access_token;
+  });
+
+  it.each([
+    'expired',
+    'wrongAudience',
+    'wrongIssuer',
+    'unknownKid',
+    'tampered',
+    'algNone',
+    'garbage',
+    'assertion',
+  ])('%s', async (kind) => {
+    for (const route of ROUTE_ROLES) {
+      const result = await send(route, bad[kind] ?? '');
+      expect(result, `${route.method} ${route.path}`).toEqual({ status: 401, code: 'invalid_token' });
+    }
+  });
+
+  it('a forged token with the right key and claims is accepted (the forging helper is sound)', async () => {
+    const result = await send(ROUTE_ROLES[0] ?? { method: 'GET', path: '' }, await forge({}));
+    expect(result.status).toBe(200);
+  });
+});

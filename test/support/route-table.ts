@@ -1,0 +1,54 @@
+import type { Role } from '../../src/domain/roles.js';
+
+/**
+ * Every route under /api/environment/{environmentId}/ with the role it needs. One line per route:
+ * test/api/route-roles.test.ts checks that the app registers exactly these routes with these roles,
+ * that docs/api.md lists the same table, and that tokens without the role are refused on each.
+ * Path parameters other than :environmentId are filled in by `fillPath`.
+ */
+export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[] = [
+  { method: 'GET', path: '/api/environment/:environmentId/configuration', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/configuration/hardupdate', role: 'admin' },
+  { method: 'PUT', path: '/api/environment/:environmentId', role: 'admin' },
+  { method: 'GET', path: '/api/environment/:environmentId/ledger', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/setonhand/:inventorySystem/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/indexquery', role: 'read' },
+  { method: 'GET', path: '/api/environment/:environmentId/onhand', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/exactquery', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/unreserve', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/unreserve/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/offset', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/offset/bulk', role: 'write' },
+  { method: 'GET', path: '/api/environment/:environmentId/onhand/reservations/:reservationId', role: 'read' },
+  {
+    method: 'POST',
+    path: '/api/environment/:environmentId/onhand/reservations/:reservationId/extend',
+    role: 'write',
+  },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/changeschedule', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/changeschedule/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/allocate', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/allocate/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/unallocate', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/unallocate/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/reallocate', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/reallocate/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/consume', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/consume/bulk', role: 'write' },
+  { method: 'POST', path: '/api/environment/:environmentId/allocation/query', role: 'read' },
+  { method: 'GET', path: '/api/environment/:environmentId/allpartitionids', role: 'admin' },
+  { method: 'DELETE', path: '/api/environment/:environmentId/partitions/cleanupalldata', role: 'admin' },
+  { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },
+];
+
+/** The concrete URL of a route path in `environmentId`. */
+export function fillPath(path: string, environmentId: string): string {
+  return path
+    .replace(':environmentId', environmentId)
+    .replace(':inventorySystem', 'pos')
+    .replace(':reservationId', 'no-such-reservation');
+}
