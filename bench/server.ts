@@ -97,6 +97,8 @@ export function startOnhand(options: {
       ONHAND_ADMIN_CLIENT_ID: ADMIN.id,
       ONHAND_ADMIN_CLIENT_SECRET: ADMIN.secret,
       ONHAND_ENVIRONMENTS: options.environments.join(','),
+      // The bench measures capacity: the per-client rate limit (on by default with PostgreSQL) is off.
+      ONHAND_RATE_LIMIT_PER_SECOND: '0',
       ...(options.databaseUrl ? { ONHAND_DATABASE_URL: options.databaseUrl } : {}),
     },
     readyPath: '/health/ping',

@@ -4,6 +4,7 @@ import { w2SetOnHand } from './w2-set-onhand.js';
 import { w3ProductQuery } from './w3-product-query.js';
 import { w4HotReservations } from './w4-hot-reservations.js';
 import { w5SpreadReservations } from './w5-spread-reservations.js';
+import { w6AtpQuery } from './w6-atp-query.js';
 
 /** Every workload, in the order they run. A new workload is one module added to this list. */
 export const WORKLOADS: readonly Workload[] = [
@@ -12,4 +13,5 @@ export const WORKLOADS: readonly Workload[] = [
   w3ProductQuery,
   w4HotReservations,
   w5SpreadReservations,
+  w6AtpQuery,
 ];

@@ -2,7 +2,7 @@ import type { CompiledConfiguration } from '../config/compiled-configuration.js'
 import { dimensionValue, displayName, LOCATION, SITE } from '../dimensions.js';
 import type { Qty } from '../quantity.js';
 import type { ScheduleDate } from '../schedule/schedule-date.js';
-import { atpQuantities } from './atp-quantities.js';
+import { atpCalendar, atpQuantities } from './atp-quantities.js';
 import { finishQuantities } from './measures.js';
 import type { OnHandRow, QueryLimits, QueryPlan, ScheduleValue, StockValue } from './query-plan.js';
 
@@ -69,6 +69,7 @@ export function aggregate(
       add(sums, value);
     }
   }
+  const calendar = plan.atp ? atpCalendar(config, plan.atp) : undefined;
   const rows: OnHandRow[] = [];
   for (const group of [...groups.values()].sort(compareGroups)) {
     const quantities = finishQuantities(config, group.sums, plan.returnNegative, limits.negativeMode);
@@ -79,7 +80,7 @@ export function aggregate(
       dimensions: group.dimensions,
       quantities,
     };
-    rows.push(plan.atp ? { ...row, ...atpQuantities(config, plan.atp, group.sums, group.byDate) } : row);
+    rows.push(calendar ? { ...row, ...atpQuantities(config, calendar, group.sums, group.byDate) } : row);
   }
   return rows;
 }

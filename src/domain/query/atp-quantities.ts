@@ -14,6 +14,31 @@ export interface AtpQuantities {
   readonly atpQuantities: Record<ScheduleDate, Quantities>;
 }
 
+/** The days of an ATP query, worked out once per query rather than once per row. */
+export interface AtpCalendar {
+  readonly window: AtpWindow;
+  /** The returned days, `from` … `to`. */
+  readonly days: readonly ScheduleDate[];
+  /** Position of each returned day in the period (0 = today). */
+  readonly firstDay: number;
+  /** Position in the period of every day from today to the end of the longest ATP period. */
+  readonly offsets: ReadonlyMap<ScheduleDate, number>;
+}
+
+/** The calendar of an ATP query (see AtpCalendar). */
+export function atpCalendar(config: CompiledConfiguration, window: AtpWindow): AtpCalendar {
+  const days: ScheduleDate[] = [];
+  const count = daysBetween(window.from, window.to) + 1;
+  for (let i = 0; i < count; i++) days.push(addDays(window.from, i));
+  const offsets = new Map<ScheduleDate, number>();
+  const longest = Math.max(
+    config.schedule.periodDays,
+    ...config.schedule.atpMeasures.map((m) => m.periodDays),
+  );
+  for (let i = 0; i < longest; i++) offsets.set(addDays(window.today, i), i);
+  return { window, days, firstDay: daysBetween(window.today, window.from), offsets };
+}
+
 /**
  * Builds a row's quantitiesByDate and atpQuantities from its actual sums and its scheduled sums by
  * date. quantitiesByDate holds the returned days that have scheduled changes, with the measures a
@@ -25,39 +50,34 @@ export interface AtpQuantities {
  */
 export function atpQuantities(
   config: CompiledConfiguration,
-  window: AtpWindow,
+  calendar: AtpCalendar,
   actual: Sums,
   byDate: ReadonlyMap<ScheduleDate, Sums>,
 ): AtpQuantities {
+  const { window } = calendar;
   const quantitiesByDate: Record<ScheduleDate, Quantities> = {};
   for (const date of [...byDate.keys()].sort()) {
     if (date < window.from || date > window.to) continue;
     const sums = byDate.get(date);
     if (sums) quantitiesByDate[date] = finishQuantities(config, sums, true, 'clamp') ?? {};
   }
-  const days = daysBetween(window.from, window.to) + 1;
   const atp: Record<ScheduleDate, Record<string, Record<string, Qty>>> = {};
+  for (const date of calendar.days) atp[date] = {};
   for (const { measure, periodDays } of config.schedule.atpMeasures) {
     const deltas = new Array<Qty>(periodDays).fill(0n);
     for (const [date, sums] of byDate) {
-      const day = Math.max(0, daysBetween(window.today, date));
+      const day = date < window.today ? 0 : (calendar.offsets.get(date) ?? periodDays);
       if (day < periodDays) deltas[day] = (deltas[day] ?? 0n) + evaluateCalculated(measure, sums);
     }
     const series = atpSeries(evaluateCalculated(measure, actual), deltas);
-    const first = daysBetween(window.today, window.from);
-    for (let i = 0; i < days; i++) {
-      const value = series[first + i];
-      if (value === undefined) continue;
-      const date = addDays(window.from, i);
-      const bag = atp[date] ?? {};
-      bag[measure.dataSource] = { ...bag[measure.dataSource], [measure.name]: value };
-      atp[date] = bag;
-    }
+    calendar.days.forEach((date, i) => {
+      const value = series[calendar.firstDay + i];
+      const bag = atp[date];
+      if (value === undefined || !bag) return;
+      const forSource = bag[measure.dataSource] ?? {};
+      forSource[measure.name] = value;
+      bag[measure.dataSource] = forSource;
+    });
   }
-  const atpByDay: Record<ScheduleDate, Quantities> = {};
-  for (let i = 0; i < days; i++) {
-    const date = addDays(window.from, i);
-    atpByDay[date] = atp[date] ?? {};
-  }
-  return { quantitiesByDate, atpQuantities: atpByDay };
+  return { quantitiesByDate, atpQuantities: atp };
 }

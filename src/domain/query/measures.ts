@@ -63,16 +63,10 @@ export function finishQuantities(
     // Values of measures removed from the configuration stay stored but are no longer reported.
     if (config.dataSources.get(dataSource)?.physicalMeasures.has(measure)) put(dataSource, measure, value);
   }
-  const calculated: [CalculatedMeasure, Qty][] = [];
-  for (const source of config.dataSources.values()) {
-    for (const calc of source.calculatedMeasures.values()) {
-      const refs = refKeysOf(calc).all;
-      if (!refs.some(([, , key]) => sums.has(key))) continue;
-      for (const [dataSource, measure, key] of refs) if (!sums.has(key)) put(dataSource, measure, 0n);
-      calculated.push([calc, evaluateCalculated(calc, sums)]);
-    }
-  }
-  for (const [calc, value] of calculated) {
+  const layout = layoutOf(config, sums);
+  for (const [dataSource, measure] of layout.zeros) put(dataSource, measure, 0n);
+  for (const calc of layout.calculated) {
+    const value = evaluateCalculated(calc, sums);
     if (value < 0n && !returnNegative) {
       if (negativeMode === 'dropRow') return undefined;
       put(calc.dataSource, calc.name, 0n);
@@ -81,4 +75,43 @@ export function finishQuantities(
     }
   }
   return out;
+}
+
+/** What a row with a given set of stored measures shows besides them: zero-filled inputs, calculated measures. */
+interface Layout {
+  readonly zeros: readonly (readonly [string, string])[];
+  readonly calculated: readonly CalculatedMeasure[];
+}
+
+/** Most layouts remembered per configuration (rows mostly share a handful of measure sets). */
+const MAX_LAYOUTS = 256;
+const layoutCache = new WeakMap<CompiledConfiguration, Map<string, Layout>>();
+
+/**
+ * The calculated measures that use at least one of the stored measures, and the other inputs of those
+ * (as zeros), in configuration order. It depends only on which measures are stored, so it is
+ * remembered per configuration and set of keys (a query's rows and days share a few such sets).
+ */
+function layoutOf(config: CompiledConfiguration, sums: ReadonlyMap<string, Qty>): Layout {
+  let cache = layoutCache.get(config);
+  if (!cache) {
+    cache = new Map();
+    layoutCache.set(config, cache);
+  }
+  const signature = [...sums.keys()].sort().join('\u0000');
+  let layout = cache.get(signature);
+  if (layout) return layout;
+  const zeros: (readonly [string, string])[] = [];
+  const calculated: CalculatedMeasure[] = [];
+  for (const source of config.dataSources.values()) {
+    for (const calc of source.calculatedMeasures.values()) {
+      const refs = refKeysOf(calc).all;
+      if (!refs.some(([, , key]) => sums.has(key))) continue;
+      for (const [dataSource, measure, key] of refs) if (!sums.has(key)) zeros.push([dataSource, measure]);
+      calculated.push(calc);
+    }
+  }
+  layout = { zeros, calculated };
+  if (cache.size < MAX_LAYOUTS) cache.set(signature, layout);
+  return layout;
 }

@@ -6,7 +6,7 @@ import {
   type ScheduleKeyParams,
   type ScheduleParams,
 } from './schedule-mapping.js';
-import { forcesSiteIndex, IN_LIST, selectorWhere } from './selector-sql.js';
+import { FILTER, forcesSiteIndex, IN_LIST, selectorWhere } from './selector-sql.js';
 
 /*
  * The statements of on-hand change schedules, prepared once per connection like those of
@@ -115,12 +115,17 @@ export function prepareScheduleReader(db: Database.Database): ScheduleReaderStat
 /**
  * readSchedule: the readStock query (selector-sql.ts) on the schedule table, from a date when given.
  * The index is always named: without statistics SQLite would serve a first date from schedule_by_date,
- * which reads every later row of the environment whatever the selector.
+ * which reads every later row of the environment whatever the selector. Products at given sites or
+ * locations use schedule_by_product_site (the result, one store's rows, is small enough to sort).
  */
 function scheduleSql(filters: number, fromDate: boolean): string {
   const where = selectorWhere(filters);
   if (fromDate) where.push('schedule_date >= ?');
-  const index = forcesSiteIndex(filters) ? 'schedule_by_site' : 'schedule_by_product';
+  const index = forcesSiteIndex(filters)
+    ? 'schedule_by_site'
+    : filters & (FILTER.sites | FILTER.locations)
+      ? 'schedule_by_product_site'
+      : 'schedule_by_product';
   const from = `schedule INDEXED BY ${index}`;
   return `SELECT ${SCHEDULE_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ${SCHEDULE_ORDER}`;
 }

@@ -165,6 +165,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- readSchedule of products at given sites or locations (what an ATP query of one store asks):
+      -- the site and location are in the index, so rows of other stores are skipped without reading them.
+      CREATE INDEX schedule_by_product_site
+        ON schedule (environment_id, organization_id, product_id, site_id, location_id, schedule_date);
+    `,
+  },
 ];
 
 /**
