@@ -28,7 +28,8 @@ export interface Settings {
   /** Token attempts per minute per client id and per IP address, per process; 0: off. */
   readonly tokenRateLimitPerMinute: number;
   readonly requestTimeoutMs: number;
-  readonly trustProxy: boolean;
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
+  readonly trustProxy: number;
   /** The trusted external OpenID provider, when configured. */
   readonly oidc: OidcSettings | undefined;
 }
@@ -137,7 +138,7 @@ export function loadSettings(
       'ONHAND_TOKEN_RATE_LIMIT_PER_MINUTE',
     ),
     requestTimeoutMs: int(env.ONHAND_REQUEST_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ONHAND_REQUEST_TIMEOUT_MS'),
-    trustProxy: bool(env.ONHAND_TRUST_PROXY, false, 'ONHAND_TRUST_PROXY'),
+    trustProxy: proxyHops(env.ONHAND_TRUST_PROXY),
     oidc: oidcSettings(env),
     environments: (env.ONHAND_ENVIRONMENTS ?? '')
       .split(',')
@@ -228,4 +229,16 @@ function oneOf<T extends string>(
   if (!allowed.includes(raw as T))
     throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${raw}".`);
   return raw as T;
+}
+
+/**
+ * ONHAND_TRUST_PROXY: `false` (default) or `0` trusts no proxy; `true` trusts the one reverse proxy in
+ * front of the server; a number n trusts n proxies. Only the entries those proxies appended to
+ * X-Forwarded-For are believed: trusting every hop would let a client pick its own address by sending
+ * the header itself, and so escape the per-address limits.
+ */
+function proxyHops(value: string | undefined): number {
+  if (value === undefined || value === '' || value.toLowerCase() === 'false') return 0;
+  if (value.toLowerCase() === 'true') return 1;
+  return int(value, 0, 0, 10, 'ONHAND_TRUST_PROXY (false, true or a number of proxies from 0 to 10)');
 }

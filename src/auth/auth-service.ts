@@ -86,8 +86,9 @@ export class AuthService {
     if (!assertion) fail('missing_field', '/client_assertion', 'client_assertion is required.');
     const environmentId = checkEnvironmentId(context);
     let clientId: string;
+    let external: boolean;
     try {
-      clientId = await this.#verifyAssertion(assertion);
+      ({ clientId, external } = await this.#verifyAssertion(assertion));
     } catch (error) {
       if (error instanceof OnhandError && error.code === 'invalid_token') {
         throw new OnhandError('invalid_client', `The client assertion was refused: ${error.message}`);
@@ -97,6 +98,14 @@ export class AuthService {
     const client = isClientId(clientId) ? await this.#store.getClient(clientId) : undefined;
     if (!client || client.revokedAt !== null) {
       throw new OnhandError('invalid_client', 'The client of this assertion is unknown or revoked.');
+    }
+    // The external provider speaks only for clients registered as its own (clients create --external):
+    // a provider's client that happens to share the id of a secret-holding client gets nothing.
+    if (external && client.secretHash !== EXTERNAL_CLIENT) {
+      throw new OnhandError(
+        'invalid_client',
+        'The client of this assertion is not registered as a client of the external provider.',
+      );
     }
     const role = roleIn(client.roles, environmentId);
     if (!role) {
@@ -111,9 +120,12 @@ export class AuthService {
     return this.#tokens.keys.jwks();
   }
 
-  async #verifyAssertion(assertion: string): Promise<string> {
-    if (this.#external?.claimsToBeFrom(assertion)) return this.#external.verify(assertion);
-    return this.#tokens.verifyAssertion(assertion);
+  /** The client an assertion names, and whether the trusted external provider issued it. */
+  async #verifyAssertion(assertion: string): Promise<{ clientId: string; external: boolean }> {
+    if (this.#external?.claimsToBeFrom(assertion)) {
+      return { clientId: await this.#external.verify(assertion), external: true };
+    }
+    return { clientId: await this.#tokens.verifyAssertion(assertion), external: false };
   }
 
   async #checkCredentials(form: TokenForm): Promise<ClientRecord> {

@@ -70,7 +70,14 @@ export class ExternalIssuer {
         requiredClaims: ['exp'],
       }));
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+      // A key set that cannot be fetched or read (timeout, non-200 answer, invalid body) is the
+      // provider's or the network's fault, not the caller's; a token that fails verification is theirs.
+      const unreachable =
+        error instanceof errors.JWKSTimeout ||
+        error instanceof errors.JWKSInvalid ||
+        !(error instanceof errors.JOSEError) ||
+        error.code === 'ERR_JOSE_GENERIC';
+      if (unreachable) {
         // The provider's keys could not be fetched: not the caller's fault.
         throw new OnhandError(
           'service_unavailable',

@@ -47,7 +47,9 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
     onConstructorPoisoning: 'error',
     // Slow or stalled uploads cannot hold a connection forever (Node answers 408).
     requestTimeout: deps.settings.requestTimeoutMs ?? 30_000,
-    trustProxy: deps.settings.trustProxy ?? false,
+    // Trust exactly the configured number of proxies, never `true` (with `true` the left-most entry of
+    // X-Forwarded-For, which the client writes itself, would count as its address).
+    trustProxy: trustHops(deps.settings.trustProxy ?? 0),
   });
 
   const { onRoute } = options;
@@ -127,4 +129,9 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   allocationRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** Trusts the first `hops` addresses from the socket back: the reverse proxies, not the client. */
+function trustHops(hops: number): boolean | ((address: string, hop: number) => boolean) {
+  return hops > 0 ? (_address, hop) => hop < hops : false;
 }

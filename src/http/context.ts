@@ -21,8 +21,8 @@ export interface HttpSettings {
   readonly tokenRateLimit?: RateLimit | undefined;
   /** Most time to receive a whole request, ms (0: none). Default 30 s. */
   readonly requestTimeoutMs?: number;
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). Default false. */
-  readonly trustProxy?: boolean;
+  /** How many reverse proxies' X-Forwarded-For entries to believe for the client address. Default 0. */
+  readonly trustProxy?: number;
 }
 
 /** What routes need; built once in main.ts and passed to buildApp. */

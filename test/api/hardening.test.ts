@@ -78,6 +78,29 @@ describe('hardening', () => {
     expect(exchange.statusCode).toBe(429);
   });
 
+  it('behind a trusted proxy, the address is the one the proxy appended: a forged X-Forwarded-For escapes no limit', async () => {
+    h = await startHarness({ env: { ONHAND_TOKEN_RATE_LIMIT_PER_MINUTE: '2', ONHAND_TRUST_PROXY: 'true' } });
+    const exchange = (forged: string, seenByProxy: string) =>
+      h?.request(
+        'POST',
+        '/token',
+        { client_assertion: 'x', context: 'test' },
+        { token: null, headers: { 'x-forwarded-for': `${forged}, ${seenByProxy}` } },
+      );
+    expect((await exchange('1.1.1.1', '10.0.0.7'))?.statusCode).toBe(401);
+    expect((await exchange('2.2.2.2', '10.0.0.7'))?.statusCode).toBe(401);
+    // A third attempt from the same client, whatever it writes itself, is limited ...
+    expect((await exchange('3.3.3.3', '10.0.0.7'))?.statusCode).toBe(429);
+    // ... while another client behind the same proxy is not.
+    expect((await exchange('3.3.3.3', '10.0.0.8'))?.statusCode).toBe(401);
+  });
+
+  it('ONHAND_TRUST_PROXY takes false, true (one proxy) or a number of proxies', () => {
+    const hops = (value: string) => loadSettings({}, { ONHAND_TRUST_PROXY: value }).trustProxy;
+    expect([hops('false'), hops('true'), hops('2'), hops('0')]).toEqual([0, 1, 2, 0]);
+    expect(() => hops('yes')).toThrow(/ONHAND_TRUST_PROXY/);
+  });
+
   it('rate limits default: API off on SQLite, 1000/s per client on PostgreSQL; token attempts 60/min', () => {
     const sqlite = loadSettings({ data: '/tmp/x' }, {});
     expect(httpSettings(sqlite)).toMatchObject({

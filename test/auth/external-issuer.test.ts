@@ -77,4 +77,35 @@ describe('ExternalIssuer', () => {
       .sign(privateKey);
     await expect(issuer.verify(token)).rejects.toMatchObject({ code: 'service_unavailable' });
   });
+
+  it.each([
+    ['a non-200 answer', 503, '{"error":"down"}'],
+    ['a body that is not a key set', 200, '{"keys": "nope"}'],
+  ])('answers service_unavailable when the key set URL gives %s', async (_case, status, body) => {
+    const server = createServer((_request, response) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const { privateKey } = await generateKeyPair('ES256');
+      const issuer = new ExternalIssuer({
+        issuer: ISSUER,
+        jwksUrl: `http://127.0.0.1:${port}/certs`,
+        audience: 'onhand',
+        clientClaims: ['azp'],
+      });
+      const token = await new SignJWT({ azp: 'a' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience('onhand')
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      await expect(issuer.verify(token)).rejects.toMatchObject({ code: 'service_unavailable' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

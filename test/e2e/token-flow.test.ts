@@ -233,6 +233,10 @@ describe('a trusted external OpenID provider', () => {
     await refused(await providerToken({ exp: Math.floor(Date.now() / 1000) - 3600 }));
     await refused(await providerToken({}, otherProviderKey));
     await refused(await providerToken({ azp: 'nobody-registered' }));
+    // The provider speaks only for its own clients: one of its clients named like a secret-holding
+    // Onhand client (here the admin, ops) gets nothing.
+    await refused(await providerToken({ azp: 'ops' }));
+    await refused(await providerToken({ azp: 'erp-prod' }));
     // An external client has no secret to use at the password grants.
     expect((await entraToken('external-reader', '')).status).toBe(401);
     expect(jwksHits).toBeLessThanOrEqual(2);
