@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testBackends } from '../support/backends.js';
+import { type Backend, createTestDatabase, testBackends } from '../support/backends.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 /**
@@ -93,25 +93,28 @@ async function rowOf(call: Call, environment: string) {
   )[0];
 }
 
+/** A fresh data directory (and, on PostgreSQL, a fresh database) for servers of one test. */
+async function environmentOn(backend: Backend): Promise<Record<string, string>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'onhand-rollover-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env: Record<string, string> = {
+    ONHAND_DATA_DIR: dataDir,
+    ONHAND_ADMIN_CLIENT_ID: 'ops',
+    ONHAND_ADMIN_CLIENT_SECRET: SECRET,
+    ONHAND_ENVIRONMENTS: 'commit,lapse',
+  };
+  if (backend === 'postgres') {
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    env.ONHAND_DATABASE_URL = database.url;
+  }
+  return env;
+}
+
 describe.each(testBackends())(
   'change schedules across midnight on %s (real server processes, fake clock)',
   (backend) => {
-    const setup = async (): Promise<Record<string, string>> => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'onhand-rollover-'));
-      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-      const env: Record<string, string> = {
-        ONHAND_DATA_DIR: dataDir,
-        ONHAND_ADMIN_CLIENT_ID: 'ops',
-        ONHAND_ADMIN_CLIENT_SECRET: SECRET,
-        ONHAND_ENVIRONMENTS: 'commit,lapse',
-      };
-      if (backend === 'postgres') {
-        const database = await createTestDatabase();
-        cleanups.push(database.drop);
-        env.ONHAND_DATABASE_URL = database.url;
-      }
-      return env;
-    };
+    const setup = () => environmentOn(backend);
 
     it('a server down across midnight catches up at start-up: committed exactly once, lapsed by the vendor’s rule', async () => {
       const env = await setup();
@@ -158,41 +161,6 @@ describe.each(testBackends())(
       await stop(server);
     }, 120_000);
 
-    // Several processes share only PostgreSQL (docs/operations.md); SQLite is one process's file.
-    it.runIf(backend === 'postgres')(
-      'two servers starting at once after midnight commit each schedule once',
-      async () => {
-        const env = await setup();
-        const first = await start(env, '2024-06-01T12:00:00Z');
-        const call = client(first.url, await tokenOf(first.url));
-        await enableSchedules(call, 'commit', true);
-        for (let i = 0; i < 20; i++) {
-          const body = { ...plan(`p-${i}`, { '2024-06-02': 1, '2024-06-03': 2 }), productId: 'Tent' };
-          expect((await call('POST', 'commit/onhand/changeschedule', body)).status).toBe(200);
-        }
-        await stop(first);
-        const [a, b] = await Promise.all([
-          start(env, '2024-06-03T06:00:00Z'),
-          start(env, '2024-06-03T06:00:00Z'),
-        ]);
-        const callA = client(a.url, await tokenOf(a.url));
-        const callB = client(b.url, await tokenOf(b.url));
-        expect((await rowOf(callA, 'commit'))?.quantities.pos?.inbound).toBe(60);
-        expect((await rowOf(callB, 'commit'))?.quantities.pos?.inbound).toBe(60);
-        const ledger = (await callA('GET', 'commit/ledger?afterSeq=0&limit=1000')).body as {
-          kind: string;
-          changes: { date?: string; delta: number }[];
-        }[];
-        const committed = ledger
-          .filter((e) => e.kind === 'schedule.commit')
-          .flatMap((e) => e.changes.filter((c) => c.date === undefined).map((c) => c.delta));
-        expect(committed.reduce((x, y) => x + y, 0)).toBe(60);
-        await stop(a);
-        await stop(b);
-      },
-      120_000,
-    );
-
     it('a running server commits a schedule just after midnight', async () => {
       const env = await setup();
       const server = await start(env, '2024-06-01T23:59:54Z');
@@ -212,5 +180,41 @@ describe.each(testBackends())(
       expect(inbound).toBe(3);
       await stop(server);
     }, 60_000);
+  },
+);
+
+// Several processes share only PostgreSQL (docs/operations.md); SQLite is one process's file.
+describe.runIf(testBackends().includes('postgres'))(
+  'change schedules across midnight, two servers on one PostgreSQL',
+  () => {
+    it('two servers starting at once after midnight commit each schedule once', async () => {
+      const env = await environmentOn('postgres');
+      const first = await start(env, '2024-06-01T12:00:00Z');
+      const call = client(first.url, await tokenOf(first.url));
+      await enableSchedules(call, 'commit', true);
+      for (let i = 0; i < 20; i++) {
+        const body = { ...plan(`p-${i}`, { '2024-06-02': 1, '2024-06-03': 2 }), productId: 'Tent' };
+        expect((await call('POST', 'commit/onhand/changeschedule', body)).status).toBe(200);
+      }
+      await stop(first);
+      const [a, b] = await Promise.all([
+        start(env, '2024-06-03T06:00:00Z'),
+        start(env, '2024-06-03T06:00:00Z'),
+      ]);
+      const callA = client(a.url, await tokenOf(a.url));
+      const callB = client(b.url, await tokenOf(b.url));
+      expect((await rowOf(callA, 'commit'))?.quantities.pos?.inbound).toBe(60);
+      expect((await rowOf(callB, 'commit'))?.quantities.pos?.inbound).toBe(60);
+      const ledger = (await callA('GET', 'commit/ledger?afterSeq=0&limit=1000')).body as {
+        kind: string;
+        changes: { date?: string; delta: number }[];
+      }[];
+      const committed = ledger
+        .filter((e) => e.kind === 'schedule.commit')
+        .flatMap((e) => e.changes.filter((c) => c.date === undefined).map((c) => c.delta));
+      expect(committed.reduce((x, y) => x + y, 0)).toBe(60);
+      await stop(a);
+      await stop(b);
+    }, 120_000);
   },
 );
