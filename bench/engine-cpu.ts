@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
+import { Engine } from '../src/engine/engine.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { bulkTemplates } from './workloads/events.js';
+
+/*
+ * CPU per event of the on-hand write path without HTTP: W1's 512-event bodies through
+ * Engine.changeOnHand on a SQLite file (WAL, synchronous=FULL), 4 requests in flight, measured with
+ * process.cpuUsage(). Steadier than wall-clock events/s on a shared machine; compare builds by running
+ * them in turn several times. Usage: npx tsx bench/engine-cpu.ts [requests, default 500]
+ */
+const requests = Number(process.argv[2] ?? 500);
+const dir = mkdtempSync(join(tmpdir(), 'onhand-engine-cpu-'));
+const store = SqliteStore.open({ file: join(dir, 'bench.db') });
+await store.migrate();
+const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+await engine.environments.create('w1');
+const bodies = bulkTemplates(10, 512, 5000);
+let sent = 0;
+
+async function post(): Promise<void> {
+  const n = sent++;
+  const text = (bodies[n % bodies.length] as string).replaceAll('[<id>]', `r${n}`);
+  const items = (JSON.parse(text) as unknown[]).map((input, i) => ({ input, path: `/${i}` }));
+  const outcomes = await engine.changeOnHand('w1', items as Parameters<Engine['changeOnHand']>[1]);
+  const failed = outcomes.find((o) => o.status !== 'success');
+  if (failed) throw new Error(`an event failed: ${JSON.stringify(failed)}`);
+}
+
+async function run(count: number): Promise<void> {
+  let left = count;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (left-- > 0) await post();
+    }),
+  );
+}
+
+await run(40); // warm-up
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+await run(requests);
+const cpu = process.cpuUsage(cpu0);
+const seconds = (performance.now() - t0) / 1000;
+const events = requests * 512;
+console.log(
+  `${((cpu.user + cpu.system) / events).toFixed(1)} µs CPU per event (user ${(cpu.user / events).toFixed(1)}, ` +
+    `system ${(cpu.system / events).toFixed(1)}); ${Math.round(events / seconds).toLocaleString('en')} events/s`,
+);
+await store.close();
+rmSync(dir, { recursive: true, force: true });
