@@ -1,11 +1,11 @@
 import { fail } from '../codes.js';
 import type { CalculatedMeasure, CompiledConfiguration } from '../config/compiled-configuration.js';
 import type { Dimensions } from '../dimensions.js';
-import { checkId, checkName } from '../identifiers.js';
-import { checkKeySize, partitionIdOf } from '../partition.js';
+import { checkName } from '../identifiers.js';
+import { resolveTarget } from '../onhand-command.js';
+import { checkKeySize } from '../partition.js';
 import { parseQty, type Qty } from '../quantity.js';
 import { reservationDimensions } from '../reservation/reserve-command.js';
-import { dimensionSource, requirePartitionDimensions, resolveDimensions } from '../resolve-dimensions.js';
 import { allocationFormula, signInFormula } from './allocation-formula.js';
 import { type GroupPath, groupDimensions, parseGroupPath } from './allocation-groups.js';
 
@@ -82,13 +82,7 @@ export function toAllocationCommand(
   path = '',
 ): AllocationCommand {
   const formula = allocationFormula(config, path);
-  const eventId = checkId(input.id, `${path}/id`);
-  const organizationId = checkId(input.organizationId, `${path}/organizationId`);
-  const productId = checkId(input.productId, `${path}/productId`);
-  const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
-  const dimensions = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
-  requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
-  const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
+  const { eventId, organizationId, productId, dimensions, partitionId } = resolveTarget(config, input, path);
   if (input.groups !== undefined && input.targetGroups !== undefined) {
     fail(
       'invalid_request',
