@@ -31,8 +31,9 @@ export async function openServices(
   onBackgroundError: (error: unknown) => void = (error) => console.error(error),
 ): Promise<Services> {
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(settings);
+  const store = await openStore(settings, console.error, clock);
   await store.migrate();
+  await store.feed.start(onBackgroundError);
   const keys = await KeyRing.open(settings.dataDir, clock);
   const tokens = new TokenService({ keys, ttlSeconds: settings.tokenTtlSeconds, clock });
   const external = settings.oidc

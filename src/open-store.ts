@@ -8,23 +8,26 @@ import { classifyStoreError } from './store/store-errors.js';
 
 /**
  * The store the settings ask for: PostgreSQL when a database URL is given, else the embedded SQLite
- * file in the data directory (which also holds the signing key in both cases). An unreachable
+ * file in the data directory (which also holds the signing key in both cases). `clock` stamps feed
+ * times (the service's notion of now; tests pass a fake one). An unreachable
  * PostgreSQL is retried with backoff for `databaseConnectTimeoutMs`, each retry reported to `log`.
  */
 export async function openStore(
   settings: Settings,
   log: (line: string) => void = console.error,
+  clock: () => Date = () => new Date(),
 ): Promise<Store> {
   const url = settings.databaseUrl;
   if (url === undefined) {
     mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
-    return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db') });
+    return SqliteStore.open({ file: join(settings.dataDir, 'onhand.db'), clock });
   }
   const options = {
     connectionString: url,
     poolSize: settings.databasePoolSize,
     statementTimeoutMs: settings.databaseStatementTimeoutMs,
     applicationName: 'onhand',
+    clock,
   };
   return withRetries(
     () => PostgresStore.connect(options),

@@ -85,6 +85,8 @@ export async function sqliteCeilings(dir: string, seconds: number): Promise<Stor
         OUTCOME_JSON,
         changesJson(product),
         null,
+        'bench',
+        new Date().toISOString(),
       );
     }
     w.commit.run();
@@ -168,6 +170,8 @@ export async function postgresCeilings(url: string, seconds: number): Promise<St
             fill(OUTCOME_JSON),
             products.map(changesJson),
             fill(null),
+            fill('bench'),
+            null,
           ]);
           await client.query('COMMIT');
           events += n;

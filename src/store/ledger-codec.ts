@@ -1,3 +1,4 @@
+import type { FeedRecord } from './feed-store.js';
 import type { LedgerChange, LedgerRecord } from './store.js';
 
 /**
@@ -20,6 +21,13 @@ export interface LedgerRowText {
   readonly outcome: string;
   readonly changes: string;
   readonly reference: string | null;
+  readonly client_id: string | null;
+}
+
+/** A ledger row read with its feed position and feed time. */
+export interface FeedRowText extends LedgerRowText {
+  readonly position: bigint | string | number;
+  readonly fed_at: string;
 }
 
 /** JSON text of a JSON-compatible value; `undefined` becomes `null`. */
@@ -42,6 +50,14 @@ export function encodeChanges(changes: readonly LedgerChange[]): string {
   );
 }
 
+/** Parses the changes column (encodeChanges), deltas exact. */
+export function decodeChanges(text: string): LedgerChange[] {
+  return (JSON.parse(text) as (Omit<LedgerChange, 'delta'> & { delta: string })[]).map((c) => ({
+    ...c,
+    delta: BigInt(c.delta),
+  }));
+}
+
 /** Maps a stored ledger row back to the port's shape, JSON columns parsed and deltas exact. */
 export function toLedgerRecord(r: LedgerRowText): LedgerRecord {
   return {
@@ -55,10 +71,13 @@ export function toLedgerRecord(r: LedgerRowText): LedgerRecord {
     recordedAt: r.recorded_at,
     request: JSON.parse(r.request) as unknown,
     outcome: JSON.parse(r.outcome) as unknown,
-    changes: (JSON.parse(r.changes) as (Omit<LedgerChange, 'delta'> & { delta: string })[]).map((c) => ({
-      ...c,
-      delta: BigInt(c.delta),
-    })),
+    changes: decodeChanges(r.changes),
     reference: r.reference,
+    clientId: r.client_id ?? null,
   };
+}
+
+/** Maps a ledger row read with its position back to the port's FeedRecord. */
+export function toFeedRecord(r: FeedRowText): FeedRecord {
+  return { ...toLedgerRecord(r), position: Number(r.position), fedAt: r.fed_at };
 }

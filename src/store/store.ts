@@ -1,6 +1,7 @@
 import type { Dimensions } from '../domain/dimensions.js';
 import type { Qty } from '../domain/quantity.js';
 import type { RoleGrants } from '../domain/roles.js';
+import type { FeedStore } from './feed-store.js';
 
 /**
  * The Store port: everything the engine and the auth module need from a database, and nothing more.
@@ -22,6 +23,9 @@ export interface Store {
   ping(): Promise<void>;
   /** Releases connections; further calls fail. */
   close(): Promise<void>;
+
+  /** The change feed: positions in commit order, reads after a position, snapshots (feed-store.ts). */
+  readonly feed: FeedStore;
 
   /** Runs `fn` in one atomic, durable transaction holding the given lock keys (see the contract above). */
   transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T>;
@@ -189,6 +193,12 @@ export interface StoreTx {
   ): Promise<Map<string, RecordedEvent>>;
   /** Appends entries; returns their sequence numbers in order. */
   appendLedger(entries: readonly LedgerEntry[]): Promise<number[]>;
+  /**
+   * The commit mark of this transaction once it has appended ledger entries (null before): once the
+   * transaction committed, `feed.settle(mark)` tells when its entries have feed positions. Marks of
+   * later transactions of one lock key are greater.
+   */
+  commitMark(): number | null;
 }
 
 /** One product inside one partition: the unit the reservation writer loads and locks. */
@@ -293,14 +303,19 @@ export interface LedgerEntry {
   readonly changes: readonly LedgerChange[];
   /** What the entry is about besides its event id, e.g. the reservation it changed; null when nothing. */
   readonly reference: string | null;
+  /** The client whose request made the entry; null (or absent) for the service's own work, such as expiry. */
+  readonly clientId?: string | null;
 }
 
 export interface LedgerRecord extends LedgerEntry {
   readonly seq: number;
+  readonly clientId: string | null;
 }
 
 export interface RecordedEvent {
   readonly seq: number;
+  /** The commit mark of the transaction that recorded it (StoreTx.commitMark). */
+  readonly commit: number;
   readonly bodyHash: string;
   readonly outcome: unknown;
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
+import { describeFeedConformance } from './conformance-feed.js';
 import { describeReservationConformance } from './conformance-reservations.js';
 import { describeScheduleConformance } from './conformance-schedule.js';
 import { describeTransferConformance } from './conformance-transfer.js';
@@ -422,10 +423,11 @@ export function describeStoreConformance(
     test('findEvents returns the seq, body hash and outcome of recorded event ids only', async () => {
       const seqs = await append([entry(), entry({ eventId: 'e2', bodyHash: 'hash-2', outcome: { n: 2 } })]);
       const found = await findEvents(ENV, 'change', ['e2', 'e1', 'unknown']);
+      const commit = expect.any(Number);
       expect(found).toEqual(
         new Map([
-          ['e1', { seq: seqs[0], bodyHash: 'hash-1', outcome: entry().outcome }],
-          ['e2', { seq: seqs[1], bodyHash: 'hash-2', outcome: { n: 2 } }],
+          ['e1', { seq: seqs[0], commit, bodyHash: 'hash-1', outcome: entry().outcome }],
+          ['e2', { seq: seqs[1], commit, bodyHash: 'hash-2', outcome: { n: 2 } }],
         ]),
       );
       expect((await findEvents(ENV, 'change', [])).size).toBe(0);
@@ -491,6 +493,10 @@ export function describeStoreConformance(
     // Export and import (conformance-transfer.ts)
 
     describeTransferConformance(test, () => store);
+
+    // The change feed (conformance-feed.ts)
+
+    describeFeedConformance(test, () => store);
 
     // Tenancy
 

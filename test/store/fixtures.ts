@@ -93,6 +93,7 @@ export function entry(fields: Partial<LedgerEntry> = {}): LedgerEntry {
       { organizationId: 'org1', productId: 'p2', dimensions: {}, dataSource: 'iv', measure: 'x', delta: -1n },
     ],
     reference: null,
+    clientId: null,
     ...fields,
   };
 }

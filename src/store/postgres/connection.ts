@@ -13,6 +13,8 @@ export interface PostgresStoreOptions {
   readonly statementTimeoutMs?: number;
   /** Shown in pg_stat_activity (default "onhand"). */
   readonly applicationName?: string;
+  /** The service's notion of now, for the feed times of stamped entries (default: the system clock). */
+  readonly clock?: () => Date;
 }
 
 const INT8 = 20;
@@ -25,12 +27,16 @@ const raw = (value: string): string => value;
  * and json columns come back as text, converted by the mapping files (bigint quantities stay exact,
  * JSON is parsed in one place).
  */
-const TYPES: pg.CustomTypesConfig = {
+export const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 || oid === JSON_OID || oid === JSONB_OID
       ? raw
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
+
+/** Turns synchronous commit back on when the server default turned it off (stronger settings are kept). */
+export const SYNCHRONOUS_COMMIT =
+  "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'";
 
 /**
  * Opens the pool. Every connection gets the statement timeout at startup and, when the server default
@@ -44,11 +50,9 @@ export function createPool(options: PostgresStoreOptions): pg.Pool {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     application_name: options.applicationName ?? 'onhand',
     keepAlive: true,
-    types: TYPES,
+    types: pgTypes,
     onConnect: async (client) => {
-      await client.query(
-        "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'",
-      );
+      await client.query(SYNCHRONOUS_COMMIT);
     },
   });
   // An idle connection that fails (server restart, network) is dropped by the pool; without a listener

@@ -58,10 +58,11 @@ import {
 
 /**
  * The committed reads of PostgresStore. Each runs as one autocommit statement on any pooled
- * connection, outside every transaction, so it sees the last committed state only.
+ * connection, outside every transaction, so it sees the last committed state only. (Built on one
+ * connection instead, its reads run in whatever transaction that connection holds, e.g. a snapshot.)
  */
 export class PostgresReader {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool | pg.PoolClient) {}
 
   async getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined> {
     const [row] = await this.rows<EnvironmentDbRow>(GET_ENVIRONMENT, [environmentId]);

@@ -16,6 +16,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
+import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
@@ -47,18 +48,23 @@ export type { PostgresStoreOptions } from './connection.js';
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
+  readonly feed: PostgresFeed;
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
     this.#pool = pool;
     this.#reader = new PostgresReader(pool);
+    this.feed = new PostgresFeed(pool, {
+      connectionString: options.connectionString,
+      clock: options.clock ?? (() => new Date()),
+    });
   }
 
   /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */
   static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const store = new PostgresStore(createPool(options));
+    const store = new PostgresStore(createPool(options), options);
     try {
       await store.ping();
     } catch (error) {
@@ -83,6 +89,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.feed.stop();
     await this.#pool.end();
   }
 
@@ -103,6 +110,7 @@ export class PostgresStore implements Store {
       // COMMIT of a transaction in which a statement failed (an error the caller swallowed) rolls back.
       if (commit.command !== 'COMMIT')
         throw new Error('The transaction was rolled back: a statement failed.');
+      if (tx.commitMark() !== null) this.feed.committed();
       return result;
     } catch (error) {
       tx.end();

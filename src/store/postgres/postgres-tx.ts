@@ -43,6 +43,7 @@ import {
 interface EventDbRow {
   readonly event_id: string;
   readonly seq: string;
+  readonly commit: string;
   readonly body_hash: string;
   readonly outcome: string;
 }
@@ -54,6 +55,7 @@ interface EventDbRow {
  */
 export class PostgresTx implements StoreTx {
   #open = true;
+  #commitId: string | null = null;
 
   constructor(private readonly client: pg.PoolClient) {}
 
@@ -191,6 +193,7 @@ export class PostgresTx implements StoreTx {
     for (const r of await this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds])) {
       found.set(r.event_id, {
         seq: Number(r.seq),
+        commit: Number(r.commit),
         bodyHash: r.body_hash,
         outcome: JSON.parse(r.outcome) as unknown,
       });
@@ -201,11 +204,20 @@ export class PostgresTx implements StoreTx {
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
     if (entries.length === 0) return [];
-    const rows = await this.query<{ seq: string }>(APPEND_LEDGER, ledgerColumns(entries));
+    const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
+      ...ledgerColumns(entries),
+      this.#commitId,
+    ]);
+    this.#commitId = rows[0]?.commit_id ?? this.#commitId;
     return rows
       .map((r) => BigInt(r.seq))
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
       .map(Number);
+  }
+
+  /** The commit id drawn by the first appendLedger: the sequencer stamps the transaction under it. */
+  commitMark(): number | null {
+    return this.#commitId === null ? null : Number(this.#commitId);
   }
 
   private async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {

@@ -100,7 +100,7 @@ export interface LedgerDbRow extends LedgerRowText {
 
 /**
  * Ledger insert columns: environment, partition, family, event id, body hash, kind, recorded at,
- * request, outcome, changes, reference. `undefined` request/outcome are stored as JSON null.
+ * request, outcome, changes, reference, client id. `undefined` request/outcome are stored as JSON null.
  */
 export function ledgerColumns(entries: readonly LedgerEntry[]): (string | null)[][] {
   return columnArrays(entries, [
@@ -115,5 +115,6 @@ export function ledgerColumns(entries: readonly LedgerEntry[]): (string | null)[
     (e) => toJson(e.outcome),
     (e) => encodeChanges(e.changes),
     (e) => e.reference,
+    (e) => e.clientId ?? null,
   ]);
 }

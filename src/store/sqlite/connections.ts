@@ -6,6 +6,8 @@ export interface SqliteStoreOptions {
   readonly file: string;
   /** How long a statement waits for a lock held by another connection, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
+  /** The service's notion of now, for the feed times of ledger entries (default: the system clock). */
+  readonly clock?: () => Date;
 }
 
 /**
@@ -31,6 +33,13 @@ export function openConnections(options: SqliteStoreOptions): {
     writer.close();
     throw error;
   }
+}
+
+/** A further query-only connection to the file, e.g. for a long snapshot read of its own. */
+export function openReadConnection(file: string, busyTimeoutMs = 5000): Database.Database {
+  const db = connect(file, busyTimeoutMs);
+  db.pragma('query_only = ON');
+  return db;
 }
 
 function connect(file: string, busyTimeoutMs: number): Database.Database {

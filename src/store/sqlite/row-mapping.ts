@@ -96,10 +96,15 @@ export type LedgerParams = [
   outcome: string,
   changes: string,
   reference: string | null,
+  clientId: string | null,
+  fedAt: string,
 ];
 
-/** Bind values for one ledger entry. `undefined` request/outcome are stored as JSON null. */
-export function ledgerParams(e: LedgerEntry): LedgerParams {
+/**
+ * Bind values for one ledger entry entering the feed at `fedAt`. `undefined` request/outcome are stored
+ * as JSON null.
+ */
+export function ledgerParams(e: LedgerEntry, fedAt: string): LedgerParams {
   return [
     e.environmentId,
     e.partitionId,
@@ -112,5 +117,7 @@ export function ledgerParams(e: LedgerEntry): LedgerParams {
     toJson(e.outcome),
     encodeChanges(e.changes),
     e.reference,
+    e.clientId ?? null,
+    fedAt,
   ];
 }

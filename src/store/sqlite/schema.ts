@@ -174,6 +174,25 @@ export const MIGRATIONS: readonly Migration[] = [
         ON schedule (environment_id, organization_id, product_id, site_id, location_id, schedule_date);
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- The change feed (docs/feed.md). On SQLite one transaction commits at a time, so an entry's seq is
+      -- its feed position. fed_at: when the entry entered the feed (its commit), never decreasing with seq;
+      -- NULL for entries written before this migration, whose recorded_at stands in for it.
+      ALTER TABLE ledger ADD COLUMN fed_at TEXT;
+      -- The client whose request made the entry; NULL for the service's own work (expiry, sweeps).
+      ALTER TABLE ledger ADD COLUMN client_id TEXT;
+      -- How far each follower that pushes to the outside world (webhooks, the NATS relay) has got.
+      CREATE TABLE feed_followers (
+        environment_id TEXT NOT NULL,
+        follower_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (environment_id, follower_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

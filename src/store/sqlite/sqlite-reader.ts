@@ -46,6 +46,20 @@ export class SqliteReader {
     this.#ping.get();
   }
 
+  /** Runs `fn` in one read transaction: every read it makes sees the same committed state. */
+  inSnapshot<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  /** Opens a read transaction that lasts until `endSnapshot` (for a reader of its own connection). */
+  beginSnapshot(): void {
+    this.#db.exec('BEGIN');
+  }
+
+  endSnapshot(): void {
+    if (this.#db.inTransaction) this.#db.exec('COMMIT');
+  }
+
   close(): void {
     this.#db.close();
   }

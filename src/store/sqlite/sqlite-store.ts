@@ -19,6 +19,7 @@ import { openConnections, type SqliteStoreOptions } from './connections.js';
 import type { DueReservation } from './reservation-mapping.js';
 import { applyMigrations } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
+import { SqliteFeed } from './sqlite-feed.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { prepareWriter, type WriterStatements } from './statements.js';
@@ -45,21 +46,33 @@ export type { SqliteStoreOptions } from './connections.js';
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  readonly feed: SqliteFeed;
   readonly #writer: Database.Database;
   readonly #reader: SqliteReader;
   readonly #queue = new SerialQueue();
+  readonly #clock: () => Date;
   #writerSql: WriterStatements | undefined;
+  /** The feed time of the last entry written, so feed times never decrease (FeedRecord.fedAt). */
+  #lastFedAt: string | undefined;
   #closed = false;
 
-  private constructor(writer: Database.Database, reader: Database.Database) {
+  private constructor(writer: Database.Database, reader: Database.Database, options: SqliteStoreOptions) {
     this.#writer = writer;
     this.#reader = new SqliteReader(reader);
+    this.#clock = options.clock ?? (() => new Date());
+    this.feed = new SqliteFeed({
+      file: options.file,
+      reader: this.#reader,
+      readerDb: reader,
+      write: (task) => this.#queue.run(() => task(this.#writer)),
+      clock: this.#clock,
+    });
   }
 
   /** Opens (creating when missing) the database file. Call `migrate()` before use. */
   static open(options: SqliteStoreOptions): SqliteStore {
     const { writer, reader } = openConnections(options);
-    return new SqliteStore(writer, reader);
+    return new SqliteStore(writer, reader, options);
   }
 
   async migrate(): Promise<void> {
@@ -76,6 +89,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.feed.stop();
     await this.#queue.run(() => {
       this.#reader.close();
       this.#writer.close();
@@ -88,7 +102,7 @@ export class SqliteStore implements Store {
     return this.#queue.run(async () => {
       const sql = this.writerSql();
       sql.begin.run();
-      const tx = new SqliteTx(sql);
+      const tx = new SqliteTx(sql, () => this.nextFedAt());
       let result: T;
       try {
         result = await fn(tx);
@@ -99,8 +113,22 @@ export class SqliteStore implements Store {
         this.rollback(sql);
         throw error;
       }
+      if (tx.commitMark() !== null) this.feed.notify();
       return result;
     });
+  }
+
+  /** Now, or the last feed time if the clock went back (feed times never decrease). */
+  private nextFedAt(): string {
+    this.#lastFedAt ??=
+      this.#writer
+        .prepare<[], { at: string }>(
+          'SELECT coalesce(fed_at, recorded_at) AS at FROM ledger ORDER BY seq DESC LIMIT 1',
+        )
+        .get()?.at ?? '';
+    const now = this.#clock().toISOString();
+    if (now > this.#lastFedAt) this.#lastFedAt = now;
+    return this.#lastFedAt;
   }
 
   async getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined> {

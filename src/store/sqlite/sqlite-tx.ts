@@ -27,8 +27,13 @@ import type { WriterStatements } from './statements.js';
  */
 export class SqliteTx implements StoreTx {
   #open = true;
+  #lastSeq: number | null = null;
 
-  constructor(private readonly sql: WriterStatements) {}
+  /** `fedAt` gives the feed time of the entries this transaction appends (see FeedRecord.fedAt). */
+  constructor(
+    private readonly sql: WriterStatements,
+    private readonly fedAt: () => string,
+  ) {}
 
   /** Called by SqliteStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {
@@ -188,6 +193,8 @@ export class SqliteTx implements StoreTx {
     for (const r of this.sql.findEvents.all(environmentId, family, JSON.stringify(eventIds))) {
       found.set(r.event_id, {
         seq: Number(r.seq),
+        // One transaction commits at a time here: an entry's seq is its commit mark and its position.
+        commit: Number(r.seq),
         bodyHash: r.body_hash,
         outcome: JSON.parse(r.outcome) as unknown,
       });
@@ -197,9 +204,18 @@ export class SqliteTx implements StoreTx {
 
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
+    if (entries.length === 0) return [];
+    const fedAt = this.fedAt();
     const seqs: number[] = [];
-    for (const e of entries) seqs.push(Number(this.sql.insertLedger.run(...ledgerParams(e)).lastInsertRowid));
+    for (const e of entries)
+      seqs.push(Number(this.sql.insertLedger.run(...ledgerParams(e, fedAt)).lastInsertRowid));
+    this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
     return seqs;
+  }
+
+  /** The seq of the last entry appended: on SQLite it is also the feed position of the whole commit. */
+  commitMark(): number | null {
+    return this.#lastSeq;
   }
 
   private assertOpen(): void {

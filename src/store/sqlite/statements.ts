@@ -87,7 +87,7 @@ export function prepareWriter(db: Database.Database): WriterStatements {
     ),
     insertLedger: db.prepare(
       `INSERT INTO ledger (environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request,
-       outcome, changes, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       outcome, changes, reference, client_id, fed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertEnvironment: db.prepare(
       `INSERT INTO environments (environment_id, configuration, version, created_at, updated_at)

@@ -1,0 +1,82 @@
+import type { LedgerRecord, ScheduleRow, StockRow, StockSelector } from './store.js';
+
+/**
+ * The change feed's side of the Store port (docs/feed.md): every committed ledger entry gets a
+ * **position**, a number that increases in the order entries became visible, so a reader asking for
+ * everything after position P never misses an entry that commits later and never sees one twice.
+ *
+ * How a backend assigns positions is its own business, as long as these hold:
+ * - A position is assigned only to a committed entry, at most once, and never reused.
+ * - If entry A was visible before entry B committed, A's position is smaller than B's. In particular
+ *   the entries of one lock key get positions in the order of their commits.
+ * - `read` returns only entries that have a position, in position order, and once an entry with
+ *   position p is readable every entry with a smaller position is readable too.
+ *
+ * SQLite commits one transaction at a time, so an entry's seq is its position. PostgreSQL commits
+ * transactions in parallel: there a leased sequencer stamps positions after commit (postgres/feed/).
+ */
+export interface FeedStore {
+  /**
+   * Starts background work the feed needs in this process (PostgreSQL: the connection that listens for
+   * new positions and, when it holds the lease, stamps them). Idempotent. Failures of that work (a lost
+   * connection, retried) go to `onError`.
+   */
+  start(onError?: (error: unknown) => void): Promise<void>;
+  /** Stops it; called by Store.close(). */
+  stop(): Promise<void>;
+
+  /** Entries of one environment with a position greater than `after`, in position order, at most `limit`. */
+  read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]>;
+  /** The greatest position assigned so far in the whole database (0 when none). */
+  head(): Promise<number>;
+  /**
+   * The greatest position of the environment whose entry entered the feed at or before `time`
+   * (ISO-8601), or 0 when none did. Entry times increase with positions (see FeedRecord.fedAt).
+   */
+  positionAt(environmentId: string, time: string): Promise<number>;
+  /**
+   * Waits until every entry of the transactions up to commit `mark` (StoreTx.commitMark, or
+   * RecordedEvent.commit) has a position, and resolves with a position at or after all of them; undefined
+   * when that takes longer than `timeoutMs`.
+   */
+  settle(mark: number, timeoutMs: number): Promise<number | undefined>;
+
+  /**
+   * Calls `listener` whenever new positions may have appeared (after a commit in this process, and on
+   * PostgreSQL when the sequencer of any process stamped some). Returns a function that stops it.
+   */
+  watch(listener: () => void): () => void;
+
+  /**
+   * A consistent snapshot of one environment: the position it reflects exactly, and its stock rows and
+   * scheduled changes matching `selector` (every row of the environment when null), pushed to `onPage`
+   * page by page in key order within one read snapshot. Resolves with the position once every page was
+   * handled.
+   */
+  snapshot(
+    environmentId: string,
+    selector: StockSelector | null,
+    onPage: (page: SnapshotPage) => Promise<void>,
+  ): Promise<number>;
+
+  /** The last position a follower (a webhook, the NATS relay, …) has done, or undefined. */
+  followerPosition(environmentId: string, followerId: string): Promise<number | undefined>;
+  /** Records a follower's progress (only forward: a smaller position than the stored one is ignored). */
+  saveFollowerPosition(environmentId: string, followerId: string, position: number): Promise<void>;
+}
+
+/** A committed ledger entry with its feed position. */
+export interface FeedRecord extends LedgerRecord {
+  readonly position: number;
+  /**
+   * When the entry entered the feed (ISO-8601): at its commit on SQLite, when it was stamped on
+   * PostgreSQL. Never decreases as positions increase.
+   */
+  readonly fedAt: string;
+}
+
+/** One page of a snapshot. */
+export interface SnapshotPage {
+  readonly stock: readonly StockRow[];
+  readonly schedule: readonly ScheduleRow[];
+}

@@ -1,0 +1,72 @@
+/*
+ * The change feed's SQL on PostgreSQL (schema.ts, migration 5). A commit's entries are the ledger rows of
+ * the environment with its commit id, between its first and last seq (old entries: commit id = seq); an
+ * entry's position is its commit's position plus its rank by seq within the commit, minus one.
+ */
+
+/** The ledger columns of a feed entry (ledger alias l, commit alias c). */
+const ENTRY_COLUMNS = `l.seq, l.environment_id, l.partition_id, l.family, l.event_id, l.body_hash, l.kind,
+  l.recorded_at, l.request, l.outcome, l.changes, l.reference, l.client_id, c.fed_at`;
+
+/** The ledger rows of the commits in `c`. */
+const COMMIT_ENTRIES = `ledger l ON l.environment_id = c.environment_id
+  AND l.seq BETWEEN c.first_seq AND c.last_seq AND coalesce(l.commit_id, l.seq) = c.commit_id`;
+
+/**
+ * (env, after, limit) → entries in position order. The commits read are those ending after `after`
+ * (the first of them may start before it); `limit` commits hold at least `limit` entries.
+ */
+export const READ_FEED = `SELECT * FROM (
+    SELECT ${ENTRY_COLUMNS},
+      c.position + row_number() OVER (PARTITION BY c.commit_id ORDER BY l.seq) - 1 AS position
+    FROM (
+      SELECT * FROM feed_commits
+      WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2
+      ORDER BY last_position LIMIT $3
+    ) c JOIN ${COMMIT_ENTRIES}
+  ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
+
+export const HEAD = 'SELECT position, fed_at FROM feed_state WHERE id = 1';
+
+/** (env, time) → the last position fed at or before the time. */
+export const POSITION_AT = `SELECT last_position FROM feed_commits
+  WHERE environment_id = $1 AND position IS NOT NULL AND fed_at <= $2
+  ORDER BY fed_at DESC, last_position DESC LIMIT 1`;
+
+/** (mark) → whether a committed transaction up to that commit id still waits for its position, and the head. */
+export const SETTLED = `SELECT NOT EXISTS (
+    SELECT 1 FROM feed_commits WHERE position IS NULL AND commit_id <= $1
+  ) AS settled, (SELECT position FROM feed_state WHERE id = 1) AS head`;
+
+/** (limit) → committed commits still without a position, oldest commit id first. */
+export const UNSTAMPED = `SELECT environment_id, commit_id, entries FROM feed_commits
+  WHERE position IS NULL ORDER BY commit_id LIMIT $1`;
+
+/** (envs, commit ids, positions, fedAt) → stamps the commits. */
+export const STAMP = `UPDATE feed_commits f SET position = u.position, last_position = u.position + f.entries - 1,
+    fed_at = $4
+  FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(environment_id, commit_id, position)
+  WHERE f.environment_id = u.environment_id AND f.commit_id = u.commit_id`;
+
+/** (position, fedAt). */
+export const ADVANCE_HEAD = 'UPDATE feed_state SET position = $1, fed_at = $2 WHERE id = 1';
+
+/** (env) → the changes of the environment's committed entries that have no position yet (a snapshot's view). */
+export const UNSTAMPED_CHANGES = `SELECT l.partition_id, l.changes FROM feed_commits c JOIN ${COMMIT_ENTRIES}
+  WHERE c.environment_id = $1 AND c.position IS NULL`;
+
+/** Who stamps positions: a session-level advisory lock, held by one process at a time (two-int form). */
+export const TRY_LEASE = 'SELECT pg_try_advisory_lock(1869506660, 2) AS held';
+
+/** Channels: new positions (payload: the head), and commits waiting to be stamped. */
+export const FEED_CHANNEL = 'onhand_feed';
+export const COMMIT_CHANNEL = 'onhand_commit';
+
+/** (env, follower) → its position. */
+export const FOLLOWER = 'SELECT position FROM feed_followers WHERE environment_id = $1 AND follower_id = $2';
+
+/** (env, follower, position, updatedAt): moves a follower forward, never back. */
+export const SAVE_FOLLOWER = `INSERT INTO feed_followers (environment_id, follower_id, position, updated_at)
+  VALUES ($1, $2, $3, $4) ON CONFLICT (environment_id, follower_id) DO UPDATE
+  SET position = excluded.position, updated_at = excluded.updated_at
+  WHERE feed_followers.position < excluded.position`;

@@ -1,0 +1,190 @@
+import type pg from 'pg';
+import type { FeedRecord, FeedStore, SnapshotPage } from '../../feed-store.js';
+import { decodeChanges, type FeedRowText, toFeedRecord } from '../../ledger-codec.js';
+import type { StockSelector } from '../../store.js';
+import { rollback } from '../connection.js';
+import { PostgresReader } from '../postgres-reader.js';
+import {
+  FOLLOWER,
+  HEAD,
+  POSITION_AT,
+  READ_FEED,
+  SAVE_FOLLOWER,
+  SETTLED,
+  UNSTAMPED_CHANGES,
+} from './feed-statements.js';
+import { Sequencer } from './sequencer.js';
+import { UnstampedDeltas } from './unstamped-deltas.js';
+
+/** A page of a full snapshot. */
+const SNAPSHOT_PAGE = 2000;
+/** How often `settle` looks again when no NOTIFY came. */
+const SETTLE_POLL_MS = 25;
+
+export interface PostgresFeedOptions {
+  readonly connectionString: string;
+  readonly clock: () => Date;
+}
+
+/**
+ * The change feed of PostgresStore: positions are stamped after commit by the leased sequencer
+ * (sequencer.ts); reads see stamped entries only. Every process runs a Sequencer once `start` is called
+ * (the server does; a CLI command that only writes need not: the holder in a server stamps its commits).
+ */
+export class PostgresFeed implements FeedStore {
+  readonly #pool: pg.Pool;
+  readonly #listeners = new Set<() => void>();
+  readonly #sequencer: Sequencer;
+  readonly #clock: () => Date;
+  #onError: (error: unknown) => void = () => {};
+
+  constructor(pool: pg.Pool, options: PostgresFeedOptions) {
+    this.#pool = pool;
+    this.#clock = options.clock;
+    this.#sequencer = new Sequencer({
+      connectionString: options.connectionString,
+      clock: options.clock,
+      onHead: () => this.emit(),
+      onError: (error) => this.#onError(error),
+    });
+  }
+
+  async start(onError?: (error: unknown) => void): Promise<void> {
+    if (onError) this.#onError = onError;
+    await this.#sequencer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#listeners.clear();
+    await this.#sequencer.stop();
+  }
+
+  /** Called by the store after a commit that appended ledger entries. */
+  committed(): void {
+    this.#sequencer.committed();
+  }
+
+  /** True while this process's sequencer holds the lease (tests, metrics). */
+  get sequencing(): boolean {
+    return this.#sequencer.leaseHeld;
+  }
+
+  watch(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
+    const result = await this.#pool.query<FeedRowText>(READ_FEED, [environmentId, after, limit]);
+    return result.rows.map(toFeedRecord);
+  }
+
+  async head(): Promise<number> {
+    const result = await this.#pool.query<{ position: string }>(HEAD);
+    return Number(result.rows[0]?.position ?? 0);
+  }
+
+  async positionAt(environmentId: string, time: string): Promise<number> {
+    const result = await this.#pool.query<{ last_position: string }>(POSITION_AT, [environmentId, time]);
+    return Number(result.rows[0]?.last_position ?? 0);
+  }
+
+  async settle(mark: number, timeoutMs: number): Promise<number | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await this.#pool.query<{ settled: boolean; head: string }>(SETTLED, [mark]);
+      if (rows[0]?.settled) return Number(rows[0].head);
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await this.nextHead(Math.min(left, SETTLE_POLL_MS));
+    }
+  }
+
+  async snapshot(
+    environmentId: string,
+    selector: StockSelector | null,
+    onPage: (page: SnapshotPage) => Promise<void>,
+  ): Promise<number> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const head = await client.query<{ position: string }>(HEAD);
+      const position = Number(head.rows[0]?.position ?? 0);
+      const unstamped = await client.query<{ partition_id: string; changes: string }>(UNSTAMPED_CHANGES, [
+        environmentId,
+      ]);
+      const deltas = new UnstampedDeltas(
+        unstamped.rows.map((r) => ({ partitionId: r.partition_id, changes: decodeChanges(r.changes) })),
+      );
+      const reader = new PostgresReader(client);
+      if (selector !== null) {
+        const stock = await reader.readStock(environmentId, selector);
+        const schedule = await reader.readSchedule(environmentId, selector, null);
+        await onPage(deltas.adjust({ stock, schedule }));
+      } else {
+        await this.pages(reader, environmentId, (page) => onPage(deltas.adjust(page)));
+      }
+      if (deltas.size > 0) await onPage(deltas.rest(selector));
+      await client.query('COMMIT');
+      return position;
+    } catch (error) {
+      broken = await rollback(client, error);
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {
+    const result = await this.#pool.query<{ position: string }>(FOLLOWER, [environmentId, followerId]);
+    const row = result.rows[0];
+    return row === undefined ? undefined : Number(row.position);
+  }
+
+  async saveFollowerPosition(environmentId: string, followerId: string, position: number): Promise<void> {
+    const at = this.#clock().toISOString();
+    await this.#pool.query(SAVE_FOLLOWER, [environmentId, followerId, position, at]);
+  }
+
+  /** Every stock row, then every scheduled value, of the environment in key order, page by page. */
+  private async pages(
+    reader: PostgresReader,
+    environmentId: string,
+    onPage: (page: SnapshotPage) => Promise<void>,
+  ): Promise<void> {
+    for (let stock = await reader.exportStock(environmentId, null, SNAPSHOT_PAGE); stock.length > 0; ) {
+      await onPage({ stock, schedule: [] });
+      const last = stock[stock.length - 1];
+      stock =
+        last && stock.length === SNAPSHOT_PAGE
+          ? await reader.exportStock(environmentId, last, SNAPSHOT_PAGE)
+          : [];
+    }
+    for (let rows = await reader.exportSchedule(environmentId, null, SNAPSHOT_PAGE); rows.length > 0; ) {
+      await onPage({ stock: [], schedule: rows });
+      const last = rows[rows.length - 1];
+      rows =
+        last && rows.length === SNAPSHOT_PAGE
+          ? await reader.exportSchedule(environmentId, last, SNAPSHOT_PAGE)
+          : [];
+    }
+  }
+
+  private emit(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Resolves at the next NOTIFY of new positions, or after `ms`. */
+  private nextHead(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const stop = this.watch(done);
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import type Database from 'better-sqlite3';
+import type { FeedRecord, FeedStore, SnapshotPage } from '../feed-store.js';
+import { toFeedRecord } from '../ledger-codec.js';
+import { latestPositionAt } from '../position-search.js';
+import type { StockSelector } from '../store.js';
+import { openReadConnection } from './connections.js';
+import { type FeedStatements, prepareFeedStatements, SAVE_FOLLOWER } from './feed-statements.js';
+import { SqliteReader } from './sqlite-reader.js';
+
+/** A page of a full snapshot: this many stock rows (and as many scheduled values) at a time. */
+const SNAPSHOT_PAGE = 2000;
+/** How often the feed looks for entries written by another process (an `onhand import`, say). */
+const POLL_MS = 1000;
+
+/** What SqliteFeed needs from its store. */
+export interface SqliteFeedDeps {
+  readonly file: string;
+  readonly reader: SqliteReader;
+  readonly readerDb: Database.Database;
+  /** Runs a small write on the writer connection, queued behind open transactions. */
+  readonly write: (task: (db: Database.Database) => void) => Promise<void>;
+  readonly clock: () => Date;
+}
+
+/**
+ * The change feed of SqliteStore. Transactions commit one at a time, so positions are seqs and an entry
+ * is in the feed the moment its transaction commits: `settle` resolves at once. `notify` is called by
+ * the store after each commit that appended entries; a slow poll also notices entries written by other
+ * processes on the same file.
+ */
+export class SqliteFeed implements FeedStore {
+  readonly #deps: SqliteFeedDeps;
+  readonly #listeners = new Set<() => void>();
+  #sql: FeedStatements | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #lastHead = -1;
+
+  constructor(deps: SqliteFeedDeps) {
+    this.#deps = deps;
+  }
+
+  async start(_onError?: (error: unknown) => void): Promise<void> {
+    if (this.#timer) return;
+    this.#lastHead = await this.head();
+    this.#timer = setInterval(() => this.poll(), POLL_MS);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#listeners.clear();
+  }
+
+  /** Called by the store after a commit that appended ledger entries. */
+  notify(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  watch(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
+    return this.sql().read.all(environmentId, after, limit).map(toFeedRecord);
+  }
+
+  async head(): Promise<number> {
+    return Number(this.sql().head.get()?.head ?? 0);
+  }
+
+  async positionAt(environmentId: string, time: string): Promise<number> {
+    const first = this.sql().firstFrom;
+    const head = await this.head();
+    return latestPositionAt(time, head, async (from) => {
+      const row = first.get(environmentId, from);
+      return row && { position: Number(row.seq), fedAt: row.fed_at };
+    });
+  }
+
+  async settle(mark: number): Promise<number | undefined> {
+    return mark;
+  }
+
+  async snapshot(
+    environmentId: string,
+    selector: StockSelector | null,
+    onPage: (page: SnapshotPage) => Promise<void>,
+  ): Promise<number> {
+    if (selector !== null) {
+      // Small and synchronous: one read transaction on the shared reader connection.
+      const { position, page } = this.#deps.reader.inSnapshot(() => ({
+        position: Number(this.sql().head.get()?.head ?? 0),
+        page: {
+          stock: this.#deps.reader.readStock(environmentId, selector),
+          schedule: this.#deps.reader.readSchedule(environmentId, selector, null),
+        },
+      }));
+      await onPage(page);
+      return position;
+    }
+    return this.fullSnapshot(environmentId, onPage);
+  }
+
+  async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {
+    const row = this.sql().follower.get(environmentId, followerId);
+    return row === undefined ? undefined : Number(row.position);
+  }
+
+  async saveFollowerPosition(environmentId: string, followerId: string, position: number): Promise<void> {
+    const at = this.#deps.clock().toISOString();
+    await this.#deps.write((db) => {
+      db.prepare(SAVE_FOLLOWER).run(environmentId, followerId, position, at);
+    });
+  }
+
+  /** Every row of the environment, page by page, on a connection of its own held in one read transaction. */
+  private async fullSnapshot(
+    environmentId: string,
+    onPage: (page: SnapshotPage) => Promise<void>,
+  ): Promise<number> {
+    const db = openReadConnection(this.#deps.file);
+    const reader = new SqliteReader(db);
+    try {
+      reader.beginSnapshot();
+      const position = Number(prepareFeedStatements(db).head.get()?.head ?? 0);
+      for (let stock = reader.exportStock(environmentId, null, SNAPSHOT_PAGE); stock.length > 0; ) {
+        await onPage({ stock, schedule: [] });
+        const last = stock[stock.length - 1];
+        stock =
+          last && stock.length === SNAPSHOT_PAGE
+            ? reader.exportStock(environmentId, last, SNAPSHOT_PAGE)
+            : [];
+      }
+      for (let rows = reader.exportSchedule(environmentId, null, SNAPSHOT_PAGE); rows.length > 0; ) {
+        await onPage({ stock: [], schedule: rows });
+        const last = rows[rows.length - 1];
+        rows =
+          last && rows.length === SNAPSHOT_PAGE
+            ? reader.exportSchedule(environmentId, last, SNAPSHOT_PAGE)
+            : [];
+      }
+      reader.endSnapshot();
+      return position;
+    } finally {
+      reader.close();
+    }
+  }
+
+  private poll(): void {
+    void this.head().then(
+      (head) => {
+        if (head === this.#lastHead) return;
+        this.#lastHead = head;
+        this.notify();
+      },
+      () => {},
+    );
+  }
+
+  private sql(): FeedStatements {
+    this.#sql ??= prepareFeedStatements(this.#deps.readerDb);
+    return this.#sql;
+  }
+}
