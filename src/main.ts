@@ -53,6 +53,8 @@ export async function openServices(
     limits: settings.limits,
     configTtlMs: settings.configCacheMs,
     onBackgroundError,
+    feedRetentionMs: settings.feedRetentionDays * 24 * 3600 * 1000,
+    feedCacheScopes: settings.feedCacheScopes,
   });
   return { store, auth, engine };
 }

@@ -19,6 +19,10 @@ export interface Settings {
   readonly limits: QueryLimits;
   readonly tokenTtlSeconds: number;
   readonly configCacheMs: number;
+  /** How long the change feed serves entries by position, days (docs/feed.md). */
+  readonly feedRetentionDays: number;
+  /** Scope states each environment's live feed stream keeps in memory. */
+  readonly feedCacheScopes: number;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -120,6 +124,8 @@ export function loadSettings(
     },
     tokenTtlSeconds: int(env.ONHAND_TOKEN_TTL_SECONDS, 3600, 60, 86_400, 'ONHAND_TOKEN_TTL_SECONDS'),
     configCacheMs: int(env.ONHAND_CONFIG_CACHE_MS, 5000, 0, 3_600_000, 'ONHAND_CONFIG_CACHE_MS'),
+    feedRetentionDays: int(env.ONHAND_FEED_RETENTION_DAYS, 7, 1, 3650, 'ONHAND_FEED_RETENTION_DAYS'),
+    feedCacheScopes: int(env.ONHAND_FEED_CACHE_SCOPES, 10_000, 0, 10_000_000, 'ONHAND_FEED_CACHE_SCOPES'),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,

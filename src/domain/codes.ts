@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   unsupported_media_type: 'The body must be sent as application/json (or form-encoded where stated).',
   payload_too_large: 'The body is larger than the configured limit.',
   invalid_request: 'The body or a parameter does not match the schema of the endpoint.',
+  unknown_parameter: 'A query parameter is not one the (Onhand extension) endpoint knows.',
   missing_field: 'A required field is missing.',
   unknown_field: 'The body contains a field the endpoint does not know.',
   invalid_type: 'A field has the wrong type.',
@@ -111,6 +112,10 @@ export const ERROR_CODES = {
   rate_limited: 'Too many requests from this client or address; wait for the Retry-After seconds.',
   client_exists: 'A client with this id already exists.',
   client_not_found: 'The client does not exist.',
+  // The change feed
+  cursor_expired:
+    "The position is older than the feed's retention window; start again from a snapshot (GET …/snapshot).",
+  feed_ticket_invalid: 'The feed ticket is unknown, already used or expired; ask for a new one.',
   // Routing and server
   not_found: 'No route matches the method and path.',
   service_unavailable: 'The service is starting, shutting down, or its database is unreachable.',

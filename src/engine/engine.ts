@@ -14,14 +14,17 @@ import {
 } from '../domain/query/parse-query.js';
 import type { OnHandRow, QueryLimits, QueryPlan } from '../domain/query/query-plan.js';
 import { dateOf } from '../domain/schedule/schedule-date.js';
-import type { LedgerRecord, Store } from '../store/store.js';
+import type { FeedRecord } from '../store/feed-store.js';
+import type { Store } from '../store/store.js';
 import { allocationBatch } from './allocation/allocation-batch.js';
 import { Allocations } from './allocation/allocation-service.js';
 import type { AllocationWork } from './allocation/allocation-work.js';
 import { Environments } from './environments.js';
-import { GroupCommitter } from './group-commit.js';
+import { Feed } from './feed/feed.js';
+import { recordConfigurationChange } from './feed/record-configuration.js';
+import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
-import { failureFromThrown, type ItemOutcome } from './outcome.js';
+import { failureFromThrown, type ItemOutcome, withCommitMark } from './outcome.js';
 import { PartitionAdmin } from './partition-admin.js';
 import { requestHash } from './request-hash.js';
 import { ExpiryScheduler } from './reservations/expiry-scheduler.js';
@@ -33,6 +36,9 @@ import { type ScheduleWork, scheduleBatch } from './schedules/schedule-batch.js'
 import { Schedules } from './schedules/schedule-service.js';
 import { isUsableId, type WriteItem } from './write-item.js';
 
+/** How long a read of the ledger or feed waits for entries committed before it to get their positions. */
+const SETTLE_MS = 5000;
+
 export interface EngineOptions {
   readonly store: Store;
   readonly clock: () => Date;
@@ -41,6 +47,10 @@ export interface EngineOptions {
   readonly configTtlMs?: number;
   /** Told about unexpected failures of background work and of single write items, e.g. to log them. */
   readonly onBackgroundError?: (error: unknown) => void;
+  /** How long the change feed serves entries by position (default 7 days). */
+  readonly feedRetentionMs?: number;
+  /** Scope states each environment's live feed stream keeps in memory (default 10,000). */
+  readonly feedCacheScopes?: number;
 }
 
 /**
@@ -63,14 +73,29 @@ export class Engine {
   /** Allocation (spec §4): allocate, unallocate, reallocate, consume and query. */
   readonly allocations: Allocations;
   private readonly allocationWriter: GroupCommitter<AllocationWork, ItemOutcome>;
+  /** The change feed (docs/feed.md): every committed change, in order, for every follower. */
+  readonly feed: Feed;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
-    this.environments = new Environments(store, clock, options.configTtlMs);
+    this.environments = new Environments(store, clock, options.configTtlMs, (id, version) =>
+      recordConfigurationChange(store, id, version, clock),
+    );
     this.partitions = new PartitionAdmin(store, this.environments, clock);
     const report = options.onBackgroundError ?? (() => {});
-    this.onHandWriter = new GroupCommitter(store, onHandBatch(report));
-    this.reservationWriter = new GroupCommitter(store, reservationBatch(clock, report));
+    this.feed = new Feed({
+      store,
+      environments: this.environments,
+      clock,
+      onError: report,
+      ...(options.feedRetentionMs === undefined ? {} : { retentionMs: options.feedRetentionMs }),
+      ...(options.feedCacheScopes === undefined ? {} : { cacheScopes: options.feedCacheScopes }),
+    });
+    // Every writer marks its outcomes with the commit of their transaction (commit tokens).
+    const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
+      new GroupCommitter(store, handler, undefined, withCommitMark);
+    this.onHandWriter = writer(onHandBatch(report));
+    this.reservationWriter = writer(reservationBatch(clock, report));
     this.reservations = new Reservations(store, this.environments, clock, this.reservationWriter, (at) =>
       this.expiry.notify(at),
     );
@@ -79,10 +104,10 @@ export class Engine {
       clock,
       report,
     );
-    this.scheduleWriter = new GroupCommitter(store, scheduleBatch(clock, report));
+    this.scheduleWriter = writer(scheduleBatch(clock, report));
     this.schedules = new Schedules(store, this.environments, clock, this.scheduleWriter, report);
     this.rollover = new RolloverScheduler(() => this.schedules.rollOver(), clock, report);
-    this.allocationWriter = new GroupCommitter(store, allocationBatch(report));
+    this.allocationWriter = writer(allocationBatch(report));
     this.allocations = new Allocations(store, this.environments, clock, this.allocationWriter);
   }
 
@@ -127,7 +152,7 @@ export class Engine {
   ): Promise<ItemOutcome[]> {
     const config = await this.environments.get(environmentId);
     const recordedAt = this.options.clock().toISOString();
-    const outcomes: (ItemOutcome | Promise<ItemOutcome>)[] = items.map(({ input, path }) => {
+    const outcomes: (ItemOutcome | Promise<ItemOutcome>)[] = items.map(({ input, path, clientId = null }) => {
       const hash = requestHash(input);
       try {
         const command = toCommand(config, input, path);
@@ -150,6 +175,7 @@ export class Engine {
           command: effective,
           hash,
           recordedAt,
+          clientId,
           path,
         };
         return this.onHandWriter.submit(lockKey, work);
@@ -201,10 +227,13 @@ export class Engine {
     return this.run(environmentId, this.withAtp(config, plan, input));
   }
 
-  /** Ledger entries after `afterSeq` (audit, replay). */
-  async ledger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]> {
+  /** Ledger entries after feed position `after`, in commit order (audit, replay). */
+  async ledger(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
     await this.environments.get(environmentId);
-    return this.options.store.readLedger(environmentId, afterSeq, limit);
+    // Every entry acknowledged before this request is in the answer (PostgreSQL stamps positions just
+    // after commit); if the sequencer is slow, the entries it has not stamped come in a later page.
+    await this.options.store.feed.settleAll(SETTLE_MS);
+    return this.options.store.feed.read(environmentId, after, limit);
   }
 
   /** Stops background work and waits for queued writes to commit (graceful shutdown). */

@@ -18,10 +18,12 @@ interface Cached {
 export class Environments {
   private readonly cache = new Map<string, Cached>();
 
+  /** `onReplaced` is told after every saved hard update (the engine records it in the change feed). */
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly ttlMs = 5000,
+    private readonly onReplaced: (environmentId: string, version: number) => Promise<void> = async () => {},
   ) {}
 
   /** Normalises an environment id from a path (lower-case) or throws invalid_environment_id. */
@@ -104,6 +106,7 @@ export class Environments {
     const saved = await this.store.saveEnvironment(record, current?.version);
     if (!saved) throw new OnhandError('configuration_version_conflict');
     this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
+    await this.onReplaced(environmentId, version);
     return compiled;
   }
 

@@ -40,7 +40,7 @@ export class EventRegistry {
       for (const [eventId, recorded] of found) {
         known.set(key(environmentId, family, eventId), {
           hash: recorded.bodyHash,
-          outcome: outcomeFromLedger(recorded.outcome),
+          outcome: { ...outcomeFromLedger(recorded.outcome), commitMark: recorded.commit },
         });
       }
     }

@@ -38,10 +38,15 @@ export class GroupCommitter<W, R> {
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
 
+  /**
+   * `mark` gives a result the commit mark of its transaction (StoreTx.commitMark) when the transaction
+   * appended ledger entries, so an answer can carry a commit token (engine/feed/feed.ts).
+   */
   constructor(
     private readonly store: Store,
     private readonly handler: BatchHandler<W, R>,
     private readonly maxBatch = 4096,
+    private readonly mark: (result: R, mark: number) => R = (result) => result,
   ) {}
 
   /** Queues work and resolves with its result once the batch holding it has committed. */
@@ -92,7 +97,11 @@ export class GroupCommitter<W, R> {
   private async commit(lockKeys: readonly string[], works: readonly W[]): Promise<R[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.store.transaction(lockKeys, (tx) => this.handler(tx, works));
+        return await this.store.transaction(lockKeys, async (tx) => {
+          const results = await this.handler(tx, works);
+          const mark = tx.commitMark();
+          return mark === null ? results : results.map((result) => this.mark(result, mark));
+        });
       } catch (error) {
         if (attempt >= UNIQUE_VIOLATION_RETRIES || !isUniqueViolation(error)) throw error;
       }

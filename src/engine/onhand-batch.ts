@@ -21,6 +21,8 @@ export interface OnHandWork {
   readonly rejected?: ItemOutcome;
   readonly hash: string;
   readonly recordedAt: string;
+  /** The client whose request it is, recorded with the ledger entry. */
+  readonly clientId?: string | null;
   /** JSON pointer of the item in its request ("" or "/3"), prefixed to error paths. */
   readonly path: string;
 }
@@ -87,6 +89,7 @@ async function applyOnHandBatch(
         outcome: outcomeForLedger(outcome),
         changes,
         reference: null,
+        clientId: work.clientId ?? null,
       });
       events.remember(work.environmentId, work.family, command.eventId, work.hash, outcome);
       return outcome;

@@ -18,6 +18,16 @@ export interface ItemOutcome {
   readonly replayed?: boolean;
   /** Extra fields of the envelope, such as reservationId. */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * The commit mark of the transaction that recorded this outcome (the first one, for a replay): what
+   * the answer's commit token is made of (feed/feed.ts). Never stored in the ledger.
+   */
+  readonly commitMark?: number;
+}
+
+/** The outcome with the commit mark of the transaction that wrote it, unless it has one (a replay's). */
+export function withCommitMark(outcome: ItemOutcome, mark: number): ItemOutcome {
+  return outcome.commitMark === undefined ? { ...outcome, commitMark: mark } : outcome;
 }
 
 /** Outcome for an accepted write. */
@@ -62,7 +72,8 @@ const QUANTITY_FIELDS = ['totalInvalidOffsetQtyByReservId', 'released'] as const
 
 /** An outcome as stored in the ledger: JSON-compatible, quantities as exact decimal strings. */
 export function outcomeForLedger(outcome: ItemOutcome): unknown {
-  return jsonSafe(outcome);
+  const { commitMark: _mark, ...stored } = outcome;
+  return jsonSafe(stored);
 }
 
 /** The outcome read back from the ledger, quantities as bigints again, so a replay answers the same. */

@@ -2,6 +2,8 @@
 export interface WriteItem<T> {
   readonly input: T;
   readonly path: string;
+  /** The client whose request it is (recorded in the ledger entry); absent for the service's own work. */
+  readonly clientId?: string | null;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ids with control characters are never stored

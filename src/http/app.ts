@@ -6,6 +6,7 @@ import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
+import { feedRoutes } from './feed/feed-routes.js';
 import { toJson } from './json.js';
 import { RateLimiter } from './rate-limiter.js';
 import { allocationRoutes } from './routes/allocation.js';
@@ -127,6 +128,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   partitionRoutes(app, deps);
   ledgerRoutes(app, deps);
   allocationRoutes(app, deps);
+  feedRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -40,6 +40,11 @@ export interface FeedStore {
    * when that takes longer than `timeoutMs`.
    */
   settle(mark: number, timeoutMs: number): Promise<number | undefined>;
+  /**
+   * `settle` for every transaction committed before the call (in any process): after it, a read sees
+   * every entry acknowledged before the call. Resolves with the head then, or undefined after `timeoutMs`.
+   */
+  settleAll(timeoutMs: number): Promise<number | undefined>;
 
   /**
    * Calls `listener` whenever new positions may have appeared (after a commit in this process, and on
@@ -50,14 +55,22 @@ export interface FeedStore {
   /**
    * A consistent snapshot of one environment: the position it reflects exactly, and its stock rows and
    * scheduled changes matching `selector` (every row of the environment when null), pushed to `onPage`
-   * page by page in key order within one read snapshot. Resolves with the position once every page was
-   * handled.
+   * page by page (with the position; at least once, with an empty page when there is nothing) within one
+   * read snapshot. Resolves with the position once every page was handled.
    */
   snapshot(
     environmentId: string,
     selector: StockSelector | null,
-    onPage: (page: SnapshotPage) => Promise<void>,
+    onPage: (page: SnapshotPage, position: number) => Promise<void>,
   ): Promise<number>;
+
+  /**
+   * Keeps a ticket (by the hash of its secret) that lets one request of `clientId` follow the
+   * environment until `expiresAt`; removes expired ones on the way.
+   */
+  saveTicket(ticket: FeedTicket): Promise<void>;
+  /** Takes a ticket out (so it works once) if it exists and has not expired at `now`. */
+  takeTicket(ticketHash: string, now: string): Promise<FeedTicket | undefined>;
 
   /** The last position a follower (a webhook, the NATS relay, …) has done, or undefined. */
   followerPosition(environmentId: string, followerId: string): Promise<number | undefined>;
@@ -73,6 +86,14 @@ export interface FeedRecord extends LedgerRecord {
    * PostgreSQL. Never decreases as positions increase.
    */
   readonly fedAt: string;
+}
+
+/** A single-use ticket for following the feed (stored by the hash of its secret). */
+export interface FeedTicket {
+  readonly ticketHash: string;
+  readonly environmentId: string;
+  readonly clientId: string;
+  readonly expiresAt: string;
 }
 
 /** One page of a snapshot. */

@@ -8,6 +8,7 @@ export const ENV = '/api/environment/test';
 /** One ledger entry as GET …/ledger returns it (only the fields the tests read). */
 export interface LedgerJson {
   readonly seq: number;
+  readonly position: number;
   readonly kind: string;
   readonly eventId: string | null;
   readonly partitionId: string;
@@ -24,17 +25,14 @@ export interface LedgerJson {
 /** Every ledger entry of an environment, all pages. */
 export async function readLedger(h: Harness, environment = 'test'): Promise<LedgerJson[]> {
   const entries: LedgerJson[] = [];
-  let afterSeq = 0;
+  let after = 0;
   for (;;) {
-    const res = await h.request(
-      'GET',
-      `/api/environment/${environment}/ledger?afterSeq=${afterSeq}&limit=1000`,
-    );
+    const res = await h.request('GET', `/api/environment/${environment}/ledger?after=${after}&limit=1000`);
     expect(res.statusCode).toBe(200);
     const page = res.json() as LedgerJson[];
     entries.push(...page);
     if (page.length < 1000) return entries;
-    afterSeq = page[page.length - 1]!.seq;
+    after = page[page.length - 1]!.position;
   }
 }
 

@@ -1,5 +1,6 @@
 import { detail, type ErrorCode, type ErrorDetail, OnhandError } from '../codes.js';
 import { checkAllocation } from './check-features.js';
+import { checkFeed } from './check-feed.js';
 import { compileDataSources } from './compile-data-sources.js';
 import { checkPartitionKeys, compileIndexSets, compileReservation } from './compile-index-sets.js';
 import { compileSchedule } from './compile-schedule.js';
@@ -36,6 +37,7 @@ export function compileConfiguration(input: RuntimeConfiguration): CompiledConfi
   const reservation = compileReservation(runtime, partitionRule, report);
   const schedule = compileSchedule(runtime, dataSources, partitionKeys, report);
   checkAllocation(runtime, dataSources, report);
+  checkFeed(runtime, dataSources, report);
 
   if (problems.length > 0) {
     const first = problems[0]!;

@@ -94,4 +94,11 @@ export interface RuntimeConfiguration {
   allocationConfiguration: AllocationConfiguration;
   entityVersion: number;
   partitionConfiguration: { useProductId: boolean; useDimensions: boolean };
+  /** Onhand extension: what the change feed publishes (docs/feed.md); absent: the defaults. */
+  feedConfiguration?: FeedConfiguration;
+}
+
+export interface FeedConfiguration {
+  /** "dataSource.measure" of calculated or physical measures; absent: the defaults (domain/feed). */
+  publishedMeasures?: string[];
 }

@@ -58,6 +58,7 @@ export function allocationBatch(report: (error: unknown) => void): BatchHandler<
         changes: [...state.changes()],
         // A consume that reserved is part of its reservation's history (GET …/onhand/reservations/{id}).
         reference: reservationId ?? null,
+        clientId: w.clientId ?? null,
       });
       events.remember(w.scope.environmentId, w.family, w.eventId, w.hash, outcome);
       return outcome;

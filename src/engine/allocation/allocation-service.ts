@@ -41,10 +41,10 @@ export class Allocations {
     const config = await this.environments.get(environmentId);
     const recordedAt = this.clock().toISOString();
     return Promise.all(
-      items.map(({ input, path }) => {
+      items.map(({ input, path, clientId = null }) => {
         // The hash is taken from the request as sent, with targetGroups read as groups.
         const hash = requestHash(canonicalAllocationInput(input));
-        const common = { recordedAt, path, family: kind, hash };
+        const common = { recordedAt, path, family: kind, hash, clientId };
         try {
           const command = toAllocationCommand(config, kind, input, path);
           const scope = {

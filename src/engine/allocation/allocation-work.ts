@@ -12,6 +12,8 @@ interface Common {
   readonly family: AllocationKind;
   readonly eventId: string;
   readonly hash: string;
+  /** The client whose request it is, recorded with the ledger entry. */
+  readonly clientId?: string | null;
 }
 
 /** Work for the allocation writer. */

@@ -44,6 +44,7 @@ export function reservationBatch(
         recordedAt: w.recordedAt,
         request: null,
         changes: [...state.changes()],
+        clientId: w.clientId ?? null,
         ...entry,
         outcome: outcomeForLedger(entry.outcome as ItemOutcome),
       });

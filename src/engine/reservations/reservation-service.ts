@@ -43,13 +43,14 @@ export class Reservations {
     const config = await this.environments.get(environmentId);
     const now = this.clock();
     const outcomes = await Promise.all(
-      items.map(({ input, path }) =>
-        this.submit(environmentId, 'reserve', input, path, (hash) => {
+      items.map(({ input, path, clientId = null }) =>
+        this.submit(environmentId, 'reserve', input, path, clientId, (hash) => {
           const command = toReserveCommand(config, input, now, path);
           return {
             kind: 'reserve',
             scope: scopeOf(environmentId, command),
             recordedAt: now.toISOString(),
+            clientId,
             path,
             config,
             command,
@@ -76,17 +77,17 @@ export class Reservations {
     const config = await this.environments.get(environmentId);
     const now = this.clock().toISOString();
     return Promise.all(
-      items.map(async ({ input, path }) => {
+      items.map(async ({ input, path, clientId = null }) => {
         const found = isUsableId(input.reservationId)
           ? await this.store.getReservation(environmentId, input.reservationId)
           : undefined;
-        return this.submit(environmentId, 'unreserve', input, path, (hash) => {
+        return this.submit(environmentId, 'unreserve', input, path, clientId, (hash) => {
           const command = toUnreserveCommand(config, input, path);
           if (!found || found.organizationId !== command.organizationId) {
             throw new ReservationNotFound(command.eventId, command.reservationId);
           }
           const scope = scopeOf(environmentId, found);
-          return { kind: 'unreserve', scope, recordedAt: now, path, command, hash };
+          return { kind: 'unreserve', scope, recordedAt: now, clientId, path, command, hash };
         });
       }),
     );
@@ -97,13 +98,14 @@ export class Reservations {
     const config = await this.environments.get(environmentId);
     const now = this.clock().toISOString();
     return Promise.all(
-      items.map(({ input, path }) =>
-        this.submit(environmentId, 'offset', input, path, (hash) => {
+      items.map(({ input, path, clientId = null }) =>
+        this.submit(environmentId, 'offset', input, path, clientId, (hash) => {
           const command = toOffsetCommand(config, input, path);
           return {
             kind: 'offset',
             scope: scopeOf(environmentId, command.change),
             recordedAt: now,
+            clientId,
             path,
             command,
             hash,
@@ -130,6 +132,7 @@ export class Reservations {
     environmentId: string,
     reservationId: string,
     request: { readonly expiresAt?: string; readonly ttlSeconds?: number },
+    clientId: string | null = null,
   ): Promise<ItemOutcome> {
     await this.environments.get(environmentId);
     const now = this.clock();
@@ -150,6 +153,7 @@ export class Reservations {
       kind: 'extend',
       scope,
       recordedAt: now.toISOString(),
+      clientId,
       path: '',
       reservationId,
       expiresAt,
@@ -197,6 +201,7 @@ export class Reservations {
     family: 'reserve' | 'unreserve' | 'offset',
     input: { readonly id: string },
     path: string,
+    clientId: string | null,
     build: (hash: string) => ReservationWork,
   ): Promise<ItemOutcome> {
     const hash = requestHash(input);
@@ -214,6 +219,7 @@ export class Reservations {
         kind: 'rejected',
         scope,
         recordedAt: this.clock().toISOString(),
+        clientId,
         path,
         family,
         eventId: input.id,

@@ -16,6 +16,8 @@ interface Common {
   readonly recordedAt: string;
   /** JSON pointer of the item in its request, prefixed to error paths. */
   readonly path: string;
+  /** The client whose request it is, recorded with the ledger entries; absent for expiry. */
+  readonly clientId?: string | null;
 }
 
 /** Work for the reservation writer; each kind is applied on its own inside the batch. */

@@ -24,6 +24,8 @@ export interface ScheduleWork {
   readonly commitOnDate: boolean;
   readonly hash: string;
   readonly recordedAt: string;
+  /** The client whose request it is, recorded with the ledger entry. */
+  readonly clientId?: string | null;
   /** JSON pointer of the item in its request ("" or "/3"), prefixed to error paths. */
   readonly path: string;
 }
@@ -111,6 +113,7 @@ async function applyEnvironment(
       outcome: outcomeForLedger(outcome),
       changes,
       reference: null,
+      clientId: work.clientId ?? null,
     });
     events.remember(environmentId, SCHEDULE_FAMILY, command.eventId, work.hash, outcome);
     return outcome;

@@ -31,7 +31,7 @@ export class Schedules {
     const recordedAt = now.toISOString();
     const commitOnDate = config.schedule.commitOnDate;
     return Promise.all(
-      items.map(({ input, path }) => {
+      items.map(({ input, path, clientId = null }) => {
         const hash = requestHash(input);
         try {
           const command = toScheduleCommand(config, input, today, path);
@@ -48,6 +48,7 @@ export class Schedules {
             commitOnDate,
             hash,
             recordedAt,
+            clientId,
             path,
           };
           return this.writer.submit(lockKey, work);

@@ -143,6 +143,7 @@ function ledger(r: RecordReader): Omit<LedgerEntry, 'environmentId'> {
     outcome: r.raw('outcome'),
     changes: r.objects('changes').map(change),
     reference: r.nullableString('reference'),
+    clientId: r.absent('clientId') ? null : r.nullableString('clientId'),
   };
 }
 

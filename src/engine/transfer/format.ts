@@ -100,6 +100,8 @@ export function ledgerLine(r: LedgerRecord): Record<string, unknown> {
     outcome: r.outcome,
     changes: r.changes.map(changeJson),
     reference: r.reference,
+    // Files of releases before the change feed have no clientId; it is read as null.
+    ...(r.clientId === null ? {} : { clientId: r.clientId }),
   };
 }
 

@@ -7,7 +7,7 @@ import { envelope, httpStatusOf } from '../envelope.js';
 import { EnvironmentParams, errorResponses, WriteResult } from '../schemas/common.js';
 import { ExtendBody, OffsetItem, ReserveItem, UnreserveItem } from '../schemas/reservation.js';
 import { validator } from '../validation.js';
-import { writeRoutes } from './write-route.js';
+import { commitTokenHeader, writeRoutes } from './write-route.js';
 
 const checkExtend = validator(ExtendBody);
 const ReservationParams = Type.Object({ ...EnvironmentParams.properties, reservationId: Type.String() });
@@ -88,10 +88,12 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     handler: async (request, reply) => {
       const { reservationId } = request.params as { reservationId: string };
       const body = checkExtend(request.body ?? {});
-      const outcome = await reservations.extend(request.environmentId, reservationId, body);
+      const clientId = request.principal?.clientId ?? null;
+      const outcome = await reservations.extend(request.environmentId, reservationId, body, clientId);
       if (outcome.status === 'failure' && outcome.code) {
         throw new OnhandError(outcome.code, outcome.message, outcome.details ?? []);
       }
+      commitTokenHeader(reply, [outcome]);
       return reply.code(httpStatusOf(outcome) as 200).send(envelope(outcome));
     },
   });

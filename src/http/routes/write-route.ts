@@ -1,9 +1,10 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OnhandError } from '../../domain/codes.js';
 import type { Role } from '../../domain/roles.js';
 import type { WriteItem } from '../../engine/engine.js';
+import { commitToken } from '../../engine/feed/feed.js';
 import { failureOf, type ItemOutcome } from '../../engine/outcome.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
 import { buckets, envelope, httpStatusOf } from '../envelope.js';
@@ -59,10 +60,13 @@ export function writeRoutes<T extends TSchema>(
       handler: async (request, reply) => {
         apiVersion(request);
         const parsed = parseItems(request.body, check, false, deps.settings.maxBulkItems);
-        const [outcome] = await applyParsed(parsed, (items) => endpoint.apply(request, items));
+        const [outcome] = await applyParsed(parsed, (items) =>
+          endpoint.apply(request, byClient(request, items)),
+        );
         if (!outcome) throw new OnhandError('internal_error');
         count([outcome]);
         if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+        commitTokenHeader(reply, [outcome]);
         return reply.code(httpStatusOf(outcome) as 200).send(envelope(outcome, prefix));
       },
     });
@@ -77,11 +81,14 @@ export function writeRoutes<T extends TSchema>(
         body: Type.Array(endpoint.item),
         response: { 200: BulkResult, ...errorResponses() },
       },
-      handler: async (request) => {
+      handler: async (request, reply) => {
         apiVersion(request);
         const parsed = parseItems(request.body, check, true, deps.settings.maxBulkItems);
-        const outcomes = await applyParsed(parsed, (items) => endpoint.apply(request, items));
+        const outcomes = await applyParsed(parsed, (items) =>
+          endpoint.apply(request, byClient(request, items)),
+        );
         count(outcomes);
+        commitTokenHeader(reply, outcomes);
         return buckets(outcomes, prefix);
       },
     });
@@ -89,6 +96,24 @@ export function writeRoutes<T extends TSchema>(
 }
 
 type Parsed<T> = { item: WriteItem<T> } | { outcome: ItemOutcome };
+
+/**
+ * `Onhand-Commit-Token` (docs/feed.md): names the commits of the request's outcomes (a replay's is its
+ * first commit), so a later request can ask for an answer that reflects them. Absent when nothing of
+ * the request reached the ledger.
+ */
+export function commitTokenHeader(reply: FastifyReply, outcomes: readonly ItemOutcome[]): void {
+  let mark: number | undefined;
+  for (const o of outcomes)
+    if (o.commitMark !== undefined && (mark === undefined || o.commitMark > mark)) mark = o.commitMark;
+  if (mark !== undefined) reply.header('onhand-commit-token', commitToken(mark));
+}
+
+/** The items marked with the client that sent them (recorded in their ledger entries). */
+function byClient<T>(request: FastifyRequest, items: WriteItem<T>[]): WriteItem<T>[] {
+  const clientId = request.principal?.clientId ?? null;
+  return items.map((item) => ({ ...item, clientId }));
+}
 
 /**
  * Validates a single body or each item of a bulk body on its own: a bad item becomes a failure

@@ -135,6 +135,20 @@ export const RuntimeConfigurationInput = Type.Object(
       ),
     ),
     entityVersion: Type.Optional(Type.Integer()),
+    feedConfiguration: Type.Optional(
+      Type.Object(
+        {
+          publishedMeasures: Type.Optional(
+            Type.Array(Type.String(), {
+              maxItems: 32,
+              description:
+                'Onhand extension: the measures ("dataSource.measure") whose values each change-feed entry carries after its change (docs/feed.md). Default: the available-for-reservation measures and @iv.@available_to_allocate.',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     partitionConfiguration: Type.Optional(
       Type.Object(
         { useProductId: Type.Optional(Type.Boolean()), useDimensions: Type.Optional(Type.Boolean()) },

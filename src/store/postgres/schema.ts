@@ -226,6 +226,13 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at TEXT COLLATE "C" NOT NULL,
         PRIMARY KEY (environment_id, follower_id)
       );
+      -- Single-use tickets that let a browser's EventSource follow the feed without a token in the URL.
+      CREATE TABLE feed_tickets (
+        ticket_hash TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        environment_id TEXT COLLATE "C" NOT NULL,
+        client_id TEXT COLLATE "C" NOT NULL,
+        expires_at TEXT COLLATE "C" NOT NULL
+      );
     `,
   },
 ];

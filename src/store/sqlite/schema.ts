@@ -191,6 +191,13 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at TEXT NOT NULL,
         PRIMARY KEY (environment_id, follower_id)
       ) STRICT, WITHOUT ROWID;
+      -- Single-use tickets that let a browser's EventSource follow the feed without a token in the URL.
+      CREATE TABLE feed_tickets (
+        ticket_hash TEXT NOT NULL PRIMARY KEY,
+        environment_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FeedRecord, FeedStore, SnapshotPage } from '../feed-store.js';
+import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage } from '../feed-store.js';
 import { toFeedRecord } from '../ledger-codec.js';
 import { latestPositionAt } from '../position-search.js';
 import type { StockSelector } from '../store.js';
@@ -83,10 +83,14 @@ export class SqliteFeed implements FeedStore {
     return mark;
   }
 
+  async settleAll(): Promise<number | undefined> {
+    return this.head();
+  }
+
   async snapshot(
     environmentId: string,
     selector: StockSelector | null,
-    onPage: (page: SnapshotPage) => Promise<void>,
+    onPage: (page: SnapshotPage, position: number) => Promise<void>,
   ): Promise<number> {
     if (selector !== null) {
       // Small and synchronous: one read transaction on the shared reader connection.
@@ -97,10 +101,38 @@ export class SqliteFeed implements FeedStore {
           schedule: this.#deps.reader.readSchedule(environmentId, selector, null),
         },
       }));
-      await onPage(page);
+      await onPage(page, position);
       return position;
     }
     return this.fullSnapshot(environmentId, onPage);
+  }
+
+  async saveTicket(ticket: FeedTicket): Promise<void> {
+    await this.#deps.write((db) => {
+      db.prepare('DELETE FROM feed_tickets WHERE expires_at <= ?').run(this.#deps.clock().toISOString());
+      db.prepare(
+        'INSERT INTO feed_tickets (ticket_hash, environment_id, client_id, expires_at) VALUES (?, ?, ?, ?)',
+      ).run(ticket.ticketHash, ticket.environmentId, ticket.clientId, ticket.expiresAt);
+    });
+  }
+
+  async takeTicket(ticketHash: string, now: string): Promise<FeedTicket | undefined> {
+    let found: FeedTicket | undefined;
+    await this.#deps.write((db) => {
+      const row = db
+        .prepare<[string, string], { environment_id: string; client_id: string; expires_at: string }>(
+          'DELETE FROM feed_tickets WHERE ticket_hash = ? AND expires_at > ? RETURNING environment_id, client_id, expires_at',
+        )
+        .get(ticketHash, now);
+      if (row)
+        found = {
+          ticketHash,
+          environmentId: row.environment_id,
+          clientId: row.client_id,
+          expiresAt: row.expires_at,
+        };
+    });
+    return found;
   }
 
   async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {
@@ -118,15 +150,20 @@ export class SqliteFeed implements FeedStore {
   /** Every row of the environment, page by page, on a connection of its own held in one read transaction. */
   private async fullSnapshot(
     environmentId: string,
-    onPage: (page: SnapshotPage) => Promise<void>,
+    onPage: (page: SnapshotPage, position: number) => Promise<void>,
   ): Promise<number> {
     const db = openReadConnection(this.#deps.file);
     const reader = new SqliteReader(db);
     try {
       reader.beginSnapshot();
       const position = Number(prepareFeedStatements(db).head.get()?.head ?? 0);
+      let pages = 0;
+      const push = (page: SnapshotPage) => {
+        pages++;
+        return onPage(page, position);
+      };
       for (let stock = reader.exportStock(environmentId, null, SNAPSHOT_PAGE); stock.length > 0; ) {
-        await onPage({ stock, schedule: [] });
+        await push({ stock, schedule: [] });
         const last = stock[stock.length - 1];
         stock =
           last && stock.length === SNAPSHOT_PAGE
@@ -134,13 +171,14 @@ export class SqliteFeed implements FeedStore {
             : [];
       }
       for (let rows = reader.exportSchedule(environmentId, null, SNAPSHOT_PAGE); rows.length > 0; ) {
-        await onPage({ stock: [], schedule: rows });
+        await push({ stock: [], schedule: rows });
         const last = rows[rows.length - 1];
         rows =
           last && rows.length === SNAPSHOT_PAGE
             ? reader.exportSchedule(environmentId, last, SNAPSHOT_PAGE)
             : [];
       }
+      if (pages === 0) await push({ stock: [], schedule: [] });
       reader.endSnapshot();
       return position;
     } finally {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { FeedRecord, FeedStore, SnapshotPage } from '../../feed-store.js';
+import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage } from '../../feed-store.js';
 import { decodeChanges, type FeedRowText, toFeedRecord } from '../../ledger-codec.js';
 import type { StockSelector } from '../../store.js';
 import { rollback } from '../connection.js';
@@ -100,10 +100,16 @@ export class PostgresFeed implements FeedStore {
     }
   }
 
+  async settleAll(timeoutMs: number): Promise<number | undefined> {
+    // Every commit id drawn so far is at most the sequence's current value (commit ids come from it).
+    const { rows } = await this.#pool.query<{ mark: string }>('SELECT last_value AS mark FROM ledger_seq');
+    return this.settle(Number(rows[0]?.mark ?? 0), timeoutMs);
+  }
+
   async snapshot(
     environmentId: string,
     selector: StockSelector | null,
-    onPage: (page: SnapshotPage) => Promise<void>,
+    onPage: (page: SnapshotPage, position: number) => Promise<void>,
   ): Promise<number> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
@@ -118,14 +124,20 @@ export class PostgresFeed implements FeedStore {
         unstamped.rows.map((r) => ({ partitionId: r.partition_id, changes: decodeChanges(r.changes) })),
       );
       const reader = new PostgresReader(client);
+      let pages = 0;
+      const push = (page: SnapshotPage) => {
+        pages++;
+        return onPage(page, position);
+      };
       if (selector !== null) {
         const stock = await reader.readStock(environmentId, selector);
         const schedule = await reader.readSchedule(environmentId, selector, null);
-        await onPage(deltas.adjust({ stock, schedule }));
+        await push(deltas.adjust({ stock, schedule }));
       } else {
-        await this.pages(reader, environmentId, (page) => onPage(deltas.adjust(page)));
+        await this.pages(reader, environmentId, (page) => push(deltas.adjust(page)));
       }
-      if (deltas.size > 0) await onPage(deltas.rest(selector));
+      const rest = deltas.rest(selector);
+      if (rest.stock.length + rest.schedule.length > 0 || pages === 0) await push(rest);
       await client.query('COMMIT');
       return position;
     } catch (error) {
@@ -134,6 +146,30 @@ export class PostgresFeed implements FeedStore {
     } finally {
       client.release(broken);
     }
+  }
+
+  async saveTicket(ticket: FeedTicket): Promise<void> {
+    await this.#pool.query('DELETE FROM feed_tickets WHERE expires_at <= $1', [this.#clock().toISOString()]);
+    await this.#pool.query(
+      'INSERT INTO feed_tickets (ticket_hash, environment_id, client_id, expires_at) VALUES ($1, $2, $3, $4)',
+      [ticket.ticketHash, ticket.environmentId, ticket.clientId, ticket.expiresAt],
+    );
+  }
+
+  async takeTicket(ticketHash: string, now: string): Promise<FeedTicket | undefined> {
+    const result = await this.#pool.query<{ environment_id: string; client_id: string; expires_at: string }>(
+      'DELETE FROM feed_tickets WHERE ticket_hash = $1 AND expires_at > $2 RETURNING environment_id, client_id, expires_at',
+      [ticketHash, now],
+    );
+    const row = result.rows[0];
+    return (
+      row && {
+        ticketHash,
+        environmentId: row.environment_id,
+        clientId: row.client_id,
+        expiresAt: row.expires_at,
+      }
+    );
   }
 
   async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {

@@ -1,0 +1,195 @@
+import { type FeedFilter, passes } from '../../domain/feed/feed-filter.js';
+import type { Store } from '../../store/store.js';
+import type { Environments } from '../environments.js';
+import { annotate } from './annotate.js';
+import type { FeedEntry } from './feed-entry.js';
+import { loadScopes, ScopeCache } from './scope-states.js';
+
+/** Where the hub delivers a follower's entries (an SSE response, a webhook worker, the NATS relay…). */
+export interface FeedSink {
+  /** Entries in position order, each after the last one delivered; false when the follower is too far behind. */
+  push(entries: readonly FeedEntry[]): boolean;
+  /** The hub stops serving the follower: `too_slow` (push returned false) or `error`. */
+  close(reason: 'too_slow' | 'error'): void;
+}
+
+export interface FeedHubOptions {
+  /** Entries read per page. */
+  readonly pageSize: number;
+  /** Scope states an environment's live stream keeps in memory (the rest are loaded again when needed). */
+  readonly cacheScopes: number;
+  readonly onError: (error: unknown) => void;
+}
+
+interface Follower {
+  after: number;
+  readonly filter: FeedFilter;
+  readonly sink: FeedSink;
+  open: boolean;
+}
+
+/**
+ * One per process: serves every follower of the change feed from one reader per environment, instead
+ * of one database poll per follower. A new follower first catches up on its own from its position;
+ * once it has reached the environment's live stream it joins it, and from then on each page the stream
+ * reads (woken by `store.feed.watch`: at once after a commit in this process, by NOTIFY from other
+ * processes on PostgreSQL) is annotated once and delivered to all of them.
+ */
+export class FeedHub {
+  readonly #streams = new Map<string, LiveStream>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly environments: Environments,
+    private readonly options: FeedHubOptions,
+  ) {
+    store.feed.watch(() => {
+      for (const stream of this.#streams.values()) stream.pump();
+    });
+  }
+
+  /** Serves `sink` every entry of the environment after `after` that passes `filter`; returns how to stop. */
+  subscribe(environmentId: string, after: number, filter: FeedFilter, sink: FeedSink): () => void {
+    let stream = this.#streams.get(environmentId);
+    if (!stream) {
+      stream = new LiveStream(environmentId, this.store, this.environments, this.options);
+      this.#streams.set(environmentId, stream);
+    }
+    const follower: Follower = { after, filter, sink, open: true };
+    void stream.catchUp(follower);
+    const owner = stream;
+    return () => {
+      follower.open = false;
+      owner.leave(follower);
+    };
+  }
+
+  /** Number of followers served live, per environment (metrics, tests). */
+  liveFollowers(environmentId: string): number {
+    return this.#streams.get(environmentId)?.size ?? 0;
+  }
+}
+
+/** The live stream of one environment: its cursor, its scope cache and the followers that have caught up. */
+class LiveStream {
+  readonly #live = new Set<Follower>();
+  readonly #cache: ScopeCache;
+  #cursor = 0;
+  #generation = 0;
+  #pumping = false;
+  #again = false;
+
+  constructor(
+    private readonly environmentId: string,
+    private readonly store: Store,
+    private readonly environments: Environments,
+    private readonly options: FeedHubOptions,
+  ) {
+    this.#cache = new ScopeCache(0, options.cacheScopes);
+  }
+
+  get size(): number {
+    return this.#live.size;
+  }
+
+  leave(follower: Follower): void {
+    this.#live.delete(follower);
+  }
+
+  /** Reads pages for one follower from its own position until it has reached the live stream, then joins. */
+  async catchUp(follower: Follower): Promise<void> {
+    const cache = new ScopeCache(follower.after, Math.min(this.options.cacheScopes, 1000));
+    try {
+      while (follower.open) {
+        if (this.#live.size > 0 && follower.after >= this.#cursor) return this.join(follower);
+        const page = await this.annotated(follower.after, cache);
+        if (!follower.open) return;
+        if (page.length === 0) {
+          if (this.#live.size === 0) {
+            this.#generation++;
+            this.#cursor = follower.after;
+            this.#cache.reset(follower.after);
+            return this.join(follower);
+          }
+          // The live stream read entries this follower's read just missed: read again shortly.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+        this.deliver(follower, page);
+      }
+    } catch (error) {
+      this.options.onError(error);
+      this.close(follower, 'error');
+    }
+  }
+
+  /** Reads and delivers new pages to the live followers until the database has nothing more. */
+  pump(): void {
+    if (this.#live.size === 0) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    void (async () => {
+      try {
+        do {
+          this.#again = false;
+          while (this.#live.size > 0) {
+            const generation = this.#generation;
+            const page = await this.annotated(this.#cursor, this.#cache);
+            const last = page[page.length - 1];
+            if (generation !== this.#generation || !last) break;
+            this.#cursor = last.position;
+            for (const follower of this.#live) this.deliver(follower, page);
+            if (page.length < this.options.pageSize) break;
+          }
+        } while (this.#again && this.#live.size > 0);
+      } catch (error) {
+        this.options.onError(error);
+        // The cache may be half-moved: start it again; the followers stay and the next wake retries.
+        this.#generation++;
+        this.#cache.reset(this.#cursor);
+        setTimeout(() => this.pump(), 1000).unref();
+      } finally {
+        this.#pumping = false;
+      }
+    })();
+  }
+
+  private join(follower: Follower): void {
+    this.#live.add(follower);
+    // Entries may have arrived while it caught up.
+    this.pump();
+  }
+
+  /** The next page after `after`, annotated with states from `cache` (which moves to the page's end). */
+  private async annotated(after: number, cache: ScopeCache): Promise<FeedEntry[]> {
+    const records = await this.store.feed.read(this.environmentId, after, this.options.pageSize);
+    const last = records[records.length - 1];
+    if (!last) return [];
+    if (cache.position !== after) cache.reset(after);
+    const config = await this.environments.get(this.environmentId);
+    const { entries, states } = await annotate(config, records, (scopes) =>
+      cache.take(scopes, (missing, position) =>
+        loadScopes(this.store, this.environmentId, missing, position),
+      ),
+    );
+    cache.advance(last.position, states, records);
+    return entries;
+  }
+
+  private deliver(follower: Follower, page: readonly FeedEntry[]): void {
+    if (!follower.open) return;
+    const fresh = page.filter((e) => e.position > follower.after && passes(follower.filter, e));
+    const last = page[page.length - 1];
+    if (last && last.position > follower.after) follower.after = last.position;
+    if (fresh.length > 0 && !follower.sink.push(fresh)) this.close(follower, 'too_slow');
+  }
+
+  private close(follower: Follower, reason: 'too_slow' | 'error'): void {
+    follower.open = false;
+    this.#live.delete(follower);
+    follower.sink.close(reason);
+  }
+}

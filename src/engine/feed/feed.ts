@@ -1,0 +1,174 @@
+import { OnhandError } from '../../domain/codes.js';
+import type { FeedFilter } from '../../domain/feed/feed-filter.js';
+import { passes } from '../../domain/feed/feed-filter.js';
+import type { SnapshotPage } from '../../store/feed-store.js';
+import type { StockSelector, Store } from '../../store/store.js';
+import type { Environments } from '../environments.js';
+import { annotate } from './annotate.js';
+import type { FeedEntry } from './feed-entry.js';
+import { FeedHub, type FeedSink } from './feed-hub.js';
+import { loadScopes, ScopeCache } from './scope-states.js';
+
+export interface FeedOptions {
+  readonly store: Store;
+  readonly environments: Environments;
+  readonly clock: () => Date;
+  /** How long entries are served by position (default 7 days); older cursors answer cursor_expired. */
+  readonly retentionMs?: number;
+  /** Scope states each environment's live stream keeps in memory (default 10,000). */
+  readonly cacheScopes?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Entries a pull request reads at most, whatever its filter (so a narrow filter costs bounded work). */
+const MAX_SCAN = 10_000;
+const PAGE = 500;
+/** How long a read waits for entries committed before it to get their positions. */
+const SETTLE_MS = 5000;
+/** How long a computed retention floor is reused. */
+const FLOOR_TTL_MS = 5000;
+
+/**
+ * The change feed of the engine (docs/feed.md): reads after a position, live subscriptions through the
+ * one hub of this process, the retention window, and commit tokens. Every follower (pull, SSE,
+ * webhooks, the NATS relay, the in-memory availability of storefront reads, SDK caches) uses it.
+ */
+export class Feed {
+  readonly hub: FeedHub;
+  readonly #floors = new Map<string, { at: number; floor: number }>();
+
+  constructor(private readonly options: FeedOptions) {
+    this.hub = new FeedHub(options.store, options.environments, {
+      pageSize: PAGE,
+      cacheScopes: options.cacheScopes ?? 10_000,
+      onError: options.onError ?? (() => {}),
+    });
+  }
+
+  get retentionMs(): number {
+    return this.options.retentionMs ?? 7 * 24 * 3600 * 1000;
+  }
+
+  /** The latest position (of the whole database). */
+  head(): Promise<number> {
+    return this.options.store.feed.head();
+  }
+
+  /**
+   * Up to `limit` entries after `after` that pass `filter`, and the position to read from next (the
+   * last entry looked at, matching or not; `after` when there was none). Throws cursor_expired when
+   * `after` is older than the retention window.
+   */
+  async read(
+    environmentId: string,
+    after: number,
+    limit: number,
+    filter: FeedFilter,
+  ): Promise<{ entries: FeedEntry[]; next: number }> {
+    await this.options.environments.get(environmentId);
+    await this.checkCursor(environmentId, after);
+    // Every entry acknowledged before this request is in the answer (see Engine.ledger).
+    await this.options.store.feed.settleAll(SETTLE_MS);
+    const config = await this.options.environments.get(environmentId);
+    const cache = new ScopeCache(after, 1000);
+    const entries: FeedEntry[] = [];
+    let next = after;
+    for (let scanned = 0; entries.length < limit && scanned < MAX_SCAN; ) {
+      const records = await this.options.store.feed.read(
+        environmentId,
+        next,
+        Math.min(PAGE, MAX_SCAN - scanned),
+      );
+      const last = records[records.length - 1];
+      if (!last) break;
+      const { entries: page, states } = await annotate(config, records, (scopes) =>
+        cache.take(scopes, (missing, position) =>
+          loadScopes(this.options.store, environmentId, missing, position),
+        ),
+      );
+      cache.advance(last.position, states, records);
+      for (const entry of page) {
+        next = entry.position;
+        if (passes(filter, entry)) entries.push(entry);
+        if (entries.length >= limit) break;
+      }
+      scanned += records.length;
+      if (records.length < PAGE) break;
+    }
+    return { entries, next };
+  }
+
+  /**
+   * Follows the environment from `after` (undefined: from now on) through `sink`. Checks the cursor
+   * first (cursor_expired); a position beyond the head is read as the head.
+   */
+  async subscribe(
+    environmentId: string,
+    after: number | undefined,
+    filter: FeedFilter,
+    sink: FeedSink,
+  ): Promise<() => void> {
+    await this.options.environments.get(environmentId);
+    const head = await this.head();
+    const from = after === undefined ? head : Math.min(after, head);
+    await this.checkCursor(environmentId, from);
+    return this.hub.subscribe(environmentId, from, filter, sink);
+  }
+
+  /** Throws cursor_expired (410) when entries after `after` have left the retention window. */
+  async checkCursor(environmentId: string, after: number): Promise<void> {
+    const floor = await this.floor(environmentId);
+    if (after < floor) {
+      throw new OnhandError(
+        'cursor_expired',
+        `Position ${after} is older than the feed's retention window; start again from a snapshot (GET …/snapshot).`,
+      );
+    }
+  }
+
+  /**
+   * A consistent snapshot of the environment's stock and scheduled changes (or those `selector` picks),
+   * page by page, and the position it reflects: a follower reads the feed from there.
+   */
+  async snapshot(
+    environmentId: string,
+    selector: StockSelector | null,
+    onPage: (page: SnapshotPage, position: number) => Promise<void>,
+  ): Promise<number> {
+    await this.options.environments.get(environmentId);
+    return this.options.store.feed.snapshot(environmentId, selector, onPage);
+  }
+
+  /**
+   * The position by which a write answer's commit token is in the feed, waiting up to `timeoutMs` for
+   * the sequencer; undefined when it is not there in time. Throws invalid_request for a malformed token.
+   */
+  async positionOf(token: string, timeoutMs: number): Promise<number | undefined> {
+    const mark = parseCommitToken(token);
+    if (mark === undefined)
+      throw new OnhandError('invalid_request', 'The commit token is not one Onhand issued.');
+    return this.options.store.feed.settle(mark, timeoutMs);
+  }
+
+  /** The last position whose entry left the retention window (0: none has). */
+  private async floor(environmentId: string): Promise<number> {
+    const now = this.options.clock().getTime();
+    const known = this.#floors.get(environmentId);
+    if (known && now - known.at < FLOOR_TTL_MS) return known.floor;
+    const cutoff = new Date(now - this.retentionMs).toISOString();
+    const floor = await this.options.store.feed.positionAt(environmentId, cutoff);
+    this.#floors.set(environmentId, { at: now, floor });
+    return floor;
+  }
+}
+
+/** The commit token of a write answer (header Onhand-Commit-Token): opaque to clients. */
+export function commitToken(mark: number): string {
+  return `c${mark.toString(36)}`;
+}
+
+function parseCommitToken(token: string): number | undefined {
+  if (!/^c[0-9a-z]{1,11}$/.test(token)) return undefined;
+  const mark = Number.parseInt(token.slice(1), 36);
+  return Number.isSafeInteger(mark) ? mark : undefined;
+}

@@ -1,0 +1,31 @@
+import type { Store } from '../../store/store.js';
+
+/**
+ * Records a saved hard update in the ledger (kind `configuration.updated`, no changes), so that every
+ * follower of the change feed learns of it in order and takes a new snapshot: what the published
+ * measures mean, and which rows exist, may have changed.
+ */
+export async function recordConfigurationChange(
+  store: Store,
+  environmentId: string,
+  version: number,
+  clock: () => Date,
+): Promise<void> {
+  await store.transaction([`${environmentId}~configuration`], (tx) =>
+    tx.appendLedger([
+      {
+        environmentId,
+        partitionId: '',
+        family: 'admin',
+        eventId: null,
+        bodyHash: '',
+        kind: 'configuration.updated',
+        recordedAt: clock().toISOString(),
+        request: { configurationVersion: version },
+        outcome: { configurationVersion: version },
+        changes: [],
+        reference: null,
+      },
+    ]),
+  );
+}

@@ -1,0 +1,67 @@
+import type { ServerResponse } from 'node:http';
+import type { FeedEntry } from '../../engine/feed/feed-entry.js';
+import { feedEntryJson } from '../../engine/feed/feed-entry.js';
+import type { FeedSink } from '../../engine/feed/feed-hub.js';
+import { toJson } from '../json.js';
+
+/** How often a comment line keeps an idle stream (and the proxies in between) alive. */
+export const HEARTBEAT_MS = 15_000;
+
+/**
+ * Writes feed entries to a server-sent-events response: `id:` is the entry's position (so a browser's
+ * EventSource resumes with Last-Event-ID), `event: entry`, `data:` the entry's JSON on one line. A
+ * follower that lets more than `maxBuffered` bytes pile up unsent is too slow: the hub disconnects it
+ * (after an `event: error` telling why), and it resumes by position; memory never grows without bound.
+ */
+export class SseSink implements FeedSink {
+  #closed = false;
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly raw: ServerResponse,
+    private readonly maxBuffered: number,
+    heartbeatMs = HEARTBEAT_MS,
+  ) {
+    this.#heartbeat = setInterval(() => this.write(': heartbeat\n\n'), heartbeatMs);
+    this.#heartbeat.unref();
+    raw.on('close', () => this.stop());
+  }
+
+  /** True once the response has ended (either side). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  push(entries: readonly FeedEntry[]): boolean {
+    let text = '';
+    for (const entry of entries) {
+      text += `id: ${entry.position}\nevent: entry\ndata: ${toJson(feedEntryJson(entry))}\n\n`;
+    }
+    this.write(text);
+    return this.raw.writableLength <= this.maxBuffered;
+  }
+
+  close(reason: 'too_slow' | 'error'): void {
+    const message =
+      reason === 'too_slow'
+        ? 'This follower fell too far behind; reconnect with Last-Event-ID to resume.'
+        : 'The feed failed on the server; reconnect with Last-Event-ID to resume.';
+    this.write(`event: error\ndata: ${JSON.stringify({ code: reason, message })}\n\n`);
+    this.end();
+  }
+
+  /** Ends the response (server side). */
+  end(): void {
+    this.stop();
+    this.raw.end();
+  }
+
+  private write(text: string): void {
+    if (!this.#closed && text.length > 0) this.raw.write(text);
+  }
+
+  private stop(): void {
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+  }
+}
