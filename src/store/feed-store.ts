@@ -72,6 +72,15 @@ export interface FeedStore {
   /** Takes a ticket out (so it works once) if it exists and has not expired at `now`. */
   takeTicket(ticketHash: string, now: string): Promise<FeedTicket | undefined>;
 
+  /**
+   * Takes the lease `name` for `owner` until `until` (ISO-8601), or renews it: succeeds when the lease
+   * is free, expired at `now`, or already `owner`'s. Returns the lease's generation (it increases each
+   * time the lease changes hands: a fencing token) or undefined when another owner holds it.
+   */
+  acquireLease(name: string, owner: string, until: string, now: string): Promise<number | undefined>;
+  /** Gives the lease up if `owner` holds it. */
+  releaseLease(name: string, owner: string): Promise<void>;
+
   /** The last position a follower (a webhook, the NATS relay, …) has done, or undefined. */
   followerPosition(environmentId: string, followerId: string): Promise<number | undefined>;
   /** Records a follower's progress (only forward: a smaller position than the stored one is ignored). */

@@ -168,4 +168,22 @@ export function describeFeedConformance(test: DefineTest, current: () => Store):
     expect(await store.feed.followerPosition(ENV, 'hook-1')).toBe(12);
     expect(await store.feed.followerPosition(OTHER, 'hook-1')).toBeUndefined();
   });
+
+  test('feed: a lease is held by one owner at a time until it expires; its generation fences the holders', async () => {
+    const store = await started();
+    const [t0, t1, t2] = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:10.000Z', '2026-01-01T00:00:20.000Z'];
+    const first = await store.feed.acquireLease('hook-1', 'a', t1, t0);
+    expect(first).toBe(1);
+    expect(await store.feed.acquireLease('hook-1', 'b', t2, t0)).toBeUndefined();
+    // The holder renews without changing hands.
+    expect(await store.feed.acquireLease('hook-1', 'a', t2, t0)).toBe(1);
+    // Once expired, another owner takes it, with a greater generation.
+    expect(await store.feed.acquireLease('hook-1', 'b', '2026-01-01T00:00:30.000Z', t2)).toBe(2);
+    expect(await store.feed.acquireLease('hook-1', 'a', t2, t1)).toBeUndefined();
+    await store.feed.releaseLease('hook-1', 'a');
+    expect(await store.feed.acquireLease('hook-1', 'a', t2, t1)).toBeUndefined();
+    await store.feed.releaseLease('hook-1', 'b');
+    expect(await store.feed.acquireLease('hook-1', 'a', t2, t1)).toBe(1);
+    expect(await store.feed.acquireLease('other', 'b', t2, t1)).toBe(1);
+  });
 }

@@ -233,6 +233,14 @@ export const MIGRATIONS: readonly Migration[] = [
         client_id TEXT COLLATE "C" NOT NULL,
         expires_at TEXT COLLATE "C" NOT NULL
       );
+      -- Leases that let one process at a time do a follower's work (a webhook's deliveries, a relay).
+      CREATE TABLE feed_leases (
+        name TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        owner TEXT COLLATE "C" NOT NULL,
+        until TEXT COLLATE "C" NOT NULL,
+        -- Incremented whenever the lease changes hands: a fencing token for the holder's writes.
+        generation BIGINT NOT NULL
+      );
     `,
   },
 ];

@@ -35,6 +35,14 @@ export function prepareFeedStatements(db: Database.Database): FeedStatements {
   };
 }
 
+/** (name, owner, until, now) → the generation when `owner` holds the lease afterwards, else no row. */
+export const ACQUIRE_LEASE = `INSERT INTO feed_leases (name, owner, until, generation) VALUES (@name, @owner, @until, 1)
+  ON CONFLICT (name) DO UPDATE SET
+    generation = CASE WHEN feed_leases.owner = excluded.owner THEN feed_leases.generation ELSE feed_leases.generation + 1 END,
+    owner = excluded.owner, until = excluded.until
+  WHERE feed_leases.owner = excluded.owner OR feed_leases.until <= @now
+  RETURNING generation`;
+
 /** (env, follower, position, updatedAt): moves a follower forward, never back. */
 export const SAVE_FOLLOWER = `INSERT INTO feed_followers (environment_id, follower_id, position, updated_at)
   VALUES (?, ?, ?, ?) ON CONFLICT (environment_id, follower_id) DO UPDATE

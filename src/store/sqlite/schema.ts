@@ -198,6 +198,14 @@ export const MIGRATIONS: readonly Migration[] = [
         client_id TEXT NOT NULL,
         expires_at TEXT NOT NULL
       ) STRICT, WITHOUT ROWID;
+      -- Leases that let one process at a time do a follower's work (a webhook's deliveries, a relay).
+      CREATE TABLE feed_leases (
+        name TEXT NOT NULL PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until TEXT NOT NULL,
+        -- Incremented whenever the lease changes hands: a fencing token for the holder's writes.
+        generation INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

@@ -4,7 +4,12 @@ import { toFeedRecord } from '../ledger-codec.js';
 import { latestPositionAt } from '../position-search.js';
 import type { StockSelector } from '../store.js';
 import { openReadConnection } from './connections.js';
-import { type FeedStatements, prepareFeedStatements, SAVE_FOLLOWER } from './feed-statements.js';
+import {
+  ACQUIRE_LEASE,
+  type FeedStatements,
+  prepareFeedStatements,
+  SAVE_FOLLOWER,
+} from './feed-statements.js';
 import { SqliteReader } from './sqlite-reader.js';
 
 /** A page of a full snapshot: this many stock rows (and as many scheduled values) at a time. */
@@ -133,6 +138,25 @@ export class SqliteFeed implements FeedStore {
         };
     });
     return found;
+  }
+
+  async acquireLease(name: string, owner: string, until: string, now: string): Promise<number | undefined> {
+    let generation: number | undefined;
+    await this.#deps.write((db) => {
+      const row = db
+        .prepare<[{ name: string; owner: string; until: string; now: string }], { generation: bigint }>(
+          ACQUIRE_LEASE,
+        )
+        .get({ name, owner, until, now });
+      generation = row === undefined ? undefined : Number(row.generation);
+    });
+    return generation;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.#deps.write((db) => {
+      db.prepare('DELETE FROM feed_leases WHERE name = ? AND owner = ?').run(name, owner);
+    });
   }
 
   async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {

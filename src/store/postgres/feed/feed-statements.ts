@@ -62,6 +62,14 @@ export const TRY_LEASE = 'SELECT pg_try_advisory_lock(1869506660, 2) AS held';
 export const FEED_CHANNEL = 'onhand_feed';
 export const COMMIT_CHANNEL = 'onhand_commit';
 
+/** (name, owner, until, now) → the generation when `owner` holds the lease afterwards, else no row. */
+export const ACQUIRE_LEASE = `INSERT INTO feed_leases (name, owner, until, generation) VALUES ($1, $2, $3, 1)
+  ON CONFLICT (name) DO UPDATE SET
+    generation = CASE WHEN feed_leases.owner = excluded.owner THEN feed_leases.generation ELSE feed_leases.generation + 1 END,
+    owner = excluded.owner, until = excluded.until
+  WHERE feed_leases.owner = excluded.owner OR feed_leases.until <= $4
+  RETURNING generation`;
+
 /** (env, follower) → its position. */
 export const FOLLOWER = 'SELECT position FROM feed_followers WHERE environment_id = $1 AND follower_id = $2';
 

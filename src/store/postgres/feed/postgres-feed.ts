@@ -5,6 +5,7 @@ import type { StockSelector } from '../../store.js';
 import { rollback } from '../connection.js';
 import { PostgresReader } from '../postgres-reader.js';
 import {
+  ACQUIRE_LEASE,
   FOLLOWER,
   HEAD,
   POSITION_AT,
@@ -170,6 +171,16 @@ export class PostgresFeed implements FeedStore {
         expiresAt: row.expires_at,
       }
     );
+  }
+
+  async acquireLease(name: string, owner: string, until: string, now: string): Promise<number | undefined> {
+    const result = await this.#pool.query<{ generation: string }>(ACQUIRE_LEASE, [name, owner, until, now]);
+    const row = result.rows[0];
+    return row === undefined ? undefined : Number(row.generation);
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.#pool.query('DELETE FROM feed_leases WHERE name = $1 AND owner = $2', [name, owner]);
   }
 
   async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {
