@@ -10,6 +10,8 @@ export interface ServerProcess {
   readonly output: () => string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Sends SIGKILL (a crash: nothing is flushed or closed) and resolves when the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** A TCP port that was free a moment ago. */
@@ -74,6 +76,10 @@ export async function startServerProcess(
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
