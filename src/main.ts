@@ -55,6 +55,7 @@ export async function openServices(
     onBackgroundError,
     feedRetentionMs: settings.feedRetentionDays * 24 * 3600 * 1000,
     feedCacheScopes: settings.feedCacheScopes,
+    feedSpanSize: settings.feedSpanSize,
   });
   return { store, auth, engine };
 }
@@ -122,6 +123,7 @@ export async function startServer(
     await engine.expiry.start();
     // Catches up on every day the server was down before it serves a request.
     await engine.rollover.start();
+    engine.checkpointer.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

@@ -23,6 +23,8 @@ export interface Settings {
   readonly feedRetentionDays: number;
   /** Scope states each environment's live feed stream keeps in memory. */
   readonly feedCacheScopes: number;
+  /** Positions per checkpoint span of as-of queries (docs/feed.md). */
+  readonly feedSpanSize: number;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -126,6 +128,7 @@ export function loadSettings(
     configCacheMs: int(env.ONHAND_CONFIG_CACHE_MS, 5000, 0, 3_600_000, 'ONHAND_CONFIG_CACHE_MS'),
     feedRetentionDays: int(env.ONHAND_FEED_RETENTION_DAYS, 7, 1, 3650, 'ONHAND_FEED_RETENTION_DAYS'),
     feedCacheScopes: int(env.ONHAND_FEED_CACHE_SCOPES, 10_000, 0, 10_000_000, 'ONHAND_FEED_CACHE_SCOPES'),
+    feedSpanSize: int(env.ONHAND_FEED_SPAN_SIZE, 10_000, 2, 10_000_000, 'ONHAND_FEED_SPAN_SIZE'),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,

@@ -20,6 +20,8 @@ import { allocationBatch } from './allocation/allocation-batch.js';
 import { Allocations } from './allocation/allocation-service.js';
 import type { AllocationWork } from './allocation/allocation-work.js';
 import { Environments } from './environments.js';
+import { stateAt } from './feed/as-of.js';
+import { Checkpointer, SPAN_SIZE } from './feed/checkpointer.js';
 import { Feed } from './feed/feed.js';
 import { recordConfigurationChange } from './feed/record-configuration.js';
 import { type BatchHandler, GroupCommitter } from './group-commit.js';
@@ -51,6 +53,8 @@ export interface EngineOptions {
   readonly feedRetentionMs?: number;
   /** Scope states each environment's live feed stream keeps in memory (default 10,000). */
   readonly feedCacheScopes?: number;
+  /** Positions per checkpoint span of as-of queries (default SPAN_SIZE). */
+  readonly feedSpanSize?: number;
 }
 
 /**
@@ -75,6 +79,8 @@ export class Engine {
   private readonly allocationWriter: GroupCommitter<AllocationWork, ItemOutcome>;
   /** The change feed (docs/feed.md): every committed change, in order, for every follower. */
   readonly feed: Feed;
+  /** Writes the feed's checkpoints for as-of queries; started by the server. */
+  readonly checkpointer: Checkpointer;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -91,6 +97,7 @@ export class Engine {
       ...(options.feedRetentionMs === undefined ? {} : { retentionMs: options.feedRetentionMs }),
       ...(options.feedCacheScopes === undefined ? {} : { cacheScopes: options.feedCacheScopes }),
     });
+    this.checkpointer = new Checkpointer(store, clock, report, this.spanSize);
     // Every writer marks its outcomes with the commit of their transaction (commit tokens).
     const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
       new GroupCommitter(store, handler, undefined, withCommitMark);
@@ -198,12 +205,16 @@ export class Engine {
     return Promise.all(outcomes);
   }
 
-  /** Index query (spec §2.7.1 and §2.7.3): rows of one organization. */
-  async indexQuery(environmentId: string, input: IndexQueryInput): Promise<OnHandRow[]> {
+  /**
+   * Index query (spec §2.7.1 and §2.7.3): rows of one organization. `asOf` (an Onhand extension): the
+   * answer as of a past moment, an RFC 3339 time or a feed position (docs/feed.md).
+   */
+  async indexQuery(environmentId: string, input: IndexQueryInput, asOf?: string): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
     return this.run(
       environmentId,
       this.withAtp(config, parseIndexQuery(config, input, this.options.limits, 1), input),
+      asOf,
     );
   }
 
@@ -213,18 +224,24 @@ export class Engine {
     input: IndexQueryInput,
     pageNumber: number,
     pageSize: number,
+    asOf?: string,
   ): Promise<Page> {
     const config = await this.environments.get(environmentId);
     const plan = this.withAtp(config, parseIndexQuery(config, input, this.options.limits, 2), input);
-    const rows = await this.run(environmentId, plan);
+    const rows = await this.run(environmentId, plan, asOf);
     return pageByWarehouse(rows, pageNumber, pageSize);
   }
 
   /** Exact query, v1 or v2 (spec §2.7.4). */
-  async exactQuery(environmentId: string, input: ExactQueryInput, version: 1 | 2): Promise<OnHandRow[]> {
+  async exactQuery(
+    environmentId: string,
+    input: ExactQueryInput,
+    version: 1 | 2,
+    asOf?: string,
+  ): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
     const plan = parseExactQuery(config, input, this.options.limits, version);
-    return this.run(environmentId, this.withAtp(config, plan, input));
+    return this.run(environmentId, this.withAtp(config, plan, input), asOf);
   }
 
   /** Ledger entries after feed position `after`, in commit order (audit, replay). */
@@ -236,9 +253,13 @@ export class Engine {
     return this.options.store.feed.read(environmentId, after, limit);
   }
 
+  private get spanSize(): number {
+    return this.options.feedSpanSize ?? SPAN_SIZE;
+  }
+
   /** Stops background work and waits for queued writes to commit (graceful shutdown). */
   async drain(): Promise<void> {
-    await Promise.all([this.expiry.stop(), this.rollover.stop()]);
+    await Promise.all([this.expiry.stop(), this.rollover.stop(), this.checkpointer.stop()]);
     await Promise.all([
       this.onHandWriter.drain(),
       this.reservationWriter.drain(),
@@ -252,7 +273,7 @@ export class Engine {
     return applyAtp(config, plan, request, dateOf(this.options.clock()));
   }
 
-  private async run(environmentId: string, plan: QueryPlan): Promise<OnHandRow[]> {
+  private async run(environmentId: string, plan: QueryPlan, asOf?: string): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
     const selector = {
       organizationIds: plan.organizationIds,
@@ -260,6 +281,16 @@ export class Engine {
       siteIds: plan.siteIds,
       locationIds: plan.locationIds,
     };
+    if (asOf !== undefined) {
+      const position = await this.feed.positionAsOf(environmentId, asOf);
+      const past = await stateAt(this.options.store, environmentId, selector, position, this.spanSize);
+      const today = plan.atp?.today;
+      const scheduled =
+        config.schedule.commitOnDate || today === undefined
+          ? past.schedule
+          : past.schedule.filter((r) => r.date >= today);
+      return aggregate(config, plan, past.stock, this.options.limits, plan.atp ? scheduled : []);
+    }
     const values = await this.options.store.readStock(environmentId, selector);
     if (!plan.atp) return aggregate(config, plan, values, this.options.limits);
     // Schedules dated before today lapse (the vendor's rule) unless commitScheduledChanges is about to

@@ -62,6 +62,7 @@ async function applyOnHandBatch(
       for (const effect of effects) {
         const key = keyOf(command, effect.dataSource, effect.measure);
         const id = rowId(work.environmentId, key);
+        const created = !state.has(id);
         const row: StockRow = {
           ...key,
           partitionId: command.partitionId,
@@ -70,7 +71,12 @@ async function applyOnHandBatch(
         };
         state.set(id, row);
         dirty.set(id, row);
-        if (effect.after !== effect.before) changes.push({ ...key, delta: effect.after - effect.before });
+        if (effect.after !== effect.before || created)
+          changes.push({
+            ...key,
+            delta: effect.after - effect.before,
+            ...(created ? { created: true as const } : {}),
+          });
       }
       const message =
         staleMeasures.length > 0

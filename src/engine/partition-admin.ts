@@ -100,8 +100,9 @@ export class PartitionAdmin {
         recordedAt,
         request: jsonSafe({ partitionId }),
         outcome: { deletedRows: deleted.filter((row) => row.partitionId === partitionId).length },
+        // Values of zero too: a reader of the ledger learns that the row existed until now (as-of queries).
         changes: [...deleted, ...scheduled]
-          .filter((row) => row.partitionId === partitionId && row.quantity !== 0n)
+          .filter((row) => row.partitionId === partitionId)
           .map((row) => ({
             organizationId: row.organizationId,
             productId: row.productId,

@@ -1,4 +1,5 @@
-import type { LedgerRecord, ScheduleRow, StockRow, StockSelector } from './store.js';
+import type { Qty } from '../domain/quantity.js';
+import type { LedgerRecord, ScheduleRow, StockKey, StockRow, StockSelector } from './store.js';
 
 /**
  * The change feed's side of the Store port (docs/feed.md): every committed ledger entry gets a
@@ -81,6 +82,20 @@ export interface FeedStore {
   /** Gives the lease up if `owner` holds it. */
   releaseLease(name: string, owner: string): Promise<void>;
 
+  /**
+   * The net changes recorded by `writeSpan` for spans `fromSpan` … `toSpan` of the environment, for the
+   * values `selector` picks (organizations, products, sites, locations), one per value and span, in
+   * span order.
+   */
+  readSpans(
+    environmentId: string,
+    selector: StockSelector,
+    fromSpan: number,
+    toSpan: number,
+  ): Promise<SpanDelta[]>;
+  /** Records the net changes of one span (idempotent: writing a span again changes nothing). */
+  writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void>;
+
   /** The last position a follower (a webhook, the NATS relay, …) has done, or undefined. */
   followerPosition(environmentId: string, followerId: string): Promise<number | undefined>;
   /** Records a follower's progress (only forward: a smaller position than the stored one is ignored). */
@@ -103,6 +118,17 @@ export interface FeedTicket {
   readonly environmentId: string;
   readonly clientId: string;
   readonly expiresAt: string;
+}
+
+/** The net change of one stored value (or scheduled value, with `date`) over a span of positions. */
+export interface SpanDelta extends StockKey {
+  readonly partitionId: string;
+  readonly date: string | null;
+  readonly delta: Qty;
+  /** The span's first change to the value brought it into being (LedgerChange.created). */
+  readonly created: boolean;
+  /** The span (set when read back). */
+  readonly span?: number;
 }
 
 /** One page of a snapshot. */

@@ -46,6 +46,7 @@ export function encodeChanges(changes: readonly LedgerChange[]): string {
       measure: c.measure,
       delta: c.delta.toString(),
       ...(c.date === undefined ? {} : { date: c.date }),
+      ...(c.created ? { created: true } : {}),
     })),
   );
 }

@@ -281,6 +281,11 @@ export interface StockSelector {
 export interface LedgerChange extends StockKey {
   readonly delta: Qty;
   readonly date?: string;
+  /**
+   * Set when the change brought a stored stock value into being (there was no row before), so a
+   * reader of the ledger can tell a stored zero from a value that did not exist yet (as-of queries).
+   */
+  readonly created?: true;
 }
 
 /** What the engine appends for every accepted write. */

@@ -150,6 +150,29 @@ export class Feed {
     return this.options.store.feed.settle(mark, timeoutMs);
   }
 
+  /**
+   * The position a query's `asOf` names: a position the feed gave out, or an RFC 3339 time (the last
+   * position fed at or before it). Refused when it is in the future (invalid_request) or older than the
+   * retention window (cursor_expired).
+   */
+  async positionAsOf(environmentId: string, asOf: string): Promise<number> {
+    const head = await this.options.store.feed.settleAll(SETTLE_MS);
+    const latest = head ?? (await this.head());
+    let position: number;
+    if (/^\d{1,15}$/.test(asOf)) {
+      position = Number(asOf);
+      if (position > latest)
+        throw asOfError(`Position ${asOf} has not been reached yet (the latest is ${latest}).`);
+    } else {
+      const time = parseTime(asOf);
+      if (time === undefined) throw asOfError('asOf must be an RFC 3339 time or a feed position.');
+      if (time > this.options.clock().getTime()) throw asOfError('asOf is in the future.');
+      position = await this.options.store.feed.positionAt(environmentId, new Date(time).toISOString());
+    }
+    await this.checkCursor(environmentId, position);
+    return position;
+  }
+
   /** The last position whose entry left the retention window (0: none has). */
   private async floor(environmentId: string): Promise<number> {
     const now = this.options.clock().getTime();
@@ -160,6 +183,18 @@ export class Feed {
     this.#floors.set(environmentId, { at: now, floor });
     return floor;
   }
+}
+
+function asOfError(message: string): OnhandError {
+  return new OnhandError('invalid_request', message, [{ code: 'invalid_request', path: '/asOf', message }]);
+}
+
+/** Milliseconds of an RFC 3339 date-time (with a time zone), or undefined. */
+function parseTime(text: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/.test(text))
+    return undefined;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : time;
 }
 
 /** The commit token of a write answer (header Onhand-Commit-Token): opaque to clients. */

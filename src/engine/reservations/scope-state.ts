@@ -109,7 +109,15 @@ export class ScopeState {
       countedAt: current?.countedAt ?? null,
     });
     this.dirtyRows.add(key);
-    this.pending.push({ organizationId, productId, dimensions, dataSource, measure, delta });
+    this.pending.push({
+      organizationId,
+      productId,
+      dimensions,
+      dataSource,
+      measure,
+      delta,
+      ...(current ? {} : { created: true as const }),
+    });
   }
 
   /** Stores a new or changed reservation. */

@@ -88,9 +88,9 @@ async function applyEnvironment(
     if (known) return known;
     const { command } = work;
     if (!command) return work.rejected ?? failureOf(work.eventId, new OnhandError('internal_error'));
-    const changes = planned[i] ?? [];
+    let changes = planned[i] ?? [];
     try {
-      state.stage(command.partitionId, changes, (c) =>
+      changes = state.stage(command.partitionId, changes, (c) =>
         c.date === undefined
           ? '/quantitiesByDate'
           : `/quantitiesByDate/${c.date}/${c.dataSource}/${c.measure}`,

@@ -46,7 +46,7 @@ export async function rollOverScope(
     const stockKeys = changes.filter((c) => c.date === undefined);
     const stock = stockKeys.length > 0 ? await tx.readRows(environmentId, stockKeys) : [];
     const state = ScheduleState.of(environmentId, due, stock);
-    state.stage(scope.partitionId, changes, (c) => `/${c.dataSource}/${c.measure}`);
+    const recorded = state.stage(scope.partitionId, changes, (c) => `/${c.dataSource}/${c.measure}`);
     await state.flush(tx);
     await tx.appendLedger([
       {
@@ -59,7 +59,7 @@ export async function rollOverScope(
         recordedAt,
         request: jsonSafe({ ...scope, before: beforeDate }),
         outcome: { ended: due.length },
-        changes,
+        changes: recorded,
         reference: null,
       },
     ]);

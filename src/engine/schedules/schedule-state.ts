@@ -56,27 +56,31 @@ export class ScheduleState {
   /**
    * Adds each change's delta to the scheduled value of its date (changes with `date`) or to actual
    * stock (changes without), for one item, atomically. Throws quantity_out_of_range (with `pathOf` of
-   * the change) and keeps nothing when a result would leave the storable range.
+   * the change) and keeps nothing when a result would leave the storable range. Returns the changes as
+   * the ledger records them: a change that brings a stock value into being is marked `created`.
    */
   stage(
     partitionId: string,
     changes: readonly LedgerChange[],
     pathOf: (change: LedgerChange) => string,
-  ): void {
+  ): LedgerChange[] {
     const schedule = new Map<string, ScheduleRow>();
     const stock = new Map<string, StockRow>();
+    const recorded: LedgerChange[] = [];
     for (const change of changes) {
-      const { delta, date, ...key } = change;
+      const { delta, date, created: _, ...key } = change;
       if (date === undefined) {
         const id = stockId(key);
         const before = stock.get(id) ?? this.stock.get(id);
         const quantity = check((before?.quantity ?? 0n) + delta, change, pathOf(change));
         stock.set(id, { ...key, partitionId, quantity, countedAt: before?.countedAt ?? null });
+        recorded.push(before ? { ...key, delta } : { ...key, delta, created: true });
       } else {
         const id = scheduleId({ ...key, date });
         const before = schedule.get(id) ?? this.schedule.get(id);
         const quantity = check((before?.quantity ?? 0n) + delta, change, pathOf(change));
         schedule.set(id, { ...key, date, partitionId, quantity });
+        recorded.push({ ...key, delta, date });
       }
     }
     for (const [id, row] of schedule) {
@@ -87,6 +91,7 @@ export class ScheduleState {
       this.stock.set(id, row);
       this.dirtyStock.add(id);
     }
+    return recorded;
   }
 
   /** Writes every changed row (scheduled values that net to 0 are deleted by the store). */

@@ -157,5 +157,6 @@ function change(c: RecordReader): LedgerChange {
     delta: c.quantity('delta', true),
     // With a date, the change was to the value scheduled for that date, not to stock.
     ...(c.absent('date') ? {} : { date: c.date('date') }),
+    ...(c.raw('created') === true ? { created: true as const } : {}),
   };
 }

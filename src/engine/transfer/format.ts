@@ -120,5 +120,6 @@ function changeJson(c: LedgerChange): Record<string, unknown> {
     measure: c.measure,
     delta: formatQty(c.delta),
     ...(c.date === undefined ? {} : { date: c.date }),
+    ...(c.created ? { created: true } : {}),
   };
 }

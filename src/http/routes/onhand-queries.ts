@@ -29,11 +29,11 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: Type.Union([QueryResult, PagedQueryResult]), ...errorResponses() },
     },
     handler: async (request) => {
-      const input = checkIndexQuery(request.body);
+      const { asOf, ...input } = checkIndexQuery(request.body);
       if (apiVersion(request) === 1)
-        return rowsOut(await engine.indexQuery(request.environmentId, input), false);
+        return rowsOut(await engine.indexQuery(request.environmentId, input, asOf), false);
       const { pageNumber, pageSize } = paging(request);
-      const page = await engine.indexQueryPage(request.environmentId, input, pageNumber, pageSize);
+      const page = await engine.indexQueryPage(request.environmentId, input, pageNumber, pageSize, asOf);
       return {
         Value: rowsOut(page.rows, true),
         nextLink: page.hasMore ? `onhand/indexquery?pageNumber=${pageNumber + 1}&pageSize=${pageSize}` : '',
@@ -52,7 +52,10 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: QueryResult, ...errorResponses() },
     },
     handler: async (request) =>
-      rowsOut(await engine.indexQuery(request.environmentId, queryFromUrl(request)), false),
+      rowsOut(
+        await engine.indexQuery(request.environmentId, queryFromUrl(request), asOfFromUrl(request)),
+        false,
+      ),
   });
 
   app.post('/api/environment/:environmentId/onhand/exactquery', {
@@ -65,8 +68,8 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: QueryResult, ...errorResponses() },
     },
     handler: async (request) => {
-      const input = checkExactQuery(request.body);
-      return rowsOut(await engine.exactQuery(request.environmentId, input, apiVersion(request)), false);
+      const { asOf, ...input } = checkExactQuery(request.body);
+      return rowsOut(await engine.exactQuery(request.environmentId, input, apiVersion(request), asOf), false);
     },
   });
 }
@@ -121,6 +124,7 @@ export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
     if (raw === undefined) continue;
     const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim());
     const lower = key.toLowerCase();
+    if (lower === 'asof') continue;
     if (lower === 'groupby' || lower === 'groupbyvalues')
       groupByValues = [...groupByValues, ...values.filter((v) => v !== '')];
     else if (lower === 'returnnegative') returnNegative = parseBoolean(values[0], key);
@@ -141,6 +145,15 @@ export function queryFromUrl(request: FastifyRequest): IndexQueryInput {
     ...(returnNegative === undefined ? {} : { returnNegative }),
     ...(dimensionDataSource === undefined ? {} : { dimensionDataSource }),
   };
+}
+
+/** The asOf parameter of a GET query (an Onhand extension), if given. */
+function asOfFromUrl(request: FastifyRequest): string | undefined {
+  const entry = Object.entries(request.query as Record<string, string | string[]>).find(
+    ([key]) => key.toLowerCase() === 'asof',
+  );
+  const raw = entry?.[1];
+  return Array.isArray(raw) ? raw[raw.length - 1] : raw;
 }
 
 function parseBoolean(value: string | undefined, name: string): boolean {

@@ -14,6 +14,12 @@ const common = {
   returnNegative: Type.Optional(
     Type.Boolean({ description: 'Report negative calculated measures (default false).' }),
   ),
+  asOf: Type.Optional(
+    Type.String({
+      description:
+        'Onhand extension: answer as of a past moment, an RFC 3339 time or a change-feed position, within the feed retention (docs/feed.md).',
+    }),
+  ),
 };
 
 /** Index query body (spec §2.7.1). */

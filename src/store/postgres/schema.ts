@@ -241,6 +241,27 @@ export const MIGRATIONS: readonly Migration[] = [
         -- Incremented whenever the lease changes hands: a fencing token for the holder's writes.
         generation BIGINT NOT NULL
       );
+      -- Checkpoints of the feed for as-of queries: the net change of every stored value over one span of
+      -- positions (span s = positions s*size+1 … (s+1)*size), so a query as of a past position takes
+      -- whole spans back instead of replaying each entry. schedule_date is '' for stock.
+      CREATE TABLE feed_spans (
+        environment_id TEXT COLLATE "C" NOT NULL,
+        organization_id TEXT COLLATE "C" NOT NULL,
+        product_id TEXT COLLATE "C" NOT NULL,
+        span BIGINT NOT NULL,
+        partition_id TEXT COLLATE "C" NOT NULL,
+        dims TEXT COLLATE "C" NOT NULL,
+        site_id TEXT COLLATE "C" NOT NULL,
+        location_id TEXT COLLATE "C" NOT NULL,
+        data_source TEXT COLLATE "C" NOT NULL,
+        measure TEXT COLLATE "C" NOT NULL,
+        schedule_date TEXT COLLATE "C" NOT NULL,
+        -- NUMERIC: a net change can exceed 64 bits (twice the storable range).
+        delta NUMERIC NOT NULL,
+        created BOOLEAN NOT NULL,
+        PRIMARY KEY (environment_id, organization_id, product_id, span, partition_id, dims, data_source, measure,
+          schedule_date)
+      );
     `,
   },
 ];

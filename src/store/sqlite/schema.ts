@@ -206,6 +206,27 @@ export const MIGRATIONS: readonly Migration[] = [
         -- Incremented whenever the lease changes hands: a fencing token for the holder's writes.
         generation INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID;
+      -- Checkpoints of the feed for as-of queries: the net change of every stored value over one span of
+      -- positions (span s = positions s*size+1 … (s+1)*size), so a query as of a past position takes
+      -- whole spans back instead of replaying each entry. schedule_date is '' for stock.
+      CREATE TABLE feed_spans (
+        environment_id TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        span INTEGER NOT NULL,
+        partition_id TEXT NOT NULL,
+        dims TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        location_id TEXT NOT NULL,
+        data_source TEXT NOT NULL,
+        measure TEXT NOT NULL,
+        schedule_date TEXT NOT NULL,
+        -- The exact integer of millionths as text: a net change can exceed 64 bits (twice the storable range).
+        delta TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        PRIMARY KEY (environment_id, organization_id, product_id, span, partition_id, dims, data_source, measure,
+          schedule_date)
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

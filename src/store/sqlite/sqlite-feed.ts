@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage } from '../feed-store.js';
+import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../feed-store.js';
 import { toFeedRecord } from '../ledger-codec.js';
 import { latestPositionAt } from '../position-search.js';
 import type { StockSelector } from '../store.js';
@@ -10,6 +10,7 @@ import {
   prepareFeedStatements,
   SAVE_FOLLOWER,
 } from './feed-statements.js';
+import { readSpans, writeSpan } from './span-statements.js';
 import { SqliteReader } from './sqlite-reader.js';
 
 /** A page of a full snapshot: this many stock rows (and as many scheduled values) at a time. */
@@ -157,6 +158,19 @@ export class SqliteFeed implements FeedStore {
     await this.#deps.write((db) => {
       db.prepare('DELETE FROM feed_leases WHERE name = ? AND owner = ?').run(name, owner);
     });
+  }
+
+  async readSpans(
+    env: string,
+    selector: StockSelector,
+    fromSpan: number,
+    toSpan: number,
+  ): Promise<SpanDelta[]> {
+    return readSpans(this.#deps.readerDb, env, selector, fromSpan, toSpan);
+  }
+
+  async writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void> {
+    await this.#deps.write((db) => db.transaction(() => writeSpan(db, environmentId, span, deltas))());
   }
 
   async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {

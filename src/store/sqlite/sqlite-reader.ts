@@ -189,7 +189,7 @@ export class SqliteReader {
 }
 
 /** The FILTER flags of a selector and its bind values (env, organizations, then each list applied). */
-function selectorParams(
+export function selectorParams(
   environmentId: string,
   selector: StockSelector,
 ): { filters: number; params: string[] } {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage } from '../../feed-store.js';
+import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../../feed-store.js';
 import { decodeChanges, type FeedRowText, toFeedRecord } from '../../ledger-codec.js';
 import type { StockSelector } from '../../store.js';
 import { rollback } from '../connection.js';
@@ -15,6 +15,7 @@ import {
   UNSTAMPED_CHANGES,
 } from './feed-statements.js';
 import { Sequencer } from './sequencer.js';
+import { readSpans, writeSpan } from './span-statements.js';
 import { UnstampedDeltas } from './unstamped-deltas.js';
 
 /** A page of a full snapshot. */
@@ -181,6 +182,19 @@ export class PostgresFeed implements FeedStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     await this.#pool.query('DELETE FROM feed_leases WHERE name = $1 AND owner = $2', [name, owner]);
+  }
+
+  async readSpans(
+    env: string,
+    selector: StockSelector,
+    fromSpan: number,
+    toSpan: number,
+  ): Promise<SpanDelta[]> {
+    return readSpans(this.#pool, env, selector, fromSpan, toSpan);
+  }
+
+  async writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void> {
+    await writeSpan(this.#pool, environmentId, span, deltas);
   }
 
   async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {
