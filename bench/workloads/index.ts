@@ -5,6 +5,7 @@ import { w3ProductQuery } from './w3-product-query.js';
 import { w4HotReservations } from './w4-hot-reservations.js';
 import { w5SpreadReservations } from './w5-spread-reservations.js';
 import { w6AtpQuery } from './w6-atp-query.js';
+import { w7FeedLag } from './w7-feed-lag.js';
 
 /** Every workload, in the order they run. A new workload is one module added to this list. */
 export const WORKLOADS: readonly Workload[] = [
@@ -14,4 +15,5 @@ export const WORKLOADS: readonly Workload[] = [
   w4HotReservations,
   w5SpreadReservations,
   w6AtpQuery,
+  w7FeedLag,
 ];

@@ -1,0 +1,113 @@
+import { load } from '../load.js';
+import { expectNoErrors, type Measurement, ratio, type Workload } from '../workload.js';
+import { bulkTemplates, changeEvent, rotating } from './events.js';
+
+const SIZE = 512;
+/** One marker write every this many ms, measured from its acknowledgement to its arrival over SSE. */
+const MARKER_MS = 20;
+
+/**
+ * W7: feed lag. While W1-style bulk ingest runs (4 clients, 512 events per request), one marker change
+ * per MARKER_MS goes through POST …/onhand; a follower of GET …/feed/stream (in this process) notes when
+ * each marker's entry arrives. Lag = arrival − acknowledgement of the write; p50 and p99 over all
+ * markers. The follower receives every entry (the bulk ones too, each annotated with availability), as a
+ * storefront following the whole environment would.
+ */
+export const w7FeedLag: Workload = {
+  id: 'W7',
+  title: 'feed lag (write acknowledged → entry at an SSE follower) under bulk ingest',
+  environmentId: 'w7',
+  writes: true,
+  async run(ctx) {
+    const base = `${ctx.url}/api/environment/w7`;
+    const headers = { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' };
+    const arrived = new Map<string, number>();
+    let received = 0;
+    const controller = new AbortController();
+    const stream = await fetch(`${base}/feed/stream`, { headers, signal: controller.signal });
+    if (!stream.ok || !stream.body) throw new Error(`W7: the feed stream answered ${stream.status}`);
+    const reading = (async () => {
+      const reader = stream.body?.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      try {
+        for (;;) {
+          const chunk = await reader?.read();
+          if (!chunk || chunk.done) return;
+          buffer += chunk.value;
+          for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = block.split('\n').find((l) => l.startsWith('data: '));
+            if (!data) continue;
+            received++;
+            const id = /"eventId":"(lag-[0-9]+)"/.exec(data)?.[1];
+            if (id) arrived.set(id, performance.now());
+          }
+        }
+      } catch {
+        // aborted at the end
+      }
+    })();
+
+    const acked = new Map<string, number>();
+    let markers = 0;
+    let stop = false;
+    const marking = (async () => {
+      while (!stop) {
+        const id = `lag-${markers++}`;
+        const response = await fetch(`${base}/onhand`, {
+          method: 'POST',
+          headers,
+          body: changeEvent(id, 'LAG', { siteId: '1', locationId: '99' }, 1),
+        });
+        if (response.ok) acked.set(id, performance.now());
+        await response.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, MARKER_MS));
+      }
+    })();
+    const bulk = await load({
+      url: ctx.url,
+      token: ctx.token,
+      request: {
+        method: 'POST',
+        path: '/api/environment/w7/onhand/bulk',
+        makeBody: rotating(bulkTemplates(10, SIZE, 5000)),
+        uniqueIds: true,
+      },
+      connections: 4,
+      seconds: ctx.seconds,
+    });
+    stop = true;
+    await marking;
+    // Let the follower catch up with the last markers (it is measured, not waited for, above).
+    const deadline = performance.now() + 10_000;
+    while (performance.now() < deadline && [...acked.keys()].some((id) => !arrived.has(id)))
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await reading;
+    expectNoErrors('W7', bulk);
+    const lags = [...acked]
+      .map(([id, at]) => (arrived.get(id) ?? Number.POSITIVE_INFINITY) - at)
+      .sort((a, b) => a - b);
+    const missing = lags.filter((l) => !Number.isFinite(l)).length;
+    if (missing > 0)
+      throw new Error(`W7: ${missing} of ${lags.length} acknowledged markers never reached the follower`);
+    const pick = (q: number) =>
+      Math.round((lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] ?? 0) * 10) / 10;
+    const eventsPerSecond = (bulk.ok * SIZE) / ctx.seconds;
+    const measurement: Measurement = {
+      workload: 'W7',
+      label: 'feed lag p99 under bulk ingest (4 clients)',
+      unit: 'ms',
+      value: pick(0.99),
+      p50: pick(0.5),
+      p99: pick(0.99),
+      baseline: { name: 'bulk ingest running meanwhile, events/s', value: eventsPerSecond },
+      ratio: ratio(pick(0.99), 100),
+      target: 'p99 < 100 ms at ≥ 5,000 events/s',
+      met: pick(0.99) < 100 && eventsPerSecond >= 5000,
+      notes: `${acked.size} markers; ${received.toLocaleString('en')} entries received by the follower; ingest ${Math.round(eventsPerSecond).toLocaleString('en')} events/s`,
+    };
+    return { measurements: [measurement], acknowledgedEvents: bulk.ok * SIZE + acked.size };
+  },
+};
