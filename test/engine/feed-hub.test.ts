@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_FILTER } from '../../src/domain/feed/feed-filter.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
+import { Engine } from '../../src/engine/engine.js';
+import type { FeedEntry } from '../../src/engine/feed/feed-entry.js';
+import type { FeedSink } from '../../src/engine/feed/feed-hub.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+/** The hub that serves every follower of a process, on a real SQLite store. */
+describe('the feed hub', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let engine: Engine;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'onhand-hub-'));
+    store = SqliteStore.open({ file: join(dir, 'hub.db') });
+    await store.migrate();
+    await store.feed.start();
+    engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    await engine.environments.create('e');
+  });
+  afterEach(async () => {
+    await engine.drain();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (id: string, inbound = 1) =>
+    engine.changeOnHand('e', [
+      {
+        input: {
+          id,
+          organizationId: 'usmf',
+          productId: 'P',
+          dimensions: { siteId: '1', locationId: '11' },
+          quantities: { pos: { inbound } },
+        },
+        path: '',
+      },
+    ]);
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(check()).toBe(true);
+  };
+  const collector = (accept = () => true) => {
+    const seen: FeedEntry[] = [];
+    const closed: string[] = [];
+    const sink: FeedSink = {
+      push: (entries) => {
+        seen.push(...entries);
+        return accept();
+      },
+      close: (reason) => closed.push(reason),
+    };
+    return { seen, closed, sink };
+  };
+
+  it('a follower that cannot keep up is closed as too slow and no longer served', async () => {
+    const slow = collector(() => false);
+    await engine.feed.subscribe('e', undefined, NO_FILTER, slow.sink);
+    await write('a');
+    await until(() => slow.closed.length > 0);
+    expect(slow.closed).toEqual(['too_slow']);
+    expect(engine.feed.hub.liveFollowers('e')).toBe(0);
+    await write('b');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(slow.seen.map((e) => e.eventId)).toEqual(['a']);
+  });
+
+  it('a follower catching up from the start and one at the head see the same entries once, in order', async () => {
+    for (let i = 0; i < 30; i++) await write(`early-${i}`);
+    const live = collector();
+    await engine.feed.subscribe('e', undefined, NO_FILTER, live.sink);
+    const late = collector();
+    const writes = Promise.all(Array.from({ length: 30 }, (_, i) => write(`late-${i}`)));
+    await engine.feed.subscribe('e', 0, NO_FILTER, late.sink);
+    await writes;
+    await until(() => late.seen.length === 60 && live.seen.length === 30);
+    expect(late.seen.slice(30)).toEqual(live.seen);
+    const positions = late.seen.map((e) => e.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(60);
+    expect(engine.feed.hub.liveFollowers('e')).toBe(2);
+    // Availability moves with the entries: the 60th unit is the last one's.
+    expect(late.seen.at(-1)?.availability[0]?.quantities.iv?.availabletoreserve).toBe(60_000_000n);
+  });
+});
