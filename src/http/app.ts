@@ -8,6 +8,7 @@ import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { feedRoutes } from './feed/feed-routes.js';
 import { toJson } from './json.js';
+import { openapiOptions } from './openapi/openapi-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { allocationRoutes } from './routes/allocation.js';
 import { configurationRoutes } from './routes/configuration.js';
@@ -105,18 +106,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
     );
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Onhand',
-        version: '0.1.0',
-        description:
-          'Real-time inventory visibility, compatible with the Dynamics 365 Inventory Visibility API.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(swagger, openapiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   systemRoutes(app, deps);

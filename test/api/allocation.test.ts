@@ -669,9 +669,10 @@ describe('access', () => {
           .concat(`${base}/query`),
       ),
     );
-    expect(
-      openapi.paths[`${base}/reallocate`].post.requestBody.content['application/json'].schema.required,
-    ).toContain('sourceGroups');
+    expect(openapi.paths[`${base}/reallocate`].post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ReallocateRequest',
+    });
+    expect(openapi.components.schemas.ReallocateRequest.required).toContain('sourceGroups');
   });
 });
 

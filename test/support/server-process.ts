@@ -30,14 +30,16 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts `onhand serve` from the sources (through tsx) and waits until /health/ping answers. `entry`
- * replaces the command, e.g. test/support/serve-at.ts, which serves with a fake clock.
+ * replaces the command, e.g. test/support/serve-at.ts, which serves with a fake clock; `port` is a free
+ * one unless given (a restart on the port of the previous process).
  */
 export async function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
   entry: readonly string[] = ['src/cli/onhand.ts', 'serve'],
+  port?: number,
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', ...entry, '--port', String(port), '--host', '127.0.0.1'],

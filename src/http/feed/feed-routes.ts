@@ -3,6 +3,7 @@ import { feedEntryJson } from '../../engine/feed/feed-entry.js';
 import type { RouteDeps } from '../context.js';
 import { requireAccess } from '../context.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
+import { FeedPage, FeedQuery, FeedTicket, FeedTicketRequest } from '../schemas/feed.js';
 import { issueTicket, TICKET_TTL_SECONDS } from './feed-access.js';
 import { feedFilter, feedParams, integer, onlyParams, position } from './feed-params.js';
 import { snapshotRoute } from './snapshot-route.js';
@@ -22,7 +23,8 @@ export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary: 'Extension: the entries after a position, in commit order, with the availability after each',
       params: EnvironmentParams,
-      response: errorResponses(410),
+      querystring: FeedQuery,
+      response: { 200: FeedPage, ...errorResponses(410) },
     },
     handler: async (request, reply) => {
       const query = request.query as Record<string, string | string[] | undefined>;
@@ -46,7 +48,8 @@ export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary: 'Extension: a single-use ticket (60 s) for following the feed with EventSource',
       params: EnvironmentParams,
-      response: errorResponses(),
+      body: FeedTicketRequest,
+      response: { 200: FeedTicket, ...errorResponses() },
     },
     handler: async (request) => {
       onlyParams(request.query as Record<string, string>, []);

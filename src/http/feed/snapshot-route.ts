@@ -5,6 +5,7 @@ import type { RouteDeps } from '../context.js';
 import { requireAccess } from '../context.js';
 import { errorBody } from '../errors.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
+import { SnapshotStream } from '../schemas/feed.js';
 import { onlyParams } from './feed-params.js';
 
 /** Resolves when the response can take more, rejects when the client went away (the snapshot stops). */
@@ -37,7 +38,8 @@ export function snapshotRoute(app: FastifyInstance, deps: RouteDeps, path: strin
       tags,
       summary: 'Extension: the current stock as NDJSON, with the feed position it is consistent with',
       params: EnvironmentParams,
-      response: errorResponses(),
+      produces: ['application/x-ndjson'],
+      response: { 200: SnapshotStream, ...errorResponses() },
     },
     handler: async (request, reply) => {
       onlyParams(request.query as Record<string, string>, []);

@@ -3,6 +3,7 @@ import { OnhandError } from '../../domain/codes.js';
 import type { RouteDeps } from '../context.js';
 import { errorBody } from '../errors.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
+import { FeedEventStream } from '../schemas/feed.js';
 import { streamAccess } from './feed-access.js';
 import { feedFilter, feedParams, onlyParams, position } from './feed-params.js';
 import { SseSink } from './sse-sink.js';
@@ -28,7 +29,8 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
       summary:
         'Extension: follow the change feed as server-sent events (id: = position; Last-Event-ID resumes)',
       params: EnvironmentParams,
-      response: errorResponses(410),
+      produces: ['text/event-stream'],
+      response: { 200: FeedEventStream, ...errorResponses(410) },
     },
     handler: async (request, reply) => {
       const query = request.query as Record<string, string | string[] | undefined>;

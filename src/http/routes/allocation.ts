@@ -1,8 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AllocationInput, AllocationKind } from '../../domain/allocation/allocation-command.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
-import { AllocateItem, AllocationQueryBody, ConsumeItem, ReallocateItem } from '../schemas/allocation.js';
-import { EnvironmentParams, errorResponses } from '../schemas/common.js';
+import {
+  AllocateItem,
+  AllocationQueryBody,
+  AllocationRecords,
+  ConsumeItem,
+  ReallocateItem,
+} from '../schemas/allocation.js';
+import { ApiVersionHeader, EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { validator } from '../validation.js';
 import { writeRoutes } from './write-route.js';
 
@@ -59,8 +65,9 @@ export function allocationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary: 'Allocation records of one product and exact dimensions, under a group path',
       params: EnvironmentParams,
+      headers: ApiVersionHeader,
       body: AllocationQueryBody,
-      response: errorResponses(),
+      response: { 200: AllocationRecords, ...errorResponses() },
     },
     handler: async (request) => {
       apiVersion(request);

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PartialConfiguration } from '../../domain/config/complete-configuration.js';
 import { completeConfiguration } from '../../domain/config/complete-configuration.js';
@@ -8,9 +7,7 @@ import { RuntimeConfigurationInput } from '../schemas/configuration.js';
 import { validator } from '../validation.js';
 
 const checkConfiguration = validator(RuntimeConfigurationInput);
-const Configuration = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'Runtime configuration (spec §1.2).',
-});
+const Configuration = RuntimeConfigurationInput;
 
 /** Environment configuration (spec §2.4 rows 28, 29) and environment creation (extension). */
 export function configurationRoutes(app: FastifyInstance, deps: RouteDeps): void {

@@ -1,20 +1,9 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { outcomeFromLedger } from '../../engine/outcome.js';
 import { type RouteDeps, requireAccess } from '../context.js';
 import { integer, onlyParams, position } from '../feed/feed-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
-
-const LedgerQuery = Type.Object({
-  after: Type.Optional(Type.String({ description: 'Return entries after this feed position (default 0).' })),
-  afterSeq: Type.Optional(
-    Type.String({
-      description:
-        'The former name of `after` (a position; equal to the seq of entries written before the change feed).',
-    }),
-  ),
-  limit: Type.Optional(Type.String({ description: 'At most this many entries, 1-1000 (default 100).' })),
-});
+import { LedgerEntries, LedgerQuery } from '../schemas/ledger.js';
 
 /**
  * The event ledger of an environment (extension): every accepted write, in commit order (feed position),
@@ -28,7 +17,7 @@ export function ledgerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: 'Ledger entries in commit order (extension); page with after = the last position seen',
       params: EnvironmentParams,
       querystring: LedgerQuery,
-      response: { ...errorResponses() },
+      response: { 200: LedgerEntries, ...errorResponses() },
     },
     handler: async (request) => {
       const query = request.query as Record<string, string | string[] | undefined>;

@@ -1,11 +1,17 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { detail, OnhandError } from '../../domain/codes.js';
 import type { IndexQueryInput } from '../../domain/query/parse-query.js';
 import type { OnHandRow } from '../../domain/query/query-plan.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
-import { EnvironmentParams, errorResponses } from '../schemas/common.js';
-import { ExactQuery, IndexQuery, PagedQueryResult, PagingQuery, QueryResult } from '../schemas/query.js';
+import { ApiVersionHeader, EnvironmentParams, errorResponses } from '../schemas/common.js';
+import {
+  ExactQuery,
+  IndexQuery,
+  IndexQueryResult,
+  PagingQuery,
+  QueryResult,
+  UrlQuery,
+} from '../schemas/query.js';
 import { validator } from '../validation.js';
 
 const checkIndexQuery = validator(IndexQuery);
@@ -25,8 +31,9 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: 'Query on-hand by filters and group-by (Api-Version 1.0; 2.0 pages by warehouse)',
       params: EnvironmentParams,
       querystring: PagingQuery,
+      headers: ApiVersionHeader,
       body: IndexQuery,
-      response: { 200: Type.Union([QueryResult, PagedQueryResult]), ...errorResponses() },
+      response: { 200: IndexQueryResult, ...errorResponses() },
     },
     handler: async (request) => {
       const { asOf, ...input } = checkIndexQuery(request.body);
@@ -49,6 +56,7 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       description:
         'Parameters: organizationId, productId, siteId, locationId, any other dimension, groupBy, returnNegative, dimensionDataSource, QueryATP, ATPFromDate, ATPToDate. Several values: repeat the parameter or separate them with commas.',
       params: EnvironmentParams,
+      querystring: UrlQuery,
       response: { 200: QueryResult, ...errorResponses() },
     },
     handler: async (request) =>
@@ -64,6 +72,7 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary: 'Query explicit dimension tuples (Api-Version 1.0: filters.dimensions; 2.0: filters.keys)',
       params: EnvironmentParams,
+      headers: ApiVersionHeader,
       body: ExactQuery,
       response: { 200: QueryResult, ...errorResponses() },
     },

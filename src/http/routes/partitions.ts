@@ -5,13 +5,15 @@ import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { validator } from '../validation.js';
 
 const PartitionIds = Type.Array(Type.String(), {
+  title: 'PartitionIds',
   description: 'Partition ids, as listed by GET …/allpartitionids.',
+  examples: [['usmf~1~11']],
 });
 const checkPartitionIds = validator(PartitionIds);
-const CleanupResult = Type.Object({
-  deletedPartitions: Type.Array(Type.String()),
-  deletedRows: Type.Integer(),
-});
+const CleanupResult = Type.Object(
+  { deletedPartitions: Type.Array(Type.String()), deletedRows: Type.Integer() },
+  { title: 'CleanupResult', examples: [{ deletedPartitions: ['usmf~1~11'], deletedRows: 6 }] },
+);
 
 /** Partition administration (spec §2.4 rows 25, 30, 31). */
 export function partitionRoutes(app: FastifyInstance, deps: RouteDeps): void {

@@ -5,7 +5,13 @@ import { outcomeFromLedger } from '../../engine/outcome.js';
 import { type RouteDeps, requireAccess } from '../context.js';
 import { envelope, httpStatusOf } from '../envelope.js';
 import { EnvironmentParams, errorResponses, WriteResult } from '../schemas/common.js';
-import { ExtendBody, OffsetItem, ReserveItem, UnreserveItem } from '../schemas/reservation.js';
+import {
+  ExtendBody,
+  OffsetItem,
+  ReservationView,
+  ReserveItem,
+  UnreserveItem,
+} from '../schemas/reservation.js';
 import { validator } from '../validation.js';
 import { commitTokenHeader, writeRoutes } from './write-route.js';
 
@@ -57,7 +63,7 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary: 'Extension: one reservation with its remaining quantity, expiry and history',
       params: ReservationParams,
-      response: errorResponses(),
+      response: { 200: ReservationView, ...errorResponses() },
     },
     handler: async (request) => {
       const { reservationId } = request.params as { reservationId: string };

@@ -13,12 +13,21 @@ export function systemRoutes(app: FastifyInstance, deps: RouteDeps): void {
   healthRoutes(app, deps);
 }
 
+const HealthStatus = Type.Object(
+  { status: Type.String({ description: 'ok (liveness) or ready (readiness).' }) },
+  { title: 'HealthStatus', examples: [{ status: 'ok' }] },
+);
+const PrometheusText = Type.String({
+  title: 'PrometheusText',
+  description: 'Prometheus text exposition format.',
+});
+
 function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/health/ping', {
     schema: {
       tags: ['Health'],
       summary: 'Liveness',
-      response: { 200: Type.Object({ status: Type.String() }) },
+      response: { 200: HealthStatus },
     },
     handler: async () => ({ status: 'ok' }),
   });
@@ -27,7 +36,7 @@ function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
     schema: {
       tags: ['Health'],
       summary: 'Readiness: the database answers',
-      response: { 200: Type.Object({ status: Type.String() }), 503: ErrorBody },
+      response: { 200: HealthStatus, 503: ErrorBody },
     },
     handler: async (request, reply) => {
       try {
@@ -43,7 +52,12 @@ function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.get('/metrics', {
-    schema: { tags: ['Health'], summary: 'Prometheus metrics' },
+    schema: {
+      tags: ['Health'],
+      summary: 'Prometheus metrics',
+      produces: ['text/plain'],
+      response: { 200: PrometheusText },
+    },
     handler: async (_request, reply) => {
       reply.header('content-type', deps.metrics.registry.contentType);
       return reply.send(await deps.metrics.registry.metrics());

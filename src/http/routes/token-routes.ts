@@ -5,37 +5,81 @@ import { OnhandError } from '../../domain/codes.js';
 import { apiVersion, type RouteDeps } from '../context.js';
 import { errorBody } from '../errors.js';
 import { RateLimitedError, RateLimiter } from '../rate-limiter.js';
-import { ErrorBody } from '../schemas/common.js';
+import { ApiVersionHeader, ErrorBody } from '../schemas/common.js';
 import { statusOf } from '../status-table.js';
 
-const TokenFormSchema = Type.Object({
-  grant_type: Type.String({ description: 'client_credentials' }),
-  client_id: Type.String(),
-  client_secret: Type.String(),
-  scope: Type.Optional(Type.String({ description: 'Accepted and ignored, e.g. 0cdb527f-…/.default' })),
-});
-const TokenResponse = Type.Object({
-  access_token: Type.String(),
-  token_type: Type.String(),
-  expires_in: Type.Integer(),
-});
-const EntraResponse = Type.Object({
-  token_type: Type.String(),
-  expires_in: Type.String(),
-  ext_expires_in: Type.String(),
-  access_token: Type.String(),
-});
-const ExchangeBody = Type.Object({
-  grant_type: Type.String({ description: 'client_credentials' }),
-  client_assertion_type: Type.String({ description: 'aad_app' }),
-  client_assertion: Type.String({
-    description: 'The token of step 1, or one of the trusted OpenID provider',
-  }),
-  scope: Type.String(),
-  context: Type.String({ description: 'The environment id' }),
-  context_type: Type.String({ description: 'finops-env' }),
-});
-const Jwks = Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) });
+const TokenFormSchema = Type.Object(
+  {
+    grant_type: Type.String({ description: 'client_credentials' }),
+    client_id: Type.String(),
+    client_secret: Type.String(),
+    scope: Type.Optional(Type.String({ description: 'Accepted and ignored, e.g. 0cdb527f-…/.default' })),
+  },
+  {
+    title: 'TokenRequest',
+    examples: [{ grant_type: 'client_credentials', client_id: 'admin', client_secret: 'YOUR_SECRET' }],
+  },
+);
+const TokenResponse = Type.Object(
+  { access_token: Type.String(), token_type: Type.String(), expires_in: Type.Integer() },
+  {
+    title: 'Token',
+    examples: [{ access_token: 'eyJhbGciOiJFZERTQSIs…', token_type: 'Bearer', expires_in: 3600 }],
+  },
+);
+const EntraResponse = Type.Object(
+  {
+    token_type: Type.String(),
+    expires_in: Type.String(),
+    ext_expires_in: Type.String(),
+    access_token: Type.String(),
+  },
+  {
+    title: 'ClientAssertion',
+    examples: [{ token_type: 'Bearer', expires_in: '3600', ext_expires_in: '3600', access_token: 'eyJ…' }],
+  },
+);
+const ExchangeBody = Type.Object(
+  {
+    grant_type: Type.String({ description: 'client_credentials' }),
+    client_assertion_type: Type.String({ description: 'aad_app' }),
+    client_assertion: Type.String({
+      description: 'The token of step 1, or one of the trusted OpenID provider',
+    }),
+    scope: Type.String(),
+    context: Type.String({ description: 'The environment id' }),
+    context_type: Type.String({ description: 'finops-env' }),
+  },
+  {
+    title: 'TokenExchangeRequest',
+    examples: [
+      {
+        grant_type: 'client_credentials',
+        client_assertion_type: 'aad_app',
+        client_assertion: 'eyJ…',
+        scope: 'https://inventoryservice.operations365.dynamics.com/.default',
+        context: 'prod',
+        context_type: 'finops-env',
+      },
+    ],
+  },
+);
+const Jwks = Type.Object(
+  { keys: Type.Array(Type.Object({}, { additionalProperties: true })) },
+  { title: 'Jwks', description: 'A JSON Web Key Set (RFC 7517).' },
+);
+/** Errors of the token endpoints: Onhand's error shape plus the RFC 6749 §5.2 fields. */
+const TokenError = Type.Object(
+  {
+    error: Type.String({
+      description: 'RFC 6749: invalid_client, invalid_request, unsupported_grant_type, …',
+    }),
+    error_description: Type.String(),
+    ...ErrorBody.properties,
+  },
+  { title: 'TokenError' },
+);
+const tokenErrors = { 400: TokenError, 401: TokenError, 403: TokenError, 429: TokenError };
 const TENANT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -64,7 +108,7 @@ function tokenScope(app: FastifyInstance, deps: RouteDeps): void {
       summary: 'Client credentials grant: exchange a client id and secret for a bearer token',
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: TokenFormSchema,
-      response: { 200: TokenResponse, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+      response: { 200: TokenResponse, ...tokenErrors },
     },
     handler: async (request, reply) =>
       oauth(reply, async () => {
@@ -82,7 +126,7 @@ function tokenScope(app: FastifyInstance, deps: RouteDeps): void {
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       params: Type.Object({ tenantId: Type.String() }),
       body: TokenFormSchema,
-      response: { 200: EntraResponse, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+      response: { 200: EntraResponse, ...tokenErrors },
     },
     handler: async (request, reply) =>
       oauth(reply, async () => {
@@ -105,8 +149,9 @@ function tokenScope(app: FastifyInstance, deps: RouteDeps): void {
       summary:
         'Step 2 of the IV flow (spec §2.2): exchange a client assertion for a token of one environment',
       consumes: ['application/json', 'application/x-www-form-urlencoded'],
+      headers: ApiVersionHeader,
       body: ExchangeBody,
-      response: { 200: TokenResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody },
+      response: { 200: TokenResponse, ...tokenErrors },
     },
     handler: async (request, reply) =>
       oauth(reply, async () => {

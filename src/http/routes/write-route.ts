@@ -8,7 +8,7 @@ import { commitToken } from '../../engine/feed/feed.js';
 import { failureOf, type ItemOutcome } from '../../engine/outcome.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
 import { buckets, envelope, httpStatusOf } from '../envelope.js';
-import { BulkResult, errorResponses, WriteResult } from '../schemas/common.js';
+import { ApiVersionHeader, BulkResult, errorResponses, WriteError, WriteResult } from '../schemas/common.js';
 import { type Validator, validator } from '../validation.js';
 
 /** A write endpoint of the IV API, in its single and bulk forms. */
@@ -54,8 +54,15 @@ export function writeRoutes<T extends TSchema>(
         tags: endpoint.tags,
         summary: endpoint.summary,
         params: endpoint.params,
+        headers: ApiVersionHeader,
         body: endpoint.item,
-        response: { 200: WriteResult, ...errorResponses(409, 500) },
+        response: {
+          200: WriteResult,
+          ...errorResponses(),
+          400: WriteError,
+          404: WriteError,
+          409: WriteError,
+        },
       },
       handler: async (request, reply) => {
         apiVersion(request);
@@ -78,7 +85,8 @@ export function writeRoutes<T extends TSchema>(
         tags: endpoint.tags,
         summary: `${endpoint.summary} (bulk, at most ${deps.settings.maxBulkItems} items)`,
         params: endpoint.params,
-        body: Type.Array(endpoint.item),
+        headers: ApiVersionHeader,
+        body: bulkOf(endpoint.item, deps.settings.maxBulkItems),
         response: { 200: BulkResult, ...errorResponses() },
       },
       handler: async (request, reply) => {
@@ -93,6 +101,19 @@ export function writeRoutes<T extends TSchema>(
       },
     });
   }
+}
+
+/**
+ * The named schema of a bulk body: an array of the item's schema, named after it (`OnHandChangeBulk`),
+ * its example the item's examples in one array.
+ */
+export function bulkOf(item: TSchema, maxItems: number): TSchema {
+  const { title, examples } = item as { title?: string; examples?: unknown[] };
+  return Type.Array(item, {
+    ...(title ? { title: `${title}Bulk` } : {}),
+    description: `At most ${maxItems} items, each handled on its own.`,
+    ...(examples ? { examples: [examples] } : {}),
+  });
 }
 
 type Parsed<T> = { item: WriteItem<T> } | { outcome: ItemOutcome };

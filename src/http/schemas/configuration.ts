@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { defaultConfiguration } from '../../domain/config/default-configuration.js';
 
 const StringList = Type.Array(Type.String());
 const IndexSet = Type.Object(
@@ -156,5 +157,11 @@ export const RuntimeConfigurationInput = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  {
+    title: 'RuntimeConfiguration',
+    description:
+      'The runtime configuration (spec §1.2, docs/configuration.md); every part is present in answers.',
+    additionalProperties: false,
+    examples: [defaultConfiguration('demo')],
+  },
 );

@@ -13,7 +13,20 @@ const onHandFields = {
 };
 
 /** An on-hand change event (spec §2.5). */
-export const OnHandChange = Type.Object(onHandFields, { additionalProperties: false });
+export const OnHandChange = Type.Object(onHandFields, {
+  title: 'OnHandChange',
+  additionalProperties: false,
+  examples: [
+    {
+      id: 'Test201',
+      organizationId: 'usmf',
+      productId: 'T-shirt',
+      dimensionDataSource: 'pos',
+      dimensions: { siteId: '1', locationId: '11', posMachineId: '0001', colorId: 'red' },
+      quantities: { pos: { inbound: 1 } },
+    },
+  ],
+});
 
 /** A count for set on-hand (spec §2.6). */
 export const SetOnHandItem = Type.Object(
@@ -26,10 +39,18 @@ export const SetOnHandItem = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    title: 'SetOnHandItem',
+    additionalProperties: false,
+    examples: [
+      {
+        id: 'Count-2026-11-23',
+        organizationId: 'usmf',
+        productId: 'T-shirt',
+        dimensions: { siteId: '1', locationId: '11', colorId: 'red' },
+        quantities: { pos: { inbound: 100 } },
+        modifiedDateTimeUTC: '2026-11-23T07:00:00Z',
+      },
+    ],
+  },
 );
-
-export const OnHandChangeBulk = Type.Array(OnHandChange, {
-  description: 'At most 512 events (configurable).',
-});
-export const SetOnHandBulk = Type.Array(SetOnHandItem, { description: 'At most 512 counts (configurable).' });

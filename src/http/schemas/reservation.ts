@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { Dimensions, NullableString, Quantities, Quantity } from './common.js';
+import { LedgerChange, LedgerOutcome } from './ledger.js';
 import { OnHandChange } from './onhand.js';
+
+const cart = { siteId: '1', locationId: '11', colorId: 'red' };
 
 /** A reserve request (spec §2.8) plus Onhand's expiry extension. */
 export const ReserveItem = Type.Object(
@@ -26,7 +29,23 @@ export const ReserveItem = Type.Object(
       Type.Integer({ description: 'Extension: release automatically after this many seconds.' }),
     ),
   },
-  { additionalProperties: false },
+  {
+    title: 'ReserveRequest',
+    additionalProperties: false,
+    examples: [
+      {
+        id: 'cart-7f3a',
+        organizationId: 'usmf',
+        productId: 'T-shirt',
+        dimensions: cart,
+        quantityDataSource: 'iv',
+        modifier: 'softreserved',
+        quantity: 4,
+        ifCheckAvailForReserv: true,
+        ttlSeconds: 900,
+      },
+    ],
+  },
 );
 
 /** An unreserve request (spec §2.8, §5.4). */
@@ -40,7 +59,20 @@ export const UnreserveItem = Type.Object(
     dimensions: Type.Optional(Dimensions),
     OffsetQty: Quantity,
   },
-  { additionalProperties: false },
+  {
+    title: 'UnreserveRequest',
+    additionalProperties: false,
+    examples: [
+      {
+        id: 'cart-7f3a-remove-1',
+        organizationId: 'usmf',
+        productId: 'T-shirt',
+        reservationId: 'r0mwsx1ls000000-31ed81741c3cbb90',
+        dimensions: cart,
+        OffsetQty: 1,
+      },
+    ],
+  },
 );
 
 /** An offset from the ERP (extension): an on-hand change plus the reservation it fulfils. */
@@ -52,7 +84,21 @@ export const OffsetItem = Type.Object(
     ),
     offsetQty: Quantity,
   },
-  { additionalProperties: false },
+  {
+    title: 'OffsetRequest',
+    additionalProperties: false,
+    examples: [
+      {
+        id: 'SO-000123-1',
+        organizationId: 'usmf',
+        productId: 'T-shirt',
+        dimensions: cart,
+        quantities: { pos: { outbound: 2 } },
+        reservationId: 'r0mwsx1ls000000-31ed81741c3cbb90',
+        offsetQty: 2,
+      },
+    ],
+  },
 );
 
 /** Moving the expiry of a reservation (extension). */
@@ -61,5 +107,40 @@ export const ExtendBody = Type.Object(
     expiresAt: Type.Optional(Type.String()),
     ttlSeconds: Type.Optional(Type.Integer()),
   },
-  { additionalProperties: false },
+  { title: 'ExtendReservation', additionalProperties: false, examples: [{ ttlSeconds: 900 }] },
+);
+
+/** One entry of a reservation's history: a ledger entry that concerns it. */
+const ReservationHistoryEntry = Type.Object(
+  {
+    seq: Type.Integer(),
+    kind: Type.String({ description: 'reservation.reserve, .unreserve, .offset, .expire, .extend, …' }),
+    eventId: NullableString,
+    recordedAt: Type.String(),
+    changes: Type.Array(LedgerChange),
+    outcome: LedgerOutcome,
+  },
+  { title: 'ReservationHistoryEntry' },
+);
+
+/** A reservation with its remaining quantity, expiry and history (extension). */
+export const ReservationView = Type.Object(
+  {
+    reservationId: Type.String(),
+    partitionId: Type.String(),
+    organizationId: Type.String(),
+    productId: Type.String(),
+    dimensions: Dimensions,
+    dataSource: Type.String(),
+    measure: Type.String(),
+    quantity: Type.Number({ description: 'Reserved at creation.' }),
+    remaining: Type.Number({ description: 'Still reserved.' }),
+    expiresAt: NullableString,
+    status: Type.String({ enum: ['open', 'released', 'expired'] }),
+    eventId: Type.String({ description: 'The reserve request’s id.' }),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+    history: Type.Array(ReservationHistoryEntry),
+  },
+  { title: 'Reservation' },
 );

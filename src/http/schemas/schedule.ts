@@ -25,5 +25,20 @@ export const ScheduleItem = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    title: 'ScheduleChange',
+    additionalProperties: false,
+    examples: [
+      {
+        id: 'id-bike-0001',
+        organizationId: 'usmf',
+        productId: 'Bike',
+        dimensions: { siteId: '1', locationId: '11', colorId: 'red', sizeId: 'small' },
+        quantitiesByDate: {
+          '2023-09-08': { iv: { ordered: 10 } },
+          '2023-10-01': { pos: { inbound: 20 } },
+        },
+      },
+    ],
+  },
 );

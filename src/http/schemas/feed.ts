@@ -1,0 +1,114 @@
+import { Type } from '@sinclair/typebox';
+import { Dimensions, NullableString } from './common.js';
+
+/*
+ * The change feed's schemas (docs/feed.md). Positions are strings of digits (opaque to clients).
+ */
+
+const Position = Type.String({
+  description: 'A feed position (opaque; pass it back as `after`).',
+  pattern: '^[0-9]+$',
+});
+const Quantities = Type.Record(Type.String(), Type.Record(Type.String(), Type.Number()));
+
+/** One exact change of an entry. */
+export const FeedChange = Type.Object(
+  {
+    organizationId: Type.String(),
+    productId: Type.String(),
+    dimensions: Dimensions,
+    dataSource: Type.String(),
+    measure: Type.String(),
+    delta: Type.Number({ description: 'Exact decimal change of the stored value.' }),
+    date: Type.Optional(
+      Type.String({ description: 'A change to the value scheduled for that day (yyyy-MM-dd).' }),
+    ),
+    created: Type.Optional(Type.Boolean({ description: 'The change brought the stored value into being.' })),
+  },
+  { title: 'FeedChange' },
+);
+
+/** The published measures of one product in one partition at one level, after the entry's change. */
+export const FeedAvailability = Type.Object(
+  {
+    organizationId: Type.String(),
+    productId: Type.String(),
+    partitionId: Type.String(),
+    dimensions: Dimensions,
+    indexSet: Type.Optional(
+      Type.Integer({ description: 'The index set of this level; absent for the full tuple.' }),
+    ),
+    quantities: Quantities,
+  },
+  { title: 'FeedAvailability' },
+);
+
+/** One entry of the change feed. */
+export const FeedEntry = Type.Object(
+  {
+    position: Position,
+    kind: Type.String({ description: 'e.g. onhand.change, reservation.reserve, configuration.updated' }),
+    eventId: NullableString,
+    clientId: NullableString,
+    recordedAt: Type.String(),
+    partitionId: Type.String(),
+    reference: NullableString,
+    changes: Type.Array(FeedChange),
+    availability: Type.Array(FeedAvailability),
+  },
+  { title: 'FeedEntry' },
+);
+
+export const FeedPage = Type.Object(
+  {
+    entries: Type.Array(FeedEntry),
+    next: Type.String({ description: 'Pass it as `after` to read the following page.' }),
+  },
+  {
+    title: 'FeedPage',
+    examples: [{ entries: [], next: '0' }],
+  },
+);
+
+export const FeedTicketRequest = Type.Object(
+  {},
+  { title: 'FeedTicketRequest', additionalProperties: false, examples: [{}], description: 'No fields.' },
+);
+
+export const FeedTicket = Type.Object(
+  {
+    ticket: Type.String({
+      description: 'Pass it as ?ticket= to …/feed/stream, once, within expiresIn seconds.',
+    }),
+    expiresIn: Type.Integer(),
+  },
+  { title: 'FeedTicket' },
+);
+
+export const FeedEventStream = Type.String({
+  title: 'FeedEventStream',
+  description:
+    'Server-sent events: `id: <position>`, `event: entry`, `data: <FeedEntry>`; `: heartbeat` every 15 s.',
+});
+
+export const SnapshotStream = Type.String({
+  title: 'SnapshotStream',
+  description:
+    'NDJSON: a {"type":"snapshot","position"} line, then stock and schedule lines (the export format), then {"type":"end","position","counts"}.',
+});
+
+export const FeedQuery = Type.Object({
+  after: Type.Optional(Type.String({ description: 'A feed position (default 0).', examples: ['0'] })),
+  limit: Type.Optional(Type.String({ description: '1-1000 entries (default 100).' })),
+  productId: Type.Optional(Type.String({ description: 'Only entries changing this product (repeatable).' })),
+  siteId: Type.Optional(Type.String({ description: 'Only entries changing this site (repeatable).' })),
+  locationId: Type.Optional(
+    Type.String({ description: 'Only entries changing this location (repeatable).' }),
+  ),
+  kind: Type.Optional(Type.String({ description: 'Only entries of this kind (repeatable).' })),
+  measure: Type.Optional(
+    Type.String({ description: 'With below or above: a threshold on this published measure.' }),
+  ),
+  below: Type.Optional(Type.String({ description: 'Entries where the measure falls below this value.' })),
+  above: Type.Optional(Type.String({ description: 'Entries where the measure rises above this value.' })),
+});
