@@ -18,14 +18,22 @@ export const LedgerChange = Type.Object(
   { title: 'LedgerChange' },
 );
 
-/** The outcome a write answered, as the ledger keeps it (replayed for a retry). */
+/**
+ * The outcome a write answered, as the ledger keeps it (replayed for a retry). Entries that record
+ * no request (`configuration.updated`) carry `{ configurationVersion }` instead.
+ */
 export const LedgerOutcome = Type.Object(
   {
-    id: Type.String(),
-    status: Type.String({
-      description: 'success | partialSuccess | failure | conflict | notFound | unknown',
-    }),
-    message: Type.String(),
+    id: Type.Optional(Type.String()),
+    status: Type.Optional(
+      Type.String({
+        description: 'success | partialSuccess | failure | conflict | notFound | unknown',
+      }),
+    ),
+    message: Type.Optional(Type.String()),
+    configurationVersion: Type.Optional(
+      Type.Integer({ description: 'configuration.updated: the version that took effect.' }),
+    ),
     code: Type.Optional(Type.String()),
     details: Type.Optional(Type.Array(ErrorDetail)),
     extra: Type.Optional(
