@@ -56,6 +56,8 @@ export async function openServices(
     feedRetentionMs: settings.feedRetentionDays * 24 * 3600 * 1000,
     feedCacheScopes: settings.feedCacheScopes,
     feedSpanSize: settings.feedSpanSize,
+    readCacheRows: settings.readCacheRows,
+    readWaitMs: settings.readWaitMs,
   });
   return { store, auth, engine };
 }

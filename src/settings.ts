@@ -25,6 +25,10 @@ export interface Settings {
   readonly feedCacheScopes: number;
   /** Positions per checkpoint span of as-of queries (docs/feed.md). */
   readonly feedSpanSize: number;
+  /** Stock rows availability queries keep in memory (docs/storefront.md); 0 turns it off. */
+  readonly readCacheRows: number;
+  /** How long a query waits for the in-memory stock to catch up before reading the database, ms. */
+  readonly readWaitMs: number;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -129,6 +133,8 @@ export function loadSettings(
     feedRetentionDays: int(env.ONHAND_FEED_RETENTION_DAYS, 7, 1, 3650, 'ONHAND_FEED_RETENTION_DAYS'),
     feedCacheScopes: int(env.ONHAND_FEED_CACHE_SCOPES, 10_000, 0, 10_000_000, 'ONHAND_FEED_CACHE_SCOPES'),
     feedSpanSize: int(env.ONHAND_FEED_SPAN_SIZE, 10_000, 2, 10_000_000, 'ONHAND_FEED_SPAN_SIZE'),
+    readCacheRows: int(env.ONHAND_READ_CACHE_ROWS, 1_000_000, 0, 100_000_000, 'ONHAND_READ_CACHE_ROWS'),
+    readWaitMs: int(env.ONHAND_READ_WAIT_MS, 5000, 0, 60_000, 'ONHAND_READ_WAIT_MS'),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,

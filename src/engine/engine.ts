@@ -1,26 +1,21 @@
 import { OnhandError } from '../domain/codes.js';
-import type { CompiledConfiguration } from '../domain/config/compiled-configuration.js';
 import type { OnHandCommand, OnHandInput } from '../domain/onhand-command.js';
 import { toChangeCommand, toSetCommand } from '../domain/onhand-command.js';
 import { lockKeyOf } from '../domain/partition.js';
-import { aggregate } from '../domain/query/aggregate.js';
 import { type Page, pageByWarehouse } from '../domain/query/paging.js';
-import { type AtpRequest, applyAtp } from '../domain/query/parse-atp.js';
 import {
   type ExactQueryInput,
   type IndexQueryInput,
   parseExactQuery,
   parseIndexQuery,
 } from '../domain/query/parse-query.js';
-import type { OnHandRow, QueryLimits, QueryPlan } from '../domain/query/query-plan.js';
-import { dateOf } from '../domain/schedule/schedule-date.js';
+import type { OnHandRow, QueryLimits } from '../domain/query/query-plan.js';
 import type { FeedRecord } from '../store/feed-store.js';
 import type { Store } from '../store/store.js';
 import { allocationBatch } from './allocation/allocation-batch.js';
 import { Allocations } from './allocation/allocation-service.js';
 import type { AllocationWork } from './allocation/allocation-work.js';
 import { Environments } from './environments.js';
-import { stateAt } from './feed/as-of.js';
 import { Checkpointer, SPAN_SIZE } from './feed/checkpointer.js';
 import { Feed } from './feed/feed.js';
 import { recordConfigurationChange } from './feed/record-configuration.js';
@@ -28,6 +23,8 @@ import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { failureFromThrown, type ItemOutcome, withCommitMark } from './outcome.js';
 import { PartitionAdmin } from './partition-admin.js';
+import { type QueryOptions, QueryRunner } from './queries/query-runner.js';
+import { StockViews } from './reads/stock-views.js';
 import { requestHash } from './request-hash.js';
 import { ExpiryScheduler } from './reservations/expiry-scheduler.js';
 import { reservationBatch } from './reservations/reservation-batch.js';
@@ -55,6 +52,10 @@ export interface EngineOptions {
   readonly feedCacheScopes?: number;
   /** Positions per checkpoint span of as-of queries (default SPAN_SIZE). */
   readonly feedSpanSize?: number;
+  /** Stock rows availability queries keep in memory (default 1,000,000; 0: always read the database). */
+  readonly readCacheRows?: number;
+  /** How long a query waits for the in-memory stock to catch up before it reads the database (ms). */
+  readonly readWaitMs?: number;
 }
 
 /**
@@ -81,6 +82,9 @@ export class Engine {
   readonly feed: Feed;
   /** Writes the feed's checkpoints for as-of queries; started by the server. */
   readonly checkpointer: Checkpointer;
+  /** The in-memory stock that answers availability queries for named products (docs/storefront.md). */
+  readonly views: StockViews;
+  private readonly queries: QueryRunner;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -98,6 +102,20 @@ export class Engine {
       ...(options.feedCacheScopes === undefined ? {} : { cacheScopes: options.feedCacheScopes }),
     });
     this.checkpointer = new Checkpointer(store, clock, report, this.spanSize);
+    this.views = new StockViews(store, this.feed.hub, {
+      maxRows: options.readCacheRows ?? 1_000_000,
+      waitMs: options.readWaitMs ?? 5000,
+      onError: report,
+    });
+    this.queries = new QueryRunner({
+      store,
+      environments: this.environments,
+      feed: this.feed,
+      views: this.views,
+      limits: options.limits,
+      clock,
+      spanSize: this.spanSize,
+    });
     // Every writer marks its outcomes with the commit of their transaction (commit tokens).
     const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
       new GroupCommitter(store, handler, undefined, withCommitMark);
@@ -206,16 +224,17 @@ export class Engine {
   }
 
   /**
-   * Index query (spec §2.7.1 and §2.7.3): rows of one organization. `asOf` (an Onhand extension): the
-   * answer as of a past moment, an RFC 3339 time or a feed position (docs/feed.md).
+   * Index query (spec §2.7.1 and §2.7.3): rows of one organization. `options` are Onhand extensions:
+   * an answer as of a past moment (docs/feed.md), and consistency (docs/storefront.md).
    */
-  async indexQuery(environmentId: string, input: IndexQueryInput, asOf?: string): Promise<OnHandRow[]> {
+  async indexQuery(
+    environmentId: string,
+    input: IndexQueryInput,
+    options: QueryOptions = {},
+  ): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
-    return this.run(
-      environmentId,
-      this.withAtp(config, parseIndexQuery(config, input, this.options.limits, 1), input),
-      asOf,
-    );
+    const plan = this.queries.withAtp(config, parseIndexQuery(config, input, this.options.limits, 1), input);
+    return this.queries.run(environmentId, plan, options);
   }
 
   /** Paged index query, Api-Version 2.0 (spec §2.7.2). */
@@ -224,11 +243,11 @@ export class Engine {
     input: IndexQueryInput,
     pageNumber: number,
     pageSize: number,
-    asOf?: string,
+    options: QueryOptions = {},
   ): Promise<Page> {
     const config = await this.environments.get(environmentId);
-    const plan = this.withAtp(config, parseIndexQuery(config, input, this.options.limits, 2), input);
-    const rows = await this.run(environmentId, plan, asOf);
+    const plan = this.queries.withAtp(config, parseIndexQuery(config, input, this.options.limits, 2), input);
+    const rows = await this.queries.run(environmentId, plan, options);
     return pageByWarehouse(rows, pageNumber, pageSize);
   }
 
@@ -237,11 +256,11 @@ export class Engine {
     environmentId: string,
     input: ExactQueryInput,
     version: 1 | 2,
-    asOf?: string,
+    options: QueryOptions = {},
   ): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
     const plan = parseExactQuery(config, input, this.options.limits, version);
-    return this.run(environmentId, this.withAtp(config, plan, input), asOf);
+    return this.queries.run(environmentId, this.queries.withAtp(config, plan, input), options);
   }
 
   /** Ledger entries after feed position `after`, in commit order (audit, replay). */
@@ -260,44 +279,13 @@ export class Engine {
   /** Stops background work and waits for queued writes to commit (graceful shutdown). */
   async drain(): Promise<void> {
     await Promise.all([this.expiry.stop(), this.rollover.stop(), this.checkpointer.stop()]);
+    this.views.stop();
     await Promise.all([
       this.onHandWriter.drain(),
       this.reservationWriter.drain(),
       this.scheduleWriter.drain(),
       this.allocationWriter.drain(),
     ]);
-  }
-
-  /** Makes the plan an ATP query when the request asks for one (QueryATP), as of today (UTC). */
-  private withAtp(config: CompiledConfiguration, plan: QueryPlan, request: AtpRequest): QueryPlan {
-    return applyAtp(config, plan, request, dateOf(this.options.clock()));
-  }
-
-  private async run(environmentId: string, plan: QueryPlan, asOf?: string): Promise<OnHandRow[]> {
-    const config = await this.environments.get(environmentId);
-    const selector = {
-      organizationIds: plan.organizationIds,
-      productIds: plan.productIds,
-      siteIds: plan.siteIds,
-      locationIds: plan.locationIds,
-    };
-    if (asOf !== undefined) {
-      const position = await this.feed.positionAsOf(environmentId, asOf);
-      const past = await stateAt(this.options.store, environmentId, selector, position, this.spanSize);
-      const today = plan.atp?.today;
-      const scheduled =
-        config.schedule.commitOnDate || today === undefined
-          ? past.schedule
-          : past.schedule.filter((r) => r.date >= today);
-      return aggregate(config, plan, past.stock, this.options.limits, plan.atp ? scheduled : []);
-    }
-    const values = await this.options.store.readStock(environmentId, selector);
-    if (!plan.atp) return aggregate(config, plan, values, this.options.limits);
-    // Schedules dated before today lapse (the vendor's rule) unless commitScheduledChanges is about to
-    // commit them: then they are read too and count as today's (see atpQuantities).
-    const fromDate = config.schedule.commitOnDate ? null : plan.atp.today;
-    const scheduled = await this.options.store.readSchedule(environmentId, selector, fromDate);
-    return aggregate(config, plan, values, this.options.limits, scheduled);
   }
 }
 

@@ -2,7 +2,7 @@ import { type FeedFilter, passes } from '../../domain/feed/feed-filter.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import { annotate } from './annotate.js';
-import type { FeedEntry } from './feed-entry.js';
+import { type FeedEntry, toFeedEntry } from './feed-entry.js';
 import { loadScopes, ScopeCache } from './scope-states.js';
 
 /** Where the hub delivers a follower's entries (an SSE response, a webhook worker, the NATS relay…). */
@@ -11,6 +11,16 @@ export interface FeedSink {
   push(entries: readonly FeedEntry[]): boolean;
   /** The hub stops serving the follower: `too_slow` (push returned false) or `error`. */
   close(reason: 'too_slow' | 'error'): void;
+  /** Called once the follower has caught up and is served by the environment's live stream. */
+  live?(): void;
+}
+
+export interface FollowOptions {
+  /**
+   * False when the follower uses only the entries' changes (the in-memory stock view): its entries come
+   * without `availability`, and the hub computes availability only while some follower needs it.
+   */
+  readonly availability?: boolean;
 }
 
 export interface FeedHubOptions {
@@ -25,6 +35,7 @@ interface Follower {
   after: number;
   readonly filter: FeedFilter;
   readonly sink: FeedSink;
+  readonly availability: boolean;
   open: boolean;
 }
 
@@ -49,19 +60,40 @@ export class FeedHub {
   }
 
   /** Serves `sink` every entry of the environment after `after` that passes `filter`; returns how to stop. */
-  subscribe(environmentId: string, after: number, filter: FeedFilter, sink: FeedSink): () => void {
+  subscribe(
+    environmentId: string,
+    after: number,
+    filter: FeedFilter,
+    sink: FeedSink,
+    options: FollowOptions = {},
+  ): () => void {
     let stream = this.#streams.get(environmentId);
     if (!stream) {
       stream = new LiveStream(environmentId, this.store, this.environments, this.options);
       this.#streams.set(environmentId, stream);
     }
-    const follower: Follower = { after, filter, sink, open: true };
+    const follower: Follower = {
+      after,
+      filter,
+      sink,
+      availability: options.availability ?? true,
+      open: true,
+    };
     void stream.catchUp(follower);
     const owner = stream;
     return () => {
       follower.open = false;
       owner.leave(follower);
     };
+  }
+
+  /**
+   * Resolves once the environment's live stream has read every entry that was readable when it was
+   * called and delivered it to its live followers: a follower that was live then has seen them.
+   */
+  sync(environmentId: string): Promise<void> {
+    const stream = this.#streams.get(environmentId);
+    return stream ? stream.sync() : Promise.resolve();
   }
 
   /** Number of followers served live, per environment (metrics, tests). */
@@ -73,6 +105,8 @@ export class FeedHub {
 /** The live stream of one environment: its cursor, its scope cache and the followers that have caught up. */
 class LiveStream {
   readonly #live = new Set<Follower>();
+  /** Callers of sync() waiting for a read that starts after they called. */
+  #waiters: Array<() => void> = [];
   readonly #cache: ScopeCache;
   #cursor = 0;
   #generation = 0;
@@ -96,13 +130,21 @@ class LiveStream {
     this.#live.delete(follower);
   }
 
+  sync(): Promise<void> {
+    if (this.#live.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+      this.pump();
+    });
+  }
+
   /** Reads pages for one follower from its own position until it has reached the live stream, then joins. */
   async catchUp(follower: Follower): Promise<void> {
     const cache = new ScopeCache(follower.after, Math.min(this.options.cacheScopes, 1000));
     try {
       while (follower.open) {
         if (this.#live.size > 0 && follower.after >= this.#cursor) return this.join(follower);
-        const page = await this.annotated(follower.after, cache);
+        const page = await this.annotated(follower.after, cache, follower.availability);
         if (!follower.open) return;
         if (page.length === 0) {
           if (this.#live.size === 0) {
@@ -123,31 +165,47 @@ class LiveStream {
     }
   }
 
-  /** Reads and delivers new pages to the live followers until the database has nothing more. */
+  /**
+   * Reads and delivers new pages to the live followers until the database has nothing more, then
+   * resolves the sync() calls made before the last read started.
+   */
   pump(): void {
-    if (this.#live.size === 0) return;
+    if (this.#live.size === 0) {
+      this.release(this.#waiters.splice(0));
+      return;
+    }
     if (this.#pumping) {
       this.#again = true;
       return;
     }
     this.#pumping = true;
     void (async () => {
+      const due: Array<() => void> = [];
       try {
         do {
           this.#again = false;
           while (this.#live.size > 0) {
+            due.push(...this.#waiters.splice(0));
             const generation = this.#generation;
-            const page = await this.annotated(this.#cursor, this.#cache);
+            const page = await this.annotated(this.#cursor, this.#cache, this.needsAvailability());
+            if (generation !== this.#generation) {
+              this.#again = true;
+              break;
+            }
             const last = page[page.length - 1];
-            if (generation !== this.#generation || !last) break;
-            this.#cursor = last.position;
+            if (last) this.#cursor = last.position;
             for (const follower of this.#live) this.deliver(follower, page);
-            if (page.length < this.options.pageSize) break;
+            if (page.length < this.options.pageSize) {
+              this.release(due.splice(0));
+              break;
+            }
           }
-        } while (this.#again && this.#live.size > 0);
+        } while ((this.#again || this.#waiters.length > 0) && this.#live.size > 0);
+        this.release(due.splice(0));
       } catch (error) {
         this.options.onError(error);
         // The cache may be half-moved: start it again; the followers stay and the next wake retries.
+        this.#waiters.unshift(...due.splice(0));
         this.#generation++;
         this.#cache.reset(this.#cursor);
         setTimeout(() => this.pump(), 1000).unref();
@@ -157,18 +215,35 @@ class LiveStream {
     })();
   }
 
+  private release(waiters: Array<() => void>): void {
+    for (const resolve of waiters) resolve();
+  }
+
+  private needsAvailability(): boolean {
+    for (const follower of this.#live) if (follower.availability) return true;
+    return false;
+  }
+
   private join(follower: Follower): void {
     this.#live.add(follower);
+    follower.sink.live?.();
     // Entries may have arrived while it caught up.
     this.pump();
   }
 
-  /** The next page after `after`, annotated with states from `cache` (which moves to the page's end). */
-  private async annotated(after: number, cache: ScopeCache): Promise<FeedEntry[]> {
+  /**
+   * The next page after `after`, annotated with states from `cache` (which moves to the page's end), or
+   * without availability when `availability` is false (the touched states then leave the cache).
+   */
+  private async annotated(after: number, cache: ScopeCache, availability: boolean): Promise<FeedEntry[]> {
     const records = await this.store.feed.read(this.environmentId, after, this.options.pageSize);
     const last = records[records.length - 1];
     if (!last) return [];
     if (cache.position !== after) cache.reset(after);
+    if (!availability) {
+      cache.advance(last.position, new Map(), records);
+      return records.map((record) => toFeedEntry(record, []));
+    }
     const config = await this.environments.get(this.environmentId);
     const { entries, states } = await annotate(config, records, (scopes) =>
       cache.take(scopes, (missing, position) =>

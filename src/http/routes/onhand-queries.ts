@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { detail, OnhandError } from '../../domain/codes.js';
 import type { IndexQueryInput } from '../../domain/query/parse-query.js';
@@ -13,10 +14,12 @@ import {
   UrlQuery,
 } from '../schemas/query.js';
 import { validator } from '../validation.js';
+import { ReadHeaders, readOptions } from './read-options.js';
 
 const checkIndexQuery = validator(IndexQuery);
 const checkExactQuery = validator(ExactQuery);
 const MAX_PAGE_SIZE = 100_000;
+const QueryHeaders = Type.Object({ ...ApiVersionHeader.properties, ...ReadHeaders });
 
 /** On-hand queries (spec §2.7). */
 export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -31,16 +34,17 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: 'Query on-hand by filters and group-by (Api-Version 1.0; 2.0 pages by warehouse)',
       params: EnvironmentParams,
       querystring: PagingQuery,
-      headers: ApiVersionHeader,
+      headers: QueryHeaders,
       body: IndexQuery,
       response: { 200: IndexQueryResult, ...errorResponses() },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { asOf, ...input } = checkIndexQuery(request.body);
+      const options = readOptions(request, reply, asOf);
       if (apiVersion(request) === 1)
-        return rowsOut(await engine.indexQuery(request.environmentId, input, asOf), false);
+        return rowsOut(await engine.indexQuery(request.environmentId, input, options), false);
       const { pageNumber, pageSize } = paging(request);
-      const page = await engine.indexQueryPage(request.environmentId, input, pageNumber, pageSize, asOf);
+      const page = await engine.indexQueryPage(request.environmentId, input, pageNumber, pageSize, options);
       return {
         Value: rowsOut(page.rows, true),
         nextLink: page.hasMore ? `onhand/indexquery?pageNumber=${pageNumber + 1}&pageSize=${pageSize}` : '',
@@ -57,11 +61,16 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
         'Parameters: organizationId, productId, siteId, locationId, any other dimension, groupBy, returnNegative, dimensionDataSource, QueryATP, ATPFromDate, ATPToDate. Several values: repeat the parameter or separate them with commas.',
       params: EnvironmentParams,
       querystring: UrlQuery,
+      headers: Type.Object(ReadHeaders),
       response: { 200: QueryResult, ...errorResponses() },
     },
-    handler: async (request) =>
+    handler: async (request, reply) =>
       rowsOut(
-        await engine.indexQuery(request.environmentId, queryFromUrl(request), asOfFromUrl(request)),
+        await engine.indexQuery(
+          request.environmentId,
+          queryFromUrl(request),
+          readOptions(request, reply, asOfFromUrl(request)),
+        ),
         false,
       ),
   });
@@ -72,13 +81,17 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary: 'Query explicit dimension tuples (Api-Version 1.0: filters.dimensions; 2.0: filters.keys)',
       params: EnvironmentParams,
-      headers: ApiVersionHeader,
+      headers: QueryHeaders,
       body: ExactQuery,
       response: { 200: QueryResult, ...errorResponses() },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { asOf, ...input } = checkExactQuery(request.body);
-      return rowsOut(await engine.exactQuery(request.environmentId, input, apiVersion(request), asOf), false);
+      const options = readOptions(request, reply, asOf);
+      return rowsOut(
+        await engine.exactQuery(request.environmentId, input, apiVersion(request), options),
+        false,
+      );
     },
   });
 }

@@ -1,0 +1,105 @@
+import { OnhandError } from '../../domain/codes.js';
+import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
+import { aggregate } from '../../domain/query/aggregate.js';
+import { type AtpRequest, applyAtp } from '../../domain/query/parse-atp.js';
+import type { OnHandRow, QueryLimits, QueryPlan } from '../../domain/query/query-plan.js';
+import { dateOf } from '../../domain/schedule/schedule-date.js';
+import type { Store } from '../../store/store.js';
+import type { Environments } from '../environments.js';
+import { stateAt } from '../feed/as-of.js';
+import type { Feed } from '../feed/feed.js';
+import type { Consistency, StockViews } from '../reads/stock-views.js';
+
+/** How long a query waits for a commit token's position. */
+const TOKEN_WAIT_MS = 5000;
+
+/** How an availability query is answered (Onhand extensions; docs/storefront.md). */
+export interface QueryOptions {
+  /** The answer as of a past moment: an RFC 3339 time or a feed position (docs/feed.md). */
+  readonly asOf?: string;
+  /** `strict` (default) or `bounded` (Onhand-Consistency). */
+  readonly consistency?: Consistency;
+  /** A feed position or a commit token the answer must reflect (Onhand-Min-Position). */
+  readonly minPosition?: string;
+  /** Told the position the answer reflects (at least), for the Onhand-Position header. */
+  readonly onPosition?: (position: number) => void;
+}
+
+export interface QueryRunnerDeps {
+  readonly store: Store;
+  readonly environments: Environments;
+  readonly feed: Feed;
+  readonly views: StockViews;
+  readonly limits: QueryLimits;
+  readonly clock: () => Date;
+  readonly spanSize: number;
+}
+
+/**
+ * Answers validated query plans: from the in-memory stock view when it can (a live answer for named
+ * products), as of a past moment from a snapshot minus later changes, otherwise from the database.
+ */
+export class QueryRunner {
+  constructor(private readonly deps: QueryRunnerDeps) {}
+
+  /** Makes the plan an ATP query when the request asks for one (QueryATP), as of today (UTC). */
+  withAtp(config: CompiledConfiguration, plan: QueryPlan, request: AtpRequest): QueryPlan {
+    return applyAtp(config, plan, request, dateOf(this.deps.clock()));
+  }
+
+  async run(environmentId: string, plan: QueryPlan, options: QueryOptions = {}): Promise<OnHandRow[]> {
+    const { store, limits } = this.deps;
+    const config = await this.deps.environments.get(environmentId);
+    const selector = {
+      organizationIds: plan.organizationIds,
+      productIds: plan.productIds,
+      siteIds: plan.siteIds,
+      locationIds: plan.locationIds,
+    };
+    if (options.asOf !== undefined) {
+      const position = await this.deps.feed.positionAsOf(environmentId, options.asOf);
+      const past = await stateAt(store, environmentId, selector, position, this.deps.spanSize);
+      options.onPosition?.(position);
+      const today = plan.atp?.today;
+      const scheduled =
+        config.schedule.commitOnDate || today === undefined
+          ? past.schedule
+          : past.schedule.filter((r) => r.date >= today);
+      return aggregate(config, plan, past.stock, limits, plan.atp ? scheduled : []);
+    }
+    const minPosition = await this.minPosition(options.minPosition);
+    if (!plan.atp) {
+      const answer = await this.deps.views.read(environmentId, selector, {
+        consistency: options.consistency ?? 'strict',
+        ...(minPosition === undefined ? {} : { minPosition }),
+      });
+      if (answer) {
+        options.onPosition?.(answer.position);
+        return aggregate(config, plan, answer.rows, limits);
+      }
+    }
+    // From the database: it holds every committed write, so the answer reflects at least every
+    // position given out before the read (PostgreSQL gives them just after commit: wait for those).
+    const head = options.onPosition
+      ? ((await store.feed.settleAll(TOKEN_WAIT_MS)) ?? (await store.feed.head()))
+      : 0;
+    const values = await store.readStock(environmentId, selector);
+    options.onPosition?.(Math.max(head, minPosition ?? 0));
+    if (!plan.atp) return aggregate(config, plan, values, limits);
+    // Schedules dated before today lapse (the vendor's rule) unless commitScheduledChanges is about to
+    // commit them: then they are read too and count as today's (see atpQuantities).
+    const fromDate = config.schedule.commitOnDate ? null : plan.atp.today;
+    const scheduled = await store.readSchedule(environmentId, selector, fromDate);
+    return aggregate(config, plan, values, limits, scheduled);
+  }
+
+  /** The position Onhand-Min-Position names: a position, or a commit token once it has its position. */
+  private async minPosition(value: string | undefined): Promise<number | undefined> {
+    if (value === undefined) return undefined;
+    if (/^\d{1,15}$/.test(value)) return Number(value);
+    const position = await this.deps.feed.positionOf(value, TOKEN_WAIT_MS);
+    if (position === undefined)
+      throw new OnhandError('service_unavailable', 'The commit token has not reached the feed yet; retry.');
+    return position;
+  }
+}

@@ -1,0 +1,121 @@
+import type { StockRow, StockSelector, Store } from '../../store/store.js';
+import type { FeedHub } from '../feed/feed-hub.js';
+import { ProductRows } from './product-rows.js';
+import { StockView } from './stock-view.js';
+
+/**
+ * What an availability answer must reflect (docs/storefront.md, "Consistency"):
+ * - `strict` (the default): every write acknowledged before the query arrived, on any server;
+ * - `bounded` (`Onhand-Consistency: bounded`): the in-memory state as it is, behind by at most the
+ *   feed lag.
+ * `minPosition` (`Onhand-Min-Position`) replaces the strict check by "at least this position".
+ */
+export type Consistency = 'strict' | 'bounded';
+
+export interface ViewReadOptions {
+  readonly consistency: Consistency;
+  readonly minPosition?: number;
+}
+
+export interface StockViewsOptions {
+  /** Rows kept in memory, every environment together (ONHAND_READ_CACHE_ROWS); 0 turns the views off. */
+  readonly maxRows: number;
+  /** How long a read waits for the view to reach what it must reflect before reading the database. */
+  readonly waitMs: number;
+  readonly onError: (error: unknown) => void;
+}
+
+/** The rows of an answer and the position they reflect (at least). */
+export interface ViewAnswer {
+  readonly rows: StockRow[];
+  readonly position: number;
+}
+
+/**
+ * The in-memory stock of this process, one StockView per environment asked about, sharing one bound
+ * on rows. A read it cannot serve (no product named, the view not live yet, a wait that timed out)
+ * answers undefined and the caller reads the database, so answers are never wrong, only slower.
+ */
+export class StockViews {
+  readonly #products: ProductRows;
+  readonly #views = new Map<string, StockView>();
+  /** Reads answered from memory, and reads handed to the database (metrics, tests). */
+  readonly served = { memory: 0, database: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly hub: FeedHub,
+    private readonly options: StockViewsOptions,
+  ) {
+    this.#products = new ProductRows(options.maxRows);
+  }
+
+  /** Rows held, every environment together (metrics, tests). */
+  get rowsHeld(): number {
+    return this.#products.size;
+  }
+
+  async read(
+    environmentId: string,
+    selector: StockSelector,
+    options: ViewReadOptions,
+  ): Promise<ViewAnswer | undefined> {
+    const answer = await this.answer(environmentId, selector, options);
+    if (answer) this.served.memory += 1;
+    else this.served.database += 1;
+    return answer;
+  }
+
+  private async answer(
+    environmentId: string,
+    selector: StockSelector,
+    options: ViewReadOptions,
+  ): Promise<ViewAnswer | undefined> {
+    if (this.options.maxRows <= 0 || (selector.productIds ?? []).length === 0) return undefined;
+    const view = this.viewOf(environmentId);
+    if (!view.ready) return undefined;
+    if (options.minPosition !== undefined) {
+      if (view.position < options.minPosition && !(await this.within(view.catchUp()))) return undefined;
+      if (view.position < options.minPosition) return undefined;
+    } else if (options.consistency === 'strict') {
+      // Every entry acknowledged before now gets its position, then the view reads up to them.
+      if ((await this.store.feed.settleAll(this.options.waitMs)) === undefined) return undefined;
+      if (!(await this.within(view.catchUp()))) return undefined;
+    }
+    const position = view.position;
+    const rows = await view.rows(selector);
+    return rows && { rows, position };
+  }
+
+  /** Stops following the feed and forgets everything (engine shutdown). */
+  stop(): void {
+    for (const view of this.#views.values()) view.stop();
+    this.#views.clear();
+  }
+
+  private viewOf(environmentId: string): StockView {
+    let view = this.#views.get(environmentId);
+    if (!view) {
+      view = new StockView(environmentId, this.store, this.hub, this.#products, this.options.onError);
+      this.#views.set(environmentId, view);
+      view.start().catch((error: unknown) => {
+        this.#views.delete(environmentId);
+        this.options.onError(error);
+      });
+    }
+    return view;
+  }
+
+  /** Whether `done` settles within the wait limit. */
+  private async within(done: Promise<void>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.waitMs);
+    });
+    try {
+      return await Promise.race([done.then(() => true as const), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
