@@ -184,9 +184,10 @@ async function oauth(reply: FastifyReply, issue: () => Promise<object>): Promise
     if (!(error instanceof OnhandError)) throw error;
     if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
     const oauthError = OAUTH_ERRORS[error.code] ?? 'invalid_request';
+    const body = errorBody(error);
     return reply
       .code(statusOf(error.code) as 400)
-      .send({ error: oauthError, error_description: error.message, ...errorBody(error) });
+      .send({ error: oauthError, error_description: body.message, ...body });
   }
 }
 
