@@ -6,6 +6,7 @@ import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
+import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
 import { toJson } from './json.js';
 import { openapiOptions } from './openapi/openapi-options.js';
@@ -25,8 +26,16 @@ import { statusOf } from './status-table.js';
 export interface AppOptions {
   /** Fastify logger options (pino), or false for none. */
   readonly logger: NonNullable<FastifyServerOptions['logger']>;
-  /** Called for every route as it is registered, with the role its access hook asks for (if any). */
-  readonly onRoute?: (route: { method: string; url: string; role: Role | undefined }) => void;
+  /**
+   * Called for every route as it is registered, with the role its access hook asks for (if any) and
+   * whether it is an Onhand extension route (config.extension).
+   */
+  readonly onRoute?: (route: {
+    method: string;
+    url: string;
+    role: Role | undefined;
+    extension: boolean;
+  }) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,10 +67,16 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   if (onRoute) {
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
-        onRoute({ method, url: route.url, role: roleOfHooks(route.onRequest) });
+        onRoute({
+          method,
+          url: route.url,
+          role: roleOfHooks(route.onRequest),
+          extension: route.config?.extension === true,
+        });
       }
     });
   }
+  app.addHook('onRoute', guardExtensionParams);
   app.decorateRequest('principal', null);
   app.decorateRequest('environmentId', '');
   // Bodies are validated inside handlers (so bulk items fail one by one, with stable codes);

@@ -112,3 +112,20 @@ export const FeedQuery = Type.Object({
   below: Type.Optional(Type.String({ description: 'Entries where the measure falls below this value.' })),
   above: Type.Optional(Type.String({ description: 'Entries where the measure rises above this value.' })),
 });
+
+/** The stream's parameters: the feed's filters, `after` (or the Last-Event-ID header) and a ticket. */
+export const FeedStreamQuery = Type.Object({
+  after: FeedQuery.properties.after,
+  ticket: Type.Optional(
+    Type.String({
+      description: 'A single-use ticket from POST …/feed/tickets, for EventSource (no header).',
+    }),
+  ),
+  productId: FeedQuery.properties.productId,
+  siteId: FeedQuery.properties.siteId,
+  locationId: FeedQuery.properties.locationId,
+  kind: FeedQuery.properties.kind,
+  measure: FeedQuery.properties.measure,
+  below: FeedQuery.properties.below,
+  above: FeedQuery.properties.above,
+});
