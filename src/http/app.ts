@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { guardExtensionParams } from './extension-params.js';
@@ -77,6 +78,8 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
     });
   }
   app.addHook('onRoute', guardExtensionParams);
+  const allowedMethods = new AllowedMethods();
+  app.addHook('onRoute', allowedMethods.record);
   app.decorateRequest('principal', null);
   app.decorateRequest('environmentId', '');
   // Bodies are validated inside handlers (so bulk items fail one by one, with stable codes);
@@ -89,13 +92,25 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods.at(request.url);
+    if (allowed.length > 0) {
+      reply
+        .code(statusOf('method_not_allowed'))
+        .header('allow', allowed.join(', '))
+        .send(
+          errorBody(
+            new OnhandError(
+              'method_not_allowed',
+              `${path} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+            ),
+          ),
+        );
+      return;
+    }
     reply
       .code(statusOf('not_found'))
-      .send(
-        errorBody(
-          new OnhandError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`),
-        ),
-      );
+      .send(errorBody(new OnhandError('not_found', `No route for ${request.method} ${path}.`)));
   });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
