@@ -4,6 +4,7 @@ import type { ExchangeForm, TokenForm } from '../../auth/auth-types.js';
 import { OnhandError } from '../../domain/codes.js';
 import { apiVersion, type RouteDeps } from '../context.js';
 import { errorBody } from '../errors.js';
+import { JWKS_EXAMPLE } from '../openapi/doc-examples.js';
 import { RateLimitedError, RateLimiter } from '../rate-limiter.js';
 import { ApiVersionHeader, ErrorBody } from '../schemas/common.js';
 import { statusOf } from '../status-table.js';
@@ -66,7 +67,7 @@ const ExchangeBody = Type.Object(
 );
 const Jwks = Type.Object(
   { keys: Type.Array(Type.Object({}, { additionalProperties: true })) },
-  { title: 'Jwks', description: 'A JSON Web Key Set (RFC 7517).' },
+  { title: 'Jwks', description: 'A JSON Web Key Set (RFC 7517).', examples: [JWKS_EXAMPLE] },
 );
 /** Errors of the token endpoints: Onhand's error shape plus the RFC 6749 §5.2 fields. */
 const TokenError = Type.Object(

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { FEED_STREAM_EXAMPLE, FEED_TICKET_EXAMPLE, SNAPSHOT_EXAMPLE } from '../openapi/doc-examples.js';
 import { Dimensions, NullableString } from './common.js';
 
 /*
@@ -82,17 +83,19 @@ export const FeedTicket = Type.Object(
     }),
     expiresIn: Type.Integer(),
   },
-  { title: 'FeedTicket' },
+  { title: 'FeedTicket', examples: [FEED_TICKET_EXAMPLE] },
 );
 
 export const FeedEventStream = Type.String({
   title: 'FeedEventStream',
+  examples: [FEED_STREAM_EXAMPLE],
   description:
     'Server-sent events: `id: <position>`, `event: entry`, `data: <FeedEntry>`; `: heartbeat` every 15 s.',
 });
 
 export const SnapshotStream = Type.String({
   title: 'SnapshotStream',
+  examples: [SNAPSHOT_EXAMPLE],
   description:
     'NDJSON: a {"type":"snapshot","position"} line, then stock and schedule lines (the export format), then {"type":"end","position","counts"}.',
 });
