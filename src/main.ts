@@ -8,6 +8,7 @@ import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
+import { effectiveLogFormat, loggerOptions } from './log-options.js';
 import { openStore } from './open-store.js';
 import { httpSettings, type Settings } from './settings.js';
 import type { Store } from './store/store.js';
@@ -62,31 +63,6 @@ export async function openServices(
   return { store, auth, engine };
 }
 
-/**
- * pino options: structured JSON at `level`, with credentials redacted wherever they could appear
- * (headers, token request fields). Fastify's own request logs carry method and URL only, never bodies.
- */
-export function loggerOptions(level: string): { level: string; redact: { paths: string[]; censor: string } } {
-  return {
-    level,
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'headers.authorization',
-        'authorization',
-        'client_secret',
-        'client_assertion',
-        'access_token',
-        '*.client_secret',
-        '*.client_assertion',
-        '*.access_token',
-      ],
-      censor: '[redacted]',
-    },
-  };
-}
-
 /** A running server and how to stop it gracefully. */
 export interface Server {
   readonly app: FastifyInstance;
@@ -117,7 +93,15 @@ export async function startServer(
       metrics,
       settings: httpSettings(settings),
     },
-    { logger: settings.logLevel === 'silent' ? false : loggerOptions(settings.logLevel) },
+    {
+      logger:
+        settings.logLevel === 'silent'
+          ? false
+          : loggerOptions(
+              settings.logLevel,
+              effectiveLogFormat(settings.logFormat, process.stdout.isTTY === true),
+            ),
+    },
   );
   logError = (error) => app.log.error({ err: error }, 'background work failed');
   try {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
 import type { HttpSettings } from './http/context.js';
+import type { LogFormat } from './log-options.js';
 
 /** Everything an operator can set, from flags and environment variables (docs/configuration.md). */
 export interface Settings {
@@ -14,6 +15,8 @@ export interface Settings {
   /** How long start-up keeps retrying an unreachable database before giving up (ms). */
   readonly databaseConnectTimeoutMs: number;
   readonly logLevel: string;
+  /** `auto`: readable lines on a terminal, JSON otherwise (src/log-options.ts). */
+  readonly logFormat: LogFormat;
   readonly bodyLimit: number;
   readonly maxBulkItems: number;
   readonly limits: QueryLimits;
@@ -93,6 +96,7 @@ export function loadSettings(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       'ONHAND_LOG_LEVEL',
     ),
+    logFormat: oneOf(env.ONHAND_LOG_FORMAT, 'auto', ['auto', 'json', 'pretty'], 'ONHAND_LOG_FORMAT'),
     bodyLimit: int(
       env.ONHAND_BODY_LIMIT_BYTES,
       4 * 1024 * 1024,

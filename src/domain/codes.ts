@@ -117,7 +117,8 @@ export const ERROR_CODES = {
     "The position is older than the feed's retention window; start again from a snapshot (GET …/snapshot).",
   feed_ticket_invalid: 'The feed ticket is unknown, already used or expired; ask for a new one.',
   // Routing and server
-  not_found: 'No route matches the method and path.',
+  not_found: 'No route matches the path.',
+  method_not_allowed: 'The path exists but does not take this method; the Allow header lists those it takes.',
   service_unavailable: 'The service is starting, shutting down, or its database is unreachable.',
   database_timeout:
     'The database did not answer in time (statement timeout or a long lock wait); nothing was written.',

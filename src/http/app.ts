@@ -4,8 +4,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
+import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
 import { toJson } from './json.js';
 import { openapiOptions } from './openapi/openapi-options.js';
@@ -25,8 +27,16 @@ import { statusOf } from './status-table.js';
 export interface AppOptions {
   /** Fastify logger options (pino), or false for none. */
   readonly logger: NonNullable<FastifyServerOptions['logger']>;
-  /** Called for every route as it is registered, with the role its access hook asks for (if any). */
-  readonly onRoute?: (route: { method: string; url: string; role: Role | undefined }) => void;
+  /**
+   * Called for every route as it is registered, with the role its access hook asks for (if any) and
+   * whether it is an Onhand extension route (config.extension).
+   */
+  readonly onRoute?: (route: {
+    method: string;
+    url: string;
+    role: Role | undefined;
+    extension: boolean;
+  }) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,10 +68,18 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   if (onRoute) {
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
-        onRoute({ method, url: route.url, role: roleOfHooks(route.onRequest) });
+        onRoute({
+          method,
+          url: route.url,
+          role: roleOfHooks(route.onRequest),
+          extension: route.config?.extension === true,
+        });
       }
     });
   }
+  app.addHook('onRoute', guardExtensionParams);
+  const allowedMethods = new AllowedMethods();
+  app.addHook('onRoute', allowedMethods.record);
   app.decorateRequest('principal', null);
   app.decorateRequest('environmentId', '');
   // Bodies are validated inside handlers (so bulk items fail one by one, with stable codes);
@@ -74,13 +92,25 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods.at(request.url);
+    if (allowed.length > 0) {
+      reply
+        .code(statusOf('method_not_allowed'))
+        .header('allow', allowed.join(', '))
+        .send(
+          errorBody(
+            new OnhandError(
+              'method_not_allowed',
+              `${path} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+            ),
+          ),
+        );
+      return;
+    }
     reply
       .code(statusOf('not_found'))
-      .send(
-        errorBody(
-          new OnhandError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`),
-        ),
-      );
+      .send(errorBody(new OnhandError('not_found', `No route for ${request.method} ${path}.`)));
   });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);

@@ -1,19 +1,24 @@
 import type { ErrorCode } from '../domain/codes.js';
 import type { ItemOutcome, ProcessingStatus } from '../engine/outcome.js';
+import { clipEcho, clipEchoes } from './echo-limit.js';
 import { statusOf } from './status-table.js';
 
-/** The spec §2.3 envelope of one write: extra fields (reservationId, …) first, as the spec shows. */
+/**
+ * The spec §2.3 envelope of one write: extra fields (reservationId, …) first, as the spec shows. The
+ * request's id, the message and the details are clipped to ECHO_LIMIT characters (a valid id is
+ * never that long).
+ */
 export function envelope(outcome: ItemOutcome, idPrefix = ''): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ...outcome.extra,
-    id: `${idPrefix}${outcome.id}`,
+    id: `${idPrefix}${clipEcho(outcome.id)}`,
     processingStatus: outcome.status,
-    message: outcome.message,
+    message: clipEcho(outcome.message),
     statusCode: statusCodeOf(outcome),
   };
   if (outcome.code) {
     body.code = outcome.code;
-    body.details = outcome.details ?? [];
+    body.details = clipEchoes(outcome.details ?? []);
   }
   return body;
 }

@@ -1,12 +1,16 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, OnhandError } from '../domain/codes.js';
 import { classifyStoreError } from '../store/store-errors.js';
+import { clipEcho, clipEchoes } from './echo-limit.js';
 import { RateLimitedError } from './rate-limiter.js';
 import { statusOf } from './status-table.js';
 
-/** The body of every error that is not a write envelope: `{ code, message, details }`. */
+/**
+ * The body of every error that is not a write envelope: `{ code, message, details }`, with the values
+ * it echoes (in messages and paths) clipped to ECHO_LIMIT characters.
+ */
 export function errorBody(error: OnhandError): { code: ErrorCode; message: string; details: unknown[] } {
-  return { code: error.code, message: error.message, details: [...error.details] };
+  return { code: error.code, message: clipEcho(error.message), details: clipEchoes([...error.details]) };
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {

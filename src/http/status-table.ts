@@ -21,6 +21,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   partition_not_found: 404,
   client_not_found: 404,
   not_found: 404,
+  method_not_allowed: 405,
   cursor_expired: 410,
   unauthorized: 401,
   feed_ticket_invalid: 401,

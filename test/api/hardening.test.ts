@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { Metrics } from '../../src/http/metrics.js';
-import { loggerOptions } from '../../src/main.js';
+import { loggerOptions } from '../../src/log-options.js';
 import { httpSettings, loadSettings } from '../../src/settings.js';
 import { ADMIN_ID, ADMIN_SECRET, type Harness, startHarness, tshirtEvent } from '../support/harness.js';
 

@@ -51,7 +51,7 @@ async function send(route: { method: string; path: string }, token: string | nul
 
 describe('the role table', () => {
   it('lists every route under /api/environment/ with the role its access hook declares', async () => {
-    const registered: { method: string; url: string; role: Role | undefined }[] = [];
+    const registered: { method: string; url: string; role: Role | undefined; extension: boolean }[] = [];
     const app = await buildApp(
       { ...h.services, metrics: new Metrics(), settings: httpSettings(h.settings) },
       { logger: false, onRoute: (route) => registered.push(route) },
@@ -60,23 +60,34 @@ describe('the role table', () => {
     await app.close();
     const api = registered.filter((r) => r.url.startsWith('/api/environment/') && r.method !== 'HEAD');
     const key = (method: string, path: string) => `${method} ${path.toLowerCase()}`;
-    const actual = Object.fromEntries(api.map((r) => [key(r.method, r.url), r.role ?? 'NONE']));
-    const expected = Object.fromEntries(ROUTE_ROLES.map((r) => [key(r.method, r.path), r.role]));
+    const actual = Object.fromEntries(
+      api.map((r) => [key(r.method, r.url), `${r.role ?? 'NONE'}${r.extension ? ' extension' : ''}`]),
+    );
+    const expected = Object.fromEntries(
+      ROUTE_ROLES.map((r) => [key(r.method, r.path), `${r.role}${r.extension ? ' extension' : ''}`]),
+    );
     expect(actual).toEqual(expected);
     // Routes outside /api/environment/ are public on purpose: token endpoints, keys, health, docs.
     const others = registered.filter((r) => !r.url.startsWith('/api/environment/') && r.role !== undefined);
     expect(others).toEqual([]);
   });
 
-  it('docs/api.md lists the same roles', () => {
+  it('docs/api.md lists the same roles, and marks the same routes **Extension**', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/api.md'), 'utf8');
     const rows = [
-      ...doc.matchAll(/^\| `(GET|POST|PUT|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \|/gm),
+      ...doc.matchAll(
+        /^\| `(GET|POST|PUT|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \| (\*\*Extension\*\*)?/gm,
+      ),
     ];
     const documented = Object.fromEntries(
-      rows.map((m) => [`${m[1]} ${m[2]?.replace(/\{(\w+)\}/g, ':$1')}`, m[3]]),
+      rows.map((m) => [
+        `${m[1]} ${m[2]?.replace(/\{(\w+)\}/g, ':$1')}`,
+        `${m[3]}${m[4] ? ' extension' : ''}`,
+      ]),
     );
-    const expected = Object.fromEntries(ROUTE_ROLES.map((r) => [`${r.method} ${r.path}`, r.role]));
+    const expected = Object.fromEntries(
+      ROUTE_ROLES.map((r) => [`${r.method} ${r.path}`, `${r.role}${r.extension ? ' extension' : ''}`]),
+    );
     expect(documented).toEqual(expected);
   });
 });

@@ -3,9 +3,9 @@ import { expect } from 'vitest';
 import { ADMIN_ID, ADMIN_SECRET, type Harness } from '../support/harness.js';
 import type { LedgerJson } from './api-helpers.js';
 
-const EXAMPLES = new URL('../../../shared/iv-examples/', import.meta.url);
+const EXAMPLES = new URL('../fixtures/iv-examples/', import.meta.url);
 
-/** A file of the vendor's ATP examples (../shared/iv-examples/atp180_*), as text. */
+/** A file of the vendor's ATP examples (test/fixtures/iv-examples/atp180_*), as text. */
 export function exampleText(name: string): string {
   return readFileSync(new URL(name, EXAMPLES), 'utf8');
 }

@@ -60,7 +60,7 @@ const atpQuery = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('the vendor’s 180-day ATP examples, posted as they are (../shared/iv-examples/atp180_*)', () => {
+describe('the vendor’s 180-day ATP examples, posted as they are (test/fixtures/iv-examples/atp180_*)', () => {
   it('a change schedule gets the vendor’s response', async () => {
     await setNow('2023-09-08T09:00:00Z');
     const res = await schedule('fixture', example('atp180_changeschedule.request.json'));

@@ -97,7 +97,17 @@ describe('the OpenAPI document', () => {
       document.paths['/api/environment/{environmentId}/onhand']?.get?.responses['200']?.content?.[
         'application/json'
       ]?.example;
-    expect(answer).toEqual([expect.objectContaining({ productId: 'T-shirt' })]);
+    // The README's index query answer: the black and the red T-shirts (test/docs/openapi-examples.test.ts).
+    expect(answer).toEqual([
+      expect.objectContaining({
+        productId: 'T-shirt',
+        dimensions: expect.objectContaining({ ColorId: 'black' }),
+      }),
+      expect.objectContaining({
+        productId: 'T-shirt',
+        dimensions: expect.objectContaining({ ColorId: 'red' }),
+      }),
+    ]);
   });
 
   it('declares Api-Version on the IV routes that read it', () => {

@@ -3,26 +3,7 @@ import { parseMeasureRef } from '../../domain/config/parse-measure-ref.js';
 import type { FeedFilter, Threshold } from '../../domain/feed/feed-filter.js';
 import { parseQty } from '../../domain/quantity.js';
 
-/** Query parameters of the feed routes (docs/feed.md). */
-const FILTER_PARAMS = ['productId', 'siteId', 'locationId', 'kind', 'measure', 'below', 'above'] as const;
-
 type Query = Readonly<Record<string, string | string[] | undefined>>;
-
-/** Refuses parameters the route does not know (Onhand's own routes do; the IV routes ignore them). */
-export function onlyParams(query: Query, allowed: readonly string[]): void {
-  for (const name of Object.keys(query)) {
-    if (!allowed.includes(name)) {
-      throw new OnhandError('unknown_parameter', `Unknown query parameter "${name}".`, [
-        detail('unknown_parameter', `query:${name}`, `Allowed: ${allowed.join(', ')}.`),
-      ]);
-    }
-  }
-}
-
-/** The parameters a feed read or stream accepts besides the filters. */
-export function feedParams(extra: readonly string[]): string[] {
-  return [...FILTER_PARAMS, ...extra];
-}
 
 /** A position (decimal digits); `fallback` when absent. Positions are opaque to clients but always this. */
 export function position(raw: string | string[] | undefined, name: string): number | undefined {

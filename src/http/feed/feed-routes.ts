@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { feedEntryJson } from '../../engine/feed/feed-entry.js';
 import type { RouteDeps } from '../context.js';
 import { requireAccess } from '../context.js';
+import { EXTENSION } from '../extension-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { FeedPage, FeedQuery, FeedTicket, FeedTicketRequest } from '../schemas/feed.js';
 import { issueTicket, TICKET_TTL_SECONDS } from './feed-access.js';
-import { feedFilter, feedParams, integer, onlyParams, position } from './feed-params.js';
+import { feedFilter, integer, position } from './feed-params.js';
 import { snapshotRoute } from './snapshot-route.js';
 import { streamRoute } from './stream-route.js';
 
@@ -18,6 +19,7 @@ const tags = ['Change feed'];
 export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const base = '/api/environment/:environmentId';
   app.get(`${base}/feed`, {
+    config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
@@ -28,7 +30,6 @@ export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     handler: async (request, reply) => {
       const query = request.query as Record<string, string | string[] | undefined>;
-      onlyParams(query, feedParams(['after', 'limit']));
       const after = position(query.after, 'after') ?? 0;
       const limit = integer(query.limit, 100, 1, 1000, 'limit');
       const { entries, next } = await deps.engine.feed.read(
@@ -43,6 +44,7 @@ export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.post(`${base}/feed/tickets`, {
+    config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
@@ -52,7 +54,6 @@ export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: FeedTicket, ...errorResponses() },
     },
     handler: async (request) => {
-      onlyParams(request.query as Record<string, string>, []);
       await deps.engine.environments.get(request.environmentId);
       return { ticket: await issueTicket(deps, request), expiresIn: TICKET_TTL_SECONDS };
     },

@@ -4,9 +4,9 @@ import { scheduleLine, stockLine } from '../../engine/transfer/format.js';
 import type { RouteDeps } from '../context.js';
 import { requireAccess } from '../context.js';
 import { errorBody } from '../errors.js';
+import { EXTENSION } from '../extension-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { SnapshotStream } from '../schemas/feed.js';
-import { onlyParams } from './feed-params.js';
 
 /** Resolves when the response can take more, rejects when the client went away (the snapshot stops). */
 function drained(raw: import('node:http').ServerResponse): Promise<void> {
@@ -33,6 +33,7 @@ function drained(raw: import('node:http').ServerResponse): Promise<void> {
  */
 export function snapshotRoute(app: FastifyInstance, deps: RouteDeps, path: string, tags: string[]): void {
   app.get(path, {
+    config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
@@ -42,7 +43,6 @@ export function snapshotRoute(app: FastifyInstance, deps: RouteDeps, path: strin
       response: { 200: SnapshotStream, ...errorResponses() },
     },
     handler: async (request, reply) => {
-      onlyParams(request.query as Record<string, string>, []);
       const environmentId = request.environmentId;
       await deps.engine.environments.get(environmentId);
       reply.hijack();

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { OnhandError } from '../../domain/codes.js';
 import type { RouteDeps } from '../context.js';
 import { errorBody } from '../errors.js';
+import { EXTENSION } from '../extension-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
-import { FeedEventStream } from '../schemas/feed.js';
+import { FeedEventStream, FeedStreamQuery } from '../schemas/feed.js';
 import { streamAccess } from './feed-access.js';
-import { feedFilter, feedParams, onlyParams, position } from './feed-params.js';
+import { feedFilter, position } from './feed-params.js';
 import { SseSink } from './sse-sink.js';
 
 /** Unsent bytes a follower may let pile up before it is disconnected as too slow. */
@@ -23,18 +24,19 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
     for (const sink of open) sink.end();
   });
   app.get(path, {
+    config: EXTENSION,
     onRequest: streamAccess(deps),
     schema: {
       tags,
       summary:
         'Extension: follow the change feed as server-sent events (id: = position; Last-Event-ID resumes)',
       params: EnvironmentParams,
+      querystring: FeedStreamQuery,
       produces: ['text/event-stream'],
       response: { 200: FeedEventStream, ...errorResponses(410) },
     },
     handler: async (request, reply) => {
       const query = request.query as Record<string, string | string[] | undefined>;
-      onlyParams(query, feedParams(['after', 'ticket']));
       const lastEventId = request.headers['last-event-id'];
       const after =
         position(typeof lastEventId === 'string' ? lastEventId : undefined, 'Last-Event-ID') ??

@@ -55,6 +55,7 @@ export function allocationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags,
       summary,
       operation: kind,
+      extension: 'bulk',
       apply: (request, items) =>
         allocations.write(request.environmentId, kind, items as { input: AllocationInput; path: string }[]),
     });

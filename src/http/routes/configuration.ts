@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PartialConfiguration } from '../../domain/config/complete-configuration.js';
 import { completeConfiguration } from '../../domain/config/complete-configuration.js';
 import { type RouteDeps, requireAccess } from '../context.js';
+import { EXTENSION } from '../extension-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { RuntimeConfigurationInput } from '../schemas/configuration.js';
 import { validator } from '../validation.js';
@@ -43,6 +44,7 @@ export function configurationRoutes(app: FastifyInstance, deps: RouteDeps): void
   });
 
   app.put('/api/environment/:environmentId', {
+    config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'admin' }),
     schema: {
       tags,

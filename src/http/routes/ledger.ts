@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { outcomeFromLedger } from '../../engine/outcome.js';
 import { type RouteDeps, requireAccess } from '../context.js';
-import { integer, onlyParams, position } from '../feed/feed-params.js';
+import { EXTENSION } from '../extension-params.js';
+import { integer, position } from '../feed/feed-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { LedgerEntries, LedgerQuery } from '../schemas/ledger.js';
 
@@ -11,6 +12,7 @@ import { LedgerEntries, LedgerQuery } from '../schemas/ledger.js';
  */
 export function ledgerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/environment/:environmentId/ledger', {
+    config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags: ['Ledger'],
@@ -21,7 +23,6 @@ export function ledgerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     handler: async (request) => {
       const query = request.query as Record<string, string | string[] | undefined>;
-      onlyParams(query, ['after', 'afterSeq', 'limit']);
       const after = position(query.after, 'after') ?? position(query.afterSeq, 'afterSeq') ?? 0;
       const limit = integer(query.limit, 100, 1, 1000, 'limit');
       // Deltas and quantities in outcomes are bigints; the serializer writes them as exact decimal numbers.

@@ -4,6 +4,7 @@ import { OnhandError } from '../../domain/codes.js';
 import { outcomeFromLedger } from '../../engine/outcome.js';
 import { type RouteDeps, requireAccess } from '../context.js';
 import { envelope, httpStatusOf } from '../envelope.js';
+import { EXTENSION } from '../extension-params.js';
 import { EnvironmentParams, errorResponses, WriteResult } from '../schemas/common.js';
 import {
   ExtendBody,
@@ -53,11 +54,13 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     tags,
     summary: 'Extension: post the ERP deduction for a reserved order and release the reservation atomically',
     operation: 'offset',
+    extension: 'both',
     idPrefix: 'ohoe~',
     apply: (request, items) => reservations.offset(request.environmentId, items),
   });
 
   app.get(`${base}/reservations/:reservationId`, {
+    config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
@@ -83,6 +86,7 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.post(`${base}/reservations/:reservationId/extend`, {
+    config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'write' }),
     schema: {
       tags,

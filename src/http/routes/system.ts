@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { OnhandError } from '../../domain/codes.js';
 import type { RouteDeps } from '../context.js';
 import { errorBody } from '../errors.js';
+import { METRICS_EXAMPLE } from '../openapi/doc-examples.js';
 import { ErrorBody } from '../schemas/common.js';
 import { statusOf } from '../status-table.js';
 import { tokenRoutes } from './token-routes.js';
@@ -19,6 +20,7 @@ const HealthStatus = Type.Object(
 );
 const PrometheusText = Type.String({
   title: 'PrometheusText',
+  examples: [METRICS_EXAMPLE],
   description: 'Prometheus text exposition format.',
 });
 

@@ -4,6 +4,7 @@ import type { ExchangeForm, TokenForm } from '../../auth/auth-types.js';
 import { OnhandError } from '../../domain/codes.js';
 import { apiVersion, type RouteDeps } from '../context.js';
 import { errorBody } from '../errors.js';
+import { JWKS_EXAMPLE } from '../openapi/doc-examples.js';
 import { RateLimitedError, RateLimiter } from '../rate-limiter.js';
 import { ApiVersionHeader, ErrorBody } from '../schemas/common.js';
 import { statusOf } from '../status-table.js';
@@ -66,7 +67,7 @@ const ExchangeBody = Type.Object(
 );
 const Jwks = Type.Object(
   { keys: Type.Array(Type.Object({}, { additionalProperties: true })) },
-  { title: 'Jwks', description: 'A JSON Web Key Set (RFC 7517).' },
+  { title: 'Jwks', description: 'A JSON Web Key Set (RFC 7517).', examples: [JWKS_EXAMPLE] },
 );
 /** Errors of the token endpoints: Onhand's error shape plus the RFC 6749 §5.2 fields. */
 const TokenError = Type.Object(
@@ -184,9 +185,10 @@ async function oauth(reply: FastifyReply, issue: () => Promise<object>): Promise
     if (!(error instanceof OnhandError)) throw error;
     if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
     const oauthError = OAUTH_ERRORS[error.code] ?? 'invalid_request';
+    const body = errorBody(error);
     return reply
       .code(statusOf(error.code) as 400)
-      .send({ error: oauthError, error_description: error.message, ...errorBody(error) });
+      .send({ error: oauthError, error_description: body.message, ...body });
   }
 }
 

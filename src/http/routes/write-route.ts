@@ -25,6 +25,8 @@ export interface WriteEndpoint<T extends TSchema> {
   readonly role?: Role;
   /** Label of the onhand_write_items_total metric. */
   readonly operation: string;
+  /** Which forms are Onhand extensions rather than IV routes (they refuse unknown query parameters). */
+  readonly extension?: 'both' | 'bulk';
   /** Prefix of the envelope id, e.g. `ohre~` (spec §2.3). */
   readonly idPrefix?: string;
   readonly apply: (request: FastifyRequest, items: WriteItem<Static<T>>[]) => Promise<ItemOutcome[]>;
@@ -49,6 +51,7 @@ export function writeRoutes<T extends TSchema>(
   const prefix = endpoint.idPrefix ?? '';
   if (endpoint.single) {
     app.post(endpoint.single, {
+      config: { extension: endpoint.extension === 'both' },
       onRequest,
       schema: {
         tags: endpoint.tags,
@@ -80,6 +83,7 @@ export function writeRoutes<T extends TSchema>(
   }
   if (endpoint.bulk) {
     app.post(endpoint.bulk, {
+      config: { extension: endpoint.extension !== undefined },
       onRequest,
       schema: {
         tags: endpoint.tags,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { FEED_STREAM_EXAMPLE, FEED_TICKET_EXAMPLE, SNAPSHOT_EXAMPLE } from '../openapi/doc-examples.js';
 import { Dimensions, NullableString } from './common.js';
 
 /*
@@ -82,17 +83,19 @@ export const FeedTicket = Type.Object(
     }),
     expiresIn: Type.Integer(),
   },
-  { title: 'FeedTicket' },
+  { title: 'FeedTicket', examples: [FEED_TICKET_EXAMPLE] },
 );
 
 export const FeedEventStream = Type.String({
   title: 'FeedEventStream',
+  examples: [FEED_STREAM_EXAMPLE],
   description:
     'Server-sent events: `id: <position>`, `event: entry`, `data: <FeedEntry>`; `: heartbeat` every 15 s.',
 });
 
 export const SnapshotStream = Type.String({
   title: 'SnapshotStream',
+  examples: [SNAPSHOT_EXAMPLE],
   description:
     'NDJSON: a {"type":"snapshot","position"} line, then stock and schedule lines (the export format), then {"type":"end","position","counts"}.',
 });
@@ -111,4 +114,21 @@ export const FeedQuery = Type.Object({
   ),
   below: Type.Optional(Type.String({ description: 'Entries where the measure falls below this value.' })),
   above: Type.Optional(Type.String({ description: 'Entries where the measure rises above this value.' })),
+});
+
+/** The stream's parameters: the feed's filters, `after` (or the Last-Event-ID header) and a ticket. */
+export const FeedStreamQuery = Type.Object({
+  after: FeedQuery.properties.after,
+  ticket: Type.Optional(
+    Type.String({
+      description: 'A single-use ticket from POST …/feed/tickets, for EventSource (no header).',
+    }),
+  ),
+  productId: FeedQuery.properties.productId,
+  siteId: FeedQuery.properties.siteId,
+  locationId: FeedQuery.properties.locationId,
+  kind: FeedQuery.properties.kind,
+  measure: FeedQuery.properties.measure,
+  below: FeedQuery.properties.below,
+  above: FeedQuery.properties.above,
 });

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { LEDGER_EXAMPLE } from '../openapi/doc-examples.js';
 import { Dimensions, ErrorDetail, NullableString } from './common.js';
 
 /** One exact change of a ledger entry. */
@@ -71,7 +72,7 @@ export const LedgerEntry = Type.Object(
   { title: 'LedgerEntry' },
 );
 
-export const LedgerEntries = Type.Array(LedgerEntry, { title: 'LedgerEntries' });
+export const LedgerEntries = Type.Array(LedgerEntry, { title: 'LedgerEntries', examples: [LEDGER_EXAMPLE] });
 
 export const LedgerQuery = Type.Object({
   after: Type.Optional(Type.String({ description: 'Return entries after this feed position (default 0).' })),

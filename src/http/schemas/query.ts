@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { ROWS_EXAMPLE } from '../openapi/doc-examples.js';
 import { NullableString } from './common.js';
 
 const common = {
@@ -108,30 +109,7 @@ export const OnHandRowSchema = Type.Object(
 );
 
 /** The rows of a query, as the README shows them. */
-export const QueryResult = Type.Array(OnHandRowSchema, {
-  title: 'OnHandRows',
-  examples: [
-    [
-      {
-        productId: 'T-shirt',
-        dimensions: { ColorId: 'red', siteid: '1', locationid: '11' },
-        quantities: {
-          pos: { inbound: 2, outbound: 0, availquantity: 2 },
-          fno: {
-            physicalinvent: 0,
-            ordered: 0,
-            arrived: 0,
-            reservphysical: 0,
-            softreserved: 0,
-            availphysical: 0,
-          },
-          iv: { ordered: 0, softreserved: 0, availabletoreserve: 2 },
-          '@iv': { '@allocated': 0, '@available_to_allocate': 2 },
-        },
-      },
-    ],
-  ],
-});
+export const QueryResult = Type.Array(OnHandRowSchema, { title: 'OnHandRows', examples: [ROWS_EXAMPLE] });
 
 /** A page of an Api-Version 2.0 index query. */
 export const PagedQueryResult = Type.Object(
@@ -143,7 +121,10 @@ export const PagedQueryResult = Type.Object(
 );
 
 /** An index query answers rows (Api-Version 1.0) or a page of them (2.0). */
-export const IndexQueryResult = Type.Union([QueryResult, PagedQueryResult], { title: 'IndexQueryResult' });
+export const IndexQueryResult = Type.Union([QueryResult, PagedQueryResult], {
+  title: 'IndexQueryResult',
+  examples: [ROWS_EXAMPLE],
+});
 
 export const PagingQuery = Type.Object({
   pageNumber: Type.Optional(Type.String({ description: 'Api-Version 2.0: the page, from 1.' })),

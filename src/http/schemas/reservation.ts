@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { RESERVATION_EXAMPLE } from '../openapi/doc-examples.js';
 import { Dimensions, NullableString, Quantities, Quantity } from './common.js';
 import { LedgerChange, LedgerOutcome } from './ledger.js';
 import { OnHandChange } from './onhand.js';
@@ -142,5 +143,5 @@ export const ReservationView = Type.Object(
     updatedAt: Type.String(),
     history: Type.Array(ReservationHistoryEntry),
   },
-  { title: 'Reservation' },
+  { title: 'Reservation', examples: [RESERVATION_EXAMPLE] },
 );
