@@ -132,7 +132,18 @@ async function runBackend(backend: 'sqlite' | 'postgres', http: HttpCeilings): P
         ? SqliteStore.open({ file: join(dir, 'server', 'onhand.db') })
         : await PostgresStore.connect({ connectionString: serverDb as string, poolSize: 2 });
     cleanups.unshift(() => store.close());
-    const ctx = { backend, url: server.url, token, seconds, quick, store, http, storage };
+    const ctx = {
+      backend,
+      url: server.url,
+      token,
+      seconds,
+      quick,
+      store,
+      http,
+      storage,
+      databaseUrl: serverDb,
+      workDir: dir,
+    };
     for (const workload of workloads) {
       console.log(`== ${backend}: ${workload.id} ${workload.title}`);
       const { measurements: found, acknowledgedEvents } = await workload.run(ctx);

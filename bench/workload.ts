@@ -22,6 +22,9 @@ export interface BenchContext {
   readonly store: Store;
   readonly http: HttpCeilings;
   readonly storage: StorageCeilings;
+  /** The server's database (PostgreSQL) and a directory for more server processes (W3 starts a second). */
+  readonly databaseUrl: string | undefined;
+  readonly workDir: string;
 }
 
 /** One line of the result table. */

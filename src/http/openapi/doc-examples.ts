@@ -73,6 +73,7 @@ export const RESERVATION_EXAMPLE = {
           dataSource: 'iv',
           measure: 'softreserved',
           delta: 4,
+          created: true,
         },
       ],
       outcome: {
@@ -117,6 +118,7 @@ export const RESERVATION_EXAMPLE = {
           dataSource: 'pos',
           measure: 'outbound',
           delta: 2,
+          created: true,
         },
         {
           organizationId: 'usmf',
