@@ -6,6 +6,7 @@ import { formatQty } from '../domain/quantity.js';
  * rounded through a double. Other values serialise as JSON.stringify would.
  */
 export function toJson(value: unknown): string {
+  if (value instanceof RawJson) return value.text;
   switch (typeof value) {
     case 'bigint':
       return formatQty(value);
@@ -43,4 +44,24 @@ function objectToJson(value: object): string {
     out += `${JSON.stringify(key)}:${toJson(item)}`;
   }
   return `${out}}`;
+}
+
+/** JSON text serialised before (a cached answer): `toJson` writes it as it is. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+const serialised = new WeakMap<object, RawJson>();
+
+/**
+ * The JSON of `value` as `render` shapes it, serialised once per `value` object: an answer served
+ * again from the answer cache (engine/queries/answer-cache.ts) is the same object, so its text is reused.
+ */
+export function serialisedOnce(value: object, render: () => unknown): RawJson {
+  let raw = serialised.get(value);
+  if (!raw) {
+    raw = new RawJson(toJson(render()));
+    serialised.set(value, raw);
+  }
+  return raw;
 }

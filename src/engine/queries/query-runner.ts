@@ -9,6 +9,7 @@ import type { Environments } from '../environments.js';
 import { stateAt } from '../feed/as-of.js';
 import type { Feed } from '../feed/feed.js';
 import type { Consistency, StockViews } from '../reads/stock-views.js';
+import { AnswerCache } from './answer-cache.js';
 
 /** How long a query waits for a commit token's position. */
 const TOKEN_WAIT_MS = 5000;
@@ -40,6 +41,8 @@ export interface QueryRunnerDeps {
  * products), as of a past moment from a snapshot minus later changes, otherwise from the database.
  */
 export class QueryRunner {
+  readonly #answers = new AnswerCache(10_000);
+
   constructor(private readonly deps: QueryRunnerDeps) {}
 
   /** Makes the plan an ATP query when the request asks for one (QueryATP), as of today (UTC). */
@@ -75,7 +78,9 @@ export class QueryRunner {
       });
       if (answer) {
         options.onPosition?.(answer.position);
-        return aggregate(config, plan, answer.rows, limits);
+        return this.#answers.answer(config, plan, answer.stamp, () =>
+          aggregate(config, plan, answer.rows, limits),
+        );
       }
     }
     // From the database: it holds every committed write, so the answer reflects at least every

@@ -10,6 +10,8 @@ export interface ProductEntry {
   readonly rows: Map<string, StockRow>;
   /** The position the load reflected: entries at or before it are already in `rows`. */
   readonly loadedAt: number;
+  /** The position of the last change applied (loadedAt at first): equal stamps, equal rows. */
+  changedAt: number;
 }
 
 /** The key of a product in the view. */
@@ -81,6 +83,7 @@ export class ProductRows {
       const key = productKey(environmentId, change.organizationId, change.productId);
       const entry = this.#products.get(key);
       if (!entry || record.position <= entry.loadedAt) continue;
+      entry.changedAt = record.position;
       if (addChange(entry.rows, record, change)) this.#rows += 1;
     }
   }

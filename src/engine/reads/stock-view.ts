@@ -80,7 +80,7 @@ export class StockView {
    * loading the products not held yet; undefined when the view cannot answer (a product's load met a
    * clean-up or a configuration change): read the database then.
    */
-  async rows(selector: StockSelector): Promise<StockRow[] | undefined> {
+  async rows(selector: StockSelector): Promise<{ rows: StockRow[]; stamp: string } | undefined> {
     const productIds = selector.productIds ?? [];
     const keys: Array<[string, string, string]> = [];
     for (const org of selector.organizationIds)
@@ -92,16 +92,18 @@ export class StockView {
     const locations =
       selector.locationIds && selector.locationIds.length > 0 ? new Set(selector.locationIds) : undefined;
     const out: StockRow[] = [];
+    let stamp = '';
     for (const [key] of keys) {
       const entry = this.products.get(key);
       if (!entry) return undefined;
+      stamp += `${entry.changedAt},`;
       for (const row of entry.rows.values()) {
         if (sites && !sites.has(row.dimensions.siteid ?? '')) continue;
         if (locations && !locations.has(row.dimensions.locationid ?? '')) continue;
         out.push(row);
       }
     }
-    return out;
+    return { rows: out, stamp };
   }
 
   private apply(record: FeedChanges): void {
@@ -184,6 +186,6 @@ export class StockView {
       }
     }
     const loadedAt = Math.max(at, this.#position);
-    for (const [key, rows] of loaded) this.products.put(key, { rows, loadedAt });
+    for (const [key, rows] of loaded) this.products.put(key, { rows, loadedAt, changedAt: loadedAt });
   }
 }

@@ -25,10 +25,12 @@ export interface StockViewsOptions {
   readonly onError: (error: unknown) => void;
 }
 
-/** The rows of an answer and the position they reflect (at least). */
+/** The rows of an answer, the position they reflect (at least), and a stamp of their products' versions. */
 export interface ViewAnswer {
   readonly rows: StockRow[];
   readonly position: number;
+  /** Equal stamps for the same products mean equal rows (the answer cache keys on it). */
+  readonly stamp: string;
 }
 
 /**
@@ -83,8 +85,8 @@ export class StockViews {
       if (!(await this.within(view.catchUp()))) return undefined;
     }
     const position = view.position;
-    const rows = await view.rows(selector);
-    return rows && { rows, position };
+    const found = await view.rows(selector);
+    return found && { rows: found.rows, stamp: found.stamp, position };
   }
 
   /** Stops following the feed and forgets everything (engine shutdown). */

@@ -4,6 +4,7 @@ import { detail, OnhandError } from '../../domain/codes.js';
 import type { IndexQueryInput } from '../../domain/query/parse-query.js';
 import type { OnHandRow } from '../../domain/query/query-plan.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
+import { serialisedOnce } from '../json.js';
 import { ApiVersionHeader, EnvironmentParams, errorResponses } from '../schemas/common.js';
 import {
   ExactQuery,
@@ -41,8 +42,10 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
     handler: async (request, reply) => {
       const { asOf, ...input } = checkIndexQuery(request.body);
       const options = readOptions(request, reply, asOf);
-      if (apiVersion(request) === 1)
-        return rowsOut(await engine.indexQuery(request.environmentId, input, options), false);
+      if (apiVersion(request) === 1) {
+        const rows = await engine.indexQuery(request.environmentId, input, options);
+        return serialisedOnce(rows, () => rowsOut(rows, false));
+      }
       const { pageNumber, pageSize } = paging(request);
       const page = await engine.indexQueryPage(request.environmentId, input, pageNumber, pageSize, options);
       return {
@@ -64,15 +67,11 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       headers: Type.Object(ReadHeaders),
       response: { 200: QueryResult, ...errorResponses() },
     },
-    handler: async (request, reply) =>
-      rowsOut(
-        await engine.indexQuery(
-          request.environmentId,
-          queryFromUrl(request),
-          readOptions(request, reply, asOfFromUrl(request)),
-        ),
-        false,
-      ),
+    handler: async (request, reply) => {
+      const options = readOptions(request, reply, asOfFromUrl(request));
+      const rows = await engine.indexQuery(request.environmentId, queryFromUrl(request), options);
+      return serialisedOnce(rows, () => rowsOut(rows, false));
+    },
   });
 
   app.post('/api/environment/:environmentId/onhand/exactquery', {
