@@ -73,12 +73,11 @@ export class Feed {
     const cache = new ScopeCache(after, 1000);
     const entries: FeedEntry[] = [];
     let next = after;
+    // Without a filter every entry is returned: read (and annotate) only as many as asked for.
+    const everything = passesAll(filter);
     for (let scanned = 0; entries.length < limit && scanned < MAX_SCAN; ) {
-      const records = await this.options.store.feed.read(
-        environmentId,
-        next,
-        Math.min(PAGE, MAX_SCAN - scanned),
-      );
+      const want = Math.min(PAGE, MAX_SCAN - scanned, everything ? limit - entries.length : PAGE);
+      const records = await this.options.store.feed.read(environmentId, next, want);
       const last = records[records.length - 1];
       if (!last) break;
       const { entries: page, states } = await annotate(config, records, (scopes) =>
@@ -93,7 +92,7 @@ export class Feed {
         if (entries.length >= limit) break;
       }
       scanned += records.length;
-      if (records.length < PAGE) break;
+      if (records.length < want) break;
     }
     return { entries, next };
   }
@@ -206,4 +205,15 @@ function parseCommitToken(token: string): number | undefined {
   if (!/^c[0-9a-z]{1,11}$/.test(token)) return undefined;
   const mark = Number.parseInt(token.slice(1), 36);
   return Number.isSafeInteger(mark) ? mark : undefined;
+}
+
+/** True when the filter lets every entry through. */
+function passesAll(filter: FeedFilter): boolean {
+  return (
+    filter.productIds.length === 0 &&
+    filter.siteIds.length === 0 &&
+    filter.locationIds.length === 0 &&
+    filter.kinds.length === 0 &&
+    filter.threshold === undefined
+  );
 }
