@@ -18,14 +18,20 @@ export const LedgerChange = Type.Object(
   { title: 'LedgerChange' },
 );
 
-/** The outcome a write answered, as the ledger keeps it (replayed for a retry). */
+/**
+ * The outcome a write answered, as the ledger keeps it (replayed for a retry). Administrative entries
+ * (configuration.updated, partition clean-up) have no id, status or message, only their own fields
+ * (configurationVersion, deletedRows).
+ */
 export const LedgerOutcome = Type.Object(
   {
-    id: Type.String(),
-    status: Type.String({
-      description: 'success | partialSuccess | failure | conflict | notFound | unknown',
-    }),
-    message: Type.String(),
+    id: Type.Optional(Type.String()),
+    status: Type.Optional(
+      Type.String({
+        description: 'success | partialSuccess | failure | conflict | notFound | unknown',
+      }),
+    ),
+    message: Type.Optional(Type.String()),
     code: Type.Optional(Type.String()),
     details: Type.Optional(Type.Array(ErrorDetail)),
     extra: Type.Optional(
