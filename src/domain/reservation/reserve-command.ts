@@ -68,6 +68,9 @@ export function toReserveCommand(
   const productId = checkId(input.productId, `${path}/productId`);
   const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
   const resolved = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
+  // Missing siteId/locationId is reported before a dimension outside the hierarchy: the vendor answers
+  // a reservation without them with statusCode 500 whatever else it names (spec §1.8, §5.2).
+  requirePartitionDimensions(config, resolved, `${path}/dimensions`);
   if (config.reservation.version === 0) {
     // Hierarchy version 0 refuses a dimension outside the hierarchy even when its value is empty, as
     // the vendor does (spec §1.10); version 1 ("filter unconfigured dimensions") drops it.
@@ -77,7 +80,6 @@ export function toReserveCommand(
     if (outside) notInHierarchy(config, outside.base, `${path}/dimensions/${outside.base}`);
   }
   const dimensions = reservationDimensions(config, resolved, path);
-  requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
   const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
   checkKeySize(organizationId, productId, dimensions, partitionId, path);
   const { dataSource, measure, quantity } = reservedMeasure(input, source?.name, path);
