@@ -101,7 +101,7 @@ export const SECTIONS_3_TO_5: readonly ExampleRow[] = [
   },
   {
     spec: '§4.3 line 1223',
-    name: 'allocation takes groups (current) or targetGroups (2022); reallocate takes sourceGroups and groups',
+    name: 'allocation takes groups (current) or targetGroups (2022); reallocate takes sourceGroups and groups; consume takes physicalMeasures',
     preset: 'byLocation',
     steps: [
       { path: '/onhand', body: onhand('al-stock', 'p', AT, 10) },
@@ -136,9 +136,24 @@ export const SECTIONS_3_TO_5: readonly ExampleRow[] = [
         expect: { processingStatus: 'success' },
       },
       {
+        path: '/allocation/consume',
+        body: {
+          id: 'al-4',
+          organizationId: 'usmf',
+          productId: 'p',
+          groups: { channel: 'store' },
+          quantity: 1,
+          dimensions: AT,
+          physicalMeasures: { iv: { onhand: 'Subtraction' } },
+        },
+        expect: { processingStatus: 'success' },
+      },
+      {
         path: '/allocation/query',
         body: { organizationId: 'usmf', productId: 'p', dimensions: AT, groups: { channel: 'store' } },
-        expect: [{ groups: { channel: 'store' }, quantities: { '@iv': { '@allocated': 3 } } }],
+        expect: [
+          { groups: { channel: 'store' }, quantities: { '@iv': { '@allocated': 2, '@consumed': 1 } } },
+        ],
       },
     ],
   },
