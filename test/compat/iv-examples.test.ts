@@ -85,13 +85,13 @@ async function install(env: string, preset: Preset): Promise<void> {
   expect(res.status, await res.clone().text()).toBeLessThan(300);
 }
 
-/** Replaces ${name} in every string and key of a value. */
+/** Replaces {{name}} in every string and key of a value. */
 function fill(value: unknown, vars: Readonly<Record<string, unknown>>): unknown {
   if (typeof value === 'string') {
-    const whole = /^\$\{(\w+)\}$/.exec(value);
+    const whole = /^\{\{(\w+)\}\}$/.exec(value);
     if (whole?.[1] && typeof vars[whole[1]] !== 'string' && vars[whole[1]] !== undefined)
       return vars[whole[1]];
-    return value.replace(/\$\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `\${${name}}`));
+    return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? `{{${name}}}`));
   }
   if (Array.isArray(value)) return value.map((item) => fill(item, vars));
   if (value && typeof value === 'object')

@@ -205,7 +205,7 @@ export const SECTION_1: readonly ExampleRow[] = [
           organizationId: 'usmf',
           productId: 'p',
           dimensions: { ...AT, colorId: 'red', sizeId: 'small' },
-          quantitiesByDate: { '${day1}': { iv: { onhand: 5 } } },
+          quantitiesByDate: { '{{day1}}': { iv: { onhand: 5 } } },
         },
         expect: { id: 'ohcs~atp-1', processingStatus: 'success', message: '', statusCode: 200 },
       },

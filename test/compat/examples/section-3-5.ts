@@ -30,15 +30,15 @@ export const SECTIONS_3_TO_5: readonly ExampleRow[] = [
           organizationId: 'usmf',
           productId: 'Bike',
           dimensions: RED_SMALL,
-          QuantitiesByDate: { '${dateString1}': { iv: { onhand: 3 } } },
+          QuantitiesByDate: { '{{dateString1}}': { iv: { onhand: 3 } } },
         },
         status: 200,
         expect: { id: 'ohcs~ds-1', statusCode: 200 },
       },
       {
         path: '/onhand/indexquery',
-        body: { ...ATP_QUERY(['colorId', 'sizeId']), ATPFromDate: '${day1}', ATPToDate: '${day1}' },
-        expect: [{ quantitiesByDate: { '${day1}T00:00:00': { iv: { onhand: 3 } } } }],
+        body: { ...ATP_QUERY(['colorId', 'sizeId']), ATPFromDate: '{{day1}}', ATPToDate: '{{day1}}' },
+        expect: [{ quantitiesByDate: { '{{day1}}T00:00:00': { iv: { onhand: 3 } } } }],
       },
     ],
   },
@@ -50,8 +50,8 @@ export const SECTIONS_3_TO_5: readonly ExampleRow[] = [
       {
         path: '/onhand/changeschedule',
         body: schedule('id-bike-0001', {
-          '${day1}': { iv: { onhand: 10 } },
-          '${day2}': { iv: { onhand: -3 } },
+          '{{day1}}': { iv: { onhand: 10 } },
+          '{{day2}}': { iv: { onhand: -3 } },
         }),
         expect: { id: 'ohcs~id-bike-0001', processingStatus: 'success', message: '', statusCode: 200 },
       },
@@ -62,17 +62,17 @@ export const SECTIONS_3_TO_5: readonly ExampleRow[] = [
     name: 'ATP fields are case-insensitive: atpFromDate and ATPFromDate, queryATP and QueryATP',
     preset: 'byLocation',
     steps: [
-      { path: '/onhand/changeschedule', body: schedule('case-1', { '${day1}': { iv: { onhand: 4 } } }) },
+      { path: '/onhand/changeschedule', body: schedule('case-1', { '{{day1}}': { iv: { onhand: 4 } } }) },
       {
         path: '/onhand/indexquery',
         body: {
           ...ATP_QUERY(['colorId', 'sizeId']),
           QueryATP: undefined,
           queryATP: true,
-          atpFromDate: '${day1}',
-          atpToDate: '${day1}',
+          atpFromDate: '{{day1}}',
+          atpToDate: '{{day1}}',
         },
-        expect: [{ atpQuantities: { '${day1}T00:00:00Z': { '@iv': { '@available_to_reserve': 4 } } } }],
+        expect: [{ atpQuantities: { '{{day1}}T00:00:00Z': { '@iv': { '@available_to_reserve': 4 } } } }],
       },
     ],
   },
@@ -253,13 +253,13 @@ export const SECTIONS_6_7: readonly ExampleRow[] = [
     preset: 'byLocation',
     steps: [
       {
-        path: '//api/environment/${env}-copy/updateEnvIdInConfig?oldEnvironmentId=${env}',
+        path: '//api/environment/{{env}}-copy/updateEnvIdInConfig?oldEnvironmentId={{env}}',
         status: 200,
-        expect: { environmentId: '${env}-copy', cachePartitionIdVersion: 'ByLocation' },
+        expect: { environmentId: '{{env}}-copy', cachePartitionIdVersion: 'ByLocation' },
       },
       {
         method: 'GET',
-        path: '//api/environment/${env}-copy/configuration',
+        path: '//api/environment/{{env}}-copy/configuration',
         expect: { reservConfiguration: { keys: ['siteid', 'locationid'] } },
       },
     ],

@@ -24,7 +24,7 @@ export interface ExampleRow {
  */
 export type Preset = 'default' | 'sample' | 'byLocation' | 'mod64' | 'atp180' | 'v1' | 'noIndex';
 
-/** One HTTP request and what its answer must be. Strings may hold ${name} of saved values. */
+/** One HTTP request and what its answer must be. Strings may hold {{name}} of saved values. */
 export interface Step {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to /api/environment/{env}; a path starting with "//" is absolute ("//health/ping"). */
@@ -39,7 +39,7 @@ export interface Step {
   readonly status?: number;
   /** The answer must contain this (deep partial match, arrays of the same length). */
   readonly expect?: unknown;
-  /** Values of the answer's top-level fields to keep, by name, for later steps (${name}). */
+  /** Values of the answer's top-level fields to keep, by name, for later steps ({{name}}). */
   readonly save?: Readonly<Record<string, string>>;
 }
 
