@@ -41,7 +41,12 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 /** The vendor's sample runtime configuration (test/fixtures/README.md). */
-const sample = (): Record<string, any> =>
+interface SampleConfiguration extends Record<string, unknown> {
+  readonly scheduleConfiguration: Record<string, unknown>;
+  readonly reservConfiguration: Record<string, unknown>;
+  readonly indexConfiguration: Record<string, unknown>;
+}
+const sample = (): SampleConfiguration =>
   JSON.parse(readFileSync(new URL('../fixtures/runtime-configuration.sample.json', import.meta.url), 'utf8'));
 
 function presetBody(preset: Exclude<Preset, 'default'>): Record<string, unknown> {
