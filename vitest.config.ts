@@ -17,7 +17,7 @@ export default defineConfig({
               test: {
                 ...common,
                 name: 'api-on-postgres',
-                include: ['test/api/**/*.test.ts'],
+                include: ['test/api/**/*.test.ts', 'test/compat/**/*.test.ts'],
                 env: { ONHAND_TEST_BACKEND: 'postgres' },
               },
             },

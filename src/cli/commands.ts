@@ -3,6 +3,7 @@ import { openServices, type Services, startServer } from '../main.js';
 import { openStore } from '../open-store.js';
 import { loadSettings } from '../settings.js';
 import { runClientsCommand } from './clients-command.js';
+import { runConfigCommand } from './config-command.js';
 import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runKeysCommand } from './keys-command.js';
@@ -17,6 +18,7 @@ Commands:
   keys list|rotate           List or rotate the token signing keys (see: onhand keys help)
   environments create ID     Create an environment with the default configuration
   environments list          List environments
+  config show|update         Print or replace an environment's configuration (see: onhand config help)
   migrate                    Create or upgrade the database schema, then exit (serve also does it)
   export ENV [--out FILE]    Write an environment's state and ledger as NDJSON (default: stdout)
   import FILE [--environment NEWID]
@@ -87,6 +89,17 @@ export async function main(argv: string[]): Promise<number> {
       return command === 'clients'
         ? await runClientsCommand(rest, { auth: services.auth, out: (line) => console.log(line) })
         : await environmentsCommand(rest, services);
+    } finally {
+      await services.store.close();
+    }
+  }
+  if (command === 'config') {
+    const services = await openServices(settings);
+    try {
+      return await runConfigCommand(rest, {
+        environments: services.engine.environments,
+        out: (line) => console.log(line),
+      });
     } finally {
       await services.store.close();
     }

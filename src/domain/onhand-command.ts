@@ -66,7 +66,12 @@ function build(
   kind: OnHandCommand['kind'],
   inventorySystem: string | undefined,
 ): OnHandCommand {
-  const { eventId, organizationId, productId, dimensions, partitionId } = resolveTarget(config, input, path);
+  const { eventId, organizationId, productId, dimensions, partitionId } = resolveTarget(
+    config,
+    input,
+    path,
+    !config.onHandWithoutLocation,
+  );
   const values = measureValues(config, input.quantities, `${path}/quantities`, inventorySystem);
   const countedAt =
     kind === 'onhand.set' ? parseCountedAt(input.modifiedDateTimeUTC, `${path}/modifiedDateTimeUTC`) : null;
@@ -94,18 +99,21 @@ export interface WriteTarget {
 /**
  * Checks the ids of a write and resolves its dimensions (mapped through dimensionDataSource) to a
  * canonical tuple with its partition id. Throws OnhandError with the path of the bad field.
+ * `requirePartition` false lets a write partitioned by location leave out siteId and locationId
+ * (on-hand changes when the configuration allows it, see CompiledConfiguration.onHandWithoutLocation).
  */
 export function resolveTarget(
   config: CompiledConfiguration,
   input: Pick<OnHandInput, 'id' | 'organizationId' | 'productId' | 'dimensionDataSource' | 'dimensions'>,
   path: string,
+  requirePartition = true,
 ): WriteTarget {
   const eventId = checkId(input.id, `${path}/id`);
   const organizationId = checkId(input.organizationId, `${path}/organizationId`);
   const productId = checkId(input.productId, `${path}/productId`);
   const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
   const dimensions = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
-  requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
+  if (requirePartition) requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
   const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
   checkKeySize(organizationId, productId, dimensions, partitionId, path);
   return { eventId, organizationId, productId, dimensions, partitionId };

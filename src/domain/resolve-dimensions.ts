@@ -66,6 +66,21 @@ export function resolveDimensions(
   return canonicalDimensions(resolved);
 }
 
+/**
+ * The base dimensions a write names, whatever their values, the empty string included (resolveDimensions
+ * drops empty values, which mean "unspecified" in the stored tuple). Keys that are not base or mapped
+ * dimensions are left out, as resolveDimensions leaves them out.
+ */
+export function namedDimensions(
+  source: DataSourceConfig | undefined,
+  dimensions: Readonly<Record<string, string>> | undefined,
+): { readonly base: string }[] {
+  return Object.keys(dimensions ?? {}).flatMap((key) => {
+    const base = toBase(source, key);
+    return base ? [{ base }] : [];
+  });
+}
+
 /** When data is partitioned by location, siteId and locationId must be present and non-empty. */
 export function requirePartitionDimensions(
   config: CompiledConfiguration,

@@ -3,8 +3,33 @@ import { compileConfiguration, partitionRuleOf } from '../domain/config/compile-
 import type { CompiledConfiguration } from '../domain/config/compiled-configuration.js';
 import { defaultConfiguration } from '../domain/config/default-configuration.js';
 import type { RuntimeConfiguration } from '../domain/config/runtime-configuration.js';
+import { serverOwnedValues } from '../domain/config/server-owned.js';
 import { normalizeEnvironmentId } from '../domain/identifiers.js';
 import type { EnvironmentRecord, Store } from '../store/store.js';
+
+/**
+ * The condition of a conditional hard update (HTTP If-Match): "exists" (`*`) or the versions one of
+ * which must be current (the configuration's ETag is its version in quotes).
+ */
+export type ConfigurationPrecondition = 'exists' | readonly number[];
+
+function checkPrecondition(
+  current: EnvironmentRecord | undefined,
+  precondition: ConfigurationPrecondition | undefined,
+): void {
+  if (precondition === undefined) return;
+  if (current && (precondition === 'exists' || precondition.includes(current.version))) return;
+  throw versionConflict(current?.version);
+}
+
+function versionConflict(version: number | undefined): OnhandError {
+  return new OnhandError(
+    'configuration_version_conflict',
+    version === undefined
+      ? 'The environment has no configuration yet, so If-Match cannot hold: send the hard update without it.'
+      : `The configuration is at version ${version} (ETag "${version}"): read it again, apply your change and retry.`,
+  );
+}
 
 interface Cached {
   readonly config: CompiledConfiguration;
@@ -66,47 +91,66 @@ export class Environments {
   }
 
   /**
-   * Replaces the configuration (hard update). Creates the environment when it does not exist.
-   * `expectedVersion`, when given for an existing environment, must be its current version
-   * (optimistic concurrency: two admins editing at once cannot silently overwrite each other).
-   * The partition rule can only change while the environment holds no stock.
+   * Replaces the configuration (hard update). Creates the environment when it does not exist. The
+   * server-owned fields of `input` (environment id, version, entity version, install state) are
+   * replaced by the service's own (domain/config/server-owned.ts). `precondition`, from an HTTP
+   * `If-Match`, makes the update conditional: "exists" needs the environment to exist, a list of
+   * versions needs its current version to be one of them (configuration_version_conflict otherwise).
+   * Without a precondition the update is unconditional, as the vendor's is. The partition rule can
+   * only change while the environment holds no stock.
    */
   async replace(
     environmentId: string,
     input: RuntimeConfiguration,
-    expectedVersion?: number,
+    precondition?: ConfigurationPrecondition,
   ): Promise<CompiledConfiguration> {
-    const current = await this.store.getEnvironment(environmentId);
-    if (current && expectedVersion !== undefined && expectedVersion !== current.version) {
-      throw new OnhandError(
-        'configuration_version_conflict',
-        `The configuration is at version ${current.version}, not ${expectedVersion}: read it again, apply your change and retry (or leave configurationVersion out to overwrite).`,
-      );
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.getEnvironment(environmentId);
+      checkPrecondition(current, precondition);
+      const compiled = await this.compileReplacement(environmentId, input, current);
+      const now = this.clock().toISOString();
+      const record: EnvironmentRecord = {
+        environmentId,
+        configuration: compiled.runtime,
+        version: compiled.version,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+      };
+      if (!(await this.store.saveEnvironment(record, current?.version))) {
+        // Another update was saved in between: a conditional update fails, an unconditional one
+        // is made again on top of it (a few times at most, then it reports the conflict).
+        if (precondition !== undefined || attempt >= 3) throw versionConflict(current?.version);
+        continue;
+      }
+      this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
+      await this.onReplaced(environmentId, compiled.version);
+      return compiled;
     }
+  }
+
+  private async compileReplacement(
+    environmentId: string,
+    input: RuntimeConfiguration,
+    current: EnvironmentRecord | undefined,
+  ): Promise<CompiledConfiguration> {
     const version = (current?.version ?? 0) + 1;
-    const compiled = compileConfiguration({ ...input, environmentId, configurationVersion: version });
-    if (current) {
+    const before = current?.configuration as RuntimeConfiguration | undefined;
+    const compiled = compileConfiguration({
+      ...input,
+      ...serverOwnedValues(before, input),
+      environmentId,
+      configurationVersion: version,
+    });
+    if (current && before) {
       await this.checkReservedMeasures(environmentId, current, compiled);
-      const before = partitionRuleOf(current.configuration as RuntimeConfiguration);
-      if (before !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
+      const rule = partitionRuleOf(before);
+      if (rule !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
         throw new OnhandError(
           'partition_rule_change_requires_empty',
-          `The partition rule can only change from ${before} to ${compiled.partitionRule} once the environment holds no data; delete its partitions first.`,
+          `The partition rule can only change from ${rule} to ${compiled.partitionRule} once the environment holds no data; delete its partitions first.`,
         );
       }
     }
-    const now = this.clock().toISOString();
-    const record: EnvironmentRecord = {
-      environmentId,
-      configuration: compiled.runtime,
-      version,
-      createdAt: current?.createdAt ?? now,
-      updatedAt: now,
-    };
-    const saved = await this.store.saveEnvironment(record, current?.version);
-    if (!saved) throw new OnhandError('configuration_version_conflict');
-    this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
-    await this.onReplaced(environmentId, version);
     return compiled;
   }
 

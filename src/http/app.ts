@@ -17,6 +17,7 @@ import { configurationRoutes } from './routes/configuration.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { onHandQueryRoutes } from './routes/onhand-queries.js';
 import { onHandWriteRoutes } from './routes/onhand-writes.js';
+import { partitionSchemaRoutes } from './routes/partition-schema.js';
 import { partitionRoutes } from './routes/partitions.js';
 import { reservationRoutes } from './routes/reservations.js';
 import { scheduleRoutes } from './routes/schedules.js';
@@ -146,6 +147,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   reservationRoutes(app, deps);
   scheduleRoutes(app, deps);
   partitionRoutes(app, deps);
+  partitionSchemaRoutes(app, deps);
   ledgerRoutes(app, deps);
   allocationRoutes(app, deps);
   feedRoutes(app, deps);

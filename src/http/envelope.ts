@@ -8,13 +8,17 @@ import { statusOf } from './status-table.js';
  * request's id, the message and the details are clipped to ECHO_LIMIT characters (a valid id is
  * never that long).
  */
-export function envelope(outcome: ItemOutcome, idPrefix = ''): Record<string, unknown> {
+export function envelope(
+  outcome: ItemOutcome,
+  idPrefix = '',
+  bodyStatusCodes: BodyStatusCodes = {},
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ...outcome.extra,
     id: `${idPrefix}${clipEcho(outcome.id)}`,
     processingStatus: outcome.status,
     message: clipEcho(outcome.message),
-    statusCode: statusCodeOf(outcome),
+    statusCode: statusCodeOf(outcome, bodyStatusCodes),
   };
   if (outcome.code) {
     body.code = outcome.code;
@@ -33,11 +37,18 @@ const IV_STATUS_CODES: Partial<Record<ErrorCode, number>> = {
   negative_reservation_checked: 500,
 };
 
+/**
+ * Body statusCodes the vendor records for one endpoint only, where the same code answers differently
+ * elsewhere: a reservation without siteId/locationId answers statusCode 500 (spec §2.3, §5.2), an
+ * on-hand change without them 400.
+ */
+export type BodyStatusCodes = Partial<Record<ErrorCode, number>>;
+
 /** The number in the envelope's statusCode. */
-export function statusCodeOf(outcome: ItemOutcome): number {
+export function statusCodeOf(outcome: ItemOutcome, bodyStatusCodes: BodyStatusCodes = {}): number {
   if (outcome.status === 'success' || outcome.status === 'partialSuccess') return 200;
   if (!outcome.code) return 500;
-  return IV_STATUS_CODES[outcome.code] ?? statusOf(outcome.code);
+  return bodyStatusCodes[outcome.code] ?? IV_STATUS_CODES[outcome.code] ?? statusOf(outcome.code);
 }
 
 /** The HTTP status of a single-item write: its statusCode, except as noted for IV_STATUS_CODES. */
@@ -59,11 +70,12 @@ const BUCKETS: readonly ProcessingStatus[] = [
 export function buckets(
   outcomes: readonly ItemOutcome[],
   idPrefix = '',
+  bodyStatusCodes: BodyStatusCodes = {},
 ): Record<ProcessingStatus, Record<string, unknown>[]> {
   const result = Object.fromEntries(BUCKETS.map((b) => [b, [] as Record<string, unknown>[]])) as Record<
     ProcessingStatus,
     Record<string, unknown>[]
   >;
-  for (const outcome of outcomes) result[outcome.status].push(envelope(outcome, idPrefix));
+  for (const outcome of outcomes) result[outcome.status].push(envelope(outcome, idPrefix, bodyStatusCodes));
   return result;
 }

@@ -62,6 +62,8 @@ export interface ExpectedError {
   readonly code: string;
   /** JSON pointer (or "query:name", "header:name") of the bad field, when there is one. */
   readonly path?: string;
+  /** The envelope's statusCode where the vendor records another number than the HTTP status. */
+  readonly bodyStatus?: number;
 }
 
 /**
@@ -84,7 +86,7 @@ export function expectError(res: LightMyRequestResponse, expected: ExpectedError
   expect(body.message?.length).toBeGreaterThan(0);
   expect(Array.isArray(body.details)).toBe(true);
   if (body.processingStatus !== undefined) {
-    expect(body.statusCode).toBe(expected.status);
+    expect(body.statusCode).toBe(expected.bodyStatus ?? expected.status);
     expect(body.processingStatus).toBe(expected.status === 409 ? 'conflict' : 'failure');
   }
   if (expected.path !== undefined) {

@@ -241,14 +241,16 @@ describe('retries and edits', () => {
     expect(retry.json()).toEqual(first.json());
   });
 
-  it('refuses a hard update based on an older configuration version', async () => {
+  it('applies a hard update whatever configurationVersion it carries, and refuses a stale If-Match', async () => {
     const current = (await h.request('GET', `${E}/configuration`)).json();
-    const stale = { ...current, configurationVersion: current.configurationVersion - 1 };
-    const refused = await h.request('POST', `${E}/configuration/hardupdate`, stale);
-    expect(refused.statusCode).toBe(409);
-    expect(refused.json().code).toBe('configuration_version_conflict');
-    const accepted = await h.request('POST', `${E}/configuration/hardupdate`, current);
+    const older = { ...current, configurationVersion: current.configurationVersion - 1 };
+    const accepted = await h.request('POST', `${E}/configuration/hardupdate`, older);
     expect(accepted.json().configurationVersion).toBe(current.configurationVersion + 1);
+    const refused = await h.request('POST', `${E}/configuration/hardupdate`, current, {
+      headers: { 'if-match': `"${current.configurationVersion}"` },
+    });
+    expect(refused.statusCode).toBe(412);
+    expect(refused.json().code).toBe('configuration_version_conflict');
   });
 
   it('accepts a hard update with only custom data sources, switching allocation off', async () => {

@@ -336,11 +336,19 @@ describe('bad reserve input gets a stable code and changes nothing', () => {
       path: '/dimensions/batchid',
     },
     {
-      name: 'missing siteId',
+      name: 'missing siteId (statusCode 500 in the body, as the vendor answers)',
       body: { dimensions: { locationId: '11' } },
       status: 400,
+      bodyStatus: 500,
       code: 'missing_partition_dimension',
       path: '/dimensions/siteid',
+    },
+    {
+      name: 'dimension outside the hierarchy with an empty value (version 0)',
+      body: { dimensions: { ...AT, colorId: '', batchId: '' } },
+      status: 400,
+      code: 'dimension_not_in_reservation_hierarchy',
+      path: '/dimensions/batchid',
     },
     {
       name: 'expiresAt in the past',
@@ -421,15 +429,23 @@ describe('bad reserve input gets a stable code and changes nothing', () => {
     expect(await stateOf('bad')).toEqual(before);
   });
 
-  // Decision (docs/api.md): the vendor's tests saw body statusCode 500 here; Onhand answers 400,
-  // because the request can never succeed as sent and a 5xx would invite retries and alerts.
-  it('answers a reserve without siteId with missing_partition_dimension, 400 in body and status', async () => {
+  it('answers a reserve without siteId and locationId with HTTP 400 and statusCode 500, as the vendor', async () => {
     const res = await post(
       '/onhand/reserve',
-      reserveBody('bad-3', 'bad', 1, { dimensions: { locationId: '11' } }),
+      reserveBody('bad-3', 'bad', 1, { dimensions: { colorId: 'red' } }),
     );
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'missing_partition_dimension', statusCode: 400 });
+    expect(res.json()).toMatchObject({
+      id: 'ohre~bad-3',
+      processingStatus: 'failure',
+      code: 'missing_partition_dimension',
+      statusCode: 500,
+    });
+    const bulk = await post('/onhand/reserve/bulk', [
+      reserveBody('bad-4', 'bad', 1, { dimensions: { siteId: '1' } }),
+    ]);
+    expect(bulk.statusCode).toBe(200);
+    expect(bulk.json().failure).toEqual([expect.objectContaining({ id: 'ohre~bad-4', statusCode: 500 })]);
   });
 });
 
@@ -443,6 +459,18 @@ describe('reservation hierarchy version 1 (filter unconfigured dimensions)', () 
     expect(update.json().reservConfiguration.version).toBe(1);
 
     const red = { ...AT, colorId: 'red' };
+    const empty = await h.request(
+      'POST',
+      '/api/environment/filtered/onhand/reserve',
+      reserveBody('f-0', 'v1', 1, { dimensions: { ...red, batchId: '' }, ifCheckAvailForReserv: false }),
+    );
+    expect(empty.json()).toMatchObject({ processingStatus: 'success', statusCode: 200 });
+    const release = await h.request(
+      'POST',
+      '/api/environment/filtered/onhand/reserve',
+      reserveBody('f-00', 'v1', -1, { dimensions: { ...red, batchId: '' }, ifCheckAvailForReserv: false }),
+    );
+    expect(release.json()).toMatchObject({ processingStatus: 'success', statusCode: 200 });
     const stocked = await h.request(
       'POST',
       '/api/environment/filtered/onhand',

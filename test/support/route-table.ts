@@ -80,6 +80,8 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role; e
   { method: 'GET', path: '/api/environment/:environmentId/allpartitionids', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/partitions/cleanupalldata', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },
+  { method: 'POST', path: '/api/environment/:environmentId/updatePartitionSchema', role: 'admin' },
+  { method: 'POST', path: '/api/environment/:environmentId/updateEnvIdInConfig', role: 'admin' },
 ];
 
 /** The concrete URL of a route path in `environmentId`. */

@@ -137,7 +137,8 @@ export const FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
       inventorySystemConfigurations: 'object',
       'inventorySystemConfigurations.pos': 'object',
       'inventorySystemConfigurations.pos.physicalMeasures': 'list',
-      configurationVersion: 'integer',
+      // configurationVersion and the other server-owned fields are ignored (issue 12), not checked.
+      'scheduleConfiguration.schedulePeriodInDays': 'integer',
     },
   },
   [`POST ${P}/allocation/allocate`]: { body: allocation, fields: allocationFields },
@@ -152,8 +153,15 @@ export const FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
   [`DELETE ${P}/cleanupalldata`]: { body: ['usmf~1~11'], fields: { '0': 'id' } },
 };
 
-/** Write routes that read no body and are idempotent, so there is nothing hostile to send them. */
-export const NO_BODY_ROUTES: readonly string[] = [`PUT ${P}`];
+/**
+ * Write routes that read no body and are idempotent, so there is nothing hostile to send them (the
+ * partition-schema calls take their arguments in the query; test/api/partition-modes.test.ts covers them).
+ */
+export const NO_BODY_ROUTES: readonly string[] = [
+  `PUT ${P}`,
+  `POST ${P}/updatePartitionSchema`,
+  `POST ${P}/updateEnvIdInConfig`,
+];
 
 /** Every route of ROUTE_ROLES that changes something (write and admin roles, not GET). */
 export const WRITE_ROUTES = ROUTE_ROLES.filter((r) => r.role !== 'read' && r.method !== 'GET');

@@ -4,13 +4,15 @@ import { checkFeed } from './check-feed.js';
 import { compileDataSources } from './compile-data-sources.js';
 import { checkPartitionKeys, compileIndexSets, compileReservation } from './compile-index-sets.js';
 import { compileSchedule } from './compile-schedule.js';
-import type { CompiledConfiguration, PartitionRule } from './compiled-configuration.js';
+import type { CompiledConfiguration } from './compiled-configuration.js';
 import { normalizeConfiguration } from './normalize-configuration.js';
+import { onHandWithoutLocation, partitionRuleOf } from './partition-schema.js';
 import type { RuntimeConfiguration } from './runtime-configuration.js';
 
 export { MAX_ALLOCATION_GROUPS } from './check-features.js';
 export { MAX_ATP_PHYSICAL_MEASURES, MAX_SCHEDULE_PERIOD_DAYS } from './compile-schedule.js';
 export { parseMeasureRef } from './parse-measure-ref.js';
+export { partitionRuleOf } from './partition-schema.js';
 
 /**
  * Normalises (lower-cases names) and validates a runtime configuration, returning the compiled form.
@@ -49,6 +51,7 @@ export function compileConfiguration(input: RuntimeConfiguration): CompiledConfi
     environmentId: runtime.environmentId,
     version: runtime.configurationVersion,
     partitionRule,
+    onHandWithoutLocation: onHandWithoutLocation(runtime, partitionRule),
     partitionKeys,
     indexSets,
     dataSources,
@@ -56,9 +59,4 @@ export function compileConfiguration(input: RuntimeConfiguration): CompiledConfi
     schedule,
     runtime,
   };
-}
-
-/** `cachePartitionIdVersion` "byProductId" (any case) selects partitioning by product; anything else by location. */
-export function partitionRuleOf(runtime: RuntimeConfiguration): PartitionRule {
-  return runtime.cachePartitionIdVersion.toLowerCase() === 'byproductid' ? 'byProduct' : 'byLocation';
 }

@@ -42,6 +42,11 @@ export interface CompiledConfiguration {
   readonly environmentId: string;
   readonly version: number;
   readonly partitionRule: PartitionRule;
+  /**
+   * Partitioned by location, yet on-hand changes and counts may leave out siteId and locationId
+   * (partitionConfiguration with useProductId and useDimensions, spec §1.8).
+   */
+  readonly onHandWithoutLocation: boolean;
   readonly partitionKeys: readonly string[];
   readonly indexSets: readonly IndexSet[];
   readonly dataSources: ReadonlyMap<string, DataSourceConfig>;

@@ -4,7 +4,12 @@ import { canonicalDimensions, type Dimensions } from '../dimensions.js';
 import { checkId, checkName } from '../identifiers.js';
 import { checkKeySize, partitionIdOf } from '../partition.js';
 import { parseQty, type Qty } from '../quantity.js';
-import { dimensionSource, requirePartitionDimensions, resolveDimensions } from '../resolve-dimensions.js';
+import {
+  dimensionSource,
+  namedDimensions,
+  requirePartitionDimensions,
+  resolveDimensions,
+} from '../resolve-dimensions.js';
 
 /** Longest time-to-live of a reservation: one year. */
 export const MAX_TTL_SECONDS = 31_536_000;
@@ -62,12 +67,19 @@ export function toReserveCommand(
   const organizationId = checkId(input.organizationId, `${path}/organizationId`);
   const productId = checkId(input.productId, `${path}/productId`);
   const source = dimensionSource(config, input.dimensionDataSource, `${path}/dimensionDataSource`);
-  const dimensions = reservationDimensions(
-    config,
-    resolveDimensions(source, input.dimensions, `${path}/dimensions`),
-    path,
-  );
-  requirePartitionDimensions(config, dimensions, `${path}/dimensions`);
+  const resolved = resolveDimensions(source, input.dimensions, `${path}/dimensions`);
+  // Missing siteId/locationId is reported before a dimension outside the hierarchy: the vendor answers
+  // a reservation without them with statusCode 500 whatever else it names (spec §1.8, §5.2).
+  requirePartitionDimensions(config, resolved, `${path}/dimensions`);
+  if (config.reservation.version === 0) {
+    // Hierarchy version 0 refuses a dimension outside the hierarchy even when its value is empty, as
+    // the vendor does (spec §1.10); version 1 ("filter unconfigured dimensions") drops it.
+    const outside = namedDimensions(source, input.dimensions).find(
+      (named) => !config.reservation.keys.includes(named.base),
+    );
+    if (outside) notInHierarchy(config, outside.base, `${path}/dimensions/${outside.base}`);
+  }
+  const dimensions = reservationDimensions(config, resolved, path);
   const partitionId = partitionIdOf(config.partitionRule, organizationId, productId, dimensions);
   checkKeySize(organizationId, productId, dimensions, partitionId, path);
   const { dataSource, measure, quantity } = reservedMeasure(input, source?.name, path);
@@ -116,14 +128,18 @@ export function reservationDimensions(
 ): Dimensions {
   const keys = config.reservation.keys;
   const outside = Object.keys(dims).filter((d) => !keys.includes(d));
-  if (outside.length > 0 && config.reservation.version === 0) {
-    fail(
-      'dimension_not_in_reservation_hierarchy',
-      `${path}/dimensions/${outside[0]}`,
-      `"${outside[0]}" is not in the reservation hierarchy [${keys.join(', ')}].`,
-    );
-  }
+  const [first] = outside;
+  if (first !== undefined && config.reservation.version === 0)
+    notInHierarchy(config, first, `${path}/dimensions/${first}`);
   return canonicalDimensions(Object.entries(dims).filter(([d]) => keys.includes(d)));
+}
+
+function notInHierarchy(config: CompiledConfiguration, base: string, path: string): never {
+  fail(
+    'dimension_not_in_reservation_hierarchy',
+    path,
+    `"${base}" is not in the reservation hierarchy [${config.reservation.keys.join(', ')}].`,
+  );
 }
 
 function reservedMeasure(

@@ -33,6 +33,8 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     summary: 'Reserve stock, checking availability first unless ifCheckAvailForReserv is false',
     operation: 'reserve',
     idPrefix: 'ohre~',
+    // The vendor answers a reservation without siteId/locationId with statusCode 500 (spec §5.2).
+    bodyStatusCodes: { missing_partition_dimension: 500 },
     apply: (request, items) => reservations.reserve(request.environmentId, items),
   });
   writeRoutes(app, deps, {

@@ -7,7 +7,7 @@ import type { WriteItem } from '../../engine/engine.js';
 import { commitToken } from '../../engine/feed/feed.js';
 import { failureOf, type ItemOutcome } from '../../engine/outcome.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
-import { buckets, envelope, httpStatusOf } from '../envelope.js';
+import { type BodyStatusCodes, buckets, envelope, httpStatusOf } from '../envelope.js';
 import { ApiVersionHeader, BulkResult, errorResponses, WriteError, WriteResult } from '../schemas/common.js';
 import { type Validator, validator } from '../validation.js';
 
@@ -29,6 +29,8 @@ export interface WriteEndpoint<T extends TSchema> {
   readonly extension?: 'both' | 'bulk';
   /** Prefix of the envelope id, e.g. `ohre~` (spec §2.3). */
   readonly idPrefix?: string;
+  /** Body statusCodes of this endpoint that differ from the usual ones (see envelope.ts). */
+  readonly bodyStatusCodes?: BodyStatusCodes;
   readonly apply: (request: FastifyRequest, items: WriteItem<Static<T>>[]) => Promise<ItemOutcome[]>;
 }
 
@@ -77,7 +79,9 @@ export function writeRoutes<T extends TSchema>(
         count([outcome]);
         if (outcome.replayed) reply.header('idempotent-replayed', 'true');
         commitTokenHeader(reply, [outcome]);
-        return reply.code(httpStatusOf(outcome) as 200).send(envelope(outcome, prefix));
+        return reply
+          .code(httpStatusOf(outcome) as 200)
+          .send(envelope(outcome, prefix, endpoint.bodyStatusCodes));
       },
     });
   }
@@ -101,7 +105,7 @@ export function writeRoutes<T extends TSchema>(
         );
         count(outcomes);
         commitTokenHeader(reply, outcomes);
-        return buckets(outcomes, prefix);
+        return buckets(outcomes, prefix, endpoint.bodyStatusCodes);
       },
     });
   }

@@ -20,8 +20,9 @@ export const LedgerChange = Type.Object(
 );
 
 /**
- * The outcome a write answered, as the ledger keeps it (replayed for a retry). Entries that record
- * no request (`configuration.updated`) carry `{ configurationVersion }` instead.
+ * The outcome a write answered, as the ledger keeps it (replayed for a retry). Administrative entries
+ * (configuration.updated, partition clean-up) have no id, status or message, only their own fields
+ * (configurationVersion, deletedRows).
  */
 export const LedgerOutcome = Type.Object(
   {
