@@ -5,6 +5,7 @@ import { defaultConfiguration } from '../domain/config/default-configuration.js'
 import type { RuntimeConfiguration } from '../domain/config/runtime-configuration.js';
 import { normalizeEnvironmentId } from '../domain/identifiers.js';
 import type { EnvironmentRecord, Store } from '../store/store.js';
+import { checkAllocationLevels } from './allocation/allocation-levels-guard.js';
 
 interface Cached {
   readonly config: CompiledConfiguration;
@@ -87,6 +88,7 @@ export class Environments {
     const compiled = compileConfiguration({ ...input, environmentId, configurationVersion: version });
     if (current) {
       await this.checkReservedMeasures(environmentId, current, compiled);
+      await checkAllocationLevels(this.store, environmentId, this.remember(current), compiled);
       const before = partitionRuleOf(current.configuration as RuntimeConfiguration);
       if (before !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
         throw new OnhandError(
@@ -142,11 +144,10 @@ export class Environments {
 
   private remember(record: EnvironmentRecord): CompiledConfiguration {
     const runtime = record.configuration as RuntimeConfiguration;
-    const config = compileConfiguration({
-      ...runtime,
-      environmentId: record.environmentId,
-      configurationVersion: record.version,
-    });
+    const config = compileConfiguration(
+      { ...runtime, environmentId: record.environmentId, configurationVersion: record.version },
+      { stored: true },
+    );
     this.cache.set(record.environmentId, { config, loadedAt: this.clock().getTime() });
     return config;
   }
