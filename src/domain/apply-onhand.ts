@@ -31,6 +31,7 @@ export interface OnHandEffects {
  * Counts and modifiedDateTimeUTC (spec §2.6, Onhand's rule): every measure remembers the effective
  * time of the last count applied to it. A count whose effective time is older than that is ignored
  * for that measure (a late, stale count must not overwrite a newer one); equal or newer counts apply.
+ * Times are compared as instants (see instant).
  * Deltas never change the remembered time. `countedAt` of the command must already be filled in.
  *
  * Throws quantity_out_of_range when a resulting value would leave the storable range.
@@ -51,7 +52,7 @@ export function applyOnHand(
       continue;
     }
     const last = current?.countedAt ?? null;
-    if (last !== null && command.countedAt !== null && command.countedAt < last) {
+    if (last !== null && command.countedAt !== null && instant(command.countedAt) < instant(last)) {
       staleMeasures.push(`${dataSource}.${measure}`);
       continue;
     }
@@ -59,6 +60,17 @@ export function applyOnHand(
     effects.push({ dataSource, measure, before, after: value, countedAt: command.countedAt });
   }
   return { effects, staleMeasures };
+}
+
+/**
+ * Counts are ordered by the instant they name, never by their text: text order and time order differ
+ * for a six-digit year (+010000-…, which an older version could store) and for any other form than
+ * the one toISOString writes. A time that does not parse orders before every other, so a count with a
+ * readable time replaces it.
+ */
+function instant(time: string): number {
+  const millis = Date.parse(time);
+  return Number.isNaN(millis) ? Number.NEGATIVE_INFINITY : millis;
 }
 
 function checkStorable(value: Qty, dataSource: string, measure: string): void {

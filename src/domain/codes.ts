@@ -31,7 +31,8 @@ export const ERROR_CODES = {
   missing_partition_dimension: 'siteId and locationId are required when data is partitioned by location.',
   no_quantities: 'The request changes no measure.',
   inventory_system_mismatch: 'Set on-hand quantities name a data source other than the one in the path.',
-  invalid_datetime: 'A date-time is not a valid ISO-8601 value.',
+  invalid_datetime:
+    'A date-time is not a valid ISO-8601 value, or lies outside the years 0001 to 9999 once converted to UTC.',
   // Reservations
   reservation_disabled: 'Soft reservation is not enabled in the environment configuration.',
   measure_not_reservable:
@@ -71,6 +72,8 @@ export const ERROR_CODES = {
     'The available-to-allocate pool would drop below zero; nothing was allocated.',
   insufficient_allocation:
     'The group holds less allocated quantity than the request takes; nothing was changed.',
+  allocations_in_use:
+    'The configuration change would remove an allocation group level that open allocations use.',
   invalid_consume_measure:
     'A physical measure of a consume has a modifier other than Addition/Subtraction, or the same sign as in the available-to-allocate formula.',
   // Queries
@@ -89,6 +92,10 @@ export const ERROR_CODES = {
   duplicate_modifier: 'A calculated measure lists the same modifier twice.',
   invalid_measure_reference: 'A measure reference is not of the form "dataSource.measure".',
   missing_partition_keys: 'The partition keys (siteid, locationid) are missing where they are required.',
+  unsupported_partition_key:
+    'A partition key other than siteid and locationid: the partition configuration is fixed, so such a key is refused.',
+  reserved_measure_not_subtracted:
+    'A reservation mapping points at an available-for-reservation measure that does not subtract the reserved measure.',
   invalid_dimension_mapping: 'A dimension mapping targets something that is not a base dimension.',
   invalid_index_set: 'An index set is malformed (unknown dimension, duplicate, or a partition dimension).',
   too_many_atp_measures: 'ATP calculated measures use nine or more distinct physical measures.',

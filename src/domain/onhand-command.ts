@@ -184,7 +184,18 @@ export function measureValues(
 const ISO_DATETIME =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** Parses modifiedDateTimeUTC; a value without an offset is taken as UTC. */
+/**
+ * The range of a count's effective time, in UTC: years 0001 to 9999. Inside it every instant has one
+ * ISO-8601 form with a four-digit year (2026-…Z); beyond it JavaScript writes a six-digit year
+ * (+010000-…), which would neither compare nor read back like the others.
+ */
+export const EARLIEST_COUNT_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+export const LATEST_COUNT_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * Parses modifiedDateTimeUTC; a value without an offset is taken as UTC. Refuses (invalid_datetime) an
+ * instant outside years 0001 … 9999 in UTC, such as 9999-12-31T23:00:00-02:00.
+ */
 function parseCountedAt(value: string | undefined, path: string): string | null {
   if (value === undefined || value === '') return null;
   if (!ISO_DATETIME.test(value.trim()))
@@ -196,6 +207,13 @@ function parseCountedAt(value: string | undefined, path: string): string | null 
   );
   if (Number.isNaN(millis) || !isCalendarDate(text))
     fail('invalid_datetime', path, `"${value}" is not a valid date-time.`);
+  if (millis < EARLIEST_COUNT_TIME || millis > LATEST_COUNT_TIME) {
+    fail(
+      'invalid_datetime',
+      path,
+      `"${value}" lies outside the supported range 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z (UTC).`,
+    );
+  }
   return new Date(millis).toISOString();
 }
 

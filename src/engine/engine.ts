@@ -146,7 +146,12 @@ export class Engine {
     );
   }
 
-  /** Counts for one data source (spec §2.6). */
+  /**
+   * Counts for one data source (spec §2.6). An unknown data source fails the whole request, unless an
+   * item is the retry of a count accepted before the data source was removed: event ids are looked up
+   * first, so such a retry is answered with its first outcome (design.md rule 2; a changed body with
+   * event_id_conflict) and the other items fail on their own with unknown_data_source.
+   */
   async setOnHand(
     environmentId: string,
     inventorySystem: string,
@@ -154,15 +159,20 @@ export class Engine {
   ): Promise<ItemOutcome[]> {
     const config = await this.environments.get(environmentId);
     const source = inventorySystem.toLowerCase();
-    if (!config.dataSources.has(source)) {
-      throw new OnhandError(
-        'unknown_data_source',
-        `Inventory system "${inventorySystem}" is not a configured data source.`,
+    if (config.dataSources.has(source)) {
+      return this.writeOnHand(environmentId, items, 'setonhand', (cfg, input, path) =>
+        toSetCommand(cfg, source, input, path),
       );
     }
-    return this.writeOnHand(environmentId, items, 'setonhand', (cfg, input, path) =>
-      toSetCommand(cfg, source, input, path),
+    const unknown = new OnhandError(
+      'unknown_data_source',
+      `Inventory system "${inventorySystem}" is not a configured data source.`,
     );
+    const outcomes = await this.writeOnHand(environmentId, items, 'setonhand', () => {
+      throw unknown;
+    });
+    if (outcomes.some((o) => o.replayed || o.code === 'event_id_conflict')) return outcomes;
+    throw unknown;
   }
 
   private async writeOnHand(

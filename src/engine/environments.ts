@@ -6,6 +6,7 @@ import type { RuntimeConfiguration } from '../domain/config/runtime-configuratio
 import { serverOwnedValues } from '../domain/config/server-owned.js';
 import { normalizeEnvironmentId } from '../domain/identifiers.js';
 import type { EnvironmentRecord, Store } from '../store/store.js';
+import { checkAllocationLevels } from './allocation/allocation-levels-guard.js';
 
 /**
  * The condition of a conditional hard update (HTTP If-Match): "exists" (`*`) or the versions one of
@@ -143,6 +144,7 @@ export class Environments {
     });
     if (current && before) {
       await this.checkReservedMeasures(environmentId, current, compiled);
+      await checkAllocationLevels(this.store, environmentId, this.remember(current), compiled);
       const rule = partitionRuleOf(before);
       if (rule !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
         throw new OnhandError(
@@ -186,11 +188,10 @@ export class Environments {
 
   private remember(record: EnvironmentRecord): CompiledConfiguration {
     const runtime = record.configuration as RuntimeConfiguration;
-    const config = compileConfiguration({
-      ...runtime,
-      environmentId: record.environmentId,
-      configurationVersion: record.version,
-    });
+    const config = compileConfiguration(
+      { ...runtime, environmentId: record.environmentId, configurationVersion: record.version },
+      { stored: true },
+    );
     this.cache.set(record.environmentId, { config, loadedAt: this.clock().getTime() });
     return config;
   }

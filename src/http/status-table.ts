@@ -14,6 +14,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   reservation_not_found: 404,
   insufficient_available_to_allocate: 409,
   insufficient_allocation: 409,
+  allocations_in_use: 409,
   configuration_version_conflict: 412,
   partition_rule_change_requires_empty: 409,
   client_exists: 409,

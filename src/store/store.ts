@@ -44,6 +44,16 @@ export interface Store {
   readStock(environmentId: string, selector: StockSelector): Promise<StockRow[]>;
   /** True when the environment holds any stock row or scheduled change. */
   hasStock(environmentId: string): Promise<boolean>;
+  /**
+   * True when a stock row of `dataSource.measure` with a non-zero quantity has `dimension` among its
+   * dimensions (e.g. an allocation group path that holds allocated quantity at level `@g2`).
+   */
+  hasStockWithDimension(
+    environmentId: string,
+    dataSource: string,
+    measure: string,
+    dimension: string,
+  ): Promise<boolean>;
   /** Distinct partition ids that hold stock or scheduled changes, sorted. */
   listPartitionIds(environmentId: string): Promise<string[]>;
 

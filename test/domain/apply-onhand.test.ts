@@ -101,6 +101,10 @@ describe('applying a count (set on-hand)', () => {
     ['a count one millisecond older', '2024-03-01T10:00:00.001Z', T10, false],
     ['an older count given in another time zone', T11, '2024-03-01T11:30:00+02:00', false],
     ['a newer count given in another time zone', T9, '2024-03-01T11:30:00+02:00', true],
+    // Compared as instants, not as text (issue 20): an older version could store a six-digit year.
+    ['a count after a stored time in year 10000', '+010000-01-01T01:00:00.000Z', T10, false],
+    ['a count in year 9999 after one in year 999', '0999-03-01T10:00:00.000Z', '9999-03-01T10:00:00Z', true],
+    ['a count in year 999 after one in year 9999', '9999-03-01T10:00:00.000Z', '0999-03-01T10:00:00Z', false],
   ])('%s: applied = %s', (_name, last, countTime, applied) => {
     const state = stateOf({ 'pos.inbound': { quantity: 7_000_000n, countedAt: last } });
     const { effects, staleMeasures } = applyOnHand(count({ pos: { inbound: 100 } }, countTime), state);

@@ -236,6 +236,28 @@ describe('compileConfiguration accepts', () => {
       },
     ],
     [
+      'the partition keys in the other order',
+      (c) => {
+        c.indexConfiguration.partitionKeyAttributes.keys = ['LocationId', 'SiteId'];
+      },
+    ],
+    [
+      'partitioned by product with the partition keys of the vendor sample',
+      (c) => {
+        c.cachePartitionIdVersion = 'byProductId';
+      },
+    ],
+    [
+      'a reservation mapping to an available-for-reservation measure of another data source',
+      (c) => {
+        c.inventorySystemConfigurations.pos!.calculatedMeasures.afr = {
+          additionModifiers: ['pos.inbound'],
+          subtractionModifiers: ['pos.outbound', 'iv.softreserved'],
+        };
+        c.inventorySystemConfigurations.iv!.reservMappings = { softreserved: 'pos.afr' };
+      },
+    ],
+    [
       '8 allocation groups on levels g0 … g7',
       (c) => {
         c.allocationConfiguration.groups = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
@@ -628,6 +650,46 @@ describe('compileConfiguration rejects', () => {
       '/inventorySystemConfigurations/iv/reservMappings/softreserved',
     ],
     [
+      'a partition key besides siteid and locationid (issue 20: the check would skip the level without it)',
+      (c) => {
+        c.indexConfiguration.partitionKeyAttributes.keys = ['siteid', 'locationid', 'colorid'];
+        c.indexConfiguration.indexAttributeSets = [{ setNumber: 1, keys: ['sizeid'] }];
+        c.scheduleConfiguration.indexAttributeSets = [{ setNumber: 1, keys: ['sizeid'] }];
+      },
+      'unsupported_partition_key',
+      '/indexConfiguration/partitionKeyAttributes/keys/2',
+    ],
+    [
+      'a partition key other than siteid and locationid when partitioned by product',
+      (c) => {
+        c.cachePartitionIdVersion = 'byProductId';
+        c.indexConfiguration.partitionKeyAttributes.keys = ['ColorId'];
+        c.indexConfiguration.indexAttributeSets = [{ setNumber: 1, keys: ['sizeid'] }];
+        c.scheduleConfiguration.indexAttributeSets = [{ setNumber: 1, keys: ['sizeid'] }];
+      },
+      'unsupported_partition_key',
+      '/indexConfiguration/partitionKeyAttributes/keys/0',
+    ],
+    [
+      'an available-for-reservation measure that does not subtract the reserved measure',
+      (c) => {
+        const afr = c.inventorySystemConfigurations.iv!.calculatedMeasures.availabletoreserve!;
+        afr.subtractionModifiers = afr.subtractionModifiers.filter((m) => m !== 'iv.softreserved');
+      },
+      'reserved_measure_not_subtracted',
+      '/inventorySystemConfigurations/iv/reservMappings/softreserved',
+    ],
+    [
+      'an available-for-reservation measure that adds the reserved measure',
+      (c) => {
+        const afr = c.inventorySystemConfigurations.iv!.calculatedMeasures.availabletoreserve!;
+        afr.subtractionModifiers = afr.subtractionModifiers.filter((m) => m !== 'iv.softreserved');
+        afr.additionModifiers.push('IV.SoftReserved');
+      },
+      'reserved_measure_not_subtracted',
+      '/inventorySystemConfigurations/iv/reservMappings/softreserved',
+    ],
+    [
       'a dataSourceName that differs from its key',
       (c) => {
         pos(c).dataSourceName = 'store';
@@ -672,6 +734,39 @@ describe('compileConfiguration rejects', () => {
       'invalid_schedule_period',
     ]);
     expect(error.message).toMatch(/and 2 more/);
+  });
+});
+
+describe('a configuration read back from the store (stored: true)', () => {
+  // Saved before issue 20's rules: it must keep loading, or its environment could not be used at all.
+  const saved = runtimeWith((c) => {
+    c.indexConfiguration.partitionKeyAttributes.keys = ['siteid', 'locationid', 'colorid'];
+    c.indexConfiguration.indexAttributeSets = [{ setNumber: 1, keys: ['sizeid'] }];
+    c.scheduleConfiguration.indexAttributeSets = [{ setNumber: 1, keys: ['sizeid'] }];
+    c.inventorySystemConfigurations.iv!.calculatedMeasures.availabletoreserve!.subtractionModifiers = [];
+  });
+
+  it('is refused when installed', () => {
+    expect(problemsOf(saved).map((p) => p.code)).toEqual([
+      'unsupported_partition_key',
+      'reserved_measure_not_subtracted',
+    ]);
+  });
+
+  it('still compiles when read back, with the partition keys it was saved with', () => {
+    expect(compileConfiguration(saved, { stored: true }).partitionKeys).toEqual([
+      'siteid',
+      'locationid',
+      'colorid',
+    ]);
+  });
+
+  it('still gets every other rule', () => {
+    const broken = structuredClone(saved);
+    broken.scheduleConfiguration.schedulePeriodInDays = 0;
+    expect(caught(() => compileConfiguration(broken, { stored: true })).details.map((d) => d.code)).toEqual([
+      'invalid_schedule_period',
+    ]);
   });
 });
 

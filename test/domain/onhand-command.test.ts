@@ -292,6 +292,10 @@ describe('toSetCommand', () => {
     ['2024-03-01', '2024-03-01T00:00:00.000Z'],
     ['2024-02-29', '2024-02-29T00:00:00.000Z'],
     [' 2024-03-01T10:00:00Z ', '2024-03-01T10:00:00.000Z'],
+    ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z'],
+    ['0001-01-01T02:00:00+02:00', '0001-01-01T00:00:00.000Z'],
+    ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+    ['9999-12-31T21:00:00-02:00', '9999-12-31T23:00:00.000Z'],
     ['', null],
     [undefined, null],
   ])('reads modifiedDateTimeUTC %j as %j (UTC when no offset is given)', (value, countedAt) => {
@@ -313,6 +317,12 @@ describe('toSetCommand', () => {
     '2024-03-01T10:60:00Z',
     '2024-03-01T10:00:00+25:00',
     '1709287200',
+    // Outside years 0001 … 9999 in UTC (issue 20: +010000-… sorted before every other count).
+    '9999-12-31T23:00:00-02:00',
+    '9999-12-31T23:59:59.9999-00:01',
+    '0001-01-01T00:00:00+00:01',
+    '0000-12-31T23:59:59Z',
+    '0000-06-01',
   ])('rejects modifiedDateTimeUTC %j', (value) => {
     expectFailure(
       () => toSetCommand(BY_LOCATION, 'pos', event({ modifiedDateTimeUTC: value })),

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
+import { describeConfigurationGuardConformance } from './conformance-configuration-guards.js';
 import { describeFeedConformance } from './conformance-feed.js';
 import { describeReservationConformance } from './conformance-reservations.js';
 import { describeScheduleConformance } from './conformance-schedule.js';
@@ -493,6 +494,10 @@ export function describeStoreConformance(
     // Export and import (conformance-transfer.ts)
 
     describeTransferConformance(test, () => store);
+
+    // Reads of configuration guards (conformance-configuration-guards.ts)
+
+    describeConfigurationGuardConformance(test, () => store);
 
     // The change feed (conformance-feed.ts)
 

@@ -1,6 +1,7 @@
 import { detail, type ErrorCode, type ErrorDetail, OnhandError } from '../codes.js';
 import { checkAllocation } from './check-features.js';
 import { checkFeed } from './check-feed.js';
+import { checkGuarantees } from './check-guarantees.js';
 import { compileDataSources } from './compile-data-sources.js';
 import { checkPartitionKeys, compileIndexSets, compileReservation } from './compile-index-sets.js';
 import { compileSchedule } from './compile-schedule.js';
@@ -14,12 +15,25 @@ export { MAX_ATP_PHYSICAL_MEASURES, MAX_SCHEDULE_PERIOD_DAYS } from './compile-s
 export { parseMeasureRef } from './parse-measure-ref.js';
 export { partitionRuleOf } from './partition-schema.js';
 
+/** How compileConfiguration treats its input. */
+export interface CompileOptions {
+  /**
+   * True for a configuration read back from the store: it was accepted when it was saved, so the rules
+   * added since (checkGuarantees) are not applied to it, and an environment saved by an older version
+   * keeps working. Every configuration being installed is compiled without it.
+   */
+  readonly stored?: boolean;
+}
+
 /**
  * Normalises (lower-cases names) and validates a runtime configuration, returning the compiled form.
  * Throws OnhandError('invalid_configuration') listing every problem found, each with its own code and
  * a JSON pointer to the offending field.
  */
-export function compileConfiguration(input: RuntimeConfiguration): CompiledConfiguration {
+export function compileConfiguration(
+  input: RuntimeConfiguration,
+  options: CompileOptions = {},
+): CompiledConfiguration {
   const problems: ErrorDetail[] = [];
   const report = (code: ErrorCode, path: string, message: string) =>
     problems.push(detail(code, path, message));
@@ -40,6 +54,7 @@ export function compileConfiguration(input: RuntimeConfiguration): CompiledConfi
   const schedule = compileSchedule(runtime, dataSources, partitionKeys, report);
   checkAllocation(runtime, dataSources, report);
   checkFeed(runtime, dataSources, report);
+  if (!options.stored) checkGuarantees(partitionKeys, dataSources, report);
 
   if (problems.length > 0) {
     const first = problems[0]!;

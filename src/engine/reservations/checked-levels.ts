@@ -1,8 +1,11 @@
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
-import { canonicalDimensions, type Dimensions } from '../../domain/dimensions.js';
+import { canonicalDimensions, type Dimensions, LOCATION, SITE } from '../../domain/dimensions.js';
 
 /** Beyond this many dimensions below the partition, only the chain of coarser levels is checked. */
 const MAX_SUBSET_DIMENSIONS = 8;
+
+/** The dimensions of a partition id when data is partitioned by location. */
+const PARTITION_DIMENSIONS: readonly string[] = [SITE, LOCATION];
 
 /**
  * The dimension levels a checked reservation must leave non-negative: its own and every coarser one,
@@ -14,9 +17,14 @@ const MAX_SUBSET_DIMENSIONS = 8;
  * do not contain each other (one by colour only, one by size only) can still both claim the same unit;
  * see docs/api.md. With more than MAX_SUBSET_DIMENSIONS such dimensions, only the levels obtained by
  * dropping the finest dimensions one by one along the reservation hierarchy are checked.
+ *
+ * The partition is where the data lives (partitionIdOf): site and location, or nothing when data is
+ * partitioned by product. It is never read from the configured partition keys: a configuration saved
+ * before they were limited to site and location may list more (colour, say), and a level without that
+ * dimension must still be checked.
  */
 export function checkedLevels(config: CompiledConfiguration, dims: Dimensions): Dimensions[] {
-  const partition = config.partitionRule === 'byLocation' ? config.partitionKeys : [];
+  const partition = config.partitionRule === 'byLocation' ? PARTITION_DIMENSIONS : [];
   const order = (d: string) => {
     const i = config.reservation.keys.indexOf(d);
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;

@@ -41,6 +41,7 @@ import {
   GET_CLIENT,
   GET_ENVIRONMENT,
   HAS_STOCK,
+  HAS_STOCK_WITH_DIMENSION,
   LIST_CLIENTS,
   LIST_ENVIRONMENTS,
   LIST_PARTITION_IDS,
@@ -136,6 +137,15 @@ export class PostgresReader {
 
   async hasStock(environmentId: string): Promise<boolean> {
     return (await this.rows(HAS_STOCK, [environmentId])).length > 0;
+  }
+
+  async hasStockWithDimension(
+    env: string,
+    dataSource: string,
+    measure: string,
+    dimension: string,
+  ): Promise<boolean> {
+    return (await this.rows(HAS_STOCK_WITH_DIMENSION, [env, dataSource, measure, dimension])).length > 0;
   }
 
   async listPartitionIds(environmentId: string): Promise<string[]> {

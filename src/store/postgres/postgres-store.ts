@@ -162,6 +162,15 @@ export class PostgresStore implements Store {
     return this.reads().hasStock(environmentId);
   }
 
+  async hasStockWithDimension(
+    environmentId: string,
+    dataSource: string,
+    measure: string,
+    dimension: string,
+  ): Promise<boolean> {
+    return this.reads().hasStockWithDimension(environmentId, dataSource, measure, dimension);
+  }
+
   async listPartitionIds(environmentId: string): Promise<string[]> {
     return this.reads().listPartitionIds(environmentId);
   }

@@ -105,6 +105,9 @@ export const APPEND_LEDGER = `WITH cid AS (SELECT coalesce($13::bigint, nextval(
 /** (env) → one row when the environment holds a stock row or a scheduled change. */
 export const HAS_STOCK = `SELECT 1 WHERE EXISTS (SELECT 1 FROM stock WHERE environment_id = $1)
   OR EXISTS (SELECT 1 FROM schedule WHERE environment_id = $1)`;
+/** (env, dataSource, measure, dimension) → a row when a row with quantity ≠ 0 has that dimension. */
+export const HAS_STOCK_WITH_DIMENSION = `SELECT 1 FROM stock WHERE environment_id = $1 AND data_source = $2
+  AND measure = $3 AND quantity <> 0 AND (dims::jsonb) ? $4 LIMIT 1`;
 /** (env) → the partitions holding stock or scheduled changes, sorted (UNION removes duplicates). */
 export const LIST_PARTITION_IDS = `SELECT partition_id FROM stock WHERE environment_id = $1
   UNION SELECT partition_id FROM schedule WHERE environment_id = $1 ORDER BY partition_id`;

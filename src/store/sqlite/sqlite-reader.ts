@@ -135,6 +135,16 @@ export class SqliteReader {
     return this.sql().hasStock.get(environmentId, environmentId) !== undefined;
   }
 
+  hasStockWithDimension(
+    environmentId: string,
+    dataSource: string,
+    measure: string,
+    dimension: string,
+  ): boolean {
+    const path = `$.${JSON.stringify(dimension)}`;
+    return this.sql().hasStockWithDimension.get(environmentId, dataSource, measure, path) !== undefined;
+  }
+
   listPartitionIds(environmentId: string): string[] {
     return this.sql()
       .listPartitionIds.all(environmentId, environmentId)

@@ -111,6 +111,8 @@ export interface ReaderStatements extends ReservationReaderStatements, ScheduleR
   readonly ping: Stmt<[], { one: bigint }>;
   /** (env, env) → one row when the environment holds a stock row or a scheduled change. */
   readonly hasStock: Stmt<[string, string], { one: bigint }>;
+  /** (env, dataSource, measure, JSON path of the dimension) → a row when one with quantity ≠ 0 has it. */
+  readonly hasStockWithDimension: Stmt<[string, string, string, string], { one: bigint }>;
   /** (env, env) → the partitions holding stock or scheduled changes, sorted. */
   readonly listPartitionIds: Stmt<[string, string], { partition_id: string }>;
   /** (env, afterSeq, limit). */
@@ -135,6 +137,10 @@ export function prepareReader(db: Database.Database): ReaderStatements {
     ...prepareReservationReader(db),
     ...prepareScheduleReader(db),
     ping: db.prepare('SELECT 1 AS one'),
+    hasStockWithDimension: db.prepare(
+      `SELECT 1 AS one FROM stock WHERE environment_id = ? AND data_source = ? AND measure = ?
+       AND quantity <> 0 AND json_type(dims, ?) IS NOT NULL LIMIT 1`,
+    ),
     hasStock: db.prepare(
       `SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM stock WHERE environment_id = ?)
        OR EXISTS (SELECT 1 FROM schedule WHERE environment_id = ?)`,
