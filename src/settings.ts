@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
 import type { HttpSettings } from './http/context.js';
+import { type NatsSettings, natsSettings } from './nats/nats-settings.js';
 
 /** Everything an operator can set, from flags and environment variables (docs/configuration.md). */
 export interface Settings {
@@ -25,6 +26,8 @@ export interface Settings {
   readonly feedCacheScopes: number;
   /** Positions per checkpoint span of as-of queries (docs/feed.md). */
   readonly feedSpanSize: number;
+  /** The NATS relay of the feed, when a NATS server is configured (docs/feed.md, NATS JetStream). */
+  readonly nats: NatsSettings | undefined;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -129,6 +132,7 @@ export function loadSettings(
     feedRetentionDays: int(env.ONHAND_FEED_RETENTION_DAYS, 7, 1, 3650, 'ONHAND_FEED_RETENTION_DAYS'),
     feedCacheScopes: int(env.ONHAND_FEED_CACHE_SCOPES, 10_000, 0, 10_000_000, 'ONHAND_FEED_CACHE_SCOPES'),
     feedSpanSize: int(env.ONHAND_FEED_SPAN_SIZE, 10_000, 2, 10_000_000, 'ONHAND_FEED_SPAN_SIZE'),
+    nats: natsSettings(nonEmpty(pick('nats-url', 'ONHAND_NATS_URL')), env),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,
