@@ -51,6 +51,8 @@ export interface StreamMessage {
   readonly messageId: string | undefined;
   readonly position: number;
   readonly truncated: string | undefined;
+  /** The fencing generation of the lease of the relay that published it. */
+  readonly generation: number;
   readonly entry: {
     position: string;
     kind: string;
@@ -87,6 +89,7 @@ export async function readStream(stream: string, filter: string): Promise<Stream
           messageId: m.headers?.get('Nats-Msg-Id'),
           position: Number(m.headers?.get('Onhand-Position')),
           truncated: m.headers?.get('Onhand-Truncated') || undefined,
+          generation: Number(m.headers?.get('Onhand-Relay-Generation')),
           entry: m.json(),
         });
         m.ack();

@@ -7,6 +7,8 @@ import type { RelayTransport } from './relay-transport.js';
 /** What one environment's relay needs. */
 export interface EnvironmentRelayOptions {
   readonly environmentId: string;
+  /** The fencing generation of the lease it publishes under (a header of every message). */
+  readonly generation: number;
   /** The follower id its progress is kept under (feed_followers). */
   readonly followerId: string;
   readonly feed: Feed;
@@ -151,7 +153,7 @@ export class EnvironmentRelay {
     this.#inFlight++;
     let message: ReturnType<RelayMessageEncoder['encode']>;
     try {
-      message = this.options.encoder.encode(this.options.environmentId, entry);
+      message = this.options.encoder.encode(this.options.environmentId, entry, this.options.generation);
     } catch (error) {
       this.settle(slot, error);
       return;

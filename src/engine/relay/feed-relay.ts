@@ -168,6 +168,7 @@ export class FeedRelay {
     const margin = this.#leaseMs / 3;
     const relay: EnvironmentRelay = new EnvironmentRelay({
       environmentId,
+      generation,
       followerId: this.followerId,
       feed: this.options.feed,
       positions: {

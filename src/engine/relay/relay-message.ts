@@ -6,6 +6,8 @@ import type { RelayMessage, RelayTransport } from './relay-transport.js';
 export const POSITION_HEADER = 'Onhand-Position';
 export const ENVIRONMENT_HEADER = 'Onhand-Environment';
 export const KIND_HEADER = 'Onhand-Kind';
+/** The fencing generation of the lease its relay held: never decreases along the stream. */
+export const GENERATION_HEADER = 'Onhand-Relay-Generation';
 /** Set when the entry was too large for one message: which fields were left out. */
 export const TRUNCATED_HEADER = 'Onhand-Truncated';
 
@@ -27,7 +29,8 @@ export class RelayMessageEncoder {
     private readonly maxPayload: () => number,
   ) {}
 
-  encode(environmentId: string, entry: FeedEntry): RelayMessage {
+  /** The message of `entry`, published by the holder of the environment's lease `generation`. */
+  encode(environmentId: string, entry: FeedEntry, generation: number): RelayMessage {
     const json = feedEntryJson(entry);
     const limit = this.maxPayload() - HEADROOM;
     let data = this.bytes(json);
@@ -35,6 +38,7 @@ export class RelayMessageEncoder {
       [ENVIRONMENT_HEADER]: environmentId,
       [POSITION_HEADER]: String(entry.position),
       [KIND_HEADER]: entry.kind,
+      [GENERATION_HEADER]: String(generation),
       'Content-Type': 'application/json',
     };
     if (data.byteLength > limit) {
