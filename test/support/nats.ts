@@ -103,6 +103,19 @@ export async function readStream(stream: string, filter: string): Promise<Stream
   }
 }
 
+/** The `Onhand-Position` of the last message of `stream` on subjects `filter` (0 when none). */
+export async function lastPosition(stream: string, filter: string): Promise<number> {
+  const nc = await connect({ servers: NATS_URL });
+  try {
+    const message = await (await jetstreamManager(nc)).streams
+      .getMessage(stream, { last_by_subj: filter })
+      .catch(() => null);
+    return Number(message?.header.get('Onhand-Position') || 0);
+  } finally {
+    await nc.close();
+  }
+}
+
 /** Waits until `check` holds (polling), or fails after `timeoutMs` with `what`. */
 export async function eventually(
   check: () => Promise<boolean>,
