@@ -18,14 +18,14 @@ const MS_TO_NS = 1_000_000;
 
 /**
  * The relay's transport on NATS JetStream (the maintained `@nats-io` client). Connects to `url` (one
- * server or a comma-separated list; credentials in the URL as NATS accepts them) and keeps trying
- * while the server is unreachable: resolves only once connected.
+ * server or a comma-separated list; credentials in the URL as NATS accepts them), failing when no
+ * server answers (the relay tries again later); once connected, it reconnects by itself for ever.
  */
 export async function connectNats(url: string, name = 'onhand'): Promise<RelayTransport> {
   const connection = await connect({
     servers: url.split(',').map((s) => s.trim()),
     name,
-    waitOnFirstConnect: true,
+    timeout: 5000,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
   });
@@ -92,6 +92,7 @@ class NatsTransport implements RelayTransport {
   }
 
   async close(): Promise<void> {
-    await this.connection.drain();
+    // The relay has waited for its acknowledgements: nothing is left to flush.
+    await this.connection.close();
   }
 }

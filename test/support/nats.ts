@@ -66,8 +66,8 @@ export interface StreamMessage {
  * Reads every message of `stream` on subjects `filter` as a JetStream consumer does (a pull consumer
  * of its own, from the first message), in stream order.
  */
-export async function readStream(stream: string, filter: string): Promise<StreamMessage[]> {
-  const nc: NatsConnection = await connect({ servers: NATS_URL });
+export async function readStream(stream: string, filter: string, url = NATS_URL): Promise<StreamMessage[]> {
+  const nc: NatsConnection = await connect({ servers: url });
   try {
     const jsm = await jetstreamManager(nc);
     const info = await jsm.consumers.add(stream, {
@@ -104,8 +104,8 @@ export async function readStream(stream: string, filter: string): Promise<Stream
 }
 
 /** The `Onhand-Position` of the last message of `stream` on subjects `filter` (0 when none). */
-export async function lastPosition(stream: string, filter: string): Promise<number> {
-  const nc = await connect({ servers: NATS_URL });
+export async function lastPosition(stream: string, filter: string, url = NATS_URL): Promise<number> {
+  const nc = await connect({ servers: url });
   try {
     const message = await (await jetstreamManager(nc)).streams
       .getMessage(stream, { last_by_subj: filter })
@@ -123,7 +123,8 @@ export async function eventually(
   what: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
+  // A check that throws (e.g. NATS not listening yet) has not held yet.
+  while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -34,6 +34,8 @@ interface Slot {
 
 /** How long the progress saved in the store may lag the acknowledged position. */
 const SAVE_EVERY_MS = 100;
+/** How long it waits before following the feed again after a failed read. */
+const RETRY_MS = 1000;
 
 /**
  * Publishes one environment's feed entries in position order, from the feed hub (never from the write
@@ -55,6 +57,8 @@ export class EnvironmentRelay {
   /** The last position taken from the hub (the point a dropped subscription resumes from). */
   #enqueued = 0;
   #unsubscribe: (() => void) | undefined;
+  /** After a failed read of the feed, not before this time (ms). */
+  #resubscribeAt = 0;
   #stopping = false;
   #failure: unknown;
   #saveTimer: NodeJS.Timeout | undefined;
@@ -116,7 +120,13 @@ export class EnvironmentRelay {
       this.publish(entry);
     }
     // The hub dropped a subscription that fell behind: take it up again once the queue has room.
-    if (!this.#unsubscribe && !this.#stopping && this.#failure === undefined && this.#queue.length === 0)
+    if (
+      !this.#unsubscribe &&
+      !this.#stopping &&
+      this.#failure === undefined &&
+      this.#queue.length === 0 &&
+      Date.now() >= this.#resubscribeAt
+    )
       this.subscribe();
   }
 
@@ -135,10 +145,12 @@ export class EnvironmentRelay {
         this.kick();
         return true;
       },
-      close: () => {
+      close: (reason) => {
         open = false;
         if (this.#unsubscribe === unsubscribe) this.#unsubscribe = undefined;
-        queueMicrotask(() => this.kick());
+        // Too slow: resubscribe once the queue has drained. A failed read: retry in a second.
+        if (reason === 'error') this.#resubscribeAt = Date.now() + RETRY_MS;
+        setTimeout(() => this.kick(), reason === 'error' ? RETRY_MS : 0).unref();
       },
     });
     this.#unsubscribe = () => {

@@ -10,7 +10,7 @@ export interface FeedRelayOptions {
   readonly feed: Feed;
   readonly clock: () => Date;
   readonly onError: (error: unknown) => void;
-  /** Opens the broker connection (resolves once connected; retried on the next round when it fails). */
+  /** Opens the broker connection (tried again on the next round when it fails). */
   readonly connect: () => Promise<RelayTransport>;
   /** The stream Onhand creates and publishes to. */
   readonly stream: string;
@@ -50,6 +50,7 @@ export class FeedRelay {
   #transport: RelayTransport | undefined;
   #encoder: RelayMessageEncoder | undefined;
   #connecting: Promise<void> | undefined;
+  #failureToldAt = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
   #round: Promise<void> | undefined;
   #stopped = false;
@@ -82,8 +83,10 @@ export class FeedRelay {
     this.#timer = undefined;
     await this.#round;
     await Promise.all([...this.#held.keys()].map((env) => this.drop(env, true)));
-    await this.#connecting;
-    await this.#transport?.close().catch(this.options.onError);
+    // A connection still being attempted (NATS unreachable) is closed when it comes, not waited for.
+    const transport = this.#transport;
+    this.#transport = undefined;
+    await transport?.close().catch(this.options.onError);
   }
 
   /** One round: connect if needed, then renew, take or give up each environment's lease. */
@@ -114,24 +117,35 @@ export class FeedRelay {
 
   private connect(): void {
     this.#connecting ??= (async () => {
+      let opened: RelayTransport | undefined;
       try {
-        const transport = await this.options.connect();
+        opened = await this.options.connect();
         const { stream, subjectPrefix, maxAgeMs, duplicateWindowMs } = this.options;
-        await transport.ensureStream({
-          name: stream,
-          subjects: [`${subjectPrefix}.>`],
-          maxAgeMs,
-          duplicateWindowMs,
-        });
+        if (!this.#stopped)
+          await opened.ensureStream({
+            name: stream,
+            subjects: [`${subjectPrefix}.>`],
+            maxAgeMs,
+            duplicateWindowMs,
+          });
+        if (this.#stopped) return;
+        const transport = opened;
         this.#encoder = new RelayMessageEncoder(stream, subjectPrefix, this.options.toJson, () =>
           transport.maxPayload(),
         );
         this.#transport = transport;
-        if (this.#stopped) return;
+        opened = undefined;
         void this.runOnce();
       } catch (error) {
-        this.options.onError(error);
+        // Told once, then at most once a minute while it keeps failing (it is tried every round).
+        const now = Date.now();
+        if (now - this.#failureToldAt >= 60_000) {
+          this.#failureToldAt = now;
+          this.options.onError(error);
+        }
       } finally {
+        // Not kept (stopped meanwhile, or the stream could not be set up): closed.
+        await opened?.close().catch(() => {});
         this.#connecting = undefined;
       }
     })();

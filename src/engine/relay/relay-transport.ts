@@ -22,7 +22,7 @@ export interface RelayTransport {
   publish(message: RelayMessage): Promise<{ readonly duplicate: boolean }>;
   /** The largest message (headers and payload, bytes) the broker accepts. */
   maxPayload(): number;
-  /** Closes the connection after flushing what was published. */
+  /** Closes the connection (the relay calls it once no publish is in flight). */
   close(): Promise<void>;
 }
 
