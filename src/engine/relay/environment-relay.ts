@@ -9,6 +9,11 @@ export interface EnvironmentRelayOptions {
   readonly environmentId: string;
   /** The fencing generation of the lease it publishes under (a header of every message). */
   readonly generation: number;
+  /**
+   * Where to resume when this process knows it (after a failed publish: the position acknowledged in
+   * order); undefined: after the later of the saved progress and the stream's last message.
+   */
+  readonly resumeAfter: number | undefined;
   /** The follower id its progress is kept under (feed_followers). */
   readonly followerId: string;
   readonly feed: Feed;
@@ -46,7 +51,8 @@ const RETRY_MS = 1000;
  * by the broker as duplicates).
  */
 export class EnvironmentRelay {
-  readonly #queue: FeedEntry[] = [];
+  /** Entries taken from the hub, not yet published. */
+  readonly #queue = new EntryQueue();
   /** Published, in order, until acknowledged with every message before it. */
   readonly #pending: Slot[] = [];
   /** Messages whose publish has not settled (acknowledged or failed). */
@@ -78,11 +84,15 @@ export class EnvironmentRelay {
     return this.#acked;
   }
 
-  /** Starts after the later of the saved progress and the stream's last message of the environment. */
+  /**
+   * Starts after `resumeAfter`, else after the later of the saved progress and the environment's last
+   * message in the stream (so what the broker has is not sent again), else at the retention window.
+   */
   async start(): Promise<void> {
-    const { environmentId, followerId } = this.options;
+    const { environmentId, followerId, resumeAfter } = this.options;
     const saved = await this.options.positions.load(environmentId, followerId);
-    const inStream = await this.options.encoder.lastPublished(this.options.transport, environmentId);
+    const inStream =
+      resumeAfter ?? (await this.options.encoder.lastPublished(this.options.transport, environmentId));
     let from = Math.max(saved ?? -1, inStream ?? -1);
     if (from < 0) from = await this.options.feed.retentionFloor(environmentId);
     this.#acked = this.#saved = this.#enqueued = from;
@@ -97,7 +107,7 @@ export class EnvironmentRelay {
     this.#stopping = true;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    this.#queue.length = 0;
+    this.#queue.clear();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#settled = resolve));
     if (this.#saveTimer) clearTimeout(this.#saveTimer);
     this.#saveTimer = undefined;
@@ -113,10 +123,10 @@ export class EnvironmentRelay {
       !this.#stopping &&
       this.#failure === undefined &&
       this.#inFlight < maxInFlight &&
-      this.#queue.length > 0 &&
+      this.#queue.size > 0 &&
       mayPublish()
     ) {
-      const entry = this.#queue.shift() as FeedEntry;
+      const entry = this.#queue.take() as FeedEntry;
       this.publish(entry);
     }
     // The hub dropped a subscription that fell behind: take it up again once the queue has room.
@@ -124,7 +134,7 @@ export class EnvironmentRelay {
       !this.#unsubscribe &&
       !this.#stopping &&
       this.#failure === undefined &&
-      this.#queue.length === 0 &&
+      this.#queue.size === 0 &&
       Date.now() >= this.#resubscribeAt
     )
       this.subscribe();
@@ -136,7 +146,7 @@ export class EnvironmentRelay {
     const unsubscribe = feed.hub.subscribe(environmentId, this.#enqueued, NO_FILTER, {
       push: (entries) => {
         if (!open) return true;
-        if (this.#queue.length >= maxQueue) return false;
+        if (this.#queue.size >= maxQueue) return false;
         for (const entry of entries) {
           if (entry.position <= this.#enqueued) continue;
           this.#queue.push(entry);
@@ -187,7 +197,7 @@ export class EnvironmentRelay {
       this.#failure = error;
       this.#unsubscribe?.();
       this.#unsubscribe = undefined;
-      this.#queue.length = 0;
+      this.#queue.clear();
     }
     while (this.#pending[0]?.state === 'acked') this.#acked = (this.#pending.shift() as Slot).position;
     this.scheduleSave();
@@ -216,5 +226,35 @@ export class EnvironmentRelay {
     } catch (error) {
       this.options.onError(error);
     }
+  }
+}
+
+/** A FIFO of entries whose take is O(1) (Array.shift moves every element). */
+class EntryQueue {
+  #items: FeedEntry[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(entry: FeedEntry): void {
+    this.#items.push(entry);
+  }
+
+  take(): FeedEntry | undefined {
+    const entry = this.#items[this.#head];
+    if (entry === undefined) return undefined;
+    this.#head++;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
   }
 }

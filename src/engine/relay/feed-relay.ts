@@ -46,6 +46,8 @@ interface Held {
 export class FeedRelay {
   readonly #owner = randomUUID();
   readonly #held = new Map<string, Held>();
+  /** Where an environment's relay resumes after a failed publish in this process. */
+  readonly #resumeAfter = new Map<string, number>();
   readonly #leaseMs: number;
   #transport: RelayTransport | undefined;
   #encoder: RelayMessageEncoder | undefined;
@@ -183,6 +185,7 @@ export class FeedRelay {
     const relay: EnvironmentRelay = new EnvironmentRelay({
       environmentId,
       generation,
+      resumeAfter: this.#resumeAfter.get(environmentId),
       followerId: this.followerId,
       feed: this.options.feed,
       positions: {
@@ -197,15 +200,19 @@ export class FeedRelay {
       mayPublish: () => this.options.clock().getTime() < held.until - margin,
       onError: this.options.onError,
     });
+    this.#resumeAfter.delete(environmentId);
     const held: Held = { relay, generation, until, started: relay.start() };
     this.#held.set(environmentId, held);
     held.started.catch((error: unknown) => {
       this.options.onError(error);
       void this.drop(environmentId, false, held);
     });
-    // A failed publish: settle, save, and start again from what the broker acknowledged next round.
+    // A failed publish: settle, save, and start again next round from what the broker acknowledged
+    // in order, not from the stream's last message (a later message may be stored after the failed one).
     void relay.failed.then((error) => {
       this.options.onError(error);
+      // Final: `failed` comes once nothing is in flight.
+      if (this.#held.get(environmentId) === held) this.#resumeAfter.set(environmentId, relay.acknowledged);
       void this.drop(environmentId, false, held);
     });
   }
