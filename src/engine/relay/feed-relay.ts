@@ -48,6 +48,8 @@ export class FeedRelay {
   readonly #held = new Map<string, Held>();
   /** Where an environment's relay resumes after a failed publish in this process. */
   readonly #resumeAfter = new Map<string, number>();
+  /** Relays being stopped (waiting for their acknowledgements). */
+  readonly #stopping = new Set<Promise<void>>();
   readonly #leaseMs: number;
   #transport: RelayTransport | undefined;
   #encoder: RelayMessageEncoder | undefined;
@@ -85,6 +87,7 @@ export class FeedRelay {
     this.#timer = undefined;
     await this.#round;
     await Promise.all([...this.#held.keys()].map((env) => this.drop(env, true)));
+    await Promise.all([...this.#stopping]);
     // A connection still being attempted (NATS unreachable) is closed when it comes, not waited for.
     const transport = this.#transport;
     this.#transport = undefined;
@@ -165,7 +168,8 @@ export class FeedRelay {
     let held = this.#held.get(environmentId);
     if (held && held.generation !== generation) {
       // Lost (or lost and taken again, so another process may have published meanwhile): start afresh.
-      await this.drop(environmentId, false);
+      // Not waited for: its acknowledgements in flight must not hold up the other leases' renewal.
+      void this.drop(environmentId, false);
       held = undefined;
     }
     if (generation === undefined || this.#stopped) return;
@@ -222,8 +226,12 @@ export class FeedRelay {
     const held = this.#held.get(environmentId);
     if (!held || (only && held !== only)) return;
     this.#held.delete(environmentId);
-    await held.started.catch(() => {});
-    await held.relay.stop();
+    const stopped = held.started
+      .catch(() => {})
+      .then(() => held.relay.stop())
+      .catch(this.options.onError);
+    this.#stopping.add(stopped);
+    await stopped.finally(() => this.#stopping.delete(stopped));
     if (!release) return;
     // Expire it now rather than delete it, so its fencing generation keeps increasing.
     const now = new Date(this.options.clock().getTime()).toISOString();
