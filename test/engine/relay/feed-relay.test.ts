@@ -41,13 +41,20 @@ describe.skipIf(!nats).each(testBackends())('the NATS relay on %s', (backend: Ba
   };
 
   /** A relay of the harness's engine; its publishes are logged under `name`. */
-  const relay = (harness: Harness, stream: string, prefix: string, name: string, log: Publish[] = []) => {
+  const relay = (
+    harness: Harness,
+    stream: string,
+    prefix: string,
+    name: string,
+    log: Publish[] = [],
+    refuse?: (position: number) => boolean,
+  ) => {
     const r = new FeedRelay({
       store: harness.services.store,
       feed: harness.services.engine.feed,
       clock: () => new Date(),
       onError: () => {},
-      connect: async () => logged(await connectNats(NATS_URL), name, log),
+      connect: async () => logged(await connectNats(NATS_URL), name, log, refuse),
       stream,
       subjectPrefix: prefix,
       maxAgeMs: 7 * 24 * 3600 * 1000,
@@ -151,15 +158,46 @@ describe.skipIf(!nats).each(testBackends())('the NATS relay on %s', (backend: Ba
     expect(generations).toEqual([...generations].sort((x, y) => x - y));
     expect(new Set(generations).size).toBe(2);
   }, 60_000);
+  it('a message NATS refused while it stored later ones is sent again: no entry is skipped', async () => {
+    const { h, stream, prefix } = await setUp();
+    await write(h, 0, 30);
+    const positions = (await pulled(h)).map((e) => Number(e.position));
+    const refused = positions[9] ?? 0;
+    let refusals = 0;
+    relay(h, stream, prefix, 'r', [], (position) => position === refused && refusals++ === 0).start();
+    await eventually(caughtUp(h, stream), 20_000, 'the relay to catch up');
+    await write(h, 30, 5);
+    await eventually(caughtUp(h, stream), 20_000, 'the relay to go on');
+
+    const entries = await pulled(h);
+    const messages = await readStream(stream, environmentSubjects(prefix, ENV));
+    expect(refusals).toBe(2);
+    const seen = messages.map((m) => m.position);
+    expect([...seen].sort((x, y) => x - y)).toEqual(entries.map((e) => Number(e.position)));
+    // Only the refused entry is out of place: it came after those stored while it was refused.
+    expect(seen.filter((p) => p !== refused)).toEqual(
+      entries.map((e) => Number(e.position)).filter((p) => p !== refused),
+    );
+  }, 60_000);
 });
 
-/** The transport, logging each publish with the relay's name. */
-function logged(transport: RelayTransport, name: string, log: Publish[]): RelayTransport {
+/**
+ * The transport, logging each publish with the relay's name; `refuse` picks messages that fail without
+ * reaching NATS while the ones after them go through (as a JetStream restart in mid-pipeline can do).
+ */
+function logged(
+  transport: RelayTransport,
+  name: string,
+  log: Publish[],
+  refuse: (position: number) => boolean = () => false,
+): RelayTransport {
   return {
     ensureStream: (spec) => transport.ensureStream(spec),
     lastHeader: (stream, subjects, header) => transport.lastHeader(stream, subjects, header),
     publish: (message) => {
       log.push({ relay: name, at: Date.now() });
+      if (refuse(Number(message.headers['Onhand-Position'])))
+        return new Promise((_, reject) => setTimeout(() => reject(new Error('refused')), 50));
       return transport.publish(message);
     },
     maxPayload: () => transport.maxPayload(),
