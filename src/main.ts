@@ -6,9 +6,12 @@ import { KeyRing } from './auth/key-ring.js';
 import { TokenService } from './auth/token-service.js';
 import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
+import { FeedRelay } from './engine/relay/feed-relay.js';
 import { buildApp } from './http/app.js';
+import { toJson } from './http/json.js';
 import { Metrics } from './http/metrics.js';
 import { effectiveLogFormat, loggerOptions } from './log-options.js';
+import { connectNats } from './nats/nats-transport.js';
 import { openStore } from './open-store.js';
 import { httpSettings, type Settings } from './settings.js';
 import type { Store } from './store/store.js';
@@ -104,28 +107,58 @@ export async function startServer(
     },
   );
   logError = (error) => app.log.error({ err: error }, 'background work failed');
+  let relay: FeedRelay | undefined;
   try {
     await bootstrap(settings, services, app, print);
     await engine.expiry.start();
     // Catches up on every day the server was down before it serves a request.
     await engine.rollover.start();
     engine.checkpointer.start();
+    relay = natsRelay(settings, services, clock, (error) => logError(error));
+    relay?.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,
       url,
       close: async () => {
+        // First, while the store is open: the relay saves its progress and hands its leases back.
+        await relay?.stop();
         await app.close();
         await engine.drain();
         await store.close();
       },
     };
   } catch (error) {
+    await relay?.stop();
     await app.close();
     await engine.drain();
     await store.close();
     throw error;
   }
+}
+
+/** The NATS relay of the change feed (docs/feed.md), on the stream and subjects the settings name. */
+function natsRelay(
+  settings: Settings,
+  services: Services,
+  clock: () => Date,
+  onError: (error: unknown) => void,
+): FeedRelay | undefined {
+  const nats = settings.nats;
+  if (!nats) return undefined;
+  return new FeedRelay({
+    store: services.store,
+    feed: services.engine.feed,
+    clock,
+    onError,
+    connect: () => connectNats(nats.url),
+    stream: nats.stream,
+    subjectPrefix: nats.subjectPrefix,
+    maxAgeMs: settings.feedRetentionDays * 24 * 3600 * 1000,
+    duplicateWindowMs: nats.duplicateWindowSeconds * 1000,
+    maxInFlight: nats.maxInFlight,
+    toJson,
+  });
 }
 
 async function bootstrap(

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
 import type { HttpSettings } from './http/context.js';
 import type { LogFormat } from './log-options.js';
+import { type NatsSettings, natsSettings } from './nats/nats-settings.js';
 
 /** Everything an operator can set, from flags and environment variables (docs/configuration.md). */
 export interface Settings {
@@ -32,6 +33,8 @@ export interface Settings {
   readonly readCacheRows: number;
   /** How long a query waits for the in-memory stock to catch up before reading the database, ms. */
   readonly readWaitMs: number;
+  /** The NATS relay of the feed, when a NATS server is configured (docs/feed.md, NATS JetStream). */
+  readonly nats: NatsSettings | undefined;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -139,6 +142,7 @@ export function loadSettings(
     feedSpanSize: int(env.ONHAND_FEED_SPAN_SIZE, 10_000, 2, 10_000_000, 'ONHAND_FEED_SPAN_SIZE'),
     readCacheRows: int(env.ONHAND_READ_CACHE_ROWS, 1_000_000, 0, 100_000_000, 'ONHAND_READ_CACHE_ROWS'),
     readWaitMs: int(env.ONHAND_READ_WAIT_MS, 5000, 0, 60_000, 'ONHAND_READ_WAIT_MS'),
+    nats: natsSettings(nonEmpty(pick('nats-url', 'ONHAND_NATS_URL')), env),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,

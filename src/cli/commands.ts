@@ -12,7 +12,8 @@ const USAGE = `Usage: onhand <command> [options]
 
 Commands:
   serve                      Serve the API (default). Options: --port N, --host H, --data DIR,
-                             --database-url postgres://… (PostgreSQL instead of the embedded SQLite)
+                             --database-url postgres://… (PostgreSQL instead of the embedded SQLite),
+                             --nats-url nats://host:4222 (relay the change feed to NATS JetStream)
   clients create|list|grant|ungrant|revoke
                              Manage OAuth clients and their roles (see: onhand clients help)
   keys list|rotate           List or rotate the token signing keys (see: onhand keys help)
@@ -31,7 +32,7 @@ Options common to all commands:
 See docs/configuration.md for every setting.`;
 
 /** Options of every command, read wherever they stand; no subcommand uses these names. */
-const GLOBAL_WITH_VALUE = new Set(['--port', '--host', '--data', '--database-url']);
+const GLOBAL_WITH_VALUE = new Set(['--port', '--host', '--data', '--database-url', '--nats-url']);
 
 /**
  * Splits argv into global flags, the command word and the command's own arguments, which are passed

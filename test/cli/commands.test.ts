@@ -22,6 +22,10 @@ describe('the onhand command line', () => {
       ['environments', 'create', 'demo'],
       { flags: {}, command: 'environments', rest: ['create', 'demo'], help: false },
     ],
+    [
+      ['serve', '--nats-url', 'nats://127.0.0.1:4222'],
+      { flags: { 'nats-url': 'nats://127.0.0.1:4222' }, command: 'serve', rest: [], help: false },
+    ],
     [['--help'], { flags: {}, command: 'serve', rest: [], help: true }],
   ])('splits %j into global flags, the command and its own arguments', (argv, expected) => {
     expect(splitArgs(argv)).toEqual(expected);

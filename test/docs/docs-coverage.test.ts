@@ -26,7 +26,11 @@ describe('docs/configuration.md', () => {
   const doc = read('docs/configuration.md');
 
   it('documents every environment variable read by the settings and the command line', () => {
-    const sources = [read('src/settings.ts'), read('src/cli/onhand.ts')].join('\n');
+    const sources = [
+      read('src/settings.ts'),
+      read('src/nats/nats-settings.ts'),
+      read('src/cli/onhand.ts'),
+    ].join('\n');
     const variables = [...new Set(sources.match(/ONHAND_[A-Z_]+/g) ?? [])];
     expect(variables).toContain('ONHAND_PORT');
     const missing = variables.filter((name) => !doc.includes(name));

@@ -116,7 +116,7 @@ export class Feed {
 
   /** Throws cursor_expired (410) when entries after `after` have left the retention window. */
   async checkCursor(environmentId: string, after: number): Promise<void> {
-    const floor = await this.floor(environmentId);
+    const floor = await this.retentionFloor(environmentId);
     if (after < floor) {
       throw new OnhandError(
         'cursor_expired',
@@ -172,8 +172,8 @@ export class Feed {
     return position;
   }
 
-  /** The last position whose entry left the retention window (0: none has). */
-  private async floor(environmentId: string): Promise<number> {
+  /** The last position whose entry left the retention window (0: none has): followers start after it. */
+  async retentionFloor(environmentId: string): Promise<number> {
     const now = this.options.clock().getTime();
     const known = this.#floors.get(environmentId);
     if (known && now - known.at < FLOOR_TTL_MS) return known.floor;
