@@ -3,10 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { AuthService } from './auth/auth-service.js';
 import { ExternalIssuer } from './auth/external-issuer.js';
 import { KeyRing } from './auth/key-ring.js';
+import { AesSecretBox } from './auth/secret-box.js';
 import { TokenService } from './auth/token-service.js';
 import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
+import { HttpSender } from './engine/webhooks/http-sender.js';
 import { buildApp } from './http/app.js';
+import { toJson } from './http/json.js';
 import { Metrics } from './http/metrics.js';
 import { openStore } from './open-store.js';
 import { httpSettings, type Settings } from './settings.js';
@@ -56,6 +59,12 @@ export async function openServices(
     feedRetentionMs: settings.feedRetentionDays * 24 * 3600 * 1000,
     feedCacheScopes: settings.feedCacheScopes,
     feedSpanSize: settings.feedSpanSize,
+    webhooks: {
+      secrets: await AesSecretBox.open(settings.dataDir),
+      sender: new HttpSender(settings.webhooks.allowPrivate),
+      settings: settings.webhooks,
+      encode: toJson,
+    },
   });
   return { store, auth, engine };
 }
@@ -124,6 +133,7 @@ export async function startServer(
     // Catches up on every day the server was down before it serves a request.
     await engine.rollover.start();
     engine.checkpointer.start();
+    engine.webhookDispatcher.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
+import type { WebhookSettings } from './engine/webhooks/webhook-ports.js';
 import type { HttpSettings } from './http/context.js';
 
 /** Everything an operator can set, from flags and environment variables (docs/configuration.md). */
@@ -25,6 +26,8 @@ export interface Settings {
   readonly feedCacheScopes: number;
   /** Positions per checkpoint span of as-of queries (docs/feed.md). */
   readonly feedSpanSize: number;
+  /** Webhook deliveries (ONHAND_WEBHOOKS_*, docs/webhooks.md). */
+  readonly webhooks: WebhookSettings;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -129,6 +132,7 @@ export function loadSettings(
     feedRetentionDays: int(env.ONHAND_FEED_RETENTION_DAYS, 7, 1, 3650, 'ONHAND_FEED_RETENTION_DAYS'),
     feedCacheScopes: int(env.ONHAND_FEED_CACHE_SCOPES, 10_000, 0, 10_000_000, 'ONHAND_FEED_CACHE_SCOPES'),
     feedSpanSize: int(env.ONHAND_FEED_SPAN_SIZE, 10_000, 2, 10_000_000, 'ONHAND_FEED_SPAN_SIZE'),
+    webhooks: webhookSettings(env),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,
@@ -153,6 +157,16 @@ export function loadSettings(
       .split(',')
       .map((e) => e.trim())
       .filter((e) => e !== ''),
+  };
+}
+
+function webhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
+  return {
+    allowPrivate: bool(env.ONHAND_WEBHOOKS_ALLOW_PRIVATE, false, 'ONHAND_WEBHOOKS_ALLOW_PRIVATE'),
+    retryPeriodMs:
+      1000 * int(env.ONHAND_WEBHOOKS_RETRY_SECONDS, 86_400, 1, 30 * 86_400, 'ONHAND_WEBHOOKS_RETRY_SECONDS'),
+    timeoutMs: int(env.ONHAND_WEBHOOKS_TIMEOUT_MS, 10_000, 100, 120_000, 'ONHAND_WEBHOOKS_TIMEOUT_MS'),
+    batchSize: int(env.ONHAND_WEBHOOKS_BATCH_SIZE, 100, 1, 1000, 'ONHAND_WEBHOOKS_BATCH_SIZE'),
   };
 }
 

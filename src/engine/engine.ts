@@ -36,6 +36,9 @@ import type { ReservationWork } from './reservations/reservation-work.js';
 import { RolloverScheduler } from './schedules/rollover-scheduler.js';
 import { type ScheduleWork, scheduleBatch } from './schedules/schedule-batch.js';
 import { Schedules } from './schedules/schedule-service.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { unconfiguredWebhooks, type WebhookOptions } from './webhooks/webhook-ports.js';
+import { Webhooks } from './webhooks/webhook-service.js';
 import { isUsableId, type WriteItem } from './write-item.js';
 
 /** How long a read of the ledger or feed waits for entries committed before it to get their positions. */
@@ -55,6 +58,8 @@ export interface EngineOptions {
   readonly feedCacheScopes?: number;
   /** Positions per checkpoint span of as-of queries (default SPAN_SIZE). */
   readonly feedSpanSize?: number;
+  /** Webhooks: secrets at rest, the sender, the operator's settings (main.ts). */
+  readonly webhooks?: WebhookOptions;
 }
 
 /**
@@ -81,6 +86,10 @@ export class Engine {
   readonly feed: Feed;
   /** Writes the feed's checkpoints for as-of queries; started by the server. */
   readonly checkpointer: Checkpointer;
+  /** Webhook subscriptions (docs/webhooks.md). */
+  readonly webhooks: Webhooks;
+  /** Makes webhook deliveries, sharing them with other processes; started by the server. */
+  readonly webhookDispatcher: WebhookDispatcher;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -98,6 +107,15 @@ export class Engine {
       ...(options.feedCacheScopes === undefined ? {} : { cacheScopes: options.feedCacheScopes }),
     });
     this.checkpointer = new Checkpointer(store, clock, report, this.spanSize);
+    const hooks = options.webhooks ?? unconfiguredWebhooks();
+    this.webhooks = new Webhooks({
+      store,
+      environments: this.environments,
+      feed: this.feed,
+      clock,
+      ...hooks,
+    });
+    this.webhookDispatcher = new WebhookDispatcher({ store, feed: this.feed, clock, ...hooks }, report);
     // Every writer marks its outcomes with the commit of their transaction (commit tokens).
     const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
       new GroupCommitter(store, handler, undefined, withCommitMark);
@@ -259,7 +277,8 @@ export class Engine {
 
   /** Stops background work and waits for queued writes to commit (graceful shutdown). */
   async drain(): Promise<void> {
-    await Promise.all([this.expiry.stop(), this.rollover.stop(), this.checkpointer.stop()]);
+    const background = [this.expiry, this.rollover, this.checkpointer, this.webhookDispatcher];
+    await Promise.all(background.map((work) => work.stop()));
     await Promise.all([
       this.onHandWriter.drain(),
       this.reservationWriter.drain(),

@@ -20,6 +20,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   environment_not_found: 404,
   partition_not_found: 404,
   client_not_found: 404,
+  webhook_not_found: 404,
   not_found: 404,
   cursor_expired: 410,
   unauthorized: 401,

@@ -50,6 +50,8 @@ export interface WebhookStore {
    * and the delivery is still pending. `failing`: the delivery gave up, the subscription is marked failing.
    */
   recordAttempt(fence: Fence, deliveryId: string, attempt: AttemptResult): Promise<boolean>;
+  /** How many feed leases whose name starts with `prefix` are held at `now` (live dispatchers). */
+  countLeases(prefix: string, now: string): Promise<number>;
   /** Deliveries of a subscription, newest first, numbered below `before` (all when null). */
   listDeliveries(
     environmentId: string,

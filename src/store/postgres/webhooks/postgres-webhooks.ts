@@ -187,6 +187,14 @@ export class PostgresWebhooks implements WebhookStore {
     });
   }
 
+  async countLeases(prefix: string, now: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM feed_leases WHERE left(name, $1) = $2 AND until > $3',
+      [prefix.length, prefix, now],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async listDeliveries(
     environmentId: string,
     webhookId: string,

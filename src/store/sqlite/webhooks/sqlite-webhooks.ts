@@ -275,6 +275,15 @@ export class SqliteWebhooks implements WebhookStore {
     );
   }
 
+  async countLeases(prefix: string, now: string): Promise<number> {
+    const row = this.#deps.readerDb
+      .prepare<[number, string, string], { n: number | bigint }>(
+        'SELECT count(*) AS n FROM feed_leases WHERE substr(name, 1, ?) = ? AND until > ?',
+      )
+      .get(prefix.length, prefix, now);
+    return Number(row?.n ?? 0);
+  }
+
   async listDeliveries(
     environmentId: string,
     webhookId: string,
