@@ -13,7 +13,7 @@ export interface WebhookRow {
   url: string;
   filters: string;
   description: string | null;
-  enabled: number | boolean;
+  enabled: number | bigint | boolean;
   sealed_secret: string;
   status: string;
   failing_since: string | null;
@@ -56,7 +56,7 @@ export function toWebhookRecord(row: WebhookRow): WebhookRecord {
     url: row.url,
     filters: JSON.parse(row.filters) as Record<string, unknown>,
     description: row.description,
-    enabled: row.enabled === true || row.enabled === 1,
+    enabled: row.enabled === true || Number(row.enabled) === 1,
     sealedSecret: row.sealed_secret,
     status: row.status as WebhookStatus,
     failingSince: row.failing_since,
