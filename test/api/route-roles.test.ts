@@ -71,7 +71,9 @@ describe('the role table', () => {
   it('docs/api.md lists the same roles', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/api.md'), 'utf8');
     const rows = [
-      ...doc.matchAll(/^\| `(GET|POST|PUT|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \|/gm),
+      ...doc.matchAll(
+        /^\| `(GET|POST|PUT|PATCH|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \|/gm,
+      ),
     ];
     const documented = Object.fromEntries(
       rows.map((m) => [`${m[1]} ${m[2]?.replace(/\{(\w+)\}/g, ':$1')}`, m[3]]),

@@ -15,6 +15,13 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[
   { method: 'POST', path: '/api/environment/:environmentId/feed/tickets', role: 'read' },
   { method: 'GET', path: '/api/environment/:environmentId/feed/stream', role: 'read' },
   { method: 'GET', path: '/api/environment/:environmentId/snapshot', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/webhooks', role: 'admin' },
+  { method: 'GET', path: '/api/environment/:environmentId/webhooks', role: 'admin' },
+  { method: 'GET', path: '/api/environment/:environmentId/webhooks/:webhookId', role: 'admin' },
+  { method: 'PATCH', path: '/api/environment/:environmentId/webhooks/:webhookId', role: 'admin' },
+  { method: 'DELETE', path: '/api/environment/:environmentId/webhooks/:webhookId', role: 'admin' },
+  { method: 'POST', path: '/api/environment/:environmentId/webhooks/:webhookId/redeliver', role: 'admin' },
+  { method: 'GET', path: '/api/environment/:environmentId/webhooks/:webhookId/deliveries', role: 'admin' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/bulk', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/setonhand/:inventorySystem/bulk', role: 'write' },
@@ -54,5 +61,6 @@ export function fillPath(path: string, environmentId: string): string {
   return path
     .replace(':environmentId', environmentId)
     .replace(':inventorySystem', 'pos')
-    .replace(':reservationId', 'no-such-reservation');
+    .replace(':reservationId', 'no-such-reservation')
+    .replace(':webhookId', 'wh_none');
 }
