@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIpLiteral, isPrivateAddress } from '../../domain/webhooks/private-address.js';
 import type { OutgoingRequest, SendResult, WebhookSender } from './webhook-ports.js';
@@ -13,9 +13,26 @@ const MAX_ANSWER = 64 * 1024;
  * the addresses the host resolves to *at connect time* (a custom DNS lookup on the request), so a name
  * that later resolves to a loopback or private address is refused on that delivery; an IP literal is
  * checked the same way before connecting. Redirects are not followed (a 3xx is a failed attempt).
+ *
+ * The sender has agents of its own, with the lookup built in: a kept-alive connection is reused only
+ * by this sender, and every connection it opens was checked when it was opened (reusing one never
+ * reaches an address other than the one checked).
  */
 export class HttpSender implements WebhookSender {
-  constructor(private readonly allowPrivate: boolean) {}
+  readonly #http: HttpAgent;
+  readonly #https: HttpsAgent;
+
+  constructor(private readonly allowPrivate: boolean) {
+    const options = { keepAlive: true, maxSockets: 64, ...(allowPrivate ? {} : { lookup: publicOnlyLookup }) };
+    this.#http = new HttpAgent(options);
+    this.#https = new HttpsAgent(options);
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.#http.destroy();
+    this.#https.destroy();
+  }
 
   send(request: OutgoingRequest): Promise<SendResult> {
     let url: URL;
@@ -30,6 +47,7 @@ export class HttpSender implements WebhookSender {
       method: 'POST',
       headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
       timeout: request.timeoutMs,
+      agent: url.protocol === 'https:' ? this.#https : this.#http,
       ...(this.allowPrivate ? {} : { lookup: publicOnlyLookup }),
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
