@@ -23,7 +23,11 @@ export class HttpSender implements WebhookSender {
   readonly #https: HttpsAgent;
 
   constructor(private readonly allowPrivate: boolean) {
-    const options = { keepAlive: true, maxSockets: 64, ...(allowPrivate ? {} : { lookup: publicOnlyLookup }) };
+    const options = {
+      keepAlive: true,
+      maxSockets: 64,
+      ...(allowPrivate ? {} : { lookup: publicOnlyLookup }),
+    };
     this.#http = new HttpAgent(options);
     this.#https = new HttpsAgent(options);
   }

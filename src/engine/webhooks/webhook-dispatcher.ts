@@ -60,6 +60,7 @@ export class WebhookDispatcher {
 
   /** Stops every worker after its current step and gives their leases back. */
   async stop(): Promise<void> {
+    if (!this.#timer) return;
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
@@ -126,7 +127,9 @@ export class WebhookDispatcher {
       done: Promise.resolve(),
     };
     this.#workers.set(id(fence), worker);
-    worker.done = this.run(worker, fence).finally(() => this.#workers.delete(id(fence)));
+    worker.done = this.run(worker, fence)
+      .catch((error) => this.onError(error))
+      .finally(() => this.#workers.delete(id(fence)));
   }
 
   /** The work loop of one subscription, while this process holds its lease. */
