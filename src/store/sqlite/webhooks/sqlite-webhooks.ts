@@ -4,7 +4,6 @@ import {
   type DeliveryRow,
   toDeliveryRecord,
   toWebhookRecord,
-  WEBHOOK_COLUMNS,
   type WebhookRow,
 } from '../../webhook-rows.js';
 import {
@@ -20,6 +19,15 @@ import {
   webhookFollower,
   webhookLease,
 } from '../../webhook-store.js';
+import {
+  fenceHolds,
+  INSERT_DELIVERY,
+  INSERT_WEBHOOK,
+  READY_TO_ADVANCE,
+  RECORD_ATTEMPT,
+  SELECT_WEBHOOK,
+  SET_FOLLOWER,
+} from './webhook-statements.js';
 
 /** What SqliteWebhooks needs from its store. */
 export interface SqliteWebhooksDeps {
@@ -27,9 +35,6 @@ export interface SqliteWebhooksDeps {
   /** Runs a write on the writer connection, queued behind open transactions. */
   readonly write: <T>(task: (db: Database.Database) => T) => Promise<T>;
 }
-
-const SELECT_WEBHOOK = `SELECT ${WEBHOOK_COLUMNS} FROM webhooks w
-  LEFT JOIN feed_followers f ON f.environment_id = w.environment_id AND f.follower_id = 'webhook:' || w.webhook_id`;
 
 /** The webhook tables of SqliteStore (webhook-store.ts). Every write runs on the writer, one at a time. */
 export class SqliteWebhooks implements WebhookStore {
@@ -43,11 +48,7 @@ export class SqliteWebhooks implements WebhookStore {
     return this.#deps.write((db) =>
       db.transaction(() => {
         const inserted = db
-          .prepare(
-            `INSERT INTO webhooks (environment_id, webhook_id, url, filters, description, enabled, sealed_secret,
-               status, failing_since, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?) ON CONFLICT DO NOTHING`,
-          )
+          .prepare(INSERT_WEBHOOK)
           .run(
             r.environmentId,
             r.webhookId,
@@ -60,11 +61,7 @@ export class SqliteWebhooks implements WebhookStore {
             r.createdAt,
           );
         if (inserted.changes === 0) return false;
-        db.prepare(
-          `INSERT INTO feed_followers (environment_id, follower_id, position, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (environment_id, follower_id) DO UPDATE SET position = excluded.position,
-             updated_at = excluded.updated_at`,
-        ).run(r.environmentId, webhookFollower(r.webhookId), position, r.createdAt);
+        db.prepare(SET_FOLLOWER).run(r.environmentId, webhookFollower(r.webhookId), position, r.createdAt);
         return true;
       })(),
     );
@@ -169,11 +166,7 @@ export class SqliteWebhooks implements WebhookStore {
           `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL
            WHERE environment_id = ? AND webhook_id = ? AND status IN ('pending', 'failed')`,
         ).run(environmentId, webhookId);
-        db.prepare(
-          `INSERT INTO feed_followers (environment_id, follower_id, position, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (environment_id, follower_id) DO UPDATE SET position = excluded.position,
-             updated_at = excluded.updated_at`,
-        ).run(environmentId, webhookFollower(webhookId), position, at);
+        db.prepare(SET_FOLLOWER).run(environmentId, webhookFollower(webhookId), position, at);
         return true;
       })(),
     );
@@ -202,25 +195,14 @@ export class SqliteWebhooks implements WebhookStore {
       db.transaction(() => {
         if (!fenceHolds(db, fence)) return false;
         const ready = db
-          .prepare<[string, string, string], { position: number | bigint }>(
-            `SELECT f.position FROM webhooks w JOIN feed_followers f
-               ON f.environment_id = w.environment_id AND f.follower_id = ?
-             WHERE w.environment_id = ? AND w.webhook_id = ? AND w.status = 'active'
-               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.environment_id = w.environment_id
-                 AND d.webhook_id = w.webhook_id AND d.status = 'pending')`,
-          )
+          .prepare<[string, string, string], { position: number | bigint }>(READY_TO_ADVANCE)
           .get(webhookFollower(id), env, id);
         if (!ready || Number(ready.position) !== from) return false;
         db.prepare(
           'UPDATE feed_followers SET position = ?, updated_at = ? WHERE environment_id = ? AND follower_id = ?',
         ).run(to, at, env, webhookFollower(id));
         if (delivery) {
-          db.prepare(
-            `INSERT INTO webhook_deliveries (environment_id, webhook_id, number, delivery_id, first_position,
-               last_position, entries, body, status, attempts, created_at, next_attempt_at)
-             SELECT ?, ?, coalesce(max(number), 0) + 1, ?, ?, ?, ?, ?, 'pending', 0, ?, ?
-             FROM webhook_deliveries WHERE environment_id = ? AND webhook_id = ?`,
-          ).run(
+          db.prepare(INSERT_DELIVERY).run(
             env,
             id,
             delivery.deliveryId,
@@ -245,12 +227,7 @@ export class SqliteWebhooks implements WebhookStore {
       db.transaction(() => {
         if (!fenceHolds(db, fence)) return false;
         const changed = db
-          .prepare(
-            `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_attempt_at = ?,
-               last_status = ?, last_error = ?, next_attempt_at = ?,
-               delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-             WHERE environment_id = ? AND webhook_id = ? AND delivery_id = ? AND status = 'pending'`,
-          )
+          .prepare(RECORD_ATTEMPT)
           .run(
             attempt.status,
             attempt.at,
@@ -298,12 +275,4 @@ export class SqliteWebhooks implements WebhookStore {
       .all(environmentId, webhookId, before ?? Number.MAX_SAFE_INTEGER, limit)
       .map(toDeliveryRecord);
   }
-}
-
-/** True while the lease of the fence has the fence's generation (the writer runs one transaction at a time). */
-function fenceHolds(db: Database.Database, fence: Fence): boolean {
-  const row = db
-    .prepare<[string], { generation: number | bigint }>('SELECT generation FROM feed_leases WHERE name = ?')
-    .get(webhookLease(fence.environmentId, fence.webhookId));
-  return row !== undefined && Number(row.generation) === fence.generation;
 }
