@@ -88,6 +88,8 @@ export function loggerOptions(level: string): { level: string; redact: { paths: 
         '*.client_secret',
         '*.client_assertion',
         '*.access_token',
+        'secret',
+        '*.secret',
       ],
       censor: '[redacted]',
     },
