@@ -47,9 +47,12 @@ export interface WebhookStore {
   advance(fence: Fence, from: number, to: number, delivery: NewDelivery | null, at: string): Promise<boolean>;
   /**
    * Records one attempt of a pending delivery. Does nothing and returns false unless the fence holds
-   * and the delivery is still pending. `failing`: the delivery gave up, the subscription is marked failing.
+   * and the delivery is still pending. Status `failed`: the delivery gave up, the subscription is marked
+   * failing. Status `delivered`: the body is no longer kept (the log keeps the rest).
    */
   recordAttempt(fence: Fence, deliveryId: string, attempt: AttemptResult): Promise<boolean>;
+  /** Removes the delivered and cancelled deliveries numbered below `belowNumber`; how many it removed. */
+  pruneDeliveries(environmentId: string, webhookId: string, belowNumber: number): Promise<number>;
   /** How many feed leases whose name starts with `prefix` are held at `now` (live dispatchers). */
   countLeases(prefix: string, now: string): Promise<number>;
   /** Deliveries of a subscription, newest first, numbered below `before` (all when null). */
@@ -121,7 +124,7 @@ export interface NewDelivery {
   readonly firstPosition: number;
   readonly lastPosition: number;
   readonly entries: number;
-  /** The exact body sent on every attempt. */
+  /** The exact body sent on every attempt ('' once delivered or cancelled: it is not kept). */
   readonly body: string;
   readonly createdAt: string;
   /** When to make the first attempt (normally createdAt). */

@@ -33,6 +33,9 @@ export type StepResult =
   | { readonly kind: 'stop' }
   | { readonly kind: 'wait'; readonly ms: number };
 
+/** Deliveries the log of a subscription keeps (the older delivered and cancelled ones are removed). */
+export const LOG_KEEP = 10_000;
+const PRUNE_EVERY = 500;
 /** How long to wait after the cursor of a subscription left the feed's retention window. */
 const EXPIRED_WAIT_MS = 60_000;
 
@@ -120,6 +123,13 @@ async function attempt(
       error: null,
       nextAttemptAt: null,
     });
+    // The log keeps the last LOG_KEEP deliveries of a subscription; trimmed now and then.
+    if (delivery.number % PRUNE_EVERY === 0)
+      await deps.store.webhooks.pruneDeliveries(
+        fence.environmentId,
+        fence.webhookId,
+        delivery.number - LOG_KEEP + 1,
+      );
     return { kind: 'next' };
   }
   const retry = keepsRetrying(Date.parse(delivery.createdAt), now.getTime(), deps.settings.retryPeriodMs);

@@ -187,6 +187,15 @@ export class PostgresWebhooks implements WebhookStore {
     });
   }
 
+  async pruneDeliveries(environmentId: string, webhookId: string, belowNumber: number): Promise<number> {
+    const { rowCount } = await this.#pool.query(sql.PRUNE_DELIVERIES, [
+      environmentId,
+      webhookId,
+      belowNumber,
+    ]);
+    return rowCount ?? 0;
+  }
+
   async countLeases(prefix: string, now: string): Promise<number> {
     const { rows } = await this.#pool.query<{ n: string }>(
       'SELECT count(*) AS n FROM feed_leases WHERE left(name, $1) = $2 AND until > $3',

@@ -33,7 +33,7 @@ export const REACTIVATE = `UPDATE webhooks SET status = 'active', failing_since 
   WHERE environment_id = $1 AND webhook_id = $2`;
 
 /** (env, id) */
-export const CANCEL_OPEN = `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL
+export const CANCEL_OPEN = `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, body = ''
   WHERE environment_id = $1 AND webhook_id = $2 AND status IN ('pending', 'failed')`;
 
 /** (env, id) */
@@ -58,9 +58,14 @@ export const INSERT_DELIVERY = `INSERT INTO webhook_deliveries (environment_id, 
 /** (env, id, delivery id, status, at, http status, error, next attempt at) */
 export const RECORD_ATTEMPT = `UPDATE webhook_deliveries SET status = $4, attempts = attempts + 1,
     last_attempt_at = $5, last_status = $6, last_error = $7, next_attempt_at = $8,
+    body = CASE WHEN $4 = 'delivered' THEN '' ELSE body END,
     delivered_at = CASE WHEN $4 = 'delivered' THEN $5 ELSE delivered_at END
   WHERE environment_id = $1 AND webhook_id = $2 AND delivery_id = $3 AND status = 'pending'`;
 
 /** (env, id, at) */
 export const MARK_FAILING = `UPDATE webhooks SET status = 'failing', failing_since = $3, updated_at = $3
   WHERE environment_id = $1 AND webhook_id = $2`;
+
+/** (env, id, below number) */
+export const PRUNE_DELIVERIES = `DELETE FROM webhook_deliveries
+  WHERE environment_id = $1 AND webhook_id = $2 AND number < $3 AND status IN ('delivered', 'cancelled')`;

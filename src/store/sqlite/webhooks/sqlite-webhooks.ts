@@ -163,7 +163,7 @@ export class SqliteWebhooks implements WebhookStore {
           .run(at, environmentId, webhookId).changes;
         if (changed === 0) return false;
         db.prepare(
-          `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL
+          `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, body = ''
            WHERE environment_id = ? AND webhook_id = ? AND status IN ('pending', 'failed')`,
         ).run(environmentId, webhookId);
         db.prepare(SET_FOLLOWER).run(environmentId, webhookFollower(webhookId), position, at);
@@ -235,6 +235,7 @@ export class SqliteWebhooks implements WebhookStore {
             attempt.error,
             attempt.nextAttemptAt,
             attempt.status,
+            attempt.status,
             attempt.at,
             env,
             id,
@@ -249,6 +250,18 @@ export class SqliteWebhooks implements WebhookStore {
         }
         return true;
       })(),
+    );
+  }
+
+  async pruneDeliveries(environmentId: string, webhookId: string, belowNumber: number): Promise<number> {
+    return this.#deps.write(
+      (db) =>
+        db
+          .prepare(
+            `DELETE FROM webhook_deliveries WHERE environment_id = ? AND webhook_id = ? AND number < ?
+             AND status IN ('delivered', 'cancelled')`,
+          )
+          .run(environmentId, webhookId, belowNumber).changes,
     );
   }
 

@@ -27,7 +27,7 @@ export const INSERT_DELIVERY = `INSERT INTO webhook_deliveries (environment_id, 
   FROM webhook_deliveries WHERE environment_id = ? AND webhook_id = ?`;
 
 export const RECORD_ATTEMPT = `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_attempt_at = ?,
-  last_status = ?, last_error = ?, next_attempt_at = ?,
+  last_status = ?, last_error = ?, next_attempt_at = ?, body = CASE WHEN ? = 'delivered' THEN '' ELSE body END,
   delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
   WHERE environment_id = ? AND webhook_id = ? AND delivery_id = ? AND status = 'pending'`;
 
