@@ -57,28 +57,29 @@ export class Feed {
   /**
    * Up to `limit` entries after `after` that pass `filter`, and the position to read from next (the
    * last entry looked at, matching or not; `after` when there was none). Throws cursor_expired when
-   * `after` is older than the retention window.
+   * `after` is older than the retention window. A follower that reads page after page (a webhook) may
+   * pass its own `cache` of scope states: when it is at `after`, its states are reused.
    */
   async read(
     environmentId: string,
     after: number,
     limit: number,
     filter: FeedFilter,
+    cache: ScopeCache = new ScopeCache(after, 1000),
   ): Promise<{ entries: FeedEntry[]; next: number }> {
     await this.options.environments.get(environmentId);
     await this.checkCursor(environmentId, after);
     // Every entry acknowledged before this request is in the answer (see Engine.ledger).
     await this.options.store.feed.settleAll(SETTLE_MS);
     const config = await this.options.environments.get(environmentId);
-    const cache = new ScopeCache(after, 1000);
+    if (cache.position !== after) cache.reset(after);
+    // Without a filter every entry read is returned: read no more than asked for.
+    const everything = isEverything(filter);
     const entries: FeedEntry[] = [];
     let next = after;
     for (let scanned = 0; entries.length < limit && scanned < MAX_SCAN; ) {
-      const records = await this.options.store.feed.read(
-        environmentId,
-        next,
-        Math.min(PAGE, MAX_SCAN - scanned),
-      );
+      const size = Math.min(PAGE, MAX_SCAN - scanned, everything ? limit - entries.length : PAGE);
+      const records = await this.options.store.feed.read(environmentId, next, size);
       const last = records[records.length - 1];
       if (!last) break;
       const { entries: page, states } = await annotate(config, records, (scopes) =>
@@ -93,7 +94,7 @@ export class Feed {
         if (entries.length >= limit) break;
       }
       scanned += records.length;
-      if (records.length < PAGE) break;
+      if (records.length < size) break;
     }
     return { entries, next };
   }
@@ -183,6 +184,12 @@ export class Feed {
     this.#floors.set(environmentId, { at: now, floor });
     return floor;
   }
+}
+
+/** True for a filter that passes every entry. */
+function isEverything(filter: FeedFilter): boolean {
+  const lists = [filter.productIds, filter.siteIds, filter.locationIds, filter.kinds];
+  return lists.every((list) => list.length === 0) && filter.threshold === undefined;
 }
 
 function asOfError(message: string): OnhandError {

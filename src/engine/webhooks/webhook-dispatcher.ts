@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Fence, type WebhookKey, webhookLease } from '../../store/webhook-store.js';
-import { type StepResult, step, type WorkerDeps } from './webhook-worker.js';
+import { ScopeCache } from '../feed/scope-states.js';
+import { SCOPES, type StepResult, step, type WorkerDeps } from './webhook-worker.js';
 
 /** How often the dispatcher looks for subscriptions to take on, and says it is alive. */
 const TICK_MS = 1000;
@@ -137,6 +138,7 @@ export class WebhookDispatcher {
     const { store, clock } = this.deps;
     const lease = webhookLease(fence.environmentId, fence.webhookId);
     let held = true;
+    const cache = new ScopeCache(0, SCOPES);
     try {
       while (!this.#stopped && !worker.handOver) {
         const now = clock();
@@ -149,7 +151,7 @@ export class WebhookDispatcher {
         }
         let result: StepResult;
         try {
-          result = await step({ random: Math.random, ...this.deps }, fence);
+          result = await step({ random: Math.random, ...this.deps }, fence, cache);
         } catch (error) {
           this.onError(error);
           result = { kind: 'wait', ms: ERROR_WAIT_MS };
