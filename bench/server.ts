@@ -99,6 +99,8 @@ export function startOnhand(options: {
       ONHAND_ENVIRONMENTS: options.environments.join(','),
       // The bench measures capacity: the per-client rate limit (on by default with PostgreSQL) is off.
       ONHAND_RATE_LIMIT_PER_SECOND: '0',
+      // W8 delivers webhooks to a receiver on 127.0.0.1.
+      ONHAND_WEBHOOKS_ALLOW_PRIVATE: 'true',
       ...(options.databaseUrl ? { ONHAND_DATABASE_URL: options.databaseUrl } : {}),
     },
     readyPath: '/health/ping',

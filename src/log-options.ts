@@ -41,6 +41,8 @@ export function loggerOptions(
         'access_token',
         '*.client_secret',
         '*.client_assertion',
+        'secret',
+        '*.secret',
         '*.access_token',
       ],
       censor: '[redacted]',

@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { AuthService } from './auth/auth-service.js';
 import { ExternalIssuer } from './auth/external-issuer.js';
 import { KeyRing } from './auth/key-ring.js';
+import { AesSecretBox } from './auth/secret-box.js';
 import { TokenService } from './auth/token-service.js';
 import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
 import { FeedRelay } from './engine/relay/feed-relay.js';
+import { HttpSender } from './engine/webhooks/http-sender.js';
 import { buildApp } from './http/app.js';
 import { toJson } from './http/json.js';
 import { Metrics } from './http/metrics.js';
@@ -62,6 +64,12 @@ export async function openServices(
     feedSpanSize: settings.feedSpanSize,
     readCacheRows: settings.readCacheRows,
     readWaitMs: settings.readWaitMs,
+    webhooks: {
+      secrets: await AesSecretBox.open(settings.dataDir),
+      sender: new HttpSender(settings.webhooks.allowPrivate),
+      settings: settings.webhooks,
+      encode: toJson,
+    },
   });
   return { store, auth, engine };
 }
@@ -116,6 +124,7 @@ export async function startServer(
     engine.checkpointer.start();
     relay = natsRelay(settings, services, clock, (error) => logError(error));
     relay?.start();
+    engine.webhookDispatcher.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
+import type { WebhookSettings } from './engine/webhooks/webhook-ports.js';
 import type { HttpSettings } from './http/context.js';
 import type { LogFormat } from './log-options.js';
 import { type NatsSettings, natsSettings } from './nats/nats-settings.js';
@@ -35,6 +36,8 @@ export interface Settings {
   readonly readWaitMs: number;
   /** The NATS relay of the feed, when a NATS server is configured (docs/feed.md, NATS JetStream). */
   readonly nats: NatsSettings | undefined;
+  /** Webhook deliveries (ONHAND_WEBHOOKS_*, docs/webhooks.md). */
+  readonly webhooks: WebhookSettings;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -143,6 +146,7 @@ export function loadSettings(
     readCacheRows: int(env.ONHAND_READ_CACHE_ROWS, 1_000_000, 0, 100_000_000, 'ONHAND_READ_CACHE_ROWS'),
     readWaitMs: int(env.ONHAND_READ_WAIT_MS, 5000, 0, 60_000, 'ONHAND_READ_WAIT_MS'),
     nats: natsSettings(nonEmpty(pick('nats-url', 'ONHAND_NATS_URL')), env),
+    webhooks: webhookSettings(env),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,
@@ -167,6 +171,16 @@ export function loadSettings(
       .split(',')
       .map((e) => e.trim())
       .filter((e) => e !== ''),
+  };
+}
+
+function webhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
+  return {
+    allowPrivate: bool(env.ONHAND_WEBHOOKS_ALLOW_PRIVATE, false, 'ONHAND_WEBHOOKS_ALLOW_PRIVATE'),
+    retryPeriodMs:
+      1000 * int(env.ONHAND_WEBHOOKS_RETRY_SECONDS, 86_400, 1, 30 * 86_400, 'ONHAND_WEBHOOKS_RETRY_SECONDS'),
+    timeoutMs: int(env.ONHAND_WEBHOOKS_TIMEOUT_MS, 10_000, 100, 120_000, 'ONHAND_WEBHOOKS_TIMEOUT_MS'),
+    batchSize: int(env.ONHAND_WEBHOOKS_BATCH_SIZE, 100, 1, 1000, 'ONHAND_WEBHOOKS_BATCH_SIZE'),
   };
 }
 

@@ -123,6 +123,12 @@ export const ERROR_CODES = {
   cursor_expired:
     "The position is older than the feed's retention window; start again from a snapshot (GET …/snapshot).",
   feed_ticket_invalid: 'The feed ticket is unknown, already used or expired; ask for a new one.',
+  // Webhooks
+  webhook_not_found: 'No webhook subscription with this id exists in the environment.',
+  invalid_webhook_url: 'The webhook URL is not an absolute http(s) URL without credentials or fragment.',
+  webhook_target_forbidden:
+    'The webhook URL names a loopback or private address; webhooks go to public addresses only.',
+  invalid_webhook_secret: 'A webhook secret is "whsec_" followed by the base64 of 24 to 64 bytes.',
   // Routing and server
   not_found: 'No route matches the path.',
   method_not_allowed: 'The path exists but does not take this method; the Allow header lists those it takes.',

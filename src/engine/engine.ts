@@ -33,6 +33,9 @@ import type { ReservationWork } from './reservations/reservation-work.js';
 import { RolloverScheduler } from './schedules/rollover-scheduler.js';
 import { type ScheduleWork, scheduleBatch } from './schedules/schedule-batch.js';
 import { Schedules } from './schedules/schedule-service.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { unconfiguredWebhooks, type WebhookOptions } from './webhooks/webhook-ports.js';
+import { Webhooks } from './webhooks/webhook-service.js';
 import { isUsableId, type WriteItem } from './write-item.js';
 
 /** How long a read of the ledger or feed waits for entries committed before it to get their positions. */
@@ -56,6 +59,8 @@ export interface EngineOptions {
   readonly readCacheRows?: number;
   /** How long a query waits for the in-memory stock to catch up before it reads the database (ms). */
   readonly readWaitMs?: number;
+  /** Webhooks: secrets at rest, the sender, the operator's settings (main.ts). */
+  readonly webhooks?: WebhookOptions;
 }
 
 /**
@@ -85,6 +90,10 @@ export class Engine {
   /** The in-memory stock that answers availability queries for named products (docs/storefront.md). */
   readonly views: StockViews;
   private readonly queries: QueryRunner;
+  /** Webhook subscriptions (docs/webhooks.md). */
+  readonly webhooks: Webhooks;
+  /** Makes webhook deliveries, sharing them with other processes; started by the server. */
+  readonly webhookDispatcher: WebhookDispatcher;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -116,6 +125,15 @@ export class Engine {
       clock,
       spanSize: this.spanSize,
     });
+    const hooks = options.webhooks ?? unconfiguredWebhooks();
+    this.webhooks = new Webhooks({
+      store,
+      environments: this.environments,
+      feed: this.feed,
+      clock,
+      ...hooks,
+    });
+    this.webhookDispatcher = new WebhookDispatcher({ store, feed: this.feed, clock, ...hooks }, report);
     // Every writer marks its outcomes with the commit of their transaction (commit tokens).
     const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
       new GroupCommitter(store, handler, undefined, withCommitMark);
@@ -290,6 +308,8 @@ export class Engine {
   async drain(): Promise<void> {
     await Promise.all([this.expiry.stop(), this.rollover.stop(), this.checkpointer.stop()]);
     this.views.stop();
+    const background = [this.expiry, this.rollover, this.checkpointer, this.webhookDispatcher];
+    await Promise.all(background.map((work) => work.stop()));
     await Promise.all([
       this.onHandWriter.drain(),
       this.reservationWriter.drain(),

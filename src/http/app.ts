@@ -24,6 +24,7 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { systemRoutes } from './routes/system.js';
 import { securityHeaders } from './security-headers.js';
 import { statusOf } from './status-table.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 export interface AppOptions {
   /** Fastify logger options (pino), or false for none. */
@@ -151,6 +152,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   ledgerRoutes(app, deps);
   allocationRoutes(app, deps);
   feedRoutes(app, deps);
+  webhookRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -21,6 +21,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   environment_not_found: 404,
   partition_not_found: 404,
   client_not_found: 404,
+  webhook_not_found: 404,
   not_found: 404,
   method_not_allowed: 405,
   cursor_expired: 410,

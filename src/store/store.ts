@@ -2,6 +2,7 @@ import type { Dimensions } from '../domain/dimensions.js';
 import type { Qty } from '../domain/quantity.js';
 import type { RoleGrants } from '../domain/roles.js';
 import type { FeedStore } from './feed-store.js';
+import type { WebhookStore } from './webhook-store.js';
 
 /**
  * The Store port: everything the engine and the auth module need from a database, and nothing more.
@@ -26,6 +27,9 @@ export interface Store {
 
   /** The change feed: positions in commit order, reads after a position, snapshots (feed-store.ts). */
   readonly feed: FeedStore;
+
+  /** Webhook subscriptions and their deliveries (webhook-store.ts). */
+  readonly webhooks: WebhookStore;
 
   /** Runs `fn` in one atomic, durable transaction holding the given lock keys (see the contract above). */
   transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T>;

@@ -59,7 +59,8 @@ describe('the OpenAPI document against the running API', () => {
         .replace('{environmentId}', 'demo')
         .replace('{inventorySystem}', 'pos')
         .replace('{reservationId}', reservationId ?? 'no-such-reservation')
-        .replace('{tenantId}', 'contoso')}${queryOf(operation)}`;
+        .replace('{tenantId}', 'contoso')
+        .replace('{webhookId}', 'wh_none')}${queryOf(operation)}`;
       let body = exampleOf(operation);
       if (operation.requestBody && body === undefined && /configuration\/hardupdate$/.test(path))
         body = configuration;

@@ -76,7 +76,7 @@ describe('the role table', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/api.md'), 'utf8');
     const rows = [
       ...doc.matchAll(
-        /^\| `(GET|POST|PUT|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \| (\*\*Extension\*\*)?/gm,
+        /^\| `(GET|POST|PUT|PATCH|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \| (\*\*Extension\*\*)?/gm,
       ),
     ];
     const documented = Object.fromEntries(

@@ -7,6 +7,7 @@ import { describeFeedConformance } from './conformance-feed.js';
 import { describeReservationConformance } from './conformance-reservations.js';
 import { describeScheduleConformance } from './conformance-schedule.js';
 import { describeTransferConformance } from './conformance-transfer.js';
+import { describeWebhookConformance } from './conformance-webhooks.js';
 import {
   ALL_ORGS,
   client,
@@ -502,6 +503,10 @@ export function describeStoreConformance(
     // The change feed (conformance-feed.ts)
 
     describeFeedConformance(test, () => store);
+
+    // Webhook subscriptions and deliveries (conformance-webhooks.ts)
+
+    describeWebhookConformance(test, () => store);
 
     // Tenancy
 

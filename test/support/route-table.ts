@@ -17,6 +17,38 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role; e
   { method: 'POST', path: '/api/environment/:environmentId/feed/tickets', role: 'read', extension: true },
   { method: 'GET', path: '/api/environment/:environmentId/feed/stream', role: 'read', extension: true },
   { method: 'GET', path: '/api/environment/:environmentId/snapshot', role: 'read', extension: true },
+  { method: 'POST', path: '/api/environment/:environmentId/webhooks', role: 'admin', extension: true },
+  { method: 'GET', path: '/api/environment/:environmentId/webhooks', role: 'admin', extension: true },
+  {
+    method: 'GET',
+    path: '/api/environment/:environmentId/webhooks/:webhookId',
+    role: 'admin',
+    extension: true,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/environment/:environmentId/webhooks/:webhookId',
+    role: 'admin',
+    extension: true,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/environment/:environmentId/webhooks/:webhookId',
+    role: 'admin',
+    extension: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/environment/:environmentId/webhooks/:webhookId/redeliver',
+    role: 'admin',
+    extension: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/environment/:environmentId/webhooks/:webhookId/deliveries',
+    role: 'admin',
+    extension: true,
+  },
   { method: 'POST', path: '/api/environment/:environmentId/onhand', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/bulk', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/setonhand/:inventorySystem/bulk', role: 'write' },
@@ -89,5 +121,6 @@ export function fillPath(path: string, environmentId: string): string {
   return path
     .replace(':environmentId', environmentId)
     .replace(':inventorySystem', 'pos')
-    .replace(':reservationId', 'no-such-reservation');
+    .replace(':reservationId', 'no-such-reservation')
+    .replace(':webhookId', 'wh_none');
 }

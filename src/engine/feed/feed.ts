@@ -57,24 +57,26 @@ export class Feed {
   /**
    * Up to `limit` entries after `after` that pass `filter`, and the position to read from next (the
    * last entry looked at, matching or not; `after` when there was none). Throws cursor_expired when
-   * `after` is older than the retention window.
+   * `after` is older than the retention window. A follower that reads page after page (a webhook) may
+   * pass its own `cache` of scope states: when it is at `after`, its states are reused.
    */
   async read(
     environmentId: string,
     after: number,
     limit: number,
     filter: FeedFilter,
+    cache: ScopeCache = new ScopeCache(after, 1000),
   ): Promise<{ entries: FeedEntry[]; next: number }> {
     await this.options.environments.get(environmentId);
     await this.checkCursor(environmentId, after);
     // Every entry acknowledged before this request is in the answer (see Engine.ledger).
     await this.options.store.feed.settleAll(SETTLE_MS);
     const config = await this.options.environments.get(environmentId);
-    const cache = new ScopeCache(after, 1000);
+    if (cache.position !== after) cache.reset(after);
+    // Without a filter every entry read is returned: read no more than asked for.
+    const everything = isEverything(filter);
     const entries: FeedEntry[] = [];
     let next = after;
-    // Without a filter every entry is returned: read (and annotate) only as many as asked for.
-    const everything = passesAll(filter);
     for (let scanned = 0; entries.length < limit && scanned < MAX_SCAN; ) {
       const want = Math.min(PAGE, MAX_SCAN - scanned, everything ? limit - entries.length : PAGE);
       const records = await this.options.store.feed.read(environmentId, next, want);
@@ -184,6 +186,12 @@ export class Feed {
   }
 }
 
+/** True for a filter that passes every entry. */
+function isEverything(filter: FeedFilter): boolean {
+  const lists = [filter.productIds, filter.siteIds, filter.locationIds, filter.kinds];
+  return lists.every((list) => list.length === 0) && filter.threshold === undefined;
+}
+
 function asOfError(message: string): OnhandError {
   return new OnhandError('invalid_request', message, [{ code: 'invalid_request', path: '/asOf', message }]);
 }
@@ -205,15 +213,4 @@ function parseCommitToken(token: string): number | undefined {
   if (!/^c[0-9a-z]{1,11}$/.test(token)) return undefined;
   const mark = Number.parseInt(token.slice(1), 36);
   return Number.isSafeInteger(mark) ? mark : undefined;
-}
-
-/** True when the filter lets every entry through. */
-function passesAll(filter: FeedFilter): boolean {
-  return (
-    filter.productIds.length === 0 &&
-    filter.siteIds.length === 0 &&
-    filter.locationIds.length === 0 &&
-    filter.kinds.length === 0 &&
-    filter.threshold === undefined
-  );
 }

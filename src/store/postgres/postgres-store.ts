@@ -29,6 +29,7 @@ import {
   UPDATE_CLIENT,
 } from './statements.js';
 import { DELETE_ORPHANED_DATA } from './transfer-statements.js';
+import { PostgresWebhooks } from './webhooks/postgres-webhooks.js';
 
 export type { PostgresStoreOptions } from './connection.js';
 
@@ -49,6 +50,7 @@ export type { PostgresStoreOptions } from './connection.js';
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   readonly feed: PostgresFeed;
+  readonly webhooks: PostgresWebhooks;
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
@@ -60,6 +62,7 @@ export class PostgresStore implements Store {
       connectionString: options.connectionString,
       clock: options.clock ?? (() => new Date()),
     });
+    this.webhooks = new PostgresWebhooks(pool);
   }
 
   /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */

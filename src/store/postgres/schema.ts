@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
 export interface Migration {
@@ -264,6 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  { version: 6, sql: WEBHOOKS_MIGRATION },
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */

@@ -24,6 +24,7 @@ import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { prepareWriter, type WriterStatements } from './statements.js';
 import { deleteOrphanedData } from './transfer-statements.js';
+import { SqliteWebhooks } from './webhooks/sqlite-webhooks.js';
 
 export type { SqliteStoreOptions } from './connections.js';
 
@@ -47,6 +48,7 @@ export type { SqliteStoreOptions } from './connections.js';
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly feed: SqliteFeed;
+  readonly webhooks: SqliteWebhooks;
   readonly #writer: Database.Database;
   readonly #reader: SqliteReader;
   readonly #queue = new SerialQueue();
@@ -66,6 +68,10 @@ export class SqliteStore implements Store {
       readerDb: reader,
       write: (task) => this.#queue.run(() => task(this.#writer)),
       clock: this.#clock,
+    });
+    this.webhooks = new SqliteWebhooks({
+      readerDb: reader,
+      write: (task) => this.#queue.run(() => task(this.#writer)),
     });
   }
 
