@@ -1,7 +1,10 @@
 import type { Dimensions } from '../domain/dimensions.js';
 import type { Qty } from '../domain/quantity.js';
 import type { RoleGrants } from '../domain/roles.js';
+import type { AdjustmentStore } from './adjustments/adjustment-store.js';
+import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
+import type { JobStore } from './jobs/job-store.js';
 
 /**
  * The Store port: everything the engine and the auth module need from a database, and nothing more.
@@ -26,6 +29,12 @@ export interface Store {
 
   /** The change feed: positions in commit order, reads after a position, snapshots (feed-store.ts). */
   readonly feed: FeedStore;
+  /** The product catalogue that product-search queries evaluate (catalogue/product-store.ts). */
+  readonly products: ProductStore;
+  /** Background jobs: resync, log-history extracts (jobs/job-store.ts). */
+  readonly jobs: JobStore;
+  /** Business-layer adjustment lines (adjustments/adjustment-store.ts). */
+  readonly adjustments: AdjustmentStore;
 
   /** Runs `fn` in one atomic, durable transaction holding the given lock keys (see the contract above). */
   transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T>;

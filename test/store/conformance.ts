@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
+import { describeCatalogueConformance } from './conformance-catalogue.js';
 import { describeFeedConformance } from './conformance-feed.js';
 import { describeReservationConformance } from './conformance-reservations.js';
 import { describeScheduleConformance } from './conformance-schedule.js';
@@ -497,6 +498,10 @@ export function describeStoreConformance(
     // The change feed (conformance-feed.ts)
 
     describeFeedConformance(test, () => store);
+
+    // Product catalogue, background jobs, adjustment lines (conformance-catalogue.ts)
+
+    describeCatalogueConformance(test, () => store);
 
     // Tenancy
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { MIGRATION_7 } from './migration-7.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
 export interface Migration {
@@ -264,6 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  MIGRATION_7,
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { MIGRATION_10 } from './migration-10.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
 export interface Migration {
@@ -229,6 +230,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  MIGRATION_10,
 ];
 
 /**
