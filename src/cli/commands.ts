@@ -6,6 +6,7 @@ import { runClientsCommand } from './clients-command.js';
 import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runKeysCommand } from './keys-command.js';
+import { runProductsCommand } from './products-command.js';
 
 const USAGE = `Usage: onhand <command> [options]
 
@@ -22,6 +23,9 @@ Commands:
   import FILE [--environment NEWID]
                              Load an export into the store of --data / --database-url, as a new
                              environment (moving from SQLite to PostgreSQL keeps the history)
+  products import FILE --env ENV
+                             Load products (JSON array or NDJSON) into an environment's catalogue,
+                             which product-search queries read
   help                       Show this text
 
 Options common to all commands:
@@ -88,6 +92,15 @@ export async function main(argv: string[]): Promise<number> {
         ? await runClientsCommand(rest, { auth: services.auth, out: (line) => console.log(line) })
         : await environmentsCommand(rest, services);
     } finally {
+      await services.store.close();
+    }
+  }
+  if (command === 'products') {
+    const services = await openServices(settings);
+    try {
+      return await runProductsCommand(rest, { engine: services.engine, out: (line) => console.log(line) });
+    } finally {
+      await services.engine.drain();
       await services.store.close();
     }
   }

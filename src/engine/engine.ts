@@ -19,6 +19,8 @@ import type { Store } from '../store/store.js';
 import { allocationBatch } from './allocation/allocation-batch.js';
 import { Allocations } from './allocation/allocation-service.js';
 import type { AllocationWork } from './allocation/allocation-work.js';
+import { Catalogue } from './catalogue/catalogue.js';
+import { ProductSearchQueries } from './catalogue/product-search-queries.js';
 import { Environments } from './environments.js';
 import { stateAt } from './feed/as-of.js';
 import { Checkpointer, SPAN_SIZE } from './feed/checkpointer.js';
@@ -81,6 +83,9 @@ export class Engine {
   readonly feed: Feed;
   /** Writes the feed's checkpoints for as-of queries; started by the server. */
   readonly checkpointer: Checkpointer;
+  /** The product catalogue, and the product-search queries that read it (spec §2.7.5). */
+  readonly catalogue: Catalogue;
+  readonly productSearch: ProductSearchQueries;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -116,6 +121,8 @@ export class Engine {
     this.rollover = new RolloverScheduler(() => this.schedules.rollOver(), clock, report);
     this.allocationWriter = writer(allocationBatch(report));
     this.allocations = new Allocations(store, this.environments, clock, this.allocationWriter);
+    this.catalogue = new Catalogue(store, this.environments, clock);
+    this.productSearch = new ProductSearchQueries(this.catalogue, this);
   }
 
   /**

@@ -4,6 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
+import { catalogueRoutes } from './catalogue/catalogue-routes.js';
+import { productSearchRoutes } from './catalogue/product-search-routes.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { feedRoutes } from './feed/feed-routes.js';
@@ -119,6 +121,8 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   ledgerRoutes(app, deps);
   allocationRoutes(app, deps);
   feedRoutes(app, deps);
+  catalogueRoutes(app, deps);
+  productSearchRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

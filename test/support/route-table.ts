@@ -21,6 +21,11 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[
   { method: 'POST', path: '/api/environment/:environmentId/onhand/indexquery', role: 'read' },
   { method: 'GET', path: '/api/environment/:environmentId/onhand', role: 'read' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/exactquery', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/productsearch/indexquery', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/productsearch/exactquery', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/products/bulk', role: 'write' },
+  { method: 'GET', path: '/api/environment/:environmentId/products', role: 'read' },
+  { method: 'GET', path: '/api/environment/:environmentId/products/:productId', role: 'read' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve/bulk', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/unreserve', role: 'write' },
@@ -54,5 +59,7 @@ export function fillPath(path: string, environmentId: string): string {
   return path
     .replace(':environmentId', environmentId)
     .replace(':inventorySystem', 'pos')
-    .replace(':reservationId', 'no-such-reservation');
+    .replace(':reservationId', 'no-such-reservation')
+    .replace(':productId', 'no-such-product')
+    .replace(':jobId', 'no-such-job');
 }

@@ -1,3 +1,5 @@
+import type { Product } from '../../domain/catalogue/product.js';
+
 /**
  * The product catalogue's side of the Store port: the products of an environment with their names,
  * type and attributes, which product-search queries (spec §2.7.5) evaluate. Every backend implements it
@@ -20,29 +22,7 @@ export interface ProductStore {
   delete(environmentId: string, productIds: readonly string[]): Promise<number>;
 }
 
-/** One attribute of a product (spec §2.7.5: attributeName, attributeTypeName, attributeArea). */
-export interface ProductAttribute {
-  readonly attributeName: string;
-  readonly attributeTypeName: string;
-  /** ProductAttribute, DimensionAttribute or BatchAttribute. */
-  readonly attributeArea: string;
-  /** The attribute's value, as text (numbers compare as numbers when both sides are numeric). */
-  readonly value: string;
-}
-
-/** A product of the catalogue: the fields the product filter of a product search can test. */
-export interface ProductRecord {
-  /** The product id of stock and queries (the item number). */
-  readonly productId: string;
-  readonly productName: string;
-  readonly productType: string;
-  readonly productSearchName: string;
-  readonly productDescription: string;
-  /** The legal entity (company) the product belongs to; "" when not given. */
-  readonly company: string;
-  readonly inventoryUnitSymbol: string;
-  readonly salesUnitSymbol: string;
-  readonly purchaseUnitSymbol: string;
-  readonly attributes: readonly ProductAttribute[];
+/** A product of the catalogue (domain/catalogue/product.ts) and when it was last loaded. */
+export interface ProductRecord extends Product {
   readonly updatedAt: string;
 }
