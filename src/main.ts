@@ -124,6 +124,8 @@ export async function startServer(
     // Catches up on every day the server was down before it serves a request.
     await engine.rollover.start();
     engine.checkpointer.start();
+    // Runs stored jobs, resuming those a stopped process left unfinished once their lease has ended.
+    engine.jobRunner.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

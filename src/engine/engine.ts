@@ -27,6 +27,9 @@ import { Checkpointer, SPAN_SIZE } from './feed/checkpointer.js';
 import { Feed } from './feed/feed.js';
 import { recordConfigurationChange } from './feed/record-configuration.js';
 import { type BatchHandler, GroupCommitter } from './group-commit.js';
+import { createJobs } from './jobs/create-jobs.js';
+import type { JobRunner } from './jobs/job-runner.js';
+import type { Jobs } from './jobs/jobs.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { failureFromThrown, type ItemOutcome, withCommitMark } from './outcome.js';
 import { PartitionAdmin } from './partition-admin.js';
@@ -86,6 +89,9 @@ export class Engine {
   /** The product catalogue, and the product-search queries that read it (spec §2.7.5). */
   readonly catalogue: Catalogue;
   readonly productSearch: ProductSearchQueries;
+  /** Background jobs (resync, log history) and their runner, started by the server. */
+  readonly jobs: Jobs;
+  readonly jobRunner: JobRunner;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -123,6 +129,14 @@ export class Engine {
     this.allocations = new Allocations(store, this.environments, clock, this.allocationWriter);
     this.catalogue = new Catalogue(store, this.environments, clock);
     this.productSearch = new ProductSearchQueries(this.catalogue, this);
+    const { reservations, environments } = this;
+    ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
+      store,
+      environments,
+      reservations,
+      clock,
+      onError: report,
+    }));
   }
 
   /**
@@ -266,7 +280,12 @@ export class Engine {
 
   /** Stops background work and waits for queued writes to commit (graceful shutdown). */
   async drain(): Promise<void> {
-    await Promise.all([this.expiry.stop(), this.rollover.stop(), this.checkpointer.stop()]);
+    await Promise.all([
+      this.expiry.stop(),
+      this.rollover.stop(),
+      this.checkpointer.stop(),
+      this.jobRunner.stop(),
+    ]);
     await Promise.all([
       this.onHandWriter.drain(),
       this.reservationWriter.drain(),

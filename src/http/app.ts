@@ -7,8 +7,10 @@ import type { Role } from '../domain/roles.js';
 import { catalogueRoutes } from './catalogue/catalogue-routes.js';
 import { productSearchRoutes } from './catalogue/product-search-routes.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
+import { copilotRoutes } from './copilot/copilot-routes.js';
 import { errorBody, handleError } from './errors.js';
 import { feedRoutes } from './feed/feed-routes.js';
+import { jobRoutes } from './jobs/job-routes.js';
 import { toJson } from './json.js';
 import { openapiOptions } from './openapi/openapi-options.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -123,6 +125,8 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   feedRoutes(app, deps);
   catalogueRoutes(app, deps);
   productSearchRoutes(app, deps);
+  jobRoutes(app, deps);
+  copilotRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

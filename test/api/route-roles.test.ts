@@ -58,20 +58,24 @@ describe('the role table', () => {
     );
     await app.ready();
     await app.close();
-    const api = registered.filter((r) => r.url.startsWith('/api/environment/') && r.method !== 'HEAD');
+    const withEnvironment = (url: string) =>
+      url.startsWith('/api/environment/') || url.startsWith('/Copilot/');
+    const api = registered.filter((r) => withEnvironment(r.url) && r.method !== 'HEAD');
     const key = (method: string, path: string) => `${method} ${path.toLowerCase()}`;
     const actual = Object.fromEntries(api.map((r) => [key(r.method, r.url), r.role ?? 'NONE']));
     const expected = Object.fromEntries(ROUTE_ROLES.map((r) => [key(r.method, r.path), r.role]));
     expect(actual).toEqual(expected);
     // Routes outside /api/environment/ are public on purpose: token endpoints, keys, health, docs.
-    const others = registered.filter((r) => !r.url.startsWith('/api/environment/') && r.role !== undefined);
+    const others = registered.filter((r) => !withEnvironment(r.url) && r.role !== undefined);
     expect(others).toEqual([]);
   });
 
   it('docs/api.md lists the same roles', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/api.md'), 'utf8');
     const rows = [
-      ...doc.matchAll(/^\| `(GET|POST|PUT|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \|/gm),
+      ...doc.matchAll(
+        /^\| `(GET|POST|PUT|DELETE) (\/(?:api\/environment|Copilot\/nl\/iv)\/[^`]+)` \| (read|write|admin) \|/gm,
+      ),
     ];
     const documented = Object.fromEntries(
       rows.map((m) => [`${m[1]} ${m[2]?.replace(/\{(\w+)\}/g, ':$1')}`, m[3]]),

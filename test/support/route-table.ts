@@ -1,7 +1,8 @@
 import type { Role } from '../../src/domain/roles.js';
 
 /**
- * Every route under /api/environment/{environmentId}/ with the role it needs. One line per route:
+ * Every route under /api/environment/{environmentId}/ (and the Copilot query, which names the environment
+ * too) with the role it needs. One line per route:
  * test/api/route-roles.test.ts checks that the app registers exactly these routes with these roles,
  * that docs/api.md lists the same table, and that tokens without the role are refused on each.
  * Path parameters other than :environmentId are filled in by `fillPath`.
@@ -49,6 +50,11 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[
   { method: 'POST', path: '/api/environment/:environmentId/allocation/consume', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/allocation/consume/bulk', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/allocation/query', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve/resyncjob', role: 'admin' },
+  { method: 'GET', path: '/api/environment/:environmentId/getJobProgress', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/logTransactionDetails', role: 'read' },
+  { method: 'GET', path: '/api/environment/:environmentId/logTransactionDetails/:jobId', role: 'read' },
+  { method: 'POST', path: '/Copilot/nl/iv/:environmentId/query', role: 'read' },
   { method: 'GET', path: '/api/environment/:environmentId/allpartitionids', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/partitions/cleanupalldata', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },
