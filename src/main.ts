@@ -56,6 +56,7 @@ export async function openServices(
     feedRetentionMs: settings.feedRetentionDays * 24 * 3600 * 1000,
     feedCacheScopes: settings.feedCacheScopes,
     feedSpanSize: settings.feedSpanSize,
+    adjustmentPostMs: settings.adjustmentPostSeconds * 1000,
   });
   return { store, auth, engine };
 }
@@ -126,6 +127,7 @@ export async function startServer(
     engine.checkpointer.start();
     // Runs stored jobs, resuming those a stopped process left unfinished once their lease has ended.
     engine.jobRunner.start();
+    engine.adjustmentPoster.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

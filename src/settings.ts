@@ -25,6 +25,8 @@ export interface Settings {
   readonly feedCacheScopes: number;
   /** Positions per checkpoint span of as-of queries (docs/feed.md). */
   readonly feedSpanSize: number;
+  /** How often adjustment lines not yet applied to on-hand are posted, seconds (spec §2.11: 5 minutes). */
+  readonly adjustmentPostSeconds: number;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -129,6 +131,13 @@ export function loadSettings(
     feedRetentionDays: int(env.ONHAND_FEED_RETENTION_DAYS, 7, 1, 3650, 'ONHAND_FEED_RETENTION_DAYS'),
     feedCacheScopes: int(env.ONHAND_FEED_CACHE_SCOPES, 10_000, 0, 10_000_000, 'ONHAND_FEED_CACHE_SCOPES'),
     feedSpanSize: int(env.ONHAND_FEED_SPAN_SIZE, 10_000, 2, 10_000_000, 'ONHAND_FEED_SPAN_SIZE'),
+    adjustmentPostSeconds: int(
+      env.ONHAND_ADJUSTMENT_POST_SECONDS,
+      300,
+      1,
+      86_400,
+      'ONHAND_ADJUSTMENT_POST_SECONDS',
+    ),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,

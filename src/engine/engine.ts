@@ -16,6 +16,8 @@ import type { OnHandRow, QueryLimits, QueryPlan } from '../domain/query/query-pl
 import { dateOf } from '../domain/schedule/schedule-date.js';
 import type { FeedRecord } from '../store/feed-store.js';
 import type { Store } from '../store/store.js';
+import { AdjustmentPoster } from './adjustments/adjustment-poster.js';
+import { Adjustments } from './adjustments/adjustments.js';
 import { allocationBatch } from './allocation/allocation-batch.js';
 import { Allocations } from './allocation/allocation-service.js';
 import type { AllocationWork } from './allocation/allocation-work.js';
@@ -60,6 +62,8 @@ export interface EngineOptions {
   readonly feedCacheScopes?: number;
   /** Positions per checkpoint span of as-of queries (default SPAN_SIZE). */
   readonly feedSpanSize?: number;
+  /** How often adjustment lines not yet applied are posted, ms (default 5 minutes). */
+  readonly adjustmentPostMs?: number;
 }
 
 /**
@@ -92,6 +96,9 @@ export class Engine {
   /** Background jobs (resync, log history) and their runner, started by the server. */
   readonly jobs: Jobs;
   readonly jobRunner: JobRunner;
+  /** Business-layer adjustments (spec §2.11) and their periodic posting, started by the server. */
+  readonly adjustments: Adjustments;
+  readonly adjustmentPoster: AdjustmentPoster;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -137,6 +144,11 @@ export class Engine {
       clock,
       onError: report,
     }));
+    this.adjustments = new Adjustments(store, environments, clock, (env, items) =>
+      this.changeOnHand(env, items),
+    );
+    const postMs = options.adjustmentPostMs ?? 300_000;
+    this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
   }
 
   /**
@@ -285,6 +297,7 @@ export class Engine {
       this.rollover.stop(),
       this.checkpointer.stop(),
       this.jobRunner.stop(),
+      this.adjustmentPoster.stop(),
     ]);
     await Promise.all([
       this.onHandWriter.drain(),

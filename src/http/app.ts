@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
+import { adjustmentRoutes } from './adjustments/adjustment-routes.js';
 import { catalogueRoutes } from './catalogue/catalogue-routes.js';
 import { productSearchRoutes } from './catalogue/product-search-routes.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
@@ -126,6 +127,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   catalogueRoutes(app, deps);
   productSearchRoutes(app, deps);
   jobRoutes(app, deps);
+  adjustmentRoutes(app, deps);
   copilotRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -55,6 +55,13 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[
   { method: 'POST', path: '/api/environment/:environmentId/logTransactionDetails', role: 'read' },
   { method: 'GET', path: '/api/environment/:environmentId/logTransactionDetails/:jobId', role: 'read' },
   { method: 'POST', path: '/Copilot/nl/iv/:environmentId/query', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/transaction/adjustment/bulk', role: 'write' },
+  { method: 'GET', path: '/api/environment/:environmentId/transaction/adjustment', role: 'read' },
+  {
+    method: 'POST',
+    path: '/api/environment/:environmentId/transaction/adjustment/syncstatus',
+    role: 'write',
+  },
   { method: 'GET', path: '/api/environment/:environmentId/allpartitionids', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/partitions/cleanupalldata', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },

@@ -1,3 +1,4 @@
+import type { AdjustmentStatus, AdjustmentSyncStatus } from '../../domain/adjustments/adjustment-status.js';
 import type { Dimensions } from '../../domain/dimensions.js';
 import type { Qty } from '../../domain/quantity.js';
 
@@ -32,20 +33,8 @@ export interface AdjustmentStore {
   update(environmentId: string, updates: readonly AdjustmentUpdate[], now: string): Promise<string[]>;
 }
 
-/** Onhand's side of a line: stored, applied to on-hand, handed to the ERP sync. */
-export type AdjustmentStatus = 'Created' | 'IVPosted' | 'Aggregated';
-
-/** The ERP side of a line (spec §2.11). */
-export const SYNC_STATUSES = [
-  'Created',
-  'DoNotSync',
-  'FnOSyncEnqueued',
-  'FnOTransCreated',
-  'FnOTransCreateError',
-  'FnOTransPosted',
-  'FnOTransPostError',
-] as const;
-export type AdjustmentSyncStatus = (typeof SYNC_STATUSES)[number];
+export type { AdjustmentStatus, AdjustmentSyncStatus } from '../../domain/adjustments/adjustment-status.js';
+export { SYNC_STATUSES } from '../../domain/adjustments/adjustment-status.js';
 
 /** One adjustment line as stored. */
 export interface AdjustmentLine {
