@@ -30,6 +30,14 @@ export class SqliteJobs implements JobStore {
   }
 
   async claim(owner: string, now: string, until: string): Promise<JobRecord | undefined> {
+    // The runner asks every few seconds: look on the reader first, so an idle poll takes no write lock.
+    const waiting = this.deps
+      .reader()
+      .prepare<[string], { n: bigint }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM jobs WHERE status = 'Queued' OR (status = 'Running' AND lease_until < ?) LIMIT 1)`,
+      )
+      .get(now);
+    if (Number(waiting?.n ?? 0) === 0) return undefined;
     return this.deps.write((db) =>
       db
         .transaction(() => {
