@@ -70,6 +70,7 @@ export async function openServices(
       settings: settings.webhooks,
       encode: toJson,
     },
+    adjustmentPostMs: settings.adjustmentPostSeconds * 1000,
   });
   return { store, auth, engine };
 }
@@ -125,6 +126,9 @@ export async function startServer(
     relay = natsRelay(settings, services, clock, (error) => logError(error));
     relay?.start();
     engine.webhookDispatcher.start();
+    // Runs stored jobs, resuming those a stopped process left unfinished once their lease has ended.
+    engine.jobRunner.start();
+    engine.adjustmentPoster.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

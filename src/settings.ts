@@ -38,6 +38,8 @@ export interface Settings {
   readonly nats: NatsSettings | undefined;
   /** Webhook deliveries (ONHAND_WEBHOOKS_*, docs/webhooks.md). */
   readonly webhooks: WebhookSettings;
+  /** How often adjustment lines not yet applied to on-hand are posted, seconds (spec §2.11: 5 minutes). */
+  readonly adjustmentPostSeconds: number;
   readonly adminClientId: string | undefined;
   readonly adminClientSecret: string | undefined;
   readonly environments: readonly string[];
@@ -147,6 +149,13 @@ export function loadSettings(
     readWaitMs: int(env.ONHAND_READ_WAIT_MS, 5000, 0, 60_000, 'ONHAND_READ_WAIT_MS'),
     nats: natsSettings(nonEmpty(pick('nats-url', 'ONHAND_NATS_URL')), env),
     webhooks: webhookSettings(env),
+    adjustmentPostSeconds: int(
+      env.ONHAND_ADJUSTMENT_POST_SECONDS,
+      300,
+      1,
+      86_400,
+      'ONHAND_ADJUSTMENT_POST_SECONDS',
+    ),
     adminClientId: nonEmpty(env.ONHAND_ADMIN_CLIENT_ID),
     adminClientSecret: nonEmpty(env.ONHAND_ADMIN_CLIENT_SECRET),
     rateLimitPerSecond: rate,

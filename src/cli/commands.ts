@@ -7,6 +7,7 @@ import { runConfigCommand } from './config-command.js';
 import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runKeysCommand } from './keys-command.js';
+import { runProductsCommand } from './products-command.js';
 
 const USAGE = `Usage: onhand <command> [options]
 
@@ -25,6 +26,9 @@ Commands:
   import FILE [--environment NEWID]
                              Load an export into the store of --data / --database-url, as a new
                              environment (moving from SQLite to PostgreSQL keeps the history)
+  products import FILE --env ENV
+                             Load products (JSON array or NDJSON) into an environment's catalogue,
+                             which product-search queries read
   help                       Show this text
 
 Options common to all commands:
@@ -102,6 +106,16 @@ export async function main(argv: string[]): Promise<number> {
         out: (line) => console.log(line),
       });
     } finally {
+      await services.engine.drain();
+      await services.store.close();
+    }
+  }
+  if (command === 'products') {
+    const services = await openServices(settings);
+    try {
+      return await runProductsCommand(rest, { engine: services.engine, out: (line) => console.log(line) });
+    } finally {
+      await services.engine.drain();
       await services.store.close();
     }
   }

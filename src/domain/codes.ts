@@ -81,6 +81,20 @@ export const ERROR_CODES = {
   group_by_not_indexed: 'The group-by is not a prefix of an index set (strict index mode).',
   invalid_query: 'The query is not valid for the environment configuration.',
   query_limit_exceeded: 'The query names more products or site/location combinations than allowed.',
+  // Product catalogue and product search
+  product_not_found: 'No product with this id is in the catalogue of the environment.',
+  productid_with_product_search:
+    'A product-search query resolves its products from productSearch; do not also filter productId.',
+  // Background jobs
+  job_not_found: 'No job with this id exists in the environment.',
+  job_not_finished: 'The job has not completed yet; poll getJobProgress until its status is Completed.',
+  // Business-layer adjustments
+  adjustment_not_found: 'No adjustment line with this id exists in the environment.',
+  adjustment_not_posted:
+    'The adjustment line is not applied to on-hand yet (status Created); it can be synced once it is IVPosted.',
+  // Not implemented
+  not_implemented_copilot:
+    'The natural-language Copilot query needs a language model, which Onhand does not include; use the index and exact queries.',
   // Idempotency
   event_id_conflict: 'The event id was used before with a different body.',
   // Configuration

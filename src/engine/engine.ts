@@ -12,14 +12,21 @@ import {
 import type { OnHandRow, QueryLimits } from '../domain/query/query-plan.js';
 import type { FeedRecord } from '../store/feed-store.js';
 import type { Store } from '../store/store.js';
+import { AdjustmentPoster } from './adjustments/adjustment-poster.js';
+import { Adjustments } from './adjustments/adjustments.js';
 import { allocationBatch } from './allocation/allocation-batch.js';
 import { Allocations } from './allocation/allocation-service.js';
 import type { AllocationWork } from './allocation/allocation-work.js';
+import { Catalogue } from './catalogue/catalogue.js';
+import { ProductSearchQueries } from './catalogue/product-search-queries.js';
 import { Environments } from './environments.js';
 import { Checkpointer, SPAN_SIZE } from './feed/checkpointer.js';
 import { Feed } from './feed/feed.js';
 import { recordConfigurationChange } from './feed/record-configuration.js';
 import { type BatchHandler, GroupCommitter } from './group-commit.js';
+import { createJobs } from './jobs/create-jobs.js';
+import type { JobRunner } from './jobs/job-runner.js';
+import type { Jobs } from './jobs/jobs.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { failureFromThrown, type ItemOutcome, withCommitMark } from './outcome.js';
 import { PartitionAdmin } from './partition-admin.js';
@@ -61,6 +68,8 @@ export interface EngineOptions {
   readonly readWaitMs?: number;
   /** Webhooks: secrets at rest, the sender, the operator's settings (main.ts). */
   readonly webhooks?: WebhookOptions;
+  /** How often adjustment lines not yet applied are posted, ms (default 5 minutes). */
+  readonly adjustmentPostMs?: number;
 }
 
 /**
@@ -94,6 +103,15 @@ export class Engine {
   readonly webhooks: Webhooks;
   /** Makes webhook deliveries, sharing them with other processes; started by the server. */
   readonly webhookDispatcher: WebhookDispatcher;
+  /** The product catalogue, and the product-search queries that read it (spec §2.7.5). */
+  readonly catalogue: Catalogue;
+  readonly productSearch: ProductSearchQueries;
+  /** Background jobs (resync, log history) and their runner, started by the server. */
+  readonly jobs: Jobs;
+  readonly jobRunner: JobRunner;
+  /** Business-layer adjustments (spec §2.11) and their periodic posting, started by the server. */
+  readonly adjustments: Adjustments;
+  readonly adjustmentPoster: AdjustmentPoster;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -152,6 +170,21 @@ export class Engine {
     this.rollover = new RolloverScheduler(() => this.schedules.rollOver(), clock, report);
     this.allocationWriter = writer(allocationBatch(report));
     this.allocations = new Allocations(store, this.environments, clock, this.allocationWriter);
+    this.catalogue = new Catalogue(store, this.environments, clock);
+    this.productSearch = new ProductSearchQueries(this.catalogue, this);
+    const { reservations, environments } = this;
+    ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
+      store,
+      environments,
+      reservations,
+      clock,
+      onError: report,
+    }));
+    this.adjustments = new Adjustments(store, environments, clock, (env, items) =>
+      this.changeOnHand(env, items),
+    );
+    const postMs = options.adjustmentPostMs ?? 300_000;
+    this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
   }
 
   /**
@@ -310,6 +343,13 @@ export class Engine {
     this.views.stop();
     const background = [this.expiry, this.rollover, this.checkpointer, this.webhookDispatcher];
     await Promise.all(background.map((work) => work.stop()));
+    await Promise.all([
+      this.expiry.stop(),
+      this.rollover.stop(),
+      this.checkpointer.stop(),
+      this.jobRunner.stop(),
+      this.adjustmentPoster.stop(),
+    ]);
     await Promise.all([
       this.onHandWriter.drain(),
       this.reservationWriter.drain(),

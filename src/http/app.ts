@@ -4,11 +4,16 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
+import { adjustmentRoutes } from './adjustments/adjustment-routes.js';
 import { AllowedMethods } from './allowed-methods.js';
+import { catalogueRoutes } from './catalogue/catalogue-routes.js';
+import { productSearchRoutes } from './catalogue/product-search-routes.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
+import { copilotRoutes } from './copilot/copilot-routes.js';
 import { errorBody, handleError } from './errors.js';
 import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
+import { jobRoutes } from './jobs/job-routes.js';
 import { toJson } from './json.js';
 import { openapiOptions } from './openapi/openapi-options.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -153,6 +158,11 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   allocationRoutes(app, deps);
   feedRoutes(app, deps);
   webhookRoutes(app, deps);
+  catalogueRoutes(app, deps);
+  productSearchRoutes(app, deps);
+  jobRoutes(app, deps);
+  adjustmentRoutes(app, deps);
+  copilotRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

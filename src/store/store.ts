@@ -1,7 +1,10 @@
 import type { Dimensions } from '../domain/dimensions.js';
 import type { Qty } from '../domain/quantity.js';
 import type { RoleGrants } from '../domain/roles.js';
+import type { AdjustmentStore } from './adjustments/adjustment-store.js';
+import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
+import type { JobStore } from './jobs/job-store.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /**
@@ -27,6 +30,12 @@ export interface Store {
 
   /** The change feed: positions in commit order, reads after a position, snapshots (feed-store.ts). */
   readonly feed: FeedStore;
+  /** The product catalogue that product-search queries evaluate (catalogue/product-store.ts). */
+  readonly products: ProductStore;
+  /** Background jobs: resync, log-history extracts (jobs/job-store.ts). */
+  readonly jobs: JobStore;
+  /** Business-layer adjustment lines (adjustments/adjustment-store.ts). */
+  readonly adjustments: AdjustmentStore;
 
   /** Webhook subscriptions and their deliveries (webhook-store.ts). */
   readonly webhooks: WebhookStore;

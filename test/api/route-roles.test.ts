@@ -58,7 +58,9 @@ describe('the role table', () => {
     );
     await app.ready();
     await app.close();
-    const api = registered.filter((r) => r.url.startsWith('/api/environment/') && r.method !== 'HEAD');
+    const withEnvironment = (url: string) =>
+      url.startsWith('/api/environment/') || url.startsWith('/Copilot/');
+    const api = registered.filter((r) => withEnvironment(r.url) && r.method !== 'HEAD');
     const key = (method: string, path: string) => `${method} ${path.toLowerCase()}`;
     const actual = Object.fromEntries(
       api.map((r) => [key(r.method, r.url), `${r.role ?? 'NONE'}${r.extension ? ' extension' : ''}`]),
@@ -68,7 +70,7 @@ describe('the role table', () => {
     );
     expect(actual).toEqual(expected);
     // Routes outside /api/environment/ are public on purpose: token endpoints, keys, health, docs.
-    const others = registered.filter((r) => !r.url.startsWith('/api/environment/') && r.role !== undefined);
+    const others = registered.filter((r) => !withEnvironment(r.url) && r.role !== undefined);
     expect(others).toEqual([]);
   });
 
@@ -76,7 +78,7 @@ describe('the role table', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/api.md'), 'utf8');
     const rows = [
       ...doc.matchAll(
-        /^\| `(GET|POST|PUT|PATCH|DELETE) (\/api\/environment\/[^`]+)` \| (read|write|admin) \| (\*\*Extension\*\*)?/gm,
+        /^\| `(GET|POST|PUT|PATCH|DELETE) (\/(?:api\/environment|Copilot\/nl\/iv)\/[^`]+)` \| (read|write|admin) \| (\*\*Extension\*\*)?/gm,
       ),
     ];
     const documented = Object.fromEntries(

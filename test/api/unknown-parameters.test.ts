@@ -74,7 +74,8 @@ describe('Inventory Visibility routes ignore unknown parameters, as the vendor d
     expect((res.json() as { productId: string }[]).map((row) => row.productId)).toEqual(['MUG']);
   });
 
-  it.each(ROUTE_ROLES.filter((r) => !r.extension && r.role !== 'admin'))(
+  // The Copilot query always answers 501 (not built: docs/api.md).
+  it.each(ROUTE_ROLES.filter((r) => !r.extension && r.role !== 'admin' && !r.path.startsWith('/Copilot')))(
     '$method $path does not answer unknown_parameter',
     async (route) => {
       const res = await h.request(

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
+import { describeCatalogueConformance } from './conformance-catalogue.js';
 import { describeConfigurationGuardConformance } from './conformance-configuration-guards.js';
 import { describeFeedConformance } from './conformance-feed.js';
 import { describeReservationConformance } from './conformance-reservations.js';
@@ -507,6 +508,9 @@ export function describeStoreConformance(
     // Webhook subscriptions and deliveries (conformance-webhooks.ts)
 
     describeWebhookConformance(test, () => store);
+    // Product catalogue, background jobs, adjustment lines (conformance-catalogue.ts)
+
+    describeCatalogueConformance(test, () => store);
 
     // Tenancy
 

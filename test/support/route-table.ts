@@ -1,7 +1,8 @@
 import type { Role } from '../../src/domain/roles.js';
 
 /**
- * Every route under /api/environment/{environmentId}/ with the role it needs. One line per route:
+ * Every route under /api/environment/{environmentId}/ (and the Copilot query, which names the environment
+ * too) with the role it needs. One line per route:
  * test/api/route-roles.test.ts checks that the app registers exactly these routes with these roles,
  * that docs/api.md lists the same table, and that tokens without the role are refused on each.
  * `extension`: an Onhand extension route (docs/api.md marks it **Extension**), which refuses unknown
@@ -55,6 +56,16 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role; e
   { method: 'POST', path: '/api/environment/:environmentId/onhand/indexquery', role: 'read' },
   { method: 'GET', path: '/api/environment/:environmentId/onhand', role: 'read' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/exactquery', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/productsearch/indexquery', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/productsearch/exactquery', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/products/bulk', role: 'write', extension: true },
+  { method: 'GET', path: '/api/environment/:environmentId/products', role: 'read', extension: true },
+  {
+    method: 'GET',
+    path: '/api/environment/:environmentId/products/:productId',
+    role: 'read',
+    extension: true,
+  },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve/bulk', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/unreserve', role: 'write' },
@@ -109,6 +120,29 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role; e
     extension: true,
   },
   { method: 'POST', path: '/api/environment/:environmentId/allocation/query', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/onhand/reserve/resyncjob', role: 'admin' },
+  { method: 'GET', path: '/api/environment/:environmentId/getJobProgress', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/logTransactionDetails', role: 'read' },
+  {
+    method: 'GET',
+    path: '/api/environment/:environmentId/logTransactionDetails/:jobId',
+    role: 'read',
+    extension: true,
+  },
+  { method: 'POST', path: '/Copilot/nl/iv/:environmentId/query', role: 'read' },
+  { method: 'POST', path: '/api/environment/:environmentId/transaction/adjustment/bulk', role: 'write' },
+  {
+    method: 'GET',
+    path: '/api/environment/:environmentId/transaction/adjustment',
+    role: 'read',
+    extension: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/environment/:environmentId/transaction/adjustment/syncstatus',
+    role: 'write',
+    extension: true,
+  },
   { method: 'GET', path: '/api/environment/:environmentId/allpartitionids', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/partitions/cleanupalldata', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },
@@ -122,5 +156,7 @@ export function fillPath(path: string, environmentId: string): string {
     .replace(':environmentId', environmentId)
     .replace(':inventorySystem', 'pos')
     .replace(':reservationId', 'no-such-reservation')
-    .replace(':webhookId', 'wh_none');
+    .replace(':webhookId', 'wh_none')
+    .replace(':productId', 'no-such-product')
+    .replace(':jobId', 'no-such-job');
 }

@@ -16,6 +16,7 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
   413: 'The body is larger than the server accepts (`payload_too_large`).',
   429: 'Too many requests (`rate_limited`); retry after the `Retry-After` seconds.',
   500: 'An unexpected error (`internal_error`), logged with the request id.',
+  501: 'Not implemented by Onhand (`not_implemented_copilot`): see docs/api.md.',
   503: 'The database does not answer (`service_unavailable`).',
 };
 

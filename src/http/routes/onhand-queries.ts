@@ -100,7 +100,7 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
  * organizations. ATP rows start with quantitiesByDate (days keyed `yyyy-MM-ddT00:00:00`) and
  * atpQuantities (keyed `yyyy-MM-ddT00:00:00Z`), as the vendor's responses do (spec §3.6).
  */
-function rowsOut(rows: readonly OnHandRow[], withOrganization: boolean): unknown[] {
+export function rowsOut(rows: readonly OnHandRow[], withOrganization: boolean): unknown[] {
   return rows.map((row) => ({
     ...(row.quantitiesByDate ? { quantitiesByDate: byDay(row.quantitiesByDate, 'T00:00:00') } : {}),
     ...(row.atpQuantities ? { atpQuantities: byDay(row.atpQuantities, 'T00:00:00Z') } : {}),
@@ -117,7 +117,7 @@ function byDay<T>(values: Readonly<Record<string, T>>, suffix: string): Record<s
   return out;
 }
 
-function paging(request: FastifyRequest): { pageNumber: number; pageSize: number } {
+export function paging(request: FastifyRequest): { pageNumber: number; pageSize: number } {
   const query = request.query as Record<string, unknown>;
   const read = (name: string, fallback: number, max: number) => {
     const entry = Object.entries(query).find(([k]) => k.toLowerCase() === name.toLowerCase());

@@ -15,8 +15,11 @@ import type {
   Store,
   StoreTx,
 } from '../store.js';
+import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
+import { PostgresProducts } from './catalogue/postgres-products.js';
 import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
+import { PostgresJobs } from './jobs/postgres-jobs.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
@@ -51,6 +54,9 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres';
   readonly feed: PostgresFeed;
   readonly webhooks: PostgresWebhooks;
+  readonly products: PostgresProducts;
+  readonly jobs: PostgresJobs;
+  readonly adjustments: PostgresAdjustments;
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
@@ -63,6 +69,13 @@ export class PostgresStore implements Store {
       clock: options.clock ?? (() => new Date()),
     });
     this.webhooks = new PostgresWebhooks(pool);
+    const open = () => {
+      this.assertOpen();
+      return pool;
+    };
+    this.products = new PostgresProducts(open);
+    this.jobs = new PostgresJobs(open);
+    this.adjustments = new PostgresAdjustments(open);
   }
 
   /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { MIGRATION_7 } from './migration-7.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -266,6 +267,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 6, sql: WEBHOOKS_MIGRATION },
+  MIGRATION_7,
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { MIGRATION_10 } from './migration-10.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -231,6 +232,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 9, sql: WEBHOOKS_MIGRATION },
+  MIGRATION_10,
 ];
 
 /**

@@ -15,10 +15,14 @@ import type {
   Store,
   StoreTx,
 } from '../store.js';
+import { SqliteAdjustments } from './adjustments/sqlite-adjustments.js';
+import { SqliteProducts } from './catalogue/sqlite-products.js';
 import { openConnections, type SqliteStoreOptions } from './connections.js';
+import { SqliteJobs } from './jobs/sqlite-jobs.js';
 import type { DueReservation } from './reservation-mapping.js';
 import { applyMigrations } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
+import type { SqliteSideDeps } from './side-deps.js';
 import { SqliteFeed } from './sqlite-feed.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTx } from './sqlite-tx.js';
@@ -49,6 +53,9 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly feed: SqliteFeed;
   readonly webhooks: SqliteWebhooks;
+  readonly products: SqliteProducts;
+  readonly jobs: SqliteJobs;
+  readonly adjustments: SqliteAdjustments;
   readonly #writer: Database.Database;
   readonly #reader: SqliteReader;
   readonly #queue = new SerialQueue();
@@ -73,6 +80,19 @@ export class SqliteStore implements Store {
       readerDb: reader,
       write: (task) => this.#queue.run(() => task(this.#writer)),
     });
+    const side: SqliteSideDeps = {
+      reader: () => {
+        this.assertOpen();
+        return reader;
+      },
+      write: (task) => {
+        this.assertOpen();
+        return this.#queue.run(() => task(this.#writer));
+      },
+    };
+    this.products = new SqliteProducts(side);
+    this.jobs = new SqliteJobs(side);
+    this.adjustments = new SqliteAdjustments(side);
   }
 
   /** Opens (creating when missing) the database file. Call `migrate()` before use. */
