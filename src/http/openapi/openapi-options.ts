@@ -16,7 +16,7 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
   413: 'The body is larger than the server accepts (`payload_too_large`).',
   429: 'Too many requests (`rate_limited`); retry after the `Retry-After` seconds.',
   500: 'An unexpected error (`internal_error`), logged with the request id.',
-  503: 'The database does not answer (`service_unavailable`).',
+  503: 'The database does not answer (`service_unavailable`, `database_timeout`), or the connection was lost while a write was committing (`commit_outcome_unknown`: retry with the same event ids).',
 };
 
 /**
