@@ -4,7 +4,7 @@ import type { CompiledConfiguration } from '../domain/config/compiled-configurat
 import { defaultConfiguration } from '../domain/config/default-configuration.js';
 import type { RuntimeConfiguration } from '../domain/config/runtime-configuration.js';
 import { normalizeEnvironmentId } from '../domain/identifiers.js';
-import type { EnvironmentRecord, Store } from '../store/store.js';
+import type { EnvironmentRecord, Store, StoreTx } from '../store/store.js';
 
 interface Cached {
   readonly config: CompiledConfiguration;
@@ -13,17 +13,25 @@ interface Cached {
 
 /**
  * Environments and their configurations. Compiled configurations are cached; an entry is re-read
- * from the store after `ttlMs`, so a change made by another process is seen within that time.
+ * from the store after `ttlMs`, or at once when a write finds it replaced (withConfiguration), so no
+ * write applies a configuration another process has replaced.
  */
 export class Environments {
   private readonly cache = new Map<string, Cached>();
 
-  /** `onReplaced` is told after every saved hard update (the engine records it in the change feed). */
+  /**
+   * `onReplaced` runs inside the transaction of every hard update, before it commits (the engine
+   * records the change in the change feed there).
+   */
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly ttlMs = 5000,
-    private readonly onReplaced: (environmentId: string, version: number) => Promise<void> = async () => {},
+    private readonly onReplaced: (
+      tx: StoreTx,
+      environmentId: string,
+      version: number,
+    ) => Promise<void> = async () => {},
   ) {}
 
   /** Normalises an environment id from a path (lower-case) or throws invalid_environment_id. */
@@ -44,6 +52,11 @@ export class Environments {
       throw new OnhandError('environment_not_found', `Environment "${environmentId}" does not exist.`);
     }
     return this.remember(record);
+  }
+
+  /** Drops the cached configuration, so the next `get` reads the stored one. */
+  forget(environmentId: string): void {
+    this.cache.delete(environmentId);
   }
 
   /** Creates an environment with the default configuration; returns false when it already exists. */
@@ -70,44 +83,62 @@ export class Environments {
    * `expectedVersion`, when given for an existing environment, must be its current version
    * (optimistic concurrency: two admins editing at once cannot silently overwrite each other).
    * The partition rule can only change while the environment holds no stock.
+   *
+   * The checks and the save run in one transaction holding the configuration exclusively
+   * (StoreTx.lockConfigurations): every write prepared with the old configuration has committed before
+   * the checks read, and every later one waits for the save and is then prepared again with the new
+   * configuration (withConfiguration), in this process or any other. The configuration.updated ledger
+   * entry is part of that transaction.
    */
   async replace(
     environmentId: string,
     input: RuntimeConfiguration,
     expectedVersion?: number,
   ): Promise<CompiledConfiguration> {
-    const current = await this.store.getEnvironment(environmentId);
-    if (current && expectedVersion !== undefined && expectedVersion !== current.version) {
-      throw new OnhandError(
-        'configuration_version_conflict',
-        `The configuration is at version ${current.version}, not ${expectedVersion}: read it again, apply your change and retry (or leave configurationVersion out to overwrite).`,
-      );
-    }
-    const version = (current?.version ?? 0) + 1;
-    const compiled = compileConfiguration({ ...input, environmentId, configurationVersion: version });
-    if (current) {
-      await this.checkReservedMeasures(environmentId, current, compiled);
-      const before = partitionRuleOf(current.configuration as RuntimeConfiguration);
-      if (before !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
+    const compiled = await this.store.transaction([`${environmentId}~configuration`], async (tx) => {
+      await tx.lockConfigurations([environmentId], 'exclusive');
+      // Committed reads (another connection on PostgreSQL): nothing they look at can change meanwhile.
+      const current = await this.store.getEnvironment(environmentId);
+      if (current && expectedVersion !== undefined && expectedVersion !== current.version) {
         throw new OnhandError(
-          'partition_rule_change_requires_empty',
-          `The partition rule can only change from ${before} to ${compiled.partitionRule} once the environment holds no data; delete its partitions first.`,
+          'configuration_version_conflict',
+          `The configuration is at version ${current.version}, not ${expectedVersion}: read it again, apply your change and retry (or leave configurationVersion out to overwrite).`,
         );
       }
-    }
-    const now = this.clock().toISOString();
-    const record: EnvironmentRecord = {
-      environmentId,
-      configuration: compiled.runtime,
-      version,
-      createdAt: current?.createdAt ?? now,
-      updatedAt: now,
-    };
-    const saved = await this.store.saveEnvironment(record, current?.version);
-    if (!saved) throw new OnhandError('configuration_version_conflict');
+      const version = (current?.version ?? 0) + 1;
+      const next = compileConfiguration({ ...input, environmentId, configurationVersion: version });
+      if (current) await this.checkReplacement(environmentId, current, next);
+      const now = this.clock().toISOString();
+      const record: EnvironmentRecord = {
+        environmentId,
+        configuration: next.runtime,
+        version,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+      };
+      if (!(await tx.saveEnvironment(record, current?.version)))
+        throw new OnhandError('configuration_version_conflict');
+      await this.onReplaced(tx, environmentId, version);
+      return next;
+    });
     this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
-    await this.onReplaced(environmentId, version);
     return compiled;
+  }
+
+  /** What a replacement of an existing configuration must not break (see replace). */
+  private async checkReplacement(
+    environmentId: string,
+    current: EnvironmentRecord,
+    next: CompiledConfiguration,
+  ): Promise<void> {
+    await this.checkReservedMeasures(environmentId, current, next);
+    const before = partitionRuleOf(current.configuration as RuntimeConfiguration);
+    if (before !== next.partitionRule && (await this.store.hasStock(environmentId))) {
+      throw new OnhandError(
+        'partition_rule_change_requires_empty',
+        `The partition rule can only change from ${before} to ${next.partitionRule} once the environment holds no data; delete its partitions first.`,
+      );
+    }
   }
 
   /**
