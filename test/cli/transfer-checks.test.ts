@@ -7,7 +7,7 @@ import { importFromFile } from '../../src/cli/import-command.js';
 import { formatQty, MAX_INPUT_QTY, MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { AT, ORG, stockBody } from '../support/reservation-helpers.js';
+import { AT, ORG, reserveBody, stockBody } from '../support/reservation-helpers.js';
 
 /*
  * Moving house keeps everything: every value Onhand can store or record survives export → import, the
@@ -39,7 +39,8 @@ async function viewOf(h: Harness, env: string) {
   const ledger = (await h.services.store.readLedger(env, 0, 1000)).map(
     ({ seq: _, environmentId: __, ...rest }) => rest,
   );
-  return { rows: res.json() as unknown, ledger };
+  const reservations = await h.services.store.exportReservations(env, null, 1000);
+  return { rows: res.json() as unknown, ledger, reservations };
 }
 
 describe.each(testBackends())('moving house on %s', (backend) => {
@@ -69,6 +70,8 @@ describe.each(testBackends())('moving house on %s', (backend) => {
     await ok(h, '/setonhand/pos/bulk', count('count-up', 'far-up', `-${MAX_IN}`));
     await ok(h, '/setonhand/pos/bulk', count('count-down', 'far-down', MAX_IN));
     await ok(h, '/onhand', stockBody('tiny-1', 'tiny', { inbound: '0.000001', outbound: '-0.000001' }));
+    // The largest reservation a request can make, unchecked.
+    await ok(h, '/onhand/reserve', reserveBody('huge', 'far-down', MAX_IN, { ifCheckAvailForReserv: false }));
     exported = (await exportToFile(h.services.store, 'test', file)).position;
     expect(exported).toBe(await h.services.store.feed.head());
   });
