@@ -2,8 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Environments } from '../engine/environments.js';
-import { exportEnvironment } from '../engine/transfer/export-environment.js';
-import type { ExportCounts } from '../engine/transfer/format.js';
+import { type ExportSummary, exportEnvironment } from '../engine/transfer/export-environment.js';
 import { SILENT_PROGRESS, type TransferProgress } from '../engine/transfer/progress.js';
 import type { Store } from '../store/store.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
@@ -31,10 +30,13 @@ export async function runExportCommand(args: readonly string[], deps: ExportDeps
   const environmentId = Environments.id(parsed.environment);
   const store = await deps.openStore();
   try {
+    // Stamps feed positions of committed entries when no server does (PostgreSQL), so the export
+    // reflects every acknowledged write.
+    await store.feed.start();
     const progress = new ProgressBar(deps.stderr);
     const counts = await exportToFile(store, environmentId, parsed.out, progress, deps.stdout);
     deps.stderr.write(
-      `Exported environment ${environmentId}: ${counts.stock} stock rows, ${counts.schedule} scheduled values, ${counts.reservations} reservations, ${counts.ledger} ledger entries${parsed.out ? ` to ${parsed.out}` : ''}.\n`,
+      `Exported environment ${environmentId}: ${counts.stock} stock rows, ${counts.schedule} scheduled values, ${counts.reservations} reservations, ${counts.ledger} ledger entries, at feed position ${counts.position}${parsed.out ? `, to ${parsed.out}` : ''}.\n`,
     );
     return 0;
   } finally {
@@ -52,7 +54,7 @@ export async function exportToFile(
   file: string | undefined,
   progress: TransferProgress = SILENT_PROGRESS,
   stdout: Writable = process.stdout,
-): Promise<ExportCounts> {
+): Promise<ExportSummary> {
   if (file === undefined) return exportEnvironment(store, environmentId, writer(stdout), { progress });
   const out = createWriteStream(file, { mode: 0o600 });
   await once(out, 'open');

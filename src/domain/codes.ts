@@ -149,6 +149,8 @@ export const ERROR_CODES = {
   service_unavailable: 'The service is starting, shutting down, or its database is unreachable.',
   database_timeout:
     'The database did not answer in time (statement timeout or a long lock wait); nothing was written.',
+  commit_outcome_unknown:
+    'The database connection was lost while the write was committing: it may or may not have been written. Retry with the same event ids; a retry is answered with the first outcome if it was.',
   internal_error: 'An unexpected error; it was logged with the request id.',
 } as const;
 

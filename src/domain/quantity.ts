@@ -14,6 +14,12 @@ const FACTOR = 1_000_000n;
 export const MAX_INPUT_QTY: Qty = 1_000_000_000_000n * FACTOR;
 /** Largest magnitude a stored value may reach (fits a signed 64-bit integer with headroom). */
 export const MAX_STORED_QTY: Qty = 9_000_000_000_000n * FACTOR;
+/**
+ * Largest magnitude a change recorded in the ledger may have: the difference of two stored values (a
+ * count can move a value from −MAX_STORED_QTY to +MAX_STORED_QTY). Beyond a signed 64-bit integer of
+ * millionths, which is why the ledger keeps deltas as decimal text.
+ */
+export const MAX_DELTA_QTY: Qty = 2n * MAX_STORED_QTY;
 /** JSON numbers are IEEE doubles; beyond this many significant digits they are not exact. */
 export const MAX_NUMBER_DIGITS = 15;
 

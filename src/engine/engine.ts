@@ -43,6 +43,7 @@ import { Schedules } from './schedules/schedule-service.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { unconfiguredWebhooks, type WebhookOptions } from './webhooks/webhook-ports.js';
 import { Webhooks } from './webhooks/webhook-service.js';
+import { withConfiguration } from './with-configuration.js';
 import { isUsableId, type WriteItem } from './write-item.js';
 
 /** How long a read of the ledger or feed waits for entries committed before it to get their positions. */
@@ -115,8 +116,8 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
-    this.environments = new Environments(store, clock, options.configTtlMs, (id, version) =>
-      recordConfigurationChange(store, id, version, clock),
+    this.environments = new Environments(store, clock, options.configTtlMs, (tx, id, version) =>
+      recordConfigurationChange(tx, id, version, clock),
     );
     this.partitions = new PartitionAdmin(store, this.environments, clock);
     const report = options.onBackgroundError ?? (() => {});
@@ -236,51 +237,55 @@ export class Engine {
       path: string,
     ) => OnHandCommand,
   ): Promise<ItemOutcome[]> {
-    const config = await this.environments.get(environmentId);
+    await this.environments.get(environmentId);
     const recordedAt = this.options.clock().toISOString();
-    const outcomes: (ItemOutcome | Promise<ItemOutcome>)[] = items.map(({ input, path, clientId = null }) => {
-      const hash = requestHash(input);
-      try {
-        const command = toCommand(config, input, path);
-        const lockKey = lockKeyOf(
-          environmentId,
-          command.organizationId,
-          command.productId,
-          command.partitionId,
-        );
-        // The hash is taken from the request as sent (requestHash), so a retried count without
-        // modifiedDateTimeUTC matches its first attempt; only then does it take the time it was received.
-        const effective =
-          command.kind === 'onhand.set' && command.countedAt === null
-            ? { ...command, countedAt: recordedAt }
-            : command;
-        const work: OnHandWork = {
-          environmentId,
-          family,
-          eventId: command.eventId,
-          command: effective,
-          hash,
-          recordedAt,
-          clientId,
-          path,
-        };
-        return this.onHandWriter.submit(lockKey, work);
-      } catch (error) {
-        const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
-        if (!isUsableId(input.id)) return rejected;
-        // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
-        const work: OnHandWork = {
-          environmentId,
-          family,
-          eventId: input.id,
-          rejected,
-          hash,
-          recordedAt,
-          path,
-        };
-        return this.onHandWriter.submit(lockKeyOf(environmentId, '', input.id, ''), work);
-      }
-    });
+    // Each item is prepared with the current configuration and applied only under it (withConfiguration).
+    const outcomes = items.map(({ input, path, clientId = null }) =>
+      withConfiguration(this.environments, environmentId, (config, guard) => {
+        const hash = requestHash(input);
+        try {
+          const command = toCommand(config, input, path);
+          const lockKey = lockKeyOf(
+            environmentId,
+            command.organizationId,
+            command.productId,
+            command.partitionId,
+          );
+          // The hash is taken from the request as sent (requestHash), so a retried count without
+          // modifiedDateTimeUTC matches its first attempt; only then does it take the time it was received.
+          const effective =
+            command.kind === 'onhand.set' && command.countedAt === null
+              ? { ...command, countedAt: recordedAt }
+              : command;
+          const work: OnHandWork = {
+            environmentId,
+            family,
+            eventId: command.eventId,
+            command: effective,
+            hash,
+            recordedAt,
+            clientId,
+            path,
+          };
+          // Not awaited here: a failure of the write itself (the database) is the request's, not the item's.
+          return this.onHandWriter.submit(lockKey, work, guard);
+        } catch (error) {
+          const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+          if (!isUsableId(input.id)) return Promise.resolve(rejected);
+          // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
+          const work: OnHandWork = {
+            environmentId,
+            family,
+            eventId: input.id,
+            rejected,
+            hash,
+            recordedAt,
+            path,
+          };
+          return this.onHandWriter.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
+        }
+      }),
+    );
     return Promise.all(outcomes);
   }
 

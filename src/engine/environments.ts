@@ -5,7 +5,7 @@ import { defaultConfiguration } from '../domain/config/default-configuration.js'
 import type { RuntimeConfiguration } from '../domain/config/runtime-configuration.js';
 import { serverOwnedValues } from '../domain/config/server-owned.js';
 import { normalizeEnvironmentId } from '../domain/identifiers.js';
-import type { EnvironmentRecord, Store } from '../store/store.js';
+import type { EnvironmentRecord, Store, StoreTx } from '../store/store.js';
 import { checkAllocationLevels } from './allocation/allocation-levels-guard.js';
 
 /**
@@ -39,17 +39,25 @@ interface Cached {
 
 /**
  * Environments and their configurations. Compiled configurations are cached; an entry is re-read
- * from the store after `ttlMs`, so a change made by another process is seen within that time.
+ * from the store after `ttlMs`, or at once when a write finds it replaced (withConfiguration), so no
+ * write applies a configuration another process has replaced.
  */
 export class Environments {
   private readonly cache = new Map<string, Cached>();
 
-  /** `onReplaced` is told after every saved hard update (the engine records it in the change feed). */
+  /**
+   * `onReplaced` runs inside the transaction of every hard update, before it commits (the engine
+   * records the change in the change feed there).
+   */
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly ttlMs = 5000,
-    private readonly onReplaced: (environmentId: string, version: number) => Promise<void> = async () => {},
+    private readonly onReplaced: (
+      tx: StoreTx,
+      environmentId: string,
+      version: number,
+    ) => Promise<void> = async () => {},
   ) {}
 
   /** Normalises an environment id from a path (lower-case) or throws invalid_environment_id. */
@@ -70,6 +78,11 @@ export class Environments {
       throw new OnhandError('environment_not_found', `Environment "${environmentId}" does not exist.`);
     }
     return this.remember(record);
+  }
+
+  /** Drops the cached configuration, so the next `get` reads the stored one. */
+  forget(environmentId: string): void {
+    this.cache.delete(environmentId);
   }
 
   /** Creates an environment with the default configuration; returns false when it already exists. */
@@ -99,61 +112,63 @@ export class Environments {
    * versions needs its current version to be one of them (configuration_version_conflict otherwise).
    * Without a precondition the update is unconditional, as the vendor's is. The partition rule can
    * only change while the environment holds no stock.
+   *
+   * The checks and the save run in one transaction holding the configuration exclusively
+   * (StoreTx.lockConfigurations): every write prepared with the old configuration has committed before
+   * the checks read, and every later one waits for the save and is then prepared again with the new
+   * configuration (withConfiguration), in this process or any other. The configuration.updated ledger
+   * entry is part of that transaction.
    */
   async replace(
     environmentId: string,
     input: RuntimeConfiguration,
     precondition?: ConfigurationPrecondition,
   ): Promise<CompiledConfiguration> {
-    for (let attempt = 1; ; attempt++) {
+    const compiled = await this.store.transaction([`${environmentId}~configuration`], async (tx) => {
+      await tx.lockConfigurations([environmentId], 'exclusive');
+      // Committed reads (another connection on PostgreSQL): nothing they look at can change meanwhile.
       const current = await this.store.getEnvironment(environmentId);
       checkPrecondition(current, precondition);
-      const compiled = await this.compileReplacement(environmentId, input, current);
+      const version = (current?.version ?? 0) + 1;
+      const before = current?.configuration as RuntimeConfiguration | undefined;
+      const next = compileConfiguration({
+        ...input,
+        ...serverOwnedValues(before, input),
+        environmentId,
+        configurationVersion: version,
+      });
+      if (current) await this.checkReplacement(environmentId, current, next);
       const now = this.clock().toISOString();
       const record: EnvironmentRecord = {
         environmentId,
-        configuration: compiled.runtime,
-        version: compiled.version,
+        configuration: next.runtime,
+        version,
         createdAt: current?.createdAt ?? now,
         updatedAt: now,
       };
-      if (!(await this.store.saveEnvironment(record, current?.version))) {
-        // Another update was saved in between: a conditional update fails, an unconditional one
-        // is made again on top of it (a few times at most, then it reports the conflict).
-        if (precondition !== undefined || attempt >= 3) throw versionConflict(current?.version);
-        continue;
-      }
-      this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
-      await this.onReplaced(environmentId, compiled.version);
-      return compiled;
-    }
+      if (!(await tx.saveEnvironment(record, current?.version))) throw versionConflict(current?.version);
+      await this.onReplaced(tx, environmentId, version);
+      return next;
+    });
+    this.cache.set(environmentId, { config: compiled, loadedAt: this.clock().getTime() });
+    return compiled;
   }
 
-  private async compileReplacement(
+  /** What a replacement of an existing configuration must not break (see replace). */
+  private async checkReplacement(
     environmentId: string,
-    input: RuntimeConfiguration,
-    current: EnvironmentRecord | undefined,
-  ): Promise<CompiledConfiguration> {
-    const version = (current?.version ?? 0) + 1;
-    const before = current?.configuration as RuntimeConfiguration | undefined;
-    const compiled = compileConfiguration({
-      ...input,
-      ...serverOwnedValues(before, input),
-      environmentId,
-      configurationVersion: version,
-    });
-    if (current && before) {
-      await this.checkReservedMeasures(environmentId, current, compiled);
-      await checkAllocationLevels(this.store, environmentId, this.remember(current), compiled);
-      const rule = partitionRuleOf(before);
-      if (rule !== compiled.partitionRule && (await this.store.hasStock(environmentId))) {
-        throw new OnhandError(
-          'partition_rule_change_requires_empty',
-          `The partition rule can only change from ${rule} to ${compiled.partitionRule} once the environment holds no data; delete its partitions first.`,
-        );
-      }
+    current: EnvironmentRecord,
+    next: CompiledConfiguration,
+  ): Promise<void> {
+    await this.checkReservedMeasures(environmentId, current, next);
+    await checkAllocationLevels(this.store, environmentId, this.remember(current), next);
+    const before = partitionRuleOf(current.configuration as RuntimeConfiguration);
+    if (before !== next.partitionRule && (await this.store.hasStock(environmentId))) {
+      throw new OnhandError(
+        'partition_rule_change_requires_empty',
+        `The partition rule can only change from ${before} to ${next.partitionRule} once the environment holds no data; delete its partitions first.`,
+      );
     }
-    return compiled;
   }
 
   /**

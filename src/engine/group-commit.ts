@@ -4,11 +4,32 @@ import { isUniqueViolation } from '../store/store-errors.js';
 /** How many times a batch that failed on a unique key is run again in a new transaction. */
 const UNIQUE_VIOLATION_RETRIES = 2;
 
+/** The configuration a work item was prepared with (its environment and version). */
+export interface ConfigurationGuard {
+  readonly environmentId: string;
+  readonly version: number;
+}
+
+/**
+ * The configuration an item was prepared with was replaced before its batch committed: nothing of the
+ * item was written; prepare it again with the current configuration (withConfiguration does).
+ */
+export class ConfigurationMoved extends Error {
+  constructor(readonly environmentId: string) {
+    super(`The configuration of environment "${environmentId}" changed while the write was prepared.`);
+    this.name = 'ConfigurationMoved';
+  }
+}
+
 /** A unit of work waiting for the next batch. */
 export interface Submitted<W> {
   readonly work: W;
   readonly lockKey: string;
+  readonly guard: ConfigurationGuard | undefined;
 }
+
+/** What became of one item of a batch: its result, or its configuration moved. */
+type Settled<R> = { readonly result: R } | { readonly moved: string };
 
 /** Applies a batch of work items inside one transaction, returning one result per item, in order. */
 export type BatchHandler<W, R> = (tx: StoreTx, items: readonly W[]) => Promise<R[]>;
@@ -49,10 +70,16 @@ export class GroupCommitter<W, R> {
     private readonly mark: (result: R, mark: number) => R = (result) => result,
   ) {}
 
-  /** Queues work and resolves with its result once the batch holding it has committed. */
-  submit(lockKey: string, work: W): Promise<R> {
+  /**
+   * Queues work and resolves with its result once the batch holding it has committed. With a `guard`,
+   * the batch's transaction holds the environment's configuration (StoreTx.lockConfigurations, shared)
+   * and applies the item only if the configuration is still at the guard's version; otherwise the
+   * item is left out and rejects with ConfigurationMoved. So a write never commits under a
+   * configuration other than the one it was checked against, whatever process replaced it.
+   */
+  submit(lockKey: string, work: W, guard?: ConfigurationGuard): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ lockKey, work, resolve, reject });
+      this.queue.push({ lockKey, work, guard, resolve, reject });
       this.schedule();
     });
   }
@@ -77,11 +104,14 @@ export class GroupCommitter<W, R> {
     if (this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.maxBatch);
     const lockKeys = [...new Set(batch.map((item) => item.lockKey))].sort();
-    const works = batch.map((item) => item.work);
-    this.inFlight = this.commit(lockKeys, works)
+    this.inFlight = this.commit(lockKeys, batch)
       .then(
-        (results) => {
-          for (const [i, item] of batch.entries()) item.resolve(results[i] as R);
+        (settled) => {
+          for (const [i, item] of batch.entries()) {
+            const one = settled[i] as Settled<R>;
+            if ('moved' in one) item.reject(new ConfigurationMoved(one.moved));
+            else item.resolve(one.result);
+          }
         },
         (error: unknown) => {
           for (const item of batch) item.reject(error);
@@ -94,17 +124,39 @@ export class GroupCommitter<W, R> {
   }
 
   /** One transaction for the batch, run again when it failed on a unique key (see the class comment). */
-  private async commit(lockKeys: readonly string[], works: readonly W[]): Promise<R[]> {
+  private async commit(lockKeys: readonly string[], batch: readonly Submitted<W>[]): Promise<Settled<R>[]> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.store.transaction(lockKeys, async (tx) => {
-          const results = await this.handler(tx, works);
+          const moved = await movedItems(tx, batch);
+          const works = batch.filter((_, i) => !moved.has(i)).map((item) => item.work);
+          const results = works.length > 0 ? await this.handler(tx, works) : [];
           const mark = tx.commitMark();
-          return mark === null ? results : results.map((result) => this.mark(result, mark));
+          const marked = mark === null ? results : results.map((result) => this.mark(result, mark));
+          let next = 0;
+          return batch.map((_, i): Settled<R> => {
+            const gone = moved.get(i);
+            return gone === undefined ? { result: marked[next++] as R } : { moved: gone };
+          });
         });
       } catch (error) {
         if (attempt >= UNIQUE_VIOLATION_RETRIES || !isUniqueViolation(error)) throw error;
       }
     }
   }
+}
+
+/**
+ * Holds the configurations the guarded items of a batch were prepared with (shared) and returns the
+ * indexes of those whose configuration has another version now, with their environment.
+ */
+async function movedItems<W>(tx: StoreTx, batch: readonly Submitted<W>[]): Promise<Map<number, string>> {
+  const moved = new Map<number, string>();
+  const environments = [...new Set(batch.flatMap((item) => (item.guard ? [item.guard.environmentId] : [])))];
+  if (environments.length === 0) return moved;
+  const versions = await tx.lockConfigurations(environments, 'shared');
+  for (const [i, { guard }] of batch.entries()) {
+    if (guard && versions.get(guard.environmentId) !== guard.version) moved.set(i, guard.environmentId);
+  }
+  return moved;
 }

@@ -53,6 +53,12 @@ export function toOnhandError(error: unknown): OnhandError {
       'The database did not answer in time; nothing was written. Retry later.',
     );
   }
+  if (store === 'outcome_unknown') {
+    return new OnhandError(
+      'commit_outcome_unknown',
+      'The database connection was lost while the write was committing: it may or may not have been written. Retry with the same event ids (extensions: the same expiresAt); a retry is answered with the first outcome if it was written, and applied once if it was not.',
+    );
+  }
   if (store === 'unavailable') {
     return new OnhandError(
       'service_unavailable',
@@ -66,7 +72,11 @@ export function toOnhandError(error: unknown): OnhandError {
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = toOnhandError(error);
   if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unexpected error');
-  else if (mapped.code === 'service_unavailable' || mapped.code === 'database_timeout') {
+  else if (
+    mapped.code === 'service_unavailable' ||
+    mapped.code === 'database_timeout' ||
+    mapped.code === 'commit_outcome_unknown'
+  ) {
     request.log.warn({ err: error }, 'database failure');
   }
   if (mapped instanceof RateLimitedError) reply.header('retry-after', String(mapped.retryAfterSeconds));

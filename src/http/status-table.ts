@@ -39,6 +39,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   rate_limited: 429,
   service_unavailable: 503,
   database_timeout: 503,
+  commit_outcome_unknown: 503,
   internal_error: 500,
 };
 

@@ -1,10 +1,29 @@
 /**
+ * The connection to the database was lost while COMMIT was in flight: the transaction may have
+ * committed or not, and nobody can tell from here. A backend throws this instead of the driver's error
+ * so that nobody answers "nothing was written" for it. Retrying the same events is safe: their ids make
+ * them idempotent.
+ */
+export class CommitOutcomeUnknown extends Error {
+  readonly code = 'ONHAND_COMMIT_OUTCOME_UNKNOWN';
+
+  constructor(override readonly cause: unknown) {
+    super(`The connection was lost during COMMIT: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'CommitOutcomeUnknown';
+  }
+}
+
+/**
  * What a database error means for a client, whatever the backend: `timeout` (a statement or a lock
  * wait took longer than allowed; retry later), `unavailable` (the database cannot be reached or the
- * connection was lost; nothing of the transaction was written; retry later), or undefined for
- * anything else. Knowledge of driver error codes stays here, in store/.
+ * connection was lost before COMMIT; nothing of the transaction was written; retry later),
+ * `outcome_unknown` (CommitOutcomeUnknown: lost during COMMIT), or undefined for anything else.
+ * Knowledge of driver error codes stays here, in store/.
  */
-export function classifyStoreError(error: unknown): 'timeout' | 'unavailable' | undefined {
+export function classifyStoreError(
+  error: unknown,
+): 'timeout' | 'unavailable' | 'outcome_unknown' | undefined {
+  if (error instanceof CommitOutcomeUnknown) return 'outcome_unknown';
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   if (code === '57014' || code === 'SQLITE_BUSY') return 'timeout';

@@ -222,6 +222,21 @@ export interface StoreTx {
    * later transactions of one lock key are greater.
    */
   commitMark(): number | null;
+
+  /**
+   * Holds the configurations of the environments until the transaction ends and returns their current
+   * versions (an environment that does not exist is absent). `shared`: every write that applies a
+   * configuration takes it, so it can check that the version it was prepared with is still current.
+   * `exclusive`: a hard update takes it, and waits for (and excludes) every transaction holding one of
+   * them shared, in this process or any other sharing the database, so its checks and its save see no
+   * write prepared with the configuration it replaces.
+   */
+  lockConfigurations(
+    environmentIds: readonly string[],
+    mode: 'shared' | 'exclusive',
+  ): Promise<ReadonlyMap<string, number>>;
+  /** Store.saveEnvironment inside this transaction (same contract), e.g. while holding its configuration. */
+  saveEnvironment(record: EnvironmentRecord, expectedVersion?: number): Promise<boolean>;
 }
 
 /** One product inside one partition: the unit the reservation writer loads and locks. */

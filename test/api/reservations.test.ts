@@ -872,6 +872,24 @@ describe('expiry (extension)', () => {
     expect((await reservation(reservationId)).status).toBe('expired');
   });
 
+  it('an extension repeated to the same expiresAt (a retry) answers the same and records one extension', async () => {
+    await stock('extend-retry', 5);
+    const { reservationId } = await reserve('extend-retry-1', 'extend-retry', 5, { ttlSeconds: 60 });
+    const expiresAt = new Date(now.getTime() + 600_000).toISOString();
+    const path = `${ENV}/onhand/reservations/${reservationId}/extend`;
+    const first = await h.request('POST', path, { expiresAt });
+    expect(first.statusCode, first.body).toBe(200);
+    const ledger = (await readLedger(h)).length;
+    advance(5);
+    const retry = await h.request('POST', path, { expiresAt });
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    expect(await readLedger(h)).toHaveLength(ledger);
+    const view = await reservation(reservationId);
+    expect(view.expiresAt).toBe(expiresAt);
+    expect(view.history.map((e) => e.kind)).toEqual(['reservation.reserve', 'reservation.extend']);
+  });
+
   it('extending after the expiry, or after a full release, is a 409 reservation_closed', async () => {
     await stock('extend-late', 5);
     const { reservationId } = await reserve('extend-late-1', 'extend-late', 2, { ttlSeconds: 10 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BatchHandler, GroupCommitter } from '../../src/engine/group-commit.js';
+import { type BatchHandler, ConfigurationMoved, GroupCommitter } from '../../src/engine/group-commit.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { StockRow, StoreTx } from '../../src/store/store.js';
 
@@ -105,6 +105,30 @@ describe('GroupCommitter', () => {
       ['a', 'b'],
       ['c', 'd', 'e'],
     ]);
+  });
+
+  it('leaves out the items whose configuration moved: they reject with ConfigurationMoved, the others commit', async () => {
+    await store.saveEnvironment({
+      environmentId: ENV,
+      configuration: {},
+      version: 3,
+      createdAt: '2024-05-01T10:00:00.000Z',
+      updatedAt: '2024-05-01T10:00:00.000Z',
+    });
+    const { batches, handler } = recorder();
+    const committer = new GroupCommitter(store, handler);
+    const [fresh, stale, unguarded, unknown] = [
+      committer.submit('k', 'fresh', { environmentId: ENV, version: 3 }),
+      committer.submit('k', 'stale', { environmentId: ENV, version: 2 }),
+      committer.submit('k', 'unguarded'),
+      committer.submit('k', 'unknown', { environmentId: 'nobody', version: 1 }),
+    ];
+    expect(await fresh).toBe('fresh@1.0');
+    await expect(stale).rejects.toBeInstanceOf(ConfigurationMoved);
+    expect(await unguarded).toBe('unguarded@1.1');
+    await expect(unknown).rejects.toMatchObject({ environmentId: 'nobody' });
+    expect(batches).toEqual([['fresh', 'unguarded']]);
+    expect(await storedProducts()).toEqual(['fresh', 'unguarded']);
   });
 
   it('returns each caller its own result, across batches', async () => {

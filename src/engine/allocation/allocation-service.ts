@@ -13,6 +13,7 @@ import type { GroupCommitter } from '../group-commit.js';
 import { failureFromThrown, type ItemOutcome } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
 import { ReservationIds } from '../reservations/reservation-ids.js';
+import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
 import type { AllocationWork } from './allocation-work.js';
 
@@ -38,43 +39,47 @@ export class Allocations {
     kind: AllocationKind,
     items: readonly WriteItem<AllocationInput>[],
   ): Promise<ItemOutcome[]> {
-    const config = await this.environments.get(environmentId);
+    await this.environments.get(environmentId);
     const recordedAt = this.clock().toISOString();
+    // Each item is prepared with the current configuration and applied only under it (withConfiguration).
     return Promise.all(
-      items.map(({ input, path, clientId = null }) => {
-        // The hash is taken from the request as sent, with targetGroups read as groups.
-        const hash = requestHash(canonicalAllocationInput(input));
-        const common = { recordedAt, path, family: kind, hash, clientId };
-        try {
-          const command = toAllocationCommand(config, kind, input, path);
-          const scope = {
-            environmentId,
-            organizationId: command.organizationId,
-            productId: command.productId,
-            partitionId: command.partitionId,
-          };
-          const work: AllocationWork = {
-            ...common,
-            kind: 'apply',
-            scope,
-            eventId: command.eventId,
-            config,
-            command,
-            newReservationId: this.ids.next(Date.parse(recordedAt)),
-          };
-          return this.writer.submit(
-            lockKeyOf(environmentId, command.organizationId, command.productId, command.partitionId),
-            work,
-          );
-        } catch (error) {
-          const outcome = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
-          if (!isUsableId(input.id)) return outcome;
-          // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
-          const scope = { environmentId, organizationId: '', productId: '', partitionId: '' };
-          const work: AllocationWork = { ...common, kind: 'rejected', scope, eventId: input.id, outcome };
-          return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work);
-        }
-      }),
+      items.map(({ input, path, clientId = null }) =>
+        withConfiguration(this.environments, environmentId, (config, guard) => {
+          // The hash is taken from the request as sent, with targetGroups read as groups.
+          const hash = requestHash(canonicalAllocationInput(input));
+          const common = { recordedAt, path, family: kind, hash, clientId };
+          try {
+            const command = toAllocationCommand(config, kind, input, path);
+            const scope = {
+              environmentId,
+              organizationId: command.organizationId,
+              productId: command.productId,
+              partitionId: command.partitionId,
+            };
+            const work: AllocationWork = {
+              ...common,
+              kind: 'apply',
+              scope,
+              eventId: command.eventId,
+              config,
+              command,
+              newReservationId: this.ids.next(Date.parse(recordedAt)),
+            };
+            return this.writer.submit(
+              lockKeyOf(environmentId, command.organizationId, command.productId, command.partitionId),
+              work,
+              guard,
+            );
+          } catch (error) {
+            const outcome = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+            if (!isUsableId(input.id)) return Promise.resolve(outcome);
+            // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
+            const scope = { environmentId, organizationId: '', productId: '', partitionId: '' };
+            const work: AllocationWork = { ...common, kind: 'rejected', scope, eventId: input.id, outcome };
+            return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
+          }
+        }),
+      ),
     );
   }
 

@@ -1,31 +1,29 @@
-import type { Store } from '../../store/store.js';
+import type { StoreTx } from '../../store/store.js';
 
 /**
- * Records a saved hard update in the ledger (kind `configuration.updated`, no changes), so that every
+ * Records a hard update in the ledger, in the transaction that saves it (kind `configuration.updated`, no changes), so that every
  * follower of the change feed learns of it in order and takes a new snapshot: what the published
  * measures mean, and which rows exist, may have changed.
  */
 export async function recordConfigurationChange(
-  store: Store,
+  tx: StoreTx,
   environmentId: string,
   version: number,
   clock: () => Date,
 ): Promise<void> {
-  await store.transaction([`${environmentId}~configuration`], (tx) =>
-    tx.appendLedger([
-      {
-        environmentId,
-        partitionId: '',
-        family: 'admin',
-        eventId: null,
-        bodyHash: '',
-        kind: 'configuration.updated',
-        recordedAt: clock().toISOString(),
-        request: { configurationVersion: version },
-        outcome: { configurationVersion: version },
-        changes: [],
-        reference: null,
-      },
-    ]),
-  );
+  await tx.appendLedger([
+    {
+      environmentId,
+      partitionId: '',
+      family: 'admin',
+      eventId: null,
+      bodyHash: '',
+      kind: 'configuration.updated',
+      recordedAt: clock().toISOString(),
+      request: { configurationVersion: version },
+      outcome: { configurationVersion: version },
+      changes: [],
+      reference: null,
+    },
+  ]);
 }

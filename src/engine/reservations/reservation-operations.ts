@@ -173,8 +173,11 @@ function extend(w: Work<'extend'>, state: ScopeState, now: string, record: Recor
       `Reservation ${w.reservationId} was already released or expired.`,
     );
   }
-  state.putReservation({ ...found, expiresAt: w.expiresAt, updatedAt: now });
   const outcome = success(w.reservationId, '', { reservationId: w.reservationId, expiresAt: w.expiresAt });
+  // Idempotent by its target: an extension to the expiry the reservation already has (a retry after an
+  // unknown outcome, say) answers the same and changes and records nothing.
+  if (found.expiresAt === w.expiresAt) return outcome;
+  state.putReservation({ ...found, expiresAt: w.expiresAt, updatedAt: now });
   record(w, state, {
     kind: 'reservation.extend',
     family: RESERVATION_FAMILY,

@@ -1,4 +1,5 @@
 import { OnhandError } from '../../domain/codes.js';
+import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
 import { lockKeyOf } from '../../domain/partition.js';
 import {
   expiryFromTimestamp,
@@ -14,9 +15,10 @@ import {
 } from '../../domain/reservation/unreserve-command.js';
 import type { LedgerRecord, ReservationRecord, Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
-import type { GroupCommitter } from '../group-commit.js';
+import type { ConfigurationGuard, GroupCommitter } from '../group-commit.js';
 import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
+import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
 import { ReservationIds } from './reservation-ids.js';
 import type { ReservationWork, Scope } from './reservation-work.js';
@@ -40,11 +42,11 @@ export class Reservations {
 
   /** Reserve requests, one outcome per item in order. */
   async reserve(environmentId: string, items: readonly WriteItem<ReserveInput>[]): Promise<ItemOutcome[]> {
-    const config = await this.environments.get(environmentId);
+    await this.environments.get(environmentId);
     const now = this.clock();
     const outcomes = await Promise.all(
       items.map(({ input, path, clientId = null }) =>
-        this.submit(environmentId, 'reserve', input, path, clientId, (hash) => {
+        this.submit(environmentId, 'reserve', input, path, clientId, (hash, config) => {
           const command = toReserveCommand(config, input, now, path);
           return {
             kind: 'reserve',
@@ -74,14 +76,14 @@ export class Reservations {
     environmentId: string,
     items: readonly WriteItem<UnreserveInput>[],
   ): Promise<ItemOutcome[]> {
-    const config = await this.environments.get(environmentId);
+    await this.environments.get(environmentId);
     const now = this.clock().toISOString();
     return Promise.all(
       items.map(async ({ input, path, clientId = null }) => {
         const found = isUsableId(input.reservationId)
           ? await this.store.getReservation(environmentId, input.reservationId)
           : undefined;
-        return this.submit(environmentId, 'unreserve', input, path, clientId, (hash) => {
+        return this.submit(environmentId, 'unreserve', input, path, clientId, (hash, config) => {
           const command = toUnreserveCommand(config, input, path);
           if (!found || found.organizationId !== command.organizationId) {
             throw new ReservationNotFound(command.eventId, command.reservationId);
@@ -95,11 +97,11 @@ export class Reservations {
 
   /** Offsets from the ERP: an on-hand change and the release of the reservation it fulfils, atomically. */
   async offset(environmentId: string, items: readonly WriteItem<OffsetInput>[]): Promise<ItemOutcome[]> {
-    const config = await this.environments.get(environmentId);
+    await this.environments.get(environmentId);
     const now = this.clock().toISOString();
     return Promise.all(
       items.map(({ input, path, clientId = null }) =>
-        this.submit(environmentId, 'offset', input, path, clientId, (hash) => {
+        this.submit(environmentId, 'offset', input, path, clientId, (hash, config) => {
           const command = toOffsetCommand(config, input, path);
           return {
             kind: 'offset',
@@ -202,12 +204,28 @@ export class Reservations {
     input: { readonly id: string },
     path: string,
     clientId: string | null,
-    build: (hash: string) => ReservationWork,
+    build: (hash: string, config: CompiledConfiguration) => ReservationWork,
   ): Promise<ItemOutcome> {
     const hash = requestHash(input);
+    return withConfiguration(this.environments, environmentId, (config, guard) =>
+      this.submitWith(environmentId, family, input, path, clientId, () => build(hash, config), hash, guard),
+    );
+  }
+
+  /** submit with one configuration: the work `build` gives, or the failure it throws (see submit). */
+  private submitWith(
+    environmentId: string,
+    family: 'reserve' | 'unreserve' | 'offset',
+    input: { readonly id: string },
+    path: string,
+    clientId: string | null,
+    build: () => ReservationWork,
+    hash: string,
+    guard: ConfigurationGuard,
+  ): Promise<ItemOutcome> {
     try {
-      const work = build(hash);
-      return this.writer.submit(lockOf(work.scope), work);
+      const work = build();
+      return this.writer.submit(lockOf(work.scope), work, guard);
     } catch (error) {
       const outcome =
         error instanceof ReservationNotFound
@@ -226,7 +244,7 @@ export class Reservations {
         hash,
         outcome,
       };
-      return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work);
+      return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Environments } from '../environments.js';
 import type { GroupCommitter } from '../group-commit.js';
 import { failureFromThrown, type ItemOutcome } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
+import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
 import type { ScheduleWork } from './schedule-batch.js';
 import { type RolloverMode, rollOverScope } from './schedule-rollover.js';
@@ -25,49 +26,52 @@ export class Schedules {
 
   /** Change schedules (single or bulk), one outcome per item, in order. */
   async change(environmentId: string, items: readonly WriteItem<ScheduleInput>[]): Promise<ItemOutcome[]> {
-    const config = await this.environments.get(environmentId);
+    await this.environments.get(environmentId);
     const now = this.clock();
     const today = dateOf(now);
     const recordedAt = now.toISOString();
-    const commitOnDate = config.schedule.commitOnDate;
+    // Each item is prepared with the current configuration and applied only under it (withConfiguration).
     return Promise.all(
-      items.map(({ input, path, clientId = null }) => {
-        const hash = requestHash(input);
-        try {
-          const command = toScheduleCommand(config, input, today, path);
-          const lockKey = lockKeyOf(
-            environmentId,
-            command.organizationId,
-            command.productId,
-            command.partitionId,
-          );
-          const work: ScheduleWork = {
-            environmentId,
-            eventId: command.eventId,
-            command,
-            commitOnDate,
-            hash,
-            recordedAt,
-            clientId,
-            path,
-          };
-          return this.writer.submit(lockKey, work);
-        } catch (error) {
-          const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
-          if (!isUsableId(input.id)) return rejected;
-          // Still ask the ledger: this may be the retry of a schedule accepted before a change of day or configuration.
-          const work: ScheduleWork = {
-            environmentId,
-            eventId: input.id,
-            rejected,
-            commitOnDate,
-            hash,
-            recordedAt,
-            path,
-          };
-          return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work);
-        }
-      }),
+      items.map(({ input, path, clientId = null }) =>
+        withConfiguration(this.environments, environmentId, (config, guard) => {
+          const commitOnDate = config.schedule.commitOnDate;
+          const hash = requestHash(input);
+          try {
+            const command = toScheduleCommand(config, input, today, path);
+            const lockKey = lockKeyOf(
+              environmentId,
+              command.organizationId,
+              command.productId,
+              command.partitionId,
+            );
+            const work: ScheduleWork = {
+              environmentId,
+              eventId: command.eventId,
+              command,
+              commitOnDate,
+              hash,
+              recordedAt,
+              clientId,
+              path,
+            };
+            return this.writer.submit(lockKey, work, guard);
+          } catch (error) {
+            const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+            if (!isUsableId(input.id)) return Promise.resolve(rejected);
+            // Still ask the ledger: this may be the retry of a schedule accepted before a change of day or configuration.
+            const work: ScheduleWork = {
+              environmentId,
+              eventId: input.id,
+              rejected,
+              commitOnDate,
+              hash,
+              recordedAt,
+              path,
+            };
+            return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
+          }
+        }),
+      ),
     );
   }
 

@@ -1,3 +1,4 @@
+import { RecordChecks } from './check-records.js';
 import { decodeLine, type TransferRecord } from './decode-line.js';
 import { EXPORT_TYPE, type ExportCounts } from './format.js';
 import type { TransferProgress } from './progress.js';
@@ -37,7 +38,8 @@ export async function checkFile(
   let environment: CheckedFile['environment'] | undefined;
   let end: Of<'end'> | undefined;
   const seen = { stock: 0, schedule: 0, reservations: 0, ledger: 0 };
-  let [line, section, lastSeq, endLine] = [0, -1, 0, 0];
+  let [line, section, lastSeq, lastPosition, endLine] = [0, -1, 0, 0, 0];
+  const checks = new RecordChecks();
   progress.start('checking', undefined);
   for await (const text of lines) {
     line++;
@@ -55,17 +57,25 @@ export async function checkFile(
       throw new TransferError('the header must be followed by the "environment" record.', line);
     section = SECTION[record.type];
     if (record.type === 'header') header = record;
-    else if (record.type === 'environment') environment = { ...record, line };
-    else if (record.type === 'end') [end, endLine] = [record, line];
+    else if (record.type === 'environment') {
+      checks.environment(record, line);
+      environment = { ...record, line };
+    } else if (record.type === 'end') [end, endLine] = [record, line];
     else if (record.type === 'stock') seen.stock++;
     else if (record.type === 'schedule') seen.schedule++;
     else if (record.type === 'reservation') seen.reservations++;
     else {
-      if (record.seq <= lastSeq)
+      if (record.position !== undefined) {
+        if (record.position <= lastPosition)
+          throw new TransferError(`ledger position ${record.position} is not above ${lastPosition}.`, line);
+        lastPosition = record.position;
+      } else if (record.seq <= lastSeq) {
         throw new TransferError(`ledger seq ${record.seq} is not above ${lastSeq}.`, line);
+      }
       lastSeq = record.seq;
       seen.ledger++;
     }
+    checks.record(record, line);
     progress.advance(line);
   }
   progress.finish();
@@ -76,6 +86,7 @@ export async function checkFile(
       `The file ends at line ${line} without its "end" record: it is truncated (was the export interrupted?). Nothing was imported.`,
     );
   checkCounts(end, seen, endLine);
+  checks.finish();
   return { header, environment, counts: end.counts };
 }
 

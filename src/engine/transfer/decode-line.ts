@@ -11,7 +11,13 @@ import { TransferError } from './transfer-error.js';
 
 /** One line of an export file, decoded and checked (format.ts). */
 export type TransferRecord =
-  | { readonly type: 'header'; readonly environmentId: string; readonly exportedAt: string }
+  | {
+      readonly type: 'header';
+      readonly environmentId: string;
+      readonly exportedAt: string;
+      /** The feed position the file's state reflects (absent in files of earlier releases). */
+      readonly position?: number;
+    }
   | {
       readonly type: 'environment';
       readonly configuration: unknown;
@@ -22,7 +28,13 @@ export type TransferRecord =
   | { readonly type: 'stock'; readonly row: StockRow }
   | { readonly type: 'schedule'; readonly row: ScheduleRow }
   | { readonly type: 'reservation'; readonly record: ReservationRecord }
-  | { readonly type: 'ledger'; readonly seq: number; readonly entry: Omit<LedgerEntry, 'environmentId'> }
+  | {
+      readonly type: 'ledger';
+      readonly seq: number;
+      /** The entry's feed position (absent in files of earlier releases). */
+      readonly position?: number;
+      readonly entry: Omit<LedgerEntry, 'environmentId'>;
+    }
   | { readonly type: 'end'; readonly counts: ExportCounts };
 
 const STATUSES: ReadonlySet<string> = new Set(['open', 'released', 'expired']);
@@ -49,7 +61,12 @@ export function decodeLine(text: string, line: number): TransferRecord {
     case 'reservation':
       return { type, record: reservation(r) };
     case 'ledger':
-      return { type, seq: r.integer('seq', 1), entry: ledger(r) };
+      return {
+        type,
+        seq: r.integer('seq', 1),
+        ...(r.absent('position') ? {} : { position: r.integer('position', 1) }),
+        entry: ledger(r),
+      };
     case 'end': {
       const c = r.object('counts');
       return {
@@ -75,7 +92,12 @@ function header(r: RecordReader): TransferRecord {
       `export format version ${String(version)} is not supported (this release reads version ${EXPORT_VERSION}).`,
       r.line,
     );
-  return { type: 'header', environmentId: r.string('environmentId'), exportedAt: r.string('exportedAt') };
+  return {
+    type: 'header',
+    environmentId: r.string('environmentId'),
+    exportedAt: r.string('exportedAt'),
+    ...(r.absent('position') ? {} : { position: r.integer('position') }),
+  };
 }
 
 function stock(r: RecordReader): StockRow {

@@ -1,8 +1,8 @@
 import { formatQty } from '../../domain/quantity.js';
+import type { FeedRecord } from '../../store/feed-store.js';
 import type {
   EnvironmentRecord,
   LedgerChange,
-  LedgerRecord,
   ReservationRecord,
   ScheduleRow,
   StockRow,
@@ -14,6 +14,10 @@ import type {
  * "reservation", every "ledger" entry in seq order, and one "end" record with the counts, so a
  * truncated file is detected. Quantities are exact decimal strings ("12.5"); OAuth clients are not
  * exported. docs/configuration.md describes the format.
+ *
+ * The header carries the feed position the state reflects, and each ledger entry its position; the
+ * ledger entries come in position order. Files of earlier releases have neither and their entries come
+ * in seq order; both are read.
  *
  * Files of releases before on-hand change schedules hold no "schedule" records and no "schedule"
  * count; they are read as holding none. Version 1 covers both: a reader that predates schedules refuses
@@ -34,9 +38,17 @@ export interface ExportCounts {
   readonly ledger: number;
 }
 
-/** The header line. */
-export function headerLine(environmentId: string, exportedAt: string): Record<string, unknown> {
-  return { type: EXPORT_TYPE, version: EXPORT_VERSION, environmentId, exportedAt };
+/**
+ * The header line. `position` is the feed position the file's state reflects: its stock rows and
+ * scheduled values are the environment's at that position, and its ledger ends there, so a follower of
+ * the imported (or the original) environment can resume from it (docs/feed.md).
+ */
+export function headerLine(
+  environmentId: string,
+  exportedAt: string,
+  position: number,
+): Record<string, unknown> {
+  return { type: EXPORT_TYPE, version: EXPORT_VERSION, environmentId, exportedAt, position };
 }
 
 /** The environment line: its configuration as stored, version and times. */
@@ -85,11 +97,15 @@ export function reservationLine(r: ReservationRecord): Record<string, unknown> {
   return { type: 'reservation', ...r, quantity: formatQty(r.quantity), remaining: formatQty(r.remaining) };
 }
 
-/** One ledger entry without its environment id (the header names it); request and outcome as stored. */
-export function ledgerLine(r: LedgerRecord): Record<string, unknown> {
+/**
+ * One ledger entry without its environment id (the header names it); request and outcome as stored.
+ * Entries come in feed position order (on PostgreSQL their seqs need not increase in that order).
+ */
+export function ledgerLine(r: FeedRecord): Record<string, unknown> {
   return {
     type: 'ledger',
     seq: r.seq,
+    position: r.position,
     partitionId: r.partitionId,
     family: r.family,
     eventId: r.eventId,

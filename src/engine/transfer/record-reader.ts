@@ -1,5 +1,5 @@
 import { canonicalDimensions, type Dimensions } from '../../domain/dimensions.js';
-import { isStorable, type Qty } from '../../domain/quantity.js';
+import { isStorable, MAX_DELTA_QTY, type Qty } from '../../domain/quantity.js';
 import { parseScheduleDate } from '../../domain/schedule/schedule-date.js';
 import { TransferError } from './transfer-error.js';
 
@@ -60,7 +60,8 @@ export class RecordReader {
 
   /**
    * An exact decimal string such as "12.5" (at most 6 decimals), as millionths: within the stored range,
-   * or, for a ledger delta (`delta`), within a signed 64-bit integer.
+   * or, for a ledger delta (`delta`), within the range of a recorded change (MAX_DELTA_QTY: a count may
+   * move a value from one end of the stored range to the other).
    */
   quantity(key: string, delta = false): Qty {
     return quantityOf(this.value[key], this.line, key, delta);
@@ -111,15 +112,13 @@ function objectOf(value: unknown, line: number, what: string): Readonly<Record<s
   return value as Record<string, unknown>;
 }
 
-const INT64_MAX = 2n ** 63n - 1n;
-
 function quantityOf(value: unknown, line: number, key: string, delta: boolean): Qty {
   const m = typeof value === 'string' ? DECIMAL.exec(value) : null;
   if (!m) throw new TransferError(`"${key}" must be a decimal string such as "12.5".`, line);
   const [, sign, int = '0', frac = ''] = m;
   const micro = BigInt(int) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
   const qty = sign === '-' ? -micro : micro;
-  const inRange = delta ? qty <= INT64_MAX && qty >= -INT64_MAX : isStorable(qty);
+  const inRange = delta ? qty <= MAX_DELTA_QTY && qty >= -MAX_DELTA_QTY : isStorable(qty);
   if (!inRange) throw new TransferError(`"${key}" is beyond the supported range.`, line);
   return qty;
 }

@@ -17,7 +17,7 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
   429: 'Too many requests (`rate_limited`); retry after the `Retry-After` seconds.',
   500: 'An unexpected error (`internal_error`), logged with the request id.',
   501: 'Not implemented by Onhand (`not_implemented_copilot`): see docs/api.md.',
-  503: 'The database does not answer (`service_unavailable`).',
+  503: 'The database does not answer (`service_unavailable`, `database_timeout`), or the connection was lost while a write was committing (`commit_outcome_unknown`: retry with the same event ids).',
 };
 
 /**

@@ -15,6 +15,7 @@ import type {
   Store,
   StoreTx,
 } from '../store.js';
+import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
 import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
 import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
@@ -122,7 +123,7 @@ export class PostgresStore implements Store {
       await client.query(beginSql(lockKeys, (key) => client.escapeLiteral(key)));
       const result = await fn(tx);
       tx.end();
-      const commit = await client.query('COMMIT');
+      const commit = await commitOrUnknown(client);
       // COMMIT of a transaction in which a statement failed (an error the caller swallowed) rolls back.
       if (commit.command !== 'COMMIT')
         throw new Error('The transaction was rolled back: a statement failed.');
@@ -264,5 +265,19 @@ export class PostgresStore implements Store {
 
   private assertOpen(): void {
     if (this.#closed) throw new Error('The PostgreSQL store is closed.');
+  }
+}
+
+/**
+ * Runs COMMIT; when the connection fails meanwhile, the transaction may or may not have committed:
+ * that is thrown as CommitOutcomeUnknown, never as "nothing was written". An error PostgreSQL answers
+ * (the connection still up) means it did not commit, and is thrown as it is.
+ */
+async function commitOrUnknown(client: pg.PoolClient): Promise<pg.QueryResult> {
+  try {
+    return await client.query('COMMIT');
+  } catch (error) {
+    if (classifyStoreError(error) === 'unavailable') throw new CommitOutcomeUnknown(error);
+    throw error;
   }
 }

@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { toJson } from '../ledger-codec.js';
 import type {
+  EnvironmentRecord,
   LedgerEntry,
   ProductScope,
   RecordedEvent,
@@ -10,6 +12,7 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
+import { lockConfigurations } from './configuration-lock.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -34,9 +37,11 @@ import {
   APPEND_LEDGER,
   DELETE_PARTITIONS,
   FIND_EVENTS,
+  INSERT_ENVIRONMENT,
   READ_PRODUCT_ROWS,
   READ_ROWS,
   READ_SCOPES_ROWS,
+  REPLACE_ENVIRONMENT,
   UPSERT_ROWS,
 } from './statements.js';
 
@@ -218,6 +223,26 @@ export class PostgresTx implements StoreTx {
   /** The commit id drawn by the first appendLedger: the sequencer stamps the transaction under it. */
   commitMark(): number | null {
     return this.#commitId === null ? null : Number(this.#commitId);
+  }
+
+  async lockConfigurations(
+    environmentIds: readonly string[],
+    mode: 'shared' | 'exclusive',
+  ): Promise<ReadonlyMap<string, number>> {
+    this.assertOpen();
+    return lockConfigurations(this.client, environmentIds, mode);
+  }
+
+  async saveEnvironment(record: EnvironmentRecord, expectedVersion?: number): Promise<boolean> {
+    const { environmentId: id, version, createdAt, updatedAt } = record;
+    const config = toJson(record.configuration);
+    const result = await this.client.query(
+      expectedVersion === undefined ? INSERT_ENVIRONMENT : REPLACE_ENVIRONMENT,
+      expectedVersion === undefined
+        ? [id, config, version, createdAt, updatedAt]
+        : [config, version, updatedAt, id, expectedVersion],
+    );
+    return result.rowCount === 1;
   }
 
   private async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {

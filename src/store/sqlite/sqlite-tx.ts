@@ -1,5 +1,7 @@
 import { dimensionsKey } from '../../domain/dimensions.js';
+import { toJson } from '../ledger-codec.js';
 import type {
+  EnvironmentRecord,
   LedgerEntry,
   ProductScope,
   RecordedEvent,
@@ -216,6 +218,29 @@ export class SqliteTx implements StoreTx {
   /** The seq of the last entry appended: on SQLite it is also the feed position of the whole commit. */
   commitMark(): number | null {
     return this.#lastSeq;
+  }
+
+  /**
+   * Every SQLite write transaction (BEGIN IMMEDIATE) already excludes every other one, in any process:
+   * holding the configurations needs no lock of its own, only the versions are read.
+   */
+  async lockConfigurations(environmentIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    this.assertOpen();
+    const versions = new Map<string, number>();
+    for (const id of new Set(environmentIds)) {
+      const found = this.sql.environmentVersion.get(id);
+      if (found) versions.set(id, Number(found.version));
+    }
+    return versions;
+  }
+
+  async saveEnvironment(record: EnvironmentRecord, expectedVersion?: number): Promise<boolean> {
+    this.assertOpen();
+    const { environmentId: id, version, createdAt, updatedAt } = record;
+    const config = toJson(record.configuration);
+    return expectedVersion === undefined
+      ? this.sql.insertEnvironment.run(id, config, version, createdAt, updatedAt).changes === 1
+      : this.sql.replaceEnvironment.run(config, version, updatedAt, id, expectedVersion).changes === 1;
   }
 
   private assertOpen(): void {

@@ -54,6 +54,8 @@ export interface WriterStatements extends ReservationWriterStatements, ScheduleW
   readonly insertEnvironment: Stmt<[string, string, number, string, string]>;
   /** (configuration, version, updatedAt, id, expectedVersion). */
   readonly replaceEnvironment: Stmt<[string, number, string, string, number]>;
+  /** (id) → the environment's configuration version. */
+  readonly environmentVersion: Stmt<[string], { version: number | bigint }>;
   /** (id, secretHash, environments, admin, createdAt, revokedAt). */
   readonly insertClient: Stmt<[string, string, string, number, string, string, string | null]>;
   /** (secretHash, environments, admin, revokedAt, id). */
@@ -96,6 +98,7 @@ export function prepareWriter(db: Database.Database): WriterStatements {
     replaceEnvironment: db.prepare(
       'UPDATE environments SET configuration = ?, version = ?, updated_at = ? WHERE environment_id = ? AND version = ?',
     ),
+    environmentVersion: db.prepare('SELECT version FROM environments WHERE environment_id = ?'),
     insertClient: db.prepare(
       `INSERT INTO clients (client_id, secret_hash, environments, admin, roles, created_at, revoked_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING`,
