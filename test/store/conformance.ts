@@ -3,6 +3,7 @@ import type { Dimensions } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/store/store.js';
 import { describeFeedConformance } from './conformance-feed.js';
+import { describeProductReservationConformance } from './conformance-product-reservations.js';
 import { describeReservationConformance } from './conformance-reservations.js';
 import { describeScheduleConformance } from './conformance-schedule.js';
 import { describeTransferConformance } from './conformance-transfer.js';
@@ -485,6 +486,7 @@ export function describeStoreConformance(
     // Reservations and ledger references (conformance-reservations.ts)
 
     describeReservationConformance(test, () => store);
+    describeProductReservationConformance(test, () => store);
 
     // On-hand change schedules (conformance-schedule.ts)
 
