@@ -4,6 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
+import { adminRoutes } from './admin/admin-routes.js';
+import { type GrantScope, scopeOfHooks } from './admin/grant-access.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { feedRoutes } from './feed/feed-routes.js';
@@ -26,7 +28,12 @@ export interface AppOptions {
   /** Fastify logger options (pino), or false for none. */
   readonly logger: NonNullable<FastifyServerOptions['logger']>;
   /** Called for every route as it is registered, with the role its access hook asks for (if any). */
-  readonly onRoute?: (route: { method: string; url: string; role: Role | undefined }) => void;
+  readonly onRoute?: (route: {
+    method: string;
+    url: string;
+    role: Role | undefined;
+    scope?: GrantScope | undefined;
+  }) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,7 +65,8 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   if (onRoute) {
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
-        onRoute({ method, url: route.url, role: roleOfHooks(route.onRequest) });
+        const scope = scopeOfHooks(route.onRequest);
+        onRoute({ method, url: route.url, role: roleOfHooks(route.onRequest), ...(scope ? { scope } : {}) });
       }
     });
   }
@@ -119,6 +127,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   ledgerRoutes(app, deps);
   allocationRoutes(app, deps);
   feedRoutes(app, deps);
+  adminRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

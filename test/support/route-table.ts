@@ -1,4 +1,5 @@
 import type { Role } from '../../src/domain/roles.js';
+import type { GrantScope } from '../../src/http/admin/grant-access.js';
 
 /**
  * Every route under /api/environment/{environmentId}/ with the role it needs. One line per route:
@@ -27,6 +28,7 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[
   { method: 'POST', path: '/api/environment/:environmentId/onhand/unreserve/bulk', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/offset', role: 'write' },
   { method: 'POST', path: '/api/environment/:environmentId/onhand/offset/bulk', role: 'write' },
+  { method: 'GET', path: '/api/environment/:environmentId/onhand/reservations', role: 'read' },
   { method: 'GET', path: '/api/environment/:environmentId/onhand/reservations/:reservationId', role: 'read' },
   {
     method: 'POST',
@@ -47,6 +49,20 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role }[
   { method: 'GET', path: '/api/environment/:environmentId/allpartitionids', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/partitions/cleanupalldata', role: 'admin' },
   { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },
+];
+
+/**
+ * Every route outside environments that needs a token, with its role tag and the grants it needs
+ * (src/http/admin/grant-access.ts): checked like ROUTE_ROLES by test/api/route-roles.test.ts and
+ * test/api/admin.test.ts, and listed in docs/api.md.
+ */
+export const GRANT_ROUTES: readonly { method: string; path: string; role: Role; scope: GrantScope }[] = [
+  { method: 'GET', path: '/api/me', role: 'read', scope: 'token' },
+  { method: 'GET', path: '/api/admin/environments', role: 'admin', scope: 'all-admin' },
+  { method: 'POST', path: '/api/admin/environments', role: 'admin', scope: 'all-admin' },
+  { method: 'GET', path: '/api/admin/clients', role: 'admin', scope: 'all-admin' },
+  { method: 'POST', path: '/api/admin/clients', role: 'admin', scope: 'any-admin' },
+  { method: 'POST', path: '/api/admin/clients/:clientId/revoke', role: 'admin', scope: 'all-admin' },
 ];
 
 /** The concrete URL of a route path in `environmentId`. */
