@@ -7,6 +7,7 @@ import type { Role } from '../domain/roles.js';
 import { adminRoutes } from './admin/admin-routes.js';
 import { type GrantScope, scopeOfHooks } from './admin/grant-access.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorBody, handleError } from './errors.js';
 import { feedRoutes } from './feed/feed-routes.js';
 import { toJson } from './json.js';
@@ -128,6 +129,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   allocationRoutes(app, deps);
   feedRoutes(app, deps);
   adminRoutes(app, deps);
+  await dashboardRoutes(app, deps.settings.dashboardDir);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
