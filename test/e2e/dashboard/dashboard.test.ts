@@ -138,7 +138,7 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
       'order-live-1',
       2,
     );
-    await reservations.getByText(reservationId).waitFor({ timeout: 15_000 });
+    await reservations.getByRole('cell', { name: reservationId, exact: true }).waitFor({ timeout: 15_000 });
     await expect.poll(() => reservations.innerText()).toMatch(/1[45] min \d+ s/);
     await page.getByRole('table', { name: 'History of T-shirt' }).getByText('reservation.reserve').waitFor();
     await shot('3-product');
