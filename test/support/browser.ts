@@ -44,10 +44,10 @@ export function buildDashboard(): void {
   execFileSync(process.execPath, [join(ROOT, 'packages/dashboard/build.mjs')], { stdio: 'inherit' });
 }
 
-/** Saves a full-page screenshot under test-results/dashboard/{name}.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot (the full page, or what the window shows) under test-results/dashboard/{name}.png. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 /** Collects CSP violations and page errors, to assert there are none. */

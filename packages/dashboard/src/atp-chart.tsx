@@ -89,6 +89,14 @@ export function AtpChart(props: {
         height: 260,
         title: `ATP of ${measure}`,
         scales: { x: { time: true } },
+        // Room for the longest tick label (quantities reach 12 integer digits).
+        axes: [
+          {},
+          {
+            size: (_u: uPlot, values: string[] | null) =>
+              24 + 8 * Math.max(3, ...(values ?? []).map((v) => v.length)),
+          },
+        ],
         series: [
           {},
           { label: 'On hand', stroke: '#1f5f99', width: 2 },

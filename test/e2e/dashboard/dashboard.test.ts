@@ -32,7 +32,7 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
   let problems: string[];
   let admin: ApiClient;
   let reader: { clientId: string; secret: string };
-  const shot = (name: string) => screenshot(page, `${backend}-${name}`);
+  const shot = (name: string, fullPage = true) => screenshot(page, `${backend}-${name}`, fullPage);
 
   beforeAll(async () => {
     buildDashboard();
@@ -152,7 +152,8 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
     await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
     expect(await page.locator(`#${describedBy}`).innerText()).toContain('between 1 and 180');
-    await shot('4-configuration-error');
+    await field.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot('4-configuration-error', false);
     const config = (await admin.ok('GET', '/api/environment/demo/configuration')) as {
       scheduleConfiguration: { schedulePeriodInDays: number };
     };
