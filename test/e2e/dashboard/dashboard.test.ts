@@ -144,6 +144,29 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
     await shot('3-product');
   });
 
+  it('moves the "as of" slider to the first change and shows availability as it was then', async () => {
+    const availability = page.getByRole('table', { name: 'Availability of T-shirt' });
+    const slider = page.getByRole('slider', { name: 'As of' });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.getByRole('heading', { name: /as of position/ }).waitFor();
+    await expect.poll(() => availability.locator('tbody tr').count()).toBe(1);
+    expect(await availability.locator('tbody tr').first().innerText()).toMatch(/^1\t11\t.*0\.1/);
+    await page.getByRole('button', { name: 'Back to now' }).click();
+    await expect.poll(() => availability.locator('tbody tr').count()).toBe(3);
+  });
+
+  it('lists the change feed live, filterable by product', async () => {
+    await page.getByRole('link', { name: 'Live changes' }).click();
+    const feed = page.getByRole('table', { name: 'Change feed entries' });
+    await feed.getByRole('cell', { name: 'order-live-1', exact: true }).waitFor();
+    await page.getByLabel('Product contains').fill('no-such-product');
+    await expect.poll(() => feed.getByRole('cell', { name: 'order-live-1', exact: true }).count()).toBe(0);
+    await page.getByLabel('Product contains').fill('shirt');
+    await feed.getByRole('cell', { name: 'order-live-1', exact: true }).waitFor();
+    await shot('3b-live');
+  });
+
   it('edits the configuration and shows the validation error on its field', async () => {
     await page.getByRole('link', { name: 'Configuration' }).click();
     const field = page.locator('#cfg-scheduleConfiguration-schedulePeriodInDays');
