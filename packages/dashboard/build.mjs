@@ -13,7 +13,8 @@ const force = process.argv.includes('--force');
 function newest(path) {
   const info = statSync(path);
   if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+  // The folder's own time counts too: it changes when a file is removed or renamed.
+  return Math.max(info.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
 const sources = ['src', 'index.html', 'build.mjs', 'package.json'].map((p) => join(here, p));
@@ -43,7 +44,8 @@ const uplotCss = readFileSync(
   join(dirname(fileURLToPath(import.meta.resolve('uplot'))), 'uPlot.min.css'),
   'utf8',
 );
-writeFileSync(join(dist, 'app.css'), `${uplotCss}\n${readFileSync(join(here, 'src/styles.css'), 'utf8')}`);
+const own = ['base.css', 'screens.css'].map((name) => readFileSync(join(here, 'src', name), 'utf8'));
+writeFileSync(join(dist, 'app.css'), [uplotCss, ...own].join('\n'));
 writeFileSync(join(dist, 'index.html'), readFileSync(join(here, 'index.html'), 'utf8'));
 writeFileSync(stamp, new Date().toISOString());
 console.log('dashboard built into packages/dashboard/dist');
