@@ -53,8 +53,8 @@ export class Api {
     return this.send<T>('GET', path);
   }
 
-  post<T>(path: string, body: unknown = {}): Promise<T> {
-    return this.send<T>('POST', path, body);
+  post<T>(path: string, body: unknown = {}, extraHeaders: Record<string, string> = {}): Promise<T> {
+    return this.send<T>('POST', path, body, extraHeaders);
   }
 
   put<T>(path: string): Promise<T> {
@@ -66,8 +66,13 @@ export class Api {
     return `/api/environment/${encodeURIComponent(environmentId)}`;
   }
 
-  async send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+  async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { ...extra, authorization: `Bearer ${this.token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(path, {
       method,

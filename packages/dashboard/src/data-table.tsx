@@ -19,6 +19,8 @@ interface Props {
   readonly csvName?: string;
   /** Renders a cell's content instead of its text (e.g. a link). */
   readonly cell?: (column: Column, row: Row) => preact.ComponentChild | undefined;
+  /** Shown under the table, e.g. a button that loads more rows from the server. */
+  readonly more?: preact.ComponentChild;
 }
 
 /**
@@ -26,7 +28,7 @@ interface Props {
  * right-aligned with negative values marked, and the current view (sorted, every page) exportable as CSV.
  * Values are rendered as text, never as HTML.
  */
-export function DataTable({ caption, columns, rows, pageSize = 50, csvName, cell }: Props) {
+export function DataTable({ caption, columns, rows, pageSize = 50, csvName, cell, more }: Props) {
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 } | null>(null);
   const [page, setPage] = useState(0);
   const sorted = useMemo(() => {
@@ -115,6 +117,7 @@ export function DataTable({ caption, columns, rows, pageSize = 50, csvName, cell
           </button>
         </nav>
       )}
+      {more}
     </div>
   );
 }

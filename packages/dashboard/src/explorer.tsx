@@ -16,6 +16,9 @@ interface Filters {
   dimensionValue: string;
 }
 
+/** Warehouses (locations) per page of the paged index query. */
+const PAGE = 50;
+
 const EMPTY: Filters = {
   organizationId: 'usmf',
   productId: '',
@@ -44,22 +47,35 @@ export function Explorer() {
   const [error, setError] = useState<ApiError | null>(null);
   const [asked, setAsked] = useState<Filters | null>(null);
 
+  const [pages, setPages] = useState(1);
+  const [more, setMore] = useState(false);
+
+  /**
+   * Runs the query through the paged index query (Api-Version 2.0): `first` … `first + count - 1`
+   * pages of PAGE warehouses each, appended to what is shown when `append`.
+   */
   const run = useCallback(
-    async (f: Filters, quiet = false) => {
+    async (f: Filters, quiet = false, first = 1, count = 1, append = false) => {
       const query: Record<string, string[]> = { organizationId: [f.organizationId.trim()] };
       if (f.productId) query.productId = list(f.productId);
       if (f.siteId) query.siteId = list(f.siteId);
       if (f.locationId) query.locationId = list(f.locationId);
       if (f.dimension && f.dimensionValue) query[f.dimension] = list(f.dimensionValue);
       try {
-        const answer = await api.post<Parameters<typeof flattenRow>[0][]>(
-          `${Api.env(environmentId)}/onhand/indexquery`,
+        const size = PAGE * count;
+        const page = Math.floor((first - 1) / count) + 1;
+        const answer = await api.post<{ Value: Parameters<typeof flattenRow>[0][]; nextLink: string }>(
+          `${Api.env(environmentId)}/onhand/indexquery?pageNumber=${page}&pageSize=${size}`,
           { filters: query, groupByValues: groupBy, returnNegative: true },
+          { 'Api-Version': '2.0' },
         );
-        setRows(answer.map(flattenRow));
+        const found = answer.Value.map(flattenRow);
+        setRows((old) => (append && old ? [...old, ...found] : found));
+        setMore(answer.nextLink !== '');
         setError(null);
         setAsked(f);
-        if (!quiet) announce(`${answer.length} rows found.`);
+        if (!append) setPages(count);
+        if (!quiet) announce(`${found.length} rows ${append ? 'more ' : ''}found.`);
       } catch (e) {
         setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e)));
       }
@@ -70,9 +86,9 @@ export function Explorer() {
   useEffect(() => {
     if (!asked) return;
     return feed.subscribe((entry) => {
-      if (touches(entry, asked.organizationId)) void run(asked, true);
+      if (touches(entry, asked.organizationId)) void run(asked, true, 1, pages);
     });
-  }, [feed, asked, run]);
+  }, [feed, asked, run, pages]);
 
   const measures = useMemo(() => (config ? measuresOf(config) : { physical: [], calculated: [] }), [config]);
   const dims = useMemo(() => (config ? dimensionsOf(config) : []), [config]);
@@ -184,6 +200,19 @@ export function Explorer() {
           columns={columns}
           rows={rows}
           csvName={`onhand-${environmentId}-stock.csv`}
+          more={
+            more && asked ? (
+              <button
+                type="button"
+                onClick={() => {
+                  setPages(pages + 1);
+                  void run(asked, false, pages + 1, 1, true);
+                }}
+              >
+                Load {PAGE} more locations
+              </button>
+            ) : undefined
+          }
           cell={(c, row) =>
             c.key === 'productId' && asked ? (
               <a
