@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Api, ApiError, type ErrorDetail } from './api.js';
 import type { RuntimeConfiguration } from './configuration-model.js';
 import { allows, useSession } from './session.js';
@@ -33,7 +33,11 @@ export function Configuration() {
   const loaded = useConfiguration(reload);
   const [draft, setDraft] = useState<Json | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => setDraft((loaded as Json | null) ?? null), [loaded]);
+  // A fresh copy from the server replaces the form only while the user has not edited it.
+  const dirty = useRef(false);
+  useEffect(() => {
+    if (!dirty.current) setDraft((loaded as Json | null) ?? null);
+  }, [loaded]);
   const editable = allows(role, 'admin');
   const byPath = new Map<string, ErrorDetail[]>();
   for (const d of error?.details ?? []) {
@@ -45,6 +49,7 @@ export function Configuration() {
     try {
       await api.post<RuntimeConfiguration>(`${Api.env(environmentId)}/configuration/hardupdate`, draft);
       setError(null);
+      dirty.current = false;
       forgetConfiguration();
       setReload((n) => n + 1);
       announce('Configuration saved.');
@@ -67,7 +72,10 @@ export function Configuration() {
       'aria-invalid': problems.length > 0 ? ('true' as const) : undefined,
       'aria-describedby': describedBy,
     };
-    const update = (v: Json) => setDraft((d) => setAt(d, path, v));
+    const update = (v: Json) => {
+      dirty.current = true;
+      setDraft((d) => setAt(d, path, v));
+    };
     const label = path[path.length - 1] ?? '';
     return (
       <div class={`field${problems.length > 0 ? ' invalid' : ''}`} key={id}>
@@ -134,7 +142,14 @@ export function Configuration() {
               <button type="submit" class="primary">
                 Save configuration
               </button>
-              <button type="button" onClick={() => setDraft((loaded as Json | null) ?? null)}>
+              <button
+                type="button"
+                onClick={() => {
+                  dirty.current = false;
+                  setError(null);
+                  setDraft((loaded as Json | null) ?? null);
+                }}
+              >
                 Discard changes
               </button>
             </div>
