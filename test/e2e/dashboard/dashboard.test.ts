@@ -183,6 +183,29 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
     expect(config.scheduleConfiguration.schedulePeriodInDays).toBe(30);
   });
 
+  it('is readable on a tablet: no screen is wider than the window', async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const overflow = () =>
+      page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      ) as Promise<number>;
+    for (const [hash, heading] of [
+      ['#/demo/product/usmf/T-shirt', 'History'],
+      ['#/demo/explorer', 'Stock explorer'],
+      ['#/demo/configuration', 'Configuration'],
+    ] as const) {
+      await page.goto(`${server.url}/ui/${hash}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await overflow(), hash).toBeLessThanOrEqual(0);
+    }
+    await page.goto(`${server.url}/ui/#/demo/product/usmf/T-shirt`);
+    await page.locator('.chart canvas').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await shot('4b-tablet-product');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('serves the dashboard under a strict Content-Security-Policy, with no violation', async () => {
     const response = await fetch(`${server.url}/ui/`);
     const csp = response.headers.get('content-security-policy') ?? '';
