@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
 import type { WebhookSettings } from './engine/webhooks/webhook-ports.js';
 import type { HttpSettings } from './http/context.js';
@@ -53,7 +54,12 @@ export interface Settings {
   readonly trustProxy: number;
   /** The trusted external OpenID provider, when configured. */
   readonly oidc: OidcSettings | undefined;
+  /** The built dashboard served at /ui; undefined: not served (ONHAND_DASHBOARD_DIR=off). */
+  readonly dashboardDir: string | undefined;
 }
+
+/** Where `npm run build:ui` puts the dashboard (from src/ and from dist/ alike). */
+const BUILT_DASHBOARD = fileURLToPath(new URL('../packages/dashboard/dist/', import.meta.url));
 
 /** A trusted external OpenID provider (the ONHAND_OIDC_ISSUER group of settings). */
 export interface OidcSettings {
@@ -176,6 +182,7 @@ export function loadSettings(
     requestTimeoutMs: int(env.ONHAND_REQUEST_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ONHAND_REQUEST_TIMEOUT_MS'),
     trustProxy: proxyHops(env.ONHAND_TRUST_PROXY),
     oidc: oidcSettings(env),
+    dashboardDir: dashboardDir(env.ONHAND_DASHBOARD_DIR),
     environments: (env.ONHAND_ENVIRONMENTS ?? '')
       .split(',')
       .map((e) => e.trim())
@@ -191,6 +198,12 @@ function webhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
     timeoutMs: int(env.ONHAND_WEBHOOKS_TIMEOUT_MS, 10_000, 100, 120_000, 'ONHAND_WEBHOOKS_TIMEOUT_MS'),
     batchSize: int(env.ONHAND_WEBHOOKS_BATCH_SIZE, 100, 1, 1000, 'ONHAND_WEBHOOKS_BATCH_SIZE'),
   };
+}
+
+function dashboardDir(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return BUILT_DASHBOARD;
+  return ['off', 'false', 'no', '0'].includes(value.toLowerCase()) ? undefined : resolve(value);
 }
 
 function oidcSettings(env: NodeJS.ProcessEnv): OidcSettings | undefined {
@@ -234,6 +247,7 @@ export function httpSettings(settings: Settings): HttpSettings {
     tokenRateLimit: perMinute > 0 ? { ratePerSecond: perMinute / 60, burst: perMinute } : undefined,
     requestTimeoutMs: settings.requestTimeoutMs,
     trustProxy: settings.trustProxy,
+    dashboardDir: settings.dashboardDir,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Role } from '../domain/roles.js';
+import type { Role, RoleGrants } from '../domain/roles.js';
 import type { Store } from '../store/store.js';
 import type { ExternalIssuer } from './external-issuer.js';
 import type { TokenCacheOptions } from './token-cache.js';
@@ -60,6 +60,8 @@ export interface NewClient {
   readonly admin?: boolean;
   /** Role in each of `environments`; default write (admin when `admin`). */
   readonly role?: Role;
+  /** A role per environment (or "*"): replaces `environments`, `role` and `admin` when given. */
+  readonly roles?: RoleGrants;
   /** Authenticates only with tokens of the trusted external provider: no secret. */
   readonly external?: boolean;
 }

@@ -17,6 +17,27 @@ function checkRole(role: string): Role {
   return role;
 }
 
+/** One role in each of the client's environments. */
+function uniformGrants(input: NewClient): Record<string, Role> {
+  const role = checkRole(input.role ?? (input.admin ? 'admin' : 'write'));
+  return Object.fromEntries(normalizeEnvironments(input.environments).map((env) => [env, role]));
+}
+
+/** A grant table with checked environment ids (lower-cased) and roles; at least one entry. */
+function checkGrants(grants: Readonly<Record<string, string>>): Record<string, Role> {
+  const entries = Object.entries(grants).map(([env, role]) => [
+    env === '*' ? '*' : (normalizeEnvironments([env])[0] as string),
+    checkRole(role),
+  ]);
+  if (entries.length === 0) {
+    throw new OnhandError(
+      'invalid_environment_id',
+      'A client needs at least one environment (or "*" for all).',
+    );
+  }
+  return Object.fromEntries(entries);
+}
+
 /**
  * Creates, lists and revokes OAuth clients in the store, and ensures the admin client at start-up.
  * Secrets are hashed before they reach the store; views handed out never carry the hash.
@@ -38,8 +59,7 @@ export class ClientRegistry {
       throw new OnhandError('invalid_request', 'An external client has no secret.');
     }
     const secret = input.secret === undefined ? generateSecret() : checkSecret(input.secret);
-    const role = checkRole(input.role ?? (input.admin ? 'admin' : 'write'));
-    const roles = Object.fromEntries(normalizeEnvironments(input.environments).map((env) => [env, role]));
+    const roles = input.roles ? checkGrants(input.roles) : uniformGrants(input);
     const record: ClientRecord = {
       clientId,
       secretHash: input.external ? EXTERNAL_CLIENT : await hashSecret(secret),

@@ -5,11 +5,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
 import { adjustmentRoutes } from './adjustments/adjustment-routes.js';
+import { adminRoutes } from './admin/admin-routes.js';
+import { type GrantScope, scopeOfHooks } from './admin/grant-access.js';
 import { AllowedMethods } from './allowed-methods.js';
 import { catalogueRoutes } from './catalogue/catalogue-routes.js';
 import { productSearchRoutes } from './catalogue/product-search-routes.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { copilotRoutes } from './copilot/copilot-routes.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorBody, handleError } from './errors.js';
 import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
@@ -43,6 +46,7 @@ export interface AppOptions {
     url: string;
     role: Role | undefined;
     extension: boolean;
+    scope?: GrantScope | undefined;
   }) => void;
 }
 
@@ -75,11 +79,13 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   if (onRoute) {
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
+        const scope = scopeOfHooks(route.onRequest);
         onRoute({
           method,
           url: route.url,
           role: roleOfHooks(route.onRequest),
           extension: route.config?.extension === true,
+          ...(scope ? { scope } : {}),
         });
       }
     });
@@ -163,6 +169,8 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   jobRoutes(app, deps);
   adjustmentRoutes(app, deps);
   copilotRoutes(app, deps);
+  adminRoutes(app, deps);
+  await dashboardRoutes(app, deps.settings.dashboardDir);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

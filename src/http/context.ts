@@ -23,6 +23,8 @@ export interface HttpSettings {
   readonly requestTimeoutMs?: number;
   /** How many reverse proxies' X-Forwarded-For entries to believe for the client address. Default 0. */
   readonly trustProxy?: number;
+  /** The built dashboard to serve at /ui (docs/dashboard.md); undefined: none. */
+  readonly dashboardDir?: string | undefined;
 }
 
 /** What routes need; built once in main.ts and passed to buildApp. */

@@ -117,6 +117,16 @@ export interface Store {
   listDueReservations(now: string, limit: number): Promise<(ReservationRecord & { environmentId: string })[]>;
   /** The earliest expiresAt of an open reservation in any environment, or null when none expires. */
   nextExpiry(): Promise<string | null>;
+  /**
+   * Open reservations (remaining > 0) of one product in every partition, oldest first (createdAt, then
+   * reservationId), at most `limit`: what the dashboard's product page lists.
+   */
+  listProductReservations(
+    environmentId: string,
+    organizationId: string,
+    productId: string,
+    limit: number,
+  ): Promise<ReservationRecord[]>;
   /** True when the environment has an open reservation (remaining > 0) on `dataSource.measure`. */
   hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean>;
   /**

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/http/app.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { httpSettings } from '../../src/settings.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { fillPath, ROUTE_ROLES } from '../support/route-table.js';
+import { fillPath, GRANT_ROUTES, ROUTE_ROLES } from '../support/route-table.js';
 
 const ENV_A = 'env-a';
 const ENV_B = 'env-b';
@@ -51,7 +51,13 @@ async function send(route: { method: string; path: string }, token: string | nul
 
 describe('the role table', () => {
   it('lists every route under /api/environment/ with the role its access hook declares', async () => {
-    const registered: { method: string; url: string; role: Role | undefined; extension: boolean }[] = [];
+    const registered: {
+      method: string;
+      url: string;
+      role: Role | undefined;
+      extension: boolean;
+      scope?: string | undefined;
+    }[] = [];
     const app = await buildApp(
       { ...h.services, metrics: new Metrics(), settings: httpSettings(h.settings) },
       { logger: false, onRoute: (route) => registered.push(route) },
@@ -69,9 +75,15 @@ describe('the role table', () => {
       ROUTE_ROLES.map((r) => [key(r.method, r.path), `${r.role}${r.extension ? ' extension' : ''}`]),
     );
     expect(actual).toEqual(expected);
-    // Routes outside /api/environment/ are public on purpose: token endpoints, keys, health, docs.
-    const others = registered.filter((r) => !withEnvironment(r.url) && r.role !== undefined);
-    expect(others).toEqual([]);
+    // Outside /api/environment/, only the identity and admin routes need a token (GRANT_ROUTES); the
+    // others are public on purpose: token endpoints, keys, health, docs, the dashboard's files.
+    const others = registered.filter(
+      (r) => !withEnvironment(r.url) && r.role !== undefined && r.method !== 'HEAD',
+    );
+    const granted = Object.fromEntries(others.map((r) => [key(r.method, r.url), `${r.role} ${r.scope}`]));
+    expect(granted).toEqual(
+      Object.fromEntries(GRANT_ROUTES.map((r) => [key(r.method, r.path), `${r.role} ${r.scope}`])),
+    );
   });
 
   it('docs/api.md lists the same roles, and marks the same routes **Extension**', () => {
@@ -91,6 +103,10 @@ describe('the role table', () => {
       ROUTE_ROLES.map((r) => [`${r.method} ${r.path}`, `${r.role}${r.extension ? ' extension' : ''}`]),
     );
     expect(documented).toEqual(expected);
+    const grantRows = [...doc.matchAll(/^\| `(GET|POST) (\/api\/(?:me|admin\/[^`]+))` \| `([a-z-]+)` \|/gm)];
+    expect(
+      Object.fromEntries(grantRows.map((m) => [`${m[1]} ${m[2]?.replace(/\{(\w+)\}/g, ':$1')}`, m[3]])),
+    ).toEqual(Object.fromEntries(GRANT_ROUTES.map((r) => [`${r.method} ${r.path}`, r.scope])));
   });
 });
 

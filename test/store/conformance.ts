@@ -5,6 +5,7 @@ import type { LedgerEntry, StockKey, StockRow, Store, StoreTx } from '../../src/
 import { describeCatalogueConformance } from './conformance-catalogue.js';
 import { describeConfigurationGuardConformance } from './conformance-configuration-guards.js';
 import { describeFeedConformance } from './conformance-feed.js';
+import { describeProductReservationConformance } from './conformance-product-reservations.js';
 import { describeReservationConformance } from './conformance-reservations.js';
 import { describeScheduleConformance } from './conformance-schedule.js';
 import { describeTransferConformance } from './conformance-transfer.js';
@@ -488,6 +489,7 @@ export function describeStoreConformance(
     // Reservations and ledger references (conformance-reservations.ts)
 
     describeReservationConformance(test, () => store);
+    describeProductReservationConformance(test, () => store);
 
     // On-hand change schedules (conformance-schedule.ts)
 

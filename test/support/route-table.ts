@@ -1,4 +1,5 @@
 import type { Role } from '../../src/domain/roles.js';
+import type { GrantScope } from '../../src/http/admin/grant-access.js';
 
 /**
  * Every route under /api/environment/{environmentId}/ (and the Copilot query, which names the environment
@@ -79,6 +80,12 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role; e
   },
   {
     method: 'GET',
+    path: '/api/environment/:environmentId/onhand/reservations',
+    role: 'read',
+    extension: true,
+  },
+  {
+    method: 'GET',
     path: '/api/environment/:environmentId/onhand/reservations/:reservationId',
     role: 'read',
     extension: true,
@@ -148,6 +155,20 @@ export const ROUTE_ROLES: readonly { method: string; path: string; role: Role; e
   { method: 'DELETE', path: '/api/environment/:environmentId/cleanupalldata', role: 'admin' },
   { method: 'POST', path: '/api/environment/:environmentId/updatePartitionSchema', role: 'admin' },
   { method: 'POST', path: '/api/environment/:environmentId/updateEnvIdInConfig', role: 'admin' },
+];
+
+/**
+ * Every route outside environments that needs a token, with its role tag and the grants it needs
+ * (src/http/admin/grant-access.ts): checked like ROUTE_ROLES by test/api/route-roles.test.ts and
+ * test/api/admin.test.ts, and listed in docs/api.md.
+ */
+export const GRANT_ROUTES: readonly { method: string; path: string; role: Role; scope: GrantScope }[] = [
+  { method: 'GET', path: '/api/me', role: 'read', scope: 'token' },
+  { method: 'GET', path: '/api/admin/environments', role: 'admin', scope: 'all-admin' },
+  { method: 'POST', path: '/api/admin/environments', role: 'admin', scope: 'all-admin' },
+  { method: 'GET', path: '/api/admin/clients', role: 'admin', scope: 'all-admin' },
+  { method: 'POST', path: '/api/admin/clients', role: 'admin', scope: 'any-admin' },
+  { method: 'POST', path: '/api/admin/clients/:clientId/revoke', role: 'admin', scope: 'all-admin' },
 ];
 
 /** The concrete URL of a route path in `environmentId`. */

@@ -1,14 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { OnhandError } from '../../domain/codes.js';
+import { detail, OnhandError } from '../../domain/codes.js';
 import { outcomeFromLedger } from '../../engine/outcome.js';
 import { type RouteDeps, requireAccess } from '../context.js';
 import { envelope, httpStatusOf } from '../envelope.js';
 import { EXTENSION } from '../extension-params.js';
+import { integer } from '../feed/feed-params.js';
 import { EnvironmentParams, errorResponses, WriteResult } from '../schemas/common.js';
 import {
   ExtendBody,
   OffsetItem,
+  ReservationList,
+  ReservationListQuery,
   ReservationView,
   ReserveItem,
   UnreserveItem,
@@ -61,6 +64,32 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     apply: (request, items) => reservations.offset(request.environmentId, items),
   });
 
+  app.get(`${base}/reservations`, {
+    onRequest: requireAccess(deps.auth, { role: 'read' }),
+    config: EXTENSION,
+    schema: {
+      tags,
+      summary: 'Extension: the open reservations of one product in every partition, oldest first',
+      params: EnvironmentParams,
+      querystring: ReservationListQuery,
+      response: { 200: ReservationList, ...errorResponses() },
+    },
+    handler: async (request) => {
+      const query = request.query as Record<string, string | string[] | undefined>;
+      const organizationId = required(query, 'organizationId');
+      const productId = required(query, 'productId');
+      const limit = integer(query.limit, 100, 1, 1000, 'limit');
+      await deps.engine.environments.get(request.environmentId);
+      const list = await deps.store.listProductReservations(
+        request.environmentId,
+        organizationId,
+        productId,
+        limit,
+      );
+      return { reservations: list };
+    },
+  });
+
   app.get(`${base}/reservations/:reservationId`, {
     config: EXTENSION,
     onRequest: requireAccess(deps.auth, { role: 'read' }),
@@ -109,4 +138,16 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return reply.code(httpStatusOf(outcome) as 200).send(envelope(outcome));
     },
   });
+}
+
+/** A query parameter that must be given once, not empty. */
+function required(query: Record<string, string | string[] | undefined>, name: string): string {
+  const raw = query[name];
+  const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (value === undefined || value === '') {
+    throw new OnhandError('missing_field', `The query parameter ${name} is required.`, [
+      detail('missing_field', `query:${name}`, `Give ${name}.`),
+    ]);
+  }
+  return value;
 }

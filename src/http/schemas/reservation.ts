@@ -124,24 +124,56 @@ const ReservationHistoryEntry = Type.Object(
   { title: 'ReservationHistoryEntry' },
 );
 
+const reservationFields = {
+  reservationId: Type.String(),
+  partitionId: Type.String(),
+  organizationId: Type.String(),
+  productId: Type.String(),
+  dimensions: Dimensions,
+  dataSource: Type.String(),
+  measure: Type.String(),
+  quantity: Type.Number({ description: 'Reserved at creation.' }),
+  remaining: Type.Number({ description: 'Still reserved.' }),
+  expiresAt: NullableString,
+  status: Type.String({ enum: ['open', 'released', 'expired'] }),
+  eventId: Type.String({ description: 'The reserve request’s id.' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+};
+
+/** The open reservations of one product (extension): GET …/onhand/reservations. */
+export const ReservationList = Type.Object(
+  {
+    reservations: Type.Array(Type.Object(reservationFields, { title: 'ReservationSummary' }), {
+      description: 'Open reservations of the product in every partition, oldest first.',
+    }),
+  },
+  {
+    title: 'ReservationList',
+    examples: [
+      {
+        reservations: [
+          (({ history: _history, ...open }) => ({
+            ...open,
+            remaining: 4,
+            status: 'open',
+            updatedAt: open.createdAt,
+          }))(RESERVATION_EXAMPLE),
+        ],
+      },
+    ],
+  },
+);
+
+/** Query of GET …/onhand/reservations. */
+export const ReservationListQuery = Type.Object({
+  organizationId: Type.String({ examples: ['usmf'] }),
+  productId: Type.String({ examples: ['T-shirt'] }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+
 /** A reservation with its remaining quantity, expiry and history (extension). */
 export const ReservationView = Type.Object(
-  {
-    reservationId: Type.String(),
-    partitionId: Type.String(),
-    organizationId: Type.String(),
-    productId: Type.String(),
-    dimensions: Dimensions,
-    dataSource: Type.String(),
-    measure: Type.String(),
-    quantity: Type.Number({ description: 'Reserved at creation.' }),
-    remaining: Type.Number({ description: 'Still reserved.' }),
-    expiresAt: NullableString,
-    status: Type.String({ enum: ['open', 'released', 'expired'] }),
-    eventId: Type.String({ description: 'The reserve request’s id.' }),
-    createdAt: Type.String(),
-    updatedAt: Type.String(),
-    history: Type.Array(ReservationHistoryEntry),
-  },
+  { ...reservationFields, history: Type.Array(ReservationHistoryEntry) },
   { title: 'Reservation', examples: [RESERVATION_EXAMPLE] },
 );

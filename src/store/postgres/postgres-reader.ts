@@ -28,6 +28,7 @@ import {
   GET_RESERVATION,
   LIST_DUE_RESERVATIONS,
   NEXT_EXPIRY,
+  PRODUCT_RESERVATIONS,
 } from './reservation-statements.js';
 import { type LedgerDbRow, type StockDbRow, toStockRow } from './row-mapping.js';
 import { type ScheduleDbRow, scheduleCursorParams, toScheduleRow } from './schedule-mapping.js';
@@ -176,6 +177,16 @@ export class PostgresReader {
   async nextExpiry(): Promise<string | null> {
     const [row] = await this.rows<{ expires_at: string }>(NEXT_EXPIRY, []);
     return row?.expires_at ?? null;
+  }
+
+  async listProductReservations(
+    env: string,
+    org: string,
+    product: string,
+    limit: number,
+  ): Promise<ReservationRecord[]> {
+    const rows = await this.rows<ReservationDbRow>(PRODUCT_RESERVATIONS, [env, org, product, limit]);
+    return rows.map(toReservationRecord);
   }
 
   async hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean> {

@@ -56,3 +56,8 @@ export const NEXT_EXPIRY = `SELECT expires_at FROM reservations WHERE ${DUE} ORD
 /** (environment, data source, measure) → one row when an open reservation uses that measure. */
 export const ANY_OPEN_ON_MEASURE = `SELECT 1 FROM reservations
   WHERE environment_id = $1 AND data_source = $2 AND measure = $3 AND ${OPEN} LIMIT 1`;
+
+/** (env, org, product, limit) → open reservations of the product in every partition, oldest first. */
+export const PRODUCT_RESERVATIONS = `SELECT * FROM reservations
+  WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND ${OPEN}
+  ORDER BY created_at COLLATE "C", reservation_id COLLATE "C" LIMIT $4`;

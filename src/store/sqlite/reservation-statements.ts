@@ -82,6 +82,8 @@ export interface ReservationReaderStatements {
   readonly nextExpiry: Stmt<[], { expires_at: string | null }>;
   /** (environment, data source, measure) → one row when an open reservation uses that measure. */
   readonly anyOpenOnMeasure: Stmt<[string, string, string], { found: number }>;
+  /** (env, org, product, limit) → open reservations of the product in every partition, oldest first. */
+  readonly productReservations: Stmt<[string, string, string, number], ReservationDbRow>;
 }
 
 /** Prepares the reader's reservation statements (the schema must exist). */
@@ -99,6 +101,11 @@ export function prepareReservationReader(db: Database.Database): ReservationRead
     anyOpenOnMeasure: db.prepare(
       `SELECT 1 AS found FROM reservations
        WHERE environment_id = ? AND data_source = ? AND measure = ? AND remaining > 0 LIMIT 1`,
+    ),
+    productReservations: db.prepare(
+      `SELECT * FROM reservations
+       WHERE environment_id = ? AND organization_id = ? AND product_id = ? AND ${OPEN}
+       ORDER BY created_at, reservation_id LIMIT ?`,
     ),
   };
 }

@@ -173,6 +173,10 @@ export class SqliteReader {
     return this.sql().nextExpiry.get()?.expires_at ?? null;
   }
 
+  listProductReservations(env: string, org: string, product: string, limit: number): ReservationRecord[] {
+    return this.sql().productReservations.all(env, org, product, limit).map(toReservationRecord);
+  }
+
   hasOpenReservations(environmentId: string, dataSource: string, measure: string): boolean {
     return this.sql().anyOpenOnMeasure.get(environmentId, dataSource, measure) !== undefined;
   }

@@ -232,6 +232,15 @@ export class SqliteStore implements Store {
     return this.reads().nextExpiry();
   }
 
+  async listProductReservations(
+    env: string,
+    org: string,
+    product: string,
+    limit: number,
+  ): Promise<ReservationRecord[]> {
+    return this.reads().listProductReservations(env, org, product, limit);
+  }
+
   async hasOpenReservations(environmentId: string, dataSource: string, measure: string): Promise<boolean> {
     return this.reads().hasOpenReservations(environmentId, dataSource, measure);
   }

@@ -7,13 +7,16 @@ const COLUMNS = `environment_id, job_id, kind, status, request, progress, result
 
 // SKIP LOCKED: two processes claiming at once take different jobs; a row another claimer just took no
 // longer matches when it is re-checked, so it is skipped.
-const CLAIM = `UPDATE jobs SET status = 'Running', owner = $1, lease_until = $3, attempts = attempts + 1,
-    started_at = coalesce(started_at, $2)
-  WHERE (environment_id, job_id) = (
+const CLAIM = `WITH next AS (
     SELECT environment_id, job_id FROM jobs
     WHERE status = 'Queued' OR (status = 'Running' AND lease_until < $2)
     ORDER BY created_at, environment_id, job_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-  RETURNING ${COLUMNS}`;
+  UPDATE jobs j SET status = 'Running', owner = $1, lease_until = $3, attempts = j.attempts + 1,
+    started_at = coalesce(j.started_at, $2)
+  FROM next WHERE j.environment_id = next.environment_id AND j.job_id = next.job_id
+  RETURNING ${COLUMNS.split(',')
+    .map((c) => `j.${c.trim()}`)
+    .join(', ')}`;
 
 const UPDATE = `UPDATE jobs SET
     status = CASE WHEN $1::boolean THEN $2 ELSE status END,
