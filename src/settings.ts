@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
 import type { HttpSettings } from './http/context.js';
+import { corsOrigins } from './http/cors.js';
 import type { LogFormat } from './log-options.js';
 
 /** Everything an operator can set, from flags and environment variables (docs/configuration.md). */
@@ -43,6 +44,8 @@ export interface Settings {
   readonly requestTimeoutMs: number;
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   readonly trustProxy: number;
+  /** Browser origins allowed to call the API cross-origin (ONHAND_CORS_ORIGINS). */
+  readonly corsOrigins: readonly string[];
   /** The trusted external OpenID provider, when configured. */
   readonly oidc: OidcSettings | undefined;
 }
@@ -158,6 +161,7 @@ export function loadSettings(
     ),
     requestTimeoutMs: int(env.ONHAND_REQUEST_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ONHAND_REQUEST_TIMEOUT_MS'),
     trustProxy: proxyHops(env.ONHAND_TRUST_PROXY),
+    corsOrigins: corsOrigins(env.ONHAND_CORS_ORIGINS),
     oidc: oidcSettings(env),
     environments: (env.ONHAND_ENVIRONMENTS ?? '')
       .split(',')
@@ -207,6 +211,7 @@ export function httpSettings(settings: Settings): HttpSettings {
     tokenRateLimit: perMinute > 0 ? { ratePerSecond: perMinute / 60, burst: perMinute } : undefined,
     requestTimeoutMs: settings.requestTimeoutMs,
     trustProxy: settings.trustProxy,
+    corsOrigins: settings.corsOrigins,
   };
 }
 

@@ -6,6 +6,8 @@ import { OnhandError } from '../domain/codes.js';
 import type { Role } from '../domain/roles.js';
 import { AllowedMethods } from './allowed-methods.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
+import { installCors } from './cors.js';
+import { digestRoutes } from './digest/digest-route.js';
 import { errorBody, handleError } from './errors.js';
 import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
@@ -90,6 +92,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   // JSON only; the token endpoint adds form encoding for itself (routes/system.ts).
   app.removeContentTypeParser('text/plain');
 
+  installCors(app, deps.settings.corsOrigins ?? []);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
@@ -149,6 +152,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   ledgerRoutes(app, deps);
   allocationRoutes(app, deps);
   feedRoutes(app, deps);
+  digestRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

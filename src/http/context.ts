@@ -23,6 +23,8 @@ export interface HttpSettings {
   readonly requestTimeoutMs?: number;
   /** How many reverse proxies' X-Forwarded-For entries to believe for the client address. Default 0. */
   readonly trustProxy?: number;
+  /** Browser origins allowed cross-origin (ONHAND_CORS_ORIGINS; "*": any). Default none. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** What routes need; built once in main.ts and passed to buildApp. */
