@@ -124,7 +124,13 @@ export function change(
   location: string,
   color: string,
   inbound: number,
-): Record<string, unknown> {
+): {
+  id: string;
+  organizationId: string;
+  productId: string;
+  dimensions: Record<string, string>;
+  quantities: { pos: { inbound: number } };
+} {
   return {
     id,
     organizationId: 'usmf',

@@ -197,7 +197,13 @@ export class AvailabilityCache {
     const target = Number(position);
     if (this.#position >= target) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const waiter = { position: target, resolve: () => (clearTimeout(timer), resolve()) };
+      const waiter = {
+        position: target,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
         reject(new Error(`the cache did not reach position ${position} within ${timeoutMs} ms`));
