@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, BROWSER, type Cluster, change, eventually, startCluster } from './sdk-support.js';
+import { ADMIN, BROWSER, type Cluster, change, ENV, eventually, startCluster } from './sdk-support.js';
 
 /*
  * The SDK examples of docs/sdk.md and docs/storefront.md are the files of packages/client/examples,
@@ -48,7 +48,9 @@ describe('the examples run', () => {
       expect(await checkoutCart(url, ADMIN, shop.cache)).toBe('shipped');
       expect(red()).toBe(8);
 
-      const client = cluster.client(0);
+      // The package as an application imports it (the build of beforeAll), like the examples do.
+      const { OnhandClient } = await import('@onhand/client');
+      const client = new OnhandClient({ baseUrl: url, environmentId: ENV, credentials: ADMIN });
       const line = {
         orderId: 'SO-1',
         lineId: '1',
