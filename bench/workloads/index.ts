@@ -6,6 +6,7 @@ import { w4HotReservations } from './w4-hot-reservations.js';
 import { w5SpreadReservations } from './w5-spread-reservations.js';
 import { w6AtpQuery } from './w6-atp-query.js';
 import { w7FeedLag } from './w7-feed-lag.js';
+import { w7SdkLag } from './w7-sdk-lag.js';
 
 /** Every workload, in the order they run. A new workload is one module added to this list. */
 export const WORKLOADS: readonly Workload[] = [
@@ -16,4 +17,5 @@ export const WORKLOADS: readonly Workload[] = [
   w5SpreadReservations,
   w6AtpQuery,
   w7FeedLag,
+  w7SdkLag,
 ];

@@ -37,6 +37,8 @@ export interface AvailabilityCacheOptions {
   readonly reconnectDelayMs?: number;
   /** Told about failures the cache recovers from (dropped streams, failed reloads). */
   readonly onError?: (error: unknown) => void;
+  /** Told, synchronously, the products whose values may have changed (after a load, an entry, a refresh). */
+  readonly onChange?: (productIds: ReadonlySet<string>) => void;
 }
 
 /** How far behind a cache is. */
@@ -153,6 +155,7 @@ export class AvailabilityCache {
     this.#position = position;
     this.#loads++;
     this.#wake();
+    this.options.onChange?.(this.#products);
   }
 
   /**
@@ -163,6 +166,7 @@ export class AvailabilityCache {
     const { rows, position } = await this.query([productId]);
     if (Math.max(this.#position, this.#state.reflects(productId)) >= position) return;
     this.#state.replace(rows, position, [productId]);
+    this.options.onChange?.(new Set([productId]));
   }
 
   /**
@@ -189,6 +193,7 @@ export class AvailabilityCache {
     this.#lastHeardAt = Date.now();
     this.#lastEntryLagMs = this.#lastHeardAt - Date.parse(entry.recordedAt);
     this.#wake();
+    if (touched.size > 0) this.options.onChange?.(touched);
     return true;
   }
 
