@@ -128,6 +128,15 @@ describe('cross-origin access (ONHAND_CORS_ORIGINS)', () => {
     expect(listed.status).toBe(200);
     expect(listed.headers.get('access-control-allow-origin')).toBe('https://other.example.com');
     expect(listed.headers.get('access-control-expose-headers')).toContain('onhand-position');
+    const ticket = (await h.request('POST', `${E}/feed/tickets`, {}, { token: browserToken })).json().ticket;
+    const stream = await follow(`${base}${E}/feed/stream?after=0&ticket=${ticket}`, { origin: SHOP });
+    expect(stream.status).toBe(200);
+    stream.close();
+    const streamed = await fetch(`${base}${E}/feed/stream?after=0`, {
+      headers: { origin: SHOP, authorization: `Bearer ${browserToken}` },
+    });
+    expect(streamed.headers.get('access-control-allow-origin')).toBe(SHOP);
+    await streamed.body?.cancel();
     const unlisted = await fetch(url, {
       headers: { origin: 'https://evil.example.com', authorization: `Bearer ${browserToken}` },
     });

@@ -48,6 +48,8 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
+        // Headers set before the hijack (cross-origin access, docs/configuration.md) still apply.
+        ...(reply.getHeaders() as Record<string, string | string[]>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         connection: 'keep-alive',
