@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './domain/query/query-plan.js';
 import type { WebhookSettings } from './engine/webhooks/webhook-ports.js';
 import type { HttpSettings } from './http/context.js';
+import { corsOrigins } from './http/cors.js';
 import type { LogFormat } from './log-options.js';
 import { type NatsSettings, natsSettings } from './nats/nats-settings.js';
 
@@ -52,6 +53,8 @@ export interface Settings {
   readonly requestTimeoutMs: number;
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   readonly trustProxy: number;
+  /** Browser origins allowed to call the API cross-origin (ONHAND_CORS_ORIGINS). */
+  readonly corsOrigins: readonly string[];
   /** The trusted external OpenID provider, when configured. */
   readonly oidc: OidcSettings | undefined;
   /** The built dashboard served at /ui; undefined: not served (ONHAND_DASHBOARD_DIR=off). */
@@ -181,6 +184,7 @@ export function loadSettings(
     ),
     requestTimeoutMs: int(env.ONHAND_REQUEST_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ONHAND_REQUEST_TIMEOUT_MS'),
     trustProxy: proxyHops(env.ONHAND_TRUST_PROXY),
+    corsOrigins: corsOrigins(env.ONHAND_CORS_ORIGINS),
     oidc: oidcSettings(env),
     dashboardDir: dashboardDir(env.ONHAND_DASHBOARD_DIR),
     environments: (env.ONHAND_ENVIRONMENTS ?? '')
@@ -248,6 +252,7 @@ export function httpSettings(settings: Settings): HttpSettings {
     requestTimeoutMs: settings.requestTimeoutMs,
     trustProxy: settings.trustProxy,
     dashboardDir: settings.dashboardDir,
+    corsOrigins: settings.corsOrigins,
   };
 }
 

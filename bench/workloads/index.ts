@@ -6,6 +6,7 @@ import { w4HotReservations } from './w4-hot-reservations.js';
 import { w5SpreadReservations } from './w5-spread-reservations.js';
 import { w6AtpQuery } from './w6-atp-query.js';
 import { w7FeedLag } from './w7-feed-lag.js';
+import { w7SdkLag } from './w7-sdk-lag.js';
 import { w8Webhooks } from './w8-webhooks.js';
 
 /** Every workload, in the order they run. A new workload is one module added to this list. */
@@ -18,4 +19,5 @@ export const WORKLOADS: readonly Workload[] = [
   w6AtpQuery,
   w7FeedLag,
   w8Webhooks,
+  w7SdkLag,
 ];

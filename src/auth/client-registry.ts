@@ -13,7 +13,8 @@ import {
 import { EXTERNAL_CLIENT, generateClientId, generateSecret, hashSecret, verifySecret } from './secrets.js';
 
 function checkRole(role: string): Role {
-  if (!isRole(role)) throw new OnhandError('invalid_request', `Role "${role}" must be read, write or admin.`);
+  if (!isRole(role))
+    throw new OnhandError('invalid_request', `Role "${role}" must be availability, read, write or admin.`);
   return role;
 }
 

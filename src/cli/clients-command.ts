@@ -13,8 +13,8 @@ export interface ClientsCommandDeps {
 /** Usage text of `onhand clients`. */
 export const CLIENTS_USAGE = `Usage:
   onhand clients create [--id ID] (--env ENV[,ENV...] | --all-environments)
-                        [--role read|write|admin | --admin] [--secret SECRET | --external]
-  onhand clients grant ID ENV|* read|write|admin
+                        [--role availability|read|write|admin | --admin] [--secret SECRET | --external]
+  onhand clients grant ID ENV|* availability|read|write|admin
   onhand clients ungrant ID ENV|*
   onhand clients list
   onhand clients revoke ID
@@ -102,7 +102,8 @@ async function create(args: string[], { auth, out }: ClientsCommandDeps): Promis
     throw new UsageError('An --external client has no --secret.');
   }
   const role = values.role ?? (values.admin === true ? 'admin' : 'write');
-  if (!isRole(role)) throw new UsageError(`--role must be read, write or admin; got "${role}".`);
+  if (!isRole(role))
+    throw new UsageError(`--role must be availability, read, write or admin; got "${role}".`);
   if ((values.env === undefined) === (values['all-environments'] !== true)) {
     throw new UsageError('Give either --env ENV[,ENV...] or --all-environments.');
   }
@@ -176,7 +177,7 @@ async function grant(subcommand: string, args: string[], { auth, out }: ClientsC
   const removing = subcommand === 'ungrant';
   const [clientId = '', environment = '', role = ''] = positionalsOnly(args, removing ? 2 : 3);
   if (!removing && !isRole(role))
-    throw new UsageError(`The role must be read, write or admin; got "${role}".`);
+    throw new UsageError(`The role must be availability, read, write or admin; got "${role}".`);
   const view = await auth.setRole(clientId, environment, removing ? null : (role as Role));
   out(
     removing

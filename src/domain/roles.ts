@@ -1,19 +1,21 @@
 /**
  * Roles of a client, per environment. Roles are ordered: `admin` includes `write`, which includes
- * `read`. A client holds a grant table: environment id (lower-case) or "*" (every environment) → role.
+ * `read`, which includes `availability`. A client holds a grant table: environment id (lower-case) or "*" (every environment) → role.
  * Its role in an environment is the highest of the role granted for that environment and for "*".
  */
-export const ROLES = ['read', 'write', 'admin'] as const;
+export const ROLES = ['availability', 'read', 'write', 'admin'] as const;
 
-/** A role: `read` (queries), `write` (changes, reservations, allocations, schedules), `admin` (configuration, cleanup). */
+/**
+ * A role: `availability` (availability queries and the feed stream only: the key a browser may hold),
+ * `read` (queries), `write` (changes, reservations, allocations, schedules), `admin` (configuration, cleanup). */
 export type Role = (typeof ROLES)[number];
 
 /** Environment id (lower-case) or "*" → role. */
 export type RoleGrants = Readonly<Record<string, Role>>;
 
-const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };
+const RANK: Record<Role, number> = { availability: 0, read: 1, write: 2, admin: 3 };
 
-/** True for "read", "write" or "admin". */
+/** True for "availability", "read", "write" or "admin". */
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && Object.hasOwn(RANK, value);
 }

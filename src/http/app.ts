@@ -12,7 +12,9 @@ import { catalogueRoutes } from './catalogue/catalogue-routes.js';
 import { productSearchRoutes } from './catalogue/product-search-routes.js';
 import { type RouteDeps, roleOfHooks } from './context.js';
 import { copilotRoutes } from './copilot/copilot-routes.js';
+import { installCors } from './cors.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { digestRoutes } from './digest/digest-route.js';
 import { errorBody, handleError } from './errors.js';
 import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
@@ -103,6 +105,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   // JSON only; the token endpoint adds form encoding for itself (routes/system.ts).
   app.removeContentTypeParser('text/plain');
 
+  installCors(app, deps.settings.corsOrigins ?? []);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
@@ -171,6 +174,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   copilotRoutes(app, deps);
   adminRoutes(app, deps);
   await dashboardRoutes(app, deps.settings.dashboardDir);
+  digestRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -25,6 +25,8 @@ export interface HttpSettings {
   readonly trustProxy?: number;
   /** The built dashboard to serve at /ui (docs/dashboard.md); undefined: none. */
   readonly dashboardDir?: string | undefined;
+  /** Browser origins allowed cross-origin (ONHAND_CORS_ORIGINS; "*": any). Default none. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** What routes need; built once in main.ts and passed to buildApp. */

@@ -12,10 +12,11 @@ import { fillPath, GRANT_ROUTES, ROUTE_ROLES } from '../support/route-table.js';
 const ENV_A = 'env-a';
 const ENV_B = 'env-b';
 let h: Harness;
-const tokens: Partial<Record<'a-read' | 'a-write' | 'a-admin' | 'b-admin', string>> = {};
+const tokens: Partial<Record<'a-availability' | 'a-read' | 'a-write' | 'a-admin' | 'b-admin', string>> = {};
 
 beforeAll(async () => {
   h = await startHarness({ environments: [ENV_A, ENV_B] });
+  tokens['a-availability'] = await h.tokenWithRole([ENV_A], 'availability');
   tokens['a-read'] = await h.tokenWithRole([ENV_A], 'read');
   tokens['a-write'] = await h.tokenWithRole([ENV_A], 'write');
   tokens['a-admin'] = await h.tokenWithRole([ENV_A], 'admin');
@@ -25,7 +26,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };
+const RANK: Record<Role, number> = { availability: 0, read: 1, write: 2, admin: 3 };
 
 async function send(route: { method: string; path: string }, token: string | null, env = ENV_A) {
   const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
@@ -90,7 +91,7 @@ describe('the role table', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/api.md'), 'utf8');
     const rows = [
       ...doc.matchAll(
-        /^\| `(GET|POST|PUT|PATCH|DELETE) (\/(?:api\/environment|Copilot\/nl\/iv)\/[^`]+)` \| (read|write|admin) \| (\*\*Extension\*\*)?/gm,
+        /^\| `(GET|POST|PUT|PATCH|DELETE) (\/(?:api\/environment|Copilot\/nl\/iv)\/[^`]+)` \| (availability|read|write|admin) \| (\*\*Extension\*\*)?/gm,
       ),
     ];
     const documented = Object.fromEntries(
@@ -119,14 +120,17 @@ describe.each(ROUTE_ROLES)('$method $path ($role)', (route) => {
     expect(await send(route, tokens['b-admin'] ?? '')).toEqual({ status: 403, code: 'forbidden' });
   });
 
-  it.each(['read', 'write', 'admin'] as const)('a %s token: allowed only with the role', async (role) => {
-    const result = await send(route, tokens[`a-${role}`] ?? '');
-    if (RANK[role] >= RANK[route.role]) {
-      expect([401, 403]).not.toContain(result.status);
-    } else {
-      expect(result).toEqual({ status: 403, code: 'forbidden' });
-    }
-  });
+  it.each(['availability', 'read', 'write', 'admin'] as const)(
+    'a %s token: allowed only with the role',
+    async (role) => {
+      const result = await send(route, tokens[`a-${role}`] ?? '');
+      if (RANK[role] >= RANK[route.role]) {
+        expect([401, 403]).not.toContain(result.status);
+      } else {
+        expect(result).toEqual({ status: 403, code: 'forbidden' });
+      }
+    },
+  );
 });
 
 describe('tokens that are not valid get 401 on every route', () => {

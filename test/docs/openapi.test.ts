@@ -79,7 +79,7 @@ describe('the OpenAPI document', () => {
     for (const { method, path, operation } of operations) {
       if (PUBLIC.includes(`${method} ${path}`)) continue;
       expect(operation.security, `${method} ${path}`).toBeUndefined();
-      expect(operation['x-onhand-role'], `${method} ${path}`).toMatch(/^(read|write|admin)$/);
+      expect(operation['x-onhand-role'], `${method} ${path}`).toMatch(/^(availability|read|write|admin)$/);
     }
   });
 

@@ -11,6 +11,10 @@ import {
 
 describe('roleAllows', () => {
   it.each<[Role | undefined, Role, boolean]>([
+    ['availability', 'availability', true],
+    ['availability', 'read', false],
+    ['availability', 'write', false],
+    ['read', 'availability', true],
     ['read', 'read', true],
     ['read', 'write', false],
     ['read', 'admin', false],

@@ -59,3 +59,8 @@ export function feedEntryJson(entry: FeedEntry): Record<string, unknown> {
     availability: entry.availability.map(({ previous: _previous, ...rest }) => rest),
   };
 }
+
+/** An entry's JSON for an availability-only client: no event id, client id, reference or deltas. */
+export function redactedEntryJson(entry: FeedEntry): Record<string, unknown> {
+  return { ...feedEntryJson(entry), eventId: null, clientId: null, reference: null, changes: [] };
+}

@@ -22,13 +22,14 @@ export async function issueTicket(deps: RouteDeps, request: FastifyRequest): Pro
 }
 
 /**
- * Access to the SSE stream: the usual bearer token with the read role, or `?ticket=` (browsers' EventSource
- * cannot send an Authorization header, and a bearer token must never travel in a URL). A ticket works
- * once, within 60 s, in the environment it was issued for, and only while its client still holds the
- * read role there.
+ * Access to the SSE stream: the usual bearer token with the availability role (or higher), or `?ticket=`
+ * (browsers' EventSource cannot send an Authorization header, and a bearer token must never travel in a
+ * URL). A ticket works once, within 60 s, in the environment it was issued for, and only while its client
+ * still holds a role there. The principal carries the client's role, so the stream can redact entries
+ * for availability-only clients (redactedFor).
  */
 export function streamAccess(deps: RouteDeps): AccessHook {
-  const bearer = requireAccess(deps.auth, { role: 'read' });
+  const bearer = requireAccess(deps.auth, { role: 'availability' });
   const hook: onRequestHookHandler = async function (request, reply) {
     const query = request.query as { ticket?: unknown };
     if (query.ticket === undefined) return bearer.call(this, request, reply, () => {});
@@ -37,14 +38,25 @@ export function streamAccess(deps: RouteDeps): AccessHook {
     const found = await deps.store.feed.takeTicket(hashOf(ticket), new Date().toISOString());
     const client =
       found && found.environmentId === environmentId ? await deps.store.getClient(found.clientId) : undefined;
-    if (!client || client.revokedAt !== null || !roleAllows(roleIn(client.roles, environmentId), 'read')) {
+    const role = client && client.revokedAt === null ? roleIn(client.roles, environmentId) : undefined;
+    if (!client || role === undefined || !roleAllows(role, 'availability')) {
       throw new OnhandError('feed_ticket_invalid');
     }
     request.environmentId = environmentId;
     const expiresAt = new Date(found?.expiresAt ?? 0);
-    request.principal = { clientId: client.clientId, roles: { [environmentId]: 'read' }, expiresAt };
+    request.principal = { clientId: client.clientId, roles: { [environmentId]: role }, expiresAt };
   };
-  return Object.assign(hook, { role: 'read' as const });
+  return Object.assign(hook, { role: 'availability' as const });
+}
+
+/**
+ * True when the request's client may see availability only (role `availability`): its stream carries
+ * positions, kinds, times, partitions and availability, never event ids, client ids, references or
+ * the stored deltas (an order id in an event id is not for a storefront's visitors).
+ */
+export function redactedFor(request: FastifyRequest): boolean {
+  const roles = request.principal?.roles ?? {};
+  return !roleAllows(roleIn(roles, request.environmentId), 'read');
 }
 
 function hashOf(ticket: string): string {

@@ -45,7 +45,7 @@ export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post(`${base}/feed/tickets`, {
     config: EXTENSION,
-    onRequest: requireAccess(deps.auth, { role: 'read' }),
+    onRequest: requireAccess(deps.auth, { role: 'availability' }),
     schema: {
       tags,
       summary: 'Extension: a single-use ticket (60 s) for following the feed with EventSource',

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FeedEntry } from '../../engine/feed/feed-entry.js';
-import { feedEntryJson } from '../../engine/feed/feed-entry.js';
+import { feedEntryJson, redactedEntryJson } from '../../engine/feed/feed-entry.js';
 import type { FeedSink } from '../../engine/feed/feed-hub.js';
 import { toJson } from '../json.js';
 
@@ -21,6 +21,7 @@ export class SseSink implements FeedSink {
     private readonly raw: ServerResponse,
     private readonly maxBuffered: number,
     heartbeatMs = HEARTBEAT_MS,
+    private readonly redact = false,
   ) {
     this.#heartbeat = setInterval(() => this.write(': heartbeat\n\n'), heartbeatMs);
     this.#heartbeat.unref();
@@ -35,7 +36,7 @@ export class SseSink implements FeedSink {
   push(entries: readonly FeedEntry[]): boolean {
     let text = '';
     for (const entry of entries) {
-      text += `id: ${entry.position}\nevent: entry\ndata: ${toJson(feedEntryJson(entry))}\n\n`;
+      text += `id: ${entry.position}\nevent: entry\ndata: ${toJson(this.redact ? redactedEntryJson(entry) : feedEntryJson(entry))}\n\n`;
     }
     this.write(text);
     return this.raw.writableLength <= this.maxBuffered;

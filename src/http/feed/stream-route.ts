@@ -5,7 +5,7 @@ import { errorBody } from '../errors.js';
 import { EXTENSION } from '../extension-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { FeedEventStream, FeedStreamQuery } from '../schemas/feed.js';
-import { streamAccess } from './feed-access.js';
+import { redactedFor, streamAccess } from './feed-access.js';
 import { feedFilter, position } from './feed-params.js';
 import { SseSink } from './sse-sink.js';
 
@@ -48,6 +48,8 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
+        // Headers set before the hijack (cross-origin access, docs/configuration.md) still apply.
+        ...(reply.getHeaders() as Record<string, string | string[]>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         connection: 'keep-alive',
@@ -56,7 +58,7 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
         'x-request-id': request.id,
       });
       raw.write('retry: 1000\n\n');
-      const sink = new SseSink(raw, MAX_BUFFERED);
+      const sink = new SseSink(raw, MAX_BUFFERED, undefined, redactedFor(request));
       open.add(sink);
       raw.on('close', () => open.delete(sink));
       try {

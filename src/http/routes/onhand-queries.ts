@@ -25,7 +25,8 @@ const QueryHeaders = Type.Object({ ...ApiVersionHeader.properties, ...ReadHeader
 /** On-hand queries (spec §2.7). */
 export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { engine } = deps;
-  const onRequest = requireAccess(deps.auth, { role: 'read' });
+  // Availability reads: the narrowest role, the one a storefront's browser key holds (docs/security.md).
+  const onRequest = requireAccess(deps.auth, { role: 'availability' });
   const tags = ['On-hand queries'];
 
   app.post('/api/environment/:environmentId/onhand/indexquery', {
