@@ -202,7 +202,7 @@ describe.each(WRITE_ROUTES.filter((r) => !NO_BODY_ROUTES.includes(`${r.method} $
     it('answers hostile bodies with 4xx and a stable code, keeps running, and changes nothing', async () => {
       const template = FUZZ_TEMPLATES[`${route.method} ${route.path}`];
       if (!template) throw new Error('no template');
-      const bulk = route.path.endsWith('/bulk');
+      const bulk = template.bulk ?? route.path.endsWith('/bulk');
       const templateBody = template.body === CURRENT_CONFIGURATION ? configuration : template.body;
       const before = await exportState();
       await fc.assert(

@@ -12,6 +12,8 @@ export type FieldKind = 'id' | 'quantity' | 'object' | 'list' | 'integer';
 export interface FuzzTemplate {
   readonly body: unknown;
   readonly fields: Readonly<Record<string, FieldKind>>;
+  /** Answers with the bulk envelope though its path does not end in /bulk (default: by its path). */
+  readonly bulk?: boolean;
 }
 
 const event = {
@@ -150,6 +152,35 @@ export const FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
   [`POST ${P}/allocation/consume`]: { body: consume, fields: consumeFields },
   [`POST ${P}/allocation/consume/bulk`]: { body: consume, fields: consumeFields },
   [`DELETE ${P}/partitions/cleanupalldata`]: { body: ['usmf~1~11'], fields: { '0': 'id' } },
+  [`POST ${P}/webhooks`]: {
+    body: { url: 'https://hooks.example.com/onhand', filters: { productId: ['T-shirt'] } },
+    fields: { url: 'id', filters: 'object', 'filters.productId': 'list' },
+  },
+  [`PATCH ${P}/webhooks/:webhookId`]: { body: { enabled: false }, fields: { enabled: 'integer' } },
+  [`POST ${P}/webhooks/:webhookId/redeliver`]: { body: { after: '0' }, fields: { after: 'id' } },
+  [`POST ${P}/products/bulk`]: {
+    body: { productId: 'Bike-1000', productName: 'Deluxe touring bike', productType: 'Item', attributes: [] },
+    // productName is free text (an empty name is a name); the id and the attribute list are checked.
+    fields: { productId: 'id', attributes: 'list' },
+  },
+  [`POST ${P}/onhand/reserve/resyncjob`]: { body: ['iv'], fields: { '0': 'id' } },
+  [`POST ${P}/transaction/adjustment/bulk`]: {
+    body: {
+      id: 'Adj-fuzz',
+      organizationId: 'usmf',
+      productId: 'T-shirt',
+      quantityDataSource: 'pos',
+      physicalMeasure: 'inbound',
+      dimensions: { siteId: '1', locationId: '11', colorId: 'red' },
+      quantity: 5,
+    },
+    fields: { id: 'id', organizationId: 'id', productId: 'id', dimensions: 'object', quantity: 'quantity' },
+  },
+  [`POST ${P}/transaction/adjustment/syncstatus`]: {
+    body: [{ id: 'Adj-none', syncStatus: 'FnOSyncEnqueued' }],
+    fields: { '0': 'object', '0.id': 'id', '0.syncStatus': 'id' },
+    bulk: true,
+  },
   [`DELETE ${P}/cleanupalldata`]: { body: ['usmf~1~11'], fields: { '0': 'id' } },
 };
 
@@ -161,7 +192,10 @@ export const NO_BODY_ROUTES: readonly string[] = [
   `PUT ${P}`,
   `POST ${P}/updatePartitionSchema`,
   `POST ${P}/updateEnvIdInConfig`,
+  `DELETE ${P}/webhooks/:webhookId`,
 ];
 
 /** Every route of ROUTE_ROLES that changes something (write and admin roles, not GET). */
-export const WRITE_ROUTES = ROUTE_ROLES.filter((r) => r.role !== 'read' && r.method !== 'GET');
+export const WRITE_ROUTES = ROUTE_ROLES.filter(
+  (r) => r.role !== 'read' && r.role !== 'availability' && r.method !== 'GET',
+);
