@@ -1,7 +1,4 @@
-import { OnhandError } from '../domain/codes.js';
-import type { OnHandCommand, OnHandInput } from '../domain/onhand-command.js';
-import { toChangeCommand, toSetCommand } from '../domain/onhand-command.js';
-import { lockKeyOf } from '../domain/partition.js';
+import type { OnHandInput } from '../domain/onhand-command.js';
 import { type Page, pageByWarehouse } from '../domain/query/paging.js';
 import {
   type ExactQueryInput,
@@ -27,12 +24,12 @@ import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
+import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
-import { failureFromThrown, type ItemOutcome, withCommitMark } from './outcome.js';
+import { type ItemOutcome, withCommitMark } from './outcome.js';
 import { PartitionAdmin } from './partition-admin.js';
 import { type QueryOptions, QueryRunner } from './queries/query-runner.js';
 import { StockViews } from './reads/stock-views.js';
-import { requestHash } from './request-hash.js';
 import { ExpiryScheduler } from './reservations/expiry-scheduler.js';
 import { reservationBatch } from './reservations/reservation-batch.js';
 import { Reservations } from './reservations/reservation-service.js';
@@ -43,8 +40,7 @@ import { Schedules } from './schedules/schedule-service.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { unconfiguredWebhooks, type WebhookOptions } from './webhooks/webhook-ports.js';
 import { Webhooks } from './webhooks/webhook-service.js';
-import { withConfiguration } from './with-configuration.js';
-import { isUsableId, type WriteItem } from './write-item.js';
+import type { WriteItem } from './write-item.js';
 
 /** How long a read of the ledger or feed waits for entries committed before it to get their positions. */
 const SETTLE_MS = 5000;
@@ -89,6 +85,7 @@ export class Engine {
   readonly rollover: RolloverScheduler;
   private readonly scheduleWriter: GroupCommitter<ScheduleWork, ItemOutcome>;
   private readonly onHandWriter: GroupCommitter<OnHandWork, ItemOutcome>;
+  private readonly onHand: OnHandWrites;
   private readonly reservationWriter: GroupCommitter<ReservationWork, ItemOutcome>;
   /** Allocation (spec §4): allocate, unallocate, reallocate, consume and query. */
   readonly allocations: Allocations;
@@ -157,6 +154,7 @@ export class Engine {
     const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
       new GroupCommitter(store, handler, undefined, withCommitMark);
     this.onHandWriter = writer(onHandBatch(report));
+    this.onHand = new OnHandWrites(this.environments, clock, this.onHandWriter);
     this.reservationWriter = writer(reservationBatch(clock, report));
     this.reservations = new Reservations(store, this.environments, clock, this.reservationWriter, (at) =>
       this.expiry.notify(at),
@@ -193,100 +191,16 @@ export class Engine {
    * the JSON pointers of its errors (`/3` for the fourth item of a bulk request).
    */
   changeOnHand(environmentId: string, items: readonly WriteItem<OnHandInput>[]): Promise<ItemOutcome[]> {
-    return this.writeOnHand(environmentId, items, 'onhand', (config, input, path) =>
-      toChangeCommand(config, input, path),
-    );
+    return this.onHand.change(environmentId, items);
   }
 
-  /**
-   * Counts for one data source (spec §2.6). An unknown data source fails the whole request, unless an
-   * item is the retry of a count accepted before the data source was removed: event ids are looked up
-   * first, so such a retry is answered with its first outcome (design.md rule 2; a changed body with
-   * event_id_conflict) and the other items fail on their own with unknown_data_source.
-   */
-  async setOnHand(
+  /** Counts for one data source (spec §2.6); see OnHandWrites.set. */
+  setOnHand(
     environmentId: string,
     inventorySystem: string,
     items: readonly WriteItem<OnHandInput>[],
   ): Promise<ItemOutcome[]> {
-    const config = await this.environments.get(environmentId);
-    const source = inventorySystem.toLowerCase();
-    if (config.dataSources.has(source)) {
-      return this.writeOnHand(environmentId, items, 'setonhand', (cfg, input, path) =>
-        toSetCommand(cfg, source, input, path),
-      );
-    }
-    const unknown = new OnhandError(
-      'unknown_data_source',
-      `Inventory system "${inventorySystem}" is not a configured data source.`,
-    );
-    const outcomes = await this.writeOnHand(environmentId, items, 'setonhand', () => {
-      throw unknown;
-    });
-    if (outcomes.some((o) => o.replayed || o.code === 'event_id_conflict')) return outcomes;
-    throw unknown;
-  }
-
-  private async writeOnHand(
-    environmentId: string,
-    items: readonly WriteItem<OnHandInput>[],
-    family: OnHandWork['family'],
-    toCommand: (
-      config: Awaited<ReturnType<Environments['get']>>,
-      input: OnHandInput,
-      path: string,
-    ) => OnHandCommand,
-  ): Promise<ItemOutcome[]> {
-    await this.environments.get(environmentId);
-    const recordedAt = this.options.clock().toISOString();
-    // Each item is prepared with the current configuration and applied only under it (withConfiguration).
-    const outcomes = items.map(({ input, path, clientId = null }) =>
-      withConfiguration(this.environments, environmentId, (config, guard) => {
-        const hash = requestHash(input);
-        try {
-          const command = toCommand(config, input, path);
-          const lockKey = lockKeyOf(
-            environmentId,
-            command.organizationId,
-            command.productId,
-            command.partitionId,
-          );
-          // The hash is taken from the request as sent (requestHash), so a retried count without
-          // modifiedDateTimeUTC matches its first attempt; only then does it take the time it was received.
-          const effective =
-            command.kind === 'onhand.set' && command.countedAt === null
-              ? { ...command, countedAt: recordedAt }
-              : command;
-          const work: OnHandWork = {
-            environmentId,
-            family,
-            eventId: command.eventId,
-            command: effective,
-            hash,
-            recordedAt,
-            clientId,
-            path,
-          };
-          // Not awaited here: a failure of the write itself (the database) is the request's, not the item's.
-          return this.onHandWriter.submit(lockKey, work, guard);
-        } catch (error) {
-          const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
-          if (!isUsableId(input.id)) return Promise.resolve(rejected);
-          // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
-          const work: OnHandWork = {
-            environmentId,
-            family,
-            eventId: input.id,
-            rejected,
-            hash,
-            recordedAt,
-            path,
-          };
-          return this.onHandWriter.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
-        }
-      }),
-    );
-    return Promise.all(outcomes);
+    return this.onHand.set(environmentId, inventorySystem, items);
   }
 
   /**
