@@ -6,6 +6,7 @@ import type { HttpSettings } from './http/context.js';
 import { corsOrigins } from './http/cors.js';
 import type { LogFormat } from './log-options.js';
 import { type NatsSettings, natsSettings } from './nats/nats-settings.js';
+import { bool, int, nonEmpty, oneOf } from './settings-values.js';
 
 /** Everything an operator can set, from flags and environment variables (docs/configuration.md). */
 export interface Settings {
@@ -262,38 +263,6 @@ function databaseUrl(value: string | undefined): string | undefined {
     throw new Error('The database URL (--database-url, ONHAND_DATABASE_URL) must start with postgres://.');
   }
   return url;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-function int(raw: string | undefined, fallback: number, min: number, max: number, name: string): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
-  }
-  return value;
-}
-
-function bool(raw: string | undefined, fallback: boolean, name: string): boolean {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (/^(true|1|yes)$/i.test(raw)) return true;
-  if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new Error(`${name} must be true or false; got "${raw}".`);
-}
-
-function oneOf<T extends string>(
-  raw: string | undefined,
-  fallback: T,
-  allowed: readonly T[],
-  name: string,
-): T {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (!allowed.includes(raw as T))
-    throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${raw}".`);
-  return raw as T;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isSubjectPrefix } from '../domain/relay/nats-subject.js';
+import { int } from '../settings-values.js';
 
 /** The NATS JetStream relay of the change feed (--nats-url, ONHAND_NATS_*; docs/configuration.md). */
 export interface NatsSettings {
@@ -37,22 +38,13 @@ export function natsSettings(url: string | undefined, env: NodeJS.ProcessEnv): N
     url,
     stream,
     subjectPrefix,
-    duplicateWindowSeconds: integer(
+    duplicateWindowSeconds: int(
       env.ONHAND_NATS_DUPLICATE_WINDOW_SECONDS,
       120,
       30,
       86_400,
       'ONHAND_NATS_DUPLICATE_WINDOW_SECONDS',
     ),
-    maxInFlight: integer(env.ONHAND_NATS_MAX_IN_FLIGHT, 256, 1, 65_536, 'ONHAND_NATS_MAX_IN_FLIGHT'),
+    maxInFlight: int(env.ONHAND_NATS_MAX_IN_FLIGHT, 256, 1, 65_536, 'ONHAND_NATS_MAX_IN_FLIGHT'),
   };
-}
-
-function integer(raw: string | undefined, fallback: number, min: number, max: number, name: string): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
-  }
-  return value;
 }

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { clientColumns } from '../client-columns.js';
 import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
@@ -15,20 +14,21 @@ import type {
   Store,
   StoreTx,
 } from '../store.js';
-import { SqliteAdjustments } from './adjustments/sqlite-adjustments.js';
-import { SqliteProducts } from './catalogue/sqlite-products.js';
+import { insertClient, updateClient } from './client-rows.js';
 import { openConnections, type SqliteStoreOptions } from './connections.js';
-import { SqliteJobs } from './jobs/sqlite-jobs.js';
+import { FedAtClock } from './fed-at-clock.js';
 import type { DueReservation } from './reservation-mapping.js';
 import { applyMigrations } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
-import type { SqliteSideDeps } from './side-deps.js';
+import { type SqliteSideDeps, sideStores } from './side-deps.js';
+
+type SideStores = ReturnType<typeof sideStores>;
+
 import { SqliteFeed } from './sqlite-feed.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { prepareWriter, type WriterStatements } from './statements.js';
 import { deleteOrphanedData } from './transfer-statements.js';
-import { SqliteWebhooks } from './webhooks/sqlite-webhooks.js';
 
 export type { SqliteStoreOptions } from './connections.js';
 
@@ -52,33 +52,29 @@ export type { SqliteStoreOptions } from './connections.js';
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly feed: SqliteFeed;
-  readonly webhooks: SqliteWebhooks;
-  readonly products: SqliteProducts;
-  readonly jobs: SqliteJobs;
-  readonly adjustments: SqliteAdjustments;
+  readonly webhooks: SideStores['webhooks'];
+  readonly products: SideStores['products'];
+  readonly jobs: SideStores['jobs'];
+  readonly adjustments: SideStores['adjustments'];
   readonly #writer: Database.Database;
   readonly #reader: SqliteReader;
   readonly #queue = new SerialQueue();
   readonly #clock: () => Date;
   #writerSql: WriterStatements | undefined;
-  /** The feed time of the last entry written, so feed times never decrease (FeedRecord.fedAt). */
-  #lastFedAt: string | undefined;
+  readonly #fedAt: FedAtClock;
   #closed = false;
 
   private constructor(writer: Database.Database, reader: Database.Database, options: SqliteStoreOptions) {
     this.#writer = writer;
     this.#reader = new SqliteReader(reader);
     this.#clock = options.clock ?? (() => new Date());
+    this.#fedAt = new FedAtClock(writer, this.#clock);
     this.feed = new SqliteFeed({
       file: options.file,
       reader: this.#reader,
       readerDb: reader,
       write: (task) => this.#queue.run(() => task(this.#writer)),
       clock: this.#clock,
-    });
-    this.webhooks = new SqliteWebhooks({
-      readerDb: reader,
-      write: (task) => this.#queue.run(() => task(this.#writer)),
     });
     const side: SqliteSideDeps = {
       reader: () => {
@@ -90,9 +86,12 @@ export class SqliteStore implements Store {
         return this.#queue.run(() => task(this.#writer));
       },
     };
-    this.products = new SqliteProducts(side);
-    this.jobs = new SqliteJobs(side);
-    this.adjustments = new SqliteAdjustments(side);
+    ({
+      webhooks: this.webhooks,
+      products: this.products,
+      jobs: this.jobs,
+      adjustments: this.adjustments,
+    } = sideStores(side));
   }
 
   /** Opens (creating when missing) the database file. Call `migrate()` before use. */
@@ -128,7 +127,7 @@ export class SqliteStore implements Store {
     return this.#queue.run(async () => {
       const sql = this.writerSql();
       sql.begin.run();
-      const tx = new SqliteTx(sql, () => this.nextFedAt());
+      const tx = new SqliteTx(sql, () => this.#fedAt.next());
       let result: T;
       try {
         result = await fn(tx);
@@ -142,19 +141,6 @@ export class SqliteStore implements Store {
       if (tx.commitMark() !== null) this.feed.notify();
       return result;
     });
-  }
-
-  /** Now, or the last feed time if the clock went back (feed times never decrease). */
-  private nextFedAt(): string {
-    this.#lastFedAt ??=
-      this.#writer
-        .prepare<[], { at: string }>(
-          'SELECT coalesce(fed_at, recorded_at) AS at FROM ledger ORDER BY seq DESC LIMIT 1',
-        )
-        .get()?.at ?? '';
-    const now = this.#clock().toISOString();
-    if (now > this.#lastFedAt) this.#lastFedAt = now;
-    return this.#lastFedAt;
   }
 
   async getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined> {
@@ -262,28 +248,11 @@ export class SqliteStore implements Store {
   }
 
   async createClient(c: ClientRecord): Promise<boolean> {
-    const { roles, environments, admin } = clientColumns(c);
-    return this.write(
-      (sql) =>
-        sql.insertClient.run(
-          c.clientId,
-          c.secretHash,
-          environments,
-          admin ? 1 : 0,
-          roles,
-          c.createdAt,
-          c.revokedAt,
-        ).changes === 1,
-    );
+    return this.write((sql) => insertClient(sql, c));
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
-    const { roles, environments, admin } = clientColumns(c);
-    return this.write(
-      (sql) =>
-        sql.updateClient.run(c.secretHash, environments, admin ? 1 : 0, roles, c.revokedAt, c.clientId)
-          .changes === 1,
-    );
+    return this.write((sql) => updateClient(sql, c));
   }
 
   /** Runs a small autocommit write on the writer, queued behind (never inside) open transactions. */
