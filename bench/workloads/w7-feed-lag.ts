@@ -1,10 +1,5 @@
-import { load } from '../load.js';
 import { expectNoErrors, type Measurement, ratio, type Workload } from '../workload.js';
-import { bulkTemplates, changeEvent, rotating } from './events.js';
-
-const SIZE = 512;
-/** One marker write every this many ms, measured from its acknowledgement to its arrival over SSE. */
-const MARKER_MS = 20;
+import { markersUnderIngest, SIZE } from './markers-under-ingest.js';
 
 /**
  * W7: feed lag. While W1-style bulk ingest runs (4 clients, 512 events per request), one marker change
@@ -50,35 +45,7 @@ export const w7FeedLag: Workload = {
     })();
 
     const acked = new Map<string, number>();
-    let markers = 0;
-    let stop = false;
-    const marking = (async () => {
-      while (!stop) {
-        const id = `lag-${markers++}`;
-        const response = await fetch(`${base}/onhand`, {
-          method: 'POST',
-          headers,
-          body: changeEvent(id, 'LAG', { siteId: '1', locationId: '99' }, 1),
-        });
-        if (response.ok) acked.set(id, performance.now());
-        await response.arrayBuffer();
-        await new Promise((resolve) => setTimeout(resolve, MARKER_MS));
-      }
-    })();
-    const bulk = await load({
-      url: ctx.url,
-      token: ctx.token,
-      request: {
-        method: 'POST',
-        path: '/api/environment/w7/onhand/bulk',
-        makeBody: rotating(bulkTemplates(10, SIZE, 5000)),
-        uniqueIds: true,
-      },
-      connections: 4,
-      seconds: ctx.seconds,
-    });
-    stop = true;
-    await marking;
+    const { bulk } = await markersUnderIngest(ctx, 'w7', 'lag', (n, at) => acked.set(`lag-${n}`, at));
     // Let the follower catch up with the last markers (it is measured, not waited for, above).
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline && [...acked.keys()].some((id) => !arrived.has(id)))

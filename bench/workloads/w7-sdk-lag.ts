@@ -1,11 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { load } from '../load.js';
 import { expectNoErrors, type Measurement, ratio, type Workload } from '../workload.js';
-import { bulkTemplates, changeEvent, rotating } from './events.js';
+import { markersUnderIngest, SIZE } from './markers-under-ingest.js';
 
-const SIZE = 512;
-const MARKER_MS = 20;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
@@ -49,37 +46,10 @@ export const w7SdkLag: Workload = {
     });
     await started;
 
-    const headers = { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' };
     const acked = new Map<number, number>();
-    let markers = 0;
-    let stop = false;
-    const marking = (async () => {
-      while (!stop) {
-        const n = ++markers;
-        const response = await fetch(`${ctx.url}/api/environment/w7s/onhand`, {
-          method: 'POST',
-          headers,
-          body: changeEvent(`sdk-lag-${n}`, 'LAG', { siteId: '1', locationId: '99' }, 1),
-        });
-        if (response.ok) acked.set(n, performance.timeOrigin + performance.now());
-        await response.arrayBuffer();
-        await new Promise((resolve) => setTimeout(resolve, MARKER_MS));
-      }
-    })();
-    const bulk = await load({
-      url: ctx.url,
-      token: ctx.token,
-      request: {
-        method: 'POST',
-        path: '/api/environment/w7s/onhand/bulk',
-        makeBody: rotating(bulkTemplates(10, SIZE, 5000)),
-        uniqueIds: true,
-      },
-      connections: 4,
-      seconds: ctx.seconds,
-    });
-    stop = true;
-    await marking;
+    const { bulk, markers } = await markersUnderIngest(ctx, 'w7s', 'sdk-lag', (n, at) =>
+      acked.set(n, performance.timeOrigin + at),
+    );
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline && !seen.has(markers - 1))
       await new Promise((r) => setTimeout(r, 20));
