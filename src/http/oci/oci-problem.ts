@@ -1,7 +1,7 @@
 /**
  * The `errorCode` values of the Salesforce Omnichannel Inventory (OCI) API, as its specification
  * enumerates them (ErrorCodesEnum, plus `EntityExists` of the reservation 409s). OCI answers carry these
- * in `application/problem+json` bodies; Onhand's own codes (domain/codes.ts) stay for its other APIs.
+ * in `application/problem+json` bodies; Onhand's own codes (domain/codes.ts) stay for its other APIs; the engine's refusals are mapped onto these at the OCI boundary (http/oci/), which is why they live here and not in domain/.
  */
 export const OCI_ERROR_CODES = [
   'InsufficientQuantity',
