@@ -6576,10 +6576,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Extension: one reservation with its remaining quantity, expiry and history */
+        /** Extension: one reservation with its remaining quantity, expiry and history (as of a past moment with asOf) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /**
+                     * @description The reservation as it was at this moment: an RFC 3339 time or a feed position (docs/feed.md, as-of queries).
+                     * @example 2026-12-03T08:00:00Z
+                     */
+                    asOf?: string;
+                };
                 header?: never;
                 path: {
                     /** @description Environment id (1-64 of letters, digits, ".", "_", "-"; case-insensitive). */

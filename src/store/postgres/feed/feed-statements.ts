@@ -26,6 +26,15 @@ export const READ_FEED = `SELECT * FROM (
     ) c JOIN ${COMMIT_ENTRIES}
   ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
 
+/** (env, seqs) → the position of each of those entries whose commit is stamped. */
+export const POSITIONS_OF = `SELECT l.seq, c.position + (
+      SELECT count(*) FROM ledger o WHERE o.environment_id = l.environment_id
+        AND o.seq BETWEEN c.first_seq AND l.seq AND coalesce(o.commit_id, o.seq) = c.commit_id
+    ) - 1 AS position
+  FROM ledger l JOIN feed_commits c
+    ON c.environment_id = l.environment_id AND c.commit_id = coalesce(l.commit_id, l.seq)
+  WHERE l.environment_id = $1 AND l.seq = ANY($2::bigint[]) AND c.position IS NOT NULL`;
+
 export const HEAD = 'SELECT position, fed_at FROM feed_state WHERE id = 1';
 
 /** (env, time) → the last position fed at or before the time. */
