@@ -47,6 +47,10 @@ describe('deploy/systemd/onhand.service', () => {
     expect(serviceValues('StateDirectory')).toEqual(['onhand']);
     expect(serviceValues('Environment')).toContain('ONHAND_DATA_DIR=/var/lib/onhand');
     expect(serviceValues('User')).toEqual(['onhand']);
+    // Crashes and a database that stays away are retried; no exit code is excluded from restarting.
+    expect(serviceValues('Restart')).toEqual(['on-failure']);
+    expect(serviceValues('RestartPreventExitStatus')).toEqual([]);
+    expect(unit).toMatch(/^\[Unit\][\s\S]*^StartLimitBurst=5$[\s\S]*^\[Service\]/m);
   });
 
   const analyze = findTool('systemd-analyze');
