@@ -97,7 +97,11 @@ async function writeQuietly(a: OnhandHttp): Promise<string[]> {
 }
 
 /** A client that keeps changing BUSY's stock until stopped; the event ids acknowledged, in order. */
-function keepWriting(a: OnhandHttp): { acknowledged: string[]; stop: () => Promise<void> } {
+function keepWriting(a: OnhandHttp): {
+  acknowledged: string[];
+  until: (count: number) => Promise<void>;
+  stop: () => Promise<void>;
+} {
   const acknowledged: string[] = [];
   let stopped = false;
   const loop = (async () => {
@@ -110,6 +114,11 @@ function keepWriting(a: OnhandHttp): { acknowledged: string[]; stop: () => Promi
   })();
   return {
     acknowledged,
+    // Waits until `count` writes were acknowledged; a failed write fails the wait at once.
+    until: async (count) => {
+      while (acknowledged.length < count)
+        await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 20))]);
+    },
     stop: async () => {
       stopped = true;
       await loop;
@@ -192,11 +201,10 @@ describe.each(backends)('a backup restored into a fresh database (%s)', (backend
 
       // The backup, taken while a client keeps writing.
       const busy = keepWriting(a);
-      while (busy.acknowledged.length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
+      await busy.until(5);
       const acknowledgedBeforeBackup = [...busy.acknowledged];
       await steps.backup();
-      while (busy.acknowledged.length < acknowledgedBeforeBackup.length + 5)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await busy.until(acknowledgedBeforeBackup.length + 5);
       await busy.stop();
       const finalLedger = await a.ledger();
 
