@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,8 @@ import { loadSettings } from '../src/settings.js';
  * events (ERP-like: 512 per bulk request, event ids like "PO-0001234-17", 5,000 products at 4
  * locations, one colour, one measure) through the engine of a real store, feed sequencer running, and
  * reports the growth of the ledger table (with its indexes and TOAST) and of the whole database, per
- * entry; on PostgreSQL also the WAL written per entry (the volume of WAL archiving).
+ * entry; on PostgreSQL also the WAL written per entry (the volume of WAL archiving) and the size of a
+ * pg_dump in the custom format (the volume of logical backups).
  * Usage: npx tsx bench/ledger-bytes.ts [--entries 100000] [--postgres-url postgres://…/any-database]
  * (a fresh database is created next to the one named, and dropped at the end).
  */
@@ -60,6 +62,8 @@ interface Sizes {
   readonly ledger: number;
   readonly database: number;
   readonly wal?: bigint;
+  /** Size of a pg_dump of the database in the custom format (compressed), when pg_dump is installed. */
+  readonly dump?: number | undefined;
 }
 
 async function onPostgres(): Promise<{ before: Sizes; after: Sizes }> {
@@ -94,7 +98,7 @@ async function onPostgres(): Promise<{ before: Sizes; after: Sizes }> {
     await write(services.engine, entries);
     // Let autovacuum's work (the stamped feed_commits rows) be part of it, as in production.
     await db.query('VACUUM ANALYZE');
-    const after = await sizes();
+    const after = { ...(await sizes()), dump: dumpSize(url.toString()) };
     await db.end();
     await services.engine.drain();
     await services.store.close();
@@ -103,6 +107,13 @@ async function onPostgres(): Promise<{ before: Sizes; after: Sizes }> {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/** Bytes of `pg_dump --format=custom` of the database, or undefined without pg_dump. */
+function dumpSize(url: string): number | undefined {
+  const file = join(dataDir, 'sizing.dump');
+  const result = spawnSync('pg_dump', ['--format=custom', `--file=${file}`, url], { encoding: 'utf8' });
+  return result.status === 0 ? statSync(file).size : undefined;
 }
 
 async function onSqlite(): Promise<{ before: Sizes; after: Sizes }> {
@@ -145,6 +156,10 @@ try {
   if (after.wal !== undefined && before.wal !== undefined)
     console.log(
       `  WAL written (whole cluster):   ${per(Number(after.wal), Number(before.wal))} bytes per entry`,
+    );
+  if (after.dump !== undefined)
+    console.log(
+      `  pg_dump --format=custom:       ${(after.dump / entries).toFixed(0)} bytes per entry (whole database)`,
     );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
