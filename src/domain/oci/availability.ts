@@ -51,16 +51,19 @@ const max0 = (q: Qty): Qty => (q > 0n ? q : 0n);
 const sumOf = (qs: readonly Qty[]): Qty => qs.reduce((a, b) => a + b, 0n);
 
 /**
- * Spec §5: atf = max(0, onHand − reserved − safetyStockCount),
+ * Spec §5 (onHand and reserved below 0 count as 0): atf = max(0, onHand − reserved − safetyStockCount),
  * ato = max(0, onHand + Σ futures − reserved − safetyStockCount).
  */
 export function locationRecord(sku: string, stock: LocationStock): LocationRecord {
-  const base = stock.onHand - stock.reserved - stock.safetyStockCount;
+  // OCI quantities are never negative: an IV measure below 0 (a count that ran short) reads as 0.
+  const onHand = max0(stock.onHand);
+  const reserved = max0(stock.reserved);
+  const base = onHand - reserved - stock.safetyStockCount;
   const futures = sumOf(stock.futures.map((f) => f.quantity));
   return {
     sku,
-    onHand: stock.onHand,
-    reserved: stock.reserved,
+    onHand,
+    reserved,
     safetyStockCount: stock.safetyStockCount,
     atf: max0(base),
     ato: max0(base + futures),

@@ -61,4 +61,15 @@ export interface OciStore {
    * is recorded already.
    */
   saveRecordOutcome(environmentId: string, outcome: RecordOutcome): Promise<boolean>;
+  /** The (group, SKU) exclusions of product segmentation among the given groups and SKUs. */
+  readExclusions(
+    environmentId: string,
+    groupIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<{ groupId: string; sku: string }[]>;
+  /** Adds (`excluded`) or removes exclusions, atomically. */
+  changeExclusions(
+    environmentId: string,
+    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
+  ): Promise<void>;
 }

@@ -58,5 +58,11 @@ export const MIGRATION_8: Migration = {
       created_at TEXT COLLATE "C" NOT NULL,
       PRIMARY KEY (environment_id, record_id, sku)
     );
+    CREATE TABLE oci_segment_exclusions (
+      environment_id TEXT COLLATE "C" NOT NULL,
+      group_id TEXT COLLATE "C" NOT NULL,
+      sku TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (environment_id, group_id, sku)
+    );
   `,
 };

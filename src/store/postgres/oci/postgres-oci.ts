@@ -186,4 +186,44 @@ export class PostgresOci implements OciStore {
     );
     return (result.rowCount ?? 0) > 0;
   }
+
+  async readExclusions(
+    environmentId: string,
+    groupIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<{ groupId: string; sku: string }[]> {
+    if (groupIds.length === 0 || skus.length === 0) return [];
+    const result = await this.pool().query<{ group_id: string; sku: string }>(
+      `SELECT group_id, sku FROM oci_segment_exclusions WHERE environment_id = $1
+       AND group_id = ANY($2::text[]) AND sku = ANY($3::text[])`,
+      [environmentId, groupIds, skus],
+    );
+    return result.rows.map((r) => ({ groupId: r.group_id, sku: r.sku }));
+  }
+
+  async changeExclusions(
+    environmentId: string,
+    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    // The last change of each (group, SKU) wins, as in SQLite's row-by-row statements.
+    const last = [...new Map(changes.map((c) => [`${c.groupId}\u0000${c.sku}`, c])).values()];
+    const add = last.filter((c) => c.excluded);
+    const remove = last.filter((c) => !c.excluded);
+    await this.pool().query(
+      `WITH removed AS (
+         DELETE FROM oci_segment_exclusions WHERE environment_id = $1
+           AND (group_id, sku) IN (SELECT * FROM unnest($4::text[], $5::text[]))
+       )
+       INSERT INTO oci_segment_exclusions (environment_id, group_id, sku)
+       SELECT $1, g, s FROM unnest($2::text[], $3::text[]) AS t(g, s) ON CONFLICT DO NOTHING`,
+      [
+        environmentId,
+        add.map((c) => c.groupId),
+        add.map((c) => c.sku),
+        remove.map((c) => c.groupId),
+        remove.map((c) => c.sku),
+      ],
+    );
+  }
 }

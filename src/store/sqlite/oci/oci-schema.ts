@@ -3,7 +3,7 @@ import type { Migration } from '../schema.js';
 /**
  * Migration 11: Omnichannel Inventory (docs/oci.md). The location graph (keyed by environment),
  * safety stock per (environment, OCI location, SKU) and the first outcome of each record id with its
- * SKU. Quantities are 64-bit integers of millionths, like stock.
+ * SKU, and the SKUs excluded from groups (product segmentation). Quantities are 64-bit integers of millionths, like stock.
  */
 export const MIGRATION_11: Migration = {
   version: 11,
@@ -59,6 +59,13 @@ export const MIGRATION_11: Migration = {
       outcome TEXT NOT NULL,
       created_at TEXT NOT NULL,
       PRIMARY KEY (environment_id, record_id, sku)
+    ) STRICT, WITHOUT ROWID;
+    -- Product segmentation: SKUs excluded from a group (spec §2.5).
+    CREATE TABLE oci_segment_exclusions (
+      environment_id TEXT NOT NULL,
+      group_id TEXT NOT NULL,
+      sku TEXT NOT NULL,
+      PRIMARY KEY (environment_id, group_id, sku)
     ) STRICT, WITHOUT ROWID;
   `,
 };

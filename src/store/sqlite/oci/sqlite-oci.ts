@@ -168,6 +168,40 @@ export class SqliteOci implements OciStore {
           .run(environmentId, o.recordId, o.sku, o.locationId, o.hash, o.outcome, o.createdAt).changes > 0,
     );
   }
+
+  async readExclusions(
+    environmentId: string,
+    groupIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<{ groupId: string; sku: string }[]> {
+    if (groupIds.length === 0 || skus.length === 0) return [];
+    return this.deps
+      .reader()
+      .prepare<[string, string, string], { group_id: string; sku: string }>(
+        `SELECT group_id, sku FROM oci_segment_exclusions WHERE environment_id = ?
+         AND group_id IN (SELECT value FROM json_each(?)) AND sku IN (SELECT value FROM json_each(?))`,
+      )
+      .all(environmentId, JSON.stringify(groupIds), JSON.stringify(skus))
+      .map((r) => ({ groupId: r.group_id, sku: r.sku }));
+  }
+
+  async changeExclusions(
+    environmentId: string,
+    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    await this.deps.write((db) => {
+      const add = db.prepare(
+        'INSERT INTO oci_segment_exclusions (environment_id, group_id, sku) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      );
+      const remove = db.prepare(
+        'DELETE FROM oci_segment_exclusions WHERE environment_id = ? AND group_id = ? AND sku = ?',
+      );
+      db.transaction(() => {
+        for (const c of changes) (c.excluded ? add : remove).run(environmentId, c.groupId, c.sku);
+      }).immediate();
+    });
+  }
 }
 
 /** A record outcome row as both backends store it. */
