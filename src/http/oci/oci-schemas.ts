@@ -170,6 +170,7 @@ export const BatchUpdateBody = Type.Object(
 export const SkuLocationBodySchema = Type.Object(updateFields, {
   title: 'OciSkuLocationUpdate',
   additionalProperties: false,
+  examples: [{ onHand: 27, safetyStockCount: 10, effectiveDate: '2026-12-03T09:00:00Z' }],
 });
 
 export const BatchErrorsSchema = Type.Object(
@@ -219,7 +220,11 @@ export const SegmentationBody = Type.Object(
       ),
     ),
   },
-  { title: 'OciProductSegmentation', additionalProperties: false },
+  {
+    title: 'OciProductSegmentation',
+    additionalProperties: false,
+    examples: [{ groups: [{ groupId: 'arizona', mode: 'APPEND', skus: ['sku999'] }] }],
+  },
 );
 
 export const SegmentationErrors = Type.Object(
@@ -352,11 +357,17 @@ export const OciUnauthorizedBody = Type.Object(
   { title: 'OciUnauthorized' },
 );
 
-/** The refusals every OCI route may answer. */
+/** The refusals every OCI route may answer, as `application/problem+json` (401: the gateway's shape). */
 export function ociErrors(...statuses: number[]) {
+  const problem = (schema: typeof OciProblemBody | typeof OciUnauthorizedBody, description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema } },
+  });
   return {
-    401: OciUnauthorizedBody,
-    ...Object.fromEntries([400, 403, 429, ...statuses].map((s) => [s, OciProblemBody])),
+    401: problem(OciUnauthorizedBody, 'No valid bearer token (with WWW-Authenticate).'),
+    ...Object.fromEntries(
+      [400, 403, 429, ...statuses].map((s) => [s, problem(OciProblemBody, 'Refused (spec §1.3).')]),
+    ),
   };
 }
 
