@@ -2,6 +2,7 @@ import { OnhandError } from '../../domain/codes.js';
 import {
   type AvailabilityRecordInput,
   type FutureInput,
+  parseAvailabilityRecord,
   toReplacement,
 } from '../../domain/oci/availability-record.js';
 import { ociMeasures } from '../../domain/oci/oci-measures.js';
@@ -88,6 +89,8 @@ export class OciRecords {
       sku: key.sku,
       location: key.locationId,
     };
+    // Bad input is refused before anything is looked up.
+    parseAvailabilityRecord(record);
     if (mode !== 'put') {
       const seen = await this.store.oci.getRecordOutcome(environmentId, key.requestId, key.sku);
       if (!seen && !(await this.exists(environmentId, key.locationId, key.sku)))
