@@ -29,7 +29,7 @@ export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
     body: { groups: [{ groupId: 'group-1', mode: 'APPEND', skus: ['sku-1'] }] },
     fields: { groups: 'list', 'groups.0.groupId': 'id', 'groups.0.skus': 'list', 'groups.0.skus.0': 'id' },
   },
-  ['PUT /inventory/impex/v1/organizations/:organizationId/location-graph']: {
+  'PUT /inventory/impex/v1/organizations/:organizationId/location-graph': {
     body: {
       ivOrganizationId: 'usmf',
       locations: ['loc-1'],
