@@ -5,7 +5,6 @@ import type { RouteDeps } from '../context.js';
 import { EXTENSION } from '../extension-params.js';
 import { validator } from '../validation.js';
 import { requireOciAccess } from './oci-errors.js';
-import { OciProblem } from './oci-problem.js';
 import {
   ExportParams,
   ExportStarted,
@@ -13,10 +12,9 @@ import {
   GraphUploadAnswer,
   LocationGraphBody,
   LocationGraphDocument,
-  NoContent,
-  OrganizationParams,
-  ociErrors,
-} from './oci-schemas.js';
+} from './oci-graph-schemas.js';
+import { OciProblem } from './oci-problem.js';
+import { NoContent, OrganizationParams, ociErrors } from './oci-schemas.js';
 
 const BASE = '/inventory/impex/v1/organizations/:organizationId/location-graph';
 const checkGraph = validator(LocationGraphBody);
