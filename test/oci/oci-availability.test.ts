@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
@@ -99,5 +100,30 @@ describe.each(testBackends())('OCI availability over the IV stock on %s', (backe
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(Object.keys(response.json()).sort()).toEqual(['detail', 'title', 'type']);
+  });
+
+  it("answers the specification's request examples (test/fixtures/oci)", async () => {
+    const examples = JSON.parse(
+      readFileSync(new URL('../fixtures/oci/get-availability-requests.json', import.meta.url), 'utf8'),
+    ) as Record<string, Record<string, unknown>>;
+    await uploadGraph(h, {
+      locations: ['toronto', 'warehouse5', 'phoenix', 'outlet'],
+      groups: [
+        { id: 'Canada', locations: ['toronto'] },
+        { id: 'UnitedStates', locations: ['warehouse5', 'phoenix'] },
+      ],
+    });
+    await batch(h, [{ id: 'spec-1', sku: 'sku123', location: 'phoenix', onHand: 4 }]);
+    const all = await availability(h, examples.GetAllLocations);
+    expect(all.body).toMatchObject({ locations: [{ id: 'toronto' }], groups: [{ id: 'Canada' }] });
+    const unassigned = await availability(h, examples.GetAllUnAssignedLocations);
+    expect(unassigned.body).toMatchObject({ locations: [{ id: 'outlet' }] });
+    expect(unassigned.body.groups).toBeUndefined();
+    const both = await availability(h, examples.GetLocationsAndGroups);
+    expect(recordsOf(both.body, 'groups', 'UnitedStates')).toMatchObject([
+      { sku: 'sku123', onHand: 4, atf: 4 },
+    ]);
+    expect(recordsOf(both.body, 'locations', 'warehouse5')).toMatchObject([{ onHand: 0 }]);
+    await uploadGraph(h, ARIZONA);
   });
 });
