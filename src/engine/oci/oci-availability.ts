@@ -7,7 +7,11 @@ import {
   locationRecord,
   NO_GROUP_RESERVATIONS,
 } from '../../domain/oci/availability.js';
-import { type AvailabilityInput, parseAvailabilityRequest } from '../../domain/oci/availability-request.js';
+import {
+  type AvailabilityInput,
+  type AvailabilityRequest,
+  parseAvailabilityRequest,
+} from '../../domain/oci/availability-request.js';
 import type { LocationGraph, OciLocation } from '../../domain/oci/location-graph.js';
 import { ociMeasures } from '../../domain/oci/oci-measures.js';
 import type { Store } from '../../store/store.js';
@@ -49,8 +53,17 @@ export class OciAvailability {
     public groupReservations: GroupReservationReader = NONE,
   ) {}
 
+  /** get-availability (spec §2.1): the request validated and its limits applied. */
   async get(environmentId: string, input: AvailabilityInput): Promise<AvailabilityAnswer> {
-    const request = parseAvailabilityRequest(input);
+    return this.compute(environmentId, parseAvailabilityRequest(input));
+  }
+
+  /**
+   * The availability of SKUs at places, without the request limits (exports and deltas use it with
+   * `{ kind: 'lists', skus, locations, groups }`). Unknown places throw oci_unknown_location or
+   * oci_unknown_group; `unassigned` answers no groups.
+   */
+  async compute(environmentId: string, request: AvailabilityRequest): Promise<AvailabilityAnswer> {
     const config = await this.environments.get(environmentId);
     const measures = ociMeasures(config);
     const { graph } = await this.graphs.get(environmentId);
