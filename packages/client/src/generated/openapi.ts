@@ -10271,6 +10271,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dwsso/oauth2/access_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Account Manager style client credentials grant for OCI clients (scope names the tenant) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciTokenRequest"];
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/x-www-form-urlencoded": components["schemas"]["OciTokenRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "access_token": "eyJhbGciOiJFZERTQSIs…",
+                         *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability",
+                         *       "token_type": "Bearer",
+                         *       "expires_in": 3600
+                         *     }
+                         */
+                        "application/json": components["schemas"]["AccountManagerToken"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/ping": {
         parameters: {
             query?: never;
@@ -10501,6 +10589,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Salesforce platform style client credentials grant for Connect REST OCI clients */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciTokenRequest"];
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/x-www-form-urlencoded": components["schemas"]["OciTokenRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "access_token": "eyJhbGciOiJFZERTQSIs…",
+                         *       "signature": "kV0n1w…=",
+                         *       "scope": "sfcc_inventory_availability sfcc_inventory_reservations_rw",
+                         *       "instance_url": "http://localhost:8080",
+                         *       "id": "http://localhost:8080/id/test/client-oms",
+                         *       "token_type": "Bearer",
+                         *       "issued_at": "1764770400000"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["SalesforceToken"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token": {
         parameters: {
             query?: never;
@@ -10612,6 +10791,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountManagerToken */
+        AccountManagerToken: {
+            access_token: string;
+            expires_in: number;
+            scope: string;
+            token_type: string;
+        };
         /**
          * AdjustmentItem
          * @example {
@@ -11249,6 +11435,23 @@ export interface components {
          * @description No body is needed; an empty object is accepted too.
          */
         NoBody: Record<string, never>;
+        /** OciOAuthError */
+        OciOAuthError: {
+            /** @description invalid_client, invalid_request, invalid_scope, unsupported_grant_type, slow_down */
+            error: string;
+            error_description: string;
+        };
+        /** OciTokenRequest */
+        OciTokenRequest: {
+            /** @description Or in an HTTP Basic Authorization header */
+            client_id?: string;
+            /** @description Or in an HTTP Basic Authorization header */
+            client_secret?: string;
+            /** @description client_credentials */
+            grant_type?: string;
+            /** @description Space-separated: SALESFORCE_COMMERCE_API:{organizationId} and sfcc.inventory.* (or sfcc_inventory_*) scopes */
+            scope?: string;
+        };
         /**
          * OffsetRequest
          * @example {
@@ -11889,6 +12092,16 @@ export interface components {
                 isTruncatedWHSHierarchyEnabled?: boolean;
                 isTruncatedWHSHierarchySetup?: boolean;
             };
+        };
+        /** SalesforceToken */
+        SalesforceToken: {
+            access_token: string;
+            id: string;
+            instance_url: string;
+            issued_at: string;
+            scope: string;
+            signature: string;
+            token_type: string;
         };
         /**
          * ScheduleChange
