@@ -2,6 +2,7 @@ import type { AdjustmentStore } from './adjustments/adjustment-store.js';
 import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
 import type { JobStore } from './jobs/job-store.js';
+import type { OciImportStore } from './oci-imports/oci-import-store.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -52,6 +53,8 @@ export interface Store {
   readonly jobs: JobStore;
   /** Business-layer adjustment lines (adjustments/adjustment-store.ts). */
   readonly adjustments: AdjustmentStore;
+  /** OCI availability imports: files, results (oci-imports/oci-import-store.ts). */
+  readonly ociImports: OciImportStore;
 
   /** Webhook subscriptions and their deliveries (webhook-store.ts). */
   readonly webhooks: WebhookStore;

@@ -21,6 +21,7 @@ import { PostgresProducts } from './catalogue/postgres-products.js';
 import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
+import { PostgresOciImports } from './oci-imports/postgres-oci-imports.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
@@ -58,6 +59,7 @@ export class PostgresStore implements Store {
   readonly products: PostgresProducts;
   readonly jobs: PostgresJobs;
   readonly adjustments: PostgresAdjustments;
+  readonly ociImports: PostgresOciImports;
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
@@ -77,6 +79,7 @@ export class PostgresStore implements Store {
     this.products = new PostgresProducts(open);
     this.jobs = new PostgresJobs(open);
     this.adjustments = new PostgresAdjustments(open);
+    this.ociImports = new PostgresOciImports(open);
   }
 
   /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */
