@@ -24,6 +24,9 @@ import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
+import { OCI_IMPORT_JOB, ociImportJob } from './oci/imports/import-job.js';
+import { IvRecordApplier } from './oci/imports/iv-record-applier.js';
+import { OciImports } from './oci/imports/oci-imports.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { type ItemOutcome, withCommitMark } from './outcome.js';
@@ -107,6 +110,8 @@ export class Engine {
   /** Background jobs (resync, log history) and their runner, started by the server. */
   readonly jobs: Jobs;
   readonly jobRunner: JobRunner;
+  /** OCI availability imports (docs/oci.md), run as jobs. */
+  readonly ociImports: OciImports;
   /** Business-layer adjustments (spec §2.11) and their periodic posting, started by the server. */
   readonly adjustments: Adjustments;
   readonly adjustmentPoster: AdjustmentPoster;
@@ -178,7 +183,15 @@ export class Engine {
       reservations,
       clock,
       onError: report,
+      // OCI imports apply records through the IV write path until the OCI model's batch-update lands.
+      handlers: [
+        [
+          OCI_IMPORT_JOB,
+          ociImportJob(store.ociImports, new IvRecordApplier((e, s, i) => this.setOnHand(e, s, i)), clock),
+        ],
+      ],
     }));
+    this.ociImports = new OciImports(store, environments, clock, this.jobRunner);
     this.adjustments = new Adjustments(store, environments, clock, (env, items) =>
       this.changeOnHand(env, items),
     );
