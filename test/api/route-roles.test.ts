@@ -79,7 +79,11 @@ describe('the role table', () => {
     // Outside /api/environment/, only the identity and admin routes need a token (GRANT_ROUTES); the
     // others are public on purpose: token endpoints, keys, health, docs, the dashboard's files.
     const others = registered.filter(
-      (r) => !withEnvironment(r.url) && r.role !== undefined && r.method !== 'HEAD',
+      (r) =>
+        !withEnvironment(r.url) &&
+        !r.url.startsWith('/inventory/') &&
+        r.role !== undefined &&
+        r.method !== 'HEAD',
     );
     const granted = Object.fromEntries(others.map((r) => [key(r.method, r.url), `${r.role} ${r.scope}`]));
     expect(granted).toEqual(

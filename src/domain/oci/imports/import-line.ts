@@ -120,7 +120,8 @@ function readFutures(value: unknown, now: Date): readonly OciFuture[] | null | s
     if (!isQuantity(future.quantity, 0.001)) {
       return `'futures[${i}].quantity' quantity must be a positive value with at most 3 decimals.`;
     }
-    if (!isDateTime(future.expectedDate)) return `'futures[${i}].expectedDate' must be an RFC 3339 date-time.`;
+    if (!isDateTime(future.expectedDate))
+      return `'futures[${i}].expectedDate' must be an RFC 3339 date-time.`;
     if (Date.parse(future.expectedDate) <= now.getTime()) {
       return `'futures[${i}].expectedDate' must be in the future.`;
     }

@@ -22,14 +22,16 @@ export function ivPlaceOfOciLocation(locationId: string): IvPlace {
   return { organizationId: 'usmf', siteId: locationId, locationId };
 }
 
-/** The data source and measures an imported onHand sets (the inputs of the default totalonhand and available measures). */
-const ONHAND_SOURCE = 'fno';
-const ONHAND_MEASURES = ['physicalinvent', 'availphysical'] as const;
+/**
+ * The data source and measure an imported onHand sets: `iom.onhand`, a count measure of the default
+ * configuration that clients may write (`fno` belongs to the ERP integration).
+ */
+const ONHAND_SOURCE = 'iom';
+const ONHAND_MEASURES = ['onhand'] as const;
 
 /**
  * An OciRecordApplier on the existing IV write path, until the OCI model's batch-update implements
- * the interface: a record's onHand is a count (setonhand) of fno.physicalinvent and fno.availphysical
- * at its location's IV place, under the event id `oci~{scope}~{recordId}~{sku}`, so applying it again
+ * the interface: a record's onHand is a count (setonhand) of iom.onhand at its location's IV place, under the event id `oci~{scope}~{recordId}~{sku}`, so applying it again
  * changes nothing. safetyStockCount, effectiveDate and futures are accepted but not stored (the IV
  * model has no place for them yet). A record without onHand changes nothing; onHand null sets 0.
  */
