@@ -189,8 +189,10 @@ export class OciImports {
           },
     });
     if (validationError) await imports.deleteChunks(environmentId, entry.importId);
-    else this.runner.notify();
-    return this.status(environmentId, entry.importId);
+    // The status as received (PENDING, or FAILED validation), before the runner may start the job.
+    const received = await this.status(environmentId, entry.importId);
+    if (!validationError) this.runner.notify();
+    return received;
   }
 
   async status(environmentId: string, importId: string): Promise<ImportView> {
