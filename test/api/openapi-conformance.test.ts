@@ -139,7 +139,7 @@ function conformance(
   const media: Media | undefined = declared.content?.[type];
   if (!media) return `answered ${res.statusCode} as ${type}, which it does not declare`;
   if (type === 'text/event-stream') return undefined; // its events are checked in feed-stream.test.ts
-  const payload = type === 'application/json' ? res.json() : res.body;
+  const payload = type === 'application/json' || type.endsWith('+json') ? res.json() : res.body;
   const check = ajv.compile(media.schema.$ref ? { $ref: `onhand.json${media.schema.$ref}` } : media.schema);
   return check(payload)
     ? undefined

@@ -10444,7 +10444,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
                     };
                 };
                 /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
@@ -10453,7 +10472,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
@@ -10462,7 +10481,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
@@ -10471,7 +10490,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
             };
@@ -10524,7 +10543,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
                     };
                 };
                 /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
@@ -10533,7 +10571,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
@@ -10542,7 +10580,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
@@ -10551,7 +10589,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
             };
@@ -10585,7 +10623,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Deleted */
+                /** @description Deleted: no content */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -10598,7 +10636,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
                     };
                 };
                 /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
@@ -10607,7 +10664,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
@@ -10616,7 +10673,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
@@ -10625,7 +10682,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
             };
@@ -10674,7 +10731,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
                     };
                 };
                 /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
@@ -10683,7 +10759,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
@@ -10692,7 +10768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
@@ -10701,7 +10777,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
             };
@@ -10773,7 +10849,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
                     };
                 };
                 /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
@@ -10782,7 +10877,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
@@ -10791,7 +10886,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
@@ -10800,7 +10895,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
             };
@@ -10833,7 +10928,16 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "fileUpload": "{\"recordId\":\"0a87539d-f3dd-47bc-91c7-9c752e39dbe0\",\"sku\":\"sku1\",\"locationId\":\"wickenburg\",\"onHand\":10}\n"
+                     *     }
+                     */
+                    "multipart/form-data": components["schemas"]["OciImportUpload"];
+                };
+            };
             responses: {
                 /** @description Success. */
                 200: {
@@ -10856,7 +10960,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
                     };
                 };
                 /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
@@ -10865,7 +10988,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
@@ -10874,7 +10997,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
                 /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
@@ -10883,7 +11006,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OciProblem"];
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The body is larger than the server accepts (`payload_too_large`). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
                     };
                 };
             };
@@ -11929,6 +12061,16 @@ export interface components {
          * @description No body is needed; an empty object is accepted too.
          */
         NoBody: Record<string, never>;
+        /** OciForbidden */
+        OciForbidden: {
+            error?: string;
+            errorCode?: string;
+            message: string;
+            path?: string;
+            status?: number;
+            timestamp?: string;
+            type: string;
+        };
         /** OciImportInitiated */
         OciImportInitiated: {
             importId: string;
@@ -11988,6 +12130,14 @@ export interface components {
                 status: string;
             };
         };
+        /** OciImportUpload */
+        OciImportUpload: {
+            /**
+             * Format: binary
+             * @description The NDJSON file, gzip-compressed or not
+             */
+            fileUpload: string;
+        };
         /** OciImportUploaded */
         OciImportUploaded: {
             importId: string;
@@ -12017,6 +12167,12 @@ export interface components {
             grant_type?: string;
             /** @description Space-separated: SALESFORCE_COMMERCE_API:{organizationId} and sfcc.inventory.* (or sfcc_inventory_*) scopes */
             scope?: string;
+        };
+        /** OciUnauthorized */
+        OciUnauthorized: {
+            detail: string;
+            title: string;
+            type: string;
         };
         /**
          * OffsetRequest

@@ -11,17 +11,41 @@ import {
   InitiatedImport,
   InitiateImportBody,
   ListQuery,
+  OciForbiddenBody,
   OciProblemBody,
+  OciUnauthorizedBody,
   OrganizationParams,
   ResultFile,
   UploadAccepted,
+  UploadBody,
   UploadLinkParams,
 } from './import-schemas.js';
 import { uploadedFile } from './multipart-file.js';
 
 const IMPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/imports';
 const tags = ['OCI Impex'];
-const problems = { 400: OciProblemBody, 404: OciProblemBody, 409: OciProblemBody, 410: OciProblemBody };
+/** A refusal as application/problem+json (the OCI routes' error answers, spec §1.3). */
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: OciProblemBody } },
+});
+const problems = {
+  400: problem('InvalidRequestParameter'),
+  401: {
+    description: 'No valid bearer token',
+    content: { 'application/problem+json': { schema: OciUnauthorizedBody } },
+  },
+  403: {
+    description: 'The token has no role for this (the gateway shape), or TenantNotProvisioned',
+    content: {
+      'application/json': { schema: OciForbiddenBody },
+      'application/problem+json': { schema: OciForbiddenBody },
+    },
+  },
+  404: problem('EntityNotFound'),
+  409: problem('FileAlreadyReceived or ImportInProgress'),
+  410: problem('ExpiredUploadLink or ExpiredResultLink'),
+};
 
 /**
  * The availability import routes of the OCI Impex API (spec §4.1; docs/oci.md, "Availability imports").
@@ -64,7 +88,8 @@ export function registerOciImportRoutes(app: FastifyInstance, deps: RouteDeps): 
         'Upload the file of an import as the multipart part fileUpload, gzip or not (postUploadImportFile)',
       consumes: ['multipart/form-data'],
       params: UploadLinkParams,
-      response: { 200: UploadAccepted, ...problems },
+      body: UploadBody,
+      response: { 200: UploadAccepted, 413: problem('The file is larger than 100 MiB'), ...problems },
     },
     handler: async (request) => {
       const { uploadLinkId } = request.params as { uploadLinkId: string };
@@ -134,7 +159,7 @@ export function registerOciImportRoutes(app: FastifyInstance, deps: RouteDeps): 
       tags,
       summary: 'Delete an import that is not in progress (deleteInventoryImport)',
       params: ImportParams,
-      response: { 204: { type: 'null', description: 'Deleted' }, ...problems },
+      response: { 204: { type: 'null', description: 'Deleted: no content' }, ...problems },
     },
     handler: async (request, reply) => {
       const { importId } = request.params as { importId: string };

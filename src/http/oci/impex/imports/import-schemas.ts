@@ -120,3 +120,36 @@ export const OciProblemBody = Type.Object(
   },
   { title: 'OciProblem' },
 );
+
+export const UploadBody = Type.Object(
+  { fileUpload: Type.String({ format: 'binary', description: 'The NDJSON file, gzip-compressed or not' }) },
+  {
+    title: 'OciImportUpload',
+    examples: [
+      {
+        fileUpload:
+          '{"recordId":"0a87539d-f3dd-47bc-91c7-9c752e39dbe0","sku":"sku1","locationId":"wickenburg","onHand":10}\n',
+      },
+    ],
+  },
+);
+
+/** A refusal for the organization: the gateway's shape (no role there) or TenantNotProvisioned. */
+export const OciForbiddenBody = Type.Object(
+  {
+    type: Type.String(),
+    errorCode: Type.Optional(Type.String()),
+    message: Type.String(),
+    timestamp: Type.Optional(Type.String()),
+    status: Type.Optional(Type.Integer()),
+    error: Type.Optional(Type.String()),
+    path: Type.Optional(Type.String()),
+  },
+  { title: 'OciForbidden' },
+);
+
+/** A missing or bad bearer token, as the gateway answers it (with WWW-Authenticate). */
+export const OciUnauthorizedBody = Type.Object(
+  { type: Type.String(), title: Type.String(), detail: Type.String() },
+  { title: 'OciUnauthorized' },
+);
