@@ -94,6 +94,18 @@ describe.each(testBackends())('OCI availability imports (%s)', (backend) => {
     expect(result.body.trim()).toBe('{"status":"FAILED"}');
   });
 
+  it('fails an import whose gzip stream is broken, with a FAILED result file', async () => {
+    const started = await initiate(h);
+    const good = gzipSync(`${line({ recordId: 'g1', sku: 'sku4', locationId: 'store-a', onHand: 2 })}\n`.repeat(50));
+    const broken = Buffer.concat([good.subarray(0, 20), Buffer.from('this is not deflate data at all')]);
+    expect((await upload(h, started.uploadLink, broken)).statusCode).toBe(200);
+    await h.services.engine.jobRunner.runPending();
+    const status = (await h.request('GET', started.importStatusLink)).json();
+    expect(status.status).toBe('FAILED');
+    const result = await h.request('GET', `${IMPORTS}/${started.importId}/file-content`);
+    expect(result.body.trim().split('\n')[0]).toBe('{"status":"FAILED"}');
+  });
+
   it('lists, deletes, and answers the spec problems for unknown ids, bad bodies and other tenants', async () => {
     const waiting = await initiate(h);
     const all = (await h.request('GET', IMPORTS)).json().imports as string[];

@@ -10,6 +10,8 @@ export interface ImportStatusInput {
   readonly linkExpiresAt: string;
   readonly validationError: string | null;
   readonly jobStatus: 'Queued' | 'Running' | 'Completed' | 'Failed' | undefined;
+  /** The status line of the finished job's result, if any. */
+  readonly resultStatus?: OciResultStatus | undefined;
 }
 
 /**
@@ -26,7 +28,7 @@ export function importStatus(input: ImportStatusInput, now: Date): OciImportStat
     case 'Running':
       return 'RUNNING';
     case 'Completed':
-      return 'COMPLETED';
+      return input.resultStatus === 'FAILED' ? 'FAILED' : 'COMPLETED';
     case 'Failed':
       return 'FAILED';
     default:

@@ -35,7 +35,23 @@ export async function* fileLines(
     });
     source = gunzip;
   }
-  yield* splitLines(source);
+  try {
+    yield* splitLines(source);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new UnreadableFile(`The file is not valid gzip: ${(error as Error).message}.`);
+    }
+    throw error;
+  }
+}
+
+/** The file cannot be read (a broken gzip stream): the import fails, as a result, not a crash. */
+export class UnreadableFile extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableFile';
+  }
 }
 
 /** Splits a byte stream at "\n" (a "\r" before it is dropped), UTF-8 decoding each line. */

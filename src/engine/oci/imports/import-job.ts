@@ -7,7 +7,7 @@ import {
 import type { OciAvailabilityRecord, OciRecordApplier } from '../../../domain/oci/imports/record-applier.js';
 import type { OciImportStore } from '../../../store/oci-imports/oci-import-store.js';
 import type { JobHandler } from '../../jobs/job-runner.js';
-import { fileLines } from './file-lines.js';
+import { fileLines, UnreadableFile } from './file-lines.js';
 
 /** The job kind (and job id prefix) of an OCI availability import. */
 export const OCI_IMPORT_JOB = 'OciAvailabilityImport';
@@ -30,7 +30,8 @@ export interface ImportJobResult extends ImportCounters {
  * counters after each batch. A job resumed after a crash skips the lines it had consumed and drops the
  * error lines written after its last saved progress; a batch applied again changes nothing more (the
  * applier's idempotence). Lines that do not follow the file's layout (spec §4.2 forbids mixing the two)
- * are refused one by one. An unreadable file (bad gzip) fails the job.
+ * are refused one by one. An unreadable file (a broken gzip stream) ends the import as FAILED, keeping
+ * what was applied before the break.
  */
 export function ociImportJob(
   store: OciImportStore,
@@ -70,36 +71,45 @@ export function ociImportJob(
         throw new Error(`Import ${importId} was handed to another process.`);
     };
     let lineNo = 0;
-    for await (const text of fileLines(store, environmentId, importId, entry.chunkCount)) {
-      lineNo++;
-      if (lineNo <= saved.lines) continue;
-      const line: ImportLine =
-        text === null
-          ? { kind: 'error', message: 'The line is longer than 1 MiB.' }
-          : readImportLine(text, current.location ?? undefined, clock());
-      const layout = line.kind === 'header' ? 'legacy' : line.kind === 'record' ? line.layout : undefined;
-      if (layout && current.layout && layout !== current.layout) {
-        current = { ...current, read: current.read + 1, skipped: current.skipped + 1 };
-        errors.push(errorLine(undefined, undefined, undefined, 'A file must not mix the two layouts.'));
-      } else if (line.kind === 'header') {
-        current = { ...current, location: line.location, layout: 'legacy' };
-      } else if (line.kind === 'record') {
-        current = { ...current, read: current.read + 1, layout: line.layout };
-        batch.push(line.record);
-      } else if (line.kind === 'error') {
-        current = { ...current, read: current.read + 1, skipped: current.skipped + 1 };
-        errors.push(errorLine(line.recordId, line.locationId, line.sku, line.message));
+    let unreadable: string | undefined;
+    try {
+      for await (const text of fileLines(store, environmentId, importId, entry.chunkCount)) {
+        lineNo++;
+        if (lineNo <= saved.lines) continue;
+        const line: ImportLine =
+          text === null
+            ? { kind: 'error', message: 'The line is longer than 1 MiB.' }
+            : readImportLine(text, current.location ?? undefined, clock());
+        const layout = line.kind === 'header' ? 'legacy' : line.kind === 'record' ? line.layout : undefined;
+        if (layout && current.layout && layout !== current.layout) {
+          current = { ...current, read: current.read + 1, skipped: current.skipped + 1 };
+          errors.push(errorLine(undefined, undefined, undefined, 'A file must not mix the two layouts.'));
+        } else if (line.kind === 'header') {
+          current = { ...current, location: line.location, layout: 'legacy' };
+        } else if (line.kind === 'record') {
+          current = { ...current, read: current.read + 1, layout: line.layout };
+          batch.push(line.record);
+        } else if (line.kind === 'error') {
+          current = { ...current, read: current.read + 1, skipped: current.skipped + 1 };
+          errors.push(errorLine(line.recordId, line.locationId, line.sku, line.message));
+        }
+        if (batch.length >= BATCH || errors.length >= BATCH) await flush(lineNo);
       }
-      if (batch.length >= BATCH || errors.length >= BATCH) await flush(lineNo);
+    } catch (error) {
+      if (!(error instanceof UnreadableFile)) throw error;
+      unreadable = error.message;
     }
     await flush(lineNo);
     await store.deleteChunks(environmentId, importId);
-    const status: OciResultStatus =
-      current.skipped === 0 ? 'COMPLETED_WITHOUT_ERRORS' : 'COMPLETED_WITH_PARTIAL_FAILURES';
+    const status: OciResultStatus = unreadable
+      ? 'FAILED'
+      : current.skipped === 0
+        ? 'COMPLETED_WITHOUT_ERRORS'
+        : 'COMPLETED_WITH_PARTIAL_FAILURES';
     const result: ImportJobResult = { ...current, status };
     return {
       result,
-      message: `Read ${current.read} records: ${current.processed} imported, ${current.skipped} skipped.`,
+      message: `${unreadable ? `${unreadable} ` : ''}Read ${current.read} records: ${current.processed} imported, ${current.skipped} skipped.`,
     };
   };
 }

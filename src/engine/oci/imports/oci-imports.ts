@@ -247,16 +247,17 @@ export class OciImports {
   }
 
   #view(record: OciImportRecord, job: JobRecord | undefined): ImportView {
+    const result = job?.result as ImportJobResult | null | undefined;
     const status = importStatus(
       {
         state: record.state,
         linkExpiresAt: record.linkExpiresAt,
         validationError: record.validationError,
         jobStatus: job?.status,
+        resultStatus: result?.status,
       },
       this.clock(),
     );
-    const result = job?.result as ImportJobResult | null | undefined;
     const counters = result ?? (job?.progress as ImportCounters | null | undefined) ?? NO_COUNTERS;
     const endedAt = job?.completedAt ?? (record.validationError ? record.uploadedAt : null);
     const resultStatus: OciResultStatus | null =
