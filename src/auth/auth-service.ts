@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import { fail, OnhandError } from '../domain/codes.js';
-import { intersectGrants, type Role, roleAllows, roleIn } from '../domain/roles.js';
+import { intersectGrants, type Role, type RoleGrants, roleAllows, roleIn } from '../domain/roles.js';
 import type { ClientRecord } from '../store/store.js';
 import type {
   AuthServiceOptions,
@@ -54,6 +54,19 @@ export class AuthService {
   async token(form: TokenForm): Promise<TokenResponse> {
     const client = await this.#checkCredentials(form);
     return this.#tokens.issue({ clientId: client.clientId, roles: client.roles });
+  }
+
+  /**
+   * Checks client credentials as token() does (same errors) and returns the client, for the token
+   * endpoints that decide the roles themselves (the OCI flows, auth/oci-tokens.ts).
+   */
+  verifyClient(form: TokenForm): Promise<ClientRecord> {
+    return this.#checkCredentials(form);
+  }
+
+  /** Issues a token for `client` with `roles`, never more than the client holds (intersected). */
+  issueWithin(client: ClientRecord, roles: RoleGrants): Promise<TokenResponse> {
+    return this.#tokens.issue({ clientId: client.clientId, roles: intersectGrants(roles, client.roles) });
   }
 
   /**

@@ -24,6 +24,9 @@ import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
+import { OCI_IMPORT_JOB, ociImportJob } from './oci/imports/import-job.js';
+import { ModelRecordApplier } from './oci/imports/model-record-applier.js';
+import { OciImports } from './oci/imports/oci-imports.js';
 import { Oci } from './oci/oci.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
@@ -108,6 +111,8 @@ export class Engine {
   /** Background jobs (resync, log history) and their runner, started by the server. */
   readonly jobs: Jobs;
   readonly jobRunner: JobRunner;
+  /** OCI availability imports (docs/oci.md), run as jobs. */
+  readonly ociImports: OciImports;
   /** Business-layer adjustments (spec §2.11) and their periodic posting, started by the server. */
   readonly adjustments: Adjustments;
   readonly adjustmentPoster: AdjustmentPoster;
@@ -175,18 +180,6 @@ export class Engine {
     this.catalogue = new Catalogue(store, this.environments, clock);
     this.productSearch = new ProductSearchQueries(this.catalogue, this);
     const { reservations, environments } = this;
-    ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
-      store,
-      environments,
-      reservations,
-      clock,
-      onError: report,
-    }));
-    this.adjustments = new Adjustments(store, environments, clock, (env, items) =>
-      this.changeOnHand(env, items),
-    );
-    const postMs = options.adjustmentPostMs ?? 300_000;
-    this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
     this.oci = new Oci({
       store,
       environments,
@@ -194,6 +187,23 @@ export class Engine {
       setOnHand: (env, source, items) => this.setOnHand(env, source, items),
       postSchedules: (env, items) => this.schedules.change(env, items),
     });
+    ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
+      store,
+      environments,
+      reservations,
+      clock,
+      onError: report,
+      // OCI imports apply their records as batch-update does.
+      handlers: [
+        [OCI_IMPORT_JOB, ociImportJob(store.ociImports, new ModelRecordApplier(this.oci.updates), clock)],
+      ],
+    }));
+    this.ociImports = new OciImports(store, environments, clock, this.jobRunner);
+    this.adjustments = new Adjustments(store, environments, clock, (env, items) =>
+      this.changeOnHand(env, items),
+    );
+    const postMs = options.adjustmentPostMs ?? 300_000;
+    this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
   }
 
   /**

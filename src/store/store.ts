@@ -3,6 +3,7 @@ import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
 import type { JobStore } from './jobs/job-store.js';
 import type { OciStore } from './oci/oci-store.js';
+import type { OciImportStore } from './oci-imports/oci-import-store.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -55,6 +56,8 @@ export interface Store {
   readonly adjustments: AdjustmentStore;
   /** Omnichannel Inventory: location graph, safety stock, record outcomes (oci/oci-store.ts). */
   readonly oci: OciStore;
+  /** OCI availability imports: files, results (oci-imports/oci-import-store.ts). */
+  readonly ociImports: OciImportStore;
 
   /** Webhook subscriptions and their deliveries (webhook-store.ts). */
   readonly webhooks: WebhookStore;

@@ -31,7 +31,9 @@ const PUBLIC = [
   'GET /health/ping',
   'GET /metrics',
   'GET /readyz',
+  'POST /dwsso/oauth2/access_token',
   'POST /oauth2/token',
+  'POST /services/oauth2/token',
   'POST /token',
   'POST /{tenantId}/oauth2/v2.0/token',
 ];

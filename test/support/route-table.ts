@@ -226,3 +226,41 @@ export function fillPath(path: string, environmentId: string): string {
     .replace(':productId', 'no-such-product')
     .replace(':jobId', 'no-such-job');
 }
+
+/**
+ * The OCI routes (paths as the OCI specification's, the organization being the environment) with the
+ * role each needs (docs/oci.md, "Tokens": sfcc.inventory.impex-inventory → read, .rw → write).
+ * test/api/oci/oci-import-routes.test.ts checks that the app registers exactly these under /inventory/.
+ */
+export const OCI_ROUTE_ROLES: readonly { method: string; path: string; role: Role }[] = [
+  {
+    method: 'POST',
+    path: '/inventory/impex/v1/organizations/:organizationId/availability-records/imports',
+    role: 'write',
+  },
+  {
+    method: 'GET',
+    path: '/inventory/impex/v1/organizations/:organizationId/availability-records/imports',
+    role: 'read',
+  },
+  {
+    method: 'POST',
+    path: '/inventory/impex/v1/organizations/:organizationId/availability-records/imports/uploadlink/:uploadLinkId',
+    role: 'write',
+  },
+  {
+    method: 'GET',
+    path: '/inventory/impex/v1/organizations/:organizationId/availability-records/imports/:importId/status',
+    role: 'read',
+  },
+  {
+    method: 'GET',
+    path: '/inventory/impex/v1/organizations/:organizationId/availability-records/imports/:importId/file-content',
+    role: 'read',
+  },
+  {
+    method: 'DELETE',
+    path: '/inventory/impex/v1/organizations/:organizationId/availability-records/imports/:importId',
+    role: 'write',
+  },
+];

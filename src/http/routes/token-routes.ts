@@ -225,7 +225,7 @@ function exchangeFormOf(body: unknown): ExchangeForm {
 }
 
 /** String fields of an object body by lower-case key; everything else is dropped. */
-function lowerKeys(body: unknown): Record<string, string | undefined> {
+export function lowerKeys(body: unknown): Record<string, string | undefined> {
   const result: Record<string, string | undefined> = Object.create(null);
   if (!body || typeof body !== 'object' || Array.isArray(body)) return result;
   for (const [key, value] of Object.entries(body)) {
@@ -235,7 +235,9 @@ function lowerKeys(body: unknown): Record<string, string | undefined> {
 }
 
 /** Client credentials sent as HTTP Basic (client_secret_basic, RFC 6749 §2.3.1), or undefined. */
-function basicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
+export function basicCredentials(
+  header: string | undefined,
+): { clientId: string; secret: string } | undefined {
   const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');

@@ -22,6 +22,7 @@ import { createPool, type PostgresStoreOptions, rollback } from './connection.js
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
 import { PostgresOci } from './oci/postgres-oci.js';
+import { PostgresOciImports } from './oci-imports/postgres-oci-imports.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
@@ -60,6 +61,7 @@ export class PostgresStore implements Store {
   readonly jobs: PostgresJobs;
   readonly adjustments: PostgresAdjustments;
   readonly oci: PostgresOci;
+  readonly ociImports: PostgresOciImports;
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
     this.jobs = new PostgresJobs(open);
     this.adjustments = new PostgresAdjustments(open);
     this.oci = new PostgresOci(open);
+    this.ociImports = new PostgresOciImports(open);
   }
 
   /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { FEED_MIGRATION } from './feed/feed-schema.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_8 } from './oci/oci-schema.js';
+import { MIGRATION_10 } from './oci-imports/migration-10.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -181,6 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, sql: WEBHOOKS_MIGRATION },
   MIGRATION_7,
   MIGRATION_8,
+  MIGRATION_10,
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */

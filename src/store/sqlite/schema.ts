@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { MIGRATION_10 } from './migration-10.js';
 import { MIGRATION_11 } from './oci/oci-schema.js';
+import { MIGRATION_12 } from './oci-imports/migration-12.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -235,6 +236,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, sql: WEBHOOKS_MIGRATION },
   MIGRATION_10,
   MIGRATION_11,
+  MIGRATION_12,
 ];
 
 /**

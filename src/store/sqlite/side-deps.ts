@@ -3,6 +3,7 @@ import { SqliteAdjustments } from './adjustments/sqlite-adjustments.js';
 import { SqliteProducts } from './catalogue/sqlite-products.js';
 import { SqliteJobs } from './jobs/sqlite-jobs.js';
 import { SqliteOci } from './oci/sqlite-oci.js';
+import { SqliteOciImports } from './oci-imports/sqlite-oci-imports.js';
 import { SqliteWebhooks } from './webhooks/sqlite-webhooks.js';
 
 /** What the stores beside SqliteStore (products, jobs, adjustments) need from SqliteStore. */
@@ -21,5 +22,6 @@ export function sideStores(side: SqliteSideDeps) {
     jobs: new SqliteJobs(side),
     adjustments: new SqliteAdjustments(side),
     oci: new SqliteOci(side),
+    ociImports: new SqliteOciImports(side),
   };
 }

@@ -57,6 +57,7 @@ export class SqliteStore implements Store {
   readonly jobs: SideStores['jobs'];
   readonly adjustments: SideStores['adjustments'];
   readonly oci: SideStores['oci'];
+  readonly ociImports: SideStores['ociImports'];
   readonly #writer: Database.Database;
   readonly #reader: SqliteReader;
   readonly #queue = new SerialQueue();
@@ -93,6 +94,7 @@ export class SqliteStore implements Store {
       jobs: this.jobs,
       adjustments: this.adjustments,
       oci: this.oci,
+      ociImports: this.ociImports,
     } = sideStores(side));
   }
 

@@ -10277,6 +10277,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dwsso/oauth2/access_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Account Manager style client credentials grant for OCI clients (scope names the tenant) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciTokenRequest"];
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/x-www-form-urlencoded": components["schemas"]["OciTokenRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "access_token": "eyJhbGciOiJFZERTQSIs…",
+                         *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability",
+                         *       "token_type": "Bearer",
+                         *       "expires_in": 3600
+                         *     }
+                         */
+                        "application/json": components["schemas"]["AccountManagerToken"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/ping": {
         parameters: {
             query?: never;
@@ -10940,6 +11028,632 @@ export interface paths {
                 };
                 /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The import ids of the organization (getInventoryImport) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description "true": only imports whose upload link is still valid */
+                    available?: string;
+                };
+                header?: never;
+                path: {
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "imports": [
+                         *         "4f1c7a32-5a0e-4d4f-9a53-0c7b4a1e2f10"
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciImportList"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Initiate an availability import: answers the upload link (submitInventoryImport) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "fileName": "availability.ndjson",
+                     *       "linkDuration": 10,
+                     *       "fileFormat": "JSON"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciImportRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "importId": "4f1c7a32-5a0e-4d4f-9a53-0c7b4a1e2f10",
+                         *       "importStatusLink": "/inventory/impex/v1/organizations/test/availability-records/imports/4f1c7a32-5a0e-4d4f-9a53-0c7b4a1e2f10/status",
+                         *       "uploadLink": "/inventory/impex/v1/organizations/test/availability-records/imports/uploadlink/9b2d3c4e-1f5a-4b6c-8d7e-0a1b2c3d4e5f",
+                         *       "uploadMethod": "POST",
+                         *       "uploadLinkExpirationUTC": "2026-12-03T15:10:04.357Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciImportInitiated"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an import that is not in progress (deleteInventoryImport) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    importId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted: no content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/imports/{importId}/file-content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The result file of an import, NDJSON (downloadAvailabilityImportResultsFile) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    importId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description NDJSON: a status line, then one line per refused record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {"status":"COMPLETED_WITH_PARTIAL_FAILURES"}
+                         *     {"recordId":"3dd924fb-2fd5-4f49-80de-6ee49439c1f0","locationId":"wickenburg","sku":"1","message":"'futures[0].quantity' quantity must be a positive value with at most 3 decimals."}
+                         */
+                        "application/json": components["schemas"]["OciImportResultFile"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/imports/{importId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of an import (getAvailabilityImportStatus) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    importId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "importId": "4f1c7a32-5a0e-4d4f-9a53-0c7b4a1e2f10",
+                         *       "status": "COMPLETED",
+                         *       "validation": {
+                         *         "status": "Success",
+                         *         "errors": []
+                         *       },
+                         *       "upload": {
+                         *         "fileName": "availability.ndjson"
+                         *       },
+                         *       "import": {
+                         *         "startTimeUTC": "2026-12-03T14:53:06.788Z",
+                         *         "endTimeUTC": "2026-12-03T14:53:08.423Z",
+                         *         "recordsProcessedCount": 4,
+                         *         "recordsReadCount": 4,
+                         *         "recordsSkippedCount": 0,
+                         *         "fullResults": {
+                         *           "href": "/inventory/impex/v1/organizations/test/availability-records/imports/4f1c7a32-5a0e-4d4f-9a53-0c7b4a1e2f10/file-content",
+                         *           "exportResultExpirationUTC": "2026-12-04T14:53:08.423Z"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciImportStatus"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/imports/uploadlink/{uploadLinkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the file of an import as the multipart part fileUpload, gzip or not (postUploadImportFile) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    organizationId: string;
+                    uploadLinkId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "fileUpload": "{\"recordId\":\"0a87539d-f3dd-47bc-91c7-9c752e39dbe0\",\"sku\":\"sku1\",\"locationId\":\"wickenburg\",\"onHand\":10}\n"
+                     *     }
+                     */
+                    "multipart/form-data": components["schemas"]["OciImportUpload"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "status": "PENDING",
+                         *       "importId": "4f1c7a32-5a0e-4d4f-9a53-0c7b4a1e2f10"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciImportUploaded"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciForbidden"];
+                        "application/problem+json": components["schemas"]["OciForbidden"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The body is larger than the server accepts (`payload_too_large`). */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11649,6 +12363,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Salesforce platform style client credentials grant for Connect REST OCI clients */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciTokenRequest"];
+                    /**
+                     * @example {
+                     *       "grant_type": "client_credentials",
+                     *       "scope": "SALESFORCE_COMMERCE_API:test sfcc.inventory.availability sfcc.inventory.reservations.rw"
+                     *     }
+                     */
+                    "application/x-www-form-urlencoded": components["schemas"]["OciTokenRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "access_token": "eyJhbGciOiJFZERTQSIs…",
+                         *       "signature": "kV0n1w…=",
+                         *       "scope": "sfcc_inventory_availability sfcc_inventory_reservations_rw",
+                         *       "instance_url": "http://localhost:8080",
+                         *       "id": "http://localhost:8080/id/test/client-oms",
+                         *       "token_type": "Bearer",
+                         *       "issued_at": "1764770400000"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["SalesforceToken"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OciOAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token": {
         parameters: {
             query?: never;
@@ -11760,6 +12565,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountManagerToken */
+        AccountManagerToken: {
+            access_token: string;
+            expires_in: number;
+            scope: string;
+            token_type: string;
+        };
         /**
          * AdjustmentItem
          * @example {
@@ -12457,6 +13269,16 @@ export interface components {
             id: string;
             status: string;
         };
+        /** OciForbidden */
+        OciForbidden: {
+            error?: string;
+            errorCode?: string;
+            message: string;
+            path?: string;
+            status?: number;
+            timestamp?: string;
+            type: string;
+        };
         /** OciFuture */
         OciFuture: {
             /** Format: date-time */
@@ -12490,6 +13312,79 @@ export interface components {
             sharedGroupReserved: number;
             /** @description The SKU (= IV productId). */
             sku: string;
+        };
+        /** OciImportInitiated */
+        OciImportInitiated: {
+            importId: string;
+            importStatusLink: string;
+            /** @description Path relative to the host */
+            uploadLink: string;
+            /** Format: date-time */
+            uploadLinkExpirationUTC: string;
+            uploadMethod: string;
+        };
+        /** OciImportList */
+        OciImportList: {
+            imports: string[];
+        };
+        /** OciImportRequest */
+        OciImportRequest: {
+            /** @description "GZIP" when compressed (also detected) */
+            fileEncoding?: string;
+            /** @description "JSON" (the default) only */
+            fileFormat?: string;
+            /** @description Hex digest of the file as uploaded */
+            fileHash?: string;
+            fileHashType?: "SHA-256" | "SHA-512";
+            fileName: string;
+            /** @description Minutes (default 60) */
+            linkDuration?: number;
+        };
+        /**
+         * OciImportResultFile
+         * @description NDJSON: a status line, then one line per refused record
+         */
+        OciImportResultFile: string;
+        /** OciImportStatus */
+        OciImportStatus: {
+            import: {
+                /** Format: date-time */
+                endTimeUTC?: string;
+                fullResults: {
+                    /** Format: date-time */
+                    exportResultExpirationUTC: string;
+                    href: string;
+                };
+                recordsProcessedCount: number;
+                recordsReadCount: number;
+                recordsSkippedCount: number;
+                /** Format: date-time */
+                startTimeUTC?: string;
+            };
+            importId: string;
+            /** @description WAITING, EXPIRED, PENDING, RUNNING, COMPLETED or FAILED */
+            status: string;
+            upload: {
+                fileName: string;
+            };
+            validation: {
+                errors: string[];
+                status: string;
+            };
+        };
+        /** OciImportUpload */
+        OciImportUpload: {
+            /**
+             * Format: binary
+             * @description The NDJSON file, gzip-compressed or not
+             */
+            fileUpload: string;
+        };
+        /** OciImportUploaded */
+        OciImportUploaded: {
+            importId: string;
+            /** @description PENDING, RUNNING or COMPLETED */
+            status: string;
         };
         /** OciIvPlace */
         OciIvPlace: {
@@ -12547,6 +13442,12 @@ export interface components {
             /** @description The SKU (= IV productId). */
             sku: string;
         };
+        /** OciOAuthError */
+        OciOAuthError: {
+            /** @description invalid_client, invalid_request, invalid_scope, unsupported_grant_type, slow_down */
+            error: string;
+            error_description: string;
+        };
         /** OciProblem */
         OciProblem: {
             detail?: string;
@@ -12595,6 +13496,17 @@ export interface components {
             onHand?: unknown;
             /** @description number ≥ 0, multiple of 0.001 */
             safetyStockCount?: unknown;
+        };
+        /** OciTokenRequest */
+        OciTokenRequest: {
+            /** @description Or in an HTTP Basic Authorization header */
+            client_id?: string;
+            /** @description Or in an HTTP Basic Authorization header */
+            client_secret?: string;
+            /** @description client_credentials */
+            grant_type?: string;
+            /** @description Space-separated: SALESFORCE_COMMERCE_API:{organizationId} and sfcc.inventory.* (or sfcc_inventory_*) scopes */
+            scope?: string;
         };
         /** OciUnauthorized */
         OciUnauthorized: {
@@ -13242,6 +14154,16 @@ export interface components {
                 isTruncatedWHSHierarchyEnabled?: boolean;
                 isTruncatedWHSHierarchySetup?: boolean;
             };
+        };
+        /** SalesforceToken */
+        SalesforceToken: {
+            access_token: string;
+            id: string;
+            instance_url: string;
+            issued_at: string;
+            scope: string;
+            signature: string;
+            token_type: string;
         };
         /**
          * ScheduleChange

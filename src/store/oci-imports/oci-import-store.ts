@@ -1,0 +1,87 @@
+import type { NewJob } from '../jobs/job-store.js';
+
+/**
+ * OCI availability imports' side of the Store port (docs/oci.md, "Availability imports"): the import
+ * rows, the uploaded file as numbered chunks and the error lines of the result file. Everything is in
+ * the database, so any server process sharing it can receive an upload, run the import job (a row of
+ * the jobs table) or serve a result.
+ */
+export interface OciImportStore {
+  create(record: NewOciImport): Promise<void>;
+  get(environmentId: string, importId: string): Promise<OciImportRecord | undefined>;
+  /** The import an upload link id belongs to. */
+  byUploadLink(environmentId: string, uploadLinkId: string): Promise<OciImportRecord | undefined>;
+  /** Every import of the environment, oldest first. */
+  list(environmentId: string): Promise<OciImportRecord[]>;
+  /**
+   * Takes the upload: WAITING → RECEIVING, only while the link is valid at `now` (or RECEIVING whose
+   * receiver gave up before `staleBefore`: its process died); any chunks stored are dropped.
+   * False when the import is not waiting.
+   */
+  claimUpload(environmentId: string, importId: string, now: string, staleBefore: string): Promise<boolean>;
+  /** Gives a failed upload back: RECEIVING → WAITING, chunks dropped. */
+  releaseUpload(environmentId: string, importId: string): Promise<void>;
+  appendChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void>;
+  /**
+   * Ends the upload: RECEIVING → UPLOADED with the file's size, chunk count and validation error, and
+   * inserts `job` (the import job, null when validation failed) in the same transaction.
+   */
+  completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<void>;
+  /** Chunk `seq` of the file, or undefined past the end. */
+  readChunk(environmentId: string, importId: string, seq: number): Promise<Uint8Array | undefined>;
+  /** Drops the file once imported (the result file stays). */
+  deleteChunks(environmentId: string, importId: string): Promise<void>;
+  /** Stores error lines numbered from `fromSeq` (replacing lines of those numbers). */
+  putErrors(
+    environmentId: string,
+    importId: string,
+    fromSeq: number,
+    lines: readonly string[],
+  ): Promise<void>;
+  /** Drops error lines numbered `fromSeq` and above (a resumed job writes them again). */
+  deleteErrorsFrom(environmentId: string, importId: string, fromSeq: number): Promise<void>;
+  /** Error lines numbered above `afterSeq`, in order, at most `limit`. */
+  readErrors(
+    environmentId: string,
+    importId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ seq: number; line: string }[]>;
+  /** Deletes the import, its file and its error lines. */
+  delete(environmentId: string, importId: string): Promise<void>;
+}
+
+/** WAITING: no file yet; RECEIVING: a file is arriving; UPLOADED: the file is stored (the job runs it). */
+export type OciImportState = 'WAITING' | 'RECEIVING' | 'UPLOADED';
+
+export interface NewOciImport {
+  readonly environmentId: string;
+  readonly importId: string;
+  readonly uploadLinkId: string;
+  readonly fileName: string;
+  readonly fileEncoding: string | null;
+  readonly fileHash: string | null;
+  readonly fileHashType: string | null;
+  readonly linkExpiresAt: string;
+  readonly createdAt: string;
+}
+
+export interface OciImportRecord extends NewOciImport {
+  readonly state: OciImportState;
+  /** When the upload was claimed (RECEIVING) or completed (UPLOADED). */
+  readonly uploadedAt: string | null;
+  readonly fileBytes: number;
+  readonly chunkCount: number;
+  /** Why the file was refused before import (hash mismatch), or null. */
+  readonly validationError: string | null;
+  /** The import job's id once uploaded. */
+  readonly jobId: string | null;
+}
+
+export interface CompletedUpload {
+  readonly uploadedAt: string;
+  readonly fileBytes: number;
+  readonly chunkCount: number;
+  readonly validationError: string | null;
+  readonly job: NewJob | null;
+}

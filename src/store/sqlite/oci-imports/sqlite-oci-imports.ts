@@ -1,0 +1,216 @@
+import { jobJson } from '../../jobs/job-rows.js';
+import { OCI_IMPORT_COLUMNS, type OciImportRow, toOciImport } from '../../oci-imports/oci-import-rows.js';
+import type {
+  CompletedUpload,
+  NewOciImport,
+  OciImportRecord,
+  OciImportStore,
+} from '../../oci-imports/oci-import-store.js';
+import type { SqliteSideDeps } from '../side-deps.js';
+
+/** OCI availability imports on SQLite (see OciImportStore). */
+export class SqliteOciImports implements OciImportStore {
+  constructor(private readonly deps: SqliteSideDeps) {}
+
+  async create(r: NewOciImport): Promise<void> {
+    await this.deps.write((db) =>
+      db
+        .prepare(
+          `INSERT INTO oci_imports (${OCI_IMPORT_COLUMNS})
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'WAITING', NULL, 0, 0, NULL, NULL)`,
+        )
+        .run(
+          r.environmentId,
+          r.importId,
+          r.uploadLinkId,
+          r.fileName,
+          r.fileEncoding,
+          r.fileHash,
+          r.fileHashType,
+          r.linkExpiresAt,
+          r.createdAt,
+        ),
+    );
+  }
+
+  async get(environmentId: string, importId: string): Promise<OciImportRecord | undefined> {
+    return this.#one('import_id', environmentId, importId);
+  }
+
+  async byUploadLink(environmentId: string, uploadLinkId: string): Promise<OciImportRecord | undefined> {
+    return this.#one('upload_link_id', environmentId, uploadLinkId);
+  }
+
+  async list(environmentId: string): Promise<OciImportRecord[]> {
+    return this.deps
+      .reader()
+      .prepare<[string], OciImportRow>(
+        `SELECT ${OCI_IMPORT_COLUMNS} FROM oci_imports WHERE environment_id = ? ORDER BY created_at, import_id`,
+      )
+      .all(environmentId)
+      .map(toOciImport);
+  }
+
+  async claimUpload(
+    environmentId: string,
+    importId: string,
+    now: string,
+    staleBefore: string,
+  ): Promise<boolean> {
+    return this.deps.write((db) =>
+      db.transaction(() => {
+        const claimed = db
+          .prepare(
+            `UPDATE oci_imports SET state = 'RECEIVING', uploaded_at = ?
+             WHERE environment_id = ? AND import_id = ? AND link_expires_at > ?
+               AND (state = 'WAITING' OR (state = 'RECEIVING' AND uploaded_at < ?))`,
+          )
+          .run(now, environmentId, importId, now, staleBefore).changes;
+        if (claimed === 1) {
+          db.prepare('DELETE FROM oci_import_chunks WHERE environment_id = ? AND import_id = ?').run(
+            environmentId,
+            importId,
+          );
+        }
+        return claimed === 1;
+      })(),
+    );
+  }
+
+  async releaseUpload(environmentId: string, importId: string): Promise<void> {
+    await this.deps.write((db) =>
+      db.transaction(() => {
+        db.prepare(
+          `UPDATE oci_imports SET state = 'WAITING', uploaded_at = NULL
+           WHERE environment_id = ? AND import_id = ? AND state = 'RECEIVING'`,
+        ).run(environmentId, importId);
+        db.prepare('DELETE FROM oci_import_chunks WHERE environment_id = ? AND import_id = ?').run(
+          environmentId,
+          importId,
+        );
+      })(),
+    );
+  }
+
+  async appendChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void> {
+    await this.deps.write((db) =>
+      db
+        .prepare('INSERT INTO oci_import_chunks (environment_id, import_id, seq, data) VALUES (?, ?, ?, ?)')
+        .run(environmentId, importId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+    );
+  }
+
+  async completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<void> {
+    const { job } = upload;
+    await this.deps.write((db) =>
+      db.transaction(() => {
+        db.prepare(
+          `UPDATE oci_imports SET state = 'UPLOADED', uploaded_at = ?, file_bytes = ?, chunk_count = ?,
+             validation_error = ?, job_id = ?
+           WHERE environment_id = ? AND import_id = ? AND state = 'RECEIVING'`,
+        ).run(
+          upload.uploadedAt,
+          upload.fileBytes,
+          upload.chunkCount,
+          upload.validationError,
+          job?.jobId ?? null,
+          environmentId,
+          importId,
+        );
+        if (!job) return;
+        // The job row as SqliteJobs.create writes it, in this transaction: an uploaded file always has its job.
+        db.prepare(
+          `INSERT INTO jobs (environment_id, job_id, kind, status, request, progress, result, message, created_at,
+             started_at, completed_at, attempts, owner, lease_until)
+           VALUES (?, ?, ?, 'Queued', ?, 'null', 'null', '', ?, NULL, NULL, 0, NULL, NULL)`,
+        ).run(job.environmentId, job.jobId, job.kind, jobJson(job.request), job.createdAt);
+      })(),
+    );
+  }
+
+  async readChunk(environmentId: string, importId: string, seq: number): Promise<Uint8Array | undefined> {
+    const row = this.deps
+      .reader()
+      .prepare<[string, string, number], { data: Buffer }>(
+        'SELECT data FROM oci_import_chunks WHERE environment_id = ? AND import_id = ? AND seq = ?',
+      )
+      .get(environmentId, importId, seq);
+    return row?.data;
+  }
+
+  async deleteChunks(environmentId: string, importId: string): Promise<void> {
+    await this.deps.write((db) =>
+      db
+        .prepare('DELETE FROM oci_import_chunks WHERE environment_id = ? AND import_id = ?')
+        .run(environmentId, importId),
+    );
+  }
+
+  async putErrors(
+    environmentId: string,
+    importId: string,
+    fromSeq: number,
+    lines: readonly string[],
+  ): Promise<void> {
+    if (lines.length === 0) return;
+    await this.deps.write((db) =>
+      db.transaction(() => {
+        const put = db.prepare(
+          'INSERT OR REPLACE INTO oci_import_errors (environment_id, import_id, seq, line) VALUES (?, ?, ?, ?)',
+        );
+        for (const [i, line] of lines.entries()) put.run(environmentId, importId, fromSeq + i, line);
+      })(),
+    );
+  }
+
+  async deleteErrorsFrom(environmentId: string, importId: string, fromSeq: number): Promise<void> {
+    await this.deps.write((db) =>
+      db
+        .prepare('DELETE FROM oci_import_errors WHERE environment_id = ? AND import_id = ? AND seq >= ?')
+        .run(environmentId, importId, fromSeq),
+    );
+  }
+
+  async readErrors(
+    environmentId: string,
+    importId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ seq: number; line: string }[]> {
+    return this.deps
+      .reader()
+      .prepare<[string, string, number, number], { seq: number; line: string }>(
+        `SELECT seq, line FROM oci_import_errors WHERE environment_id = ? AND import_id = ? AND seq > ?
+         ORDER BY seq LIMIT ?`,
+      )
+      .all(environmentId, importId, afterSeq, limit)
+      .map((r) => ({ seq: Number(r.seq), line: r.line }));
+  }
+
+  async delete(environmentId: string, importId: string): Promise<void> {
+    await this.deps.write((db) =>
+      db.transaction(() => {
+        for (const table of ['oci_imports', 'oci_import_chunks', 'oci_import_errors']) {
+          db.prepare(`DELETE FROM ${table} WHERE environment_id = ? AND import_id = ?`).run(
+            environmentId,
+            importId,
+          );
+        }
+      })(),
+    );
+  }
+
+  #one(
+    column: 'import_id' | 'upload_link_id',
+    environmentId: string,
+    id: string,
+  ): OciImportRecord | undefined {
+    const row = this.deps
+      .reader()
+      .prepare<[string, string], OciImportRow>(
+        `SELECT ${OCI_IMPORT_COLUMNS} FROM oci_imports WHERE environment_id = ? AND ${column} = ?`,
+      )
+      .get(environmentId, id);
+    return row ? toOciImport(row) : undefined;
+  }
+}
