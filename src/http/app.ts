@@ -21,7 +21,6 @@ import { feedRoutes } from './feed/feed-routes.js';
 import { jobRoutes } from './jobs/job-routes.js';
 import { toJson } from './json.js';
 import { registerOciTokenRoutes } from './oci/auth/oci-token-routes.js';
-import { ociInterimRoutes } from './oci/oci-interim-routes.js';
 import { ociRoutes } from './oci/oci-plugin.js';
 import { openapiOptions } from './openapi/openapi-options.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -180,7 +179,6 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   digestRoutes(app, deps);
   await ociRoutes(app, deps);
   registerOciTokenRoutes(app, deps);
-  ociInterimRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -3,11 +3,13 @@ import type { AuthService } from '../../auth/auth-service.js';
 import { type ErrorCode, OnhandError } from '../../domain/codes.js';
 import type { Role } from '../../domain/roles.js';
 import { Environments } from '../../engine/environments.js';
+import { OciImportRefusal } from '../../engine/oci/imports/oci-imports.js';
 import type { AccessHook } from '../context.js';
 import { clipEcho } from '../echo-limit.js';
 import { toOnhandError } from '../errors.js';
 import { RateLimitedError } from '../rate-limiter.js';
 import { statusOf } from '../status-table.js';
+import { importProblem } from './impex/imports/import-problems.js';
 import { type OciErrorCode, OciProblem } from './oci-problem.js';
 
 /** Onhand codes that the OCI API answers with their own errorCode (and HTTP status). */
@@ -60,7 +62,23 @@ export function handleOciError(error: unknown, request: FastifyRequest, reply: F
     sendProblem(reply, error);
     return;
   }
+  if (error instanceof OciImportRefusal) {
+    sendProblem(reply, importProblem(error));
+    return;
+  }
   const mapped = toOnhandError(error);
+  // The Impex API's gateway answers a token without the scope in its own shape (spec §1.3).
+  if (mapped.code === 'forbidden' && request.url.startsWith('/inventory/impex/')) {
+    reply.code(403).send({
+      timestamp: new Date().toISOString(),
+      status: 403,
+      error: 'Forbidden',
+      message: mapped.message,
+      path: request.url.split('?')[0],
+      type: 'about:blank',
+    });
+    return;
+  }
   if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unexpected error');
   if (UNAUTHORIZED.has(mapped.code)) {
     reply

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../context.js';
+import { registerOciImportRoutes } from './impex/imports/import-routes.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
 import { ociGraphRoutes } from './oci-graph-routes.js';
@@ -12,7 +13,10 @@ import { ociGraphRoutes } from './oci-graph-routes.js';
 export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   await app.register(async (oci) => {
     oci.setErrorHandler(handleOciError);
+    // Multipart bodies (the import upload) are passed through unread, for the route to stream them.
+    oci.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
     ociAvailabilityRoutes(oci, deps);
     ociGraphRoutes(oci, deps);
+    registerOciImportRoutes(oci, deps);
   });
 }

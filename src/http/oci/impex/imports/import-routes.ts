@@ -49,7 +49,7 @@ const problems = {
 
 /**
  * The availability import routes of the OCI Impex API (spec §4.1; docs/oci.md, "Availability imports").
- * Register inside a scope whose error handler answers OciProblems (see ociErrorHandler) and that
+ * Register inside a scope whose error handler answers OciProblems (the OCI plugin, oci-plugin.ts) and that
  * passes multipart/form-data bodies through unread (the upload streams them).
  */
 export function registerOciImportRoutes(app: FastifyInstance, deps: RouteDeps): void {
