@@ -18,6 +18,7 @@ import type {
 import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
 import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
+import { type DistributeOptions, distributeTables, isDistributed } from './citus/citus-layout.js';
 import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
@@ -61,6 +62,8 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
+  /** The tables are distributed with Citus (citus/citus-layout.ts): a few statements differ. */
+  #citus = false;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
     this.#pool = pool;
@@ -84,6 +87,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(createPool(options), options);
     try {
       await store.ping();
+      store.distributed = await isDistributed(store.#pool);
     } catch (error) {
       await store.close();
       throw error;
@@ -91,10 +95,45 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  /** Applies missing migrations; safe when several processes migrate at once (schema.ts). */
+  /**
+   * Applies missing migrations; safe when several processes migrate at once (schema.ts). On a database
+   * distributed with Citus, tables that later migrations added are distributed too.
+   */
   async migrate(): Promise<void> {
     this.assertOpen();
     await applyMigrations(this.#pool);
+    if (await isDistributed(this.#pool)) await this.distribute();
+  }
+
+  /**
+   * Migrates, then distributes the tables with Citus (`onhand migrate --citus`): the database must be a
+   * Citus coordinator with its workers added. Idempotent; returns the tables distributed now.
+   */
+  async distribute(options: DistributeOptions = {}): Promise<string[]> {
+    this.assertOpen();
+    await applyMigrations(this.#pool);
+    const client = await this.#pool.connect();
+    let failure: Error | undefined;
+    try {
+      const done = await distributeTables(client, options);
+      this.distributed = true;
+      return done;
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(failure);
+    }
+  }
+
+  /** True when the tables are distributed with Citus. */
+  get distributed(): boolean {
+    return this.#citus;
+  }
+
+  private set distributed(citus: boolean) {
+    this.#citus = citus;
+    this.feed.distributed = citus;
   }
 
   async ping(): Promise<void> {
@@ -117,7 +156,7 @@ export class PostgresStore implements Store {
     // connection is destroyed on release below.
     const ignore = () => {};
     client.on('error', ignore);
-    const tx = new PostgresTx(client);
+    const tx = new PostgresTx(client, this.#citus);
     let broken: Error | undefined;
     try {
       await client.query(beginSql(lockKeys, (key) => client.escapeLiteral(key)));

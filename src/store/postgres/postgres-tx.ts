@@ -12,11 +12,17 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
+import {
+  CITUS_APPEND_LEDGER,
+  CITUS_FIND_EVENTS,
+  CITUS_UPSERT_RESERVATIONS,
+} from './citus/citus-statements.js';
 import { lockConfigurations } from './configuration-lock.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
   READ_RESERVATIONS,
+  READ_RESERVATIONS_IN,
   READ_SCOPES_DUE_RESERVATIONS,
   UPSERT_RESERVATIONS,
 } from './reservation-statements.js';
@@ -31,6 +37,7 @@ import {
   DELETE_PARTITION_SCHEDULES,
   READ_PRODUCT_SCHEDULE,
   READ_SCHEDULE_ROWS,
+  READ_SCHEDULE_ROWS_IN,
   WRITE_SCHEDULE_ROWS,
 } from './schedule-statements.js';
 import {
@@ -40,6 +47,7 @@ import {
   INSERT_ENVIRONMENT,
   READ_PRODUCT_ROWS,
   READ_ROWS,
+  READ_ROWS_IN,
   READ_SCOPES_ROWS,
   REPLACE_ENVIRONMENT,
   UPSERT_ROWS,
@@ -62,7 +70,11 @@ export class PostgresTx implements StoreTx {
   #open = true;
   #commitId: string | null = null;
 
-  constructor(private readonly client: pg.PoolClient) {}
+  /** `citus`: the tables are distributed (citus/citus-layout.ts), which changes three statements. */
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly citus = false,
+  ) {}
 
   /** Called by PostgresStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {
@@ -70,10 +82,17 @@ export class PostgresTx implements StoreTx {
   }
 
   /** Rows come in the order of `keys`. */
-  async readRows(environmentId: string, keys: readonly StockKey[]): Promise<StockRow[]> {
+  async readRows(
+    environmentId: string,
+    keys: readonly StockKey[],
+    partitionIds?: readonly string[],
+  ): Promise<StockRow[]> {
     this.assertOpen();
     if (keys.length === 0) return [];
-    const rows = await this.query<StockDbRow>(READ_ROWS, [environmentId, ...keyColumns(keys)]);
+    const params = [environmentId, ...keyColumns(keys)];
+    const rows = await (partitionIds === undefined
+      ? this.query<StockDbRow>(READ_ROWS, params)
+      : this.query<StockDbRow>(READ_ROWS_IN, [...params, distinct(partitionIds)]));
     return rows.map(toStockRow);
   }
 
@@ -97,7 +116,11 @@ export class PostgresTx implements StoreTx {
   async readScopesRows(environmentId: string, scopes: readonly ProductScope[]): Promise<StockRow[]> {
     this.assertOpen();
     if (scopes.length === 0) return [];
-    const rows = await this.query<StockDbRow>(READ_SCOPES_ROWS, [environmentId, ...scopeColumns(scopes)]);
+    const rows = await this.query<StockDbRow>(READ_SCOPES_ROWS, [
+      environmentId,
+      ...scopeColumns(scopes),
+      distinct(scopes.map((s) => s.partitionId)),
+    ]);
     return rows.map(toStockRow);
   }
 
@@ -123,11 +146,18 @@ export class PostgresTx implements StoreTx {
   }
 
   /** Rows come in the order of `keys`. */
-  async readScheduleRows(environmentId: string, keys: readonly ScheduleKey[]): Promise<ScheduleRow[]> {
+  async readScheduleRows(
+    environmentId: string,
+    keys: readonly ScheduleKey[],
+    partitionIds?: readonly string[],
+  ): Promise<ScheduleRow[]> {
     this.assertOpen();
     if (keys.length === 0) return [];
     const params = [environmentId, ...scheduleKeyColumns(keys)];
-    return (await this.query<ScheduleDbRow>(READ_SCHEDULE_ROWS, params)).map(toScheduleRow);
+    const rows = await (partitionIds === undefined
+      ? this.query<ScheduleDbRow>(READ_SCHEDULE_ROWS, params)
+      : this.query<ScheduleDbRow>(READ_SCHEDULE_ROWS_IN, [...params, distinct(partitionIds)]));
+    return rows.map(toScheduleRow);
   }
 
   /** One statement for the batch; when a key repeats its last row wins. */
@@ -151,10 +181,17 @@ export class PostgresTx implements StoreTx {
   async readReservations(
     environmentId: string,
     reservationIds: readonly string[],
+    partitionIds?: readonly string[],
   ): Promise<ReservationRecord[]> {
     this.assertOpen();
     if (reservationIds.length === 0) return [];
-    const rows = await this.query<ReservationDbRow>(READ_RESERVATIONS, [environmentId, reservationIds]);
+    const rows = await (partitionIds === undefined
+      ? this.query<ReservationDbRow>(READ_RESERVATIONS, [environmentId, reservationIds])
+      : this.query<ReservationDbRow>(READ_RESERVATIONS_IN, [
+          environmentId,
+          reservationIds,
+          distinct(partitionIds),
+        ]));
     return rows.map(toReservationRecord);
   }
 
@@ -175,7 +212,7 @@ export class PostgresTx implements StoreTx {
   ): Promise<ReservationRecord[]> {
     this.assertOpen();
     if (scopes.length === 0) return [];
-    const params = [environmentId, ...scopeColumns(scopes), now];
+    const params = [environmentId, ...scopeColumns(scopes), now, distinct(scopes.map((s) => s.partitionId))];
     return (await this.query<ReservationDbRow>(READ_SCOPES_DUE_RESERVATIONS, params)).map(
       toReservationRecord,
     );
@@ -184,18 +221,24 @@ export class PostgresTx implements StoreTx {
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
     this.assertOpen();
     if (records.length === 0) return;
-    await this.query(UPSERT_RESERVATIONS, [environmentId, ...reservationColumns(records)]);
+    const sql = this.citus ? CITUS_UPSERT_RESERVATIONS : UPSERT_RESERVATIONS;
+    await this.query(sql, [environmentId, ...reservationColumns(records)]);
   }
 
   async findEvents(
     environmentId: string,
     family: string,
     eventIds: readonly string[],
+    partitionIds?: readonly string[],
   ): Promise<Map<string, RecordedEvent>> {
     this.assertOpen();
     const found = new Map<string, RecordedEvent>();
     if (eventIds.length === 0) return found;
-    for (const r of await this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds])) {
+    // On Citus event ids are unique per partition, so the events of the partitions named are all there is.
+    const rows = await (this.citus && partitionIds !== undefined
+      ? this.query<EventDbRow>(CITUS_FIND_EVENTS, [environmentId, family, eventIds, distinct(partitionIds)])
+      : this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds]));
+    for (const r of rows) {
       found.set(r.event_id, {
         seq: Number(r.seq),
         commit: Number(r.commit),
@@ -209,7 +252,8 @@ export class PostgresTx implements StoreTx {
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
     if (entries.length === 0) return [];
-    const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
+    const sql = this.citus ? CITUS_APPEND_LEDGER : APPEND_LEDGER;
+    const rows = await this.query<{ seq: string; commit_id: string }>(sql, [
       ...ledgerColumns(entries),
       this.#commitId,
     ]);
@@ -254,6 +298,10 @@ export class PostgresTx implements StoreTx {
     if (!this.#open)
       throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
   }
+}
+
+function distinct(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }
 
 /** The scope columns as three parallel arrays, for unnest. */

@@ -9,10 +9,10 @@ import {
   FOLLOWER,
   HEAD,
   POSITION_AT,
-  READ_FEED,
+  readFeedSql,
   SAVE_FOLLOWER,
   SETTLED,
-  UNSTAMPED_CHANGES,
+  unstampedChangesSql,
 } from './feed-statements.js';
 import { Sequencer } from './sequencer.js';
 import { readSpans, writeSpan } from './span-statements.js';
@@ -39,6 +39,7 @@ export class PostgresFeed implements FeedStore {
   readonly #sequencer: Sequencer;
   readonly #clock: () => Date;
   #onError: (error: unknown) => void = () => {};
+  #citus = false;
 
   constructor(pool: pg.Pool, options: PostgresFeedOptions) {
     this.#pool = pool;
@@ -61,6 +62,11 @@ export class PostgresFeed implements FeedStore {
     await this.#sequencer.stop();
   }
 
+  /** Set by the store when the tables are distributed with Citus (one commit row per partition). */
+  set distributed(citus: boolean) {
+    this.#citus = citus;
+  }
+
   /** Called by the store after a commit that appended ledger entries. */
   committed(): void {
     this.#sequencer.committed();
@@ -77,7 +83,11 @@ export class PostgresFeed implements FeedStore {
   }
 
   async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
-    const result = await this.#pool.query<FeedRowText>(READ_FEED, [environmentId, after, limit]);
+    const result = await this.#pool.query<FeedRowText>(readFeedSql(this.#citus), [
+      environmentId,
+      after,
+      limit,
+    ]);
     return result.rows.map(toFeedRecord);
   }
 
@@ -119,9 +129,10 @@ export class PostgresFeed implements FeedStore {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const head = await client.query<{ position: string }>(HEAD);
       const position = Number(head.rows[0]?.position ?? 0);
-      const unstamped = await client.query<{ partition_id: string; changes: string }>(UNSTAMPED_CHANGES, [
-        environmentId,
-      ]);
+      const unstamped = await client.query<{ partition_id: string; changes: string }>(
+        unstampedChangesSql(this.#citus),
+        [environmentId],
+      );
       const deltas = new UnstampedDeltas(
         unstamped.rows.map((r) => ({ partitionId: r.partition_id, changes: decodeChanges(r.changes) })),
       );
