@@ -15,6 +15,8 @@ export interface PostgresStoreOptions {
   readonly applicationName?: string;
   /** The service's notion of now, for the feed times of stamped entries (default: the system clock). */
   readonly clock?: () => Date;
+  /** Told each notice the server sends on the store's pooled connections (diagnostics, tests). */
+  readonly onNotice?: (message: string) => void;
 }
 
 const INT8 = 20;
@@ -52,6 +54,8 @@ export function createPool(options: PostgresStoreOptions): pg.Pool {
     keepAlive: true,
     types: pgTypes,
     onConnect: async (client) => {
+      const { onNotice } = options;
+      if (onNotice) client.on('notice', (notice) => onNotice(notice.message ?? ''));
       await client.query(SYNCHRONOUS_COMMIT);
     },
   });

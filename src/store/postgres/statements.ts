@@ -148,6 +148,7 @@ export const STOCK_FILTERS = [
   ['productIds', 'product_id'],
   ['siteIds', 'site_id'],
   ['locationIds', 'location_id'],
+  ['partitionIds', 'partition_id'],
 ] as const;
 
 const stockQueries = new Map<string, string>();
