@@ -15,8 +15,11 @@ export interface PostgresStoreOptions {
   readonly applicationName?: string;
   /** The service's notion of now, for the feed times of stamped entries (default: the system clock). */
   readonly clock?: () => Date;
-  /** Told each notice the server sends on the store's pooled connections (diagnostics, tests). */
-  readonly onNotice?: (message: string) => void;
+  /**
+   * Told each notice the server sends on the store's pooled connections, with its detail (diagnostics;
+   * the Citus tests read citus.log_remote_commands this way).
+   */
+  readonly onNotice?: (message: string, detail: string) => void;
 }
 
 const INT8 = 20;
@@ -55,7 +58,7 @@ export function createPool(options: PostgresStoreOptions): pg.Pool {
     types: pgTypes,
     onConnect: async (client) => {
       const { onNotice } = options;
-      if (onNotice) client.on('notice', (notice) => onNotice(notice.message ?? ''));
+      if (onNotice) client.on('notice', (notice) => onNotice(notice.message ?? '', notice.detail ?? ''));
       await client.query(SYNCHRONOUS_COMMIT);
     },
   });

@@ -19,6 +19,7 @@ import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
 import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
 import { type DistributeOptions, distributeTables, isDistributed } from './citus/citus-layout.js';
+import { CitusTx } from './citus/citus-tx.js';
 import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
@@ -156,7 +157,7 @@ export class PostgresStore implements Store {
     // connection is destroyed on release below.
     const ignore = () => {};
     client.on('error', ignore);
-    const tx = new PostgresTx(client, this.#citus);
+    const tx = this.#citus ? new CitusTx(client) : new PostgresTx(client);
     let broken: Error | undefined;
     try {
       await client.query(beginSql(lockKeys, (key) => client.escapeLiteral(key)));

@@ -12,11 +12,6 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
-import {
-  CITUS_APPEND_LEDGER,
-  CITUS_FIND_EVENTS,
-  CITUS_UPSERT_RESERVATIONS,
-} from './citus/citus-statements.js';
 import { lockConfigurations } from './configuration-lock.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
@@ -53,12 +48,26 @@ import {
   UPSERT_ROWS,
 } from './statements.js';
 
-interface EventDbRow {
+export interface EventDbRow {
   readonly event_id: string;
   readonly seq: string;
   readonly commit: string;
   readonly body_hash: string;
   readonly outcome: string;
+}
+
+/** FIND_EVENTS rows by event id. */
+export function recordedEvents(rows: readonly EventDbRow[]): Map<string, RecordedEvent> {
+  const found = new Map<string, RecordedEvent>();
+  for (const r of rows) {
+    found.set(r.event_id, {
+      seq: Number(r.seq),
+      commit: Number(r.commit),
+      bodyHash: r.body_hash,
+      outcome: JSON.parse(r.outcome) as unknown,
+    });
+  }
+  return found;
 }
 
 /**
@@ -68,13 +77,10 @@ interface EventDbRow {
  */
 export class PostgresTx implements StoreTx {
   #open = true;
-  #commitId: string | null = null;
+  /** The commit id drawn by the transaction's first appendLedger (text: a bigint). */
+  protected commitId: string | null = null;
 
-  /** `citus`: the tables are distributed (citus/citus-layout.ts), which changes three statements. */
-  constructor(
-    private readonly client: pg.PoolClient,
-    private readonly citus = false,
-  ) {}
+  constructor(protected readonly client: pg.PoolClient) {}
 
   /** Called by PostgresStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {
@@ -221,43 +227,28 @@ export class PostgresTx implements StoreTx {
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
     this.assertOpen();
     if (records.length === 0) return;
-    const sql = this.citus ? CITUS_UPSERT_RESERVATIONS : UPSERT_RESERVATIONS;
-    await this.query(sql, [environmentId, ...reservationColumns(records)]);
+    await this.query(UPSERT_RESERVATIONS, [environmentId, ...reservationColumns(records)]);
   }
 
   async findEvents(
     environmentId: string,
     family: string,
     eventIds: readonly string[],
-    partitionIds?: readonly string[],
+    _partitionIds?: readonly string[],
   ): Promise<Map<string, RecordedEvent>> {
     this.assertOpen();
-    const found = new Map<string, RecordedEvent>();
-    if (eventIds.length === 0) return found;
-    // On Citus event ids are unique per partition, so the events of the partitions named are all there is.
-    const rows = await (this.citus && partitionIds !== undefined
-      ? this.query<EventDbRow>(CITUS_FIND_EVENTS, [environmentId, family, eventIds, distinct(partitionIds)])
-      : this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds]));
-    for (const r of rows) {
-      found.set(r.event_id, {
-        seq: Number(r.seq),
-        commit: Number(r.commit),
-        bodyHash: r.body_hash,
-        outcome: JSON.parse(r.outcome) as unknown,
-      });
-    }
-    return found;
+    if (eventIds.length === 0) return new Map();
+    return recordedEvents(await this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds]));
   }
 
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
     if (entries.length === 0) return [];
-    const sql = this.citus ? CITUS_APPEND_LEDGER : APPEND_LEDGER;
-    const rows = await this.query<{ seq: string; commit_id: string }>(sql, [
+    const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
       ...ledgerColumns(entries),
-      this.#commitId,
+      this.commitId,
     ]);
-    this.#commitId = rows[0]?.commit_id ?? this.#commitId;
+    this.commitId = rows[0]?.commit_id ?? this.commitId;
     return rows
       .map((r) => BigInt(r.seq))
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
@@ -266,7 +257,7 @@ export class PostgresTx implements StoreTx {
 
   /** The commit id drawn by the first appendLedger: the sequencer stamps the transaction under it. */
   commitMark(): number | null {
-    return this.#commitId === null ? null : Number(this.#commitId);
+    return this.commitId === null ? null : Number(this.commitId);
   }
 
   async lockConfigurations(
@@ -289,18 +280,18 @@ export class PostgresTx implements StoreTx {
     return result.rowCount === 1;
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
+  protected async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
     this.assertOpen();
     return (await this.client.query<R>(text, [...values])).rows;
   }
 
-  private assertOpen(): void {
+  protected assertOpen(): void {
     if (!this.#open)
       throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
   }
 }
 
-function distinct(values: readonly string[]): string[] {
+export function distinct(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
