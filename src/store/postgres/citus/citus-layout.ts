@@ -103,8 +103,12 @@ export async function distributeTables(
           : `SELECT create_distributed_table($1, 'environment_id', colocate_with => '${ENVIRONMENT_TABLES[0]}')`,
     ]),
   ];
+  const pending = await undistributed(
+    client,
+    plan.map(([table]) => table),
+  );
   for (const [table, statement] of plan) {
-    if (!(await exists(client, table)) || (await isCitusTable(client, table))) continue;
+    if (!pending.has(table)) continue;
     await client.query('BEGIN');
     try {
       const before = BEFORE_DISTRIBUTING[table];
@@ -120,13 +124,12 @@ export async function distributeTables(
   return done;
 }
 
-async function exists(client: pg.ClientBase, table: string): Promise<boolean> {
-  return (await client.query('SELECT to_regclass($1) IS NOT NULL AS e', [table])).rows[0]?.e === true;
-}
-
-async function isCitusTable(client: pg.ClientBase, table: string): Promise<boolean> {
-  const result = await client.query('SELECT 1 FROM pg_dist_partition WHERE logicalrelid = to_regclass($1)', [
-    table,
-  ]);
-  return (result.rowCount ?? 0) > 0;
+/** The tables among `tables` that exist (in the search path) and are not Citus tables yet. */
+async function undistributed(client: pg.ClientBase, tables: readonly string[]): Promise<Set<string>> {
+  const result = await client.query<{ name: string }>(
+    `SELECT t AS name FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = to_regclass(t))`,
+    [tables],
+  );
+  return new Set(result.rows.map((r) => r.name));
 }
