@@ -36,8 +36,11 @@ export interface CitusSchema {
   readonly drop: () => Promise<void>;
 }
 
-/** A fresh schema on the cluster, migrated and distributed (TEST_SHARDS shards per table). */
-export async function createCitusSchema(): Promise<CitusSchema> {
+/**
+ * A fresh schema on the cluster, migrated and distributed (TEST_SHARDS shards per table), or left
+ * empty with `distribute: false`.
+ */
+export async function createCitusSchema(options: { distribute?: boolean } = {}): Promise<CitusSchema> {
   const name = `onhand_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: citusUrl });
   await admin.connect();
@@ -48,11 +51,13 @@ export async function createCitusSchema(): Promise<CitusSchema> {
   }
   const url = new URL(citusUrl);
   url.searchParams.set('options', `-c search_path=${name}`);
-  const store = await PostgresStore.connect({ connectionString: url.toString(), poolSize: 1 });
-  try {
-    await store.distribute({ shardCount: TEST_SHARDS });
-  } finally {
-    await store.close();
+  if (options.distribute !== false) {
+    const store = await PostgresStore.connect({ connectionString: url.toString(), poolSize: 1 });
+    try {
+      await store.distribute({ shardCount: TEST_SHARDS });
+    } finally {
+      await store.close();
+    }
   }
   const run = async (sql: string) => {
     const client = new pg.Client({ connectionString: url.toString() });

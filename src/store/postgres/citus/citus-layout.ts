@@ -44,7 +44,10 @@ const BEFORE_DISTRIBUTING: Readonly<Record<string, string>> = {
   reservations: `
     DROP INDEX IF EXISTS reservations_by_id;
     CREATE INDEX reservations_by_id ON reservations (environment_id, reservation_id);`,
+  // Commit rows written before the tables were distributed stand for every entry of their commit: they
+  // are marked '*' (a partition id always holds a '~'), which the feed's reads on Citus join as such.
   feed_commits: `
+    UPDATE feed_commits SET partition_id = '*' WHERE partition_id = '';
     ALTER TABLE feed_commits DROP CONSTRAINT IF EXISTS feed_commits_pkey;
     ALTER TABLE feed_commits ADD CONSTRAINT feed_commits_pkey PRIMARY KEY (environment_id, partition_id, commit_id);`,
 };

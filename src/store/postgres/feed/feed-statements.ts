@@ -10,11 +10,12 @@ const ENTRY_COLUMNS = `l.seq, l.environment_id, l.partition_id, l.family, l.even
 
 /**
  * The ledger rows of the commits in `c`. On Citus a commit row stands for the commit's entries in its
- * partition only (one row per partition, co-located with them); elsewhere for all of them (partition '').
+ * partition only (one row per partition, co-located with them), except rows written before the tables
+ * were distributed (partition '*', citus-layout.ts); elsewhere for all of them (partition '').
  */
 const commitEntries = (citus: boolean) => `ledger l ON l.environment_id = c.environment_id
   AND l.seq BETWEEN c.first_seq AND c.last_seq AND coalesce(l.commit_id, l.seq) = c.commit_id${
-    citus ? ' AND l.partition_id = c.partition_id' : ''
+    citus ? " AND (l.partition_id = c.partition_id OR c.partition_id = '*')" : ''
   }`;
 
 /**
