@@ -100,3 +100,13 @@ export function selectedPartitions(
       for (const location of locationIds) add(org, '', { [SITE]: site, [LOCATION]: location });
   return [...ids];
 }
+
+/**
+ * The write lane of a lock key (lockKeyOf): its environment and partition, so that writes to one
+ * partition batch together and apart from the others' (engine/group-commit.ts, on Citus). Another key
+ * is its own lane.
+ */
+export function partitionLane(lockKey: string): string {
+  const parts = lockKey.split('~');
+  return parts.length === 4 ? `${parts[0]}~${parts[3]}` : lockKey;
+}

@@ -35,6 +35,12 @@ export type * from './records.js';
  * - Quantities are exact 64-bit integers of millionths (see domain/quantity.ts).
  */
 export interface Store {
+  /**
+   * True when the backend places data by partition across machines (PostgreSQL distributed with
+   * Citus): the engine then commits each partition's writes in transactions of their own, so that a
+   * transaction stays on one machine.
+   */
+  readonly partitioned?: boolean;
   /** Short name of the backend, e.g. "sqlite". */
   readonly kind: string;
   /** Creates or upgrades the schema. Idempotent. */

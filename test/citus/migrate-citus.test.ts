@@ -41,7 +41,7 @@ function describeMigrate(): void {
 
   it('distributes an existing database; its data and feed read back the same, and writes go on', async () => {
     const before = await open();
-    expect(before.store.distributed).toBe(false);
+    expect(before.store.partitioned).toBe(false);
     await before.engine.environments.create(ENV);
     const change = (engine: Engine, id: string, product: string, inbound: number) =>
       engine.changeOnHand(ENV, [{ input: stockBody(id, product, { inbound }) as never, path: '' }]);
@@ -68,7 +68,7 @@ function describeMigrate(): void {
     expect(lines.at(-1)).toMatch(/every table is distributed/);
 
     const after = await open();
-    expect(after.store.distributed).toBe(true);
+    expect(after.store.partitioned).toBe(true);
     expect(await after.store.readStock(ENV, { organizationIds: ['usmf'] })).toEqual(stock);
     expect(await after.store.exportReservations(ENV, null, 10)).toEqual(reservations);
     const [only] = reservations;

@@ -84,6 +84,24 @@ function describeRouting(): void {
     ).toBe(false);
   });
 
+  it('changes to two partitions sent at once commit in one transaction each, without PREPARE', async () => {
+    const at = (siteId: string, locationId: string) => ({ siteId, locationId });
+    const seen = await capture(() =>
+      Promise.all(
+        [at('1', '11'), at('2', '21'), at('1', '11')].map((dimensions, i) =>
+          engine.changeOnHand(ENV, [
+            { input: stockBody(`lanes-${i}`, 'p1', { inbound: 1 }, dimensions) as never, path: '' },
+          ]),
+        ),
+      ),
+    );
+    // One transaction for all three would end in one COMMIT, or in PREPAREs when the partitions' shards
+    // are on two workers.
+    const commits = seen.commands.filter((c) => /^COMMIT/.test(c.command));
+    expect(commits, seen.commands.map((c) => c.command.slice(0, 90)).join('\n')).toBeGreaterThanOrEqual(2);
+    expect(seen.commands.some((c) => /PREPARE TRANSACTION/.test(c.command))).toBe(false);
+  });
+
   it('a reservation touches one shard group on one worker and commits without PREPARE', async () => {
     await change('stock-p2', 'p2', 10);
     const seen = await capture(() =>

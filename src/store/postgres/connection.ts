@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
 
 /** Options of PostgresStore.connect. */
 export interface PostgresStoreOptions {
@@ -92,5 +93,19 @@ export async function rollback(client: pg.PoolClient, error: unknown): Promise<E
     return undefined;
   } catch (failed) {
     return failed instanceof Error ? failed : new Error('ROLLBACK failed');
+  }
+}
+
+/**
+ * Runs COMMIT; when the connection fails meanwhile, the transaction may or may not have committed:
+ * that is thrown as CommitOutcomeUnknown, never as "nothing was written". An error PostgreSQL answers
+ * (the connection still up) means it did not commit, and is thrown as it is.
+ */
+export async function commitOrUnknown(client: pg.PoolClient): Promise<pg.QueryResult> {
+  try {
+    return await client.query('COMMIT');
+  } catch (error) {
+    if (classifyStoreError(error) === 'unavailable') throw new CommitOutcomeUnknown(error);
+    throw error;
   }
 }

@@ -15,12 +15,11 @@ import type {
   Store,
   StoreTx,
 } from '../store.js';
-import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
 import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
 import { type DistributeOptions, distributeTables, isDistributed } from './citus/citus-layout.js';
 import { CitusTx } from './citus/citus-tx.js';
-import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
+import { commitOrUnknown, createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
 import { PostgresReader } from './postgres-reader.js';
@@ -63,7 +62,7 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
-  /** The tables are distributed with Citus (citus/citus-layout.ts): a few statements differ. */
+  /** The tables are distributed with Citus (citus/citus-layout.ts): CitusTx instead of PostgresTx. */
   #citus = false;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
@@ -88,7 +87,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(createPool(options), options);
     try {
       await store.ping();
-      store.distributed = await isDistributed(store.#pool);
+      store.#citus = store.feed.distributed = await isDistributed(store.#pool);
     } catch (error) {
       await store.close();
       throw error;
@@ -113,28 +112,14 @@ export class PostgresStore implements Store {
   async distribute(options: DistributeOptions = {}): Promise<string[]> {
     this.assertOpen();
     await applyMigrations(this.#pool);
-    const client = await this.#pool.connect();
-    let failure: Error | undefined;
-    try {
-      const done = await distributeTables(client, options);
-      this.distributed = true;
-      return done;
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      client.release(failure);
-    }
+    const done = await distributeTables(this.#pool, options);
+    this.#citus = this.feed.distributed = true;
+    return done;
   }
 
-  /** True when the tables are distributed with Citus. */
-  get distributed(): boolean {
+  /** Store.partitioned: true when the tables are distributed with Citus. */
+  get partitioned(): boolean {
     return this.#citus;
-  }
-
-  private set distributed(citus: boolean) {
-    this.#citus = citus;
-    this.feed.distributed = citus;
   }
 
   async ping(): Promise<void> {
@@ -285,15 +270,8 @@ export class PostgresStore implements Store {
 
   async createClient(c: ClientRecord): Promise<boolean> {
     const { roles, environments, admin } = clientColumns(c);
-    return this.changed(INSERT_CLIENT, [
-      c.clientId,
-      c.secretHash,
-      environments,
-      admin,
-      roles,
-      c.createdAt,
-      c.revokedAt,
-    ]);
+    const values = [c.clientId, c.secretHash, environments, admin, roles, c.createdAt, c.revokedAt];
+    return this.changed(INSERT_CLIENT, values);
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
@@ -314,19 +292,5 @@ export class PostgresStore implements Store {
 
   private assertOpen(): void {
     if (this.#closed) throw new Error('The PostgreSQL store is closed.');
-  }
-}
-
-/**
- * Runs COMMIT; when the connection fails meanwhile, the transaction may or may not have committed:
- * that is thrown as CommitOutcomeUnknown, never as "nothing was written". An error PostgreSQL answers
- * (the connection still up) means it did not commit, and is thrown as it is.
- */
-async function commitOrUnknown(client: pg.PoolClient): Promise<pg.QueryResult> {
-  try {
-    return await client.query('COMMIT');
-  } catch (error) {
-    if (classifyStoreError(error) === 'unavailable') throw new CommitOutcomeUnknown(error);
-    throw error;
   }
 }

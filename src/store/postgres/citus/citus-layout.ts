@@ -74,10 +74,20 @@ export interface DistributeOptions {
  * one, or tables added by later migrations), each in its own transaction. Idempotent. Needs the citus
  * extension in the database and the workers registered; runs on the coordinator.
  */
-export async function distributeTables(
-  client: pg.ClientBase,
-  options: DistributeOptions = {},
-): Promise<string[]> {
+export async function distributeTables(pool: pg.Pool, options: DistributeOptions = {}): Promise<string[]> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    return await distributeOn(client, options);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(failure);
+  }
+}
+
+async function distributeOn(client: pg.ClientBase, options: DistributeOptions): Promise<string[]> {
   const extension = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'");
   if (extension.rowCount === 0)
     throw new Error(
