@@ -62,9 +62,14 @@ export const STAMP = `UPDATE feed_commits f SET position = u.position, last_posi
 export const ADVANCE_HEAD = 'UPDATE feed_state SET position = $1, fed_at = $2 WHERE id = 1';
 
 /** (env) → the changes of the environment's committed entries that have no position yet (a snapshot's view). */
-export const unstampedChangesSql = (citus: boolean) => `SELECT l.partition_id, l.changes
-  FROM feed_commits c JOIN ${commitEntries(citus)}
-  WHERE c.environment_id = $1 AND c.position IS NULL`;
+export const unstampedChangesSql = (citus: boolean) =>
+  citus
+    ? // The commit rows first, as an intermediate result Citus joins on every shard: a commit row marked
+      // '*' joins entries of any partition, which Citus would not join shard by shard.
+      `WITH c AS MATERIALIZED (SELECT * FROM feed_commits WHERE environment_id = $1 AND position IS NULL)
+      SELECT l.partition_id, l.changes FROM c JOIN ${commitEntries(true)}`
+    : `SELECT l.partition_id, l.changes FROM feed_commits c JOIN ${commitEntries(false)}
+      WHERE c.environment_id = $1 AND c.position IS NULL`;
 
 /** Who stamps positions: a session-level advisory lock, held by one process at a time (two-int form). */
 export const TRY_LEASE = 'SELECT pg_try_advisory_lock(1869506660, 2) AS held';
