@@ -70,8 +70,11 @@ export async function createCitusSchema(options: { distribute?: boolean } = {}):
   };
   return {
     url: url.toString(),
+    // DELETE of the few rows a test leaves is much faster than TRUNCATE of every shard.
     reset: () =>
-      run(`TRUNCATE ${TABLES} RESTART IDENTITY;
+      run(`${TABLES.split(',')
+        .map((table) => `DELETE FROM ${table.trim()};`)
+        .join(' ')} SELECT setval('ledger_seq', 1, false);
         INSERT INTO feed_state (id, position, fed_at) VALUES (1, 0, '')`),
     drop: () => run(`SET search_path = public; DROP SCHEMA ${name} CASCADE`),
   };
