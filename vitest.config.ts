@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as const };
@@ -9,6 +10,11 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as cons
  */
 export default defineConfig({
   test: {
+    // Most test files spend their time waiting on servers, databases and timers, not on a core: two
+    // files at a time on a two-core machine (vitest's default there is one) cut the suite's wall time by
+    // about a third, measured with the machine otherwise busy, and nothing relies on running alone
+    // (every harness has its own database, data directory, port and stream names).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { test: { ...common, name: 'all', include: ['test/**/*.test.ts'] } },
       ...(process.env.ONHAND_TEST_POSTGRES_URL

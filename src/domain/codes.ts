@@ -85,6 +85,18 @@ export const ERROR_CODES = {
   product_not_found: 'No product with this id is in the catalogue of the environment.',
   productid_with_product_search:
     'A product-search query resolves its products from productSearch; do not also filter productId.',
+  // Omnichannel Inventory (OCI, docs/oci.md)
+  oci_unknown_location: "A location id is not a location of the environment's location graph.",
+  oci_unknown_group: "A group id is not a group of the environment's location graph.",
+  oci_duplicate_location:
+    'A location graph lists a location twice, or maps two locations onto the same IV site and location.',
+  oci_duplicate_group: 'A location graph lists a group twice.',
+  oci_group_id_is_location: 'A group id of a location graph is also one of its location ids.',
+  oci_empty_group: 'A group of a location graph holds no location.',
+  oci_group_in_use: 'The location graph would remove a group that open reservations depend on.',
+  oci_record_not_found: 'No availability record exists for this SKU at this location.',
+  oci_measures_unavailable:
+    'The environment configuration lacks a measure that OCI quantities map onto (iom.onhand, a reservation mapping).',
   // Background jobs
   job_not_found: 'No job with this id exists in the environment.',
   job_not_finished: 'The job has not completed yet; poll getJobProgress until its status is Completed.',

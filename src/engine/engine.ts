@@ -25,6 +25,7 @@ import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
+import { Oci } from './oci/oci.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { type ItemOutcome, withCommitMark } from './outcome.js';
@@ -111,6 +112,8 @@ export class Engine {
   /** Business-layer adjustments (spec §2.11) and their periodic posting, started by the server. */
   readonly adjustments: Adjustments;
   readonly adjustmentPoster: AdjustmentPoster;
+  /** The Omnichannel Inventory face over the same stock (docs/oci.md). */
+  readonly oci: Oci;
 
   constructor(private readonly options: EngineOptions) {
     const { store, clock } = options;
@@ -187,6 +190,13 @@ export class Engine {
     );
     const postMs = options.adjustmentPostMs ?? 300_000;
     this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
+    this.oci = new Oci({
+      store,
+      environments,
+      clock,
+      setOnHand: (env, source, items) => this.setOnHand(env, source, items),
+      postSchedules: (env, items) => this.schedules.change(env, items),
+    });
   }
 
   /**

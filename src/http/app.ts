@@ -20,6 +20,7 @@ import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
 import { jobRoutes } from './jobs/job-routes.js';
 import { toJson } from './json.js';
+import { ociRoutes } from './oci/oci-plugin.js';
 import { openapiOptions } from './openapi/openapi-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { allocationRoutes } from './routes/allocation.js';
@@ -175,6 +176,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   adminRoutes(app, deps);
   await dashboardRoutes(app, deps.settings.dashboardDir);
   digestRoutes(app, deps);
+  await ociRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -26,6 +26,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   method_not_allowed: 405,
   product_not_found: 404,
   job_not_found: 404,
+  oci_record_not_found: 404,
+  oci_group_in_use: 409,
   job_not_finished: 409,
   adjustment_not_found: 404,
   adjustment_not_posted: 409,

@@ -36,6 +36,11 @@ export interface FeedStore {
    */
   positionAt(environmentId: string, time: string): Promise<number>;
   /**
+   * The positions of the given ledger entries (by seq) of one environment; an entry without a position
+   * yet (PostgreSQL: its commit is not stamped) is absent from the map.
+   */
+  positionsOf(environmentId: string, seqs: readonly number[]): Promise<Map<number, number>>;
+  /**
    * Waits until every entry of the transactions up to commit `mark` (StoreTx.commitMark, or
    * RecordedEvent.commit) has a position, and resolves with a position at or after all of them; undefined
    * when that takes longer than `timeoutMs`.

@@ -40,6 +40,8 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', // admin shutdown / terminated by pg_terminate_backend
   '57P02', // crash shutdown
   '57P03', // cannot connect now (starting up)
+  '53300', // too many connections (max_connections, or the role's CONNECTION LIMIT)
+  '53100', // disk full: the statement failed, nothing of the transaction was written
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',

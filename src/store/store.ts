@@ -2,6 +2,7 @@ import type { AdjustmentStore } from './adjustments/adjustment-store.js';
 import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
 import type { JobStore } from './jobs/job-store.js';
+import type { OciStore } from './oci/oci-store.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -58,6 +59,8 @@ export interface Store {
   readonly jobs: JobStore;
   /** Business-layer adjustment lines (adjustments/adjustment-store.ts). */
   readonly adjustments: AdjustmentStore;
+  /** Omnichannel Inventory: location graph, safety stock, record outcomes (oci/oci-store.ts). */
+  readonly oci: OciStore;
 
   /** Webhook subscriptions and their deliveries (webhook-store.ts). */
   readonly webhooks: WebhookStore;

@@ -57,6 +57,11 @@ describe('the OpenAPI document against the running API', () => {
       const where = `${method} ${path}`;
       const url = `${path
         .replace('{environmentId}', 'demo')
+        .replace('{organizationId}', 'demo')
+        .replace('{locationId}', 'surprise')
+        .replace('{sku}', 'sku123')
+        .replace('{requestId}', 'conformance-1')
+        .replace('{exportId}', 'graph-1')
         .replace('{inventorySystem}', 'pos')
         .replace('{reservationId}', reservationId ?? 'no-such-reservation')
         .replace('{tenantId}', 'contoso')
@@ -139,7 +144,7 @@ function conformance(
   const media: Media | undefined = declared.content?.[type];
   if (!media) return `answered ${res.statusCode} as ${type}, which it does not declare`;
   if (type === 'text/event-stream') return undefined; // its events are checked in feed-stream.test.ts
-  const payload = type === 'application/json' ? res.json() : res.body;
+  const payload = /^application\/(.+\+)?json$/.test(type) ? res.json() : res.body;
   const check = ajv.compile(media.schema.$ref ? { $ref: `onhand.json${media.schema.$ref}` } : media.schema);
   return check(payload)
     ? undefined

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/http/app.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { httpSettings } from '../../src/settings.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { fillPath, GRANT_ROUTES, ROUTE_ROLES } from '../support/route-table.js';
+import { fillPath, GRANT_ROUTES, OCI_ROUTES, ROUTE_ROLES } from '../support/route-table.js';
 
 const ENV_A = 'env-a';
 const ENV_B = 'env-b';
@@ -78,8 +78,20 @@ describe('the role table', () => {
     expect(actual).toEqual(expected);
     // Outside /api/environment/, only the identity and admin routes need a token (GRANT_ROUTES); the
     // others are public on purpose: token endpoints, keys, health, docs, the dashboard's files.
+    const oci = (url: string) => url.startsWith('/inventory/');
+    expect(
+      Object.fromEntries(
+        registered
+          .filter((r) => oci(r.url) && r.method !== 'HEAD')
+          .map((r) => [key(r.method, r.url), `${r.role ?? 'NONE'}${r.extension ? ' extension' : ''}`]),
+      ),
+    ).toEqual(
+      Object.fromEntries(
+        OCI_ROUTES.map((r) => [key(r.method, r.path), `${r.role}${r.extension ? ' extension' : ''}`]),
+      ),
+    );
     const others = registered.filter(
-      (r) => !withEnvironment(r.url) && r.role !== undefined && r.method !== 'HEAD',
+      (r) => !withEnvironment(r.url) && !oci(r.url) && r.role !== undefined && r.method !== 'HEAD',
     );
     const granted = Object.fromEntries(others.map((r) => [key(r.method, r.url), `${r.role} ${r.scope}`]));
     expect(granted).toEqual(
@@ -129,6 +141,51 @@ describe.each(ROUTE_ROLES)('$method $path ($role)', (route) => {
       } else {
         expect(result).toEqual({ status: 403, code: 'forbidden' });
       }
+    },
+  );
+});
+
+describe.each(OCI_ROUTES)('OCI: $method $path ($role)', (route) => {
+  const problem = async (token: string | null) => {
+    const result = await h.app.inject({
+      method: route.method as 'GET',
+      url: fillPath(route.path, ENV_A),
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...(route.method === 'GET' || route.method === 'DELETE'
+          ? {}
+          : { 'content-type': 'application/json' }),
+      },
+      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: '{}' }),
+    });
+    return {
+      status: result.statusCode,
+      type: result.headers['content-type'],
+      body: (result.body === '' ? {} : result.json()) as Record<string, unknown>,
+      auth: result.headers['www-authenticate'],
+    };
+  };
+
+  it('refuses a request without a token with 401 in the gateway shape and WWW-Authenticate', async () => {
+    const result = await problem(null);
+    expect(result.status).toBe(401);
+    expect(result.type).toMatch(/^application\/problem\+json/);
+    expect(Object.keys(result.body).sort()).toEqual(['detail', 'title', 'type']);
+    expect(result.auth).toMatch(/^Bearer /);
+  });
+
+  it('refuses a token of another environment with 403 problem+json, even an admin one', async () => {
+    const result = await problem(tokens['b-admin'] ?? '');
+    expect(result.status).toBe(403);
+    expect(result.body).toMatchObject({ type: 'about:blank', detail: 'forbidden' });
+  });
+
+  it.each(['availability', 'read', 'write', 'admin'] as const)(
+    'a %s token: allowed only with the role',
+    async (role) => {
+      const result = await problem(tokens[`a-${role}`] ?? '');
+      if (RANK[role] >= RANK[route.role]) expect([401, 403]).not.toContain(result.status);
+      else expect(result).toMatchObject({ status: 403, body: { detail: 'forbidden' } });
     },
   );
 });

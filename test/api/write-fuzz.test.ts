@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/domain/codes.js';
 import { exportEnvironment } from '../../src/engine/transfer/export-environment.js';
+import { OCI_ERROR_CODES } from '../../src/http/oci/oci-problem.js';
 import { type Harness, startHarness, tshirtEvent } from '../support/harness.js';
+import { OCI_FUZZ_TEMPLATES, OCI_WRITE_ROUTES } from '../support/oci-fuzz-table.js';
 import { fillPath } from '../support/route-table.js';
 import {
   CURRENT_CONFIGURATION,
@@ -161,11 +163,29 @@ function bodyText(template: unknown, hostile: Hostile, bulk: boolean): string {
 }
 
 const isStableCode = (code: unknown) => typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+const isOciCode = (code: unknown) => (OCI_ERROR_CODES as readonly unknown[]).includes(code);
+
+/** An OCI answer to a hostile body: problem+json with an OCI errorCode, or a 200 failing every record. */
+function expectOciRefusal(response: { statusCode: number; body: string; headers: Record<string, unknown> }) {
+  const body = JSON.parse(response.body) as Record<string, unknown>;
+  if (response.statusCode === 200) {
+    const errors = body.errors as { errorCode?: unknown; error?: unknown }[];
+    expect(errors.length, response.body.slice(0, 300)).toBeGreaterThan(0);
+    for (const e of errors) expect(isOciCode(e.errorCode) || typeof e.error === 'string').toBe(true);
+    return;
+  }
+  expect(response.statusCode, response.body.slice(0, 300)).toBeGreaterThanOrEqual(400);
+  expect(response.statusCode, response.body.slice(0, 300)).toBeLessThan(500);
+  expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
+  expect(isOciCode(body.errorCode), response.body.slice(0, 300)).toBe(true);
+}
 
 describe('every write endpoint has a fuzz template', () => {
   it('covers the route table', () => {
     const keys = WRITE_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !NO_BODY_ROUTES.includes(k));
     expect(keys.filter((k) => !FUZZ_TEMPLATES[k])).toEqual([]);
+    const oci = OCI_WRITE_ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(oci.filter((k) => !OCI_FUZZ_TEMPLATES[k])).toEqual([]);
   });
 });
 
@@ -175,7 +195,7 @@ describe('the fuzz templates', () => {
     try {
       await enableAtp(other, 'test', other.adminToken);
       const config = (await other.request('GET', '/api/environment/test/configuration')).json() as unknown;
-      for (const [key, template] of Object.entries(FUZZ_TEMPLATES)) {
+      for (const [key, template] of Object.entries({ ...FUZZ_TEMPLATES, ...OCI_FUZZ_TEMPLATES })) {
         const [method = '', path = ''] = key.split(' ');
         const body = template.body === CURRENT_CONFIGURATION ? config : template.body;
         const response = await other.request(
@@ -186,7 +206,7 @@ describe('the fuzz templates', () => {
         const text = response.body;
         // Ids that name nothing (a reservation, a partition) may be unknown; the shape must be right.
         expect(text, key).not.toMatch(
-          /"code":"(missing_field|unknown_field|invalid_type|invalid_request|malformed_json)"/,
+          /"(code|detail)":"(missing_field|unknown_field|invalid_type|invalid_request|malformed_json)"/,
         );
         expect(response.statusCode, `${key}: ${text.slice(0, 200)}`).toBeLessThan(500);
       }
@@ -245,3 +265,23 @@ describe.each(WRITE_ROUTES.filter((r) => !NO_BODY_ROUTES.includes(`${r.method} $
     }, 120_000);
   },
 );
+
+describe.each(OCI_WRITE_ROUTES)('fuzzing OCI $method $path', (route) => {
+  it('answers hostile bodies with problem+json (or every record failed), keeps running, changes nothing', async () => {
+    const template = OCI_FUZZ_TEMPLATES[`${route.method} ${route.path}`];
+    if (!template) throw new Error('no template');
+    const before = await exportState();
+    await fc.assert(
+      fc.asyncProperty(hostileFor(template.fields), async (hostile) => {
+        const response = await h.request(route.method, fillPath(route.path, 'test'), undefined, {
+          rawBody: bodyText(template.body, hostile, false),
+        });
+        expect(response.body).not.toMatch(/\bat .+:\d+:\d+|SQLITE_|syntax error at|node_modules/);
+        expectOciRefusal(response);
+      }),
+      { numRuns: RUNS },
+    );
+    expect((await h.request('GET', '/health/ping', undefined, { token: null })).statusCode).toBe(200);
+    expect(await exportState()).toBe(before);
+  }, 120_000);
+});

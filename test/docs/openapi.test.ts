@@ -36,6 +36,9 @@ const PUBLIC = [
   'POST /{tenantId}/oauth2/v2.0/token',
 ];
 
+/** POSTs that take no body by their specification (OCI: starting an export of the location graph). */
+const BODILESS = ['POST /inventory/impex/v1/organizations/{organizationId}/location-graph/exports'];
+
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.0 document (@readme/openapi-parser)', async () => {
     const result = await validate(structuredClone(document) as never);
@@ -50,7 +53,7 @@ describe('the OpenAPI document', () => {
     for (const { method, path, operation } of operationsOf(document)) {
       const where = `${method} ${path}`;
       const body = operation.requestBody;
-      if (!body && (method === 'POST' || method === 'PATCH'))
+      if (!body && (method === 'POST' || method === 'PATCH') && !BODILESS.includes(where))
         problems.push(`${where}: no request body schema`);
       for (const [type, media] of Object.entries(body?.content ?? {}))
         if (!media.schema.$ref) problems.push(`${where}: request body (${type}) is not a named schema`);
@@ -60,7 +63,9 @@ describe('the OpenAPI document', () => {
         if (response.description === 'Default Response' || response.description === '')
           problems.push(`${where}: response ${status} has no description`);
         if (!/^[24]/.test(status)) continue;
-        if (!response.content) problems.push(`${where}: response ${status} has no content`);
+        // 204 No Content has none by definition (the OCI routes' full successes).
+        if (!response.content && status !== '204')
+          problems.push(`${where}: response ${status} has no content`);
         for (const [type, media] of Object.entries(response.content ?? {}))
           if (!media.schema.$ref)
             problems.push(`${where}: response ${status} (${type}) is not a named schema`);

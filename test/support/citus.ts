@@ -26,7 +26,9 @@ export const CITUS_MISSING =
 
 /** The tables emptied between the tests that share one schema (all but schema_migrations). */
 const TABLES = `environments, clients, stock, reservations, schedule, ledger, feed_commits, feed_spans, feed_state,
-  feed_followers, feed_tickets, feed_leases, webhooks, webhook_deliveries, products, jobs, adjustment_lines`;
+  feed_followers, feed_tickets, feed_leases, webhooks, webhook_deliveries, products, jobs, adjustment_lines,
+  oci_graphs, oci_locations, oci_groups, oci_group_members, oci_safety_stock, oci_record_outcomes,
+  oci_segment_exclusions`;
 
 export interface CitusSchema {
   /** The coordinator URL whose search_path is the schema (what a server is given). */

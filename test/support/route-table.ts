@@ -187,10 +187,39 @@ export const GRANT_ROUTES: readonly { method: string; path: string; role: Role; 
   { method: 'POST', path: '/api/admin/clients/:clientId/revoke', role: 'admin', scope: 'all-admin' },
 ];
 
+const OCI_AV = '/inventory/availability/v1/organizations/:organizationId';
+const OCI_GRAPH = '/inventory/impex/v1/organizations/:organizationId/location-graph';
+const OCI_SKU = `${OCI_AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
+
+/**
+ * Every route of the OCI API (/inventory/…/organizations/{organizationId}/…, docs/oci.md) with the
+ * Onhand role its access hook asks for in the environment the organizationId names; checked like
+ * ROUTE_ROLES by test/api/route-roles.test.ts (refusals there are problem+json) and listed in
+ * docs/oci.md. `extension`: not in the OCI specification (the location-graph upload).
+ */
+export const OCI_ROUTES: readonly { method: string; path: string; role: Role; extension?: true }[] = [
+  { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-availability`, role: 'read' },
+  { method: 'POST', path: `${OCI_AV}/availability-records/actions/batch-update`, role: 'write' },
+  { method: 'PUT', path: OCI_SKU, role: 'write' },
+  { method: 'PATCH', path: OCI_SKU, role: 'write' },
+  { method: 'DELETE', path: OCI_SKU, role: 'write' },
+  { method: 'POST', path: `${OCI_AV}/product-segmentation/actions/batch-update`, role: 'write' },
+  { method: 'PUT', path: OCI_GRAPH, role: 'write', extension: true },
+  { method: 'POST', path: `${OCI_GRAPH}/exports`, role: 'read' },
+  { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/status`, role: 'read' },
+  { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/file-content`, role: 'read' },
+  { method: 'DELETE', path: `${OCI_GRAPH}/exports/:exportId`, role: 'read' },
+];
+
 /** The concrete URL of a route path in `environmentId`. */
 export function fillPath(path: string, environmentId: string): string {
   return path
     .replace(':environmentId', environmentId)
+    .replace(':organizationId', environmentId)
+    .replace(':locationId', 'no-such-location')
+    .replace(':sku', 'no-such-sku')
+    .replace(':requestId', 'request-1')
+    .replace(':exportId', 'graph-0')
     .replace(':inventorySystem', 'pos')
     .replace(':reservationId', 'no-such-reservation')
     .replace(':webhookId', 'wh_none')

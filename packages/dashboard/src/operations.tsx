@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DataTable } from './data-table.js';
 import { useSession } from './session.js';
+import { WebhookLag } from './webhook-lag.js';
 
 const KEY_METRICS = [
   'http_request_duration_seconds_count',
@@ -9,11 +10,15 @@ const KEY_METRICS = [
   'nodejs_eventloop_lag_seconds',
 ];
 
-/** Health (liveness, readiness), the feed's state and a few key metrics, refreshed every 10 s. */
+/**
+ * Health (liveness, readiness), the feed's state, a few key metrics and the webhook subscriptions with
+ * their lag, refreshed every 10 s.
+ */
 export function Operations() {
   const { feed } = useSession();
   const [health, setHealth] = useState<{ ping: string; ready: string }>({ ping: '…', ready: '…' });
   const [metrics, setMetrics] = useState<{ name: string; value: string }[]>([]);
+  const [refresh, setRefresh] = useState(0);
   useEffect(() => {
     const load = async () => {
       const status = async (path: string) => {
@@ -25,6 +30,7 @@ export function Operations() {
         }
       };
       setHealth({ ping: await status('/health/ping'), ready: await status('/readyz') });
+      setRefresh((n) => n + 1);
       try {
         const text = await (await fetch('/metrics', { cache: 'no-store' })).text();
         const totals = new Map<string, number>();
@@ -68,10 +74,8 @@ export function Operations() {
         ]}
         rows={metrics}
       />
-      <p class="muted">
-        Webhooks, location groups and safety stock appear here once the server has them; all metrics are at
-        /metrics.
-      </p>
+      <WebhookLag refresh={refresh} />
+      <p class="muted">All metrics are at /metrics.</p>
     </section>
   );
 }

@@ -86,7 +86,10 @@ export class Checkpointer {
     }
   }
 
-  /** The net change per stored value of the environment's entries in one span. */
+  /**
+   * The net change per stored value of the environment's entries in one span. A value the span brought
+   * into being is kept even when its net change is zero: an as-of query before the span must not see it.
+   */
   private async deltasOf(environmentId: string, span: number): Promise<SpanDelta[]> {
     const end = (span + 1) * this.spanSize;
     const sums = new Map<string, SpanDelta>();
@@ -123,6 +126,6 @@ export class Checkpointer {
       if (!last || page.length < PAGE || last.position >= end) break;
       cursor = last.position;
     }
-    return [...sums.values()].filter((d) => d.delta !== 0n);
+    return [...sums.values()].filter((d) => d.delta !== 0n || d.created);
   }
 }

@@ -16,6 +16,8 @@ const RESETS = new Set(['partition.cleanup', 'configuration.updated']);
  */
 export class StockView {
   #position = 0;
+  /** A head up to which a completed catch-up made the view reflect every entry (-1: none yet). */
+  #reflected = -1;
   #ready = false;
   #stopped = false;
   #unsubscribe: (() => void) | undefined;
@@ -38,6 +40,20 @@ export class StockView {
 
   get position(): number {
     return this.#position;
+  }
+
+  /**
+   * Whether the view already reflects every entry up to `head` (a head every acknowledged entry was at
+   * or below), because a catch-up that began after that head was reached has completed: then a strict
+   * read needs no new catch-up (no commit happened since, in any process).
+   */
+  reflects(head: number): boolean {
+    return head <= this.#reflected;
+  }
+
+  /** Records that a catch-up begun once `head` was reached has completed. */
+  reflected(head: number): void {
+    if (head > this.#reflected) this.#reflected = head;
   }
 
   /** Starts following the feed from its head. */
@@ -119,6 +135,7 @@ export class StockView {
 
   private restart(): void {
     this.#ready = false;
+    this.#reflected = -1;
     this.#unsubscribe = undefined;
     this.products.clear(this.environmentId);
     if (this.#stopped) return;

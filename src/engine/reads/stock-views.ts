@@ -80,9 +80,14 @@ export class StockViews {
       if (view.position < options.minPosition && !(await this.within(view.catchUp()))) return undefined;
       if (view.position < options.minPosition) return undefined;
     } else if (options.consistency === 'strict') {
-      // Every entry acknowledged before now gets its position, then the view reads up to them.
-      if ((await this.store.feed.settleAll(this.options.waitMs)) === undefined) return undefined;
-      if (!(await this.within(view.catchUp()))) return undefined;
+      // Every entry acknowledged before now gets its position (at most `head`), then the view reads up
+      // to them, unless an earlier catch-up already took it past that head (nothing committed since).
+      const head = await this.store.feed.settleAll(this.options.waitMs);
+      if (head === undefined) return undefined;
+      if (!view.reflects(head)) {
+        if (!(await this.within(view.catchUp()))) return undefined;
+        view.reflected(head);
+      }
     }
     const position = view.position;
     const found = await view.rows(selector);

@@ -20,6 +20,7 @@ import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../out
 import { requestHash } from '../request-hash.js';
 import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
+import { reservationAsOf } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
 import type { ReservationWork, Scope } from './reservation-work.js';
 
@@ -118,15 +119,26 @@ export class Reservations {
   }
 
   /** One reservation with its ledger history; reservation_not_found when absent. */
-  async get(environmentId: string, reservationId: string): Promise<ReservationView> {
+  /**
+   * One reservation with its history; as it was at feed position `asOf` when given (from its ledger
+   * entries up to there, reservation-history.ts): not found if it did not exist yet.
+   */
+  async get(environmentId: string, reservationId: string, asOf?: number): Promise<ReservationView> {
     await this.environments.get(environmentId);
     const found = isUsableId(reservationId)
       ? await this.store.getReservation(environmentId, reservationId)
       : undefined;
-    if (!found)
-      throw new OnhandError('reservation_not_found', `Reservation ${reservationId} does not exist.`);
+    const missing = () =>
+      new OnhandError(
+        'reservation_not_found',
+        `Reservation ${reservationId} does not exist${asOf === undefined ? '' : ` as of position ${asOf}`}.`,
+      );
+    if (!found) throw missing();
     const history = await this.store.readLedgerByReference(environmentId, reservationId, 1000);
-    return { ...found, history };
+    if (asOf === undefined) return { ...found, history };
+    const then = await reservationAsOf(this.store, environmentId, found, history, asOf);
+    if (!then) throw missing();
+    return { ...then.record, history: then.history };
   }
 
   /** Moves the expiry of an open reservation (extension): give expiresAt or ttlSeconds. */

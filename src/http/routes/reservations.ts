@@ -13,6 +13,7 @@ import {
   ReservationList,
   ReservationListQuery,
   ReservationView,
+  ReservationViewQuery,
   ReserveItem,
   UnreserveItem,
 } from '../schemas/reservation.js';
@@ -95,13 +96,19 @@ export function reservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     onRequest: requireAccess(deps.auth, { role: 'read' }),
     schema: {
       tags,
-      summary: 'Extension: one reservation with its remaining quantity, expiry and history',
+      summary:
+        'Extension: one reservation with its remaining quantity, expiry and history (as of a past moment with asOf)',
       params: ReservationParams,
+      querystring: ReservationViewQuery,
       response: { 200: ReservationView, ...errorResponses() },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { reservationId } = request.params as { reservationId: string };
-      const view = await reservations.get(request.environmentId, reservationId);
+      const { asOf } = request.query as { asOf?: string };
+      const position =
+        asOf === undefined ? undefined : await deps.engine.feed.positionAsOf(request.environmentId, asOf);
+      if (position !== undefined) reply.header('onhand-position', String(position));
+      const view = await reservations.get(request.environmentId, reservationId, position);
       return {
         ...view,
         history: view.history.map(({ seq, kind, eventId, recordedAt, changes, outcome }) => ({

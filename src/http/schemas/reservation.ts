@@ -172,6 +172,17 @@ export const ReservationListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 
+/** Query of GET …/onhand/reservations/{reservationId}. */
+export const ReservationViewQuery = Type.Object({
+  asOf: Type.Optional(
+    Type.String({
+      description:
+        'The reservation as it was at this moment: an RFC 3339 time or a feed position (docs/feed.md, as-of queries).',
+      examples: ['2026-12-03T08:00:00Z'],
+    }),
+  ),
+});
+
 /** A reservation with its remaining quantity, expiry and history (extension). */
 export const ReservationView = Type.Object(
   { ...reservationFields, history: Type.Array(ReservationHistoryEntry) },

@@ -22,6 +22,7 @@ import { CitusTx } from './citus/citus-tx.js';
 import { commitOrUnknown, createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
+import { PostgresOci } from './oci/postgres-oci.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
@@ -59,6 +60,7 @@ export class PostgresStore implements Store {
   readonly products: PostgresProducts;
   readonly jobs: PostgresJobs;
   readonly adjustments: PostgresAdjustments;
+  readonly oci: PostgresOci;
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
     this.products = new PostgresProducts(open);
     this.jobs = new PostgresJobs(open);
     this.adjustments = new PostgresAdjustments(open);
+    this.oci = new PostgresOci(open);
   }
 
   /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { FEED_MIGRATION } from './feed/feed-schema.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_9 } from './migration-9.js';
+import { MIGRATION_8 } from './oci/oci-schema.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -180,6 +181,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, sql: FEED_MIGRATION },
   { version: 6, sql: WEBHOOKS_MIGRATION },
   MIGRATION_7,
+  MIGRATION_8,
   MIGRATION_9,
 ];
 

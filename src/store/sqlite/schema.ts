@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MIGRATION_10 } from './migration-10.js';
+import { MIGRATION_11 } from './oci/oci-schema.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -233,6 +234,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 9, sql: WEBHOOKS_MIGRATION },
   MIGRATION_10,
+  MIGRATION_11,
 ];
 
 /**

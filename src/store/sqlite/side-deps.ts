@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { SqliteAdjustments } from './adjustments/sqlite-adjustments.js';
 import { SqliteProducts } from './catalogue/sqlite-products.js';
 import { SqliteJobs } from './jobs/sqlite-jobs.js';
+import { SqliteOci } from './oci/sqlite-oci.js';
 import { SqliteWebhooks } from './webhooks/sqlite-webhooks.js';
 
 /** What the stores beside SqliteStore (products, jobs, adjustments) need from SqliteStore. */
@@ -19,5 +20,6 @@ export function sideStores(side: SqliteSideDeps) {
     products: new SqliteProducts(side),
     jobs: new SqliteJobs(side),
     adjustments: new SqliteAdjustments(side),
+    oci: new SqliteOci(side),
   };
 }

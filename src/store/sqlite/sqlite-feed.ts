@@ -76,6 +76,11 @@ export class SqliteFeed implements FeedStore {
     return Number(this.sql().head.get()?.head ?? 0);
   }
 
+  /** Transactions commit one at a time here, so an entry's position is its seq. */
+  async positionsOf(_environmentId: string, seqs: readonly number[]): Promise<Map<number, number>> {
+    return new Map(seqs.map((seq) => [seq, seq]));
+  }
+
   async positionAt(environmentId: string, time: string): Promise<number> {
     const first = this.sql().firstFrom;
     const head = await this.head();

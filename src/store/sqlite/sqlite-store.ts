@@ -56,6 +56,7 @@ export class SqliteStore implements Store {
   readonly products: SideStores['products'];
   readonly jobs: SideStores['jobs'];
   readonly adjustments: SideStores['adjustments'];
+  readonly oci: SideStores['oci'];
   readonly #writer: Database.Database;
   readonly #reader: SqliteReader;
   readonly #queue = new SerialQueue();
@@ -91,6 +92,7 @@ export class SqliteStore implements Store {
       products: this.products,
       jobs: this.jobs,
       adjustments: this.adjustments,
+      oci: this.oci,
     } = sideStores(side));
   }
 

@@ -46,6 +46,8 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
       ONHAND_ADMIN_CLIENT_ID: 'admin',
       ONHAND_ADMIN_CLIENT_SECRET: ADMIN_SECRET,
       ONHAND_ENVIRONMENTS: 'demo',
+      // The operations screen's webhook lag is shown with a subscription to a port nothing listens on.
+      ONHAND_WEBHOOKS_ALLOW_PRIVATE: 'true',
       ...(database ? { ONHAND_DATABASE_URL: database.url } : {}),
     });
     admin = await ApiClient.signIn(server.url, 'admin', ADMIN_SECRET);
@@ -181,6 +183,37 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
       scheduleConfiguration: { schedulePeriodInDays: number };
     };
     expect(config.scheduleConfiguration.schedulePeriodInDays).toBe(30);
+  });
+
+  it('shows each webhook subscription on the operations screen with how far behind it is', async () => {
+    const hook = (await admin.ok('POST', '/api/environment/demo/webhooks', {
+      url: 'http://127.0.0.1:9/down',
+      description: 'a receiver that is down',
+    })) as { id: string };
+    // The first entry is handed to a delivery that keeps failing; the ones after it wait behind it.
+    for (const id of ['lag-1', 'lag-2', 'lag-3']) {
+      await admin.ok('POST', '/api/environment/demo/onhand', {
+        id,
+        organizationId: 'usmf',
+        productId: 'Lagging',
+        dimensions: { siteid: '1', locationid: '11' },
+        quantities: { pos: { inbound: 1 } },
+      });
+    }
+    const table = page.getByRole('table', { name: 'Webhook subscriptions and their lag' });
+    const behind = async () => {
+      await page.goto(`${server.url}/ui/#/demo/live`);
+      await page.goto(`${server.url}/ui/#/demo/operations`);
+      const row = table.getByRole('row').filter({ hasText: hook.id });
+      await row.waitFor();
+      return Number((await row.getByRole('cell').nth(4).innerText()).replace('+', ''));
+    };
+    await expect.poll(behind, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const row = table.getByRole('row').filter({ hasText: hook.id });
+    expect(await row.getByRole('cell').nth(2).innerText()).toBe('active');
+    expect(await row.getByRole('cell').nth(5).innerText()).toMatch(/^\d+ (s|min)$/);
+    await shot('4b-operations');
+    await admin.ok('DELETE', `/api/environment/demo/webhooks/${hook.id}`);
   });
 
   it('is readable on a tablet: no screen is wider than the window', async () => {

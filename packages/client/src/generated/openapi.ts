@@ -6576,10 +6576,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Extension: one reservation with its remaining quantity, expiry and history */
+        /** Extension: one reservation with its remaining quantity, expiry and history (as of a past moment with asOf) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /**
+                     * @description The reservation as it was at this moment: an RFC 3339 time or a feed position (docs/feed.md, as-of queries).
+                     * @example 2026-12-03T08:00:00Z
+                     */
+                    asOf?: string;
+                };
                 header?: never;
                 path: {
                     /** @description Environment id (1-64 of letters, digits, ".", "_", "-"; case-insensitive). */
@@ -10312,6 +10318,1148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/availability/v1/organizations/{organizationId}/availability-records/actions/batch-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set on hand, safety stock and futures of up to 100 records (batchInventoryUpdate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "records": [
+                     *         {
+                     *           "id": "r-1",
+                     *           "sku": "sku123",
+                     *           "location": "surprise",
+                     *           "onHand": 27,
+                     *           "safetyStockCount": 10
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciBatchUpdate"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "errors": [
+                         *         {
+                         *           "details": {
+                         *             "id": "r-2",
+                         *             "sku": "sku123",
+                         *             "locationId": "nowhere"
+                         *           },
+                         *           "errorCode": "LocationDoesNotExist",
+                         *           "message": "Location \"nowhere\" does not exist."
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciBatchErrors"];
+                    };
+                };
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/availability/v1/organizations/{organizationId}/availability-records/actions/get-availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Availability of SKUs at locations and groups (skuAvailabilityByLocationAndOrGroup) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "skus": [
+                     *         "sku123"
+                     *       ],
+                     *       "locations": [
+                     *         "warehouse5"
+                     *       ],
+                     *       "groups": [
+                     *         "UnitedStates"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciAvailabilityRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "locations": [
+                         *         {
+                         *           "id": "surprise",
+                         *           "records": [
+                         *             {
+                         *               "sku": "sku123",
+                         *               "onHand": 27,
+                         *               "reserved": 0,
+                         *               "safetyStockCount": 10,
+                         *               "atf": 17,
+                         *               "ato": 27.25,
+                         *               "futures": [
+                         *                 {
+                         *                   "quantity": 10.25,
+                         *                   "expectedDate": "2030-08-24T00:00:00.000Z"
+                         *                 }
+                         *               ]
+                         *             }
+                         *           ]
+                         *         }
+                         *       ],
+                         *       "groups": [
+                         *         {
+                         *           "id": "arizona",
+                         *           "records": [
+                         *             {
+                         *               "sku": "sku123",
+                         *               "onHand": 77,
+                         *               "reserved": 0,
+                         *               "safetyStockCount": 30,
+                         *               "atf": 47,
+                         *               "ato": 67.5,
+                         *               "futures": [
+                         *                 {
+                         *                   "quantity": 20.5,
+                         *                   "expectedDate": "2030-08-24T00:00:00.000Z"
+                         *                 }
+                         *               ],
+                         *               "groupReserved": 0,
+                         *               "sharedGroupReserved": 0
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciAvailability"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/availability/v1/organizations/{organizationId}/locations/{locationId}/availability-records/skus/{sku}/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace one SKU at one location; what is left out is reset (replaceSkuLocation) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    locationId: string;
+                    organizationId: string;
+                    /** @description Idempotency key: with the SKU, a repeat changes nothing. */
+                    requestId: string;
+                    /** @description The SKU (= IV productId). */
+                    sku: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "onHand": 27,
+                     *       "safetyStockCount": 10,
+                     *       "effectiveDate": "2026-12-03T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciSkuLocationUpdate"];
+                };
+            };
+            responses: {
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Reset one SKU at one location (deleteLocationSku) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    locationId: string;
+                    organizationId: string;
+                    /** @description Idempotency key: with the SKU, a repeat changes nothing. */
+                    requestId: string;
+                    /** @description The SKU (= IV productId). */
+                    sku: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the given fields of one SKU at one location (updateSkuLocation) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    locationId: string;
+                    organizationId: string;
+                    /** @description Idempotency key: with the SKU, a repeat changes nothing. */
+                    requestId: string;
+                    /** @description The SKU (= IV productId). */
+                    sku: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "onHand": 27,
+                     *       "safetyStockCount": 10,
+                     *       "effectiveDate": "2026-12-03T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciSkuLocationUpdate"];
+                };
+            };
+            responses: {
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/inventory/availability/v1/organizations/{organizationId}/product-segmentation/actions/batch-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exclude SKUs from groups, or include them again (batchProductSegmentationRequest) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "groups": [
+                     *         {
+                     *           "groupId": "arizona",
+                     *           "mode": "APPEND",
+                     *           "skus": [
+                     *             "sku999"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciProductSegmentation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "errors": [
+                         *         {
+                         *           "error": "Failed to create product segmentation for group id WarehouseOne and sku 15"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciSegmentationErrors"];
+                    };
+                };
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/location-graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the location graph (extension): the export document's shape, plus IV place overrides */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "locations": [
+                     *         "surprise",
+                     *         "wickenburg",
+                     *         "warehouse5"
+                     *       ],
+                     *       "groups": [
+                     *         {
+                     *           "id": "arizona",
+                     *           "locations": [
+                     *             "surprise",
+                     *             "wickenburg"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciLocationGraphUpload"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "version": 1,
+                         *       "locations": 3,
+                         *       "groups": 1
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciLocationGraphUploaded"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/location-graph/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an export of the location graph (answered at once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "exportId": "graph-1",
+                         *       "exportStatusLink": "/inventory/impex/v1/organizations/contoso/location-graph/exports/graph-1/status"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciExportStarted"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/location-graph/exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a location graph export (nothing is kept, so only checks that it exists) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/location-graph/exports/{exportId}/file-content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The exported location graph: { locations, groups } */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "locations": [
+                         *         "surprise",
+                         *         "wickenburg",
+                         *         "warehouse5"
+                         *       ],
+                         *       "groups": [
+                         *         {
+                         *           "id": "arizona",
+                         *           "locations": [
+                         *             "surprise",
+                         *             "wickenburg"
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciLocationGraph"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/location-graph/exports/{exportId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of a location graph export */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "graph-1",
+                         *       "status": "COMPLETED",
+                         *       "export": {
+                         *         "startTimeUTC": "2026-12-03T10:00:00.000Z",
+                         *         "endTimeUTC": "2026-12-03T10:00:00.000Z",
+                         *         "recordsProcessedCount": 4,
+                         *         "recordsExportedCount": 4
+                         *       },
+                         *       "download": {
+                         *         "downloadLink": "/inventory/impex/v1/organizations/contoso/location-graph/exports/graph-1/file-content",
+                         *         "downloadLinkExpirationUTC": "2026-12-04T10:00:00.000Z"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciExportStatus"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -11249,6 +12397,211 @@ export interface components {
          * @description No body is needed; an empty object is accepted too.
          */
         NoBody: Record<string, never>;
+        /** OciAvailability */
+        OciAvailability: {
+            groups?: components["schemas"]["OciGroupAvailability"][];
+            locations: components["schemas"]["OciLocationAvailability"][];
+        };
+        /** OciAvailabilityRecord */
+        OciAvailabilityRecord: {
+            /** @description RFC 3339 date-time */
+            effectiveDate?: unknown;
+            externalRefId?: string;
+            futureStock?: {
+                expectedDate: unknown;
+                quantity: unknown;
+            }[];
+            /** @description Idempotence id (with the SKU). */
+            id: string;
+            location: string;
+            /** @description number ≥ 0, multiple of 0.001 */
+            onHand?: unknown;
+            /** @description number ≥ 0, multiple of 0.001 */
+            safetyStockCount?: unknown;
+            sku: string;
+        };
+        /** OciAvailabilityRequest */
+        OciAvailabilityRequest: {
+            group?: string;
+            groups?: string[];
+            locations?: string[];
+            /** @description The SKU (= IV productId). */
+            sku?: string;
+            skus?: string[];
+        };
+        /** OciBatchErrors */
+        OciBatchErrors: {
+            errors: components["schemas"]["OciRecordError"][];
+        };
+        /** OciBatchUpdate */
+        OciBatchUpdate: {
+            records: components["schemas"]["OciAvailabilityRecord"][];
+        };
+        /** OciExportStarted */
+        OciExportStarted: {
+            exportId: string;
+            exportStatusLink: string;
+        };
+        /** OciExportStatus */
+        OciExportStatus: {
+            download: {
+                downloadLink: string;
+                downloadLinkExpirationUTC: string;
+            };
+            export: {
+                endTimeUTC: string;
+                recordsExportedCount: number;
+                recordsProcessedCount: number;
+                startTimeUTC: string;
+            };
+            id: string;
+            status: string;
+        };
+        /** OciFuture */
+        OciFuture: {
+            /** Format: date-time */
+            expectedDate: string;
+            /** @description Expected inbound quantity. */
+            quantity: number;
+        };
+        /** OciGroupAvailability */
+        OciGroupAvailability: {
+            id: string;
+            records: components["schemas"]["OciGroupRecord"][];
+        };
+        /** OciGroupRecord */
+        OciGroupRecord: {
+            /** @description Available to fulfil. */
+            atf: number;
+            /** @description Available to order. */
+            ato: number;
+            /** Format: date-time */
+            effectiveDate?: string;
+            futures: components["schemas"]["OciFuture"][];
+            /** @description Reserved at the group. */
+            groupReserved: number;
+            /** @description Physical count (IV: iom.onhand). */
+            onHand: number;
+            /** @description Reserved (IV: the reservation measure). */
+            reserved: number;
+            /** @description Held back from atf and ato. */
+            safetyStockCount: number;
+            /** @description Reserved by groups sharing locations. */
+            sharedGroupReserved: number;
+            /** @description The SKU (= IV productId). */
+            sku: string;
+        };
+        /** OciIvPlace */
+        OciIvPlace: {
+            locationId: string;
+            organizationId: string;
+            siteId: string;
+        };
+        /** OciLocationAvailability */
+        OciLocationAvailability: {
+            id: string;
+            records: components["schemas"]["OciLocationRecord"][];
+        };
+        /** OciLocationGraph */
+        OciLocationGraph: {
+            groups: {
+                id: string;
+                locations: string[];
+            }[];
+            locations: string[];
+        };
+        /** OciLocationGraphUpload */
+        OciLocationGraphUpload: {
+            groups?: {
+                id: string;
+                locations: string[];
+            }[];
+            /** @description IV organization of locations without an override (default usmf). */
+            ivOrganizationId?: string;
+            locations: (string | {
+                id: string;
+                iv?: components["schemas"]["OciIvPlace"];
+            })[];
+        };
+        /** OciLocationGraphUploaded */
+        OciLocationGraphUploaded: {
+            groups: number;
+            locations: number;
+            version: number;
+        };
+        /** OciLocationRecord */
+        OciLocationRecord: {
+            /** @description Available to fulfil. */
+            atf: number;
+            /** @description Available to order. */
+            ato: number;
+            /** Format: date-time */
+            effectiveDate?: string;
+            futures: components["schemas"]["OciFuture"][];
+            /** @description Physical count (IV: iom.onhand). */
+            onHand: number;
+            /** @description Reserved (IV: the reservation measure). */
+            reserved: number;
+            /** @description Held back from atf and ato. */
+            safetyStockCount: number;
+            /** @description The SKU (= IV productId). */
+            sku: string;
+        };
+        /** OciProblem */
+        OciProblem: {
+            detail?: string;
+            errorCode: "InsufficientQuantity" | "DuplicateGroupId" | "InvalidGroupId" | "DuplicateSku" | "MissingParameter" | "InvalidRequest" | "InvalidRequestParameter" | "EntityAlreadyExists" | "EntityExists" | "PositiveQuantityRequired" | "ReservationInUnknownState" | "ReservationInvalidState" | "ReservationCancelled" | "EntityNotFound" | "ReservationCancellationFailed" | "ExportInProcess" | "ExportProcessFailed" | "Unknown" | "DuplicateEventId" | "ReservationOperationInProcess" | "ConcurrentModification" | "GroupDoesNotExist" | "OnlyOneLocationSupported" | "NotAppliedDueToAtomicFailure" | "ImportInProgress" | "ExpiredDeltaLink" | "InventoryReset" | "UnableToStartExport" | "ResourceNotFound" | "LocationListMustNotBeEmpty" | "SeeOtherResource" | "TenantNotProvisioned" | "ReservationAlreadyFinalized" | "MismatchedGroupAndLocation" | "GroupMustNotBeEmpty" | "LocationListTooLarge" | "ExpiredUploadLink" | "ExpiredResultLink" | "FileAlreadyReceived" | "IllegalGroupState" | "DeleteTenantNotAllowed" | "TenantResetInProgress" | "LocationDoesNotExist" | "LocationNotInGroup" | "PreviousRequestAborted" | "PreviousRequestCancelled" | "DuplicateLocationId";
+            group?: string;
+            location?: string;
+            message: string;
+            parameterName?: string;
+            type: string;
+        };
+        /** OciProductSegmentation */
+        OciProductSegmentation: {
+            groups: {
+                groupId: string;
+                mode: "APPEND" | "DELETE";
+                skus: string[];
+            }[];
+        };
+        /** OciRecordError */
+        OciRecordError: {
+            details: {
+                externalRefId?: string;
+                id: string;
+                locationId: string;
+                sku: string;
+            };
+            errorCode: string;
+            message: string;
+        };
+        /** OciSegmentationErrors */
+        OciSegmentationErrors: {
+            errors: {
+                error: string;
+            }[];
+        };
+        /** OciSkuLocationUpdate */
+        OciSkuLocationUpdate: {
+            /** @description RFC 3339 date-time */
+            effectiveDate?: unknown;
+            externalRefId?: string;
+            futureStock?: {
+                expectedDate: unknown;
+                quantity: unknown;
+            }[];
+            /** @description number ≥ 0, multiple of 0.001 */
+            onHand?: unknown;
+            /** @description number ≥ 0, multiple of 0.001 */
+            safetyStockCount?: unknown;
+        };
+        /** OciUnauthorized */
+        OciUnauthorized: {
+            detail: string;
+            title: string;
+            type: string;
+        };
         /**
          * OffsetRequest
          * @example {

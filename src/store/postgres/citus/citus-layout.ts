@@ -9,7 +9,7 @@ import type pg from 'pg';
  *   group, on one worker, and commit without a two-phase commit.
  * - The environment group, distributed by environment_id: what belongs to an environment but to no
  *   partition (webhooks and their deliveries, feed followers, the product catalogue, adjustment
- *   lines).
+ *   lines, the Omnichannel Inventory tables).
  * - Reference tables (a copy on every node): the small configuration tables and the feed's one-row
  *   state and leases.
  * - Left on the coordinator as plain tables: schema_migrations (which is why servers connect to the
@@ -29,6 +29,13 @@ export const ENVIRONMENT_TABLES = [
   'feed_followers',
   'products',
   'adjustment_lines',
+  'oci_graphs',
+  'oci_locations',
+  'oci_groups',
+  'oci_group_members',
+  'oci_safety_stock',
+  'oci_record_outcomes',
+  'oci_segment_exclusions',
 ];
 export const REFERENCE_TABLES = ['environments', 'clients', 'feed_state', 'feed_leases', 'feed_tickets'];
 

@@ -32,6 +32,30 @@ export const readFeedSql = (citus: boolean) => `SELECT * FROM (
     ) c JOIN ${commitEntries(citus)}
   ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
 
+/**
+ * (env, seqs) → the position of each of those entries whose commit is stamped. On Citus the entry is
+ * ranked within its commit row (one per partition), whose rows are read first as in
+ * unstampedChangesSql.
+ */
+export const positionsOfSql = (citus: boolean) => (citus ? CITUS_POSITIONS_OF : POSITIONS_OF);
+
+const CITUS_POSITIONS_OF = `WITH c AS MATERIALIZED (
+    SELECT * FROM feed_commits WHERE environment_id = $1 AND position IS NOT NULL AND commit_id IN (
+      SELECT coalesce(commit_id, seq) FROM ledger WHERE environment_id = $1 AND seq = ANY($2::bigint[])))
+  SELECT seq, position FROM (
+    SELECT l.seq, c.position + row_number() OVER (PARTITION BY c.commit_id, c.partition_id ORDER BY l.seq) - 1
+      AS position
+    FROM c JOIN ${commitEntries(true)}
+  ) e WHERE e.seq = ANY($2::bigint[])`;
+
+const POSITIONS_OF = `SELECT l.seq, c.position + (
+      SELECT count(*) FROM ledger o WHERE o.environment_id = l.environment_id
+        AND o.seq BETWEEN c.first_seq AND l.seq AND coalesce(o.commit_id, o.seq) = c.commit_id
+    ) - 1 AS position
+  FROM ledger l JOIN feed_commits c
+    ON c.environment_id = l.environment_id AND c.commit_id = coalesce(l.commit_id, l.seq)
+  WHERE l.environment_id = $1 AND l.seq = ANY($2::bigint[]) AND c.position IS NOT NULL`;
+
 export const HEAD = 'SELECT position, fed_at FROM feed_state WHERE id = 1';
 
 /** (env, time) → the last position fed at or before the time. */

@@ -9,6 +9,7 @@ import {
   FOLLOWER,
   HEAD,
   POSITION_AT,
+  positionsOfSql,
   readFeedSql,
   SAVE_FOLLOWER,
   SETTLED,
@@ -94,6 +95,15 @@ export class PostgresFeed implements FeedStore {
   async head(): Promise<number> {
     const result = await this.#pool.query<{ position: string }>(HEAD);
     return Number(result.rows[0]?.position ?? 0);
+  }
+
+  async positionsOf(environmentId: string, seqs: readonly number[]): Promise<Map<number, number>> {
+    if (seqs.length === 0) return new Map();
+    const result = await this.#pool.query<{ seq: string; position: string }>(positionsOfSql(this.#citus), [
+      environmentId,
+      seqs,
+    ]);
+    return new Map(result.rows.map((row) => [Number(row.seq), Number(row.position)]));
   }
 
   async positionAt(environmentId: string, time: string): Promise<number> {

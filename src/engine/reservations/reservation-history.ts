@@ -1,0 +1,75 @@
+import { dimensionsKey } from '../../domain/dimensions.js';
+import { parseQty, type Qty } from '../../domain/quantity.js';
+import { type ReservationStep, reservationAfter } from '../../domain/reservation/reservation-as-of.js';
+import type { LedgerRecord, ReservationRecord, Store } from '../../store/store.js';
+
+/** Kinds whose entry released quantity from reservations at the request's dimensions. */
+const RELEASING = new Set(['reservation.release', 'reservation.unreserve', 'reservation.offset']);
+
+/**
+ * The steps of a reservation's history (domain/reservation/reservation-as-of.ts) read from its ledger
+ * entries: creation and extensions from their outcomes; a release from the entry's changes to the
+ * reserved measure at the reservation's dimensions when the entry names it first, or from the amount
+ * recorded for it when a request released several reservations; expiry from its recorded amount.
+ */
+export function stepsOf(record: ReservationRecord, history: readonly LedgerRecord[]): ReservationStep[] {
+  const key = dimensionsKey(record.dimensions);
+  const steps: ReservationStep[] = [];
+  for (const entry of history) {
+    const extra = extraOf(entry.outcome);
+    const at = entry.recordedAt;
+    if (entry.kind === 'reservation.reserve') {
+      const expiresAt = typeof extra.expiresAt === 'string' ? extra.expiresAt : null;
+      steps.push({ kind: 'reserve', at, quantity: record.quantity, expiresAt });
+    } else if (entry.kind === 'reservation.extend' && typeof extra.expiresAt === 'string') {
+      steps.push({ kind: 'extend', at, expiresAt: extra.expiresAt });
+    } else if (entry.kind === 'reservation.expire') {
+      steps.push({ kind: 'release', at, released: quantity(extra.released), expired: true });
+    } else if (RELEASING.has(entry.kind)) {
+      if (entry.changes.length === 0) {
+        steps.push({ kind: 'release', at, released: quantity(extra.released), expired: false });
+        continue;
+      }
+      let total = 0n;
+      for (const change of entry.changes) {
+        const same =
+          change.dataSource === record.dataSource &&
+          change.measure === record.measure &&
+          change.date === undefined &&
+          dimensionsKey(change.dimensions) === key;
+        if (same && change.delta < 0n) total -= change.delta;
+      }
+      steps.push({ kind: 'releaseUpTo', at, total });
+    }
+  }
+  return steps;
+}
+
+/**
+ * The reservation as a read of it answered at feed position `position`, with the history up to there;
+ * undefined when it did not exist yet.
+ */
+export async function reservationAsOf(
+  store: Store,
+  environmentId: string,
+  record: ReservationRecord,
+  history: readonly LedgerRecord[],
+  position: number,
+): Promise<{ record: ReservationRecord; history: LedgerRecord[] } | undefined> {
+  const positions = await store.feed.positionsOf(
+    environmentId,
+    history.map((entry) => entry.seq),
+  );
+  const seen = history.filter((entry) => (positions.get(entry.seq) ?? Number.POSITIVE_INFINITY) <= position);
+  const state = reservationAfter(stepsOf(record, seen));
+  return state && { record: { ...record, ...state }, history: seen };
+}
+
+function extraOf(outcome: unknown): Record<string, unknown> {
+  const extra = (outcome as { extra?: unknown } | null)?.extra;
+  return extra && typeof extra === 'object' ? (extra as Record<string, unknown>) : {};
+}
+
+function quantity(value: unknown): Qty {
+  return typeof value === 'string' || typeof value === 'number' ? parseQty(value, '') : 0n;
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../context.js';
+import { ociAvailabilityRoutes } from './oci-availability-routes.js';
+import { handleOciError } from './oci-errors.js';
+import { ociGraphRoutes } from './oci-graph-routes.js';
+
+/**
+ * The Salesforce Omnichannel Inventory API (docs/oci.md) as an encapsulated plugin: its routes under
+ * /inventory/{availability|reservation|impex}/v1/organizations/{organizationId}/… answer refusals as
+ * `application/problem+json` (handleOciError), the rest of the app keeps its own error bodies.
+ */
+export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  await app.register(async (oci) => {
+    oci.setErrorHandler(handleOciError);
+    ociAvailabilityRoutes(oci, deps);
+    ociGraphRoutes(oci, deps);
+  });
+}

@@ -1,0 +1,75 @@
+import type { LocationGraph } from '../../domain/oci/location-graph.js';
+import type { Qty } from '../../domain/quantity.js';
+
+/** An environment's location graph and its version (1 for the first upload, +1 per replacement). */
+export interface OciGraphRecord {
+  readonly graph: LocationGraph;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** The safety stock of one SKU at one OCI location. */
+export interface SafetyStockRow {
+  readonly locationId: string;
+  readonly sku: string;
+  readonly quantity: Qty;
+}
+
+/** What an OCI record id (with its SKU, spec §1.2) was first answered with. */
+export interface RecordOutcome {
+  readonly recordId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  /** Hash of the record as first sent. */
+  readonly hash: string;
+  /** The first answer, as JSON: null for success, else `{ errorCode, message }`. */
+  readonly outcome: string;
+  readonly createdAt: string;
+}
+
+/**
+ * The Omnichannel Inventory side of the Store port (docs/oci.md): the location graph of each
+ * environment, safety stock per (environment, location, SKU), and what each record id was answered.
+ * Distribution-ready: the graph tables are keyed by environment; safety stock and record outcomes carry
+ * the environment and the OCI location (the OCI face's partition) in every row.
+ */
+export interface OciStore {
+  /** The graph of an environment, or undefined before its first upload. */
+  getGraph(environmentId: string): Promise<OciGraphRecord | undefined>;
+  /**
+   * Replaces the whole graph atomically when the stored version is `expectedVersion` (0: none stored
+   * yet); returns false and changes nothing otherwise (someone else replaced it first).
+   */
+  replaceGraph(
+    environmentId: string,
+    graph: LocationGraph,
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<boolean>;
+  /** Safety stock rows of the given SKUs at the given locations (absent rows: 0). */
+  readSafetyStock(
+    environmentId: string,
+    skus: readonly string[],
+    locationIds: readonly string[],
+  ): Promise<SafetyStockRow[]>;
+  /** Sets safety stock values, atomically; a quantity of 0 deletes the row. */
+  setSafetyStock(environmentId: string, rows: readonly SafetyStockRow[], updatedAt: string): Promise<void>;
+  /** The first outcome of a record id with its SKU, or undefined. */
+  getRecordOutcome(environmentId: string, recordId: string, sku: string): Promise<RecordOutcome | undefined>;
+  /**
+   * Records the first outcome of a record id with its SKU; returns false (and keeps the first) when one
+   * is recorded already.
+   */
+  saveRecordOutcome(environmentId: string, outcome: RecordOutcome): Promise<boolean>;
+  /** The (group, SKU) exclusions of product segmentation among the given groups and SKUs. */
+  readExclusions(
+    environmentId: string,
+    groupIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<{ groupId: string; sku: string }[]>;
+  /** Adds (`excluded`) or removes exclusions, atomically. */
+  changeExclusions(
+    environmentId: string,
+    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
+  ): Promise<void>;
+}

@@ -1,0 +1,229 @@
+import type pg from 'pg';
+import type { LocationGraph } from '../../../domain/oci/location-graph.js';
+import { graphOfRows, type LocationRow, type MemberRow, overrideColumns } from '../../oci/oci-rows.js';
+import type { OciGraphRecord, OciStore, RecordOutcome, SafetyStockRow } from '../../oci/oci-store.js';
+import { type OutcomeRow, outcomeOfRow } from '../../sqlite/oci/sqlite-oci.js';
+
+/** The Omnichannel Inventory tables on PostgreSQL (see OciStore). */
+export class PostgresOci implements OciStore {
+  constructor(private readonly pool: () => pg.Pool) {}
+
+  async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
+    const client = await this.pool().connect();
+    try {
+      // One snapshot: the rows match the version read.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const head = await client.query<{ version: string; iv_organization_id: string; updated_at: string }>(
+        'SELECT version, iv_organization_id, updated_at FROM oci_graphs WHERE environment_id = $1',
+        [environmentId],
+      );
+      const row = head.rows[0];
+      if (!row) {
+        await client.query('COMMIT');
+        return undefined;
+      }
+      const locations = await client.query<LocationRow>(
+        `SELECT location_id, iv_organization_id, iv_site_id, iv_location_id FROM oci_locations
+         WHERE environment_id = $1 ORDER BY position`,
+        [environmentId],
+      );
+      const groups = await client.query<{ group_id: string }>(
+        'SELECT group_id FROM oci_groups WHERE environment_id = $1 ORDER BY position',
+        [environmentId],
+      );
+      const members = await client.query<MemberRow>(
+        `SELECT group_id, location_id FROM oci_group_members WHERE environment_id = $1
+         ORDER BY group_id, position`,
+        [environmentId],
+      );
+      await client.query('COMMIT');
+      return {
+        graph: graphOfRows(
+          row.iv_organization_id,
+          locations.rows,
+          groups.rows.map((g) => g.group_id),
+          members.rows,
+        ),
+        version: Number(row.version),
+        updatedAt: row.updated_at,
+      };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async replaceGraph(
+    environmentId: string,
+    graph: LocationGraph,
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<boolean> {
+    const client = await this.pool().connect();
+    try {
+      await client.query('BEGIN');
+      // Insert-or-lock the head row: concurrent replacements of one environment serialise on it.
+      await client.query(
+        `INSERT INTO oci_graphs (environment_id, version, iv_organization_id, updated_at)
+         VALUES ($1, 0, '', '') ON CONFLICT (environment_id) DO NOTHING`,
+        [environmentId],
+      );
+      const head = await client.query<{ version: string }>(
+        'SELECT version FROM oci_graphs WHERE environment_id = $1 FOR UPDATE',
+        [environmentId],
+      );
+      if (Number(head.rows[0]?.version ?? 0) !== expectedVersion) {
+        await client.query('ROLLBACK');
+        return false;
+      }
+      for (const table of ['oci_group_members', 'oci_groups', 'oci_locations'])
+        await client.query(`DELETE FROM ${table} WHERE environment_id = $1`, [environmentId]);
+      await client.query(
+        'UPDATE oci_graphs SET version = $2, iv_organization_id = $3, updated_at = $4 WHERE environment_id = $1',
+        [environmentId, expectedVersion + 1, graph.ivOrganizationId, updatedAt],
+      );
+      const columns = graph.locations.map(overrideColumns);
+      await client.query(
+        `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id, iv_location_id)
+         SELECT $1, l, p::int, o, s, c FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
+           AS t(l, p, o, s, c)`,
+        [
+          environmentId,
+          graph.locations.map((l) => l.id),
+          graph.locations.map((_, i) => i),
+          columns.map((c) => c[0]),
+          columns.map((c) => c[1]),
+          columns.map((c) => c[2]),
+        ],
+      );
+      await client.query(
+        `INSERT INTO oci_groups (environment_id, group_id, position)
+         SELECT $1, g, p::int FROM unnest($2::text[], $3::int[]) AS t(g, p)`,
+        [environmentId, graph.groups.map((g) => g.id), graph.groups.map((_, i) => i)],
+      );
+      const members = graph.groups.flatMap((g) => g.locations.map((l, j) => [g.id, l, j] as const));
+      await client.query(
+        `INSERT INTO oci_group_members (environment_id, group_id, location_id, position)
+         SELECT $1, g, l, p::int FROM unnest($2::text[], $3::text[], $4::int[]) AS t(g, l, p)`,
+        [environmentId, members.map((m) => m[0]), members.map((m) => m[1]), members.map((m) => m[2])],
+      );
+      await client.query('COMMIT');
+      return true;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async readSafetyStock(
+    environmentId: string,
+    skus: readonly string[],
+    locationIds: readonly string[],
+  ): Promise<SafetyStockRow[]> {
+    if (skus.length === 0 || locationIds.length === 0) return [];
+    const result = await this.pool().query<{ location_id: string; sku: string; quantity: string }>(
+      `SELECT location_id, sku, quantity FROM oci_safety_stock WHERE environment_id = $1
+       AND sku = ANY($2::text[]) AND location_id = ANY($3::text[])`,
+      [environmentId, skus, locationIds],
+    );
+    return result.rows.map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
+  }
+
+  async setSafetyStock(
+    environmentId: string,
+    rows: readonly SafetyStockRow[],
+    updatedAt: string,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    // Last value of each key wins, as in SQLite's row-by-row upsert.
+    const last = new Map(rows.map((r) => [`${r.locationId}\u0000${r.sku}`, r]));
+    const put = [...last.values()].filter((r) => r.quantity !== 0n);
+    const drop = [...last.values()].filter((r) => r.quantity === 0n);
+    await this.pool().query(
+      `WITH dropped AS (
+         DELETE FROM oci_safety_stock WHERE environment_id = $1
+           AND (location_id, sku) IN (SELECT * FROM unnest($5::text[], $6::text[]))
+       )
+       INSERT INTO oci_safety_stock (environment_id, location_id, sku, quantity, updated_at)
+       SELECT $1, l, s, q::bigint, $7 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(l, s, q)
+       ON CONFLICT (environment_id, location_id, sku) DO UPDATE SET quantity = excluded.quantity,
+         updated_at = excluded.updated_at`,
+      [
+        environmentId,
+        put.map((r) => r.locationId),
+        put.map((r) => r.sku),
+        put.map((r) => r.quantity.toString()),
+        drop.map((r) => r.locationId),
+        drop.map((r) => r.sku),
+        updatedAt,
+      ],
+    );
+  }
+
+  async getRecordOutcome(
+    environmentId: string,
+    recordId: string,
+    sku: string,
+  ): Promise<RecordOutcome | undefined> {
+    const result = await this.pool().query<OutcomeRow>(
+      `SELECT record_id, sku, location_id, request_hash, outcome, created_at FROM oci_record_outcomes
+       WHERE environment_id = $1 AND record_id = $2 AND sku = $3`,
+      [environmentId, recordId, sku],
+    );
+    const row = result.rows[0];
+    return row ? outcomeOfRow(row) : undefined;
+  }
+
+  async saveRecordOutcome(environmentId: string, o: RecordOutcome): Promise<boolean> {
+    const result = await this.pool().query(
+      `INSERT INTO oci_record_outcomes (environment_id, record_id, sku, location_id, request_hash, outcome,
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [environmentId, o.recordId, o.sku, o.locationId, o.hash, o.outcome, o.createdAt],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async readExclusions(
+    environmentId: string,
+    groupIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<{ groupId: string; sku: string }[]> {
+    if (groupIds.length === 0 || skus.length === 0) return [];
+    const result = await this.pool().query<{ group_id: string; sku: string }>(
+      `SELECT group_id, sku FROM oci_segment_exclusions WHERE environment_id = $1
+       AND group_id = ANY($2::text[]) AND sku = ANY($3::text[])`,
+      [environmentId, groupIds, skus],
+    );
+    return result.rows.map((r) => ({ groupId: r.group_id, sku: r.sku }));
+  }
+
+  async changeExclusions(
+    environmentId: string,
+    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    // The last change of each (group, SKU) wins, as in SQLite's row-by-row statements.
+    const last = [...new Map(changes.map((c) => [`${c.groupId}\u0000${c.sku}`, c])).values()];
+    const add = last.filter((c) => c.excluded);
+    const remove = last.filter((c) => !c.excluded);
+    await this.pool().query(
+      `WITH removed AS (
+         DELETE FROM oci_segment_exclusions WHERE environment_id = $1
+           AND (group_id, sku) IN (SELECT * FROM unnest($4::text[], $5::text[]))
+       )
+       INSERT INTO oci_segment_exclusions (environment_id, group_id, sku)
+       SELECT $1, g, s FROM unnest($2::text[], $3::text[]) AS t(g, s) ON CONFLICT DO NOTHING`,
+      [
+        environmentId,
+        add.map((c) => c.groupId),
+        add.map((c) => c.sku),
+        remove.map((c) => c.groupId),
+        remove.map((c) => c.sku),
+      ],
+    );
+  }
+}

@@ -1,0 +1,226 @@
+import type { LocationGraph } from '../../../domain/oci/location-graph.js';
+import { graphOfRows, type LocationRow, type MemberRow, overrideColumns } from '../../oci/oci-rows.js';
+import type { OciGraphRecord, OciStore, RecordOutcome, SafetyStockRow } from '../../oci/oci-store.js';
+import type { SqliteSideDeps } from '../side-deps.js';
+
+interface GraphRow {
+  version: number | bigint;
+  iv_organization_id: string;
+  updated_at: string;
+}
+
+/** The Omnichannel Inventory tables on SQLite (see OciStore). */
+export class SqliteOci implements OciStore {
+  constructor(private readonly deps: SqliteSideDeps) {}
+
+  async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
+    const db = this.deps.reader();
+    const head = db
+      .prepare<[string], GraphRow>(
+        'SELECT version, iv_organization_id, updated_at FROM oci_graphs WHERE environment_id = ?',
+      )
+      .get(environmentId);
+    if (!head) return undefined;
+    // One read transaction: the rows match the version read.
+    return db.transaction(() => {
+      const locations = db
+        .prepare<[string], LocationRow>(
+          `SELECT location_id, iv_organization_id, iv_site_id, iv_location_id FROM oci_locations
+           WHERE environment_id = ? ORDER BY position`,
+        )
+        .all(environmentId);
+      const groups = db
+        .prepare<[string], { group_id: string }>(
+          'SELECT group_id FROM oci_groups WHERE environment_id = ? ORDER BY position',
+        )
+        .all(environmentId)
+        .map((r) => r.group_id);
+      const members = db
+        .prepare<[string], MemberRow>(
+          `SELECT group_id, location_id FROM oci_group_members WHERE environment_id = ?
+           ORDER BY group_id, position`,
+        )
+        .all(environmentId);
+      const current = db
+        .prepare<[string], GraphRow>(
+          'SELECT version, iv_organization_id, updated_at FROM oci_graphs WHERE environment_id = ?',
+        )
+        .get(environmentId) as GraphRow;
+      return {
+        graph: graphOfRows(current.iv_organization_id, locations, groups, members),
+        version: Number(current.version),
+        updatedAt: current.updated_at,
+      };
+    })();
+  }
+
+  async replaceGraph(
+    environmentId: string,
+    graph: LocationGraph,
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<boolean> {
+    return this.deps.write((db) =>
+      db
+        .transaction(() => {
+          const row = db
+            .prepare<[string], { version: number | bigint }>(
+              'SELECT version FROM oci_graphs WHERE environment_id = ?',
+            )
+            .get(environmentId);
+          if (Number(row?.version ?? 0) !== expectedVersion) return false;
+          for (const table of ['oci_group_members', 'oci_groups', 'oci_locations'])
+            db.prepare(`DELETE FROM ${table} WHERE environment_id = ?`).run(environmentId);
+          db.prepare(
+            `INSERT INTO oci_graphs (environment_id, version, iv_organization_id, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (environment_id) DO UPDATE SET version = excluded.version,
+               iv_organization_id = excluded.iv_organization_id, updated_at = excluded.updated_at`,
+          ).run(environmentId, expectedVersion + 1, graph.ivOrganizationId, updatedAt);
+          const location = db.prepare(
+            `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id,
+               iv_location_id) VALUES (?, ?, ?, ?, ?, ?)`,
+          );
+          graph.locations.forEach((l, i) => {
+            location.run(environmentId, l.id, i, ...overrideColumns(l));
+          });
+          const group = db.prepare(
+            'INSERT INTO oci_groups (environment_id, group_id, position) VALUES (?, ?, ?)',
+          );
+          const member = db.prepare(
+            'INSERT INTO oci_group_members (environment_id, group_id, location_id, position) VALUES (?, ?, ?, ?)',
+          );
+          graph.groups.forEach((g, i) => {
+            group.run(environmentId, g.id, i);
+            g.locations.forEach((l, j) => {
+              member.run(environmentId, g.id, l, j);
+            });
+          });
+          return true;
+        })
+        .immediate(),
+    );
+  }
+
+  async readSafetyStock(
+    environmentId: string,
+    skus: readonly string[],
+    locationIds: readonly string[],
+  ): Promise<SafetyStockRow[]> {
+    if (skus.length === 0 || locationIds.length === 0) return [];
+    return this.deps
+      .reader()
+      .prepare<[string, string, string], { location_id: string; sku: string; quantity: number | bigint }>(
+        `SELECT location_id, sku, quantity FROM oci_safety_stock WHERE environment_id = ?
+         AND sku IN (SELECT value FROM json_each(?)) AND location_id IN (SELECT value FROM json_each(?))`,
+      )
+      .safeIntegers(true)
+      .all(environmentId, JSON.stringify(skus), JSON.stringify(locationIds))
+      .map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
+  }
+
+  async setSafetyStock(
+    environmentId: string,
+    rows: readonly SafetyStockRow[],
+    updatedAt: string,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.deps.write((db) => {
+      const put = db.prepare(
+        `INSERT INTO oci_safety_stock (environment_id, location_id, sku, quantity, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (environment_id, location_id, sku) DO UPDATE SET quantity = excluded.quantity,
+           updated_at = excluded.updated_at`,
+      );
+      const remove = db.prepare(
+        'DELETE FROM oci_safety_stock WHERE environment_id = ? AND location_id = ? AND sku = ?',
+      );
+      db.transaction(() => {
+        for (const r of rows) {
+          if (r.quantity === 0n) remove.run(environmentId, r.locationId, r.sku);
+          else put.run(environmentId, r.locationId, r.sku, r.quantity, updatedAt);
+        }
+      }).immediate();
+    });
+  }
+
+  async getRecordOutcome(
+    environmentId: string,
+    recordId: string,
+    sku: string,
+  ): Promise<RecordOutcome | undefined> {
+    const row = this.deps
+      .reader()
+      .prepare<[string, string, string], OutcomeRow>(
+        `SELECT record_id, sku, location_id, request_hash, outcome, created_at FROM oci_record_outcomes
+         WHERE environment_id = ? AND record_id = ? AND sku = ?`,
+      )
+      .get(environmentId, recordId, sku);
+    return row ? outcomeOfRow(row) : undefined;
+  }
+
+  async saveRecordOutcome(environmentId: string, o: RecordOutcome): Promise<boolean> {
+    return this.deps.write(
+      (db) =>
+        db
+          .prepare(
+            `INSERT INTO oci_record_outcomes (environment_id, record_id, sku, location_id, request_hash, outcome,
+               created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          )
+          .run(environmentId, o.recordId, o.sku, o.locationId, o.hash, o.outcome, o.createdAt).changes > 0,
+    );
+  }
+
+  async readExclusions(
+    environmentId: string,
+    groupIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<{ groupId: string; sku: string }[]> {
+    if (groupIds.length === 0 || skus.length === 0) return [];
+    return this.deps
+      .reader()
+      .prepare<[string, string, string], { group_id: string; sku: string }>(
+        `SELECT group_id, sku FROM oci_segment_exclusions WHERE environment_id = ?
+         AND group_id IN (SELECT value FROM json_each(?)) AND sku IN (SELECT value FROM json_each(?))`,
+      )
+      .all(environmentId, JSON.stringify(groupIds), JSON.stringify(skus))
+      .map((r) => ({ groupId: r.group_id, sku: r.sku }));
+  }
+
+  async changeExclusions(
+    environmentId: string,
+    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    await this.deps.write((db) => {
+      const add = db.prepare(
+        'INSERT INTO oci_segment_exclusions (environment_id, group_id, sku) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      );
+      const remove = db.prepare(
+        'DELETE FROM oci_segment_exclusions WHERE environment_id = ? AND group_id = ? AND sku = ?',
+      );
+      db.transaction(() => {
+        for (const c of changes) (c.excluded ? add : remove).run(environmentId, c.groupId, c.sku);
+      }).immediate();
+    });
+  }
+}
+
+/** A record outcome row as both backends store it. */
+export interface OutcomeRow {
+  record_id: string;
+  sku: string;
+  location_id: string;
+  request_hash: string;
+  outcome: string;
+  created_at: string;
+}
+
+export function outcomeOfRow(row: OutcomeRow): RecordOutcome {
+  return {
+    recordId: row.record_id,
+    sku: row.sku,
+    locationId: row.location_id,
+    hash: row.request_hash,
+    outcome: row.outcome,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,60 @@
+import { OCI_ROUTES } from './route-table.js';
+import type { FuzzTemplate } from './write-fuzz-table.js';
+
+/**
+ * Fuzz templates of the OCI write routes (OCI_ROUTES), used by test/api/write-fuzz.test.ts like
+ * FUZZ_TEMPLATES; their refusals are problem+json with an OCI errorCode, and batch answers a 200 whose
+ * `errors` list every record.
+ */
+const AV = '/inventory/availability/v1/organizations/:organizationId';
+const SKU = `${AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
+const update = { onHand: 1, safetyStockCount: 1, effectiveDate: '2026-01-01T00:00:00Z' };
+const updateFields = { onHand: 'quantity', safetyStockCount: 'quantity', effectiveDate: 'id' } as const;
+
+export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
+  [`POST ${AV}/availability-records/actions/batch-update`]: {
+    body: { records: [{ id: 'fuzz-1', sku: 'sku-1', location: 'loc-1', ...update }] },
+    fields: {
+      records: 'list',
+      'records.0.id': 'id',
+      'records.0.sku': 'id',
+      'records.0.location': 'id',
+      'records.0.onHand': 'quantity',
+      'records.0.safetyStockCount': 'quantity',
+    },
+  },
+  [`PUT ${SKU}`]: { body: update, fields: updateFields },
+  [`PATCH ${SKU}`]: { body: update, fields: updateFields },
+  [`POST ${AV}/product-segmentation/actions/batch-update`]: {
+    body: { groups: [{ groupId: 'group-1', mode: 'APPEND', skus: ['sku-1'] }] },
+    fields: { groups: 'list', 'groups.0.groupId': 'id', 'groups.0.skus': 'list', 'groups.0.skus.0': 'id' },
+  },
+  'PUT /inventory/impex/v1/organizations/:organizationId/location-graph': {
+    body: {
+      ivOrganizationId: 'usmf',
+      locations: ['loc-1'],
+      groups: [{ id: 'group-1', locations: ['loc-1'] }],
+    },
+    fields: {
+      ivOrganizationId: 'id',
+      locations: 'list',
+      'locations.0': 'id',
+      groups: 'list',
+      'groups.0.id': 'id',
+      'groups.0.locations': 'list',
+    },
+  },
+};
+
+/** OCI write routes without a body (nothing hostile to send). */
+const OCI_NO_BODY = new Set([
+  `DELETE ${SKU}`,
+  'POST /inventory/impex/v1/organizations/:organizationId/location-graph/exports',
+  'DELETE /inventory/impex/v1/organizations/:organizationId/location-graph/exports/:exportId',
+]);
+
+/** The OCI routes that change something and take a body. */
+export const OCI_WRITE_ROUTES = OCI_ROUTES.filter(
+  (r) =>
+    r.method !== 'GET' && !OCI_NO_BODY.has(`${r.method} ${r.path}`) && !r.path.endsWith('get-availability'),
+);
