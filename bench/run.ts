@@ -18,15 +18,20 @@ import { bulkTemplates } from './workloads/events.js';
 import { WORKLOADS } from './workloads/index.js';
 
 /*
- * npm run bench [-- --quick] [--postgres-url postgres://…] [--only W1,W3] [--seconds n] [--profile dir]
+ * npm run bench [-- --quick] [--postgres-url postgres://…] [--citus-url postgres://…] [--only W1,W3]
+ *   [--seconds n] [--profile dir]
  * Runs the baselines and the workloads on SQLite and, when a PostgreSQL URL is given (flag or
- * ONHAND_BENCH_POSTGRES_URL), on PostgreSQL too; prints a table per backend and writes
+ * ONHAND_BENCH_POSTGRES_URL), on PostgreSQL too, and with a Citus coordinator's URL (flag or
+ * ONHAND_BENCH_CITUS_URL) on Citus: the tables distributed in a schema of its database, 32 shards each;
+ * the storage ceiling there is plain PostgreSQL's on the coordinator (an undistributed schema), so the
+ * ratios say what distributing costs. Prints a table per backend and writes
  * bench/results/<date>-<backend>.json. Exits non-zero when an invariant breaks.
  */
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'postgres-url': { type: 'string' },
+    'citus-url': { type: 'string' },
     only: { type: 'string' },
     seconds: { type: 'string' },
     profile: { type: 'string' },
@@ -36,6 +41,7 @@ const { values: flags } = parseArgs({
 const quick = flags.quick ?? false;
 const seconds = Number(flags.seconds ?? (quick ? 4 : 10));
 const postgresUrl = flags['postgres-url'] ?? process.env.ONHAND_BENCH_POSTGRES_URL ?? '';
+const citusUrl = flags['citus-url'] ?? process.env.ONHAND_BENCH_CITUS_URL ?? '';
 const only = flags.only?.split(',').map((w) => w.trim().toUpperCase());
 const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
 const profileDir = flags.profile;
@@ -95,7 +101,25 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
-async function runBackend(backend: 'sqlite' | 'postgres', http: HttpCeilings): Promise<boolean> {
+/** A schema of the Citus coordinator's database, reached through a URL whose search_path names it. */
+async function freshCitusSchema(distribute: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `onhand_bench_${randomBytes(6).toString('hex')}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: citusUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await run(`CREATE SCHEMA ${name}`);
+  const url = new URL(citusUrl);
+  url.searchParams.set('options', `-c search_path=${name}`);
+  if (distribute) {
+    const store = await PostgresStore.connect({ connectionString: url.toString(), poolSize: 1 });
+    await store.distribute({ shardCount: 32 }).finally(() => store.close());
+  }
+  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${name} CASCADE`) };
+}
+
+async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCeilings): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), `onhand-bench-${backend}-`));
   const cleanups: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
   const measurements: Measurement[] = [];
@@ -108,10 +132,10 @@ async function runBackend(backend: 'sqlite' | 'postgres', http: HttpCeilings): P
     if (backend === 'sqlite') {
       storage = await sqliteCeilings(dir, Math.min(seconds, 5));
     } else {
-      const ceilingDb = await freshPostgres();
+      const ceilingDb = backend === 'citus' ? await freshCitusSchema(false) : await freshPostgres();
       cleanups.push(ceilingDb.drop);
       storage = await postgresCeilings(ceilingDb.url, Math.min(seconds, 5));
-      const serverDatabase = await freshPostgres();
+      const serverDatabase = backend === 'citus' ? await freshCitusSchema(true) : await freshPostgres();
       cleanups.push(serverDatabase.drop);
       serverDb = serverDatabase.url;
     }
@@ -133,7 +157,7 @@ async function runBackend(backend: 'sqlite' | 'postgres', http: HttpCeilings): P
         : await PostgresStore.connect({ connectionString: serverDb as string, poolSize: 2 });
     cleanups.unshift(() => store.close());
     const ctx = {
-      backend,
+      backend: backend === 'sqlite' ? ('sqlite' as const) : ('postgres' as const),
       url: server.url,
       token,
       seconds,
@@ -162,7 +186,7 @@ async function runBackend(backend: 'sqlite' | 'postgres', http: HttpCeilings): P
     const file = writeResults(backend, {
       quick,
       seconds,
-      machine: await machineFacts(backend, serverDb),
+      machine: await machineFacts(backend === 'sqlite' ? 'sqlite' : 'postgres', serverDb),
       baselines: {
         httpCeiling: Object.fromEntries([...http.get].map(([c, r]) => [`get_${c}_connections`, r])),
         httpBulkPost16: http.bulkPost,
@@ -191,6 +215,7 @@ async function main(): Promise<number> {
   if (!flags['skip-sqlite']) ok = (await runBackend('sqlite', http)) && ok;
   if (postgresUrl) ok = (await runBackend('postgres', http)) && ok;
   else console.log('\n(PostgreSQL skipped: pass --postgres-url or set ONHAND_BENCH_POSTGRES_URL)');
+  if (citusUrl) ok = (await runBackend('citus', http)) && ok;
   return ok ? 0 : 1;
 }
 

@@ -7,6 +7,7 @@ import { runConfigCommand } from './config-command.js';
 import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runKeysCommand } from './keys-command.js';
+import { runMigrateCommand } from './migrate-command.js';
 import { runProductsCommand } from './products-command.js';
 
 const USAGE = `Usage: onhand <command> [options]
@@ -21,7 +22,9 @@ Commands:
   environments create ID     Create an environment with the default configuration
   environments list          List environments
   config show|update         Print or replace an environment's configuration (see: onhand config help)
-  migrate                    Create or upgrade the database schema, then exit (serve also does it)
+  migrate [--citus [--shards N]]
+                             Create or upgrade the database schema, then exit (serve also does it);
+                             --citus also distributes the tables with Citus (docs/operations.md)
   export ENV [--out FILE]    Write an environment's state and ledger as NDJSON (default: stdout)
   import FILE [--environment NEWID]
                              Load an export into the store of --data / --database-url, as a new
@@ -125,9 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'migrate') {
     const store = await openStore(settings);
     try {
-      await store.migrate();
-      console.log(`The ${store.kind} schema is up to date.`);
-      return 0;
+      return await runMigrateCommand(rest, store, (line) => console.log(line));
     } finally {
       await store.close();
     }

@@ -66,3 +66,47 @@ export function checkKeySize(
     );
   }
 }
+
+/** Most partitions a query names by value; past it the query reads by its other filters only. */
+const MAX_NAMED_PARTITIONS = 256;
+
+/**
+ * The partitions that can hold the rows a query selects, when its filters pin them: by product, the
+ * organizations × products; by location, the organizations × sites × locations. Undefined when a
+ * filter the rule needs is absent (the query reads every partition of its organizations) or when there
+ * would be more than MAX_NAMED_PARTITIONS. A store that places data by partition reads only these.
+ */
+export function selectedPartitions(
+  rule: PartitionRule,
+  organizationIds: readonly string[],
+  productIds: readonly string[] | undefined,
+  siteIds: readonly string[] | undefined,
+  locationIds: readonly string[] | undefined,
+): string[] | undefined {
+  const ids = new Set<string>();
+  const add = (organizationId: string, productId: string, dimensions: Dimensions) => {
+    ids.add(partitionIdOf(rule, organizationId, productId, dimensions));
+  };
+  if (rule === 'byProduct') {
+    if (!productIds?.length || organizationIds.length * productIds.length > MAX_NAMED_PARTITIONS)
+      return undefined;
+    for (const org of organizationIds) for (const product of productIds) add(org, product, {});
+    return [...ids];
+  }
+  if (!siteIds?.length || !locationIds?.length) return undefined;
+  if (organizationIds.length * siteIds.length * locationIds.length > MAX_NAMED_PARTITIONS) return undefined;
+  for (const org of organizationIds)
+    for (const site of siteIds)
+      for (const location of locationIds) add(org, '', { [SITE]: site, [LOCATION]: location });
+  return [...ids];
+}
+
+/**
+ * The write lane of a lock key (lockKeyOf): its environment and partition, so that writes to one
+ * partition batch together and apart from the others' (engine/group-commit.ts, on Citus). Another key
+ * is its own lane.
+ */
+export function partitionLane(lockKey: string): string {
+  const parts = lockKey.split('~');
+  return parts.length === 4 ? `${parts[0]}~${parts[3]}` : lockKey;
+}

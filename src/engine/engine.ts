@@ -1,4 +1,5 @@
 import type { OnHandInput } from '../domain/onhand-command.js';
+import { partitionLane } from '../domain/partition.js';
 import { type Page, pageByWarehouse } from '../domain/query/paging.js';
 import {
   type ExactQueryInput,
@@ -136,7 +137,9 @@ export class Engine {
     });
     this.checkpointer = new Checkpointer(store, clock, report, this.spanSize);
     this.views = new StockViews(store, this.feed.hub, {
-      maxRows: options.readCacheRows ?? 1_000_000,
+      // Off where data is spread over machines (Citus): a view starts from a snapshot, and no snapshot
+      // spans the workers; queries read their one shard instead.
+      maxRows: store.partitioned === true ? 0 : (options.readCacheRows ?? 1_000_000),
       waitMs: options.readWaitMs ?? 5000,
       onError: report,
     });
@@ -159,8 +162,10 @@ export class Engine {
     });
     this.webhookDispatcher = new WebhookDispatcher({ store, feed: this.feed, clock, ...hooks }, report);
     // Every writer marks its outcomes with the commit of their transaction (commit tokens).
+    // Where the store places data by partition (Citus), one write lane per partition.
+    const laneOf = store.partitioned === true ? partitionLane : undefined;
     const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
-      new GroupCommitter(store, handler, undefined, withCommitMark);
+      new GroupCommitter(store, handler, undefined, withCommitMark, laneOf);
     this.onHandWriter = writer(onHandBatch(report));
     this.onHand = new OnHandWrites(this.environments, clock, this.onHandWriter);
     this.reservationWriter = writer(reservationBatch(clock, report));

@@ -1,11 +1,16 @@
 import type { StoreTx } from '../store/store.js';
 import { conflict, type ItemOutcome, outcomeFromLedger } from './outcome.js';
 
-/** Identifies an event for idempotency: ids are unique per (environment, family). */
+/**
+ * Identifies an event for idempotency: ids are unique per (environment, family), or per (environment,
+ * family, partition) where the store places data by partition (PostgreSQL on Citus).
+ */
 export interface EventRef {
   readonly environmentId: string;
   readonly family: string;
   readonly eventId: string;
+  /** The partition the event writes to, when known (lets such a store search that partition only). */
+  readonly partitionId?: string | undefined;
 }
 
 interface Known {
@@ -21,22 +26,31 @@ interface Known {
 export class EventRegistry {
   private constructor(private readonly known: Map<string, Known>) {}
 
-  /** Looks up every referenced event id in the ledger, one query per (environment, family). */
+  /**
+   * Looks up every referenced event id in the ledger, one query per (environment, family), naming the
+   * partitions of the events when every ref of the group has one.
+   */
   static async load(tx: StoreTx, refs: readonly EventRef[]): Promise<EventRegistry> {
-    const groups = new Map<string, { environmentId: string; family: string; ids: Set<string> }>();
+    const groups = new Map<
+      string,
+      { environmentId: string; family: string; ids: Set<string>; partitions: Set<string> | undefined }
+    >();
     for (const ref of refs) {
       const groupKey = `${ref.environmentId}\u0000${ref.family}`;
       const group = groups.get(groupKey) ?? {
         environmentId: ref.environmentId,
         family: ref.family,
         ids: new Set(),
+        partitions: new Set(),
       };
       group.ids.add(ref.eventId);
+      if (ref.partitionId === undefined) group.partitions = undefined;
+      else group.partitions?.add(ref.partitionId);
       groups.set(groupKey, group);
     }
     const known = new Map<string, Known>();
-    for (const { environmentId, family, ids } of groups.values()) {
-      const found = await tx.findEvents(environmentId, family, [...ids]);
+    for (const { environmentId, family, ids, partitions } of groups.values()) {
+      const found = await tx.findEvents(environmentId, family, [...ids], partitions && [...partitions]);
       for (const [eventId, recorded] of found) {
         known.set(key(environmentId, family, eventId), {
           hash: recorded.bodyHash,

@@ -55,19 +55,21 @@ interface Waiting<W, R> extends Submitted<W> {
  * the batch apply as usual. The handler must therefore keep no state between calls other than `tx`.
  */
 export class GroupCommitter<W, R> {
-  private queue: Waiting<W, R>[] = [];
-  private inFlight: Promise<void> | undefined;
-  private scheduled = false;
+  readonly #lanes = new Map<string, Lane<W, R>>();
 
   /**
    * `mark` gives a result the commit mark of its transaction (StoreTx.commitMark) when the transaction
-   * appended ledger entries, so an answer can carry a commit token (engine/feed/feed.ts).
+   * appended ledger entries, so an answer can carry a commit token (engine/feed/feed.ts). `laneOf`
+   * splits the work by lock key into lanes, each with its own batch in flight (default: one lane): on
+   * a store that places data by partition (Citus), a lane per partition keeps each transaction on one
+   * shard group (write-lanes.ts).
    */
   constructor(
     private readonly store: Store,
     private readonly handler: BatchHandler<W, R>,
     private readonly maxBatch = 4096,
     private readonly mark: (result: R, mark: number) => R = (result) => result,
+    private readonly laneOf: (lockKey: string) => string = () => '',
   ) {}
 
   /**
@@ -78,13 +80,79 @@ export class GroupCommitter<W, R> {
    * configuration other than the one it was checked against, whatever process replaced it.
    */
   submit(lockKey: string, work: W, guard?: ConfigurationGuard): Promise<R> {
+    const name = this.laneOf(lockKey);
+    let lane = this.#lanes.get(name);
+    if (lane === undefined) {
+      lane = new Lane<W, R>(
+        (keys, batch) => this.commit(keys, batch),
+        this.maxBatch,
+        () => {
+          // An idle lane is forgotten, so lanes per partition do not pile up.
+          if (this.#lanes.get(name)?.idle) this.#lanes.delete(name);
+        },
+      );
+      this.#lanes.set(name, lane);
+    }
+    return lane.submit(lockKey, work, guard);
+  }
+
+  /** Resolves when everything submitted so far has been written (or failed). */
+  async drain(): Promise<void> {
+    while (this.#lanes.size > 0) {
+      await Promise.all([...this.#lanes.values()].map((lane) => lane.drain()));
+      for (const [name, lane] of this.#lanes) if (lane.idle) this.#lanes.delete(name);
+    }
+  }
+
+  /** One transaction for the batch, run again when it failed on a unique key (see the class comment). */
+  private async commit(lockKeys: readonly string[], batch: readonly Submitted<W>[]): Promise<Settled<R>[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.store.transaction(lockKeys, async (tx) => {
+          const moved = await movedItems(tx, batch);
+          const works = batch.filter((_, i) => !moved.has(i)).map((item) => item.work);
+          const results = works.length > 0 ? await this.handler(tx, works) : [];
+          const mark = tx.commitMark();
+          const marked = mark === null ? results : results.map((result) => this.mark(result, mark));
+          let next = 0;
+          return batch.map((_, i): Settled<R> => {
+            const gone = moved.get(i);
+            return gone === undefined ? { result: marked[next++] as R } : { moved: gone };
+          });
+        });
+      } catch (error) {
+        if (attempt >= UNIQUE_VIOLATION_RETRIES || !isUniqueViolation(error)) throw error;
+      }
+    }
+  }
+}
+
+/** One lane of a GroupCommitter: its queue and its one batch in flight. */
+class Lane<W, R> {
+  private queue: Waiting<W, R>[] = [];
+  private inFlight: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(
+    private readonly commit: (
+      lockKeys: readonly string[],
+      batch: readonly Submitted<W>[],
+    ) => Promise<Settled<R>[]>,
+    private readonly maxBatch: number,
+    private readonly onIdle: () => void,
+  ) {}
+
+  get idle(): boolean {
+    return this.queue.length === 0 && this.inFlight === undefined && !this.scheduled;
+  }
+
+  submit(lockKey: string, work: W, guard: ConfigurationGuard | undefined): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ lockKey, work, guard, resolve, reject });
       this.schedule();
     });
   }
 
-  /** Resolves when everything submitted so far has been written (or failed). */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.inFlight || this.scheduled) {
       await (this.inFlight ?? new Promise((resolve) => setImmediate(resolve)));
@@ -120,29 +188,8 @@ export class GroupCommitter<W, R> {
       .finally(() => {
         this.inFlight = undefined;
         if (this.queue.length > 0) this.schedule();
+        else this.onIdle();
       });
-  }
-
-  /** One transaction for the batch, run again when it failed on a unique key (see the class comment). */
-  private async commit(lockKeys: readonly string[], batch: readonly Submitted<W>[]): Promise<Settled<R>[]> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.store.transaction(lockKeys, async (tx) => {
-          const moved = await movedItems(tx, batch);
-          const works = batch.filter((_, i) => !moved.has(i)).map((item) => item.work);
-          const results = works.length > 0 ? await this.handler(tx, works) : [];
-          const mark = tx.commitMark();
-          const marked = mark === null ? results : results.map((result) => this.mark(result, mark));
-          let next = 0;
-          return batch.map((_, i): Settled<R> => {
-            const gone = moved.get(i);
-            return gone === undefined ? { result: marked[next++] as R } : { moved: gone };
-          });
-        });
-      } catch (error) {
-        if (attempt >= UNIQUE_VIOLATION_RETRIES || !isUniqueViolation(error)) throw error;
-      }
-    }
   }
 }
 

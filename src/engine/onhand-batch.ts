@@ -44,7 +44,12 @@ async function applyOnHandBatch(
 ): Promise<ItemOutcome[]> {
   const events = await EventRegistry.load(
     tx,
-    items.map((w) => ({ environmentId: w.environmentId, family: w.family, eventId: w.eventId })),
+    items.map((w) => ({
+      environmentId: w.environmentId,
+      family: w.family,
+      eventId: w.eventId,
+      partitionId: w.command?.partitionId,
+    })),
   );
   const state = await loadRows(tx, items);
   const dirty = new Map<string, StockRow>();
@@ -140,10 +145,13 @@ function rowId(environmentId: string, key: StockKey): string {
 
 async function loadRows(tx: StoreTx, items: readonly OnHandWork[]): Promise<Map<string, StockRow>> {
   const keys = new Map<string, Map<string, StockKey>>();
+  const partitions = new Map<string, Set<string>>();
   for (const { environmentId, command } of items) {
     if (!command) continue;
     const forEnv = keys.get(environmentId) ?? new Map<string, StockKey>();
     keys.set(environmentId, forEnv);
+    const envPartitions = partitions.get(environmentId) ?? new Set<string>();
+    partitions.set(environmentId, envPartitions.add(command.partitionId));
     for (const { dataSource, measure } of command.values) {
       const key = keyOf(command, dataSource, measure);
       forEnv.set(rowId(environmentId, key), key);
@@ -151,7 +159,8 @@ async function loadRows(tx: StoreTx, items: readonly OnHandWork[]): Promise<Map<
   }
   const state = new Map<string, StockRow>();
   for (const [environmentId, forEnv] of keys) {
-    for (const row of await tx.readRows(environmentId, [...forEnv.values()])) {
+    const named = [...(partitions.get(environmentId) ?? [])];
+    for (const row of await tx.readRows(environmentId, [...forEnv.values()], named)) {
       state.set(rowId(environmentId, row), row);
     }
   }

@@ -75,6 +75,12 @@ export interface StockSelector {
   readonly productIds?: readonly string[];
   readonly siteIds?: readonly string[];
   readonly locationIds?: readonly string[];
+  /**
+   * The partitions that can hold the selected rows, when the query's filters pin them
+   * (domain/partition.ts selectedPartitions): a backend that places data by partition (PostgreSQL on
+   * Citus) reads only those. Redundant with the other filters, so a backend may ignore it.
+   */
+  readonly partitionIds?: readonly string[];
 }
 
 /**

@@ -37,6 +37,12 @@ export type * from './records.js';
  * - Quantities are exact 64-bit integers of millionths (see domain/quantity.ts).
  */
 export interface Store {
+  /**
+   * True when the backend places data by partition across machines (PostgreSQL distributed with
+   * Citus): the engine then commits each partition's writes in transactions of their own, so that a
+   * transaction stays on one machine.
+   */
+  readonly partitioned?: boolean;
   /** Short name of the backend, e.g. "sqlite". */
   readonly kind: string;
   /** Creates or upgrades the schema. Idempotent. */
@@ -178,8 +184,16 @@ export interface Store {
 
 /** Writes and locked reads inside a transaction. */
 export interface StoreTx {
-  /** Current rows for exact keys; keys without a row are absent from the result. */
-  readRows(environmentId: string, keys: readonly StockKey[]): Promise<StockRow[]>;
+  /**
+   * Current rows for exact keys; keys without a row are absent from the result. `partitionIds`, when
+   * given, are the partitions the keys belong to (rows of other partitions may be left out): a backend that
+   * places data by partition (PostgreSQL distributed with Citus) then reads only those.
+   */
+  readRows(
+    environmentId: string,
+    keys: readonly StockKey[],
+    partitionIds?: readonly string[],
+  ): Promise<StockRow[]>;
   /** Inserts or replaces rows with their final values (not deltas). */
   writeRows(environmentId: string, rows: readonly StockRow[]): Promise<void>;
   /** Every stock row of one product inside one partition (what an availability check aggregates). */
@@ -198,8 +212,12 @@ export interface StoreTx {
   deletePartitions(environmentId: string, partitionIds: readonly string[]): Promise<StockRow[]>;
   /** Deletes every scheduled change of the given partitions; returns the rows deleted. */
   deletePartitionSchedules(environmentId: string, partitionIds: readonly string[]): Promise<ScheduleRow[]>;
-  /** Current scheduled values for exact keys (date included); keys without a row are absent. */
-  readScheduleRows(environmentId: string, keys: readonly ScheduleKey[]): Promise<ScheduleRow[]>;
+  /** Current scheduled values for exact keys (date included); keys without a row are absent; see readRows. */
+  readScheduleRows(
+    environmentId: string,
+    keys: readonly ScheduleKey[],
+    partitionIds?: readonly string[],
+  ): Promise<ScheduleRow[]>;
   /**
    * Inserts or replaces scheduled values with their final quantity (not deltas); a row whose quantity
    * is 0 is deleted instead (a schedule that nets to nothing no longer exists).
@@ -215,8 +233,15 @@ export interface StoreTx {
     productId: string,
     partitionId: string,
   ): Promise<ScheduleRow[]>;
-  /** Reservations by id; ids without a reservation are absent from the result. */
-  readReservations(environmentId: string, reservationIds: readonly string[]): Promise<ReservationRecord[]>;
+  /**
+   * Reservations by id; ids without a reservation are absent from the result. `partitionIds`, when
+   * given, reservations of other partitions may be left out (see readRows).
+   */
+  readReservations(
+    environmentId: string,
+    reservationIds: readonly string[],
+    partitionIds?: readonly string[],
+  ): Promise<ReservationRecord[]>;
   /**
    * Open reservations (remaining > 0) of one product inside one partition, oldest first
    * (createdAt, then reservationId).
@@ -240,11 +265,17 @@ export interface StoreTx {
   ): Promise<ReservationRecord[]>;
   /** Inserts or replaces reservations (all fields). */
   writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void>;
-  /** Ledger entries previously recorded for these event ids in this family. */
+  /**
+   * Ledger entries previously recorded for these event ids in this family. `partitionIds`, when given,
+   * are the partitions of the events looked up: where event ids are unique per partition (PostgreSQL
+   * distributed with Citus: docs/operations.md) only those are searched; elsewhere ids are unique per
+   * environment and family, and the hint is ignored.
+   */
   findEvents(
     environmentId: string,
     family: string,
     eventIds: readonly string[],
+    partitionIds?: readonly string[],
   ): Promise<Map<string, RecordedEvent>>;
   /** Appends entries; returns their sequence numbers in order. */
   appendLedger(entries: readonly LedgerEntry[]): Promise<number[]>;

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LedgerJson, ledgerDeltaMicro, toMicro } from '../api/api-helpers.js';
 import { createTestDatabase, testBackends } from '../support/backends.js';
+import { CITUS_MISSING, citusMode, createCitusSchema } from '../support/citus.js';
 import {
   AT,
   ORG,
@@ -21,12 +22,15 @@ import { type ServerProcess, startServerProcess } from '../support/server-proces
  * signing key): every request is a separate fetch, alternating between the processes, so the races of
  * test/concurrency/reservations.test.ts now meet across processes, where only the database can
  * serialise them. With CI=true a missing ONHAND_TEST_POSTGRES_URL fails here (testBackends throws).
+ * The same races run against a Citus cluster's coordinator (the tables distributed) when
+ * ONHAND_TEST_CITUS_URL is set (with CI=true a missing URL fails).
  */
 const onPostgres = testBackends().includes('postgres');
 const suite = onPostgres ? describe : describe.skip;
 const title = onPostgres
   ? 'two server processes sharing one PostgreSQL database'
   : 'two server processes sharing one PostgreSQL database (skipped: ONHAND_TEST_POSTGRES_URL is not set)';
+const onCitus = citusMode();
 
 const ENV = 'shop';
 const SECRET = 'ops-secret-for-the-two-servers-test';
@@ -37,7 +41,18 @@ interface Answer {
   readonly replayed: boolean;
 }
 
-suite(title, () => {
+suite(title, () => describeTwoServers(createTestDatabase));
+if (onCitus === 'run')
+  describe('two server processes on a Citus coordinator', () => describeTwoServers(createCitusSchema));
+else if (onCitus === 'fail')
+  it('two server processes on a Citus coordinator run in CI', () => {
+    throw new Error(CITUS_MISSING);
+  });
+else
+  describe.skip('two server processes on a Citus coordinator (skipped: ONHAND_TEST_CITUS_URL is not set)', () => {});
+
+/** The races, on a fresh database `create` makes (a PostgreSQL database, or a schema distributed on Citus). */
+function describeTwoServers(create: () => Promise<{ url: string; drop: () => Promise<void> }>): void {
   let dataDir = '';
   let database: { url: string; drop: () => Promise<void> } | undefined;
   let servers: ServerProcess[] = [];
@@ -48,7 +63,7 @@ suite(title, () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'onhand-two-servers-'));
-    database = await createTestDatabase();
+    database = await create();
     const env = {
       ONHAND_DATABASE_URL: database.url,
       ONHAND_DATA_DIR: dataDir,
@@ -497,4 +512,4 @@ suite(title, () => {
     }
     expect(checked).toBe(16 + granted.length);
   });
-});
+}

@@ -217,4 +217,20 @@ describe('GroupCommitter', () => {
     expect(await committer.submit('k', 'c')).toBe('c');
     expect(await storedProducts()).toEqual(['c']);
   });
+
+  it('with lanes (a partitioned store), each lane commits its own batches, in its own arrival order', async () => {
+    const { batches, handler } = recorder();
+    const lane = (lockKey: string) => lockKey.slice(0, 1);
+    const committer = new GroupCommitter(store, handler, undefined, undefined, lane);
+    const submitted = [
+      ['x1', 'a'],
+      ['y1', 'b'],
+      ['x2', 'c'],
+      ['y2', 'd'],
+    ].map(([key, item]) => committer.submit(key as string, item as string));
+    await Promise.all(submitted);
+    expect(batches.map((b) => b.join('')).sort()).toEqual(['ac', 'bd']);
+    expect(await storedProducts()).toEqual(['a', 'b', 'c', 'd']);
+    await committer.drain();
+  });
 });

@@ -8,6 +8,7 @@ import { Metrics } from '../../src/http/metrics.js';
 import { openServices, type Services } from '../../src/main.js';
 import { httpSettings, loadSettings, type Settings } from '../../src/settings.js';
 import { type Backend, createTestDatabase } from './backends.js';
+import { createCitusSchema } from './citus.js';
 
 /** A whole Onhand app in-process on a real SQLite database in a temporary directory. */
 export interface Harness {
@@ -50,7 +51,13 @@ export async function startHarness(
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onhand-test-'));
   const backend = options.backend ?? (process.env.ONHAND_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite');
-  const database = backend === 'postgres' ? await createTestDatabase() : undefined;
+  // The api-on-citus project (vitest.config.ts): a schema distributed on the Citus cluster.
+  const onCitus = options.backend === undefined && process.env.ONHAND_TEST_BACKEND === 'citus';
+  const database = onCitus
+    ? await createCitusSchema()
+    : backend === 'postgres'
+      ? await createTestDatabase()
+      : undefined;
   const settings = loadSettings(
     { data: dataDir },
     {

@@ -21,7 +21,12 @@ export function allocationBatch(report: (error: unknown) => void): BatchHandler<
     const states = await loadScopes(tx, items);
     const events = await EventRegistry.load(
       tx,
-      items.map((w) => ({ environmentId: w.scope.environmentId, family: w.family, eventId: w.eventId })),
+      items.map((w) => ({
+        environmentId: w.scope.environmentId,
+        family: w.family,
+        eventId: w.eventId,
+        partitionId: w.scope.partitionId,
+      })),
     );
     const ledger: LedgerEntry[] = [];
     const outcomes = items.map((w): ItemOutcome => {

@@ -1,5 +1,6 @@
 import { OnhandError } from '../../domain/codes.js';
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
+import { selectedPartitions } from '../../domain/partition.js';
 import { aggregate } from '../../domain/query/aggregate.js';
 import { type AtpRequest, applyAtp } from '../../domain/query/parse-atp.js';
 import type { OnHandRow, QueryLimits, QueryPlan } from '../../domain/query/query-plan.js';
@@ -53,11 +54,19 @@ export class QueryRunner {
   async run(environmentId: string, plan: QueryPlan, options: QueryOptions = {}): Promise<OnHandRow[]> {
     const { store, limits } = this.deps;
     const config = await this.deps.environments.get(environmentId);
+    const partitionIds = selectedPartitions(
+      config.partitionRule,
+      plan.organizationIds,
+      plan.productIds,
+      plan.siteIds,
+      plan.locationIds,
+    );
     const selector = {
       organizationIds: plan.organizationIds,
       productIds: plan.productIds,
       siteIds: plan.siteIds,
       locationIds: plan.locationIds,
+      ...(partitionIds === undefined ? {} : { partitionIds }),
     };
     if (options.asOf !== undefined) {
       const position = await this.deps.feed.positionAsOf(environmentId, options.asOf);

@@ -26,7 +26,14 @@ export function reservationBatch(
       tx,
       items.flatMap((w) =>
         'hash' in w
-          ? [{ environmentId: w.scope.environmentId, family: familyOf(w), eventId: eventIdOf(w) }]
+          ? [
+              {
+                environmentId: w.scope.environmentId,
+                family: familyOf(w),
+                eventId: eventIdOf(w),
+                partitionId: w.scope.partitionId,
+              },
+            ]
           : [],
       ),
     );

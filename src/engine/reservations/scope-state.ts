@@ -62,7 +62,9 @@ export class ScopeState {
       records.push(...(await tx.readOpenReservations(environmentId, organizationId, productId, partitionId)));
     }
     const named = [...new Set(wanted.flatMap((w) => w.reservationIds))];
-    if (named.length > 0) records.push(...(await tx.readReservations(environmentId, named)));
+    // A named reservation of another partition would stay out of every scope: only the scopes' are read.
+    const partitions = [...new Set(scopes.map((s) => s.partitionId))];
+    if (named.length > 0) records.push(...(await tx.readReservations(environmentId, named, partitions)));
     // A named reservation of another product or partition stays out of every scope.
     for (const record of records) states.get(scopeId(record))?.reservations.set(record.reservationId, record);
     return [...states.values()];

@@ -73,7 +73,12 @@ async function applyEnvironment(
 ): Promise<ItemOutcome[]> {
   const events = await EventRegistry.load(
     tx,
-    works.map((w) => ({ environmentId, family: SCHEDULE_FAMILY, eventId: w.eventId })),
+    works.map((w) => ({
+      environmentId,
+      family: SCHEDULE_FAMILY,
+      eventId: w.eventId,
+      partitionId: w.command?.partitionId,
+    })),
   );
   const planned = works.map((w) => (w.command ? changesOf(w.command, w.commitOnDate, today) : []));
   const all = planned.flat();
@@ -82,6 +87,7 @@ async function applyEnvironment(
     environmentId,
     all.flatMap((c) => (c.date === undefined ? [] : [{ ...c, date: c.date }])),
     all.filter((c) => c.date === undefined),
+    [...new Set(works.flatMap((w) => (w.command ? [w.command.partitionId] : [])))],
   );
   const outcomes = works.map((work, i): ItemOutcome => {
     const known = events.check(environmentId, SCHEDULE_FAMILY, work.eventId, work.hash);

@@ -44,7 +44,8 @@ export async function rollOverScope(
       }
     }
     const stockKeys = changes.filter((c) => c.date === undefined);
-    const stock = stockKeys.length > 0 ? await tx.readRows(environmentId, stockKeys) : [];
+    const stock =
+      stockKeys.length > 0 ? await tx.readRows(environmentId, stockKeys, [scope.partitionId]) : [];
     const state = ScheduleState.of(environmentId, due, stock);
     const recorded = state.stage(scope.partitionId, changes, (c) => `/${c.dataSource}/${c.measure}`);
     await state.flush(tx);

@@ -29,14 +29,16 @@ export class ScheduleState {
     environmentId: string,
     scheduleKeys: readonly ScheduleKey[],
     stockKeys: readonly StockKey[],
+    partitionIds?: readonly string[],
   ): Promise<ScheduleState> {
     const state = new ScheduleState(environmentId);
     if (scheduleKeys.length > 0) {
-      for (const row of await tx.readScheduleRows(environmentId, scheduleKeys))
+      for (const row of await tx.readScheduleRows(environmentId, scheduleKeys, partitionIds))
         state.schedule.set(scheduleId(row), row);
     }
     if (stockKeys.length > 0) {
-      for (const row of await tx.readRows(environmentId, stockKeys)) state.stock.set(stockId(row), row);
+      for (const row of await tx.readRows(environmentId, stockKeys, partitionIds))
+        state.stock.set(stockId(row), row);
     }
     return state;
   }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
 
 /** Options of PostgresStore.connect. */
 export interface PostgresStoreOptions {
@@ -15,6 +16,11 @@ export interface PostgresStoreOptions {
   readonly applicationName?: string;
   /** The service's notion of now, for the feed times of stamped entries (default: the system clock). */
   readonly clock?: () => Date;
+  /**
+   * Told each notice the server sends on the store's pooled connections, with its detail (diagnostics;
+   * the Citus tests read citus.log_remote_commands this way).
+   */
+  readonly onNotice?: (message: string, detail: string) => void;
 }
 
 const INT8 = 20;
@@ -52,6 +58,8 @@ export function createPool(options: PostgresStoreOptions): pg.Pool {
     keepAlive: true,
     types: pgTypes,
     onConnect: async (client) => {
+      const { onNotice } = options;
+      if (onNotice) client.on('notice', (notice) => onNotice(notice.message ?? '', notice.detail ?? ''));
       await client.query(SYNCHRONOUS_COMMIT);
     },
   });
@@ -85,5 +93,19 @@ export async function rollback(client: pg.PoolClient, error: unknown): Promise<E
     return undefined;
   } catch (failed) {
     return failed instanceof Error ? failed : new Error('ROLLBACK failed');
+  }
+}
+
+/**
+ * Runs COMMIT; when the connection fails meanwhile, the transaction may or may not have committed:
+ * that is thrown as CommitOutcomeUnknown, never as "nothing was written". An error PostgreSQL answers
+ * (the connection still up) means it did not commit, and is thrown as it is.
+ */
+export async function commitOrUnknown(client: pg.PoolClient): Promise<pg.QueryResult> {
+  try {
+    return await client.query('COMMIT');
+  } catch (error) {
+    if (classifyStoreError(error) === 'unavailable') throw new CommitOutcomeUnknown(error);
+    throw error;
   }
 }

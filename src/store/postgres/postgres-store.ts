@@ -15,10 +15,11 @@ import type {
   Store,
   StoreTx,
 } from '../store.js';
-import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
 import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
-import { createPool, type PostgresStoreOptions, rollback } from './connection.js';
+import { type DistributeOptions, distributeTables, isDistributed } from './citus/citus-layout.js';
+import { CitusTx } from './citus/citus-tx.js';
+import { commitOrUnknown, createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
 import { PostgresOci } from './oci/postgres-oci.js';
@@ -65,6 +66,8 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
+  /** The tables are distributed with Citus (citus/citus-layout.ts): CitusTx instead of PostgresTx. */
+  #citus = false;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
     this.#pool = pool;
@@ -90,6 +93,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(createPool(options), options);
     try {
       await store.ping();
+      store.#citus = store.feed.distributed = await isDistributed(store.#pool);
     } catch (error) {
       await store.close();
       throw error;
@@ -97,10 +101,31 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  /** Applies missing migrations; safe when several processes migrate at once (schema.ts). */
+  /**
+   * Applies missing migrations; safe when several processes migrate at once (schema.ts). On a database
+   * distributed with Citus, tables that later migrations added are distributed too.
+   */
   async migrate(): Promise<void> {
     this.assertOpen();
     await applyMigrations(this.#pool);
+    if (await isDistributed(this.#pool)) await this.distribute();
+  }
+
+  /**
+   * Migrates, then distributes the tables with Citus (`onhand migrate --citus`): the database must be a
+   * Citus coordinator with its workers added. Idempotent; returns the tables distributed now.
+   */
+  async distribute(options: DistributeOptions = {}): Promise<string[]> {
+    this.assertOpen();
+    await applyMigrations(this.#pool);
+    const done = await distributeTables(this.#pool, options);
+    this.#citus = this.feed.distributed = true;
+    return done;
+  }
+
+  /** Store.partitioned: true when the tables are distributed with Citus. */
+  get partitioned(): boolean {
+    return this.#citus;
   }
 
   async ping(): Promise<void> {
@@ -123,7 +148,7 @@ export class PostgresStore implements Store {
     // connection is destroyed on release below.
     const ignore = () => {};
     client.on('error', ignore);
-    const tx = new PostgresTx(client);
+    const tx = this.#citus ? new CitusTx(client) : new PostgresTx(client);
     let broken: Error | undefined;
     try {
       await client.query(beginSql(lockKeys, (key) => client.escapeLiteral(key)));
@@ -251,15 +276,8 @@ export class PostgresStore implements Store {
 
   async createClient(c: ClientRecord): Promise<boolean> {
     const { roles, environments, admin } = clientColumns(c);
-    return this.changed(INSERT_CLIENT, [
-      c.clientId,
-      c.secretHash,
-      environments,
-      admin,
-      roles,
-      c.createdAt,
-      c.revokedAt,
-    ]);
+    const values = [c.clientId, c.secretHash, environments, admin, roles, c.createdAt, c.revokedAt];
+    return this.changed(INSERT_CLIENT, values);
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
@@ -280,19 +298,5 @@ export class PostgresStore implements Store {
 
   private assertOpen(): void {
     if (this.#closed) throw new Error('The PostgreSQL store is closed.');
-  }
-}
-
-/**
- * Runs COMMIT; when the connection fails meanwhile, the transaction may or may not have committed:
- * that is thrown as CommitOutcomeUnknown, never as "nothing was written". An error PostgreSQL answers
- * (the connection still up) means it did not commit, and is thrown as it is.
- */
-async function commitOrUnknown(client: pg.PoolClient): Promise<pg.QueryResult> {
-  try {
-    return await client.query('COMMIT');
-  } catch (error) {
-    if (classifyStoreError(error) === 'unavailable') throw new CommitOutcomeUnknown(error);
-    throw error;
   }
 }

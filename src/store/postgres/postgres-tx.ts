@@ -17,6 +17,7 @@ import { type ReservationDbRow, reservationColumns, toReservationRecord } from '
 import {
   READ_OPEN_RESERVATIONS,
   READ_RESERVATIONS,
+  READ_RESERVATIONS_IN,
   READ_SCOPES_DUE_RESERVATIONS,
   UPSERT_RESERVATIONS,
 } from './reservation-statements.js';
@@ -31,6 +32,7 @@ import {
   DELETE_PARTITION_SCHEDULES,
   READ_PRODUCT_SCHEDULE,
   READ_SCHEDULE_ROWS,
+  READ_SCHEDULE_ROWS_IN,
   WRITE_SCHEDULE_ROWS,
 } from './schedule-statements.js';
 import {
@@ -40,17 +42,32 @@ import {
   INSERT_ENVIRONMENT,
   READ_PRODUCT_ROWS,
   READ_ROWS,
+  READ_ROWS_IN,
   READ_SCOPES_ROWS,
   REPLACE_ENVIRONMENT,
   UPSERT_ROWS,
 } from './statements.js';
 
-interface EventDbRow {
+export interface EventDbRow {
   readonly event_id: string;
   readonly seq: string;
   readonly commit: string;
   readonly body_hash: string;
   readonly outcome: string;
+}
+
+/** FIND_EVENTS rows by event id. */
+export function recordedEvents(rows: readonly EventDbRow[]): Map<string, RecordedEvent> {
+  const found = new Map<string, RecordedEvent>();
+  for (const r of rows) {
+    found.set(r.event_id, {
+      seq: Number(r.seq),
+      commit: Number(r.commit),
+      bodyHash: r.body_hash,
+      outcome: JSON.parse(r.outcome) as unknown,
+    });
+  }
+  return found;
 }
 
 /**
@@ -60,9 +77,10 @@ interface EventDbRow {
  */
 export class PostgresTx implements StoreTx {
   #open = true;
-  #commitId: string | null = null;
+  /** The commit id drawn by the transaction's first appendLedger (text: a bigint). */
+  protected commitId: string | null = null;
 
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(protected readonly client: pg.PoolClient) {}
 
   /** Called by PostgresStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {
@@ -70,10 +88,17 @@ export class PostgresTx implements StoreTx {
   }
 
   /** Rows come in the order of `keys`. */
-  async readRows(environmentId: string, keys: readonly StockKey[]): Promise<StockRow[]> {
+  async readRows(
+    environmentId: string,
+    keys: readonly StockKey[],
+    partitionIds?: readonly string[],
+  ): Promise<StockRow[]> {
     this.assertOpen();
     if (keys.length === 0) return [];
-    const rows = await this.query<StockDbRow>(READ_ROWS, [environmentId, ...keyColumns(keys)]);
+    const params = [environmentId, ...keyColumns(keys)];
+    const rows = await (partitionIds === undefined
+      ? this.query<StockDbRow>(READ_ROWS, params)
+      : this.query<StockDbRow>(READ_ROWS_IN, [...params, distinct(partitionIds)]));
     return rows.map(toStockRow);
   }
 
@@ -97,7 +122,11 @@ export class PostgresTx implements StoreTx {
   async readScopesRows(environmentId: string, scopes: readonly ProductScope[]): Promise<StockRow[]> {
     this.assertOpen();
     if (scopes.length === 0) return [];
-    const rows = await this.query<StockDbRow>(READ_SCOPES_ROWS, [environmentId, ...scopeColumns(scopes)]);
+    const rows = await this.query<StockDbRow>(READ_SCOPES_ROWS, [
+      environmentId,
+      ...scopeColumns(scopes),
+      distinct(scopes.map((s) => s.partitionId)),
+    ]);
     return rows.map(toStockRow);
   }
 
@@ -123,11 +152,18 @@ export class PostgresTx implements StoreTx {
   }
 
   /** Rows come in the order of `keys`. */
-  async readScheduleRows(environmentId: string, keys: readonly ScheduleKey[]): Promise<ScheduleRow[]> {
+  async readScheduleRows(
+    environmentId: string,
+    keys: readonly ScheduleKey[],
+    partitionIds?: readonly string[],
+  ): Promise<ScheduleRow[]> {
     this.assertOpen();
     if (keys.length === 0) return [];
     const params = [environmentId, ...scheduleKeyColumns(keys)];
-    return (await this.query<ScheduleDbRow>(READ_SCHEDULE_ROWS, params)).map(toScheduleRow);
+    const rows = await (partitionIds === undefined
+      ? this.query<ScheduleDbRow>(READ_SCHEDULE_ROWS, params)
+      : this.query<ScheduleDbRow>(READ_SCHEDULE_ROWS_IN, [...params, distinct(partitionIds)]));
+    return rows.map(toScheduleRow);
   }
 
   /** One statement for the batch; when a key repeats its last row wins. */
@@ -151,10 +187,17 @@ export class PostgresTx implements StoreTx {
   async readReservations(
     environmentId: string,
     reservationIds: readonly string[],
+    partitionIds?: readonly string[],
   ): Promise<ReservationRecord[]> {
     this.assertOpen();
     if (reservationIds.length === 0) return [];
-    const rows = await this.query<ReservationDbRow>(READ_RESERVATIONS, [environmentId, reservationIds]);
+    const rows = await (partitionIds === undefined
+      ? this.query<ReservationDbRow>(READ_RESERVATIONS, [environmentId, reservationIds])
+      : this.query<ReservationDbRow>(READ_RESERVATIONS_IN, [
+          environmentId,
+          reservationIds,
+          distinct(partitionIds),
+        ]));
     return rows.map(toReservationRecord);
   }
 
@@ -175,7 +218,7 @@ export class PostgresTx implements StoreTx {
   ): Promise<ReservationRecord[]> {
     this.assertOpen();
     if (scopes.length === 0) return [];
-    const params = [environmentId, ...scopeColumns(scopes), now];
+    const params = [environmentId, ...scopeColumns(scopes), now, distinct(scopes.map((s) => s.partitionId))];
     return (await this.query<ReservationDbRow>(READ_SCOPES_DUE_RESERVATIONS, params)).map(
       toReservationRecord,
     );
@@ -191,19 +234,11 @@ export class PostgresTx implements StoreTx {
     environmentId: string,
     family: string,
     eventIds: readonly string[],
+    _partitionIds?: readonly string[],
   ): Promise<Map<string, RecordedEvent>> {
     this.assertOpen();
-    const found = new Map<string, RecordedEvent>();
-    if (eventIds.length === 0) return found;
-    for (const r of await this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds])) {
-      found.set(r.event_id, {
-        seq: Number(r.seq),
-        commit: Number(r.commit),
-        bodyHash: r.body_hash,
-        outcome: JSON.parse(r.outcome) as unknown,
-      });
-    }
-    return found;
+    if (eventIds.length === 0) return new Map();
+    return recordedEvents(await this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds]));
   }
 
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
@@ -211,9 +246,9 @@ export class PostgresTx implements StoreTx {
     if (entries.length === 0) return [];
     const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
       ...ledgerColumns(entries),
-      this.#commitId,
+      this.commitId,
     ]);
-    this.#commitId = rows[0]?.commit_id ?? this.#commitId;
+    this.commitId = rows[0]?.commit_id ?? this.commitId;
     return rows
       .map((r) => BigInt(r.seq))
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
@@ -222,7 +257,7 @@ export class PostgresTx implements StoreTx {
 
   /** The commit id drawn by the first appendLedger: the sequencer stamps the transaction under it. */
   commitMark(): number | null {
-    return this.#commitId === null ? null : Number(this.#commitId);
+    return this.commitId === null ? null : Number(this.commitId);
   }
 
   async lockConfigurations(
@@ -245,15 +280,19 @@ export class PostgresTx implements StoreTx {
     return result.rowCount === 1;
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
+  protected async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<R[]> {
     this.assertOpen();
     return (await this.client.query<R>(text, [...values])).rows;
   }
 
-  private assertOpen(): void {
+  protected assertOpen(): void {
     if (!this.#open)
       throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
   }
+}
+
+export function distinct(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }
 
 /** The scope columns as three parallel arrays, for unnest. */

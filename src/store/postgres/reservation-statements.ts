@@ -19,17 +19,26 @@ const TYPES = [
 export const READ_RESERVATIONS = `SELECT * FROM reservations
   WHERE environment_id = $1 AND reservation_id = ANY($2::text[]) ORDER BY reservation_id`;
 
+/** (env, reservation ids, partitions) → READ_RESERVATIONS in those partitions only (on Citus, their shards). */
+export const READ_RESERVATIONS_IN = `SELECT * FROM reservations
+  WHERE environment_id = $1 AND reservation_id = ANY($2::text[]) AND partition_id = ANY($3::text[])
+  ORDER BY reservation_id`;
+
 /** (env, org, product, partition) → open reservations, oldest first. */
 export const READ_OPEN_RESERVATIONS = `SELECT * FROM reservations
   WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4 AND ${OPEN}
   ORDER BY created_at, reservation_id`;
 
-/** ($1 env, $2…$4 organization, product and partition arrays, $5 now) → due reservations, oldest first. */
+/**
+ * ($1 env, $2…$4 organization, product and partition arrays, $5 now, $6 the distinct partitions) → due
+ * reservations, oldest first ($6: see READ_SCOPES_ROWS).
+ */
 export const READ_SCOPES_DUE_RESERVATIONS = `SELECT r.* FROM ${unnest(2, ['text', 'text', 'text'])}
     AS k(organization_id, product_id, partition_id)
   JOIN reservations r ON r.environment_id = $1 AND r.organization_id = k.organization_id
     AND r.product_id = k.product_id AND r.partition_id = k.partition_id
     AND r.remaining > 0 AND r.expires_at IS NOT NULL AND r.expires_at <= $5
+  WHERE r.partition_id = ANY($6::text[])
   ORDER BY r.created_at COLLATE "C", r.reservation_id COLLATE "C"`;
 
 /**

@@ -27,6 +27,12 @@ export const READ_SCHEDULE_ROWS = `SELECT ${S_COLUMNS}
     AND s.measure = k.measure AND s.schedule_date = k.schedule_date
   ORDER BY k.ord, s.partition_id`;
 
+/** READ_SCHEDULE_ROWS in the partitions $8 (an array) only (on Citus, their shards). */
+export const READ_SCHEDULE_ROWS_IN = READ_SCHEDULE_ROWS.replace(
+  'ORDER BY',
+  'AND s.partition_id = ANY($8::text[])\n  ORDER BY',
+);
+
 /**
  * ($1 env, $2…$11 the columns of schedule-mapping.scheduleColumns): one statement that deletes the rows
  * whose quantity is 0 and upserts the others (the keys are distinct, so the two parts never meet).

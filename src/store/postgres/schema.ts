@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { FEED_MIGRATION } from './feed/feed-schema.js';
 import { MIGRATION_7 } from './migration-7.js';
+import { MIGRATION_9 } from './migration-9.js';
 import { MIGRATION_8 } from './oci/oci-schema.js';
 import { MIGRATION_10 } from './oci-imports/migration-10.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
@@ -182,6 +183,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, sql: WEBHOOKS_MIGRATION },
   MIGRATION_7,
   MIGRATION_8,
+  MIGRATION_9,
   MIGRATION_10,
 ];
 

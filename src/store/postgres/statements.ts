@@ -40,6 +40,9 @@ export const READ_ROWS = `SELECT ${S_COLUMNS}
     AND s.measure = k.measure
   ORDER BY k.ord, s.partition_id`;
 
+/** READ_ROWS in the partitions $7 (an array) only: on Citus, the shards of those partitions only. */
+export const READ_ROWS_IN = READ_ROWS.replace('ORDER BY', 'AND s.partition_id = ANY($7::text[])\n  ORDER BY');
+
 /** ($1 env, $2…$11 the columns of row-mapping.stockColumns). */
 export const UPSERT_ROWS = `INSERT INTO stock (environment_id, partition_id, organization_id, product_id, dims,
     site_id, location_id, data_source, measure, quantity, counted_at)
@@ -52,11 +55,15 @@ export const READ_PRODUCT_ROWS = `SELECT ${STOCK_COLUMNS} FROM stock
   WHERE environment_id = $1 AND organization_id = $2 AND product_id = $3 AND partition_id = $4
   ORDER BY dims, data_source, measure`;
 
-/** ($1 env, $2…$4 organization, product and partition arrays) → the stock rows of those products. */
+/**
+ * ($1 env, $2…$4 organization, product and partition arrays, $5 the distinct partitions) → the stock rows
+ * of those products. $5 repeats the partitions as one array so that Citus reads only their shards.
+ */
 export const READ_SCOPES_ROWS = `SELECT ${S_COLUMNS}
   FROM ${unnest(2, ['text', 'text', 'text'])} AS k(organization_id, product_id, partition_id)
   JOIN stock s ON s.environment_id = $1 AND s.organization_id = k.organization_id
-    AND s.product_id = k.product_id AND s.partition_id = k.partition_id`;
+    AND s.product_id = k.product_id AND s.partition_id = k.partition_id
+  WHERE s.partition_id = ANY($5::text[])`;
 
 /** (env, partition ids) → the deleted stock rows; the partitions' reservations go with them. */
 export const DELETE_PARTITIONS = `WITH gone AS (
@@ -141,6 +148,7 @@ export const STOCK_FILTERS = [
   ['productIds', 'product_id'],
   ['siteIds', 'site_id'],
   ['locationIds', 'location_id'],
+  ['partitionIds', 'partition_id'],
 ] as const;
 
 const stockQueries = new Map<string, string>();

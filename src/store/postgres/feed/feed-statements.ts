@@ -8,26 +8,47 @@
 const ENTRY_COLUMNS = `l.seq, l.environment_id, l.partition_id, l.family, l.event_id, l.body_hash, l.kind,
   l.recorded_at, l.request, l.outcome, l.changes, l.reference, l.client_id, c.fed_at`;
 
-/** The ledger rows of the commits in `c`. */
-const COMMIT_ENTRIES = `ledger l ON l.environment_id = c.environment_id
-  AND l.seq BETWEEN c.first_seq AND c.last_seq AND coalesce(l.commit_id, l.seq) = c.commit_id`;
+/**
+ * The ledger rows of the commits in `c`. On Citus a commit row stands for the commit's entries in its
+ * partition only (one row per partition, co-located with them), except rows written before the tables
+ * were distributed (partition '*', citus-layout.ts); elsewhere for all of them (partition '').
+ */
+const commitEntries = (citus: boolean) => `ledger l ON l.environment_id = c.environment_id
+  AND l.seq BETWEEN c.first_seq AND c.last_seq AND coalesce(l.commit_id, l.seq) = c.commit_id${
+    citus ? " AND (l.partition_id = c.partition_id OR c.partition_id = '*')" : ''
+  }`;
 
 /**
  * (env, after, limit) → entries in position order. The commits read are those ending after `after`
  * (the first of them may start before it); `limit` commits hold at least `limit` entries.
  */
-export const READ_FEED = `SELECT * FROM (
+export const readFeedSql = (citus: boolean) => `SELECT * FROM (
     SELECT ${ENTRY_COLUMNS},
-      c.position + row_number() OVER (PARTITION BY c.commit_id ORDER BY l.seq) - 1 AS position
+      c.position + row_number() OVER (PARTITION BY c.commit_id, c.partition_id ORDER BY l.seq) - 1 AS position
     FROM (
       SELECT * FROM feed_commits
       WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2
       ORDER BY last_position LIMIT $3
-    ) c JOIN ${COMMIT_ENTRIES}
+    ) c JOIN ${commitEntries(citus)}
   ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
 
-/** (env, seqs) → the position of each of those entries whose commit is stamped. */
-export const POSITIONS_OF = `SELECT l.seq, c.position + (
+/**
+ * (env, seqs) → the position of each of those entries whose commit is stamped. On Citus the entry is
+ * ranked within its commit row (one per partition), whose rows are read first as in
+ * unstampedChangesSql.
+ */
+export const positionsOfSql = (citus: boolean) => (citus ? CITUS_POSITIONS_OF : POSITIONS_OF);
+
+const CITUS_POSITIONS_OF = `WITH c AS MATERIALIZED (
+    SELECT * FROM feed_commits WHERE environment_id = $1 AND position IS NOT NULL AND commit_id IN (
+      SELECT coalesce(commit_id, seq) FROM ledger WHERE environment_id = $1 AND seq = ANY($2::bigint[])))
+  SELECT seq, position FROM (
+    SELECT l.seq, c.position + row_number() OVER (PARTITION BY c.commit_id, c.partition_id ORDER BY l.seq) - 1
+      AS position
+    FROM c JOIN ${commitEntries(true)}
+  ) e WHERE e.seq = ANY($2::bigint[])`;
+
+const POSITIONS_OF = `SELECT l.seq, c.position + (
       SELECT count(*) FROM ledger o WHERE o.environment_id = l.environment_id
         AND o.seq BETWEEN c.first_seq AND l.seq AND coalesce(o.commit_id, o.seq) = c.commit_id
     ) - 1 AS position
@@ -47,22 +68,32 @@ export const SETTLED = `SELECT NOT EXISTS (
     SELECT 1 FROM feed_commits WHERE position IS NULL AND commit_id <= $1
   ) AS settled, (SELECT position FROM feed_state WHERE id = 1) AS head`;
 
-/** (limit) → committed commits still without a position, oldest commit id first. */
-export const UNSTAMPED = `SELECT environment_id, commit_id, entries FROM feed_commits
-  WHERE position IS NULL ORDER BY commit_id LIMIT $1`;
+/**
+ * (limit) → committed commit rows still without a position, oldest commit id first (the rows of one
+ * commit on Citus, one per partition, by partition).
+ */
+export const UNSTAMPED = `SELECT environment_id, partition_id, commit_id, entries FROM feed_commits
+  WHERE position IS NULL ORDER BY commit_id, partition_id LIMIT $1`;
 
-/** (envs, commit ids, positions, fedAt) → stamps the commits. */
+/** (envs, partitions, commit ids, positions, fedAt) → stamps the commit rows. */
 export const STAMP = `UPDATE feed_commits f SET position = u.position, last_position = u.position + f.entries - 1,
-    fed_at = $4
-  FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(environment_id, commit_id, position)
-  WHERE f.environment_id = u.environment_id AND f.commit_id = u.commit_id`;
+    fed_at = $5
+  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(environment_id, partition_id, commit_id,
+    position)
+  WHERE f.environment_id = u.environment_id AND f.partition_id = u.partition_id AND f.commit_id = u.commit_id`;
 
 /** (position, fedAt). */
 export const ADVANCE_HEAD = 'UPDATE feed_state SET position = $1, fed_at = $2 WHERE id = 1';
 
 /** (env) → the changes of the environment's committed entries that have no position yet (a snapshot's view). */
-export const UNSTAMPED_CHANGES = `SELECT l.partition_id, l.changes FROM feed_commits c JOIN ${COMMIT_ENTRIES}
-  WHERE c.environment_id = $1 AND c.position IS NULL`;
+export const unstampedChangesSql = (citus: boolean) =>
+  citus
+    ? // The commit rows first, as an intermediate result Citus joins on every shard: a commit row marked
+      // '*' joins entries of any partition, which Citus would not join shard by shard.
+      `WITH c AS MATERIALIZED (SELECT * FROM feed_commits WHERE environment_id = $1 AND position IS NULL)
+      SELECT l.partition_id, l.changes FROM c JOIN ${commitEntries(true)}`
+    : `SELECT l.partition_id, l.changes FROM feed_commits c JOIN ${commitEntries(false)}
+      WHERE c.environment_id = $1 AND c.position IS NULL`;
 
 /** Who stamps positions: a session-level advisory lock, held by one process at a time (two-int form). */
 export const TRY_LEASE = 'SELECT pg_try_advisory_lock(1869506660, 2) AS held';

@@ -9,11 +9,11 @@ import {
   FOLLOWER,
   HEAD,
   POSITION_AT,
-  POSITIONS_OF,
-  READ_FEED,
+  positionsOfSql,
+  readFeedSql,
   SAVE_FOLLOWER,
   SETTLED,
-  UNSTAMPED_CHANGES,
+  unstampedChangesSql,
 } from './feed-statements.js';
 import { Sequencer } from './sequencer.js';
 import { readSpans, writeSpan } from './span-statements.js';
@@ -40,6 +40,7 @@ export class PostgresFeed implements FeedStore {
   readonly #sequencer: Sequencer;
   readonly #clock: () => Date;
   #onError: (error: unknown) => void = () => {};
+  #citus = false;
 
   constructor(pool: pg.Pool, options: PostgresFeedOptions) {
     this.#pool = pool;
@@ -62,6 +63,11 @@ export class PostgresFeed implements FeedStore {
     await this.#sequencer.stop();
   }
 
+  /** Set by the store when the tables are distributed with Citus (one commit row per partition). */
+  set distributed(citus: boolean) {
+    this.#citus = citus;
+  }
+
   /** Called by the store after a commit that appended ledger entries. */
   committed(): void {
     this.#sequencer.committed();
@@ -78,7 +84,11 @@ export class PostgresFeed implements FeedStore {
   }
 
   async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
-    const result = await this.#pool.query<FeedRowText>(READ_FEED, [environmentId, after, limit]);
+    const result = await this.#pool.query<FeedRowText>(readFeedSql(this.#citus), [
+      environmentId,
+      after,
+      limit,
+    ]);
     return result.rows.map(toFeedRecord);
   }
 
@@ -89,7 +99,7 @@ export class PostgresFeed implements FeedStore {
 
   async positionsOf(environmentId: string, seqs: readonly number[]): Promise<Map<number, number>> {
     if (seqs.length === 0) return new Map();
-    const result = await this.#pool.query<{ seq: string; position: string }>(POSITIONS_OF, [
+    const result = await this.#pool.query<{ seq: string; position: string }>(positionsOfSql(this.#citus), [
       environmentId,
       seqs,
     ]);
@@ -129,9 +139,10 @@ export class PostgresFeed implements FeedStore {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const head = await client.query<{ position: string }>(HEAD);
       const position = Number(head.rows[0]?.position ?? 0);
-      const unstamped = await client.query<{ partition_id: string; changes: string }>(UNSTAMPED_CHANGES, [
-        environmentId,
-      ]);
+      const unstamped = await client.query<{ partition_id: string; changes: string }>(
+        unstampedChangesSql(this.#citus),
+        [environmentId],
+      );
       const deltas = new UnstampedDeltas(
         unstamped.rows.map((r) => ({ partitionId: r.partition_id, changes: decodeChanges(r.changes) })),
       );

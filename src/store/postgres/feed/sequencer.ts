@@ -222,10 +222,12 @@ async function stampRound(client: pg.Client, clock: () => Date): Promise<boolean
     const head = await client.query<{ position: string; fed_at: string }>(
       'SELECT position, fed_at FROM feed_state WHERE id = 1 FOR UPDATE',
     );
-    const commits = await client.query<{ environment_id: string; commit_id: string; entries: number }>(
-      UNSTAMPED,
-      [ROUND],
-    );
+    const commits = await client.query<{
+      environment_id: string;
+      partition_id: string;
+      commit_id: string;
+      entries: number;
+    }>(UNSTAMPED, [ROUND]);
     if (commits.rows.length === 0) {
       await client.query('COMMIT');
       return false;
@@ -242,6 +244,7 @@ async function stampRound(client: pg.Client, clock: () => Date): Promise<boolean
     const headPosition = (next - 1n).toString();
     await client.query(STAMP, [
       commits.rows.map((c) => c.environment_id),
+      commits.rows.map((c) => c.partition_id),
       commits.rows.map((c) => c.commit_id),
       positions,
       fedAt,
