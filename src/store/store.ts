@@ -2,7 +2,7 @@ import type { AdjustmentStore } from './adjustments/adjustment-store.js';
 import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
 import type { JobStore } from './jobs/job-store.js';
-import type { OciStore } from './oci/oci-store.js';
+import type { OciStore, OciTxWrites } from './oci/oci-store.js';
 import type {
   ClientRecord,
   EnvironmentRecord,
@@ -175,6 +175,8 @@ export interface Store {
 
 /** Writes and locked reads inside a transaction. */
 export interface StoreTx {
+  /** OCI safety stock and segmentation writes, committed with this transaction (oci/oci-store.ts). */
+  readonly oci: OciTxWrites;
   /** Current rows for exact keys; keys without a row are absent from the result. */
   readRows(environmentId: string, keys: readonly StockKey[]): Promise<StockRow[]>;
   /** Inserts or replaces rows with their final values (not deltas). */

@@ -12,6 +12,7 @@ import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { ItemOutcome } from '../outcome.js';
 import type { WriteItem } from '../write-item.js';
+import { writeSafetyStockEntry } from './oci-entries.js';
 import { type PostSchedules, replaceFutures } from './oci-futures.js';
 import type { OciGraphs } from './oci-graphs.js';
 import { placeOf } from './oci-stock.js';
@@ -40,7 +41,8 @@ export interface RecordResult {
 
 /**
  * OCI availability writes (spec §2.3, §2.4) through the IV write paths: onHand as a count of the
- * onHand measure (Engine.setOnHand), futures as change schedules, safety stock in the OCI table. Each
+ * onHand measure (Engine.setOnHand), futures as change schedules, safety stock in the OCI table with a
+ * ledger entry of its own (oci-entries.ts, carried by the change feed). Each
  * record id with its SKU is answered once: a repeat gets the first outcome and changes nothing.
  */
 export class OciUpdates {
@@ -171,10 +173,15 @@ export class OciUpdates {
       if (failed) return outcomeFailure(failed);
     }
     if (update.safetyStockCount !== undefined) {
-      await this.store.oci.setSafetyStock(
+      await writeSafetyStockEntry(
+        this.store,
+        config,
         environmentId,
-        [{ locationId: update.location, sku: update.sku, quantity: update.safetyStockCount }],
+        place,
+        { locationId: update.location, sku: update.sku, quantity: update.safetyStockCount },
+        eventId('safety'),
         this.clock().toISOString(),
+        clientId,
       );
     }
     return null;

@@ -31,7 +31,7 @@ export class Oci {
   constructor(deps: OciDeps) {
     const { store, environments, clock } = deps;
     this.graphs = new OciGraphs(store, environments, clock);
-    this.segmentation = new OciSegmentation(store, environments, this.graphs);
+    this.segmentation = new OciSegmentation(store, environments, this.graphs, clock);
     this.availability = new OciAvailability(store, environments, this.graphs, clock, this.segmentation);
     this.updates = new OciUpdates(
       store,
