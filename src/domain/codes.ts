@@ -103,6 +103,7 @@ export const ERROR_CODES = {
   oci_export_not_found: 'No availability export with this id exists in the environment.',
   oci_export_in_process: 'The availability export has not finished yet; poll its status.',
   oci_export_failed: 'The availability export failed; start a new one.',
+  oci_export_expired: 'The file of the availability export is no longer kept; start a new export.',
   // Background jobs
   job_not_found: 'No job with this id exists in the environment.',
   job_not_finished: 'The job has not completed yet; poll getJobProgress until its status is Completed.',

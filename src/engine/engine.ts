@@ -25,6 +25,7 @@ import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
 import { Oci } from './oci/oci.js';
+import { OCI_EXPORT_JOB } from './oci/oci-exports.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { type ItemOutcome, withCommitMark } from './outcome.js';
@@ -181,6 +182,7 @@ export class Engine {
       reservations,
       clock,
       onError: report,
+      more: [[OCI_EXPORT_JOB, (context) => this.oci.exports.run(context)]],
     }));
     this.adjustments = new Adjustments(store, environments, clock, (env, items) =>
       this.changeOnHand(env, items),
@@ -193,6 +195,8 @@ export class Engine {
       clock,
       setOnHand: (env, source, items) => this.setOnHand(env, source, items),
       postSchedules: (env, items) => this.schedules.change(env, items),
+      feed: this.feed,
+      jobs: () => this.jobs,
     });
   }
 

@@ -31,6 +31,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   oci_export_in_process: 409,
   oci_export_failed: 409,
   oci_delta_token_expired: 410,
+  oci_export_expired: 410,
   oci_group_in_use: 409,
   job_not_finished: 409,
   adjustment_not_found: 404,

@@ -13,10 +13,13 @@ export function createJobs(deps: {
   readonly reservations: Reservations;
   readonly clock: () => Date;
   readonly onError: (error: unknown) => void;
+  /** Handlers of other kinds (the OCI availability export), by kind. */
+  readonly more?: readonly (readonly [string, JobHandler])[];
 }): { jobs: Jobs; runner: JobRunner } {
   const handlers = new Map<string, JobHandler>([
     [RESYNC_JOB, reservationResyncJob(deps.store, deps.reservations)],
     [LOG_HISTORY_JOB, logHistoryJob(deps.store)],
+    ...(deps.more ?? []),
   ]);
   const runner = new JobRunner(deps.store, handlers, deps.clock, deps.onError);
   return { jobs: new Jobs(deps.store, deps.environments, deps.clock, runner), runner };

@@ -1,6 +1,10 @@
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
+import type { Feed } from '../feed/feed.js';
+import type { Jobs } from '../jobs/jobs.js';
 import { OciAvailability } from './oci-availability.js';
+import { OciDeltas } from './oci-deltas.js';
+import { OciExports } from './oci-exports.js';
 import type { PostSchedules } from './oci-futures.js';
 import { OciGraphs } from './oci-graphs.js';
 import { OciRecords } from './oci-records.js';
@@ -14,12 +18,16 @@ export interface OciDeps {
   readonly clock: () => Date;
   readonly setOnHand: SetOnHand;
   readonly postSchedules: PostSchedules;
+  /** The change feed (exports take a snapshot at a position, get-deltas follows it from there). */
+  readonly feed: Feed;
+  /** The jobs service (exports are jobs); a function, as the jobs are made after the OCI face. */
+  readonly jobs: () => Jobs;
 }
 
 /**
  * The Omnichannel Inventory face of the engine (docs/oci.md): the location graph, availability over
  * the IV stock, availability writes through the IV write paths, single records and product
- * segmentation. Seams for group reservations: `graphs.dependents`, `availability.groupReservations`.
+ * segmentation, availability exports (jobs) and get-deltas over the change feed. Seams for group reservations: `graphs.dependents`, `availability.groupReservations`.
  */
 export class Oci {
   readonly graphs: OciGraphs;
@@ -27,6 +35,8 @@ export class Oci {
   readonly updates: OciUpdates;
   readonly records: OciRecords;
   readonly segmentation: OciSegmentation;
+  readonly exports: OciExports;
+  readonly deltas: OciDeltas;
 
   constructor(deps: OciDeps) {
     const { store, environments, clock } = deps;
@@ -42,5 +52,16 @@ export class Oci {
       deps.postSchedules,
     );
     this.records = new OciRecords(store, environments, this.graphs, this.updates, clock);
+    this.exports = new OciExports(
+      store,
+      environments,
+      this.graphs,
+      this.availability,
+      this.segmentation,
+      deps.feed,
+      deps.jobs,
+      clock,
+    );
+    this.deltas = new OciDeltas(store, environments, this.graphs, this.availability, deps.feed);
   }
 }

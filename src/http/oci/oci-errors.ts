@@ -26,6 +26,7 @@ const OCI_CODES: Partial<Record<ErrorCode, [number, OciErrorCode]>> = {
   oci_export_not_found: [404, 'EntityNotFound'],
   oci_export_in_process: [409, 'ExportInProcess'],
   oci_export_failed: [409, 'ExportProcessFailed'],
+  oci_export_expired: [410, 'ExpiredResultLink'],
   missing_field: [400, 'MissingParameter'],
   environment_not_found: [403, 'TenantNotProvisioned'],
   invalid_environment_id: [403, 'TenantNotProvisioned'],

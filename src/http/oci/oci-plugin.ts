@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../context.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
+import { ociExportRoutes } from './oci-export-routes.js';
 import { ociGraphRoutes } from './oci-graph-routes.js';
 
 /**
@@ -14,5 +15,6 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     oci.setErrorHandler(handleOciError);
     ociAvailabilityRoutes(oci, deps);
     ociGraphRoutes(oci, deps);
+    ociExportRoutes(oci, deps);
   });
 }
