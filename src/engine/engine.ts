@@ -193,8 +193,7 @@ export class Engine {
       store,
       environments,
       clock,
-      setOnHand: (env, source, items) => this.setOnHand(env, source, items),
-      postSchedules: (env, items) => this.schedules.change(env, items),
+      report,
       feed: this.feed,
       jobs: () => this.jobs,
     });

@@ -152,6 +152,36 @@ describe.each(testBackends())('OCI availability export and get-deltas on %s', (b
     ]);
   });
 
+  it('applies a record whole or not at all: a refused future leaves the count and safety stock unwritten', async () => {
+    const feedBefore = (await h.request('GET', `/api/environment/${ENV}/feed?after=0&limit=1000`)).json()
+      .next;
+    const expectedDate = `${new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
+    // Change schedules are not enabled in this environment: the futures part fails.
+    const response = await batch(h, [
+      {
+        id: 'whole-1',
+        sku: 'sku-w',
+        location: 'surprise',
+        onHand: 9,
+        safetyStockCount: 1,
+        futureStock: [{ quantity: 4, expectedDate }],
+      },
+    ]);
+    expect(response.statusCode).toBe(200);
+    expect((response.json() as { errors: unknown[] }).errors).toHaveLength(1);
+    const answer = await h.request('POST', `${AV}/availability-records/actions/get-availability`, {
+      skus: ['sku-w'],
+      locations: ['surprise'],
+    });
+    expect(answer.json().locations[0].records[0]).toMatchObject({
+      onHand: 0,
+      safetyStockCount: 0,
+      futures: [],
+    });
+    const feedAfter = (await h.request('GET', `/api/environment/${ENV}/feed?after=0&limit=1000`)).json().next;
+    expect(feedAfter).toBe(feedBefore);
+  });
+
   it('refuses bad requests as the specification says', async () => {
     const both = await h.request('POST', `${IMPEX}/availability-records/exports`, {
       objects: { locations: ['surprise'], groups: ['arizona'] },

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
-import { LOCATION, SITE } from '../../domain/dimensions.js';
-import { lockKeyOf, partitionIdOf } from '../../domain/partition.js';
 import { formatQty } from '../../domain/quantity.js';
 import type { ExclusionChange, SafetyStockRow } from '../../store/oci/oci-store.js';
-import type { Store } from '../../store/store.js';
-import type { Place } from './oci-stock.js';
+import type { Store, StoreTx } from '../../store/store.js';
 
 /** The ledger family of OCI entries (event ids are unique per environment and family). */
 export const OCI_FAMILY = 'oci';
@@ -15,49 +11,38 @@ export const SAFETY_STOCK_KIND = 'oci.safetystock';
 export const SEGMENTATION_KIND = 'oci.segmentation';
 
 /**
- * Writes safety stock of one SKU at one OCI location in one transaction with the ledger entry that
- * records it, under the lock key of the SKU at the location's IV place (so it is ordered with the IV
- * writes of that place). The entry changes no stock value (`changes` is empty); the change feed carries
- * it, so get-deltas sees safety stock changes. An entry already recorded under `eventId` (a retry)
- * changes nothing.
+ * Sets safety stock of one SKU at one OCI location inside the caller's transaction, with the ledger
+ * entry that records it (partition: the location's IV place). The entry changes no stock value
+ * (`changes` is empty); the change feed carries it, so get-deltas sees safety stock changes. An entry
+ * already recorded under `eventId` (a retry) changes nothing.
  */
-export async function writeSafetyStockEntry(
-  store: Store,
-  config: CompiledConfiguration,
+export async function appendSafetyStock(
+  tx: StoreTx,
   environmentId: string,
-  place: Place,
-  row: SafetyStockRow,
-  eventId: string,
-  recordedAt: string,
-  clientId: string | null,
+  partitionId: string,
+  part: { row: SafetyStockRow; eventId: string; recordedAt: string; clientId: string | null },
 ): Promise<void> {
-  const { organizationId, siteId, locationId } = place.iv;
-  const partitionId = partitionIdOf(config.partitionRule, organizationId, row.sku, {
-    [SITE]: siteId,
-    [LOCATION]: locationId,
-  });
+  const { row, eventId, recordedAt, clientId } = part;
+  const seen = await tx.findEvents(environmentId, OCI_FAMILY, [eventId]);
+  if (seen.size > 0) return;
   const request = { rows: [{ locationId: row.locationId, sku: row.sku, quantity: formatQty(row.quantity) }] };
-  await store.transaction([lockKeyOf(environmentId, organizationId, row.sku, partitionId)], async (tx) => {
-    const seen = await tx.findEvents(environmentId, OCI_FAMILY, [eventId]);
-    if (seen.size > 0) return;
-    await tx.oci.setSafetyStock(environmentId, [row], recordedAt);
-    await tx.appendLedger([
-      {
-        environmentId,
-        partitionId,
-        family: OCI_FAMILY,
-        eventId,
-        bodyHash: hashOf(request),
-        kind: SAFETY_STOCK_KIND,
-        recordedAt,
-        request,
-        outcome: null,
-        changes: [],
-        reference: null,
-        clientId,
-      },
-    ]);
-  });
+  await tx.oci.setSafetyStock(environmentId, [row], recordedAt);
+  await tx.appendLedger([
+    {
+      environmentId,
+      partitionId,
+      family: OCI_FAMILY,
+      eventId,
+      bodyHash: hashOf(request),
+      kind: SAFETY_STOCK_KIND,
+      recordedAt,
+      request,
+      outcome: null,
+      changes: [],
+      reference: null,
+      clientId,
+    },
+  ]);
 }
 
 /**

@@ -5,19 +5,18 @@ import type { Jobs } from '../jobs/jobs.js';
 import { OciAvailability } from './oci-availability.js';
 import { OciDeltas } from './oci-deltas.js';
 import { OciExports } from './oci-exports.js';
-import type { PostSchedules } from './oci-futures.js';
 import { OciGraphs } from './oci-graphs.js';
 import { OciRecords } from './oci-records.js';
 import { OciSegmentation } from './oci-segmentation.js';
-import { OciUpdates, type SetOnHand } from './oci-updates.js';
+import { OciUpdates } from './oci-updates.js';
 
 /** What the OCI face needs from the rest of the engine: the IV write paths. */
 export interface OciDeps {
   readonly store: Store;
   readonly environments: Environments;
   readonly clock: () => Date;
-  readonly setOnHand: SetOnHand;
-  readonly postSchedules: PostSchedules;
+  /** Where unexpected errors of a write go (they fail the record only). */
+  readonly report: (error: unknown) => void;
   /** The change feed (exports take a snapshot at a position, get-deltas follows it from there). */
   readonly feed: Feed;
   /** The jobs service (exports are jobs); a function, as the jobs are made after the OCI face. */
@@ -43,14 +42,7 @@ export class Oci {
     this.graphs = new OciGraphs(store, environments, clock);
     this.segmentation = new OciSegmentation(store, environments, this.graphs, clock);
     this.availability = new OciAvailability(store, environments, this.graphs, clock, this.segmentation);
-    this.updates = new OciUpdates(
-      store,
-      environments,
-      this.graphs,
-      clock,
-      deps.setOnHand,
-      deps.postSchedules,
-    );
+    this.updates = new OciUpdates(store, environments, this.graphs, clock, deps.report);
     this.records = new OciRecords(store, environments, this.graphs, this.updates, clock);
     this.exports = new OciExports(
       store,
