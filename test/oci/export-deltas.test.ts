@@ -253,11 +253,12 @@ describe.each(testBackends())('OCI availability export and get-deltas on %s', (b
   });
 });
 
-describe('get-deltas with a token older than the feed retention', () => {
+describe.each(testBackends())('get-deltas with a token older than the feed retention on %s', (backend) => {
   let clock = new Date('2026-01-01T00:00:00Z');
   let x: Harness;
   beforeAll(async () => {
     x = await startHarness({
+      backend,
       clock: () => clock,
       environments: [ENV],
       env: { ONHAND_FEED_RETENTION_DAYS: '1' },

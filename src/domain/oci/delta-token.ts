@@ -32,7 +32,7 @@ export function decodeDeltaToken(text: unknown, environmentId: string): DeltaTok
         message: 'Not a delta token of this organization.',
       },
     ]);
-  if (typeof text !== 'string' || text.length === 0 || text.length > 65_536 || !/^[A-Za-z0-9_-]+$/.test(text))
+  if (typeof text !== 'string' || text.length === 0 || text.length > 300_000 || !/^[A-Za-z0-9_-]+$/.test(text))
     throw invalid();
   let value: unknown;
   try {
