@@ -195,7 +195,15 @@ describe.each(testBackends())('OCI availability export and get-deltas on %s', (b
       objects: { groups: ['nowhere'] },
     });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json()).toMatchObject({ errorCode: 'GroupDoesNotExist' });
+    expect(unknown.json()).toMatchObject({
+      errorCode: 'GroupDoesNotExist',
+      message: "No group exists with ID 'nowhere'",
+      group: 'nowhere',
+    });
+    const nowhere = await h.request('POST', `${IMPEX}/availability-records/exports`, {
+      objects: { locations: ['nowhere'] },
+    });
+    expect(nowhere.json()).toMatchObject({ errorCode: 'LocationDoesNotExist', location: 'nowhere' });
     for (const bad of ['', 'not a token', 'eyJ2IjoxfQ', 12]) {
       const answer = await deltas(h, bad);
       expect(answer.status, String(bad)).toBe(400);

@@ -16,6 +16,7 @@ import {
   DeltasBody,
 } from './oci-export-schemas.js';
 import { ExportParams } from './oci-graph-schemas.js';
+import { OciProblem } from './oci-problem.js';
 import { NoContent, OrganizationParams, ociErrors } from './oci-schemas.js';
 
 const IMPEX = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
@@ -67,6 +68,20 @@ export function ociExportRoutes(app: FastifyInstance, deps: RouteDeps): void {
           { code: 'missing_field', path: 'objects', message: 'Name the locations or the groups to export.' },
         ]);
       const places: ExportPlaces = locations ? { locations } : { groups: groups ?? [] };
+      // The specification's refusal names the place (`location` or `group`).
+      const { graph } = await deps.engine.oci.graphs.get(request.environmentId);
+      const missingLocation = locations?.find((id) => !graph.locations.some((l) => l.id === id));
+      if (missingLocation !== undefined)
+        throw new OciProblem(400, 'LocationDoesNotExist', `No location exists with ID '${missingLocation}'`, {
+          location: missingLocation,
+          detail: 'oci_unknown_location',
+        });
+      const missingGroup = groups?.find((id) => !graph.groups.some((g) => g.id === id));
+      if (missingGroup !== undefined)
+        throw new OciProblem(400, 'GroupDoesNotExist', `No group exists with ID '${missingGroup}'`, {
+          group: missingGroup,
+          detail: 'oci_unknown_group',
+        });
       const exportId = await exports.start(request.environmentId, places);
       const { organizationId } = request.params as { organizationId: string };
       return { exportId, exportStatusLink: `${link(organizationId, exportId)}/status` };
