@@ -280,6 +280,9 @@ describe.each(testBackends())('get-deltas with a token older than the feed reten
     const lines = await exportOf(x, { groups: ['arizona'] });
     const token = lines.at(-1)?.deltaToken;
     await batch(x, [{ id: 'x-2', sku: 'sku-a', location: 'surprise', onHand: 2 }]);
+    // Every entry so far has its position (and feed time) before the clock moves (PostgreSQL stamps
+    // positions just after commit).
+    await x.services.store.feed.settleAll(5000);
     clock = new Date('2026-01-03T00:00:00Z');
     // Entries after the token's position have left the window.
     await x.request('POST', `/api/environment/${ENV}/onhand`, ivDelivery('late', 'sku-a', 'surprise', 1), {
