@@ -22,6 +22,8 @@ import { NO_STOCK, placeOf, StockFold, stockKey } from './oci-stock.js';
 export const OCI_EXPORT_JOB = 'OciAvailabilityExport';
 /** How long a finished export's file can be downloaded. */
 export const EXPORT_LINK_MS = 24 * 3600 * 1000;
+/** How long an export waits for the positions of the writes acknowledged before it. */
+const SETTLE_MS = 5000;
 
 /** What a finished export keeps (the job's result): its file, gzip-compressed, and facts about it. */
 export interface ExportResult {
@@ -105,6 +107,8 @@ export class OciExports {
       siteIds: [...new Set(located.map((p) => p.iv.siteId))],
       locationIds: [...new Set(located.map((p) => p.iv.locationId))],
     };
+    // Every write acknowledged before now is in the export (PostgreSQL stamps positions after commit).
+    await this.store.feed.settleAll(SETTLE_MS);
     // One consistent read of the IV stock at a position; safety stock read after it is no older, and
     // any change after the position is sent again by get-deltas from the token (full records).
     const position =
