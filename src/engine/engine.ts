@@ -29,6 +29,7 @@ import { OCI_IMPORT_JOB, ociImportJob } from './oci/imports/import-job.js';
 import { ModelRecordApplier } from './oci/imports/model-record-applier.js';
 import { OciImports } from './oci/imports/oci-imports.js';
 import { Oci } from './oci/oci.js';
+import { OCI_EXPORT_JOB } from './oci/oci-exports.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { type ItemOutcome, withCommitMark } from './outcome.js';
@@ -189,8 +190,9 @@ export class Engine {
       store,
       environments,
       clock,
-      setOnHand: (env, source, items) => this.setOnHand(env, source, items),
-      postSchedules: (env, items) => this.schedules.change(env, items),
+      report,
+      feed: this.feed,
+      jobs: () => this.jobs,
     });
     ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
       store,
@@ -198,9 +200,19 @@ export class Engine {
       reservations,
       clock,
       onError: report,
-      // OCI imports apply their records as batch-update does.
+      // OCI imports apply their records as batch-update does; OCI exports take a snapshot.
       handlers: [
-        [OCI_IMPORT_JOB, ociImportJob(store.ociImports, new ModelRecordApplier(this.oci.updates), clock)],
+        [
+          OCI_IMPORT_JOB,
+          ociImportJob(
+            store.ociImports,
+            new ModelRecordApplier(environments, this.oci.graphs, this.oci.updates, (e, s, i) =>
+              this.setOnHand(e, s, i),
+            ),
+            clock,
+          ),
+        ],
+        [OCI_EXPORT_JOB, (context) => this.oci.exports.run(context)],
       ],
     }));
     this.ociImports = new OciImports(store, environments, clock, this.jobRunner);

@@ -189,6 +189,7 @@ export const GRANT_ROUTES: readonly { method: string; path: string; role: Role; 
 
 const OCI_AV = '/inventory/availability/v1/organizations/:organizationId';
 const OCI_GRAPH = '/inventory/impex/v1/organizations/:organizationId/location-graph';
+const OCI_EXPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
 const OCI_SKU = `${OCI_AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
 
 /**
@@ -209,6 +210,11 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/status`, role: 'read' },
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/file-content`, role: 'read' },
   { method: 'DELETE', path: `${OCI_GRAPH}/exports/:exportId`, role: 'read' },
+  { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-deltas`, role: 'read' },
+  { method: 'POST', path: OCI_EXPORTS, role: 'read' },
+  { method: 'GET', path: `${OCI_EXPORTS}/:exportId/status`, role: 'read' },
+  { method: 'GET', path: `${OCI_EXPORTS}/:exportId/file-content`, role: 'read' },
+  { method: 'DELETE', path: `${OCI_EXPORTS}/:exportId`, role: 'read' },
 ];
 
 /** The concrete URL of a route path in `environmentId`. */

@@ -3,6 +3,7 @@ import type { RouteDeps } from '../context.js';
 import { registerOciImportRoutes } from './impex/imports/import-routes.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
+import { ociExportRoutes } from './oci-export-routes.js';
 import { ociGraphRoutes } from './oci-graph-routes.js';
 
 /**
@@ -18,5 +19,6 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     ociAvailabilityRoutes(oci, deps);
     ociGraphRoutes(oci, deps);
     registerOciImportRoutes(oci, deps);
+    ociExportRoutes(oci, deps);
   });
 }
