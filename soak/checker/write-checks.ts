@@ -1,0 +1,122 @@
+import type { HistoryRecord, ItemOutcome } from '../history.js';
+import { recordsOf } from './ledger-checks.js';
+import type { CheckResult, LedgerEntry, Observed } from './model.js';
+
+const ACCEPTED = new Set(['success', 'partialSuccess']);
+const ok = (r: HistoryRecord) => typeof r.status === 'number' && r.status >= 200 && r.status < 300;
+
+function byEvent(ledger: readonly LedgerEntry[]): Map<string, LedgerEntry> {
+  const map = new Map<string, LedgerEntry>();
+  for (const e of ledger) if (e.eventId !== null) map.set(`${e.family}:${e.eventId}`, e);
+  return map;
+}
+
+/** Each item of each write the history shows, with its record. */
+function* items(history: readonly HistoryRecord[]): Generator<[HistoryRecord, ItemOutcome]> {
+  for (const r of history)
+    if (r.family !== undefined && r.hostile === undefined) for (const i of r.items ?? []) yield [r, i];
+}
+
+function extendIn(ledger: readonly LedgerEntry[], item: ItemOutcome): boolean {
+  return ledger.some(
+    (e) =>
+      e.kind === 'reservation.extend' &&
+      e.reference === item.id &&
+      (item.expiresAt === undefined || e.outcome.extra?.expiresAt === item.expiresAt),
+  );
+}
+
+/** Never lose an acknowledged write: every item answered success or partialSuccess is in the ledger. */
+export function checkAcknowledged(o: Observed): CheckResult {
+  const entries = byEvent(o.ledger);
+  let acknowledged = 0;
+  for (const [record, item] of items(o.history)) {
+    if (!ACCEPTED.has(item.status)) continue;
+    acknowledged++;
+    const present =
+      record.family === 'reservation' ? extendIn(o.ledger, item) : entries.has(`${record.family}:${item.id}`);
+    if (!present)
+      return {
+        check: 'every acknowledged write is in the ledger',
+        looked: `${acknowledged} acknowledged items`,
+        violation: {
+          check: 'every acknowledged write is in the ledger',
+          message: `${record.family} ${item.id} was answered ${item.status} (history #${record.n}) but is not in the ledger`,
+          evidence: [record],
+        },
+      };
+  }
+  return { check: 'every acknowledged write is in the ledger', looked: `${acknowledged} acknowledged items` };
+}
+
+/**
+ * Each retry is answered with the first outcome: an answer of success or partialSuccess, and any answer
+ * sent after one such answer for the same id, says what the ledger recorded (status and reservation);
+ * no retry of the same body is ever called a conflict.
+ */
+export function checkFirstOutcome(o: Observed): CheckResult {
+  const entries = byEvent(o.ledger);
+  const acceptedAt = new Map<string, number>();
+  let compared = 0;
+  const sorted = [...items(o.history)].sort((a, b) => a[0].sentAt - b[0].sentAt);
+  for (const [record, item] of sorted) {
+    if (record.family === 'reservation') continue;
+    const key = `${record.family}:${item.id}`;
+    const entry = entries.get(key);
+    const after = acceptedAt.get(key);
+    const mustMatch = ACCEPTED.has(item.status) || (after !== undefined && record.sentAt > after);
+    const fail = (message: string): CheckResult => ({
+      check: 'each retry answered with its first outcome',
+      looked: `${compared} answers`,
+      violation: {
+        check: 'each retry answered with its first outcome',
+        message,
+        evidence: [...(entry ? [entry] : []), ...recordsOf(o.history, item.id)],
+      },
+    });
+    if (item.code === 'event_id_conflict')
+      return fail(
+        `${key} was sent again with its own body and answered event_id_conflict (history #${record.n})`,
+      );
+    if (!mustMatch || !entry) continue;
+    compared++;
+    const reservationId = entry.outcome.extra?.reservationId;
+    if (entry.outcome.status !== item.status)
+      return fail(
+        `${key} was answered ${item.status} (history #${record.n}); its first outcome is ${entry.outcome.status}`,
+      );
+    if (typeof reservationId === 'string' && item.reservationId !== reservationId)
+      return fail(
+        `${key} named reservation ${item.reservationId} (history #${record.n}); its first outcome named ${reservationId}`,
+      );
+    if (ACCEPTED.has(item.status) && after === undefined) acceptedAt.set(key, record.doneAt);
+  }
+  return { check: 'each retry answered with its first outcome', looked: `${compared} answers` };
+}
+
+/**
+ * Bad input changes nothing and does not stop the others: every hostile request was refused (4xx, or
+ * its connection closed), no hostile event id reached the ledger, and while each slow upload was
+ * trickling other clients were answered.
+ */
+export function checkHostile(o: Observed): CheckResult {
+  const hostile = o.history.filter((r) => r.hostile !== undefined);
+  const fail = (message: string, evidence: unknown[]): CheckResult => ({
+    check: 'hostile requests changed nothing',
+    looked: `${hostile.length} hostile requests`,
+    violation: { check: 'hostile requests changed nothing', message, evidence },
+  });
+  for (const r of hostile) {
+    const refused = r.status === 'network' || r.status === 'timeout' || (r.status >= 400 && r.status < 500);
+    if (!refused) return fail(`hostile ${r.hostile} request was answered ${r.status} (history #${r.n})`, [r]);
+  }
+  const leaked = o.ledger.find((e) => e.eventId?.startsWith('hostile-'));
+  if (leaked) return fail(`hostile event ${leaked.eventId} is in the ledger`, [leaked]);
+  for (const slow of hostile.filter((r) => r.hostile === 'slowloris')) {
+    const served = o.history.some(
+      (r) => r.hostile === undefined && ok(r) && r.sentAt >= slow.sentAt && r.doneAt <= slow.doneAt,
+    );
+    if (!served) return fail(`no other request was answered while slow upload #${slow.n} trickled`, [slow]);
+  }
+  return { check: 'hostile requests changed nothing', looked: `${hostile.length} hostile requests` };
+}

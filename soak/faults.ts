@@ -1,0 +1,120 @@
+import pg from 'pg';
+import type { Api } from './api.js';
+import { HOT, ORG, pause, sleep, TAIL } from './clients/context.js';
+import type { Cluster, ServerNode } from './servers.js';
+
+/** The faults a phase injects, counted by kind. */
+export class FaultLog {
+  readonly counts = new Map<string, number>();
+  readonly events: { at: number; kind: string; detail: string }[] = [];
+
+  constructor(private readonly startedAt: number) {}
+
+  add(kind: string, detail: string): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    this.events.push({ at: Date.now() - this.startedAt, kind, detail });
+  }
+}
+
+/** What to inject and how often. */
+export interface FaultPlan {
+  /** A server fault every this many ms: SIGKILL, SIGKILL, SIGKILL, SIGTERM mid-batch, in turn. */
+  readonly serverEveryMs: number;
+  /** pg_terminate_backend of every Onhand connection every this many ms (PostgreSQL only). */
+  readonly terminateEveryMs?: number;
+  /** The webhook receiver goes down for `webhookDownMs` every `webhookEveryMs`. */
+  readonly webhookEveryMs: number;
+  readonly webhookDownMs: number;
+}
+
+/** SIGKILL a server and start it again on the same port. */
+async function crash(node: ServerNode, log: FaultLog): Promise<void> {
+  await node.kill();
+  log.add('sigkill', node.name);
+  await node.start();
+}
+
+/** SIGTERM a server while a 512-event bulk write is in flight on it; the write is retried elsewhere. */
+async function stopMidBatch(api: Api, node: ServerNode, log: FaultLog, n: number): Promise<void> {
+  const events = Array.from({ length: 512 }, (_, i) => {
+    const t = i === 0 ? HOT[n % HOT.length]! : TAIL[i % TAIL.length]!;
+    return {
+      id: `${api.environmentId}-sigterm-${api.startedAt}-${n}-${i}`,
+      organizationId: ORG,
+      productId: t.productId,
+      dimensions: t.dimensions,
+      quantities: { pos: { inbound: 1 } },
+    };
+  });
+  const write = api.send({
+    client: 'erp-batch',
+    op: 'onhand.bulk',
+    family: 'onhand',
+    method: 'POST',
+    path: '/onhand/bulk',
+    body: events,
+    ids: events.map((e) => e.id),
+    server: node,
+  });
+  await sleep(30 + Math.floor(Math.random() * 60));
+  const code = await node.stop();
+  log.add('sigterm', `${node.name} exited ${code}`);
+  await write;
+  await node.start();
+}
+
+/** Terminates every Onhand connection to the database from the database side; counts the killed ones. */
+async function terminate(databaseUrl: string, log: FaultLog): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query(
+      "SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = 'onhand') t",
+    );
+    const n = (rows[0] as { n: number }).n;
+    if (n > 0) log.add('pg_terminate_backend', `${n} connections`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Runs the plan until `stopping()`; resolves once every server is up again. */
+export async function runFaults(
+  plan: FaultPlan,
+  cluster: Cluster,
+  api: Api,
+  log: FaultLog,
+  stopping: () => boolean,
+  webhook: { down(): Promise<void>; up(): Promise<void> } | undefined,
+  databaseUrl?: string,
+): Promise<void> {
+  const servers = (async () => {
+    for (let n = 0; !stopping(); n++) {
+      await pause(plan.serverEveryMs, stopping);
+      if (stopping()) break;
+      const node = cluster.nodes[n % cluster.nodes.length]!;
+      if (n % 4 === 3) await stopMidBatch(api, node, log, n);
+      else await crash(node, log);
+    }
+  })();
+  const terminator = (async () => {
+    if (databaseUrl === undefined || plan.terminateEveryMs === undefined) return;
+    while (!stopping()) {
+      await pause(plan.terminateEveryMs, stopping);
+      if (!stopping())
+        await terminate(databaseUrl, log).catch((error) => log.add('terminator-error', String(error)));
+    }
+  })();
+  const outage = (async () => {
+    if (!webhook) return;
+    while (!stopping()) {
+      await pause(plan.webhookEveryMs, stopping);
+      if (stopping()) break;
+      await webhook.down();
+      log.add('webhook receiver down', `${plan.webhookDownMs} ms`);
+      await sleep(plan.webhookDownMs);
+      await webhook.up();
+    }
+  })();
+  await Promise.all([servers, terminator, outage]);
+}

@@ -1,0 +1,107 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bundleServer } from './bundle.js';
+import { type PhaseResult, runPhase } from './phase.js';
+import { explain, operationsByKind, summarise } from './summary.js';
+
+/** Options of a soak run (npm run soak -- --minutes N …). */
+export interface SoakOptions {
+  readonly minutes: number;
+  readonly postgresUrl?: string;
+  readonly seed: number;
+  readonly outDir: string;
+  /** Seconds between server faults (SIGKILL ×3, then SIGTERM mid-batch); default 6. */
+  readonly faultEverySeconds?: number;
+  readonly checkouts?: number;
+}
+
+/**
+ * Runs the two phases: two servers on one fresh PostgreSQL database (when a URL is given), then one
+ * server on SQLite; two thirds of the time go to the first. Stops at the first broken promise.
+ */
+export async function runSoak(
+  o: SoakOptions,
+  print: (text: string) => void = console.log,
+): Promise<PhaseResult[]> {
+  mkdirSync(o.outDir, { recursive: true });
+  const totalMs = o.minutes * 60_000;
+  const every = (o.faultEverySeconds ?? 6) * 1000;
+  const phases = [
+    ...(o.postgresUrl === undefined
+      ? []
+      : [{ name: 'postgres', postgresUrl: o.postgresUrl, servers: 2, share: 2 / 3 }]),
+    { name: 'sqlite', servers: 1, share: o.postgresUrl === undefined ? 1 : 1 / 3 },
+  ];
+  const entry = await bundleServer();
+  const results: PhaseResult[] = [];
+  for (const p of phases) {
+    print(`-- phase ${p.name}: ${p.servers} server(s), ${Math.round((totalMs * p.share) / 1000)} s of load`);
+    const result = await runPhase({
+      name: p.name,
+      entry,
+      ...(p.postgresUrl === undefined ? {} : { postgresUrl: p.postgresUrl }),
+      servers: p.servers,
+      loadMs: totalMs * p.share,
+      seed: o.seed + results.length,
+      checkouts: o.checkouts ?? 4,
+      outDir: o.outDir,
+      plan: { serverEveryMs: every, terminateEveryMs: 2_500, webhookEveryMs: 15_000, webhookDownMs: 4_000 },
+    });
+    results.push(result);
+    print(summarise(result));
+    const broken = explain(result);
+    if (broken) {
+      print(broken);
+      break;
+    }
+  }
+  const summary = results.map((r) => ({
+    phase: r.name,
+    wallSeconds: Math.round(r.wallMs / 1000),
+    ledgerEntries: r.observed.ledger.length,
+    operations: Object.fromEntries(
+      [...operationsByKind(r.history.records)].map(([k, v]) => [
+        k,
+        { sent: v.sent, retries: v.retries, outcomes: Object.fromEntries(v.outcomes) },
+      ]),
+    ),
+    faults: Object.fromEntries(r.faults.counts),
+    checks: r.results.map((c) => ({ check: c.check, looked: c.looked, passed: !c.violation })),
+  }));
+  writeFileSync(join(o.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  print(`history, ledger and summary: ${o.outDir}`);
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      minutes: { type: 'string', default: '10' },
+      'postgres-url': { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      'fault-every': { type: 'string' },
+      checkouts: { type: 'string' },
+    },
+  });
+  const postgresUrl = values['postgres-url'] ?? process.env.ONHAND_TEST_POSTGRES_URL;
+  const seed = values.seed === undefined ? Date.now() % 1_000_000 : Number(values.seed);
+  const outDir = values.out ?? join('soak-runs', new Date().toISOString().replace(/[:.]/g, '-'));
+  if (postgresUrl === undefined)
+    console.log('no --postgres-url (or ONHAND_TEST_POSTGRES_URL): SQLite phase only');
+  console.log(`seed ${seed} (--seed ${seed} replays the clients' choices)`);
+  const results = await runSoak({
+    minutes: Number(values.minutes),
+    ...(postgresUrl === undefined ? {} : { postgresUrl }),
+    seed,
+    outDir,
+    ...(values['fault-every'] === undefined ? {} : { faultEverySeconds: Number(values['fault-every']) }),
+    ...(values.checkouts === undefined ? {} : { checkouts: Number(values.checkouts) }),
+  });
+  const failed = results.some((r) => r.results.some((c) => c.violation));
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
