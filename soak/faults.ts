@@ -18,7 +18,7 @@ export class FaultLog {
 
 /** What to inject and how often. */
 export interface FaultPlan {
-  /** A server fault every this many ms: SIGKILL, SIGKILL, SIGKILL, SIGTERM mid-batch, in turn. */
+  /** A server fault every this many ms: SIGKILL, SIGTERM mid-batch, SIGKILL, SIGKILL, in turn. */
   readonly serverEveryMs: number;
   /** pg_terminate_backend of every Onhand connection every this many ms (PostgreSQL only). */
   readonly terminateEveryMs?: number;
@@ -93,7 +93,7 @@ export async function runFaults(
       await pause(plan.serverEveryMs, stopping);
       if (stopping()) break;
       const node = cluster.nodes[n % cluster.nodes.length]!;
-      if (n % 4 === 3) await stopMidBatch(api, node, log, n);
+      if (n % 4 === 1) await stopMidBatch(api, node, log, n);
       else await crash(node, log);
     }
   })();

@@ -47,6 +47,8 @@ export interface PhaseResult {
   readonly results: readonly CheckResult[];
   readonly observed: Observed;
   readonly wallMs: number;
+  /** Observations for the reader (how long convergence took, …). */
+  readonly notes: readonly string[];
 }
 
 const ENVIRONMENT = 'soak';
@@ -73,6 +75,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   );
   const cluster = new Cluster(nodes);
   const history = new History(join(o.outDir, `${o.name}-history.jsonl`));
+  const notes: string[] = [];
   const followers = { sse: undefined as FeedFollower | undefined, sdk: undefined as SdkFollower | undefined };
   try {
     await cluster.startAll();
@@ -119,16 +122,39 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     const ledger = new LedgerReader(api);
     const until = Date.now() + (o.convergeMs ?? 60_000);
     let head = '';
+    const convergeFrom = Date.now();
+    const lagging = new Map<string, number>();
     for (;;) {
       await ledger.read();
-      const behind = [sse.position, webhook.position(), sdk.position()].some(
-        (p) => num(p) < num(ledger.head),
-      );
-      if (!behind && head === ledger.head) break;
+      const behind = (
+        [
+          ['sse follower', sse.position],
+          ['webhook receiver', webhook.position()],
+          ['sdk cache', sdk.position()],
+        ] as const
+      ).filter(([, p]) => num(p) < num(ledger.head));
+      for (const [name] of behind) lagging.set(name, (lagging.get(name) ?? 0) + 1);
+      if (behind.length === 0 && head === ledger.head) break;
       if (Date.now() > until) break;
-      head = behind ? '' : ledger.head;
-      await sleep(behind ? 250 : 1500);
+      head = behind.length > 0 ? '' : ledger.head;
+      await sleep(behind.length > 0 ? 250 : 1000);
     }
+    for (const n of nodes)
+      if (n.stopTimes.length > 0)
+        notes.push(
+          `server ${n.name} SIGTERM stops took ${n.stopTimes.map((t) => `${(t / 1000).toFixed(1)} s`).join(', ')}`,
+        );
+    for (const n of nodes)
+      if (n.failedStarts.length > 0)
+        notes.push(
+          `server ${n.name} failed to start ${n.failedStarts.length} time(s) and was started again: ${n.failedStarts[0]?.output.trim().split('\n')[0]}`,
+        );
+    notes.push(
+      `followers converged in ${((Date.now() - convergeFrom) / 1000).toFixed(1)} s after the load stopped` +
+        (lagging.size > 0
+          ? ` (behind the head: ${[...lagging].map(([n, k]) => `${n} ×${k}`).join(', ')})`
+          : ''),
+    );
     // Read in this order, each read covers the ones before it: what the followers hold, the stored
     // state, the records, and last the ledger (expiries may still be committing).
     const followerLogs = [sse.log(), webhook.log(), sdk.log()];
@@ -149,6 +175,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       followers: followerLogs,
       head: converged,
       readAt,
+      slowStops: nodes.flatMap((n) => n.slowStops.map((c) => ({ server: n.name, output: c.output }))),
       crashes: nodes.flatMap((n) =>
         n.crashes.map((c) => ({ server: n.name, code: c.code, signal: c.signal, output: c.output })),
       ),
@@ -167,13 +194,22 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       results: runChecks(observed),
       observed,
       wallMs: Date.now() - began,
+      notes,
     };
   } finally {
     await followers.sse?.stop();
     followers.sdk?.cache.stop();
     await history.close();
     await cluster.stopAll();
-    for (const n of nodes) writeFileSync(join(o.outDir, `${o.name}-server-${n.name}.log`), n.output());
+    for (const n of nodes) {
+      writeFileSync(join(o.outDir, `${o.name}-server-${n.name}.log`), n.output());
+      const dump = (what: string, logs: readonly { output: string }[]) => {
+        for (const [i, log] of logs.entries())
+          writeFileSync(join(o.outDir, `${o.name}-server-${n.name}-${what}-${i + 1}.log`), log.output);
+      };
+      dump('slow-stop', n.slowStops);
+      dump('crash', n.crashes);
+    }
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

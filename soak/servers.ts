@@ -38,14 +38,32 @@ export class ServerNode {
     return this.#output;
   }
 
-  /** Starts the process and waits until /health/ping answers. */
+  /** Starts that failed (the process exited while starting, e.g. its database connection was cut). */
+  readonly failedStarts: { at: number; output: string }[] = [];
+
+  /** Starts the process and waits until /health/ping answers; tries again (5 times) when it exits while starting. */
   async start(timeoutMs = 60_000): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(timeoutMs);
+      } catch (error) {
+        if (attempt >= 5 || !this.#startExited) throw error;
+        this.failedStarts.push({ at: Date.now(), output: this.#output.slice(-2000) });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  #startExited = false;
+
+  private async startOnce(timeoutMs: number): Promise<void> {
+    this.#startExited = false;
     const child = spawn(
       process.execPath,
       [this.entry, 'serve', '--port', String(this.port), '--host', '127.0.0.1'],
       {
         cwd: ROOT,
-        env: { ...process.env, ONHAND_LOG_LEVEL: 'warn', ...this.env },
+        env: { ...process.env, ONHAND_LOG_LEVEL: process.env.SOAK_SERVER_LOG_LEVEL ?? 'warn', ...this.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -58,7 +76,7 @@ export class ServerNode {
     this.#expectExit = false;
     this.#exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
-        if (!this.#expectExit) {
+        if (!this.#expectExit && this.up) {
           this.up = false;
           this.crashes.push({ at: Date.now(), code, signal, output: this.#output.slice(-4000) });
           // Started again so that the load goes on; the checker reports the crash.
@@ -69,8 +87,10 @@ export class ServerNode {
     );
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null)
+      if (child.exitCode !== null || child.signalCode !== null) {
+        this.#startExited = true;
         throw new Error(`server ${this.name} exited while starting:\n${this.#output}`);
+      }
       try {
         if ((await fetch(`${this.url}/health/ping`)).ok) break;
       } catch {
@@ -93,13 +113,30 @@ export class ServerNode {
     await this.#exited;
   }
 
-  /** SIGTERM: a graceful stop; resolves with the exit code. */
-  async stop(): Promise<number | null> {
+  /** How long each graceful stop took (ms). */
+  readonly stopTimes: number[] = [];
+  /** Graceful stops that took longer than `stopLimitMs` and were ended with SIGKILL. */
+  readonly slowStops: { at: number; output: string }[] = [];
+
+  /**
+   * SIGTERM: a graceful stop; resolves with the exit code. A process still running after `limitMs`
+   * is killed, and the stop recorded as slow (the checker reports it).
+   */
+  async stop(limitMs = 60_000): Promise<number | null> {
     this.up = false;
     this.#expectExit = true;
-    if (!this.#child || this.#child.exitCode !== null) return this.#child?.exitCode ?? null;
-    this.#child.kill('SIGTERM');
-    return this.#exited;
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      this.slowStops.push({ at: Date.now(), output: this.#output.slice(-20_000) });
+      child.kill('SIGKILL');
+    }, limitMs);
+    const from = Date.now();
+    const code = await this.#exited;
+    clearTimeout(timer);
+    this.stopTimes.push(Date.now() - from);
+    return code;
   }
 }
 

@@ -41,6 +41,7 @@ export function summarise(phase: PhaseResult): string {
       `  ${op.padEnd(22)} ${String(k.sent).padStart(7)} / ${String(k.retries).padStart(5)}: ${top(k.outcomes)}`,
     );
   lines.push(`faults: ${top(phase.faults.counts) || 'none'}`);
+  for (const note of phase.notes) lines.push(note);
   lines.push('checks');
   for (const r of phase.results)
     lines.push(`  ${r.violation ? 'BROKEN' : 'passed'}  ${r.check} (${r.looked})`);

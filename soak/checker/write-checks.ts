@@ -95,8 +95,7 @@ export function checkFirstOutcome(o: Observed): CheckResult {
 }
 
 /**
- * Bad input changes nothing and does not stop the others: every hostile request was refused (4xx, or
- * its connection closed), no hostile event id reached the ledger, and while each slow upload was
+ * Bad input changes nothing and does not stop the others: every hostile request was refused (no 2xx), no hostile event id reached the ledger, and while each slow upload was
  * trickling other clients were answered.
  */
 export function checkHostile(o: Observed): CheckResult {
@@ -107,12 +106,14 @@ export function checkHostile(o: Observed): CheckResult {
     violation: { check: 'hostile requests changed nothing', message, evidence },
   });
   for (const r of hostile) {
-    const refused = r.status === 'network' || r.status === 'timeout' || (r.status >= 400 && r.status < 500);
+    // Refused: any answer but 2xx (a server shutting down answers 503), or the connection closed.
+    const refused = typeof r.status !== 'number' || r.status < 200 || r.status >= 300;
     if (!refused) return fail(`hostile ${r.hostile} request was answered ${r.status} (history #${r.n})`, [r]);
   }
   const leaked = o.ledger.find((e) => e.eventId?.startsWith('hostile-'));
   if (leaked) return fail(`hostile event ${leaked.eventId} is in the ledger`, [leaked]);
-  for (const slow of hostile.filter((r) => r.hostile === 'slowloris')) {
+  // Slow uploads that trickled for a while (one refused at once, by a server that was down, proves nothing).
+  for (const slow of hostile.filter((r) => r.hostile === 'slowloris' && r.doneAt - r.sentAt >= 1000)) {
     const served = o.history.some(
       (r) => r.hostile === undefined && ok(r) && r.sentAt >= slow.sentAt && r.doneAt <= slow.doneAt,
     );

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { Api } from '../api.js';
+import type { ServerNode } from '../servers.js';
 import { type ClientContext, HOT, loop, ORG, sleep } from './context.js';
 
 /** The tokens a hostile client holds besides garbage: another environment's, expired, tampered. */
@@ -72,11 +73,11 @@ async function slowloris(
 
 async function hostileRequest(
   api: Api,
+  server: ServerNode,
   kind: Kind,
   id: string,
   tokens: HostileTokens,
 ): Promise<number | 'network' | 'timeout'> {
-  const server = api.cluster.pick();
   const bulk = `/api/environment/${api.environmentId}/onhand/bulk`;
   // A wrongly shaped single event is refused as a whole (a bulk would answer 200 with a failure bucket).
   const path = kind === 'wrong-shape' ? bulk.replace(/\/bulk$/, '') : bulk;
@@ -126,13 +127,14 @@ export async function runHostile(ctx: ClientContext, tokens: HostileTokens, name
       const kind = KINDS[n++ % KINDS.length]!;
       const id = `hostile-${ctx.run}-${n}`;
       const sentAt = ctx.api.now();
-      const status = await hostileRequest(ctx.api, kind, id, tokens);
+      const server = ctx.api.cluster.pick();
+      const status = await hostileRequest(ctx.api, server, kind, id, tokens);
       ctx.api.history.add({
         sentAt,
         doneAt: ctx.api.now(),
         client: name,
         op: `hostile.${kind}`,
-        server: '?',
+        server: server.name,
         request: id,
         attempt: 1,
         status,
