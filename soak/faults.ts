@@ -16,12 +16,17 @@ export class FaultLog {
   }
 }
 
+/** The kinds of fault a run may inject (`--faults`). */
+export const FAULT_KINDS = ['sigkill', 'sigterm', 'pg-terminate', 'webhook-down'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
 /** What to inject and how often. */
 export interface FaultPlan {
+  readonly kinds: ReadonlySet<FaultKind>;
   /** A server fault every this many ms: SIGKILL, SIGTERM mid-batch, SIGKILL, SIGKILL, in turn. */
   readonly serverEveryMs: number;
   /** pg_terminate_backend of every Onhand connection every this many ms (PostgreSQL only). */
-  readonly terminateEveryMs?: number;
+  readonly terminateEveryMs: number;
   /** The webhook receiver goes down for `webhookDownMs` every `webhookEveryMs`. */
   readonly webhookEveryMs: number;
   readonly webhookDownMs: number;
@@ -88,17 +93,23 @@ export async function runFaults(
   webhook: { down(): Promise<void>; up(): Promise<void> } | undefined,
   databaseUrl?: string,
 ): Promise<void> {
+  const turns = [
+    ...(plan.kinds.has('sigkill') ? ['sigkill'] : []),
+    ...(plan.kinds.has('sigterm') ? ['sigterm'] : []),
+    ...(plan.kinds.has('sigkill') ? ['sigkill', 'sigkill'] : []),
+  ];
   const servers = (async () => {
+    if (turns.length === 0) return;
     for (let n = 0; !stopping(); n++) {
       await pause(plan.serverEveryMs, stopping);
       if (stopping()) break;
       const node = cluster.nodes[n % cluster.nodes.length]!;
-      if (n % 4 === 1) await stopMidBatch(api, node, log, n);
+      if (turns[n % turns.length] === 'sigterm') await stopMidBatch(api, node, log, n);
       else await crash(node, log);
     }
   })();
   const terminator = (async () => {
-    if (databaseUrl === undefined || plan.terminateEveryMs === undefined) return;
+    if (databaseUrl === undefined || !plan.kinds.has('pg-terminate')) return;
     while (!stopping()) {
       await pause(plan.terminateEveryMs, stopping);
       if (!stopping())
@@ -106,7 +117,7 @@ export async function runFaults(
     }
   })();
   const outage = (async () => {
-    if (!webhook) return;
+    if (!webhook || !plan.kinds.has('webhook-down')) return;
     while (!stopping()) {
       await pause(plan.webhookEveryMs, stopping);
       if (stopping()) break;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleServer } from './bundle.js';
+import { FAULT_KINDS, type FaultKind } from './faults.js';
 import { type PhaseResult, runPhase } from './phase.js';
 import { explain, operationsByKind, summarise } from './summary.js';
 
@@ -15,6 +16,8 @@ export interface SoakOptions {
   /** Seconds between server faults (SIGKILL ×3, then SIGTERM mid-batch); default 6. */
   readonly faultEverySeconds?: number;
   readonly checkouts?: number;
+  /** The faults to inject (default: all). */
+  readonly faults?: readonly FaultKind[];
 }
 
 /**
@@ -47,7 +50,13 @@ export async function runSoak(
       seed: o.seed + results.length,
       checkouts: o.checkouts ?? 4,
       outDir: o.outDir,
-      plan: { serverEveryMs: every, terminateEveryMs: 2_500, webhookEveryMs: 15_000, webhookDownMs: 4_000 },
+      plan: {
+        kinds: new Set(o.faults ?? FAULT_KINDS),
+        serverEveryMs: every,
+        terminateEveryMs: 2_500,
+        webhookEveryMs: 15_000,
+        webhookDownMs: 4_000,
+      },
     });
     results.push(result);
     print(summarise(result));
@@ -75,6 +84,14 @@ export async function runSoak(
   return results;
 }
 
+function faultsOf(list: string): FaultKind[] {
+  const kinds = list.split(',').filter((k) => k !== '');
+  for (const k of kinds)
+    if (!(FAULT_KINDS as readonly string[]).includes(k))
+      throw new Error(`--faults: ${k} is not one of ${FAULT_KINDS.join(', ')}`);
+  return kinds as FaultKind[];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -84,6 +101,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       'fault-every': { type: 'string' },
       checkouts: { type: 'string' },
+      faults: { type: 'string' },
     },
   });
   const postgresUrl = values['postgres-url'] ?? process.env.ONHAND_TEST_POSTGRES_URL;
@@ -99,6 +117,7 @@ async function main(): Promise<void> {
     outDir,
     ...(values['fault-every'] === undefined ? {} : { faultEverySeconds: Number(values['fault-every']) }),
     ...(values.checkouts === undefined ? {} : { checkouts: Number(values.checkouts) }),
+    ...(values.faults === undefined ? {} : { faults: faultsOf(values.faults) }),
   });
   const failed = results.some((r) => r.results.some((c) => c.violation));
   process.exit(failed ? 1 : 0);
