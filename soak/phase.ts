@@ -52,6 +52,8 @@ export interface PhaseResult {
 }
 
 const ENVIRONMENT = 'soak';
+/** How long a SIGTERM may take before the soak kills the server and warns. */
+export const STOP_LIMIT_MS = 10_000;
 const SECRET = 'soak-admin-secret-0123456789';
 
 /** Runs one phase from fresh servers to the checker's verdict. */
@@ -140,6 +142,11 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       await sleep(behind.length > 0 ? 250 : 1000);
     }
     for (const n of nodes)
+      if (n.slowStops.length > 0)
+        notes.push(
+          `WARNING: server ${n.name} was still running ${STOP_LIMIT_MS / 1000} s after SIGTERM ${n.slowStops.length} time(s) and was killed; its output is in ${o.name}-server-${n.name}-slow-stop-*.log`,
+        );
+    for (const n of nodes)
       if (n.stopTimes.length > 0)
         notes.push(
           `server ${n.name} SIGTERM stops took ${n.stopTimes.map((t) => `${(t / 1000).toFixed(1)} s`).join(', ')}`,
@@ -175,7 +182,6 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       followers: followerLogs,
       head: converged,
       readAt,
-      slowStops: nodes.flatMap((n) => n.slowStops.map((c) => ({ server: n.name, output: c.output }))),
       crashes: nodes.flatMap((n) =>
         n.crashes.map((c) => ({ server: n.name, code: c.code, signal: c.signal, output: c.output })),
       ),

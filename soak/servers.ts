@@ -122,7 +122,7 @@ export class ServerNode {
    * SIGTERM: a graceful stop; resolves with the exit code. A process still running after `limitMs`
    * is killed, and the stop recorded as slow (the checker reports it).
    */
-  async stop(limitMs = 60_000): Promise<number | null> {
+  async stop(limitMs = 10_000): Promise<number | null> {
     this.up = false;
     this.#expectExit = true;
     const child = this.#child;

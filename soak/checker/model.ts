@@ -105,8 +105,6 @@ export interface Observed {
   readonly head: string;
   /** When the reservations were read (ms since the epoch), for the expiry rule. */
   readonly readAt: number;
-  /** SIGTERMs that did not stop their server within the soak's limit (it was then killed). */
-  readonly slowStops?: readonly { readonly server: string; readonly output: string }[];
   /** Servers that exited without being told to (not a SIGKILL or SIGTERM of the soak). */
   readonly crashes?: readonly {
     readonly server: string;

@@ -172,6 +172,5 @@ export function cleanRun(): Observed {
     head: '5',
     readAt: Date.parse('2030-01-01T00:00:00Z'),
     crashes: [],
-    slowStops: [],
   };
 }

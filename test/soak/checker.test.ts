@@ -16,13 +16,6 @@ const BROKEN: readonly [string, string, (run: Run) => void][] = [
     },
   ],
   [
-    'a SIGTERM did not stop its server',
-    'SIGTERM stops a server promptly',
-    (r) => {
-      r.slowStops = [{ server: 'b', output: 'SIGTERM received' }];
-    },
-  ],
-  [
     'a checked reservation left availability below zero',
     'no oversell',
     (r) => {
