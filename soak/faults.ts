@@ -40,7 +40,13 @@ async function crash(node: ServerNode, log: FaultLog): Promise<void> {
 }
 
 /** SIGTERM a server while a 512-event bulk write is in flight on it; the write is retried elsewhere. */
-async function stopMidBatch(api: Api, node: ServerNode, log: FaultLog, n: number): Promise<void> {
+async function stopMidBatch(
+  api: Api,
+  node: ServerNode,
+  log: FaultLog,
+  n: number,
+  writes: Promise<unknown>[],
+): Promise<void> {
   const events = Array.from({ length: 512 }, (_, i) => {
     const t = i === 0 ? HOT[n % HOT.length]! : TAIL[i % TAIL.length]!;
     return {
@@ -51,20 +57,21 @@ async function stopMidBatch(api: Api, node: ServerNode, log: FaultLog, n: number
       quantities: { pos: { inbound: 1 } },
     };
   });
-  const write = api.send({
-    client: 'erp-batch',
-    op: 'onhand.bulk',
-    family: 'onhand',
-    method: 'POST',
-    path: '/onhand/bulk',
-    body: events,
-    ids: events.map((e) => e.id),
-    server: node,
-  });
+  writes.push(
+    api.send({
+      client: 'erp-batch',
+      op: 'onhand.bulk',
+      family: 'onhand',
+      method: 'POST',
+      path: '/onhand/bulk',
+      body: events,
+      ids: events.map((e) => e.id),
+      server: node,
+    }),
+  );
   await sleep(30 + Math.floor(Math.random() * 60));
   const code = await node.stop();
   log.add('sigterm', `${node.name} exited ${code}`);
-  await write;
   await node.start();
 }
 
@@ -93,6 +100,7 @@ export async function runFaults(
   webhook: { down(): Promise<void>; up(): Promise<void> } | undefined,
   databaseUrl?: string,
 ): Promise<void> {
+  const writes: Promise<unknown>[] = [];
   const turns = [
     ...(plan.kinds.has('sigkill') ? ['sigkill'] : []),
     ...(plan.kinds.has('sigterm') ? ['sigterm'] : []),
@@ -100,11 +108,13 @@ export async function runFaults(
   ];
   const servers = (async () => {
     if (turns.length === 0) return;
+    // One fault every serverEveryMs from the start (not after the previous one ended), one at a time.
+    const began = Date.now();
     for (let n = 0; !stopping(); n++) {
-      await pause(plan.serverEveryMs, stopping);
+      await pause(began + (n + 1) * plan.serverEveryMs - Date.now(), stopping);
       if (stopping()) break;
       const node = cluster.nodes[n % cluster.nodes.length]!;
-      if (turns[n % turns.length] === 'sigterm') await stopMidBatch(api, node, log, n);
+      if (turns[n % turns.length] === 'sigterm') await stopMidBatch(api, node, log, n, writes);
       else await crash(node, log);
     }
   })();
@@ -128,4 +138,6 @@ export async function runFaults(
     }
   })();
   await Promise.all([servers, terminator, outage]);
+  // The writes cut short by a SIGTERM are retried on the other servers until they get an answer.
+  await Promise.all(writes);
 }

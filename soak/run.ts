@@ -55,7 +55,7 @@ export async function runSoak(
         serverEveryMs: every,
         terminateEveryMs: 2_500,
         webhookEveryMs: 15_000,
-        webhookDownMs: 4_000,
+        webhookDownMs: 3_000,
       },
     });
     results.push(result);

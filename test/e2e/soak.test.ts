@@ -29,11 +29,11 @@ suite(title, () => {
     const output: string[] = [];
     const phases: PhaseResult[] = await runSoak(
       {
-        minutes: 0.6,
+        minutes: 0.5,
         postgresUrl: process.env.ONHAND_TEST_POSTGRES_URL ?? '',
         seed: 19,
         outDir,
-        faultEverySeconds: 4,
+        faultEverySeconds: 3,
       },
       (text) => output.push(text),
     );
