@@ -17,24 +17,30 @@ function* items(history: readonly HistoryRecord[]): Generator<[HistoryRecord, It
     if (r.family !== undefined && r.hostile === undefined) for (const i of r.items ?? []) yield [r, i];
 }
 
-function extendIn(ledger: readonly LedgerEntry[], item: ItemOutcome): boolean {
-  return ledger.some(
-    (e) =>
-      e.kind === 'reservation.extend' &&
-      e.reference === item.id &&
-      (item.expiresAt === undefined || e.outcome.extra?.expiresAt === item.expiresAt),
-  );
+/** The expiries each reservation was extended to, by the ledger's reservation.extend entries. */
+function extensions(ledger: readonly LedgerEntry[]): Map<string, Set<unknown>> {
+  const byReservation = new Map<string, Set<unknown>>();
+  for (const e of ledger)
+    if (e.kind === 'reservation.extend' && e.reference !== null) {
+      const set = byReservation.get(e.reference) ?? new Set();
+      set.add(e.outcome.extra?.expiresAt);
+      byReservation.set(e.reference, set);
+    }
+  return byReservation;
 }
 
 /** Never lose an acknowledged write: every item answered success or partialSuccess is in the ledger. */
 export function checkAcknowledged(o: Observed): CheckResult {
   const entries = byEvent(o.ledger);
+  const extended = extensions(o.ledger);
   let acknowledged = 0;
   for (const [record, item] of items(o.history)) {
     if (!ACCEPTED.has(item.status)) continue;
     acknowledged++;
     const present =
-      record.family === 'reservation' ? extendIn(o.ledger, item) : entries.has(`${record.family}:${item.id}`);
+      record.family === 'reservation'
+        ? (extended.get(item.id)?.has(item.expiresAt) ?? false)
+        : entries.has(`${record.family}:${item.id}`);
     if (!present)
       return {
         check: 'every acknowledged write is in the ledger',
@@ -112,10 +118,10 @@ export function checkHostile(o: Observed): CheckResult {
   }
   const leaked = o.ledger.find((e) => e.eventId?.startsWith('hostile-'));
   if (leaked) return fail(`hostile event ${leaked.eventId} is in the ledger`, [leaked]);
-  // Slow uploads that trickled for a while (one refused at once, by a server that was down, proves nothing).
+  // Answers that came while a slow upload trickled for a while (one refused at once, by a server that was down, proves nothing).
   for (const slow of hostile.filter((r) => r.hostile === 'slowloris' && r.doneAt - r.sentAt >= 1000)) {
     const served = o.history.some(
-      (r) => r.hostile === undefined && ok(r) && r.sentAt >= slow.sentAt && r.doneAt <= slow.doneAt,
+      (r) => r.hostile === undefined && ok(r) && r.doneAt >= slow.sentAt && r.doneAt <= slow.doneAt,
     );
     if (!served) return fail(`no other request was answered while slow upload #${slow.n} trickled`, [slow]);
   }
