@@ -4,7 +4,10 @@ import { poolAt, replay } from './replay.js';
 
 function problemOf(f: FollowerLog, o: Observed): { message: string; evidence: unknown[] } | undefined {
   if (num(f.position) < num(o.head))
-    return { message: `stopped at position ${f.position}; the ledger's head is ${o.head}`, evidence: [] };
+    return {
+      message: `stopped at position ${f.position}; the ledger's head is ${o.head}${f.status ? ` (${f.status})` : ''}`,
+      evidence: [],
+    };
   if (f.kind !== 'sdk') {
     const seen = new Set<string>();
     const received: string[] = [];

@@ -83,6 +83,8 @@ export interface FollowerLog {
   /** The position its values reflect, and the values: tuple key (see tupleKey) → published measure. */
   readonly position: string;
   readonly values: Readonly<Record<string, number>>;
+  /** What the follower says of itself (connected, reconnects, last heard), for the reader of a failure. */
+  readonly status?: string;
 }
 
 /** The measures of the availability that guards reservations and allocations (`ds.measure`). */

@@ -58,6 +58,7 @@ export class FeedFollower {
 
   log(name = 'sse follower'): FollowerLog {
     return {
+      status: `${this.connections} connections`,
       name,
       kind: 'sse',
       after: '0',

@@ -28,6 +28,10 @@ export class SdkFollower {
     for (const t of HOT)
       values[tupleKey({ organizationId: ORG, productId: t.productId, dimensions: t.dimensions })] =
         this.cache.available(t.productId, t.dimensions);
-    return { name, kind: 'sdk', after: '0', deliveries: [], position: this.position(), values };
+    const s = this.cache.status();
+    const heard =
+      s.lastHeardAt === undefined ? 'never' : `${Math.round((Date.now() - s.lastHeardAt) / 1000)} s ago`;
+    const status = `stream ${s.connected ? 'open' : 'closed'}, ${s.loads} loads, ${s.reconnects} reconnects, last heard ${heard}`;
+    return { name, kind: 'sdk', after: '0', deliveries: [], position: this.position(), values, status };
   }
 }
