@@ -113,7 +113,8 @@ export async function runFaults(
     for (let n = 0; !stopping(); n++) {
       await pause(began + (n + 1) * plan.serverEveryMs - Date.now(), stopping);
       if (stopping()) break;
-      const node = cluster.nodes[n % cluster.nodes.length]!;
+      // Shifted every round of four, so that each server gets the SIGTERM in turn too.
+      const node = cluster.nodes[(n + Math.floor(n / 4)) % cluster.nodes.length]!;
       if (turns[n % turns.length] === 'sigterm') await stopMidBatch(api, node, log, n, writes);
       else await crash(node, log);
     }
