@@ -78,7 +78,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   const cluster = new Cluster(nodes);
   const history = new History(join(o.outDir, `${o.name}-history.jsonl`));
   const notes: string[] = [];
-  const followers = { sse: undefined as FeedFollower | undefined, sdk: undefined as SdkFollower | undefined };
+  const followers = { sse: [] as FeedFollower[], sdk: undefined as SdkFollower | undefined };
   try {
     await cluster.startAll();
     const token = await fetchToken(nodes[0]!.url, 'ops', SECRET);
@@ -91,9 +91,20 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       expired: await expiredToken(token, dataDir),
       tampered: tamperedToken(token),
     };
-    const sse = new FeedFollower(cluster, ENVIRONMENT, () => token);
-    followers.sse = sse;
+    // One follower on any server that is up, one on the first server only (as the SDK cache is).
+    const sse = new FeedFollower(
+      () => cluster.pick(),
+      ENVIRONMENT,
+      () => token,
+    );
+    const pinned = new FeedFollower(
+      () => nodes[0]!,
+      ENVIRONMENT,
+      () => token,
+    );
+    followers.sse.push(sse, pinned);
     sse.start();
+    pinned.start();
     const webhook = new WebhookFollower();
     await webhook.start(api);
     const sdk = new SdkFollower(nodes[0]!.url, ENVIRONMENT, () => token);
@@ -131,6 +142,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       const behind = (
         [
           ['sse follower', sse.position],
+          [`sse follower on ${nodes[0]!.name}`, pinned.position],
           ['webhook receiver', webhook.position()],
           ['sdk cache', sdk.position()],
         ] as const
@@ -164,7 +176,12 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     );
     // Read in this order, each read covers the ones before it: what the followers hold, the stored
     // state, the records, and last the ledger (expiries may still be committing).
-    const followerLogs = [sse.log(), webhook.log(), sdk.log()];
+    const followerLogs = [
+      sse.log(),
+      pinned.log(`sse follower on ${nodes[0]!.name}`),
+      webhook.log(),
+      sdk.log(),
+    ];
     const converged = ledger.head;
     const snapshot = await readSnapshot(api);
     const reservations = await readReservations(api, ledger.entries);
@@ -186,7 +203,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
         n.crashes.map((c) => ({ server: n.name, code: c.code, signal: c.signal, output: c.output })),
       ),
     };
-    await sse.stop();
+    await Promise.all(followers.sse.map((f) => f.stop()));
     sdk.cache.stop();
     await webhook.receiver.down();
     writeFileSync(
@@ -203,7 +220,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       notes,
     };
   } finally {
-    await followers.sse?.stop();
+    await Promise.all(followers.sse.map((f) => f.stop()));
     followers.sdk?.cache.stop();
     await history.close();
     await cluster.stopAll();

@@ -16,6 +16,8 @@ export interface SoakOptions {
   /** Seconds between server faults (SIGKILL ×3, then SIGTERM mid-batch); default 6. */
   readonly faultEverySeconds?: number;
   readonly checkouts?: number;
+  /** Skip the SQLite phase (PostgreSQL only, all the time to it). */
+  readonly postgresOnly?: boolean;
   /** The faults to inject (default: all). */
   readonly faults?: readonly FaultKind[];
 }
@@ -36,7 +38,9 @@ export async function runSoak(
       ? []
       : [{ name: 'postgres', postgresUrl: o.postgresUrl, servers: 2, share: 2 / 3 }]),
     { name: 'sqlite', servers: 1, share: o.postgresUrl === undefined ? 1 : 1 / 3 },
-  ];
+  ]
+    .filter((p) => !(o.postgresOnly && o.postgresUrl !== undefined && p.name === 'sqlite'))
+    .map((p) => (o.postgresOnly ? { ...p, share: 1 } : p));
   const entry = await bundleServer();
   const results: PhaseResult[] = [];
   for (const p of phases) {
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
       'fault-every': { type: 'string' },
       checkouts: { type: 'string' },
       faults: { type: 'string' },
+      'postgres-only': { type: 'boolean' },
     },
   });
   const postgresUrl = values['postgres-url'] ?? process.env.ONHAND_TEST_POSTGRES_URL;
@@ -118,6 +123,7 @@ async function main(): Promise<void> {
     ...(values['fault-every'] === undefined ? {} : { faultEverySeconds: Number(values['fault-every']) }),
     ...(values.checkouts === undefined ? {} : { checkouts: Number(values.checkouts) }),
     ...(values.faults === undefined ? {} : { faults: faultsOf(values.faults) }),
+    ...(values['postgres-only'] ? { postgresOnly: true } : {}),
   });
   const failed = results.some((r) => r.results.some((c) => c.violation));
   process.exit(failed ? 1 : 0);

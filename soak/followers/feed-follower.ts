@@ -1,6 +1,6 @@
 import type { FollowerLog } from '../checker/model.js';
 import { tupleKey } from '../checker/model.js';
-import type { Cluster } from '../servers.js';
+import type { ServerNode } from '../servers.js';
 
 /** An availability record of a feed entry (docs/feed.md). */
 export interface AvailabilityRecord {
@@ -41,7 +41,8 @@ export class FeedFollower {
   #done: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly cluster: Cluster,
+    /** The server to (re)connect to: any that is up, or always the same one. */
+    private readonly pick: () => ServerNode,
     private readonly environmentId: string,
     private readonly token: () => string,
   ) {}
@@ -70,7 +71,7 @@ export class FeedFollower {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const server = this.cluster.pick();
+      const server = this.pick();
       this.#controller = new AbortController();
       const delivery = { id: `connection-${++this.connections}`, positions: [] as string[] };
       this.deliveries.push(delivery);
