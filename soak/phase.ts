@@ -56,6 +56,12 @@ const ENVIRONMENT = 'soak';
 export const STOP_LIMIT_MS = 10_000;
 const SECRET = 'soak-admin-secret-0123456789';
 
+/** The command line's own error line of a failed start (`onhand: …`), else its last line. */
+function firstError(output: string): string {
+  const lines = output.trim().split('\n');
+  return (lines.find((l) => l.startsWith('onhand:')) ?? lines.at(-1) ?? '').slice(0, 200);
+}
+
 /** Runs one phase from fresh servers to the checker's verdict. */
 export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   const began = Date.now();
@@ -166,7 +172,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     for (const n of nodes)
       if (n.failedStarts.length > 0)
         notes.push(
-          `server ${n.name} failed to start ${n.failedStarts.length} time(s) and was started again: ${n.failedStarts[0]?.output.trim().split('\n')[0]}`,
+          `server ${n.name} failed to start ${n.failedStarts.length} time(s) and was started again: ${firstError(n.failedStarts[0]?.output ?? '')}`,
         );
     notes.push(
       `followers converged in ${((Date.now() - convergeFrom) / 1000).toFixed(1)} s after the load stopped` +
