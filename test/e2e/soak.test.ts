@@ -29,7 +29,7 @@ suite(title, () => {
     const output: string[] = [];
     const phases: PhaseResult[] = await runSoak(
       {
-        minutes: 0.5,
+        minutes: 0.45,
         postgresUrl: process.env.ONHAND_TEST_POSTGRES_URL ?? '',
         seed: 19,
         outDir,
@@ -68,6 +68,7 @@ suite(title, () => {
       expect(ops, report).toContain(op);
     expect(phases[0]!.observed.followers.map((f) => f.name)).toEqual([
       'sse follower',
+      'sse follower on a',
       'webhook receiver',
       'sdk cache',
     ]);
