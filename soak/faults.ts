@@ -23,7 +23,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** What to inject and how often. */
 export interface FaultPlan {
   readonly kinds: ReadonlySet<FaultKind>;
-  /** A server fault every this many ms: SIGKILL, SIGTERM mid-batch, SIGKILL, SIGKILL, in turn. */
+  /** A server fault every this many ms: SIGKILL, SIGKILL, SIGKILL, SIGTERM mid-batch, in turn. */
   readonly serverEveryMs: number;
   /** pg_terminate_backend of every Onhand connection every this many ms (PostgreSQL only). */
   readonly terminateEveryMs: number;
@@ -101,10 +101,10 @@ export async function runFaults(
   databaseUrl?: string,
 ): Promise<void> {
   const writes: Promise<unknown>[] = [];
+  // Three SIGKILLs, then a SIGTERM: a short run gets its three SIGKILLs even if a SIGTERM hangs.
   const turns = [
-    ...(plan.kinds.has('sigkill') ? ['sigkill'] : []),
+    ...(plan.kinds.has('sigkill') ? ['sigkill', 'sigkill', 'sigkill'] : []),
     ...(plan.kinds.has('sigterm') ? ['sigterm'] : []),
-    ...(plan.kinds.has('sigkill') ? ['sigkill', 'sigkill'] : []),
   ];
   const servers = (async () => {
     if (turns.length === 0) return;
