@@ -36,6 +36,8 @@ export interface PhaseOptions {
   readonly outDir: string;
   /** How long followers may take to reach the head once the load stopped. */
   readonly convergeMs?: number;
+  /** Go on past `loadMs` (up to three times as long) until at least these faults were injected. */
+  readonly minFaults?: Readonly<Record<string, number>>;
   /** Extra clients (a hook for clients of capabilities to come); each runs until the phase stops. */
   readonly extraClients?: readonly ((ctx: ClientContext) => Promise<void>)[];
 }
@@ -134,6 +136,9 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     ]);
     const injected = runFaults(o.plan, cluster, api, faults, stopping, webhook.receiver, database?.url);
     await sleep(o.loadMs);
+    const short = () =>
+      Object.entries(o.minFaults ?? {}).some(([kind, n]) => (faults.counts.get(kind) ?? 0) < n);
+    while (short() && Date.now() < began + 3 * o.loadMs) await sleep(250);
     stopped = true;
     await Promise.all([load, injected]);
 

@@ -16,6 +16,8 @@ export interface SoakOptions {
   /** Seconds between server faults (SIGKILL ×3, then SIGTERM mid-batch); default 6. */
   readonly faultEverySeconds?: number;
   readonly checkouts?: number;
+  /** The first phase goes on (up to three times its time) until it injected at least these faults. */
+  readonly minFaults?: Readonly<Record<string, number>>;
   /** Skip the SQLite phase (PostgreSQL only, all the time to it). */
   readonly postgresOnly?: boolean;
   /** The faults to inject (default: all). */
@@ -48,6 +50,7 @@ export async function runSoak(
     const result = await runPhase({
       name: p.name,
       entry,
+      ...(results.length === 0 && o.minFaults ? { minFaults: o.minFaults } : {}),
       ...(p.postgresUrl === undefined ? {} : { postgresUrl: p.postgresUrl }),
       servers: p.servers,
       loadMs: totalMs * p.share,

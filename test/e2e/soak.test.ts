@@ -34,6 +34,8 @@ suite(title, () => {
         seed: 19,
         outDir,
         faultEverySeconds: 3,
+        // On a loaded machine restarts are slow: the PostgreSQL phase goes on until it has these.
+        minFaults: { sigkill: 3, sigterm: 1, pg_terminate_backend: 3 },
       },
       (text) => output.push(text),
     );
