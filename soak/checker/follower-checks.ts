@@ -32,11 +32,16 @@ function problemOf(f: FollowerLog, o: Observed): { message: string; evidence: un
         message: `never received positions ${missing.slice(0, 10).join(', ')}`,
         evidence: missing.slice(0, 10),
       };
-    if (received.length !== expected.length)
+    if (received.length !== expected.length) {
+      const inLedger = new Set(expected);
+      const extra = received.filter((p) => !inLedger.has(p));
       return {
-        message: `received ${received.length} entries; the ledger holds ${expected.length}`,
-        evidence: [],
+        message: `received ${received.length} entries; the ledger holds ${expected.length} up to its position (received, not in the ledger: ${extra.slice(0, 10).join(', ')})`,
+        evidence: f.deliveries
+          .filter((d) => d.positions.some((p) => extra.includes(p)))
+          .map((d) => ({ id: d.id, positions: d.positions.filter((p) => extra.includes(p)) })),
       };
+    }
   }
   const state = replay(o.ledger, f.position);
   const tuples = Object.keys(f.values);

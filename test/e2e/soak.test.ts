@@ -23,7 +23,11 @@ const title = onPostgres
 
 suite(title, () => {
   const outDir = mkdtempSync(join(tmpdir(), 'onhand-soak-test-'));
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+  let passed = false;
+  // A failed run keeps its history, observations and servers' output (the path is in the report).
+  afterAll(() => {
+    if (passed) rmSync(outDir, { recursive: true, force: true });
+  });
 
   it('keeps every promise while servers and connections are killed', { timeout: 150_000 }, async () => {
     const output: string[] = [];
@@ -74,5 +78,6 @@ suite(title, () => {
       'webhook receiver',
       'sdk cache',
     ]);
+    passed = true;
   });
 });
