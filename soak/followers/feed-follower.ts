@@ -63,7 +63,8 @@ export class FeedFollower {
       name,
       kind: 'sse',
       after: '0',
-      deliveries: this.deliveries,
+      // Copies: the follower goes on receiving after this (an expiry may commit meanwhile).
+      deliveries: this.deliveries.map((d) => ({ id: d.id, positions: [...d.positions] })),
       position: this.position,
       values: { ...this.values },
     };
