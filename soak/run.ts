@@ -18,6 +18,8 @@ export interface SoakOptions {
   readonly checkouts?: number;
   /** The first phase goes on (up to three times its time) until it injected at least these faults. */
   readonly minFaults?: Readonly<Record<string, number>>;
+  /** How long followers may take to reach the head once the load stopped (default 60 s). */
+  readonly convergeSeconds?: number;
   /** Skip the SQLite phase (PostgreSQL only, all the time to it). */
   readonly postgresOnly?: boolean;
   /** The faults to inject (default: all). */
@@ -50,6 +52,7 @@ export async function runSoak(
     const result = await runPhase({
       name: p.name,
       entry,
+      ...(o.convergeSeconds === undefined ? {} : { convergeMs: o.convergeSeconds * 1000 }),
       ...(results.length === 0 && o.minFaults ? { minFaults: o.minFaults } : {}),
       ...(p.postgresUrl === undefined ? {} : { postgresUrl: p.postgresUrl }),
       servers: p.servers,
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
       checkouts: { type: 'string' },
       faults: { type: 'string' },
       'postgres-only': { type: 'boolean' },
+      'converge-seconds': { type: 'string' },
     },
   });
   const postgresUrl = values['postgres-url'] ?? process.env.ONHAND_TEST_POSTGRES_URL;
@@ -127,6 +131,9 @@ async function main(): Promise<void> {
     ...(values.checkouts === undefined ? {} : { checkouts: Number(values.checkouts) }),
     ...(values.faults === undefined ? {} : { faults: faultsOf(values.faults) }),
     ...(values['postgres-only'] ? { postgresOnly: true } : {}),
+    ...(values['converge-seconds'] === undefined
+      ? {}
+      : { convergeSeconds: Number(values['converge-seconds']) }),
   });
   const failed = results.some((r) => r.results.some((c) => c.violation));
   process.exit(failed ? 1 : 0);
