@@ -11,6 +11,7 @@ import {
   watchProblems,
 } from '../../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../../support/server-process.js';
+import { checkOciViews } from './dashboard-oci.js';
 import { ApiClient, reserve, seedDemo } from './dashboard-seed.js';
 
 /**
@@ -216,6 +217,9 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
     await admin.ok('DELETE', `/api/environment/demo/webhooks/${hook.id}`);
   });
 
+  it('shows OCI availability by location group on the product page, live, and the Locations screen', () =>
+    checkOciViews(page, server.url, admin, (name) => shot(name)));
+
   it('is readable on a tablet: no screen is wider than the window', async () => {
     await page.setViewportSize({ width: 768, height: 1024 });
     const overflow = () =>
@@ -271,6 +275,7 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
       ['#/demo/live', 'Live changes'],
       ['#/demo/configuration', 'Configuration'],
       ['#/demo/operations', 'Operations'],
+      ['#/demo/locations', 'Locations'],
     ] as const) {
       await axePage.goto(`${server.url}/ui/${hash}`);
       await axePage.getByRole('heading', { name: heading, exact: true }).waitFor();
