@@ -22,7 +22,7 @@ export async function checkOciViews(
   page: Page,
   url: string,
   admin: ApiClient,
-  shot: (name: string) => Promise<void>,
+  shot: (name: string, fullPage?: boolean) => Promise<void>,
 ): Promise<void> {
   await seedOci(admin);
   await page.goto(`${url}/ui/#/demo/product/usmf/T-shirt`);
@@ -46,7 +46,7 @@ export async function checkOciViews(
   await page
     .getByRole('heading', { name: 'Availability by location group' })
     .evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  await shot('4c-product-oci');
+  await shot('4c-product-oci', false);
 
   await page.getByRole('link', { name: 'Locations' }).click();
   await page.getByRole('heading', { name: 'Locations', exact: true }).waitFor();

@@ -218,7 +218,7 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
   });
 
   it('shows OCI availability by location group on the product page, live, and the Locations screen', () =>
-    checkOciViews(page, server.url, admin, (name) => shot(name)));
+    checkOciViews(page, server.url, admin, shot));
 
   it('is readable on a tablet: no screen is wider than the window', async () => {
     await page.setViewportSize({ width: 768, height: 1024 });
@@ -230,6 +230,7 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
       ['#/demo/product/usmf/T-shirt', 'History'],
       ['#/demo/explorer', 'Stock explorer'],
       ['#/demo/configuration', 'Configuration'],
+      ['#/demo/locations', 'Locations'],
     ] as const) {
       await page.goto(`${server.url}/ui/${hash}`);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
