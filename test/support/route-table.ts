@@ -206,6 +206,7 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'DELETE', path: OCI_SKU, role: 'write' },
   { method: 'POST', path: `${OCI_AV}/product-segmentation/actions/batch-update`, role: 'write' },
   { method: 'PUT', path: OCI_GRAPH, role: 'write', extension: true },
+  { method: 'GET', path: OCI_GRAPH, role: 'read', extension: true },
   { method: 'POST', path: `${OCI_GRAPH}/exports`, role: 'read' },
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/status`, role: 'read' },
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/file-content`, role: 'read' },

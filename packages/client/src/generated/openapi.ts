@@ -12189,7 +12189,99 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The location graph as kept (extension): every location with its IV place, the groups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "version": 1,
+                         *       "ivOrganizationId": "usmf",
+                         *       "locations": [
+                         *         {
+                         *           "id": "surprise",
+                         *           "iv": {
+                         *             "organizationId": "usmf",
+                         *             "siteId": "surprise",
+                         *             "locationId": "surprise"
+                         *           }
+                         *         },
+                         *         {
+                         *           "id": "store-1",
+                         *           "iv": {
+                         *             "organizationId": "usmf",
+                         *             "siteId": "1",
+                         *             "locationId": "11"
+                         *           }
+                         *         }
+                         *       ],
+                         *       "groups": [
+                         *         {
+                         *           "id": "arizona",
+                         *           "locations": [
+                         *             "surprise",
+                         *             "store-1"
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciLocationGraphResolved"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
         /** Replace the location graph (extension): the export document's shape, plus IV place overrides */
         put: {
             parameters: {
@@ -13968,6 +14060,12 @@ export interface components {
             organizationId: string;
             siteId: string;
         };
+        /** OciIvPlaceResolved */
+        OciIvPlaceResolved: {
+            locationId: string;
+            organizationId: string;
+            siteId: string;
+        };
         /** OciLocationAvailability */
         OciLocationAvailability: {
             id: string;
@@ -13980,6 +14078,20 @@ export interface components {
                 locations: string[];
             }[];
             locations: string[];
+        };
+        /** OciLocationGraphResolved */
+        OciLocationGraphResolved: {
+            groups: {
+                id: string;
+                locations: string[];
+            }[];
+            ivOrganizationId: string;
+            locations: {
+                id: string;
+                iv: components["schemas"]["OciIvPlaceResolved"];
+            }[];
+            /** @description The graph version (0 before the first upload). */
+            version: number;
         };
         /** OciLocationGraphUpload */
         OciLocationGraphUpload: {
