@@ -193,6 +193,7 @@ export class Engine {
       clock,
       setOnHand: (env, source, items) => this.setOnHand(env, source, items),
       postSchedules: (env, items) => this.schedules.change(env, items),
+      onExpiry: (at) => this.expiry.notify(at),
     });
   }
 
