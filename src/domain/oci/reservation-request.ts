@@ -95,7 +95,11 @@ export function parseReservationRequest(body: unknown): ReservationRequest {
   if (body.expirationSeconds !== undefined) {
     const e = body.expirationSeconds;
     if (typeof e !== 'number' || !Number.isInteger(e) || e < 1 || e > MAX_EXPIRATION_SECONDS)
-      fail('invalid_expiry', '/expirationSeconds', `expirationSeconds is an integer from 1 to ${MAX_EXPIRATION_SECONDS}.`);
+      fail(
+        'invalid_expiry',
+        '/expirationSeconds',
+        `expirationSeconds is an integer from 1 to ${MAX_EXPIRATION_SECONDS}.`,
+      );
     expirationSeconds = e;
   }
   const reservationTime =
@@ -104,7 +108,11 @@ export function parseReservationRequest(body: unknown): ReservationRequest {
     fail('invalid_type', '/externalRefId', 'externalRefId is a string.');
   return {
     lines,
-    allowPartialReservations: optionalBoolean(body.allowPartialReservations, '/allowPartialReservations', true),
+    allowPartialReservations: optionalBoolean(
+      body.allowPartialReservations,
+      '/allowPartialReservations',
+      true,
+    ),
     fulfillOnly,
     expirationSeconds,
     reservationTime,
@@ -150,12 +158,15 @@ export function recordsOf(body: unknown): Json[] {
   if (records.length === 0) fail('missing_field', '/records', 'At least one record is required.');
   if (records.length > MAX_RESERVATION_RECORDS)
     fail('too_many_items', '/records', `At most ${MAX_RESERVATION_RECORDS} records are allowed.`);
-  return records.map((r, i) => (isObject(r) ? r : fail('invalid_type', `/records/${i}`, 'A record is an object.')));
+  return records.map((r, i) =>
+    isObject(r) ? r : fail('invalid_type', `/records/${i}`, 'A record is an object.'),
+  );
 }
 
 function common(r: Json, path: string, minimum: 0n | 1000n): MovementRecord {
   if (r.id === undefined) fail('missing_field', `${path}/id`, 'A record has an id.');
-  if (typeof r.id !== 'string' || r.id.length === 0) fail('invalid_id', `${path}/id`, 'A record id is a non-empty string.');
+  if (typeof r.id !== 'string' || r.id.length === 0)
+    fail('invalid_id', `${path}/id`, 'A record id is a non-empty string.');
   if (r.externalRefId !== undefined && typeof r.externalRefId !== 'string')
     fail('invalid_type', `${path}/externalRefId`, 'externalRefId is a string.');
   if (r.sku === undefined) fail('missing_field', `${path}/sku`, 'A record has a sku.');

@@ -27,7 +27,9 @@ export async function readGroupLocks(
     return location ? [placeOf(graph, location)] : [];
   });
   if (places.length === 0) return [];
-  const byPlace = new Map(places.map((p) => [placeKey(p.iv.organizationId, p.iv.siteId, p.iv.locationId), p.id]));
+  const byPlace = new Map(
+    places.map((p) => [placeKey(p.iv.organizationId, p.iv.siteId, p.iv.locationId), p.id]),
+  );
   const rows = await store.readStock(environmentId, {
     organizationIds: [...new Set(places.map((p) => p.iv.organizationId))],
     ...(skus ? { productIds: [...skus] } : {}),
@@ -36,7 +38,9 @@ export async function readGroupLocks(
   });
   return rows.flatMap((row) => {
     if (row.dataSource !== OCI_SOURCE || row.measure !== GROUP_LOCK || row.quantity === 0n) return [];
-    const locationId = byPlace.get(placeKey(row.organizationId, row.dimensions[SITE] ?? '', row.dimensions[LOCATION] ?? ''));
+    const locationId = byPlace.get(
+      placeKey(row.organizationId, row.dimensions[SITE] ?? '', row.dimensions[LOCATION] ?? ''),
+    );
     const groupId = row.dimensions[OCI_GROUP_DIMENSION];
     if (locationId === undefined || groupId === undefined) return [];
     return [{ locationId, groupId, sku: row.productId, quantity: row.quantity }];
@@ -60,7 +64,8 @@ export function groupReservationReader(store: Store, graphs: OciGraphs) {
           if (lock.groupId === g.id) own += lock.quantity;
           else shared += lock.quantity;
         }
-        if (own !== 0n || shared !== 0n) out.set(groupSkuKey(g.id, sku), { groupReserved: own, sharedGroupReserved: shared });
+        if (own !== 0n || shared !== 0n)
+          out.set(groupSkuKey(g.id, sku), { groupReserved: own, sharedGroupReserved: shared });
       }
     }
     return out;
@@ -71,7 +76,9 @@ export function groupReservationReader(store: Store, graphs: OciGraphs) {
 export function groupDependents(store: Store, graphs: OciGraphs) {
   return async (environmentId: string, groupIds: readonly string[]): Promise<string[]> => {
     const { graph } = await graphs.get(environmentId);
-    const members = [...new Set(graph.groups.filter((g) => groupIds.includes(g.id)).flatMap((g) => g.locations))];
+    const members = [
+      ...new Set(graph.groups.filter((g) => groupIds.includes(g.id)).flatMap((g) => g.locations)),
+    ];
     const locks = await readGroupLocks(store, environmentId, graph, members);
     return groupIds.filter((id) => locks.some((l) => l.groupId === id));
   };

@@ -32,7 +32,8 @@ export function addHold(
 ): void {
   const state = scopes.state(slot);
   const dimensions = groupId === undefined ? slot.place : groupDimensions(slot.place, groupId);
-  const measure = groupId === undefined ? scopes.measures.reserved : { dataSource: OCI_SOURCE, measure: GROUP_LOCK };
+  const measure =
+    groupId === undefined ? scopes.measures.reserved : { dataSource: OCI_SOURCE, measure: GROUP_LOCK };
   const reservationId = base.newId();
   state.addToMeasure(dimensions, measure.dataSource, measure.measure, quantity);
   const record: ReservationRecord = {
@@ -52,7 +53,12 @@ export function addHold(
     updatedAt: base.now,
   };
   state.putReservation(record);
-  holds.push({ recordId: reservationId, sku: slot.sku, locationId: slot.locationId, ...(groupId ? { groupId } : {}) });
+  holds.push({
+    recordId: reservationId,
+    sku: slot.sku,
+    locationId: slot.locationId,
+    ...(groupId ? { groupId } : {}),
+  });
 }
 
 /**
@@ -106,7 +112,11 @@ export function reserveAtGroup(
   const available = groupFree(ctx, groupId, sku);
   const target = available < quantity ? (partial ? available : 0n) : quantity;
   if (target <= 0n) return 0n;
-  const { locks } = planLocks(lockOrder(ctx.graph, groupId), (id) => scopes.free(scopes.slot(sku, id)), target);
+  const { locks } = planLocks(
+    lockOrder(ctx.graph, groupId),
+    (id) => scopes.free(scopes.slot(sku, id)),
+    target,
+  );
   let got = 0n;
   for (const [locationId, q] of locks) {
     addHold(scopes, scopes.slot(sku, locationId), q, base, holds, groupId);

@@ -8,8 +8,8 @@ import {
   parseFulfillmentRecord,
   parseReleaseRecord,
   parseTransferRecord,
-  recordsOf,
   type ReleaseRecord,
+  recordsOf,
   type TransferRecord,
 } from '../../domain/oci/reservation-request.js';
 import type { Qty } from '../../domain/quantity.js';
@@ -47,10 +47,17 @@ export class OciMovements {
   /** POST /releases: gives back reserved quantity at a location or a group. */
   release(environmentId: string, body: unknown): Promise<MovementAnswer> {
     const records = recordsOf(body).map((r, i) => parseReleaseRecord(r, `/records/${i}`));
-    return this.apply(environmentId, 'release', records, (r) => [r.place], false, (ctx, r) => {
-      if (r.quantity === 0n) return;
-      if (!releaseHolds(ctx, r.sku, r.place, r.quantity)) throw insufficient(r.place, 'reserved');
-    });
+    return this.apply(
+      environmentId,
+      'release',
+      records,
+      (r) => [r.place],
+      false,
+      (ctx, r) => {
+        if (r.quantity === 0n) return;
+        if (!releaseHolds(ctx, r.sku, r.place, r.quantity)) throw insufficient(r.place, 'reserved');
+      },
+    );
   }
 
   /**
@@ -59,17 +66,24 @@ export class OciMovements {
    */
   fulfill(environmentId: string, body: unknown): Promise<MovementAnswer> {
     const records = recordsOf(body).map((r, i) => parseFulfillmentRecord(r, `/records/${i}`));
-    return this.apply(environmentId, 'fulfill', records, (r) => [{ kind: 'location', id: r.location }], false, (ctx, r) => {
-      const place: PlaceRef = { kind: 'location', id: r.location };
-      const slot = ctx.scopes.slot(r.sku, r.location);
-      const effective = ctx.scopes.effectiveDate(slot);
-      if (!releaseHolds(ctx, r.sku, place, r.quantity)) throw insufficient(place, 'reserved');
-      const at = r.fulfillmentTime ?? ctx.now.toISOString();
-      if (effective === null || at > effective) {
-        const { dataSource, measure } = ctx.measures.onHand;
-        ctx.scopes.state(slot).addToMeasure(slot.place, dataSource, measure, -r.quantity);
-      }
-    });
+    return this.apply(
+      environmentId,
+      'fulfill',
+      records,
+      (r) => [{ kind: 'location', id: r.location }],
+      false,
+      (ctx, r) => {
+        const place: PlaceRef = { kind: 'location', id: r.location };
+        const slot = ctx.scopes.slot(r.sku, r.location);
+        const effective = ctx.scopes.effectiveDate(slot);
+        if (!releaseHolds(ctx, r.sku, place, r.quantity)) throw insufficient(place, 'reserved');
+        const at = r.fulfillmentTime ?? ctx.now.toISOString();
+        if (effective === null || at > effective) {
+          const { dataSource, measure } = ctx.measures.onHand;
+          ctx.scopes.state(slot).addToMeasure(slot.place, dataSource, measure, -r.quantity);
+        }
+      },
+    );
   }
 
   /** POST /transfers: moves reserved quantity group → location or location → location (spec §3.5). */
@@ -82,12 +96,25 @@ export class OciMovements {
       if (r.from.kind === 'group' && r.to.kind === 'group')
         fail('oci_transfer_not_allowed', path, 'Group to Group Transfers are not permitted.');
       if (aon !== undefined && !(r.from.kind === 'group' && r.to.kind === 'location'))
-        fail('oci_transfer_not_allowed', path, 'All or nothing transfers are only allowed from Group to Location transfer types.');
+        fail(
+          'oci_transfer_not_allowed',
+          path,
+          'All or nothing transfers are only allowed from Group to Location transfer types.',
+        );
       if (r.ignoreAvailabilityCheck && r.from.kind === 'location' && r.to.kind === 'group')
-        fail('oci_transfer_not_allowed', path, 'Forcing a reservation cannot be done from a location to a group.');
+        fail(
+          'oci_transfer_not_allowed',
+          path,
+          'Forcing a reservation cannot be done from a location to a group.',
+        );
     }
-    return this.apply(environmentId, 'transfer', records, (r) => [r.from, r.to], aon !== undefined, (ctx, r) =>
-      transferOne(ctx, r),
+    return this.apply(
+      environmentId,
+      'transfer',
+      records,
+      (r) => [r.from, r.to],
+      aon !== undefined,
+      (ctx, r) => transferOne(ctx, r),
     );
   }
 
@@ -131,7 +158,8 @@ export class OciMovements {
                 errorCode: 'NotAppliedDueToAtomicFailure',
                 message: 'Not applied: another record of the all-or-nothing transfer failed.',
               });
-        } else if (allOrNothing) for (const r of records) if (!known.has(eventId(r))) record(ctx, kind, family, eventId(r), r);
+        } else if (allOrNothing)
+          for (const r of records) if (!known.has(eventId(r))) record(ctx, kind, family, eventId(r), r);
         return errors.length > 0 ? { errors } : undefined;
       },
     );
@@ -157,7 +185,13 @@ function transferOne(ctx: OciContext, r: TransferRecord): void {
     if (!members.includes(r.to.id))
       throw new RecordFailure('LocationNotInGroup', `Location ${r.to.id} is not in group ${r.from.id}.`);
   }
-  const released = releaseHolds(ctx, r.sku, r.from, r.quantity, r.to.kind === 'location' ? r.to.id : undefined);
+  const released = releaseHolds(
+    ctx,
+    r.sku,
+    r.from,
+    r.quantity,
+    r.to.kind === 'location' ? r.to.id : undefined,
+  );
   if (!released) throw insufficient(r.from, 'reserved');
   let n = 0;
   const base = {
@@ -169,7 +203,8 @@ function transferOne(ctx: OciContext, r: TransferRecord): void {
   const holds: HoldRef[] = [];
   if (r.to.kind === 'location') {
     const slot = scopes.slot(r.sku, r.to.id);
-    if (!r.ignoreAvailabilityCheck && scopes.free(slot, true) < r.quantity) throw insufficient(r.to, 'available');
+    if (!r.ignoreAvailabilityCheck && scopes.free(slot, true) < r.quantity)
+      throw insufficient(r.to, 'available');
     addHold(scopes, slot, r.quantity, base, holds);
   } else if (reserveAtGroup(ctx, r.to.id, r.sku, r.quantity, false, base, holds) < r.quantity) {
     throw insufficient(r.to, 'available');
@@ -198,7 +233,9 @@ function slotsOf(graph: LocationGraph, sku: string, places: readonly PlaceRef[])
 }
 
 /** A record as the answer echoes it (spec: details). */
-function echo(r: MovementRecord & Partial<ReleaseRecord & FulfillmentRecord & TransferRecord>): Record<string, unknown> {
+function echo(
+  r: MovementRecord & Partial<ReleaseRecord & FulfillmentRecord & TransferRecord>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { id: r.id };
   if (r.externalRefId !== null) out.externalRefId = r.externalRefId;
   if (r.place) out[r.place.kind] = r.place.id;

@@ -67,10 +67,16 @@ export class OciReservationDocuments {
         locks: [reservationLock(environmentId, reservationId)],
       }),
       async (ctx) => {
-        const known = (await ctx.tx.findEvents(environmentId, 'oci-reserve', [reservationId])).get(reservationId);
+        const known = (await ctx.tx.findEvents(environmentId, 'oci-reserve', [reservationId])).get(
+          reservationId,
+        );
         if (known) {
           if (known.bodyHash === hash) return known.outcome as ReservationAnswer;
-          fail('oci_reservation_exists', '/reservationId', `A reservation with id ${reservationId} already exists.`);
+          fail(
+            'oci_reservation_exists',
+            '/reservationId',
+            `A reservation with id ${reservationId} already exists.`,
+          );
         }
         return reserve(ctx, reservationId, request, hash);
       },
@@ -95,7 +101,11 @@ export class OciReservationDocuments {
       async (ctx) => {
         const done = await ctx.tx.findEvents(environmentId, 'oci-cancel', [reservationId]);
         if (done.size > 0)
-          fail('oci_reservation_cancelled', '/reservationId', `Reservation ${reservationId} is already cancelled.`);
+          fail(
+            'oci_reservation_cancelled',
+            '/reservationId',
+            `Reservation ${reservationId} is already cancelled.`,
+          );
         const now = ctx.now.toISOString();
         for (const hold of holds) {
           const state = ctx.scopes.state(ctx.scopes.slot(hold.sku, hold.locationId));
@@ -121,7 +131,11 @@ export class OciReservationDocuments {
     const created = entries.find((e) => e.kind === 'oci.reserve' && e.request !== null);
     if (!created)
       throw new OnhandError('oci_reservation_not_found', `Reservation ${reservationId} does not exist.`, [
-        { code: 'oci_reservation_not_found', path: '/reservationId', message: 'Reservation ID provided does not exist.' },
+        {
+          code: 'oci_reservation_not_found',
+          path: '/reservationId',
+          message: 'Reservation ID provided does not exist.',
+        },
       ]);
     return (created.request as { holds: Hold[] }).holds;
   }
@@ -162,7 +176,12 @@ function unitsOf(request: ReservationRequest): { lines: ReservationLine[]; parti
   return out;
 }
 
-function reserve(ctx: OciContext, reservationId: string, request: ReservationRequest, hash: string): ReservationAnswer {
+function reserve(
+  ctx: OciContext,
+  reservationId: string,
+  request: ReservationRequest,
+  hash: string,
+): ReservationAnswer {
   const { scopes } = ctx;
   const expiresAt =
     request.expirationSeconds === null
@@ -180,7 +199,15 @@ function reserve(ctx: OciContext, reservationId: string, request: ReservationReq
     for (const line of unit.lines) {
       const got =
         line.place.kind === 'location'
-          ? reserveAtLocation(scopes, scopes.slot(line.sku, line.place.id), line.quantity, unit.partial, request.fulfillOnly, base, holds)
+          ? reserveAtLocation(
+              scopes,
+              scopes.slot(line.sku, line.place.id),
+              line.quantity,
+              unit.partial,
+              request.fulfillOnly,
+              base,
+              holds,
+            )
           : reserveAtGroup(ctx, line.place.id, line.sku, line.quantity, unit.partial, base, holds);
       reserved.set(line, (reserved.get(line) ?? 0n) + got);
       if (got < line.quantity) {
@@ -230,7 +257,11 @@ function placesOf(
     const got = reserved.get(line) ?? 0n;
     if (got > 0n) place.details.push({ sku: line.sku, quantity: number(got) });
     if (short.has(line) && got === 0n)
-      place.errors.push({ sku: line.sku, errorCode: 'InsufficientQuantity', message: 'Insufficient quantity available.' });
+      place.errors.push({
+        sku: line.sku,
+        errorCode: 'InsufficientQuantity',
+        message: 'Insufficient quantity available.',
+      });
   }
   return [...places.values()];
 }

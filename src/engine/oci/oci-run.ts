@@ -21,7 +21,12 @@ export interface OciContext {
   readonly tx: StoreTx;
   readonly now: Date;
   /** Appends the ledger entries of what the operation changed so far (one per IV scope). */
-  record(entry: Pick<LedgerEntry, 'kind' | 'family' | 'eventId' | 'bodyHash' | 'request' | 'outcome' | 'reference'>): void;
+  record(
+    entry: Pick<
+      LedgerEntry,
+      'kind' | 'family' | 'eventId' | 'bodyHash' | 'request' | 'outcome' | 'reference'
+    >,
+  ): void;
 }
 
 /** What an operation needs before its transaction: the slots it touches and the records it names. */
@@ -57,15 +62,26 @@ export class OciRunner {
       for (let attempt = 0; attempt < 5; attempt++) {
         const { graph, version } = await this.graphs.get(environmentId);
         const wanted = await plan(graph, config);
-        const slots = dedupe(wanted.slots).map((s) => slotOf(environmentId, config, graph, s.sku, s.locationId));
+        const slots = dedupe(wanted.slots).map((s) =>
+          slotOf(environmentId, config, graph, s.sku, s.locationId),
+        );
         const safety = await this.safety(environmentId, slots);
         const locks = [...new Set([...slots.map(slotLock), ...(wanted.locks ?? [])])].sort();
         const result = await this.store.transaction(locks, async (tx) => {
           const versions = await tx.lockConfigurations([environmentId], 'shared');
           if (versions.get(environmentId) !== guard.version) throw new ConfigurationMoved(environmentId);
-          if ((await this.store.oci.getGraph(environmentId))?.version !== (version || undefined)) return MOVED;
+          if ((await this.store.oci.getGraph(environmentId))?.version !== (version || undefined))
+            return MOVED;
           const now = this.clock();
-          const scopes = await OciScopes.load(tx, environmentId, slots, measures, safety, wanted.named ?? [], now);
+          const scopes = await OciScopes.load(
+            tx,
+            environmentId,
+            slots,
+            measures,
+            safety,
+            wanted.named ?? [],
+            now,
+          );
           const ledger: LedgerEntry[] = [];
           for (const state of scopes.allStates()) expireDue(state, now.toISOString(), ledger);
           for (const state of scopes.allStates()) state.begin();
@@ -102,7 +118,11 @@ export class OciRunner {
         });
         if (result !== MOVED) return result.value;
       }
-      return fail('configuration_version_conflict', '', 'The location graph kept changing; send the request again.');
+      return fail(
+        'configuration_version_conflict',
+        '',
+        'The location graph kept changing; send the request again.',
+      );
     });
   }
 

@@ -1,5 +1,11 @@
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
-import { canonicalDimensions, type Dimensions, dimensionValue, LOCATION, SITE } from '../../domain/dimensions.js';
+import {
+  canonicalDimensions,
+  type Dimensions,
+  dimensionValue,
+  LOCATION,
+  SITE,
+} from '../../domain/dimensions.js';
 import { GROUP_LOCK, OCI_GROUP_DIMENSION, OCI_SOURCE } from '../../domain/oci/group-locks.js';
 import type { LocationGraph } from '../../domain/oci/location-graph.js';
 import type { OciMeasures } from '../../domain/oci/oci-measures.js';
@@ -97,7 +103,12 @@ export class OciScopes {
       scopes.states.set(scopeId(state.scope), state);
     const today = dateOf(now);
     for (const scope of byScope.values()) {
-      const rows = await tx.readProductSchedule(environmentId, scope.organizationId, scope.productId, scope.partitionId);
+      const rows = await tx.readProductSchedule(
+        environmentId,
+        scope.organizationId,
+        scope.productId,
+        scope.partitionId,
+      );
       const byDate = new Map<string, Qty>();
       for (const slot of slots.filter((s) => scopeId(s.scope) === scopeId(scope))) {
         byDate.clear();
@@ -146,7 +157,8 @@ export class OciScopes {
   effectiveDate(slot: OciSlot): string | null {
     let latest: string | null = null;
     for (const r of this.rowsAt(slot))
-      if (this.isOnHand(r) && r.countedAt !== null && (latest === null || r.countedAt > latest)) latest = r.countedAt;
+      if (this.isOnHand(r) && r.countedAt !== null && (latest === null || r.countedAt > latest))
+        latest = r.countedAt;
     return latest;
   }
 

@@ -3,6 +3,7 @@ import type { RouteDeps } from '../context.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
 import { ociGraphRoutes } from './oci-graph-routes.js';
+import { ociReservationRoutes } from './oci-reservation-routes.js';
 
 /**
  * The Salesforce Omnichannel Inventory API (docs/oci.md) as an encapsulated plugin: its routes under
@@ -14,5 +15,6 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     oci.setErrorHandler(handleOciError);
     ociAvailabilityRoutes(oci, deps);
     ociGraphRoutes(oci, deps);
+    ociReservationRoutes(oci, deps);
   });
 }
