@@ -25,6 +25,7 @@ import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
 import { Oci } from './oci/oci.js';
+import { ociHoldLookup } from './oci/oci-iv-guard.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { type ItemOutcome, withCommitMark } from './outcome.js';
@@ -195,6 +196,7 @@ export class Engine {
       postSchedules: (env, items) => this.schedules.change(env, items),
       onExpiry: (at) => this.expiry.notify(at),
     });
+    this.reservations.ociHold = ociHoldLookup(store);
   }
 
   /**
