@@ -274,7 +274,7 @@ describe.each(testBackends())('OCI reservations on %s', (backend) => {
       ],
     });
     expect(moved.status).toBe(200);
-    expect((moved.body?.errors as { errorCode: string }[]).map((e) => e.errorCode).sort()).toEqual([
+    expect(((moved.body?.errors ?? []) as { errorCode: string }[]).map((e) => e.errorCode).sort()).toEqual([
       'LocationNotInGroup',
       'NotAppliedDueToAtomicFailure',
     ]);
