@@ -344,3 +344,35 @@ describe.each(testBackends())('IV reservations at OCI locations on %s', (backend
     expect((await ivReserve('plain', 'iv-p2', 'L1', 1)).statusCode).toBe(409);
   });
 });
+
+describe.each(testBackends())('a graph upload and group reservations on %s', (backend) => {
+  it('refuses to drop a group while it holds a lock, racing or not; accepts once released', async () => {
+    const h = await startHarness({ backend, environments: [ENV] });
+    try {
+      await uploadGraph(h, SHARED);
+      await stock(h, 'sku-h', { L1: 50, L2: 50 }, 'h');
+      const withoutGA = { locations: SHARED.locations, groups: [SHARED.groups[1]] };
+      const graph = (body: unknown) =>
+        h.request('PUT', `/inventory/impex/v1/organizations/${ENV}/location-graph`, body);
+      // Sent together: either the reservation commits first and the upload is refused, or the upload
+      // commits first and the reservation finds no group GA (400 GroupDoesNotExist).
+      const [held, upload] = await Promise.all([
+        reserve(h, 'res-h', { groups: [{ id: 'GA', reservations: [{ sku: 'sku-h', quantity: 3 }] }] }),
+        graph(withoutGA),
+      ]);
+      if (held.status === 200) {
+        expect([upload.statusCode, upload.json().errorCode]).toEqual([409, 'IllegalGroupState']);
+        expect((await cancel(h, 'res-h')).status).toBe(204);
+        expect((await graph(withoutGA)).statusCode).toBe(200);
+      } else {
+        expect([held.status, held.body.errorCode, upload.statusCode]).toEqual([
+          400,
+          'GroupDoesNotExist',
+          200,
+        ]);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { fail } from '../../domain/codes.js';
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
 import type { LocationGraph } from '../../domain/oci/location-graph.js';
 import { type OciMeasures, ociMeasures } from '../../domain/oci/oci-measures.js';
@@ -58,17 +59,19 @@ export class OciRunner {
   ): Promise<T> {
     return withConfiguration(this.environments, environmentId, async (config, guard) => {
       const measures = ociMeasures(config);
-      {
-        const { graph } = await this.graphs.get(environmentId);
+      for (let attempt = 1; ; attempt++) {
+        const { graph, version } = await this.graphs.get(environmentId);
         const wanted = await plan(graph, config);
         const slots = dedupe(wanted.slots).map((s) =>
           slotOf(environmentId, config, graph, s.sku, s.locationId),
         );
         const safety = await this.safety(environmentId, slots);
         const locks = [...new Set([...slots.map(slotLock), ...(wanted.locks ?? [])])].sort();
-        return this.store.transaction(locks, async (tx) => {
+        const result = await this.store.transaction(locks, async (tx) => {
           const versions = await tx.lockConfigurations([environmentId], 'shared');
           if (versions.get(environmentId) !== guard.version) throw new ConfigurationMoved(environmentId);
+          // Planned with this graph: a replacement waits for this transaction, or went first (plan again).
+          if ((await tx.ociGraphVersion(environmentId)) !== version) return MOVED;
           const now = this.clock();
           const scopes = await OciScopes.load(
             tx,
@@ -111,8 +114,15 @@ export class OciRunner {
           const value = await apply(ctx);
           for (const state of scopes.allStates()) await state.flush(tx);
           if (ledger.length > 0) await tx.appendLedger(ledger);
-          return value;
+          return { value };
         });
+        if (result !== MOVED) return result.value;
+        if (attempt >= 5)
+          fail(
+            'configuration_version_conflict',
+            '',
+            'The location graph kept changing; send the request again.',
+          );
       }
     });
   }
@@ -126,6 +136,8 @@ export class OciRunner {
     return new Map(rows.map((r) => [`${r.locationId}\u0000${r.sku}`, r.quantity]));
   }
 }
+
+const MOVED = Symbol('graph moved');
 
 function dedupe(slots: readonly { sku: string; locationId: string }[]) {
   const seen = new Map<string, { sku: string; locationId: string }>();
