@@ -197,6 +197,7 @@ export class Engine {
       onExpiry: (at) => this.expiry.notify(at),
     });
     this.reservations.ociHold = ociHoldLookup(store);
+    this.allocations.ociHold = this.reservations.ociHold;
   }
 
   /**

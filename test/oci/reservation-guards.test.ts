@@ -64,6 +64,34 @@ describe.each(testBackends())('IV reservations at OCI locations on %s', (backend
     await expectStoreEqualsLedgerReplay(h, ENV);
   });
 
+  it('an allocation cannot take stock promised to a group either', async () => {
+    const set = await h.request('POST', `${AV}/availability-records/actions/batch-update`, {
+      records: [{ id: 'a-1', sku: 'sku-a', location: 'L1', onHand: 10 }],
+    });
+    expect(set.statusCode).toBe(204);
+    const sup = await h.request('POST', `/api/environment/${ENV}/onhand`, {
+      id: 'sup-a',
+      organizationId: 'usmf',
+      productId: 'sku-a',
+      dimensions: { siteId: 'L1', locationId: 'L1' },
+      quantities: { iv: { ordered: 10 } },
+    });
+    expect(sup.statusCode).toBe(200);
+    await reserve(h, 'res-al', { groups: [{ id: 'GA', reservations: [{ sku: 'sku-a', quantity: 6 }] }] });
+    const allocate = (id: string, quantity: number) =>
+      h.request('POST', `/api/environment/${ENV}/allocation/allocate`, {
+        id,
+        organizationId: 'usmf',
+        productId: 'sku-a',
+        dimensions: { siteId: 'L1', locationId: 'L1' },
+        groups: { channel: 'web' },
+        quantity,
+      });
+    const refused = await allocate('al-1', 5);
+    expect([refused.statusCode, refused.json().code]).toEqual([409, 'insufficient_available_to_allocate']);
+    expect((await allocate('al-2', 4)).statusCode).toBe(200);
+  });
+
   it('an environment without an OCI graph checks as before', async () => {
     expect((await supply('plain', 'sup-p')).statusCode).toBe(200);
     expect((await ivReserve('plain', 'iv-p1', 'L1', 10)).statusCode).toBe(200);

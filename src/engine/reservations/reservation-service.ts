@@ -16,6 +16,7 @@ import {
 import type { LedgerRecord, ReservationRecord, Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { ConfigurationGuard, GroupCommitter } from '../group-commit.js';
+import type { OciPlaceOf } from '../oci/oci-iv-guard.js';
 import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
 import { withConfiguration } from '../with-configuration.js';
@@ -23,7 +24,6 @@ import { isUsableId, type WriteItem } from '../write-item.js';
 import { InOrder } from './in-order.js';
 import { reservationAsOf } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
-import type { Work } from './reservation-operations.js';
 import type { OciHold, ReservationWork, Scope } from './reservation-work.js';
 
 /** A reservation and its history, for GET …/onhand/reservations/{id}. */
@@ -36,7 +36,7 @@ export class Reservations {
   private readonly ids = new ReservationIds();
   private readonly ociTurns = new InOrder();
   /** What OCI holds back at a reserve's place (engine/oci/oci-iv-guard.ts; undefined without OCI). */
-  ociHold = async (_env: string, _work: Work<'reserve'>): Promise<OciHold | undefined> => undefined;
+  ociHold = async (_env: string, _at: OciPlaceOf): Promise<OciHold | undefined> => undefined;
 
   constructor(
     private readonly store: Store,
@@ -264,7 +264,7 @@ export class Reservations {
       return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), rejected, guard);
     }
     if (work.kind === 'reserve') {
-      const oci = await this.ociTurns.next(this.ociHold(environmentId, work));
+      const oci = await this.ociTurns.next(this.ociHold(environmentId, work.command));
       if (oci) work = { ...work, oci };
     }
     return this.writer.submit(lockOf(work.scope), work, guard);
