@@ -198,6 +198,8 @@ const OCI_SKU = `${OCI_AV}/locations/:locationId/availability-records/skus/:sku/
  * ROUTE_ROLES by test/api/route-roles.test.ts (refusals there are problem+json) and listed in
  * docs/oci.md. `extension`: not in the OCI specification (the location-graph upload).
  */
+const OCI_RES = '/inventory/reservation/v1/organizations/:organizationId';
+
 export const OCI_ROUTES: readonly { method: string; path: string; role: Role; extension?: true }[] = [
   { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-availability`, role: 'read' },
   { method: 'POST', path: `${OCI_AV}/availability-records/actions/batch-update`, role: 'write' },
@@ -216,6 +218,11 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'GET', path: `${OCI_EXPORTS}/:exportId/status`, role: 'read' },
   { method: 'GET', path: `${OCI_EXPORTS}/:exportId/file-content`, role: 'read' },
   { method: 'DELETE', path: `${OCI_EXPORTS}/:exportId`, role: 'read' },
+  { method: 'PUT', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
+  { method: 'PATCH', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
+  { method: 'POST', path: `${OCI_RES}/releases`, role: 'write' },
+  { method: 'POST', path: `${OCI_RES}/fulfillments`, role: 'write' },
+  { method: 'POST', path: `${OCI_RES}/transfers`, role: 'write' },
 ];
 
 /** The concrete URL of a route path in `environmentId`. */

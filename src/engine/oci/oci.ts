@@ -6,7 +6,11 @@ import { OciAvailability } from './oci-availability.js';
 import { OciDeltas } from './oci-deltas.js';
 import { OciExports } from './oci-exports.js';
 import { OciGraphs } from './oci-graphs.js';
+import { groupDependents, groupReservationReader } from './oci-group-reads.js';
+import { OciMovements } from './oci-movements.js';
 import { OciRecords } from './oci-records.js';
+import { OciReservationDocuments } from './oci-reservations.js';
+import { OciRunner } from './oci-run.js';
 import { OciSegmentation } from './oci-segmentation.js';
 import { OciUpdates } from './oci-updates.js';
 
@@ -21,6 +25,8 @@ export interface OciDeps {
   readonly feed: Feed;
   /** The jobs service (exports are jobs); a function, as the jobs are made after the OCI face. */
   readonly jobs: () => Jobs;
+  /** Tells the expiry scheduler about a reservation that expires (after its commit). */
+  readonly onExpiry?: (expiresAt: string) => void;
 }
 
 /**
@@ -36,6 +42,10 @@ export class Oci {
   readonly segmentation: OciSegmentation;
   readonly exports: OciExports;
   readonly deltas: OciDeltas;
+  /** Reservation documents: create and cancel (spec §3.1, §3.2). */
+  readonly reservations: OciReservationDocuments;
+  /** Releases, fulfillments and transfers (spec §3.3–§3.5). */
+  readonly movements: OciMovements;
 
   constructor(deps: OciDeps) {
     const { store, environments, clock } = deps;
@@ -55,5 +65,10 @@ export class Oci {
       clock,
     );
     this.deltas = new OciDeltas(store, environments, this.graphs, this.availability, deps.feed);
+    const runner = new OciRunner(store, environments, this.graphs, clock);
+    this.reservations = new OciReservationDocuments(store, runner, deps.onExpiry ?? (() => {}));
+    this.movements = new OciMovements(runner);
+    this.availability.groupReservations = groupReservationReader(store, this.graphs);
+    this.graphs.dependents = groupDependents(store, this.graphs);
   }
 }

@@ -16,13 +16,15 @@ import {
 import type { LedgerRecord, ReservationRecord, Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { ConfigurationGuard, GroupCommitter } from '../group-commit.js';
+import type { OciPlaceOf } from '../oci/oci-iv-guard.js';
 import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
 import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
+import { InOrder } from './in-order.js';
 import { reservationAsOf } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
-import type { ReservationWork, Scope } from './reservation-work.js';
+import type { OciHold, ReservationWork, Scope } from './reservation-work.js';
 
 /** A reservation and its history, for GET …/onhand/reservations/{id}. */
 export interface ReservationView extends ReservationRecord {
@@ -32,6 +34,9 @@ export interface ReservationView extends ReservationRecord {
 /** Soft reservations (spec §2.8, §5): reserve, unreserve, offsets from the ERP, expiry and extension. */
 export class Reservations {
   private readonly ids = new ReservationIds();
+  private readonly ociTurns = new InOrder();
+  /** What OCI holds back at a reserve's place (engine/oci/oci-iv-guard.ts; undefined without OCI). */
+  ociHold = async (_env: string, _at: OciPlaceOf): Promise<OciHold | undefined> => undefined;
 
   constructor(
     private readonly store: Store,
@@ -225,7 +230,7 @@ export class Reservations {
   }
 
   /** submit with one configuration: the work `build` gives, or the failure it throws (see submit). */
-  private submitWith(
+  private async submitWith(
     environmentId: string,
     family: 'reserve' | 'unreserve' | 'offset',
     input: { readonly id: string },
@@ -235,9 +240,9 @@ export class Reservations {
     hash: string,
     guard: ConfigurationGuard,
   ): Promise<ItemOutcome> {
+    let work: ReservationWork;
     try {
-      const work = build();
-      return this.writer.submit(lockOf(work.scope), work, guard);
+      work = build();
     } catch (error) {
       const outcome =
         error instanceof ReservationNotFound
@@ -245,7 +250,7 @@ export class Reservations {
           : failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
       if (!isUsableId(input.id)) return Promise.resolve(outcome);
       const scope = { environmentId, organizationId: '', productId: '', partitionId: '' };
-      const work: ReservationWork = {
+      const rejected: ReservationWork = {
         kind: 'rejected',
         scope,
         recordedAt: this.clock().toISOString(),
@@ -256,8 +261,13 @@ export class Reservations {
         hash,
         outcome,
       };
-      return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
+      return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), rejected, guard);
     }
+    if (work.kind === 'reserve') {
+      const oci = await this.ociTurns.next(this.ociHold(environmentId, work.command));
+      if (oci) work = { ...work, oci };
+    }
+    return this.writer.submit(lockOf(work.scope), work, guard);
   }
 }
 

@@ -5,6 +5,7 @@ import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
 import { ociExportRoutes } from './oci-export-routes.js';
 import { ociGraphRoutes } from './oci-graph-routes.js';
+import { ociReservationRoutes } from './oci-reservation-routes.js';
 
 /**
  * The Salesforce Omnichannel Inventory API (docs/oci.md) as an encapsulated plugin: its routes under
@@ -20,5 +21,6 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     ociGraphRoutes(oci, deps);
     registerOciImportRoutes(oci, deps);
     ociExportRoutes(oci, deps);
+    ociReservationRoutes(oci, deps);
   });
 }
