@@ -100,9 +100,14 @@ export class FeedBus {
   }
 }
 
+/** Kinds whose entries change availability without naming a product in their changes. */
+const NAMES_NO_PRODUCT = new Set(['oci.safetystock', 'oci.segmentation']);
+
 /** True when the entry changes the product (or, with no product given, anything of the organization). */
 export function touches(entry: FeedEntry, organizationId: string, productId?: string): boolean {
-  if (entry.kind.startsWith('configuration.')) return true;
+  // Configuration changes, and OCI safety stock and segmentation entries (which name no product in
+  // their changes), may change what any screen shows.
+  if (entry.kind.startsWith('configuration.') || NAMES_NO_PRODUCT.has(entry.kind)) return true;
   return entry.changes.some(
     (c) =>
       c.organizationId === organizationId &&
