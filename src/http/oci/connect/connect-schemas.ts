@@ -101,26 +101,38 @@ export const ConnectAvailabilityAnswer = Type.Object(
   },
 );
 
+const anyQty = (description: string) =>
+  Type.Optional(Type.Unknown({ description: `${description}: a number ≥ 0, multiple of 0.001` }));
+
+/** A record: the quantities and dates are checked record by record (a bad record fails alone). */
 export const ConnectAvailabilityRecord = Type.Object(
   {
     actionRequestId: Type.String({
       description: 'Idempotency key (SCAPI record id): with the SKU, a repeat changes nothing.',
     }),
-    stockKeepingUnit: sku,
-    locationIdentifier,
-    onHand: Type.Optional(qty('Physical count.')),
-    safetyStockCount: Type.Optional(qty('Safety stock.')),
-    effectiveDate: Type.Optional(dateTime),
-    futures: Type.Optional(Type.Array(ConnectFuture, { maxItems: 100 })),
-    externalRefId: Type.Optional(Type.String({ maxLength: 250 })),
+    stockKeepingUnit: Type.String(),
+    locationIdentifier: Type.String(),
+    onHand: anyQty('Physical count'),
+    safetyStockCount: anyQty('Safety stock'),
+    effectiveDate: Type.Optional(Type.Unknown({ description: 'RFC 3339 date-time' })),
+    futures: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { quantity: Type.Unknown(), expectedDate: Type.Unknown() },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    externalRefId: Type.Optional(Type.String({ maxLength: 1024 })),
   },
-  { title: 'ConnectAvailabilityRecord' },
+  { title: 'ConnectAvailabilityRecord', additionalProperties: false },
 );
 
 export const ConnectBatchUpdateBody = Type.Object(
   { records: Type.Array(ConnectAvailabilityRecord, { maxItems: 100 }) },
   {
     title: 'ConnectBatchUpdateRequest',
+    additionalProperties: false,
     examples: [
       {
         records: [
