@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/domain/codes.js';
 import { exportEnvironment } from '../../src/engine/transfer/export-environment.js';
+import { CONNECT_ERROR_CODES } from '../../src/http/oci/connect/connect-errors.js';
 import { OCI_ERROR_CODES } from '../../src/http/oci/oci-problem.js';
 import { type Harness, startHarness, tshirtEvent } from '../support/harness.js';
 import { OCI_FUZZ_TEMPLATES, OCI_WRITE_ROUTES } from '../support/oci-fuzz-table.js';
-import { fillPath } from '../support/route-table.js';
+import { fillPath, isConnectRoute } from '../support/route-table.js';
 import {
   CURRENT_CONFIGURATION,
   type FieldKind,
@@ -165,9 +166,24 @@ function bodyText(template: unknown, hostile: Hostile, bulk: boolean): string {
 const isStableCode = (code: unknown) => typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 const isOciCode = (code: unknown) => (OCI_ERROR_CODES as readonly unknown[]).includes(code);
 
-/** An OCI answer to a hostile body: problem+json with an OCI errorCode, or a 200 failing every record. */
-function expectOciRefusal(response: { statusCode: number; body: string; headers: Record<string, unknown> }) {
+/**
+ * An OCI answer to a hostile body: problem+json with an OCI errorCode, or a 200 failing every record;
+ * a Connect REST route: `[{ errorCode, message }]` with a platform code, or a 200 `success: false`.
+ */
+function expectOciRefusal(
+  response: { statusCode: number; body: string; headers: Record<string, unknown> },
+  connect = false,
+) {
+  if (connect && response.statusCode !== 200) {
+    expect(response.statusCode, response.body.slice(0, 300)).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode, response.body.slice(0, 300)).toBeLessThan(500);
+    const errors = JSON.parse(response.body) as { errorCode: unknown; message: unknown }[];
+    expect(errors).toEqual([{ errorCode: expect.any(String), message: expect.any(String) }]);
+    expect(CONNECT_ERROR_CODES as readonly unknown[]).toContain(errors[0]?.errorCode);
+    return;
+  }
   const body = JSON.parse(response.body) as Record<string, unknown>;
+  if (connect) expect(body.success, response.body.slice(0, 300)).toBe(false);
   if (response.statusCode === 200) {
     const errors = body.errors as { errorCode?: unknown; error?: unknown }[];
     expect(errors.length, response.body.slice(0, 300)).toBeGreaterThan(0);
@@ -202,6 +218,7 @@ describe('the fuzz templates', () => {
           method,
           fillPath(path, 'test'),
           path.endsWith('/bulk') ? [body] : body,
+          isConnectRoute(path) ? { token: await other.tokenWithRole(['test'], 'admin') } : {},
         );
         const text = response.body;
         // Ids that name nothing (a reservation, a partition) may be unknown; the shape must be right.
@@ -270,14 +287,18 @@ describe.each(OCI_WRITE_ROUTES)('fuzzing OCI $method $path', (route) => {
   it('answers hostile bodies with problem+json (or every record failed), keeps running, changes nothing', async () => {
     const template = OCI_FUZZ_TEMPLATES[`${route.method} ${route.path}`];
     if (!template) throw new Error('no template');
+    // A Connect REST route takes the environment from a token of one environment.
+    const connect = isConnectRoute(route.path);
+    const connectToken = connect ? await h.tokenWithRole(['test'], 'admin') : null;
     const before = await exportState();
     await fc.assert(
       fc.asyncProperty(hostileFor(template.fields), async (hostile) => {
         const response = await h.request(route.method, fillPath(route.path, 'test'), undefined, {
           rawBody: bodyText(template.body, hostile, false),
+          ...(connect ? { token: connectToken } : {}),
         });
         expect(response.body).not.toMatch(/\bat .+:\d+:\d+|SQLITE_|syntax error at|node_modules/);
-        expectOciRefusal(response);
+        expectOciRefusal(response, connect);
       }),
       { numRuns: RUNS },
     );

@@ -190,12 +190,16 @@ export const GRANT_ROUTES: readonly { method: string; path: string; role: Role; 
 const OCI_AV = '/inventory/availability/v1/organizations/:organizationId';
 const OCI_GRAPH = '/inventory/impex/v1/organizations/:organizationId/location-graph';
 const OCI_SKU = `${OCI_AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
+/** The Connect REST flavour (spec §7): the environment is the token's only one, not in the path. */
+export const CONNECT_BASE = '/services/data/:version/commerce/oci';
 
 /**
  * Every route of the OCI API (/inventory/…/organizations/{organizationId}/…, docs/oci.md) with the
  * Onhand role its access hook asks for in the environment the organizationId names; checked like
  * ROUTE_ROLES by test/api/route-roles.test.ts (refusals there are problem+json) and listed in
- * docs/oci.md. `extension`: not in the OCI specification (the location-graph upload).
+ * docs/oci.md. `extension`: not in the OCI specification (the location-graph upload). The Connect REST
+ * routes (under CONNECT_BASE) answer refusals as `[{ errorCode, message }]` and take the environment
+ * from the token (one environment; a token of several is refused).
  */
 export const OCI_ROUTES: readonly { method: string; path: string; role: Role; extension?: true }[] = [
   { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-availability`, role: 'read' },
@@ -209,7 +213,20 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/status`, role: 'read' },
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/file-content`, role: 'read' },
   { method: 'DELETE', path: `${OCI_GRAPH}/exports/:exportId`, role: 'read' },
+  {
+    method: 'POST',
+    path: `${CONNECT_BASE}/availability/availability-records/actions/get-availability`,
+    role: 'read',
+  },
+  { method: 'POST', path: `${CONNECT_BASE}/availability-records/actions/batch-update`, role: 'write' },
+  { method: 'POST', path: `${CONNECT_BASE}/availability-records/uploads`, role: 'write' },
+  { method: 'GET', path: `${CONNECT_BASE}/availability-records/uploads/:uploadId`, role: 'read' },
+  { method: 'POST', path: `${CONNECT_BASE}/location-graph/uploads`, role: 'write' },
+  { method: 'GET', path: `${CONNECT_BASE}/location-graph/uploads/:uploadId`, role: 'read' },
 ];
+
+/** Whether an OCI_ROUTES path is of the Connect REST flavour. */
+export const isConnectRoute = (path: string): boolean => path.startsWith('/services/data/');
 
 /** The concrete URL of a route path in `environmentId`. */
 export function fillPath(path: string, environmentId: string): string {
@@ -220,6 +237,8 @@ export function fillPath(path: string, environmentId: string): string {
     .replace(':sku', 'no-such-sku')
     .replace(':requestId', 'request-1')
     .replace(':exportId', 'graph-0')
+    .replace(':version', 'v62.0')
+    .replace(':uploadId', 'no-such-upload')
     .replace(':inventorySystem', 'pos')
     .replace(':reservationId', 'no-such-reservation')
     .replace(':webhookId', 'wh_none')
