@@ -95,6 +95,15 @@ export const ERROR_CODES = {
   oci_empty_group: 'A group of a location graph holds no location.',
   oci_group_in_use: 'The location graph would remove a group that open reservations depend on.',
   oci_record_not_found: 'No availability record exists for this SKU at this location.',
+  oci_no_places: 'A reservation names no location and no group.',
+  oci_location_and_group: 'A release record names both a location and a group; it names exactly one.',
+  oci_transfer_not_allowed:
+    'A transfer goes from a group to a group, is all-or-nothing but not group to location, or is forced from a location to a group.',
+  oci_reservation_exists: 'A reservation with this id already exists (with another body).',
+  oci_reservation_not_found: 'No OCI reservation with this id exists in the environment.',
+  oci_reservation_cancelled: 'The OCI reservation is already cancelled.',
+  oci_insufficient_quantity:
+    'Not enough available (or reserved) quantity for this record; nothing of it was applied.',
   oci_measures_unavailable:
     'The environment configuration lacks a measure that OCI quantities map onto (iom.onhand, a reservation mapping).',
   // Background jobs

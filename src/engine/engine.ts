@@ -29,6 +29,7 @@ import { OCI_IMPORT_JOB, ociImportJob } from './oci/imports/import-job.js';
 import { ModelRecordApplier } from './oci/imports/model-record-applier.js';
 import { OciImports } from './oci/imports/oci-imports.js';
 import { Oci } from './oci/oci.js';
+import { ociHoldLookup } from './oci/oci-iv-guard.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { type ItemOutcome, withCommitMark } from './outcome.js';
@@ -191,6 +192,7 @@ export class Engine {
       clock,
       setOnHand: (env, source, items) => this.setOnHand(env, source, items),
       postSchedules: (env, items) => this.schedules.change(env, items),
+      onExpiry: (at) => this.expiry.notify(at),
     });
     ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
       store,
@@ -209,6 +211,7 @@ export class Engine {
     );
     const postMs = options.adjustmentPostMs ?? 300_000;
     this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
+    this.reservations.ociHold = ociHoldLookup(store);
   }
 
   /**

@@ -287,6 +287,13 @@ export interface StoreTx {
   commitMark(): number | null;
 
   /**
+   * The version of the environment's OCI location graph (0 before the first upload), held until the
+   * transaction ends: a graph replacement waits for it (OciStore.replaceGraph), so an OCI operation
+   * planned with this version commits before the graph changes, or sees the new version.
+   */
+  ociGraphVersion(environmentId: string): Promise<number>;
+
+  /**
    * Holds the configurations of the environments until the transaction ends and returns their current
    * versions (an environment that does not exist is absent). `shared`: every write that applies a
    * configuration takes it, so it can check that the version it was prepared with is still current.

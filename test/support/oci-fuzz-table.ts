@@ -11,7 +11,50 @@ const SKU = `${AV}/locations/:locationId/availability-records/skus/:sku/:request
 const update = { onHand: 1, safetyStockCount: 1, effectiveDate: '2026-01-01T00:00:00Z' };
 const updateFields = { onHand: 'quantity', safetyStockCount: 'quantity', effectiveDate: 'id' } as const;
 
+const RES = '/inventory/reservation/v1/organizations/:organizationId';
+const line = { sku: 'sku-1', quantity: 1 };
+const movement = { id: 'fuzz-1', sku: 'sku-1', quantity: 1 };
+const movementFields = {
+  records: 'list',
+  'records.0.id': 'id',
+  'records.0.sku': 'id',
+  'records.0.quantity': 'quantity',
+} as const;
+
 export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
+  [`PUT ${RES}/reservation-documents/:reservationId`]: {
+    body: {
+      expirationSeconds: 60,
+      locations: [{ id: 'loc-1', reservations: [line] }],
+      groups: [{ id: 'group-1', reservations: [line] }],
+    },
+    fields: {
+      locations: 'list',
+      'locations.0.id': 'id',
+      'locations.0.reservations': 'list',
+      'locations.0.reservations.0.sku': 'id',
+      'locations.0.reservations.0.quantity': 'quantity',
+      groups: 'list',
+      'groups.0.id': 'id',
+      'groups.0.reservations.0.quantity': 'quantity',
+    },
+  },
+  [`PATCH ${RES}/reservation-documents/:reservationId`]: {
+    body: { status: 'CANCELLED' },
+    fields: { status: 'id' },
+  },
+  [`POST ${RES}/releases`]: {
+    body: { records: [{ ...movement, location: 'loc-1' }] },
+    fields: { ...movementFields, 'records.0.location': 'id' },
+  },
+  [`POST ${RES}/fulfillments`]: {
+    body: { records: [{ ...movement, location: 'loc-1' }] },
+    fields: { ...movementFields, 'records.0.location': 'id' },
+  },
+  [`POST ${RES}/transfers`]: {
+    body: { records: [{ ...movement, from: { location: 'loc-1' }, to: { location: 'loc-2' } }] },
+    fields: { ...movementFields, 'records.0.from.location': 'id', 'records.0.to.location': 'id' },
+  },
   [`POST ${AV}/availability-records/actions/batch-update`]: {
     body: { records: [{ id: 'fuzz-1', sku: 'sku-1', location: 'loc-1', ...update }] },
     fields: {

@@ -201,6 +201,8 @@ export const CONNECT_BASE = '/services/data/:version/commerce/oci';
  * routes (under CONNECT_BASE) answer refusals as `[{ errorCode, message }]` and take the environment
  * from the token (one environment; a token of several is refused).
  */
+const OCI_RES = '/inventory/reservation/v1/organizations/:organizationId';
+
 export const OCI_ROUTES: readonly { method: string; path: string; role: Role; extension?: true }[] = [
   { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-availability`, role: 'read' },
   { method: 'POST', path: `${OCI_AV}/availability-records/actions/batch-update`, role: 'write' },
@@ -223,6 +225,11 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'GET', path: `${CONNECT_BASE}/availability-records/uploads/:uploadId`, role: 'read' },
   { method: 'POST', path: `${CONNECT_BASE}/location-graph/uploads`, role: 'write' },
   { method: 'GET', path: `${CONNECT_BASE}/location-graph/uploads/:uploadId`, role: 'read' },
+  { method: 'PUT', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
+  { method: 'PATCH', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
+  { method: 'POST', path: `${OCI_RES}/releases`, role: 'write' },
+  { method: 'POST', path: `${OCI_RES}/fulfillments`, role: 'write' },
+  { method: 'POST', path: `${OCI_RES}/transfers`, role: 'write' },
 ];
 
 /** Whether an OCI_ROUTES path is of the Connect REST flavour. */

@@ -1,5 +1,6 @@
 import { ALLOCATION_SOURCE } from '../allocation/allocation-groups.js';
 import type { ErrorCode } from '../codes.js';
+import { OCI_SOURCE } from '../oci/group-locks.js';
 import type { DataSourceConfig } from './compiled-configuration.js';
 import { parseMeasureRef } from './parse-measure-ref.js';
 import type { RuntimeConfiguration } from './runtime-configuration.js';
@@ -22,6 +23,13 @@ export function checkAllocation(
       'invalid_configuration',
       `/inventorySystemConfigurations/${ALLOCATION_SOURCE}`,
       `"${ALLOCATION_SOURCE}" is reserved: Onhand keeps the state of allocation groups under it.`,
+    );
+  }
+  if (sources.has(OCI_SOURCE)) {
+    report(
+      'invalid_configuration',
+      `/inventorySystemConfigurations/${OCI_SOURCE}`,
+      `"${OCI_SOURCE}" is reserved: Onhand keeps the group promises of OCI reservations under it.`,
     );
   }
   if (conf.groups.length > MAX_ALLOCATION_GROUPS) {

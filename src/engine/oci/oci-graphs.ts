@@ -20,6 +20,10 @@ export type GroupDependents = (
   groupIds: readonly string[],
 ) => Promise<readonly string[]>;
 
+function refuseUsed(used: readonly string[]): never {
+  return fail('oci_group_in_use', '/groups', `Open reservations depend on group(s) ${used.join(', ')}.`);
+}
+
 const NO_DEPENDENTS: GroupDependents = async () => [];
 /** How often a replacement re-reads the graph when another replacement committed in between. */
 const ATTEMPTS = 5;
@@ -53,8 +57,16 @@ export class OciGraphs {
       const current = await this.get(environmentId);
       await this.checkDependents(environmentId, current.graph, graph);
       const updatedAt = this.clock().toISOString();
-      if (await this.store.oci.replaceGraph(environmentId, graph, current.version, updatedAt))
-        return { graph, version: current.version + 1, updatedAt };
+      const removed = removedGroups(current.graph, graph);
+      const done = await this.store.oci.replaceGraph(
+        environmentId,
+        graph,
+        current.version,
+        updatedAt,
+        removed,
+      );
+      if (typeof done === 'object') refuseUsed(done.inUse);
+      if (done) return { graph, version: current.version + 1, updatedAt };
     }
     return fail('configuration_version_conflict', '', 'The location graph kept changing; send it again.');
   }
@@ -63,7 +75,6 @@ export class OciGraphs {
     const removed = removedGroups(previous, next);
     if (removed.length === 0) return;
     const used = await this.dependents(environmentId, removed);
-    if (used.length > 0)
-      fail('oci_group_in_use', '/groups', `Open reservations depend on group(s) ${used.join(', ')}.`);
+    if (used.length > 0) refuseUsed(used);
   }
 }

@@ -3,7 +3,11 @@ import type { Environments } from '../environments.js';
 import { OciAvailability } from './oci-availability.js';
 import type { PostSchedules } from './oci-futures.js';
 import { OciGraphs } from './oci-graphs.js';
+import { groupDependents, groupReservationReader } from './oci-group-reads.js';
+import { OciMovements } from './oci-movements.js';
 import { OciRecords } from './oci-records.js';
+import { OciReservationDocuments } from './oci-reservations.js';
+import { OciRunner } from './oci-run.js';
 import { OciSegmentation } from './oci-segmentation.js';
 import { OciUpdates, type SetOnHand } from './oci-updates.js';
 
@@ -14,6 +18,8 @@ export interface OciDeps {
   readonly clock: () => Date;
   readonly setOnHand: SetOnHand;
   readonly postSchedules: PostSchedules;
+  /** Tells the expiry scheduler about a reservation that expires (after its commit). */
+  readonly onExpiry?: (expiresAt: string) => void;
 }
 
 /**
@@ -27,6 +33,10 @@ export class Oci {
   readonly updates: OciUpdates;
   readonly records: OciRecords;
   readonly segmentation: OciSegmentation;
+  /** Reservation documents: create and cancel (spec §3.1, §3.2). */
+  readonly reservations: OciReservationDocuments;
+  /** Releases, fulfillments and transfers (spec §3.3–§3.5). */
+  readonly movements: OciMovements;
 
   constructor(deps: OciDeps) {
     const { store, environments, clock } = deps;
@@ -42,5 +52,10 @@ export class Oci {
       deps.postSchedules,
     );
     this.records = new OciRecords(store, environments, this.graphs, this.updates, clock);
+    const runner = new OciRunner(store, environments, this.graphs, clock);
+    this.reservations = new OciReservationDocuments(store, runner, deps.onExpiry ?? (() => {}));
+    this.movements = new OciMovements(runner);
+    this.availability.groupReservations = groupReservationReader(store, this.graphs);
+    this.graphs.dependents = groupDependents(store, this.graphs);
   }
 }

@@ -4,6 +4,7 @@ import { formatQty } from '../../domain/quantity.js';
 import { availableAtLevel, availableToReserve } from '../../domain/reservation/availability.js';
 import type { LedgerEntry } from '../../store/store.js';
 import { jsonSafe } from '../event-registry.js';
+import { isPlaceLevel, ociHeld } from '../oci/oci-iv-guard.js';
 import { type ItemOutcome, reservationNotFound, success } from '../outcome.js';
 import { checkedLevels } from './checked-levels.js';
 import { FAMILY, RESERVATION_FAMILY, type ReservationWork } from './reservation-work.js';
@@ -65,8 +66,10 @@ function reserve(w: Work<'reserve'>, state: ScopeState, now: string, record: Rec
         own
           ? availableToReserve(w.config, c.afr, state.values(), level, extra)
           : availableAtLevel(w.config, c.afr, state.values(), level, c.dimensions, extra);
-      if (at(delta) >= 0n) continue;
-      const before = at();
+      // At an OCI location (only there) the place's safety stock and group promises are held back too.
+      const held = w.oci && isPlaceLevel(level, w.oci) ? ociHeld(state.values(), w.oci) : 0n;
+      if (at(delta) - held >= 0n) continue;
+      const before = at() - held;
       const where = own ? '' : ` at the coarser level [${Object.keys(level).join(', ')}]`;
       const message = `Only ${formatQty(before)} available for reservation${where} (${c.afr.dataSource}.${c.afr.measure}); ${formatQty(c.quantity)} requested.`;
       throw new OnhandError('insufficient_availability', message, [

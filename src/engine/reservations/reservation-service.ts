@@ -22,7 +22,8 @@ import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
 import { reservationAsOf } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
-import type { ReservationWork, Scope } from './reservation-work.js';
+import type { Work } from './reservation-operations.js';
+import type { OciHold, ReservationWork, Scope } from './reservation-work.js';
 
 /** A reservation and its history, for GET …/onhand/reservations/{id}. */
 export interface ReservationView extends ReservationRecord {
@@ -32,6 +33,13 @@ export interface ReservationView extends ReservationRecord {
 /** Soft reservations (spec §2.8, §5): reserve, unreserve, offsets from the ERP, expiry and extension. */
 export class Reservations {
   private readonly ids = new ReservationIds();
+  /**
+   * What OCI holds back at the place of a reserve (engine/oci/oci-iv-guard.ts); set by the engine.
+   * Answers undefined where the environment has no OCI graph, so IV behaviour stays as it was.
+   */
+  private ociTurn: Promise<unknown> = Promise.resolve();
+  ociHold: (environmentId: string, work: Work<'reserve'>) => Promise<OciHold | undefined> = async () =>
+    undefined;
 
   constructor(
     private readonly store: Store,
@@ -225,7 +233,7 @@ export class Reservations {
   }
 
   /** submit with one configuration: the work `build` gives, or the failure it throws (see submit). */
-  private submitWith(
+  private async submitWith(
     environmentId: string,
     family: 'reserve' | 'unreserve' | 'offset',
     input: { readonly id: string },
@@ -235,9 +243,9 @@ export class Reservations {
     hash: string,
     guard: ConfigurationGuard,
   ): Promise<ItemOutcome> {
+    let work: ReservationWork;
     try {
-      const work = build();
-      return this.writer.submit(lockOf(work.scope), work, guard);
+      work = build();
     } catch (error) {
       const outcome =
         error instanceof ReservationNotFound
@@ -245,7 +253,7 @@ export class Reservations {
           : failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
       if (!isUsableId(input.id)) return Promise.resolve(outcome);
       const scope = { environmentId, organizationId: '', productId: '', partitionId: '' };
-      const work: ReservationWork = {
+      const rejected: ReservationWork = {
         kind: 'rejected',
         scope,
         recordedAt: this.clock().toISOString(),
@@ -256,8 +264,21 @@ export class Reservations {
         hash,
         outcome,
       };
-      return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
+      return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), rejected, guard);
     }
+    if (work.kind === 'reserve') {
+      // Lookups run in parallel but resolve in call order, so items reach the writer in arrival order.
+      const lookup = this.ociHold(environmentId, work);
+      const turn = this.ociTurn;
+      const mine = (async () => {
+        await turn;
+        return lookup;
+      })();
+      this.ociTurn = mine.catch(() => undefined);
+      const oci = await mine;
+      if (oci) work = { ...work, oci };
+    }
+    return this.writer.submit(lockOf(work.scope), work, guard);
   }
 }
 

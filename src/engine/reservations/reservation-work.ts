@@ -1,4 +1,6 @@
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
+import type { Dimensions } from '../../domain/dimensions.js';
+import type { Qty } from '../../domain/quantity.js';
 import type { ReserveCommand } from '../../domain/reservation/reserve-command.js';
 import type { OffsetCommand, UnreserveCommand } from '../../domain/reservation/unreserve-command.js';
 import type { ItemOutcome } from '../outcome.js';
@@ -29,6 +31,11 @@ export type ReservationWork =
       readonly hash: string;
       /** Id given to the reservation if it is created. */
       readonly newReservationId: string;
+      /**
+       * Set only when the place is a location of the environment's OCI graph: what OCI holds back
+       * there (safety stock; group promises are read from the scope), subtracted by the check.
+       */
+      readonly oci?: OciHold;
     })
   | (Common & { readonly kind: 'unreserve'; readonly command: UnreserveCommand; readonly hash: string })
   | (Common & { readonly kind: 'offset'; readonly command: OffsetCommand; readonly hash: string })
@@ -42,6 +49,13 @@ export type ReservationWork =
     })
   | (Common & { readonly kind: 'expire'; readonly reservationId: string })
   | (Common & { readonly kind: 'extend'; readonly reservationId: string; readonly expiresAt: string });
+
+/** What the IV availability check subtracts at an OCI location (docs/oci.md, "Reservations"). */
+export interface OciHold {
+  /** The place's own dimensions (site and location). */
+  readonly place: Dimensions;
+  readonly safety: Qty;
+}
 
 /** Idempotency family of each kind that carries an event id (the family is named after the kind). */
 export const FAMILY = { reserve: 'reserve', unreserve: 'unreserve', offset: 'offset' } as const;

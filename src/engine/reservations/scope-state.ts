@@ -205,6 +205,17 @@ export class ScopeState {
     return { rows, records };
   }
 
+  /** A point to come back to with rollbackTo (inside one item, after begin()). */
+  mark(): { readonly undo: number; readonly pending: number } {
+    return { undo: this.undo.length, pending: this.pending.length };
+  }
+
+  /** Undoes the changes made since `mark` (a part of an item that could not be applied whole). */
+  rollbackTo(mark: { readonly undo: number; readonly pending: number }): void {
+    for (const undo of this.undo.splice(mark.undo).reverse()) undo();
+    this.pending.splice(mark.pending);
+  }
+
   /** Undoes every change made since begin() (an item that failed halfway changes nothing). */
   rollback(): void {
     for (const undo of this.undo.reverse()) undo();

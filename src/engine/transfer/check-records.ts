@@ -4,6 +4,7 @@ import { compileConfiguration } from '../../domain/config/compile-configuration.
 import type { PartitionRule } from '../../domain/config/compiled-configuration.js';
 import type { RuntimeConfiguration } from '../../domain/config/runtime-configuration.js';
 import { BASE_DIMENSIONS, type Dimensions, dimensionsKey } from '../../domain/dimensions.js';
+import { OCI_GROUP_DIMENSION, OCI_SOURCE } from '../../domain/oci/group-locks.js';
 import { checkKeySize, partitionIdOf } from '../../domain/partition.js';
 import { formatQty, isStorable, type Qty } from '../../domain/quantity.js';
 import type { StockKey } from '../../store/store.js';
@@ -116,6 +117,7 @@ export class RecordChecks {
 /** A base dimension, or on a row of allocation state one group level (`@g0` …). */
 function isStoredDimension(row: StockKey, name: string): boolean {
   if (BASE_DIMENSIONS.has(name)) return true;
+  if (row.dataSource === OCI_SOURCE && name === OCI_GROUP_DIMENSION) return true;
   return row.dataSource === ALLOCATION_SOURCE && GROUP_LEVEL.test(name);
 }
 

@@ -5,6 +5,7 @@ import { registerOciImportRoutes } from './impex/imports/import-routes.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
 import { ociGraphRoutes } from './oci-graph-routes.js';
+import { ociReservationRoutes } from './oci-reservation-routes.js';
 
 /**
  * The Salesforce Omnichannel Inventory API (docs/oci.md) as an encapsulated plugin: its routes under
@@ -19,6 +20,7 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     ociAvailabilityRoutes(oci, deps);
     ociGraphRoutes(oci, deps);
     registerOciImportRoutes(oci, deps);
+    ociReservationRoutes(oci, deps);
   });
   await connectRoutes(app, deps);
 }

@@ -38,14 +38,18 @@ export interface OciStore {
   getGraph(environmentId: string): Promise<OciGraphRecord | undefined>;
   /**
    * Replaces the whole graph atomically when the stored version is `expectedVersion` (0: none stored
-   * yet); returns false and changes nothing otherwise (someone else replaced it first).
+   * yet); returns false and changes nothing otherwise (someone else replaced it first). With
+   * `removedGroups`, changes nothing and answers `{ inUse }` when one of them holds an OCI group lock
+   * (a non-zero `@oci.@grouplock` stock row), checked under the graph row's lock, which every OCI
+   * operation holds shared (StoreTx.ociGraphVersion): the check and the replacement are atomic.
    */
   replaceGraph(
     environmentId: string,
     graph: LocationGraph,
     expectedVersion: number,
     updatedAt: string,
-  ): Promise<boolean>;
+    removedGroups?: readonly string[],
+  ): Promise<boolean | { inUse: string[] }>;
   /** Safety stock rows of the given SKUs at the given locations (absent rows: 0). */
   readSafetyStock(
     environmentId: string,

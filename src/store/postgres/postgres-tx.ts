@@ -260,6 +260,16 @@ export class PostgresTx implements StoreTx {
     return this.commitId === null ? null : Number(this.commitId);
   }
 
+  /** FOR SHARE: a graph replacement (FOR UPDATE of the same row) waits for this transaction. */
+  async ociGraphVersion(environmentId: string): Promise<number> {
+    this.assertOpen();
+    const rows = await this.query<{ version: string }>(
+      'SELECT version FROM oci_graphs WHERE environment_id = $1 FOR SHARE',
+      [environmentId],
+    );
+    return Number(rows[0]?.version ?? 0);
+  }
+
   async lockConfigurations(
     environmentIds: readonly string[],
     mode: 'shared' | 'exclusive',

@@ -220,6 +220,12 @@ export class SqliteTx implements StoreTx {
     return this.#lastSeq;
   }
 
+  /** Writes are serialised in-process (SqliteStore): the version read here stays until commit. */
+  async ociGraphVersion(environmentId: string): Promise<number> {
+    this.assertOpen();
+    return Number(this.sql.ociGraphVersion.get(environmentId)?.version ?? 0);
+  }
+
   /**
    * Every SQLite write transaction (BEGIN IMMEDIATE) already excludes every other one, in any process:
    * holding the configurations needs no lock of its own, only the versions are read.

@@ -36,6 +36,8 @@ type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 /** Statements of the writer connection: transaction control and every write. */
 export interface WriterStatements extends ReservationWriterStatements, ScheduleWriterStatements {
   readonly begin: Stmt<[]>;
+  /** (env) → the OCI graph version. */
+  readonly ociGraphVersion: Stmt<[string], { version: number | bigint }>;
   readonly commit: Stmt<[]>;
   readonly rollback: Stmt<[]>;
   /** (env, org, product, dims, dataSource, measure) → rows. */
@@ -68,6 +70,7 @@ export function prepareWriter(db: Database.Database): WriterStatements {
     ...prepareReservationWriter(db),
     ...prepareScheduleWriter(db),
     begin: db.prepare('BEGIN IMMEDIATE'),
+    ociGraphVersion: db.prepare('SELECT version FROM oci_graphs WHERE environment_id = ?'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
     readRow: db.prepare(

@@ -12174,6 +12174,565 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/reservation/v1/organizations/{organizationId}/fulfillments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fulfil reserved quantity at locations (fulfillQuantity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "records": [
+                     *         {
+                     *           "id": "ful-1",
+                     *           "sku": "sku123",
+                     *           "quantity": 1,
+                     *           "location": "surprise"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciFulfillments"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "errors": [
+                         *         {
+                         *           "details": {
+                         *             "id": "rel-1",
+                         *             "group": "arizona",
+                         *             "sku": "sku123",
+                         *             "quantity": 5
+                         *           },
+                         *           "errorCode": "InsufficientQuantity",
+                         *           "message": "Not enough reserved quantity at group arizona; nothing of the record was applied."
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciMovementErrors"];
+                    };
+                };
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/reservation/v1/organizations/{organizationId}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release reserved quantity at locations or groups (unreserveReservations) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "records": [
+                     *         {
+                     *           "id": "rel-1",
+                     *           "sku": "sku123",
+                     *           "quantity": 1,
+                     *           "group": "arizona"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciReleases"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "errors": [
+                         *         {
+                         *           "details": {
+                         *             "id": "rel-1",
+                         *             "group": "arizona",
+                         *             "sku": "sku123",
+                         *             "quantity": 5
+                         *           },
+                         *           "errorCode": "InsufficientQuantity",
+                         *           "message": "Not enough reserved quantity at group arizona; nothing of the record was applied."
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciMovementErrors"];
+                    };
+                };
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/reservation/v1/organizations/{organizationId}/reservation-documents/{reservationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create a reservation with a client-chosen id (createReservations) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                    /** @description Client-chosen reservation id (1–128 of [A-Za-z0-9-_]). */
+                    reservationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "expirationSeconds": 600,
+                     *       "groups": [
+                     *         {
+                     *           "id": "arizona",
+                     *           "reservations": [
+                     *             {
+                     *               "sku": "sku123",
+                     *               "quantity": 2
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciReservationRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "reservationTime": "2026-12-03T10:00:00.000Z",
+                         *       "expirationTime": "2026-12-03T10:10:00.000Z",
+                         *       "success": true,
+                         *       "locations": [],
+                         *       "groups": [
+                         *         {
+                         *           "id": "arizona",
+                         *           "details": [
+                         *             {
+                         *               "sku": "sku123",
+                         *               "quantity": 2
+                         *             }
+                         *           ],
+                         *           "errors": []
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciReservationResponse"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Cancel a reservation (cancelReservation) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                    /** @description Client-chosen reservation id (1–128 of [A-Za-z0-9-_]). */
+                    reservationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "CANCELLED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciReservationCancel"];
+                };
+            };
+            responses: {
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/inventory/reservation/v1/organizations/{organizationId}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move reserved quantity group → location or location → location (moveReservationQuantity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "records": [
+                     *         {
+                     *           "id": "tr-1",
+                     *           "sku": "sku123",
+                     *           "quantity": 1,
+                     *           "from": {
+                     *             "group": "arizona"
+                     *           },
+                     *           "to": {
+                     *             "location": "surprise"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciTransfers"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "errors": [
+                         *         {
+                         *           "details": {
+                         *             "id": "rel-1",
+                         *             "group": "arizona",
+                         *             "sku": "sku123",
+                         *             "quantity": 5
+                         *           },
+                         *           "errorCode": "InsufficientQuantity",
+                         *           "message": "Not enough reserved quantity at group arizona; nothing of the record was applied."
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciMovementErrors"];
+                    };
+                };
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -13975,6 +14534,11 @@ export interface components {
          * @description No body is needed; an empty object is accepted too.
          */
         NoBody: Record<string, never>;
+        /** OciAllOrNothingReservations */
+        OciAllOrNothingReservations: {
+            id: string;
+            reservations: components["schemas"]["OciSkuQuantity"][];
+        };
         /** OciAvailability */
         OciAvailability: {
             groups?: components["schemas"]["OciGroupAvailability"][];
@@ -14045,6 +14609,21 @@ export interface components {
             timestamp?: string;
             type: string;
         };
+        /** OciFulfillmentRecord */
+        OciFulfillmentRecord: {
+            externalRefId?: string;
+            /** Format: date-time */
+            fulfillmentTime?: string;
+            id: string;
+            location: string;
+            /** @description A multiple of 0.001, at least 0.001 (checked by the engine). */
+            quantity: number;
+            sku: string;
+        };
+        /** OciFulfillments */
+        OciFulfillments: {
+            records: components["schemas"]["OciFulfillmentRecord"][];
+        };
         /** OciFuture */
         OciFuture: {
             /** Format: date-time */
@@ -14078,6 +14657,11 @@ export interface components {
             sharedGroupReserved: number;
             /** @description The SKU (= IV productId). */
             sku: string;
+        };
+        /** OciGroupReservations */
+        OciGroupReservations: {
+            id: string;
+            reservations: components["schemas"]["OciSkuQuantity"][];
         };
         /** OciImportInitiated */
         OciImportInitiated: {
@@ -14208,11 +14792,34 @@ export interface components {
             /** @description The SKU (= IV productId). */
             sku: string;
         };
+        /** OciLocationReservations */
+        OciLocationReservations: {
+            allOrNothingReservations?: components["schemas"]["OciAllOrNothingReservations"][];
+            id: string;
+            reservations?: components["schemas"]["OciSkuQuantity"][];
+        };
+        /** OciMovementError */
+        OciMovementError: {
+            details: {
+                [key: string]: unknown;
+            };
+            errorCode: string;
+            message: string;
+        };
+        /** OciMovementErrors */
+        OciMovementErrors: {
+            errors: components["schemas"]["OciMovementError"][];
+        };
         /** OciOAuthError */
         OciOAuthError: {
             /** @description invalid_client, invalid_request, invalid_scope, unsupported_grant_type, slow_down */
             error: string;
             error_description: string;
+        };
+        /** OciPlace */
+        OciPlace: {
+            group?: string;
+            location?: string;
         };
         /** OciProblem */
         OciProblem: {
@@ -14243,6 +14850,58 @@ export interface components {
             errorCode: string;
             message: string;
         };
+        /** OciReleaseRecord */
+        OciReleaseRecord: {
+            externalRefId?: string;
+            group?: string;
+            id: string;
+            location?: string;
+            /** @description A multiple of 0.001, at least 0. */
+            quantity: number;
+            sku: string;
+        };
+        /** OciReleases */
+        OciReleases: {
+            records: components["schemas"]["OciReleaseRecord"][];
+        };
+        /** OciReservationCancel */
+        OciReservationCancel: {
+            /** @enum {string} */
+            status: "CANCELLED";
+        };
+        /** OciReservationPlace */
+        OciReservationPlace: {
+            details: {
+                quantity: number;
+                sku: string;
+            }[];
+            errors: {
+                errorCode: string;
+                message?: string;
+                sku: string;
+            }[];
+            id: string;
+        };
+        /** OciReservationRequest */
+        OciReservationRequest: {
+            /** @default true */
+            allowPartialReservations: boolean;
+            expirationSeconds?: number;
+            externalRefId?: string;
+            fulfillOnly?: boolean;
+            groups?: components["schemas"]["OciGroupReservations"][];
+            locations?: components["schemas"]["OciLocationReservations"][];
+            /** Format: date-time */
+            reservationTime?: string;
+        };
+        /** OciReservationResponse */
+        OciReservationResponse: {
+            expirationTime?: string;
+            groups: components["schemas"]["OciReservationPlace"][];
+            locations: components["schemas"]["OciReservationPlace"][];
+            reservationTime: string;
+            success: boolean;
+        };
         /** OciSegmentationErrors */
         OciSegmentationErrors: {
             errors: {
@@ -14263,6 +14922,12 @@ export interface components {
             /** @description number ≥ 0, multiple of 0.001 */
             safetyStockCount?: unknown;
         };
+        /** OciSkuQuantity */
+        OciSkuQuantity: {
+            /** @description A multiple of 0.001, at least 0.001 (checked by the engine). */
+            quantity: number;
+            sku: string;
+        };
         /** OciTokenRequest */
         OciTokenRequest: {
             /** @description Or in an HTTP Basic Authorization header */
@@ -14273,6 +14938,22 @@ export interface components {
             grant_type?: string;
             /** @description Space-separated: SALESFORCE_COMMERCE_API:{organizationId} and sfcc.inventory.* (or sfcc_inventory_*) scopes */
             scope?: string;
+        };
+        /** OciTransferRecord */
+        OciTransferRecord: {
+            externalRefId?: string;
+            from: components["schemas"]["OciPlace"];
+            id: string;
+            ignoreAvailabilityCheck?: boolean;
+            /** @description A multiple of 0.001, at least 0.001 (checked by the engine). */
+            quantity: number;
+            sku: string;
+            to: components["schemas"]["OciPlace"];
+        };
+        /** OciTransfers */
+        OciTransfers: {
+            allOrNothingTransferId?: string;
+            records: components["schemas"]["OciTransferRecord"][];
         };
         /** OciUnauthorized */
         OciUnauthorized: {

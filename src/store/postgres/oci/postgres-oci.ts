@@ -60,7 +60,8 @@ export class PostgresOci implements OciStore {
     graph: LocationGraph,
     expectedVersion: number,
     updatedAt: string,
-  ): Promise<boolean> {
+    removedGroups: readonly string[] = [],
+  ): Promise<boolean | { inUse: string[] }> {
     const client = await this.pool().connect();
     try {
       await client.query('BEGIN');
@@ -77,6 +78,19 @@ export class PostgresOci implements OciStore {
       if (Number(head.rows[0]?.version ?? 0) !== expectedVersion) {
         await client.query('ROLLBACK');
         return false;
+      }
+      if (removedGroups.length > 0) {
+        // Every OCI operation on a group holds this row FOR SHARE until it commits: its locks are seen here.
+        const used = await client.query<{ g: string }>(
+          `SELECT DISTINCT (dims::jsonb)->>'@ocigroup' AS g FROM stock
+           WHERE environment_id = $1 AND data_source = '@oci' AND measure = '@grouplock' AND quantity <> 0
+             AND (dims::jsonb)->>'@ocigroup' = ANY($2::text[])`,
+          [environmentId, [...removedGroups]],
+        );
+        if (used.rows.length > 0) {
+          await client.query('ROLLBACK');
+          return { inUse: used.rows.map((r) => r.g) };
+        }
       }
       for (const table of ['oci_group_members', 'oci_groups', 'oci_locations'])
         await client.query(`DELETE FROM ${table} WHERE environment_id = $1`, [environmentId]);

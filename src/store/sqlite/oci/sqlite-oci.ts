@@ -59,7 +59,8 @@ export class SqliteOci implements OciStore {
     graph: LocationGraph,
     expectedVersion: number,
     updatedAt: string,
-  ): Promise<boolean> {
+    removedGroups: readonly string[] = [],
+  ): Promise<boolean | { inUse: string[] }> {
     return this.deps.write((db) =>
       db
         .transaction(() => {
@@ -69,6 +70,17 @@ export class SqliteOci implements OciStore {
             )
             .get(environmentId);
           if (Number(row?.version ?? 0) !== expectedVersion) return false;
+          if (removedGroups.length > 0) {
+            const inUse = db
+              .prepare<[string, string], { g: string }>(
+                `SELECT DISTINCT json_extract(dims, '$."@ocigroup"') AS g FROM stock
+                 WHERE environment_id = ? AND data_source = '@oci' AND measure = '@grouplock' AND quantity <> 0
+                   AND json_extract(dims, '$."@ocigroup"') IN (SELECT value FROM json_each(?))`,
+              )
+              .all(environmentId, JSON.stringify(removedGroups))
+              .map((r) => r.g);
+            if (inUse.length > 0) return { inUse };
+          }
           for (const table of ['oci_group_members', 'oci_groups', 'oci_locations'])
             db.prepare(`DELETE FROM ${table} WHERE environment_id = ?`).run(environmentId);
           db.prepare(
