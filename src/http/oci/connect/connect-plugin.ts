@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../../context.js';
 import { connectAvailabilityRoutes } from './connect-availability-routes.js';
 import { handleConnectError } from './connect-errors.js';
+import { connectReservationRoutes } from './connect-reservation-routes.js';
 import { connectUploadRoutes } from './connect-upload-routes.js';
 
 /**
@@ -16,5 +17,6 @@ export async function connectRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     connect.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
     connectAvailabilityRoutes(connect, deps);
     connectUploadRoutes(connect, deps);
+    connectReservationRoutes(connect, deps);
   });
 }
