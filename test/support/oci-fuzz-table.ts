@@ -92,6 +92,65 @@ export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
       'records.0.safetyStockCount': 'quantity',
     },
   },
+  [`POST ${CONNECT_BASE}/reservation/actions/reservations`]: {
+    body: {
+      actionRequestId: 'fuzz-res-1',
+      expirationSeconds: 600,
+      createRecords: [{ locationIdentifier: 'loc-1', stockKeepingUnit: 'sku-1', quantity: 1 }],
+    },
+    fields: {
+      actionRequestId: 'id',
+      createRecords: 'list',
+      'createRecords.0.locationIdentifier': 'id',
+      'createRecords.0.stockKeepingUnit': 'id',
+      'createRecords.0.quantity': 'quantity',
+    },
+  },
+  [`POST ${CONNECT_BASE}/reservation/actions/fulfillments`]: {
+    body: {
+      fulfillmentRecords: [
+        { actionRequestId: 'fuzz-f-1', locationIdentifier: 'loc-1', stockKeepingUnit: 'sku-1', quantity: 1 },
+      ],
+    },
+    fields: {
+      fulfillmentRecords: 'list',
+      'fulfillmentRecords.0.actionRequestId': 'id',
+      'fulfillmentRecords.0.locationIdentifier': 'id',
+      'fulfillmentRecords.0.quantity': 'quantity',
+    },
+  },
+  [`POST ${CONNECT_BASE}/reservation/actions/releases`]: {
+    body: {
+      releaseRecords: [
+        { actionRequestId: 'fuzz-r-1', locationIdentifier: 'loc-1', stockKeepingUnit: 'sku-1', quantity: 1 },
+      ],
+    },
+    fields: {
+      releaseRecords: 'list',
+      'releaseRecords.0.actionRequestId': 'id',
+      'releaseRecords.0.locationIdentifier': 'id',
+      'releaseRecords.0.quantity': 'quantity',
+    },
+  },
+  [`POST ${CONNECT_BASE}/reservation/actions/transfers`]: {
+    body: {
+      transferRecords: [
+        {
+          actionRequestId: 'fuzz-t-1',
+          fromLocationIdentifier: 'loc-1',
+          toLocationIdentifier: 'loc-2',
+          stockKeepingUnit: 'sku-1',
+          quantity: 1,
+        },
+      ],
+    },
+    fields: {
+      transferRecords: 'list',
+      'transferRecords.0.actionRequestId': 'id',
+      'transferRecords.0.fromLocationIdentifier': 'id',
+      'transferRecords.0.quantity': 'quantity',
+    },
+  },
   'PUT /inventory/impex/v1/organizations/:organizationId/location-graph': {
     body: {
       ivOrganizationId: 'usmf',

@@ -13576,6 +13576,444 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/data/{version}/commerce/oci/reservation/actions/fulfillments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fulfil reserved quantity at locations (fulfillmentRecords, actionRequestId per record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "fulfillmentRecords": [
+                     *         {
+                     *           "actionRequestId": "f-1",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 1,
+                     *           "locationIdentifier": "surprise"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectFulfillReservation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectBaseOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/reservation/actions/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release reserved quantity at locations or groups (releaseRecords, actionRequestId per record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "releaseRecords": [
+                     *         {
+                     *           "actionRequestId": "r-1",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 1,
+                     *           "locationGroupIdentifier": "arizona"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectReleaseReservation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectBaseOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/reservation/actions/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a reservation; actionRequestId is its id (a repeat answers the first answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "actionRequestId": "5b1e1f3a-0c55-4a51-9d7e-3f5f9f1c2a10",
+                     *       "expirationSeconds": 600,
+                     *       "createRecords": [
+                     *         {
+                     *           "locationGroupIdentifier": "arizona",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 2
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectCreateReservation"];
+                };
+            };
+            responses: {
+                /** @description Created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "success": true,
+                         *       "reservationTime": "2026-12-03T10:00:00.000Z",
+                         *       "expirationTime": "2026-12-03T10:10:00.000Z",
+                         *       "details": [
+                         *         {
+                         *           "locationGroupIdentifier": "arizona",
+                         *           "stockKeepingUnit": "sku123",
+                         *           "quantity": 2
+                         *         }
+                         *       ],
+                         *       "errors": []
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectReservationOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/reservation/actions/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move reserved quantity (group → location, location → location) (transferRecords, actionRequestId per record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "transferRecords": [
+                     *         {
+                     *           "actionRequestId": "t-1",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 1,
+                     *           "fromLocationGroupIdentifier": "arizona",
+                     *           "toLocationIdentifier": "surprise"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectTransferReservation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectBaseOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services/oauth2/token": {
         parameters: {
             query?: never;
@@ -14087,11 +14525,42 @@ export interface components {
         ConnectBatchUpdateRequest: {
             records: components["schemas"]["ConnectAvailabilityRecord"][];
         };
+        /** ConnectCreateReservation */
+        ConnectCreateReservation: {
+            /** @description Becomes the reservation id (its idempotency key). */
+            actionRequestId: string;
+            allowPartialReservations?: boolean;
+            createRecords: {
+                locationGroupIdentifier?: string;
+                locationIdentifier?: string;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                stockKeepingUnit: string;
+            }[];
+            expirationSeconds?: number;
+            externalRefId?: string;
+            /** Format: date-time */
+            reservationTime?: string;
+        };
         /** ConnectErrors */
         ConnectErrors: {
             errorCode: "INVALID_API_INPUT" | "JSON_PARSER_ERROR" | "INVALID_SESSION_ID" | "INSUFFICIENT_ACCESS" | "NOT_FOUND" | "INVALID_STATE" | "REQUEST_LIMIT_EXCEEDED" | "UNKNOWN_EXCEPTION";
             message: string;
         }[];
+        /** ConnectFulfillReservation */
+        ConnectFulfillReservation: {
+            fulfillmentRecords: {
+                actionRequestId: string;
+                externalRefId?: string;
+                locationIdentifier: string;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                /** @description Accepted; movements act on the OCI holds of the place. */
+                reservationId?: string;
+                stockKeepingUnit: string;
+            }[];
+            reservationId?: string;
+        };
         /** ConnectFuture */
         ConnectFuture: {
             /** Format: date-time */
@@ -14118,6 +14587,53 @@ export interface components {
             safetyStockCount: number;
             /** @description The SKU (= IV productId). */
             stockKeepingUnit: string;
+        };
+        /** ConnectReleaseReservation */
+        ConnectReleaseReservation: {
+            releaseRecords: {
+                actionRequestId: string;
+                externalRefId?: string;
+                locationGroupIdentifier?: string;
+                locationIdentifier?: string;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                /** @description Accepted; movements act on the OCI holds of the place. */
+                reservationId?: string;
+                stockKeepingUnit: string;
+            }[];
+            reservationId?: string;
+        };
+        /** ConnectReservationOutput */
+        ConnectReservationOutput: {
+            details: {
+                [key: string]: unknown;
+            }[];
+            errors: {
+                errorCode: string;
+                message: string;
+            }[];
+            expirationTime?: string;
+            reservationTime: string;
+            success: boolean;
+        };
+        /** ConnectTransferReservation */
+        ConnectTransferReservation: {
+            allOrNothingTransferId?: string;
+            reservationId?: string;
+            transferRecords: {
+                actionRequestId: string;
+                externalRefId?: string;
+                fromLocationGroupIdentifier?: string;
+                fromLocationIdentifier?: string;
+                ignoreAvailabilityCheck?: boolean;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                /** @description Accepted; movements act on the OCI holds of the place. */
+                reservationId?: string;
+                stockKeepingUnit: string;
+                toLocationGroupIdentifier?: string;
+                toLocationIdentifier?: string;
+            }[];
         };
         /** ConnectUploadOutput */
         ConnectUploadOutput: {
