@@ -237,56 +237,6 @@ describe.each(testBackends())('OCI Connect REST on %s', (backend) => {
     expect(tooMany.json()[0].errorCode).toBe('INVALID_API_INPUT');
   });
 
-  it('imports an availability file uploaded as fileUpload and reports its status', async () => {
-    const file = [
-      JSON.stringify({
-        recordId: 'u1',
-        sku: 'sku7',
-        locationId: 'surprise',
-        onHand: 12,
-        safetyStockCount: 2,
-      }),
-      JSON.stringify({ recordId: 'u2', sku: 'sku7', locationId: 'nowhere', onHand: 1 }),
-    ].join('\n');
-    const sent = await uploadFile(h, writer, '/availability-records/uploads', Buffer.from(file));
-    expect(sent.statusCode, sent.body).toBe(200);
-    const { uploadId } = sent.json() as { uploadId: string };
-    expect(sent.json()).toEqual({ uploadId: expect.any(String), success: true, errors: [] });
-    const pending = await connect(h, reader, 'GET', `/availability-records/uploads/${uploadId}`);
-    expect(pending.json()).toMatchObject({ uploadId, status: 'PENDING', validationStatus: 'Success' });
-    expect(await h.services.engine.jobRunner.runPending()).toBe(1);
-    const done = await connect(h, reader, 'GET', `/availability-records/uploads/${uploadId}`);
-    expect(done.json()).toMatchObject({
-      uploadId,
-      status: 'COMPLETED',
-      validationStatus: 'Success',
-      validationErrors: [],
-      recordsReadCount: 2,
-      recordsProcessedCount: 1,
-      recordsSkippedCount: 1,
-      startTimeUTC: expect.any(String),
-      endTimeUTC: expect.any(String),
-    });
-    const read = await connect(h, reader, 'POST', AVAILABILITY, {
-      stockKeepingUnits: ['sku7'],
-      locationIdentifiers: ['surprise'],
-    });
-    expect(read.json().locations[0].inventoryRecords[0]).toMatchObject({
-      onHand: 12,
-      availableToFulfill: 10,
-    });
-    const unknown = await connect(
-      h,
-      reader,
-      'GET',
-      '/availability-records/uploads/00000000-0000-4000-8000-000000000000',
-    );
-    expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()[0].errorCode).toBe('NOT_FOUND');
-    const noFile = await connect(h, writer, 'POST', '/availability-records/uploads', {});
-    expect(noFile.statusCode).toBe(400);
-  });
-
   it('refuses in the platform shape: no token, a role too small, several environments, a bad version', async () => {
     const none = await connect(h, null, 'POST', AVAILABILITY, { stockKeepingUnit: 'sku123' });
     expect(none.statusCode).toBe(401);
