@@ -40,6 +40,7 @@ export function allocationBatch(report: (error: unknown) => void): BatchHandler<
         reservationId = applyAllocation(w.config, w.command, state, {
           reservationId: w.newReservationId,
           recordedAt: w.recordedAt,
+          ...(w.oci ? { oci: w.oci } : {}),
         });
       } catch (error) {
         state.rollback();

@@ -13,13 +13,17 @@ import { OnhandError } from '../../domain/codes.js';
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
 import { formatQty, type Qty } from '../../domain/quantity.js';
 import { pooledAvailable } from '../../domain/reservation/availability.js';
+import { isPlaceLevel, ociHeld } from '../oci/oci-iv-guard.js';
 import { checkedLevels } from '../reservations/checked-levels.js';
+import type { OciHold } from '../reservations/reservation-work.js';
 import type { ScopeState } from '../reservations/scope-state.js';
 
 /** What the item is applied as: the soft reservation a consume may create takes this id and time. */
 export interface ApplyContext {
   readonly reservationId: string;
   readonly recordedAt: string;
+  /** What OCI holds back at the place (only at a location of an OCI graph). */
+  readonly oci?: OciHold;
 }
 
 /**
@@ -36,7 +40,7 @@ export function applyAllocation(
 ): string | undefined {
   switch (c.kind) {
     case 'allocate':
-      checkPool(config, c, state);
+      checkPool(config, c, state, context.oci);
       addKey(state, c, ALLOCATED, c.quantity);
       addKey(state, c, CUMULATIVE_ALLOCATED, c.quantity);
       addGroup(state, c, c.groups, ALLOCATED, c.quantity);
@@ -104,12 +108,19 @@ function consumeMeasures(c: AllocationCommand, state: ScopeState, context: Apply
  * Allocate draws from the common pool: the available-to-allocate formula must stay ≥ 0 at the key's own
  * dimensions and, pooled as for reservations, at every coarser level (design.md rule 1).
  */
-function checkPool(config: CompiledConfiguration, c: AllocationCommand, state: ScopeState): void {
+function checkPool(
+  config: CompiledConfiguration,
+  c: AllocationCommand,
+  state: ScopeState,
+  oci?: OciHold,
+): void {
   const extra = { dataSource: IV_SYSTEM_SOURCE, measure: ALLOCATED, delta: c.quantity };
   for (const level of checkedLevels(config, c.dimensions)) {
     const own = Object.keys(level).length === Object.keys(c.dimensions).length;
+    // At an OCI location the place's safety stock and group promises are held back too.
+    const held = oci && isPlaceLevel(level, oci) ? ociHeld(state.values(), oci) : 0n;
     const at = (pending?: typeof extra) =>
-      pooledAvailable(c.formula, state.values(), level, c.dimensions, pending, !own);
+      pooledAvailable(c.formula, state.values(), level, c.dimensions, pending, !own) - held;
     if (at(extra) >= 0n) continue;
     const where = own ? '' : ` at the coarser level [${Object.keys(level).join(', ')}]`;
     const message = `Only ${formatQty(at())} available to allocate${where}; ${formatQty(c.quantity)} requested.`;

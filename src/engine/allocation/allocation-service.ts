@@ -10,9 +10,12 @@ import { lockKeyOf } from '../../domain/partition.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { GroupCommitter } from '../group-commit.js';
+import type { OciPlaceOf } from '../oci/oci-iv-guard.js';
 import { failureFromThrown, type ItemOutcome } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
+import { InOrder } from '../reservations/in-order.js';
 import { ReservationIds } from '../reservations/reservation-ids.js';
+import type { OciHold } from '../reservations/reservation-work.js';
 import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
 import type { AllocationWork } from './allocation-work.js';
@@ -25,6 +28,9 @@ import type { AllocationWork } from './allocation-work.js';
  */
 export class Allocations {
   private readonly ids = new ReservationIds();
+  private readonly ociTurns = new InOrder();
+  /** What OCI holds back at an allocation's place (engine/oci/oci-iv-guard.ts; undefined without OCI). */
+  ociHold = async (_env: string, _at: OciPlaceOf): Promise<OciHold | undefined> => undefined;
 
   constructor(
     private readonly store: Store,
@@ -44,7 +50,7 @@ export class Allocations {
     // Each item is prepared with the current configuration and applied only under it (withConfiguration).
     return Promise.all(
       items.map(({ input, path, clientId = null }) =>
-        withConfiguration(this.environments, environmentId, (config, guard) => {
+        withConfiguration(this.environments, environmentId, async (config, guard) => {
           // The hash is taken from the request as sent, with targetGroups read as groups.
           const hash = requestHash(canonicalAllocationInput(input));
           const common = { recordedAt, path, family: kind, hash, clientId };
@@ -56,7 +62,7 @@ export class Allocations {
               productId: command.productId,
               partitionId: command.partitionId,
             };
-            const work: AllocationWork = {
+            let work: AllocationWork = {
               ...common,
               kind: 'apply',
               scope,
@@ -65,6 +71,10 @@ export class Allocations {
               command,
               newReservationId: this.ids.next(Date.parse(recordedAt)),
             };
+            if (command.kind === 'allocate') {
+              const oci = await this.ociTurns.next(this.ociHold(environmentId, command));
+              if (oci) work = { ...work, oci };
+            }
             return this.writer.submit(
               lockKeyOf(environmentId, command.organizationId, command.productId, command.partitionId),
               work,

@@ -1,7 +1,7 @@
 import type { AllocationCommand, AllocationKind } from '../../domain/allocation/allocation-command.js';
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
 import type { ItemOutcome } from '../outcome.js';
-import type { Scope } from '../reservations/reservation-work.js';
+import type { OciHold, Scope } from '../reservations/reservation-work.js';
 
 interface Common {
   readonly scope: Scope;
@@ -24,6 +24,8 @@ export type AllocationWork =
       readonly command: AllocationCommand;
       /** Id given to the soft reservation a consume may create (consume as soft reservation). */
       readonly newReservationId: string;
+      /** Set only at a location of the environment's OCI graph (Reservations.ociHold). */
+      readonly oci?: OciHold;
     })
   | (Common & {
       /** Failed validation; passes through the batch only so a retry of a recorded event is replayed. */

@@ -10,8 +10,14 @@ import { ivPlaceOf } from '../../domain/oci/location-graph.js';
 import type { Qty } from '../../domain/quantity.js';
 import type { StockValue } from '../../domain/query/query-plan.js';
 import type { Store } from '../../store/store.js';
-import type { Work } from '../reservations/reservation-operations.js';
 import type { OciHold } from '../reservations/reservation-work.js';
+
+/** What the guard needs of a write: its organization, product and dimensions. */
+export interface OciPlaceOf {
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly dimensions: Dimensions;
+}
 
 /**
  * The engine's guard for IV reservations at OCI locations (docs/oci.md, "Reservations"): where the
@@ -20,10 +26,9 @@ import type { OciHold } from '../reservations/reservation-work.js';
  * environment without OCI data checks exactly as before.
  */
 export function ociHoldLookup(store: Store) {
-  return async (environmentId: string, work: Work<'reserve'>): Promise<OciHold | undefined> => {
+  return async (environmentId: string, c: OciPlaceOf): Promise<OciHold | undefined> => {
     const record = await store.oci.getGraph(environmentId);
     if (!record) return undefined;
-    const c = work.command;
     const site = c.dimensions[SITE] ?? '';
     const loc = c.dimensions[LOCATION] ?? '';
     const location = record.graph.locations.find((l) => {

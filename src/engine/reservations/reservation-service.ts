@@ -16,13 +16,14 @@ import {
 import type { LedgerRecord, ReservationRecord, Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { ConfigurationGuard, GroupCommitter } from '../group-commit.js';
+import type { OciPlaceOf } from '../oci/oci-iv-guard.js';
 import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
 import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
+import { InOrder } from './in-order.js';
 import { reservationAsOf } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
-import type { Work } from './reservation-operations.js';
 import type { OciHold, ReservationWork, Scope } from './reservation-work.js';
 
 /** A reservation and its history, for GET …/onhand/reservations/{id}. */
@@ -33,13 +34,9 @@ export interface ReservationView extends ReservationRecord {
 /** Soft reservations (spec §2.8, §5): reserve, unreserve, offsets from the ERP, expiry and extension. */
 export class Reservations {
   private readonly ids = new ReservationIds();
-  /**
-   * What OCI holds back at the place of a reserve (engine/oci/oci-iv-guard.ts); set by the engine.
-   * Answers undefined where the environment has no OCI graph, so IV behaviour stays as it was.
-   */
-  private ociTurn: Promise<unknown> = Promise.resolve();
-  ociHold: (environmentId: string, work: Work<'reserve'>) => Promise<OciHold | undefined> = async () =>
-    undefined;
+  private readonly ociTurns = new InOrder();
+  /** What OCI holds back at a reserve's place (engine/oci/oci-iv-guard.ts; undefined without OCI). */
+  ociHold = async (_env: string, _at: OciPlaceOf): Promise<OciHold | undefined> => undefined;
 
   constructor(
     private readonly store: Store,
@@ -267,15 +264,7 @@ export class Reservations {
       return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), rejected, guard);
     }
     if (work.kind === 'reserve') {
-      // Lookups run in parallel but resolve in call order, so items reach the writer in arrival order.
-      const lookup = this.ociHold(environmentId, work);
-      const turn = this.ociTurn;
-      const mine = (async () => {
-        await turn;
-        return lookup;
-      })();
-      this.ociTurn = mine.catch(() => undefined);
-      const oci = await mine;
+      const oci = await this.ociTurns.next(this.ociHold(environmentId, work.command));
       if (oci) work = { ...work, oci };
     }
     return this.writer.submit(lockOf(work.scope), work, guard);
