@@ -73,6 +73,8 @@ describe.each(testBackends())('OCI Connect REST uploads on %s', (backend) => {
     );
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()[0].errorCode).toBe('NOT_FOUND');
+    const notAnId = await connect(h, reader, 'GET', '/availability-records/uploads/no-such-upload');
+    expect(notAnId.statusCode).toBe(404);
     const noFile = await connect(h, writer, 'POST', '/availability-records/uploads', {});
     expect(noFile.statusCode).toBe(400);
   });
