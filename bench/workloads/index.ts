@@ -8,6 +8,7 @@ import { w6AtpQuery } from './w6-atp-query.js';
 import { w7FeedLag } from './w7-feed-lag.js';
 import { w7SdkLag } from './w7-sdk-lag.js';
 import { w8Webhooks } from './w8-webhooks.js';
+import { w9OciAvailability } from './w9-oci-availability.js';
 
 /** Every workload, in the order they run. A new workload is one module added to this list. */
 export const WORKLOADS: readonly Workload[] = [
@@ -20,4 +21,5 @@ export const WORKLOADS: readonly Workload[] = [
   w7FeedLag,
   w8Webhooks,
   w7SdkLag,
+  w9OciAvailability,
 ];

@@ -106,6 +106,13 @@ export const ERROR_CODES = {
     'Not enough available (or reserved) quantity for this record; nothing of it was applied.',
   oci_measures_unavailable:
     'The environment configuration lacks a measure that OCI quantities map onto (iom.onhand, a reservation mapping).',
+  oci_delta_token_invalid: 'A get-deltas token is not one this environment issued.',
+  oci_delta_token_expired:
+    "A get-deltas token names a feed position older than the feed's retention window; export again.",
+  oci_export_not_found: 'No availability export with this id exists in the environment.',
+  oci_export_in_process: 'The availability export has not finished yet; poll its status.',
+  oci_export_failed: 'The availability export failed; start a new one.',
+  oci_export_expired: 'The file of the availability export is no longer kept; start a new export.',
   // Background jobs
   job_not_found: 'No job with this id exists in the environment.',
   job_not_finished: 'The job has not completed yet; poll getJobProgress until its status is Completed.',

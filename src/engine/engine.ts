@@ -7,9 +7,8 @@ import {
   parseExactQuery,
   parseIndexQuery,
 } from '../domain/query/parse-query.js';
-import type { OnHandRow, QueryLimits } from '../domain/query/query-plan.js';
+import type { OnHandRow } from '../domain/query/query-plan.js';
 import type { FeedRecord } from '../store/feed-store.js';
-import type { Store } from '../store/store.js';
 import { AdjustmentPoster } from './adjustments/adjustment-poster.js';
 import { Adjustments } from './adjustments/adjustments.js';
 import { allocationBatch } from './allocation/allocation-batch.js';
@@ -17,6 +16,7 @@ import { Allocations } from './allocation/allocation-service.js';
 import type { AllocationWork } from './allocation/allocation-work.js';
 import { Catalogue } from './catalogue/catalogue.js';
 import { ProductSearchQueries } from './catalogue/product-search-queries.js';
+import type { EngineOptions } from './engine-options.js';
 import { Environments } from './environments.js';
 import { Checkpointer, SPAN_SIZE } from './feed/checkpointer.js';
 import { Feed } from './feed/feed.js';
@@ -25,11 +25,10 @@ import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
-import { OCI_IMPORT_JOB, ociImportJob } from './oci/imports/import-job.js';
-import { ModelRecordApplier } from './oci/imports/model-record-applier.js';
 import { OciImports } from './oci/imports/oci-imports.js';
 import { Oci } from './oci/oci.js';
 import { ociHoldLookup } from './oci/oci-iv-guard.js';
+import { ociJobHandlers } from './oci/oci-job-handlers.js';
 import { OnHandWrites } from './onhand/onhand-writes.js';
 import { type OnHandWork, onHandBatch } from './onhand-batch.js';
 import { type ItemOutcome, withCommitMark } from './outcome.js';
@@ -44,41 +43,19 @@ import { RolloverScheduler } from './schedules/rollover-scheduler.js';
 import { type ScheduleWork, scheduleBatch } from './schedules/schedule-batch.js';
 import { Schedules } from './schedules/schedule-service.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
-import { unconfiguredWebhooks, type WebhookOptions } from './webhooks/webhook-ports.js';
+import { unconfiguredWebhooks } from './webhooks/webhook-ports.js';
 import { Webhooks } from './webhooks/webhook-service.js';
 import type { WriteItem } from './write-item.js';
 
 /** How long a read of the ledger or feed waits for entries committed before it to get their positions. */
 const SETTLE_MS = 5000;
 
-export interface EngineOptions {
-  readonly store: Store;
-  readonly clock: () => Date;
-  readonly limits: QueryLimits;
-  /** How long a cached configuration is trusted before it is re-read (ms). */
-  readonly configTtlMs?: number;
-  /** Told about unexpected failures of background work and of single write items, e.g. to log them. */
-  readonly onBackgroundError?: (error: unknown) => void;
-  /** How long the change feed serves entries by position (default 7 days). */
-  readonly feedRetentionMs?: number;
-  /** Scope states each environment's live feed stream keeps in memory (default 10,000). */
-  readonly feedCacheScopes?: number;
-  /** Positions per checkpoint span of as-of queries (default SPAN_SIZE). */
-  readonly feedSpanSize?: number;
-  /** Stock rows availability queries keep in memory (default 1,000,000; 0: always read the database). */
-  readonly readCacheRows?: number;
-  /** How long a query waits for the in-memory stock to catch up before it reads the database (ms). */
-  readonly readWaitMs?: number;
-  /** Webhooks: secrets at rest, the sender, the operator's settings (main.ts). */
-  readonly webhooks?: WebhookOptions;
-  /** How often adjustment lines not yet applied are posted, ms (default 5 minutes). */
-  readonly adjustmentPostMs?: number;
-}
-
 /**
  * The use cases of Onhand. Writes go through a group committer (one durable transaction per batch);
  * queries read committed data and aggregate it in the domain.
  */
+export type { EngineOptions };
+
 export class Engine {
   readonly environments: Environments;
   readonly partitions: PartitionAdmin;
@@ -190,8 +167,9 @@ export class Engine {
       store,
       environments,
       clock,
-      setOnHand: (env, source, items) => this.setOnHand(env, source, items),
-      postSchedules: (env, items) => this.schedules.change(env, items),
+      report,
+      feed: this.feed,
+      jobs: () => this.jobs,
       onExpiry: (at) => this.expiry.notify(at),
     });
     ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
@@ -200,10 +178,7 @@ export class Engine {
       reservations,
       clock,
       onError: report,
-      // OCI imports apply their records as batch-update does.
-      handlers: [
-        [OCI_IMPORT_JOB, ociImportJob(store.ociImports, new ModelRecordApplier(this.oci.updates), clock)],
-      ],
+      handlers: ociJobHandlers(store, environments, this.oci, (e, s, i) => this.setOnHand(e, s, i), clock),
     }));
     this.ociImports = new OciImports(store, environments, clock, this.jobRunner);
     this.adjustments = new Adjustments(store, environments, clock, (env, items) =>

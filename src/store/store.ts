@@ -2,7 +2,7 @@ import type { AdjustmentStore } from './adjustments/adjustment-store.js';
 import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
 import type { JobStore } from './jobs/job-store.js';
-import type { OciStore } from './oci/oci-store.js';
+import type { OciStore, OciTxWrites } from './oci/oci-store.js';
 import type { OciImportStore } from './oci-imports/oci-import-store.js';
 import type {
   ClientRecord,
@@ -184,6 +184,8 @@ export interface Store {
 
 /** Writes and locked reads inside a transaction. */
 export interface StoreTx {
+  /** OCI safety stock and segmentation writes, committed with this transaction (oci/oci-store.ts). */
+  readonly oci: OciTxWrites;
   /**
    * Current rows for exact keys; keys without a row are absent from the result. `partitionIds`, when
    * given, are the partitions the keys belong to (rows of other partitions may be left out): a backend that

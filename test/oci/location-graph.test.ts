@@ -130,6 +130,16 @@ describe.each(testBackends())('the OCI location graph on %s', (backend) => {
     expect((await post('sku-map', 'contoso', 'store-a', 'store-a')).statusCode).toBe(200);
     expect((await post('sku-map', 'usmf', '1', '11')).statusCode).toBe(200);
     expect((await post('sku-map', 'usmf', 'store-a', 'store-a')).statusCode).toBe(200);
+    // GET …/location-graph (extension) shows each location with the IV place it stands for.
+    const kept = await h.request('GET', `${IMPEX}/location-graph`);
+    expect(kept.json()).toMatchObject({
+      ivOrganizationId: 'contoso',
+      locations: [
+        { id: 'store-a', iv: { organizationId: 'contoso', siteId: 'store-a', locationId: 'store-a' } },
+        { id: 'store-b', iv: { organizationId: 'usmf', siteId: '1', locationId: '11' } },
+      ],
+      groups: [],
+    });
     const { body } = await availability(h, { skus: ['sku-map'], locations: ['store-a', 'store-b'] });
     expect(recordsOf(body, 'locations', 'store-a')).toMatchObject([{ onHand: 4 }]);
     expect(recordsOf(body, 'locations', 'store-b')).toMatchObject([{ onHand: 4 }]);

@@ -22,7 +22,7 @@ export function citusMode(): 'run' | 'skip' | 'fail' {
 }
 
 export const CITUS_MISSING =
-  'CI must provide a Citus cluster: set ONHAND_TEST_CITUS_URL (.ci/run starts one from ../shared/tools/citus).';
+  'CI must provide a Citus cluster: set ONHAND_TEST_CITUS_URL (.ci/run starts one with the Citus build of the workplace, see docs/operations.md).';
 
 /** The tables emptied between the tests that share one schema (all but schema_migrations). */
 const TABLES = `environments, clients, stock, reservations, schedule, ledger, feed_commits, feed_spans, feed_state,

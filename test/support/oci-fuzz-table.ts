@@ -7,6 +7,7 @@ import type { FuzzTemplate } from './write-fuzz-table.js';
  * `[{ errorCode, message }]`), and batch answers a 200 whose `errors` list every record.
  */
 const AV = '/inventory/availability/v1/organizations/:organizationId';
+const EXPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
 const SKU = `${AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
 const update = { onHand: 1, safetyStockCount: 1, effectiveDate: '2026-01-01T00:00:00Z' };
 const updateFields = { onHand: 'quantity', safetyStockCount: 'quantity', effectiveDate: 'id' } as const;
@@ -166,6 +167,14 @@ export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
       'groups.0.locations': 'list',
     },
   },
+  [`POST ${AV}/availability-records/actions/get-deltas`]: {
+    body: { deltaToken: 'eyJ2IjoxLCJlIjoidGVzdCIsInAiOjAsImciOlsiZ3JvdXAtMSJdfQ' },
+    fields: { deltaToken: 'id' },
+  },
+  [`POST ${EXPORTS}`]: {
+    body: { objects: { groups: ['group-1'] } },
+    fields: { objects: 'object', 'objects.groups': 'list', 'objects.groups.0': 'id' },
+  },
 };
 
 /** OCI write routes without a JSON body (nothing hostile to send; Connect uploads are multipart). */
@@ -175,6 +184,7 @@ const OCI_NO_BODY = new Set([
   `DELETE ${SKU}`,
   'POST /inventory/impex/v1/organizations/:organizationId/location-graph/exports',
   'DELETE /inventory/impex/v1/organizations/:organizationId/location-graph/exports/:exportId',
+  `DELETE ${EXPORTS}/:exportId`,
 ]);
 
 /** The OCI routes that change something and take a body. */

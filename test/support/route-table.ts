@@ -189,6 +189,7 @@ export const GRANT_ROUTES: readonly { method: string; path: string; role: Role; 
 
 const OCI_AV = '/inventory/availability/v1/organizations/:organizationId';
 const OCI_GRAPH = '/inventory/impex/v1/organizations/:organizationId/location-graph';
+const OCI_EXPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
 const OCI_SKU = `${OCI_AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
 /** The Connect REST flavour (spec §7): the environment is the token's only one, not in the path. */
 export const CONNECT_BASE = '/services/data/:version/commerce/oci';
@@ -211,6 +212,7 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'DELETE', path: OCI_SKU, role: 'write' },
   { method: 'POST', path: `${OCI_AV}/product-segmentation/actions/batch-update`, role: 'write' },
   { method: 'PUT', path: OCI_GRAPH, role: 'write', extension: true },
+  { method: 'GET', path: OCI_GRAPH, role: 'read', extension: true },
   { method: 'POST', path: `${OCI_GRAPH}/exports`, role: 'read' },
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/status`, role: 'read' },
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/file-content`, role: 'read' },
@@ -229,6 +231,11 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/fulfillments`, role: 'write' },
   { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/releases`, role: 'write' },
   { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/transfers`, role: 'write' },
+  { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-deltas`, role: 'read' },
+  { method: 'POST', path: OCI_EXPORTS, role: 'read' },
+  { method: 'GET', path: `${OCI_EXPORTS}/:exportId/status`, role: 'read' },
+  { method: 'GET', path: `${OCI_EXPORTS}/:exportId/file-content`, role: 'read' },
+  { method: 'DELETE', path: `${OCI_EXPORTS}/:exportId`, role: 'read' },
   { method: 'PUT', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
   { method: 'PATCH', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
   { method: 'POST', path: `${OCI_RES}/releases`, role: 'write' },

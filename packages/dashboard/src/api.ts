@@ -99,8 +99,14 @@ function safeParse(text: string): unknown {
 
 function toError(status: number, body: unknown): ApiError {
   if (body && typeof body === 'object') {
-    const b = body as { code?: string; message?: string; details?: ErrorDetail[] };
-    return new ApiError(status, b.code ?? `http_${status}`, b.message ?? `HTTP ${status}`, b.details ?? []);
+    // Onhand's error body, or an OCI problem+json (`errorCode`, docs/oci.md).
+    const b = body as { code?: string; errorCode?: string; message?: string; details?: ErrorDetail[] };
+    return new ApiError(
+      status,
+      b.code ?? b.errorCode ?? `http_${status}`,
+      b.message ?? `HTTP ${status}`,
+      b.details ?? [],
+    );
   }
   return new ApiError(status, `http_${status}`, typeof body === 'string' && body ? body : `HTTP ${status}`);
 }

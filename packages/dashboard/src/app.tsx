@@ -5,6 +5,7 @@ import { Environments } from './environments.js';
 import { Explorer } from './explorer.js';
 import { FeedBus } from './feed.js';
 import { Live } from './live.js';
+import { Locations } from './locations.js';
 import { Operations } from './operations.js';
 import { Product } from './product.js';
 import { Reservations } from './reservations.js';
@@ -17,6 +18,7 @@ const SCREENS = [
   ['live', 'Live changes'],
   ['reservations', 'Reservations'],
   ['configuration', 'Configuration'],
+  ['locations', 'Locations'],
   ['operations', 'Operations'],
 ] as const;
 
@@ -152,6 +154,8 @@ function Screen({ screen, args }: { screen: string; args: readonly string[] }) {
       return <Reservations />;
     case 'configuration':
       return <Configuration />;
+    case 'locations':
+      return <Locations />;
     case 'operations':
       return <Operations />;
     default:

@@ -5,6 +5,7 @@ import { flattenRow, measuresOf } from './configuration-model.js';
 import { type Column, DataTable } from './data-table.js';
 import { touches } from './feed.js';
 import { History } from './history.js';
+import { OciProductAvailability } from './oci-availability.js';
 import { Allocations, ProductReservations } from './product-parts.js';
 import { useSession } from './session.js';
 import { ErrorBox, useConfiguration } from './widgets.js';
@@ -75,6 +76,7 @@ export function Product({ organizationId, productId }: { organizationId: string;
           csvName={`onhand-${environmentId}-${productId}.csv`}
         />
       )}
+      <OciProductAvailability organizationId={organizationId} productId={productId} version={version} />
       <ProductReservations organizationId={organizationId} productId={productId} version={version} />
       <Allocations
         organizationId={organizationId}

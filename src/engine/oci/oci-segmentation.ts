@@ -2,6 +2,7 @@ import { fail } from '../../domain/codes.js';
 import { checkSku } from '../../domain/oci/oci-ids.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
+import { writeSegmentationEntry } from './oci-entries.js';
 import type { OciGraphs } from './oci-graphs.js';
 
 /** A product segmentation body (spec §2.5) as it arrives, after schema validation. */
@@ -24,10 +25,15 @@ export class OciSegmentation {
     private readonly store: Store,
     private readonly environments: Environments,
     private readonly graphs: OciGraphs,
+    private readonly clock: () => Date,
   ) {}
 
   /** Applies the body; returns the spec's error strings of the pairs not applied. */
-  async batch(environmentId: string, input: SegmentationInput): Promise<string[]> {
+  async batch(
+    environmentId: string,
+    input: SegmentationInput,
+    clientId: string | null = null,
+  ): Promise<string[]> {
     await this.environments.get(environmentId);
     let pairs = 0;
     input.groups.forEach((g, i) => {
@@ -53,7 +59,8 @@ export class OciSegmentation {
         for (const groupId of groupIds) changes.push({ groupId, sku, excluded: g.mode === 'APPEND' });
       }
     }
-    await this.store.oci.changeExclusions(environmentId, changes);
+    // One transaction with the ledger entry that records it: the change feed carries it (get-deltas).
+    await writeSegmentationEntry(this.store, environmentId, changes, this.clock().toISOString(), clientId);
     return errors;
   }
 

@@ -9,7 +9,8 @@ import {
 import type { OciMeasures } from '../../domain/oci/oci-measures.js';
 import type { Qty } from '../../domain/quantity.js';
 import { dateOf } from '../../domain/schedule/schedule-date.js';
-import type { Store } from '../../store/store.js';
+import type { SafetyStockRow } from '../../store/oci/oci-store.js';
+import type { ScheduleRow, StockRow, Store } from '../../store/store.js';
 
 /** An OCI location with the IV place its stock lives in. */
 export interface Place {
@@ -41,28 +42,13 @@ export async function readLocationStock(
   places: readonly Place[],
   now: Date,
 ): Promise<Map<string, LocationStock>> {
-  const result = new Map<string, MutableStock>();
   if (skus.length === 0 || places.length === 0) return new Map();
-  const byPlace = new Map(
-    places.map((p) => [placeKey(p.iv.organizationId, p.iv.siteId, p.iv.locationId), p.id]),
-  );
   const selector = {
     organizationIds: [...new Set(places.map((p) => p.iv.organizationId))],
     productIds: [...skus],
     siteIds: [...new Set(places.map((p) => p.iv.siteId))],
     locationIds: [...new Set(places.map((p) => p.iv.locationId))],
   };
-  const entry = (sku: string, locationId: string): MutableStock => {
-    const key = stockKey(sku, locationId);
-    let stock = result.get(key);
-    if (!stock) {
-      stock = { onHand: 0n, reserved: 0n, safetyStockCount: 0n, futures: new Map(), effectiveDate: null };
-      result.set(key, stock);
-    }
-    return stock;
-  };
-  const is = (m: { dataSource: string; measure: string }, ref: OciMeasures['onHand']) =>
-    m.dataSource === ref.dataSource && m.measure === ref.measure;
   const [rows, schedule, safety] = await Promise.all([
     store.readStock(environmentId, selector),
     store.readSchedule(environmentId, selector, dateOf(now)),
@@ -72,35 +58,82 @@ export async function readLocationStock(
       places.map((p) => p.id),
     ),
   ]);
-  for (const row of rows) {
-    const id = byPlace.get(placeKey(row.organizationId, row.dimensions[SITE], row.dimensions[LOCATION]));
-    if (id === undefined) continue;
-    if (is(row, measures.onHand)) {
-      const stock = entry(row.productId, id);
-      stock.onHand += row.quantity;
-      if (row.countedAt !== null && (stock.effectiveDate === null || row.countedAt > stock.effectiveDate))
-        stock.effectiveDate = row.countedAt;
-    } else if (is(row, measures.reserved)) entry(row.productId, id).reserved += row.quantity;
+  const fold = new StockFold(measures, places, dateOf(now));
+  fold.add(rows, schedule, safety);
+  return fold.result();
+}
+
+/**
+ * Folds IV stock rows, scheduled changes and safety stock into OCI location stock (readLocationStock's
+ * rules), page by page: the availability export folds the pages of a feed snapshot with it. Rows of
+ * places that are not among `places`, and scheduled changes dated before `today`, are left out.
+ */
+export class StockFold {
+  readonly #stock = new Map<string, MutableStock>();
+  readonly #byPlace: Map<string, string>;
+
+  constructor(
+    private readonly measures: OciMeasures,
+    places: readonly Place[],
+    private readonly today: string,
+  ) {
+    this.#byPlace = new Map(
+      places.map((p) => [placeKey(p.iv.organizationId, p.iv.siteId, p.iv.locationId), p.id]),
+    );
   }
-  for (const row of schedule) {
-    const id = byPlace.get(placeKey(row.organizationId, row.dimensions[SITE], row.dimensions[LOCATION]));
-    if (id === undefined || !is(row, measures.onHand)) continue;
-    const futures = entry(row.productId, id).futures;
-    futures.set(row.date, (futures.get(row.date) ?? 0n) + row.quantity);
+
+  /** The OCI location of an IV place (organization, site, location), or undefined. */
+  locationOf(organizationId: string, dimensions: Readonly<Record<string, string>>): string | undefined {
+    return this.#byPlace.get(placeKey(organizationId, dimensions[SITE], dimensions[LOCATION]));
   }
-  for (const row of safety) entry(row.sku, row.locationId).safetyStockCount = row.quantity;
-  return new Map(
-    [...result].map(([key, s]) => [
-      key,
-      {
-        onHand: s.onHand,
-        reserved: s.reserved,
-        safetyStockCount: s.safetyStockCount,
-        futures: futuresOf(s.futures),
-        effectiveDate: s.effectiveDate,
-      },
-    ]),
-  );
+
+  add(rows: readonly StockRow[], schedule: readonly ScheduleRow[], safety: readonly SafetyStockRow[]): void {
+    const is = (m: { dataSource: string; measure: string }, ref: OciMeasures['onHand']) =>
+      m.dataSource === ref.dataSource && m.measure === ref.measure;
+    for (const row of rows) {
+      const id = this.locationOf(row.organizationId, row.dimensions);
+      if (id === undefined) continue;
+      if (is(row, this.measures.onHand)) {
+        const stock = this.entry(row.productId, id);
+        stock.onHand += row.quantity;
+        if (row.countedAt !== null && (stock.effectiveDate === null || row.countedAt > stock.effectiveDate))
+          stock.effectiveDate = row.countedAt;
+      } else if (is(row, this.measures.reserved)) this.entry(row.productId, id).reserved += row.quantity;
+    }
+    for (const row of schedule) {
+      const id = this.locationOf(row.organizationId, row.dimensions);
+      if (id === undefined || row.date < this.today || !is(row, this.measures.onHand)) continue;
+      const futures = this.entry(row.productId, id).futures;
+      futures.set(row.date, (futures.get(row.date) ?? 0n) + row.quantity);
+    }
+    for (const row of safety) this.entry(row.sku, row.locationId).safetyStockCount = row.quantity;
+  }
+
+  /** The stock folded so far, by stockKey. */
+  result(): Map<string, LocationStock> {
+    return new Map(
+      [...this.#stock].map(([key, s]) => [
+        key,
+        {
+          onHand: s.onHand,
+          reserved: s.reserved,
+          safetyStockCount: s.safetyStockCount,
+          futures: futuresOf(s.futures),
+          effectiveDate: s.effectiveDate,
+        },
+      ]),
+    );
+  }
+
+  private entry(sku: string, locationId: string): MutableStock {
+    const key = stockKey(sku, locationId);
+    let stock = this.#stock.get(key);
+    if (!stock) {
+      stock = { onHand: 0n, reserved: 0n, safetyStockCount: 0n, futures: new Map(), effectiveDate: null };
+      this.#stock.set(key, stock);
+    }
+    return stock;
+  }
 }
 
 interface MutableStock {

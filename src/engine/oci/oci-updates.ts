@@ -5,23 +5,12 @@ import {
   type AvailabilityUpdate,
   parseAvailabilityRecord,
 } from '../../domain/oci/availability-record.js';
-import { ociMeasures } from '../../domain/oci/oci-measures.js';
-import type { OnHandInput } from '../../domain/onhand-command.js';
-import { formatQty } from '../../domain/quantity.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { ItemOutcome } from '../outcome.js';
-import type { WriteItem } from '../write-item.js';
-import { type PostSchedules, replaceFutures } from './oci-futures.js';
 import type { OciGraphs } from './oci-graphs.js';
+import { writeRecord } from './oci-record-write.js';
 import { placeOf } from './oci-stock.js';
-
-/** Counts for one data source (Engine.setOnHand). */
-export type SetOnHand = (
-  environmentId: string,
-  inventorySystem: string,
-  items: readonly WriteItem<OnHandInput>[],
-) => Promise<ItemOutcome[]>;
 
 /** Why one record was not applied. */
 export interface RecordFailure {
@@ -39,8 +28,9 @@ export interface RecordResult {
 }
 
 /**
- * OCI availability writes (spec §2.3, §2.4) through the IV write paths: onHand as a count of the
- * onHand measure (Engine.setOnHand), futures as change schedules, safety stock in the OCI table. Each
+ * OCI availability writes (spec §2.3, §2.4) by the IV write rules, each record in one transaction
+ * (oci-record-write.ts): onHand as a count of the onHand measure, futures as a change schedule, safety
+ * stock in the OCI table with a ledger entry of its own (carried by the change feed). Each
  * record id with its SKU is answered once: a repeat gets the first outcome and changes nothing.
  */
 export class OciUpdates {
@@ -49,8 +39,7 @@ export class OciUpdates {
     private readonly environments: Environments,
     private readonly graphs: OciGraphs,
     private readonly clock: () => Date,
-    private readonly setOnHand: SetOnHand,
-    private readonly postSchedules: PostSchedules,
+    private readonly report: (error: unknown) => void,
   ) {}
 
   /**
@@ -127,57 +116,17 @@ export class OciUpdates {
     path: string,
     clientId: string | null,
   ): Promise<RecordFailure | null> {
-    const config = await this.environments.get(environmentId);
-    const measures = ociMeasures(config);
     const { graph } = await this.graphs.get(environmentId);
     const location = graph.locations.find((l) => l.id === update.location);
     if (!location)
       return { code: 'oci_unknown_location', message: `Location "${update.location}" does not exist.` };
-    const place = placeOf(graph, location);
-    // Derived from the record as sent: a retry of a record that failed half-way replays what it applied.
+    // Derived from the record as sent: a retry of a record replays what it applied.
     const eventId = (kind: string) => `oci-${kind}-${hashOf([update.id, update.sku, hash])}`;
-    if (update.onHand !== undefined) {
-      const [outcome] = await this.setOnHand(environmentId, measures.onHand.dataSource, [
-        {
-          input: {
-            id: eventId('onhand'),
-            organizationId: place.iv.organizationId,
-            productId: update.sku,
-            dimensions: { siteId: place.iv.siteId, locationId: place.iv.locationId },
-            quantities: {
-              [measures.onHand.dataSource]: { [measures.onHand.measure]: formatQty(update.onHand) },
-            },
-            ...(update.effectiveDate === undefined ? {} : { modifiedDateTimeUTC: update.effectiveDate }),
-          },
-          path,
-          clientId,
-        },
-      ]);
-      if (outcome && outcome.status !== 'success') return outcomeFailure(outcome);
-    }
-    if (update.futures !== undefined) {
-      const failed = await replaceFutures(
-        this.store,
-        this.postSchedules,
-        environmentId,
-        measures,
-        place,
-        update.sku,
-        update.futures,
-        eventId('futures'),
-        this.clock(),
-        path,
-      );
-      if (failed) return outcomeFailure(failed);
-    }
-    if (update.safetyStockCount !== undefined) {
-      await this.store.oci.setSafetyStock(
-        environmentId,
-        [{ locationId: update.location, sku: update.sku, quantity: update.safetyStockCount }],
-        this.clock().toISOString(),
-      );
-    }
-    return null;
+    const failed = await writeRecord(
+      { store: this.store, environments: this.environments, clock: this.clock, report: this.report },
+      { environmentId, update, place: placeOf(graph, location), eventId, clientId, path },
+    );
+    return failed ? outcomeFailure(failed) : null;
   }
 }
 

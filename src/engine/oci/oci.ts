@@ -1,7 +1,10 @@
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
+import type { Feed } from '../feed/feed.js';
+import type { Jobs } from '../jobs/jobs.js';
 import { OciAvailability } from './oci-availability.js';
-import type { PostSchedules } from './oci-futures.js';
+import { OciDeltas } from './oci-deltas.js';
+import { OciExports } from './oci-exports.js';
 import { OciGraphs } from './oci-graphs.js';
 import { groupDependents, groupReservationReader } from './oci-group-reads.js';
 import { OciMovements } from './oci-movements.js';
@@ -9,15 +12,19 @@ import { OciRecords } from './oci-records.js';
 import { OciReservationDocuments } from './oci-reservations.js';
 import { OciRunner } from './oci-run.js';
 import { OciSegmentation } from './oci-segmentation.js';
-import { OciUpdates, type SetOnHand } from './oci-updates.js';
+import { OciUpdates } from './oci-updates.js';
 
 /** What the OCI face needs from the rest of the engine: the IV write paths. */
 export interface OciDeps {
   readonly store: Store;
   readonly environments: Environments;
   readonly clock: () => Date;
-  readonly setOnHand: SetOnHand;
-  readonly postSchedules: PostSchedules;
+  /** Where unexpected errors of a write go (they fail the record only). */
+  readonly report: (error: unknown) => void;
+  /** The change feed (exports take a snapshot at a position, get-deltas follows it from there). */
+  readonly feed: Feed;
+  /** The jobs service (exports are jobs); a function, as the jobs are made after the OCI face. */
+  readonly jobs: () => Jobs;
   /** Tells the expiry scheduler about a reservation that expires (after its commit). */
   readonly onExpiry?: (expiresAt: string) => void;
 }
@@ -25,7 +32,7 @@ export interface OciDeps {
 /**
  * The Omnichannel Inventory face of the engine (docs/oci.md): the location graph, availability over
  * the IV stock, availability writes through the IV write paths, single records and product
- * segmentation. Seams for group reservations: `graphs.dependents`, `availability.groupReservations`.
+ * segmentation, availability exports (jobs) and get-deltas over the change feed. Seams for group reservations: `graphs.dependents`, `availability.groupReservations`.
  */
 export class Oci {
   readonly graphs: OciGraphs;
@@ -33,6 +40,8 @@ export class Oci {
   readonly updates: OciUpdates;
   readonly records: OciRecords;
   readonly segmentation: OciSegmentation;
+  readonly exports: OciExports;
+  readonly deltas: OciDeltas;
   /** Reservation documents: create and cancel (spec §3.1, §3.2). */
   readonly reservations: OciReservationDocuments;
   /** Releases, fulfillments and transfers (spec §3.3–§3.5). */
@@ -41,17 +50,21 @@ export class Oci {
   constructor(deps: OciDeps) {
     const { store, environments, clock } = deps;
     this.graphs = new OciGraphs(store, environments, clock);
-    this.segmentation = new OciSegmentation(store, environments, this.graphs);
+    this.segmentation = new OciSegmentation(store, environments, this.graphs, clock);
     this.availability = new OciAvailability(store, environments, this.graphs, clock, this.segmentation);
-    this.updates = new OciUpdates(
+    this.updates = new OciUpdates(store, environments, this.graphs, clock, deps.report);
+    this.records = new OciRecords(store, environments, this.graphs, this.updates, clock);
+    this.exports = new OciExports(
       store,
       environments,
       this.graphs,
+      this.availability,
+      this.segmentation,
+      deps.feed,
+      deps.jobs,
       clock,
-      deps.setOnHand,
-      deps.postSchedules,
     );
-    this.records = new OciRecords(store, environments, this.graphs, this.updates, clock);
+    this.deltas = new OciDeltas(store, environments, this.graphs, this.availability, deps.feed);
     const runner = new OciRunner(store, environments, this.graphs, clock);
     this.reservations = new OciReservationDocuments(store, runner, deps.onExpiry ?? (() => {}));
     this.movements = new OciMovements(runner);

@@ -138,7 +138,7 @@ export function ociAvailabilityRoutes(app: FastifyInstance, deps: RouteDeps): vo
     },
     handler: async (request, reply) => {
       const body = checkSegmentation(request.body) as SegmentationInput;
-      const errors = await oci.segmentation.batch(request.environmentId, body);
+      const errors = await oci.segmentation.batch(request.environmentId, body, clientOf(request));
       if (errors.length === 0) return reply.code(204).send();
       return { errors: errors.map((error) => ({ error })) };
     },

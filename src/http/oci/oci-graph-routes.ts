@@ -1,6 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 
-import { graphDocument, type LocationGraphInput } from '../../domain/oci/location-graph.js';
+import { graphDocument, ivPlaceOf, type LocationGraphInput } from '../../domain/oci/location-graph.js';
 import type { RouteDeps } from '../context.js';
 import { EXTENSION } from '../extension-params.js';
 import { validator } from '../validation.js';
@@ -12,6 +13,7 @@ import {
   GraphUploadAnswer,
   LocationGraphBody,
   LocationGraphDocument,
+  LocationGraphResolved,
 } from './oci-graph-schemas.js';
 import { OciProblem } from './oci-problem.js';
 import { NoContent, OrganizationParams, ociErrors } from './oci-schemas.js';
@@ -52,6 +54,27 @@ export function ociGraphRoutes(app: FastifyInstance, deps: RouteDeps): void {
         version: saved.version,
         locations: saved.graph.locations.length,
         groups: saved.graph.groups.length,
+      };
+    },
+  });
+
+  app.get(BASE, {
+    onRequest: read,
+    config: EXTENSION,
+    schema: {
+      tags,
+      summary: 'The location graph as kept (extension): every location with its IV place, the groups',
+      params: OrganizationParams,
+      querystring: Type.Object({}),
+      response: { 200: LocationGraphResolved, ...ociErrors() },
+    },
+    handler: async (request) => {
+      const { version, graph } = await graphs.get(request.environmentId);
+      return {
+        version,
+        ivOrganizationId: graph.ivOrganizationId,
+        locations: graph.locations.map((l) => ({ id: l.id, iv: ivPlaceOf(graph, l) })),
+        groups: graph.groups.map((g) => ({ id: g.id, locations: [...g.locations] })),
       };
     },
   });

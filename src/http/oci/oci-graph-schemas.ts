@@ -48,6 +48,35 @@ export const LocationGraphDocument = Type.Object(
   { title: 'OciLocationGraph', examples: [GRAPH_EXAMPLE] },
 );
 
+const placeSchema = Type.Object(
+  { organizationId: Type.String(), siteId: Type.String(), locationId: Type.String() },
+  { title: 'OciIvPlaceResolved' },
+);
+
+/** The graph as kept (extension, read): every location with the IV place it stands for. */
+export const LocationGraphResolved = Type.Object(
+  {
+    version: Type.Integer({ description: 'The graph version (0 before the first upload).' }),
+    ivOrganizationId: Type.String(),
+    locations: Type.Array(Type.Object({ id: locationId, iv: placeSchema })),
+    groups: Type.Array(Type.Object({ id: groupId, locations: Type.Array(locationId) })),
+  },
+  {
+    title: 'OciLocationGraphResolved',
+    examples: [
+      {
+        version: 1,
+        ivOrganizationId: 'usmf',
+        locations: [
+          { id: 'surprise', iv: { organizationId: 'usmf', siteId: 'surprise', locationId: 'surprise' } },
+          { id: 'store-1', iv: { organizationId: 'usmf', siteId: '1', locationId: '11' } },
+        ],
+        groups: [{ id: 'arizona', locations: ['surprise', 'store-1'] }],
+      },
+    ],
+  },
+);
+
 export const GraphUploadAnswer = Type.Object(
   { version: Type.Integer(), locations: Type.Integer(), groups: Type.Integer() },
   { title: 'OciLocationGraphUploaded', examples: [{ version: 1, locations: 3, groups: 1 }] },

@@ -4,6 +4,7 @@ import { connectRoutes } from './connect/connect-plugin.js';
 import { registerOciImportRoutes } from './impex/imports/import-routes.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
+import { ociExportRoutes } from './oci-export-routes.js';
 import { ociGraphRoutes } from './oci-graph-routes.js';
 import { ociReservationRoutes } from './oci-reservation-routes.js';
 
@@ -20,6 +21,7 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     ociAvailabilityRoutes(oci, deps);
     ociGraphRoutes(oci, deps);
     registerOciImportRoutes(oci, deps);
+    ociExportRoutes(oci, deps);
     ociReservationRoutes(oci, deps);
   });
   await connectRoutes(app, deps);

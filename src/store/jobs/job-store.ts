@@ -9,6 +9,8 @@ export interface JobStore {
   create(job: NewJob): Promise<void>;
   /** One job of an environment, or undefined. */
   get(environmentId: string, jobId: string): Promise<JobRecord | undefined>;
+  /** Deletes a job (an OCI export once downloaded); false when there was none. */
+  delete(environmentId: string, jobId: string): Promise<boolean>;
   /**
    * Claims one job for `owner` until `until` (ISO-8601): the oldest Queued job, or a Running one whose
    * lease ended before `now`. The claimed job is Running, owned by `owner`, its attempts counted up and

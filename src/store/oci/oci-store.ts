@@ -72,8 +72,23 @@ export interface OciStore {
     skus: readonly string[],
   ): Promise<{ groupId: string; sku: string }[]>;
   /** Adds (`excluded`) or removes exclusions, atomically. */
-  changeExclusions(
-    environmentId: string,
-    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
-  ): Promise<void>;
+  changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void>;
+  /** Every safety stock row of the environment (exports), in (location, SKU) order. */
+  listSafetyStock(environmentId: string): Promise<SafetyStockRow[]>;
+}
+
+/** One change of product segmentation: a (group, SKU) exclusion added (`excluded`) or removed. */
+export interface ExclusionChange {
+  readonly groupId: string;
+  readonly sku: string;
+  readonly excluded: boolean;
+}
+
+/**
+ * The OCI writes a StoreTx makes inside its transaction, so that they commit with the ledger entry that
+ * records them (the change feed carries them; docs/oci.md "Export and deltas").
+ */
+export interface OciTxWrites {
+  setSafetyStock(environmentId: string, rows: readonly SafetyStockRow[], updatedAt: string): Promise<void>;
+  changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void>;
 }

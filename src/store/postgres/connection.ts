@@ -66,6 +66,13 @@ export function createPool(options: PostgresStoreOptions): pg.Pool {
   // An idle connection that fails (server restart, network) is dropped by the pool; without a listener
   // the error would crash the process. The next query opens a fresh connection.
   pool.on('error', () => {});
+  // The same for a checked-out connection that fails between two queries (the database terminated it
+  // while its holder awaited something else, e.g. a snapshot writing a page to a slow client, or a
+  // webhook transaction): its holder's next query fails with the error, and the connection is
+  // destroyed on release. Without a listener the process would crash (found by the soak, docs/reliability.md).
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { toJson } from '../ledger-codec.js';
+import type { OciTxWrites } from '../oci/oci-store.js';
 import type {
   EnvironmentRecord,
   LedgerEntry,
@@ -13,6 +14,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
+import { writeExclusions, writeSafetyStock } from './oci/postgres-oci.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -81,6 +83,17 @@ export class PostgresTx implements StoreTx {
   protected commitId: string | null = null;
 
   constructor(protected readonly client: pg.PoolClient) {}
+
+  readonly oci: OciTxWrites = {
+    setSafetyStock: async (environmentId, rows, updatedAt) => {
+      this.assertOpen();
+      await writeSafetyStock(this.client, environmentId, rows, updatedAt);
+    },
+    changeExclusions: async (environmentId, changes) => {
+      this.assertOpen();
+      await writeExclusions(this.client, environmentId, changes);
+    },
+  };
 
   /** Called by PostgresStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {

@@ -131,7 +131,7 @@ export class SqliteStore implements Store {
     return this.#queue.run(async () => {
       const sql = this.writerSql();
       sql.begin.run();
-      const tx = new SqliteTx(sql, () => this.#fedAt.next());
+      const tx = new SqliteTx(sql, () => this.#fedAt.next(), this.#writer);
       let result: T;
       try {
         result = await fn(tx);

@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
 import { dimensionsKey } from '../../domain/dimensions.js';
 import { toJson } from '../ledger-codec.js';
+import type { OciTxWrites } from '../oci/oci-store.js';
 import type {
   EnvironmentRecord,
   LedgerEntry,
@@ -12,6 +14,7 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
+import { writeExclusions, writeSafetyStock } from './oci/sqlite-oci.js';
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
 import {
@@ -35,7 +38,19 @@ export class SqliteTx implements StoreTx {
   constructor(
     private readonly sql: WriterStatements,
     private readonly fedAt: () => string,
+    private readonly db: Database.Database,
   ) {}
+
+  readonly oci: OciTxWrites = {
+    setSafetyStock: async (environmentId, rows, updatedAt) => {
+      this.assertOpen();
+      writeSafetyStock(this.db, environmentId, rows, updatedAt);
+    },
+    changeExclusions: async (environmentId, changes) => {
+      this.assertOpen();
+      writeExclusions(this.db, environmentId, changes);
+    },
+  };
 
   /** Called by SqliteStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {

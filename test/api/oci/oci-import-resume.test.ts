@@ -44,7 +44,13 @@ describe.each(testBackends())('OCI import jobs (%s)', (backend) => {
     );
     expect(job?.kind).toBe(OCI_IMPORT_JOB);
     if (!job) return;
-    const applier = new ModelRecordApplier(h.services.engine.oci.updates);
+    const { engine } = h.services;
+    const applier = new ModelRecordApplier(
+      engine.environments,
+      engine.oci.graphs,
+      engine.oci.updates,
+      (e, s, i) => engine.setOnHand(e, s, i),
+    );
     let saves = 0;
     const crashing = ociImportJob(
       store.ociImports,

@@ -104,3 +104,38 @@ export async function reserve(client: ApiClient, id: string, quantity: number): 
   })) as { reservationId: string };
   return answer.reservationId;
 }
+
+const OCI_AV = '/inventory/availability/v1/organizations/demo/availability-records/actions';
+
+/**
+ * An OCI location graph over the T-shirt's IV places (docs/oci.md): store-11 and store-21 stand for
+ * usmf sites 1 and 2 (locations 11 and 21) and form the group "north"; warehouse-9 keeps the default
+ * mapping (site and location "warehouse-9"). Then an OCI batch-update of the T-shirt with exact
+ * decimals: on hand 10.125 and safety stock 2.5 at store-11, 3.3 and 0.1 at store-21.
+ */
+export async function seedOci(admin: ApiClient): Promise<void> {
+  await admin.ok('PUT', '/inventory/impex/v1/organizations/demo/location-graph', {
+    locations: [
+      { id: 'store-11', iv: { organizationId: 'usmf', siteId: '1', locationId: '11' } },
+      { id: 'store-21', iv: { organizationId: 'usmf', siteId: '2', locationId: '21' } },
+      'warehouse-9',
+    ],
+    groups: [{ id: 'north', locations: ['store-11', 'store-21'] }],
+  });
+  await ociCount(admin, 'oci-1', 'store-11', 10.125, 2.5);
+  await ociCount(admin, 'oci-2', 'store-21', 3.3, 0.1);
+}
+
+/** One OCI batch-update record of the T-shirt (answered 204: applied). */
+export async function ociCount(
+  admin: ApiClient,
+  id: string,
+  location: string,
+  onHand: number,
+  safetyStockCount: number,
+): Promise<void> {
+  const { status, json } = await admin.call('POST', `${OCI_AV}/batch-update`, {
+    records: [{ id, sku: 'T-shirt', location, onHand, safetyStockCount }],
+  });
+  expect(status, JSON.stringify(json)).toBe(204);
+}

@@ -11,6 +11,8 @@ import {
   watchProblems,
 } from '../../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../../support/server-process.js';
+import { checkOciViews } from './dashboard-oci.js';
+import { checkWebhookLag } from './dashboard-operations.js';
 import { ApiClient, reserve, seedDemo } from './dashboard-seed.js';
 
 /**
@@ -185,36 +187,11 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
     expect(config.scheduleConfiguration.schedulePeriodInDays).toBe(30);
   });
 
-  it('shows each webhook subscription on the operations screen with how far behind it is', async () => {
-    const hook = (await admin.ok('POST', '/api/environment/demo/webhooks', {
-      url: 'http://127.0.0.1:9/down',
-      description: 'a receiver that is down',
-    })) as { id: string };
-    // The first entry is handed to a delivery that keeps failing; the ones after it wait behind it.
-    for (const id of ['lag-1', 'lag-2', 'lag-3']) {
-      await admin.ok('POST', '/api/environment/demo/onhand', {
-        id,
-        organizationId: 'usmf',
-        productId: 'Lagging',
-        dimensions: { siteid: '1', locationid: '11' },
-        quantities: { pos: { inbound: 1 } },
-      });
-    }
-    const table = page.getByRole('table', { name: 'Webhook subscriptions and their lag' });
-    const behind = async () => {
-      await page.goto(`${server.url}/ui/#/demo/live`);
-      await page.goto(`${server.url}/ui/#/demo/operations`);
-      const row = table.getByRole('row').filter({ hasText: hook.id });
-      await row.waitFor();
-      return Number((await row.getByRole('cell').nth(4).innerText()).replace('+', ''));
-    };
-    await expect.poll(behind, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    const row = table.getByRole('row').filter({ hasText: hook.id });
-    expect(await row.getByRole('cell').nth(2).innerText()).toBe('active');
-    expect(await row.getByRole('cell').nth(5).innerText()).toMatch(/^\d+ (s|min)$/);
-    await shot('4b-operations');
-    await admin.ok('DELETE', `/api/environment/demo/webhooks/${hook.id}`);
-  });
+  it('shows each webhook subscription on the operations screen with how far behind it is', () =>
+    checkWebhookLag(page, server.url, admin, shot));
+
+  it('shows OCI availability by location group on the product page, live, and the Locations screen', () =>
+    checkOciViews(page, server.url, admin, shot));
 
   it('is readable on a tablet: no screen is wider than the window', async () => {
     await page.setViewportSize({ width: 768, height: 1024 });
@@ -226,6 +203,7 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
       ['#/demo/product/usmf/T-shirt', 'History'],
       ['#/demo/explorer', 'Stock explorer'],
       ['#/demo/configuration', 'Configuration'],
+      ['#/demo/locations', 'Locations'],
     ] as const) {
       await page.goto(`${server.url}/ui/${hash}`);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
@@ -271,6 +249,7 @@ describe.runIf(run).each(run ? testBackends() : [])('the dashboard (%s)', (backe
       ['#/demo/live', 'Live changes'],
       ['#/demo/configuration', 'Configuration'],
       ['#/demo/operations', 'Operations'],
+      ['#/demo/locations', 'Locations'],
     ] as const) {
       await axePage.goto(`${server.url}/ui/${hash}`);
       await axePage.getByRole('heading', { name: heading, exact: true }).waitFor();

@@ -10660,6 +10660,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/availability/v1/organizations/{organizationId}/availability-records/actions/get-deltas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records changed since a delta token, and the next token (getAvailabilityDeltas) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "deltaToken": "eyJ2IjoxLCJlIjoiY29udG9zbyIsInAiOjEyLCJnIjpbImFyaXpvbmEiXX0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciDeltasRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "nextDeltaToken": "eyJ2IjoxLCJlIjoiY29udG9zbyIsInAiOjE0LCJnIjpbImFyaXpvbmEiXX0",
+                         *       "shouldQueryAgain": false,
+                         *       "records": [
+                         *         {
+                         *           "id": "arizona",
+                         *           "sku": "sku123",
+                         *           "deltaType": "Change",
+                         *           "onHand": 83,
+                         *           "atf": 53,
+                         *           "ato": 53,
+                         *           "reserved": 0,
+                         *           "safetyStockCount": 30,
+                         *           "futures": [],
+                         *           "effectiveDate": "2026-12-03T10:00:02.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciDeltasAnswer"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inventory/availability/v1/organizations/{organizationId}/locations/{locationId}/availability-records/skus/{sku}/{requestId}": {
         parameters: {
             query?: never;
@@ -11037,6 +11150,406 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an export of every availability record of locations or groups (initiateAvailabilityExport) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "objects": {
+                     *         "groups": [
+                     *           "arizona"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciAvailabilityExportRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "exportId": "a218f4b2-2dc3-4ea8-af6d-c75fafd62323",
+                         *       "exportStatusLink": "/inventory/impex/v1/organizations/contoso/availability-records/exports/a218f4b2-2dc3-4ea8-af6d-c75fafd62323/status"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciAvailabilityExportStarted"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a finished availability export and its file (deleteAvailabilityExport) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/exports/{exportId}/file-content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The export file: NDJSON place and record lines, then the delta token (downloadAvailabilityExportFile) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description NDJSON: a {"locationId"} or {"groupId"} line, then that place's records, repeated; the last line {"deltaToken"}. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {"groupId":"arizona"}
+                         *     {"sku":"sku123","onHand":80,"reserved":0,"groupReserved":0,"sharedGroupReserved":0,"atf":50,"ato":50,"safetyStockCount":30,"futures":[]}
+                         *     {"deltaToken":"eyJ2IjoxLCJlIjoiY29udG9zbyIsInAiOjEyLCJnIjpbImFyaXpvbmEiXX0"}
+                         */
+                        "application/json": components["schemas"]["OciAvailabilityExportFile"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/availability-records/exports/{exportId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of an availability export (retrieveGroupExportStatus) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "a218f4b2-2dc3-4ea8-af6d-c75fafd62323",
+                         *       "status": "COMPLETED",
+                         *       "export": {
+                         *         "startTimeUTC": "2026-12-03T10:00:00.000Z",
+                         *         "endTimeUTC": "2026-12-03T10:00:01.000Z",
+                         *         "recordsProcessedCount": 2,
+                         *         "recordsExportedCount": 2,
+                         *         "groups": [
+                         *           "arizona"
+                         *         ]
+                         *       },
+                         *       "download": {
+                         *         "downloadLink": "/inventory/impex/v1/organizations/contoso/availability-records/exports/a218f4b2-2dc3-4ea8-af6d-c75fafd62323/file-content",
+                         *         "downloadLinkExpirationUTC": "2026-12-04T10:00:01.000Z"
+                         *       },
+                         *       "validation": {
+                         *         "fileHashType": "SHA-256",
+                         *         "fileHash": "e9b2d11298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852c922",
+                         *         "fileSize": 431
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciAvailabilityExportStatus"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -11676,7 +12189,99 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The location graph as kept (extension): every location with its IV place, the groups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "version": 1,
+                         *       "ivOrganizationId": "usmf",
+                         *       "locations": [
+                         *         {
+                         *           "id": "surprise",
+                         *           "iv": {
+                         *             "organizationId": "usmf",
+                         *             "siteId": "surprise",
+                         *             "locationId": "surprise"
+                         *           }
+                         *         },
+                         *         {
+                         *           "id": "store-1",
+                         *           "iv": {
+                         *             "organizationId": "usmf",
+                         *             "siteId": "1",
+                         *             "locationId": "11"
+                         *           }
+                         *         }
+                         *       ],
+                         *       "groups": [
+                         *         {
+                         *           "id": "arizona",
+                         *           "locations": [
+                         *             "surprise",
+                         *             "store-1"
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciLocationGraphResolved"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
         /** Replace the location graph (extension): the export document's shape, plus IV place overrides */
         put: {
             parameters: {
@@ -15060,6 +15665,45 @@ export interface components {
             groups?: components["schemas"]["OciGroupAvailability"][];
             locations: components["schemas"]["OciLocationAvailability"][];
         };
+        /**
+         * OciAvailabilityExportFile
+         * @description NDJSON: a {"locationId"} or {"groupId"} line, then that place's records, repeated; the last line {"deltaToken"}.
+         */
+        OciAvailabilityExportFile: string;
+        /** OciAvailabilityExportRequest */
+        OciAvailabilityExportRequest: {
+            objects: {
+                groups?: string[];
+                locations?: string[];
+            };
+        };
+        /** OciAvailabilityExportStarted */
+        OciAvailabilityExportStarted: {
+            exportId: string;
+            exportStatusLink: string;
+        };
+        /** OciAvailabilityExportStatus */
+        OciAvailabilityExportStatus: {
+            download: {
+                downloadLink: string;
+                downloadLinkExpirationUTC: string;
+            };
+            export: {
+                endTimeUTC?: string;
+                groups?: string[];
+                recordsExportedCount: number;
+                recordsProcessedCount: number;
+                startTimeUTC?: string;
+            };
+            id: string;
+            status: "SUBMITTED" | "RUNNING" | "COMPLETED" | "FAILED";
+            validation?: {
+                fileHash: string;
+                /** @enum {string} */
+                fileHashType: "SHA-256";
+                fileSize: number;
+            };
+        };
         /** OciAvailabilityRecord */
         OciAvailabilityRecord: {
             /** @description RFC 3339 date-time */
@@ -15094,6 +15738,30 @@ export interface components {
         /** OciBatchUpdate */
         OciBatchUpdate: {
             records: components["schemas"]["OciAvailabilityRecord"][];
+        };
+        /** OciDeltasAnswer */
+        OciDeltasAnswer: {
+            nextDeltaToken: string;
+            records: {
+                atf: number;
+                ato: number;
+                deltaType: "Change" | "Delete";
+                /** Format: date-time */
+                effectiveDate?: string;
+                futures: components["schemas"]["OciFuture"][];
+                /** @description The location or group id. */
+                id: string;
+                onHand: number;
+                reserved: number;
+                safetyStockCount: number;
+                sku: string;
+            }[];
+            shouldQueryAgain: boolean;
+        };
+        /** OciDeltasRequest */
+        OciDeltasRequest: {
+            /** @description From an export file, or the nextDeltaToken of a previous call. */
+            deltaToken: string;
         };
         /** OciExportStarted */
         OciExportStarted: {
@@ -15258,6 +15926,12 @@ export interface components {
             organizationId: string;
             siteId: string;
         };
+        /** OciIvPlaceResolved */
+        OciIvPlaceResolved: {
+            locationId: string;
+            organizationId: string;
+            siteId: string;
+        };
         /** OciLocationAvailability */
         OciLocationAvailability: {
             id: string;
@@ -15270,6 +15944,20 @@ export interface components {
                 locations: string[];
             }[];
             locations: string[];
+        };
+        /** OciLocationGraphResolved */
+        OciLocationGraphResolved: {
+            groups: {
+                id: string;
+                locations: string[];
+            }[];
+            ivOrganizationId: string;
+            locations: {
+                id: string;
+                iv: components["schemas"]["OciIvPlaceResolved"];
+            }[];
+            /** @description The graph version (0 before the first upload). */
+            version: number;
         };
         /** OciLocationGraphUpload */
         OciLocationGraphUpload: {

@@ -48,6 +48,14 @@ export class PostgresJobs implements JobStore {
     return row ? toJobRecord(row) : undefined;
   }
 
+  async delete(environmentId: string, jobId: string): Promise<boolean> {
+    const result = await this.pool().query('DELETE FROM jobs WHERE environment_id = $1 AND job_id = $2', [
+      environmentId,
+      jobId,
+    ]);
+    return result.rowCount === 1;
+  }
+
   async claim(owner: string, now: string, until: string): Promise<JobRecord | undefined> {
     const result = await this.pool().query<JobRow>(CLAIM, [owner, now, until]);
     const row = result.rows[0];

@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import type { LocationGraph } from '../../../domain/oci/location-graph.js';
 import { graphOfRows, type LocationRow, type MemberRow, overrideColumns } from '../../oci/oci-rows.js';
-import type { OciGraphRecord, OciStore, RecordOutcome, SafetyStockRow } from '../../oci/oci-store.js';
+import type {
+  ExclusionChange,
+  OciGraphRecord,
+  OciStore,
+  RecordOutcome,
+  SafetyStockRow,
+} from '../../oci/oci-store.js';
 import { type OutcomeRow, outcomeOfRow } from '../../sqlite/oci/sqlite-oci.js';
 
 /** The Omnichannel Inventory tables on PostgreSQL (see OciStore). */
@@ -147,35 +153,21 @@ export class PostgresOci implements OciStore {
     return result.rows.map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
   }
 
+  async listSafetyStock(environmentId: string): Promise<SafetyStockRow[]> {
+    const result = await this.pool().query<{ location_id: string; sku: string; quantity: string }>(
+      `SELECT location_id, sku, quantity FROM oci_safety_stock WHERE environment_id = $1
+       ORDER BY location_id COLLATE "C", sku COLLATE "C"`,
+      [environmentId],
+    );
+    return result.rows.map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
+  }
+
   async setSafetyStock(
     environmentId: string,
     rows: readonly SafetyStockRow[],
     updatedAt: string,
   ): Promise<void> {
-    if (rows.length === 0) return;
-    // Last value of each key wins, as in SQLite's row-by-row upsert.
-    const last = new Map(rows.map((r) => [`${r.locationId}\u0000${r.sku}`, r]));
-    const put = [...last.values()].filter((r) => r.quantity !== 0n);
-    const drop = [...last.values()].filter((r) => r.quantity === 0n);
-    await this.pool().query(
-      `WITH dropped AS (
-         DELETE FROM oci_safety_stock WHERE environment_id = $1
-           AND (location_id, sku) IN (SELECT * FROM unnest($5::text[], $6::text[]))
-       )
-       INSERT INTO oci_safety_stock (environment_id, location_id, sku, quantity, updated_at)
-       SELECT $1, l, s, q::bigint, $7 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(l, s, q)
-       ON CONFLICT (environment_id, location_id, sku) DO UPDATE SET quantity = excluded.quantity,
-         updated_at = excluded.updated_at`,
-      [
-        environmentId,
-        put.map((r) => r.locationId),
-        put.map((r) => r.sku),
-        put.map((r) => r.quantity.toString()),
-        drop.map((r) => r.locationId),
-        drop.map((r) => r.sku),
-        updatedAt,
-      ],
-    );
+    await writeSafetyStock(this.pool(), environmentId, rows, updatedAt);
   }
 
   async getRecordOutcome(
@@ -215,29 +207,71 @@ export class PostgresOci implements OciStore {
     return result.rows.map((r) => ({ groupId: r.group_id, sku: r.sku }));
   }
 
-  async changeExclusions(
-    environmentId: string,
-    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
-  ): Promise<void> {
-    if (changes.length === 0) return;
-    // The last change of each (group, SKU) wins, as in SQLite's row-by-row statements.
-    const last = [...new Map(changes.map((c) => [`${c.groupId}\u0000${c.sku}`, c])).values()];
-    const add = last.filter((c) => c.excluded);
-    const remove = last.filter((c) => !c.excluded);
-    await this.pool().query(
-      `WITH removed AS (
-         DELETE FROM oci_segment_exclusions WHERE environment_id = $1
-           AND (group_id, sku) IN (SELECT * FROM unnest($4::text[], $5::text[]))
-       )
-       INSERT INTO oci_segment_exclusions (environment_id, group_id, sku)
-       SELECT $1, g, s FROM unnest($2::text[], $3::text[]) AS t(g, s) ON CONFLICT DO NOTHING`,
-      [
-        environmentId,
-        add.map((c) => c.groupId),
-        add.map((c) => c.sku),
-        remove.map((c) => c.groupId),
-        remove.map((c) => c.sku),
-      ],
-    );
+  async changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void> {
+    await writeExclusions(this.pool(), environmentId, changes);
   }
+}
+
+/** Something that runs a statement: the pool (autocommit) or a transaction's client. */
+type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/** Sets safety stock rows in one statement (0 deletes the row). */
+export async function writeSafetyStock(
+  db: Queryable,
+  environmentId: string,
+  rows: readonly SafetyStockRow[],
+  updatedAt: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  // Last value of each key wins, as in SQLite's row-by-row upsert.
+  const last = new Map(rows.map((r) => [`${r.locationId}\u0000${r.sku}`, r]));
+  const put = [...last.values()].filter((r) => r.quantity !== 0n);
+  const drop = [...last.values()].filter((r) => r.quantity === 0n);
+  await db.query(
+    `WITH dropped AS (
+       DELETE FROM oci_safety_stock WHERE environment_id = $1
+         AND (location_id, sku) IN (SELECT * FROM unnest($5::text[], $6::text[]))
+     )
+     INSERT INTO oci_safety_stock (environment_id, location_id, sku, quantity, updated_at)
+     SELECT $1, l, s, q::bigint, $7 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(l, s, q)
+     ON CONFLICT (environment_id, location_id, sku) DO UPDATE SET quantity = excluded.quantity,
+       updated_at = excluded.updated_at`,
+    [
+      environmentId,
+      put.map((r) => r.locationId),
+      put.map((r) => r.sku),
+      put.map((r) => r.quantity.toString()),
+      drop.map((r) => r.locationId),
+      drop.map((r) => r.sku),
+      updatedAt,
+    ],
+  );
+}
+
+/** Adds or removes exclusions in one statement. */
+export async function writeExclusions(
+  db: Queryable,
+  environmentId: string,
+  changes: readonly ExclusionChange[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  // The last change of each (group, SKU) wins, as in SQLite's row-by-row statements.
+  const last = [...new Map(changes.map((c) => [`${c.groupId}\u0000${c.sku}`, c])).values()];
+  const add = last.filter((c) => c.excluded);
+  const remove = last.filter((c) => !c.excluded);
+  await db.query(
+    `WITH removed AS (
+       DELETE FROM oci_segment_exclusions WHERE environment_id = $1
+         AND (group_id, sku) IN (SELECT * FROM unnest($4::text[], $5::text[]))
+     )
+     INSERT INTO oci_segment_exclusions (environment_id, group_id, sku)
+     SELECT $1, g, s FROM unnest($2::text[], $3::text[]) AS t(g, s) ON CONFLICT DO NOTHING`,
+    [
+      environmentId,
+      add.map((c) => c.groupId),
+      add.map((c) => c.sku),
+      remove.map((c) => c.groupId),
+      remove.map((c) => c.sku),
+    ],
+  );
 }

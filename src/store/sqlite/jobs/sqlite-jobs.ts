@@ -29,6 +29,14 @@ export class SqliteJobs implements JobStore {
     return row ? toJobRecord(row) : undefined;
   }
 
+  async delete(environmentId: string, jobId: string): Promise<boolean> {
+    return this.deps.write(
+      (db) =>
+        db.prepare('DELETE FROM jobs WHERE environment_id = ? AND job_id = ?').run(environmentId, jobId)
+          .changes === 1,
+    );
+  }
+
   async claim(owner: string, now: string, until: string): Promise<JobRecord | undefined> {
     // The runner asks every few seconds: look on the reader first, so an idle poll takes no write lock.
     const waiting = this.deps

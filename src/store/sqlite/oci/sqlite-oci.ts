@@ -1,6 +1,13 @@
+import type Database from 'better-sqlite3';
 import type { LocationGraph } from '../../../domain/oci/location-graph.js';
 import { graphOfRows, type LocationRow, type MemberRow, overrideColumns } from '../../oci/oci-rows.js';
-import type { OciGraphRecord, OciStore, RecordOutcome, SafetyStockRow } from '../../oci/oci-store.js';
+import type {
+  ExclusionChange,
+  OciGraphRecord,
+  OciStore,
+  RecordOutcome,
+  SafetyStockRow,
+} from '../../oci/oci-store.js';
 import type { SqliteSideDeps } from '../side-deps.js';
 
 interface GraphRow {
@@ -130,6 +137,18 @@ export class SqliteOci implements OciStore {
       .map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
   }
 
+  async listSafetyStock(environmentId: string): Promise<SafetyStockRow[]> {
+    return this.deps
+      .reader()
+      .prepare<[string], { location_id: string; sku: string; quantity: number | bigint }>(
+        `SELECT location_id, sku, quantity FROM oci_safety_stock WHERE environment_id = ?
+         ORDER BY location_id, sku`,
+      )
+      .safeIntegers(true)
+      .all(environmentId)
+      .map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
+  }
+
   async setSafetyStock(
     environmentId: string,
     rows: readonly SafetyStockRow[],
@@ -137,20 +156,7 @@ export class SqliteOci implements OciStore {
   ): Promise<void> {
     if (rows.length === 0) return;
     await this.deps.write((db) => {
-      const put = db.prepare(
-        `INSERT INTO oci_safety_stock (environment_id, location_id, sku, quantity, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (environment_id, location_id, sku) DO UPDATE SET quantity = excluded.quantity,
-           updated_at = excluded.updated_at`,
-      );
-      const remove = db.prepare(
-        'DELETE FROM oci_safety_stock WHERE environment_id = ? AND location_id = ? AND sku = ?',
-      );
-      db.transaction(() => {
-        for (const r of rows) {
-          if (r.quantity === 0n) remove.run(environmentId, r.locationId, r.sku);
-          else put.run(environmentId, r.locationId, r.sku, r.quantity, updatedAt);
-        }
-      }).immediate();
+      db.transaction(() => writeSafetyStock(db, environmentId, rows, updatedAt)).immediate();
     });
   }
 
@@ -197,23 +203,48 @@ export class SqliteOci implements OciStore {
       .map((r) => ({ groupId: r.group_id, sku: r.sku }));
   }
 
-  async changeExclusions(
-    environmentId: string,
-    changes: readonly { groupId: string; sku: string; excluded: boolean }[],
-  ): Promise<void> {
+  async changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void> {
     if (changes.length === 0) return;
     await this.deps.write((db) => {
-      const add = db.prepare(
-        'INSERT INTO oci_segment_exclusions (environment_id, group_id, sku) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      );
-      const remove = db.prepare(
-        'DELETE FROM oci_segment_exclusions WHERE environment_id = ? AND group_id = ? AND sku = ?',
-      );
-      db.transaction(() => {
-        for (const c of changes) (c.excluded ? add : remove).run(environmentId, c.groupId, c.sku);
-      }).immediate();
+      db.transaction(() => writeExclusions(db, environmentId, changes)).immediate();
     });
   }
+}
+
+/** Sets safety stock rows on a connection already inside a write transaction (0 deletes the row). */
+export function writeSafetyStock(
+  db: Database.Database,
+  environmentId: string,
+  rows: readonly SafetyStockRow[],
+  updatedAt: string,
+): void {
+  const put = db.prepare(
+    `INSERT INTO oci_safety_stock (environment_id, location_id, sku, quantity, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (environment_id, location_id, sku) DO UPDATE SET quantity = excluded.quantity,
+       updated_at = excluded.updated_at`,
+  );
+  const remove = db.prepare(
+    'DELETE FROM oci_safety_stock WHERE environment_id = ? AND location_id = ? AND sku = ?',
+  );
+  for (const r of rows) {
+    if (r.quantity === 0n) remove.run(environmentId, r.locationId, r.sku);
+    else put.run(environmentId, r.locationId, r.sku, r.quantity, updatedAt);
+  }
+}
+
+/** Adds or removes exclusions on a connection already inside a write transaction. */
+export function writeExclusions(
+  db: Database.Database,
+  environmentId: string,
+  changes: readonly ExclusionChange[],
+): void {
+  const add = db.prepare(
+    'INSERT INTO oci_segment_exclusions (environment_id, group_id, sku) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const remove = db.prepare(
+    'DELETE FROM oci_segment_exclusions WHERE environment_id = ? AND group_id = ? AND sku = ?',
+  );
+  for (const c of changes) (c.excluded ? add : remove).run(environmentId, c.groupId, c.sku);
 }
 
 /** A record outcome row as both backends store it. */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { brokenOf, CHECKS, runChecks } from '../../soak/checker/checker.js';
+import { BROKEN, type Run } from './broken-runs.js';
+import { cleanRun, record } from './checker-fixture.js';
+
+describe('the soak checker', () => {
+  it('passes a run that keeps every promise, running every check', () => {
+    const results = runChecks(cleanRun());
+    expect(results.map((r) => r.violation)).toEqual(CHECKS.map(() => undefined));
+    expect(results.map((r) => r.check)).toContain('no oversell');
+    expect(results).toHaveLength(CHECKS.length);
+  });
+
+  it.each(BROKEN)('fails a run where %s', (_, check, breakIt) => {
+    const run = structuredClone(cleanRun()) as Run;
+    breakIt(run);
+    const broken = brokenOf(runChecks(run));
+    expect(broken?.check, broken?.message).toBe(check);
+    expect(broken?.message).not.toBe('');
+  });
+
+  it('stops at the first broken promise and shows the history that breaks it', () => {
+    const run = structuredClone(cleanRun()) as Run;
+    run.history.push(
+      record({
+        op: 'reserve',
+        family: 'reserve',
+        request: 'c#r1',
+        attempt: 3,
+        sentAt: 900,
+        doneAt: 905,
+        items: [{ id: 'r1', status: 'success', reservationId: 'R9' }],
+      }),
+    );
+    const results = runChecks(run);
+    expect(results.at(-1)?.violation?.evidence).toContainEqual(
+      expect.objectContaining({ attempt: 3, request: 'c#r1' }),
+    );
+    expect(results.length).toBeLessThan(CHECKS.length);
+  });
+});
