@@ -7,12 +7,21 @@ import { buildApp } from '../../src/http/app.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { httpSettings } from '../../src/settings.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { fillPath, GRANT_ROUTES, OCI_ROUTE_ROLES, OCI_ROUTES, ROUTE_ROLES } from '../support/route-table.js';
+import {
+  fillPath,
+  GRANT_ROUTES,
+  isConnectRoute,
+  OCI_ROUTE_ROLES,
+  OCI_ROUTES,
+  ROUTE_ROLES,
+} from '../support/route-table.js';
 
 const ENV_A = 'env-a';
 const ENV_B = 'env-b';
 let h: Harness;
-const tokens: Partial<Record<'a-availability' | 'a-read' | 'a-write' | 'a-admin' | 'b-admin', string>> = {};
+const tokens: Partial<
+  Record<'a-availability' | 'a-read' | 'a-write' | 'a-admin' | 'b-admin' | 'ab-admin', string>
+> = {};
 
 beforeAll(async () => {
   h = await startHarness({ environments: [ENV_A, ENV_B] });
@@ -21,6 +30,7 @@ beforeAll(async () => {
   tokens['a-write'] = await h.tokenWithRole([ENV_A], 'write');
   tokens['a-admin'] = await h.tokenWithRole([ENV_A], 'admin');
   tokens['b-admin'] = await h.tokenWithRole([ENV_B], 'admin');
+  tokens['ab-admin'] = await h.tokenWithRole([ENV_A, ENV_B], 'admin');
 });
 afterAll(async () => {
   await h.close();
@@ -78,7 +88,7 @@ describe('the role table', () => {
     expect(actual).toEqual(expected);
     // Outside /api/environment/, only the identity and admin routes need a token (GRANT_ROUTES); the
     // others are public on purpose: token endpoints, keys, health, docs, the dashboard's files.
-    const oci = (url: string) => url.startsWith('/inventory/');
+    const oci = (url: string) => url.startsWith('/inventory/') || isConnectRoute(url);
     // The availability imports answer refusals in the gateway's shape: test/api/oci/oci-route-roles.test.ts.
     const imports = new Set(OCI_ROUTE_ROLES.map((r) => key(r.method, r.path)));
     expect(
@@ -168,21 +178,34 @@ describe.each(OCI_ROUTES)('OCI: $method $path ($role)', (route) => {
     };
   };
 
+  const connect = isConnectRoute(route.path);
+
   it('refuses a request without a token with 401 in the gateway shape and WWW-Authenticate', async () => {
     const result = await problem(null);
     expect(result.status).toBe(401);
+    expect(result.auth).toMatch(/^Bearer /);
+    if (connect) {
+      // The Connect REST flavour answers as the Salesforce platform: [{ errorCode, message }].
+      expect(result.body).toEqual([
+        { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' },
+      ]);
+      return;
+    }
     expect(result.type).toMatch(/^application\/problem\+json/);
     expect(Object.keys(result.body).sort()).toEqual(['detail', 'title', 'type']);
-    expect(result.auth).toMatch(/^Bearer /);
   });
 
-  // The Impex API's gateway refuses in its own shape (spec §1.3), the others with problem+json.
-  const refusal = route.path.startsWith('/inventory/impex/')
-    ? { type: 'about:blank', status: 403, error: 'Forbidden' }
-    : { type: 'about:blank', detail: 'forbidden' };
+  // The Impex API's gateway refuses in its own shape (spec §1.3), the others with problem+json, and
+  // the Connect REST flavour as the platform.
+  const refusal = connect
+    ? [{ errorCode: 'INSUFFICIENT_ACCESS' }]
+    : route.path.startsWith('/inventory/impex/')
+      ? { type: 'about:blank', status: 403, error: 'Forbidden' }
+      : { type: 'about:blank', detail: 'forbidden' };
 
-  it('refuses a token of another environment with 403, even an admin one', async () => {
-    const result = await problem(tokens['b-admin'] ?? '');
+  it('refuses a token of another environment with 403, even an admin one (Connect: of several)', async () => {
+    // A Connect path names no environment: the token's only one is used, one of several is refused.
+    const result = await problem(tokens[connect ? 'ab-admin' : 'b-admin'] ?? '');
     expect(result.status).toBe(403);
     expect(result.body).toMatchObject(refusal);
   });

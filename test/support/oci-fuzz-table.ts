@@ -1,10 +1,10 @@
-import { OCI_ROUTES } from './route-table.js';
+import { CONNECT_BASE, OCI_ROUTES } from './route-table.js';
 import type { FuzzTemplate } from './write-fuzz-table.js';
 
 /**
  * Fuzz templates of the OCI write routes (OCI_ROUTES), used by test/api/write-fuzz.test.ts like
- * FUZZ_TEMPLATES; their refusals are problem+json with an OCI errorCode, and batch answers a 200 whose
- * `errors` list every record.
+ * FUZZ_TEMPLATES; their refusals are problem+json with an OCI errorCode (Connect REST routes:
+ * `[{ errorCode, message }]`), and batch answers a 200 whose `errors` list every record.
  */
 const AV = '/inventory/availability/v1/organizations/:organizationId';
 const EXPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
@@ -73,6 +73,85 @@ export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
     body: { groups: [{ groupId: 'group-1', mode: 'APPEND', skus: ['sku-1'] }] },
     fields: { groups: 'list', 'groups.0.groupId': 'id', 'groups.0.skus': 'list', 'groups.0.skus.0': 'id' },
   },
+  [`POST ${CONNECT_BASE}/availability-records/actions/batch-update`]: {
+    body: {
+      records: [
+        {
+          actionRequestId: 'fuzz-1',
+          stockKeepingUnit: 'sku-1',
+          locationIdentifier: 'loc-1',
+          ...update,
+        },
+      ],
+    },
+    fields: {
+      records: 'list',
+      'records.0.actionRequestId': 'id',
+      'records.0.stockKeepingUnit': 'id',
+      'records.0.locationIdentifier': 'id',
+      'records.0.onHand': 'quantity',
+      'records.0.safetyStockCount': 'quantity',
+    },
+  },
+  [`POST ${CONNECT_BASE}/reservation/actions/reservations`]: {
+    body: {
+      actionRequestId: 'fuzz-res-1',
+      expirationSeconds: 600,
+      createRecords: [{ locationIdentifier: 'loc-1', stockKeepingUnit: 'sku-1', quantity: 1 }],
+    },
+    fields: {
+      actionRequestId: 'id',
+      createRecords: 'list',
+      'createRecords.0.locationIdentifier': 'id',
+      'createRecords.0.stockKeepingUnit': 'id',
+      'createRecords.0.quantity': 'quantity',
+    },
+  },
+  [`POST ${CONNECT_BASE}/reservation/actions/fulfillments`]: {
+    body: {
+      fulfillmentRecords: [
+        { actionRequestId: 'fuzz-f-1', locationIdentifier: 'loc-1', stockKeepingUnit: 'sku-1', quantity: 1 },
+      ],
+    },
+    fields: {
+      fulfillmentRecords: 'list',
+      'fulfillmentRecords.0.actionRequestId': 'id',
+      'fulfillmentRecords.0.locationIdentifier': 'id',
+      'fulfillmentRecords.0.quantity': 'quantity',
+    },
+  },
+  [`POST ${CONNECT_BASE}/reservation/actions/releases`]: {
+    body: {
+      releaseRecords: [
+        { actionRequestId: 'fuzz-r-1', locationIdentifier: 'loc-1', stockKeepingUnit: 'sku-1', quantity: 1 },
+      ],
+    },
+    fields: {
+      releaseRecords: 'list',
+      'releaseRecords.0.actionRequestId': 'id',
+      'releaseRecords.0.locationIdentifier': 'id',
+      'releaseRecords.0.quantity': 'quantity',
+    },
+  },
+  [`POST ${CONNECT_BASE}/reservation/actions/transfers`]: {
+    body: {
+      transferRecords: [
+        {
+          actionRequestId: 'fuzz-t-1',
+          fromLocationIdentifier: 'loc-1',
+          toLocationIdentifier: 'loc-2',
+          stockKeepingUnit: 'sku-1',
+          quantity: 1,
+        },
+      ],
+    },
+    fields: {
+      transferRecords: 'list',
+      'transferRecords.0.actionRequestId': 'id',
+      'transferRecords.0.fromLocationIdentifier': 'id',
+      'transferRecords.0.quantity': 'quantity',
+    },
+  },
   'PUT /inventory/impex/v1/organizations/:organizationId/location-graph': {
     body: {
       ivOrganizationId: 'usmf',
@@ -98,8 +177,10 @@ export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
   },
 };
 
-/** OCI write routes without a body (nothing hostile to send). */
+/** OCI write routes without a JSON body (nothing hostile to send; Connect uploads are multipart). */
 const OCI_NO_BODY = new Set([
+  `POST ${CONNECT_BASE}/availability-records/uploads`,
+  `POST ${CONNECT_BASE}/location-graph/uploads`,
   `DELETE ${SKU}`,
   'POST /inventory/impex/v1/organizations/:organizationId/location-graph/exports',
   'DELETE /inventory/impex/v1/organizations/:organizationId/location-graph/exports/:exportId',

@@ -191,12 +191,16 @@ const OCI_AV = '/inventory/availability/v1/organizations/:organizationId';
 const OCI_GRAPH = '/inventory/impex/v1/organizations/:organizationId/location-graph';
 const OCI_EXPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
 const OCI_SKU = `${OCI_AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
+/** The Connect REST flavour (spec §7): the environment is the token's only one, not in the path. */
+export const CONNECT_BASE = '/services/data/:version/commerce/oci';
 
 /**
  * Every route of the OCI API (/inventory/…/organizations/{organizationId}/…, docs/oci.md) with the
  * Onhand role its access hook asks for in the environment the organizationId names; checked like
  * ROUTE_ROLES by test/api/route-roles.test.ts (refusals there are problem+json) and listed in
- * docs/oci.md. `extension`: not in the OCI specification (the location-graph upload).
+ * docs/oci.md. `extension`: not in the OCI specification (the location-graph upload). The Connect REST
+ * routes (under CONNECT_BASE) answer refusals as `[{ errorCode, message }]` and take the environment
+ * from the token (one environment; a token of several is refused).
  */
 const OCI_RES = '/inventory/reservation/v1/organizations/:organizationId';
 
@@ -213,6 +217,20 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/status`, role: 'read' },
   { method: 'GET', path: `${OCI_GRAPH}/exports/:exportId/file-content`, role: 'read' },
   { method: 'DELETE', path: `${OCI_GRAPH}/exports/:exportId`, role: 'read' },
+  {
+    method: 'POST',
+    path: `${CONNECT_BASE}/availability/availability-records/actions/get-availability`,
+    role: 'read',
+  },
+  { method: 'POST', path: `${CONNECT_BASE}/availability-records/actions/batch-update`, role: 'write' },
+  { method: 'POST', path: `${CONNECT_BASE}/availability-records/uploads`, role: 'write' },
+  { method: 'GET', path: `${CONNECT_BASE}/availability-records/uploads/:uploadId`, role: 'read' },
+  { method: 'POST', path: `${CONNECT_BASE}/location-graph/uploads`, role: 'write' },
+  { method: 'GET', path: `${CONNECT_BASE}/location-graph/uploads/:uploadId`, role: 'read' },
+  { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/reservations`, role: 'write' },
+  { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/fulfillments`, role: 'write' },
+  { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/releases`, role: 'write' },
+  { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/transfers`, role: 'write' },
   { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-deltas`, role: 'read' },
   { method: 'POST', path: OCI_EXPORTS, role: 'read' },
   { method: 'GET', path: `${OCI_EXPORTS}/:exportId/status`, role: 'read' },
@@ -225,6 +243,9 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'POST', path: `${OCI_RES}/transfers`, role: 'write' },
 ];
 
+/** Whether an OCI_ROUTES path is of the Connect REST flavour. */
+export const isConnectRoute = (path: string): boolean => path.startsWith('/services/data/');
+
 /** The concrete URL of a route path in `environmentId`. */
 export function fillPath(path: string, environmentId: string): string {
   return path
@@ -234,6 +255,8 @@ export function fillPath(path: string, environmentId: string): string {
     .replace(':sku', 'no-such-sku')
     .replace(':requestId', 'request-1')
     .replace(':exportId', 'graph-0')
+    .replace(':version', 'v62.0')
+    .replace(':uploadId', 'no-such-upload')
     .replace(':inventorySystem', 'pos')
     .replace(':reservationId', 'no-such-reservation')
     .replace(':webhookId', 'wh_none')

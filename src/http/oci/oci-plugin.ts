@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../context.js';
+import { connectRoutes } from './connect/connect-plugin.js';
 import { registerOciImportRoutes } from './impex/imports/import-routes.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
@@ -23,4 +24,5 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     ociExportRoutes(oci, deps);
     ociReservationRoutes(oci, deps);
   });
+  await connectRoutes(app, deps);
 }

@@ -13527,6 +13527,1098 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/data/{version}/commerce/oci/availability-records/actions/batch-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set on hand, safety stock and futures of up to 100 records, Connect REST names */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "records": [
+                     *         {
+                     *           "actionRequestId": "c6f9b2a4-1d3e-4f5a-9b8c-7d6e5f4a3b2c",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "locationIdentifier": "warehouse5",
+                     *           "onHand": 10,
+                     *           "safetyStockCount": 2,
+                     *           "effectiveDate": "2026-12-01T00:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectBatchUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectBaseOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/availability-records/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an availability NDJSON file (part fileUpload, gzip or not, 10 MB) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            /** @description multipart/form-data with the file in the part fileUpload */
+            requestBody: {
+                content: {
+                    "multipart/form-data": unknown;
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "uploadId": "0d5b2b36-9f3a-4d3b-8f65-0e8f0a4c8d11",
+                         *       "success": true,
+                         *       "errors": []
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectUploadOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The body is larger than the server accepts (`payload_too_large`). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/availability-records/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of an availability upload */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uploadId: string;
+                    /** @description The API version, v51.0 to v99.0. */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "uploadId": "0d5b2b36-9f3a-4d3b-8f65-0e8f0a4c8d11",
+                         *       "status": "COMPLETED",
+                         *       "validationStatus": "Success",
+                         *       "validationErrors": [],
+                         *       "recordsReadCount": 2,
+                         *       "recordsProcessedCount": 2,
+                         *       "recordsSkippedCount": 0,
+                         *       "startTimeUTC": "2026-12-03T15:00:00.000Z",
+                         *       "endTimeUTC": "2026-12-03T15:00:01.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectUploadStatus"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/availability/availability-records/actions/get-availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Availability of SKUs at locations and groups, Connect REST names (useCache: always live) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConnectAvailabilityRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "locations": [
+                         *         {
+                         *           "locationIdentifier": "warehouse5",
+                         *           "inventoryRecords": [
+                         *             {
+                         *               "stockKeepingUnit": "sku123",
+                         *               "onHand": 10,
+                         *               "reserved": 1,
+                         *               "safetyStockCount": 2,
+                         *               "availableToFulfill": 7,
+                         *               "availableToOrder": 12,
+                         *               "effectiveDate": "2026-12-01T00:00:00.000Z",
+                         *               "futures": [
+                         *                 {
+                         *                   "quantity": 5,
+                         *                   "expectedDate": "2026-12-24T00:00:00.000Z"
+                         *                 }
+                         *               ],
+                         *               "exists": true
+                         *             }
+                         *           ]
+                         *         }
+                         *       ],
+                         *       "locationGroups": []
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectAvailabilityAnswer"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/location-graph/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the location graph with a JSON file { locations, groups } (part fileUpload) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            /** @description multipart/form-data with the file in the part fileUpload */
+            requestBody: {
+                content: {
+                    "multipart/form-data": unknown;
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "uploadId": "0d5b2b36-9f3a-4d3b-8f65-0e8f0a4c8d11",
+                         *       "success": true,
+                         *       "errors": []
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectUploadOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The body is larger than the server accepts (`payload_too_large`). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/location-graph/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of a location-graph upload (applied when it was answered) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uploadId: string;
+                    /** @description The API version, v51.0 to v99.0. */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "uploadId": "0d5b2b36-9f3a-4d3b-8f65-0e8f0a4c8d11",
+                         *       "status": "COMPLETED",
+                         *       "validationStatus": "Success",
+                         *       "validationErrors": [],
+                         *       "recordsReadCount": 2,
+                         *       "recordsProcessedCount": 2,
+                         *       "recordsSkippedCount": 0,
+                         *       "startTimeUTC": "2026-12-03T15:00:00.000Z",
+                         *       "endTimeUTC": "2026-12-03T15:00:01.000Z"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectUploadStatus"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/reservation/actions/fulfillments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fulfil reserved quantity at locations (fulfillmentRecords, actionRequestId per record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "fulfillmentRecords": [
+                     *         {
+                     *           "actionRequestId": "f-1",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 1,
+                     *           "locationIdentifier": "surprise"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectFulfillReservation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectBaseOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/reservation/actions/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release reserved quantity at locations or groups (releaseRecords, actionRequestId per record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "releaseRecords": [
+                     *         {
+                     *           "actionRequestId": "r-1",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 1,
+                     *           "locationGroupIdentifier": "arizona"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectReleaseReservation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectBaseOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/reservation/actions/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a reservation; actionRequestId is its id (a repeat answers the first answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "actionRequestId": "5b1e1f3a-0c55-4a51-9d7e-3f5f9f1c2a10",
+                     *       "expirationSeconds": 600,
+                     *       "createRecords": [
+                     *         {
+                     *           "locationGroupIdentifier": "arizona",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 2
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectCreateReservation"];
+                };
+            };
+            responses: {
+                /** @description Created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "success": true,
+                         *       "reservationTime": "2026-12-03T10:00:00.000Z",
+                         *       "expirationTime": "2026-12-03T10:10:00.000Z",
+                         *       "details": [
+                         *         {
+                         *           "locationGroupIdentifier": "arizona",
+                         *           "stockKeepingUnit": "sku123",
+                         *           "quantity": 2
+                         *         }
+                         *       ],
+                         *       "errors": []
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectReservationOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/data/{version}/commerce/oci/reservation/actions/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move reserved quantity (group → location, location → location) (transferRecords, actionRequestId per record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "transferRecords": [
+                     *         {
+                     *           "actionRequestId": "t-1",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 1,
+                     *           "fromLocationGroupIdentifier": "arizona",
+                     *           "toLocationIdentifier": "surprise"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectTransferReservation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectBaseOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services/oauth2/token": {
         parameters: {
             query?: never;
@@ -13979,6 +15071,196 @@ export interface components {
             createdAt: string;
             revokedAt: string | null;
             roles: components["schemas"]["RoleGrants"];
+        };
+        /** ConnectAvailabilityAnswer */
+        ConnectAvailabilityAnswer: {
+            locationGroups: {
+                inventoryRecords: components["schemas"]["ConnectInventoryRecord"][];
+                locationGroupIdentifier: string;
+            }[];
+            locations: {
+                inventoryRecords: components["schemas"]["ConnectInventoryRecord"][];
+                locationIdentifier: string;
+            }[];
+        };
+        /** ConnectAvailabilityRecord */
+        ConnectAvailabilityRecord: {
+            /** @description Idempotency key (SCAPI record id): with the SKU, a repeat changes nothing. */
+            actionRequestId: string;
+            /** @description RFC 3339 date-time */
+            effectiveDate?: unknown;
+            externalRefId?: string;
+            futures?: {
+                expectedDate: unknown;
+                quantity: unknown;
+            }[];
+            locationIdentifier: string;
+            /** @description Physical count: a number ≥ 0, multiple of 0.001 */
+            onHand?: unknown;
+            /** @description Safety stock: a number ≥ 0, multiple of 0.001 */
+            safetyStockCount?: unknown;
+            stockKeepingUnit: string;
+        };
+        /** ConnectAvailabilityRequest */
+        ConnectAvailabilityRequest: {
+            /** @description Accepted (v64.0+); Onhand has no related products to add. */
+            includeRelatedProducts?: boolean;
+            locationGroupIdentifier?: string;
+            locationGroupIdentifiers?: string[];
+            locationIdentifiers?: string[];
+            /** @description The SKU (= IV productId). */
+            stockKeepingUnit?: string;
+            stockKeepingUnits?: string[];
+            /** @description Accepted and ignored: Onhand has no read cache, every answer is live. */
+            useCache?: boolean;
+        };
+        /** ConnectBaseOutput */
+        ConnectBaseOutput: {
+            errors: {
+                details?: {
+                    [key: string]: string;
+                };
+                /** @description The OCI errorCode of the failed record. */
+                errorCode: string;
+                message: string;
+            }[];
+            success: boolean;
+        };
+        /** ConnectBatchUpdateRequest */
+        ConnectBatchUpdateRequest: {
+            records: components["schemas"]["ConnectAvailabilityRecord"][];
+        };
+        /** ConnectCreateReservation */
+        ConnectCreateReservation: {
+            /** @description Becomes the reservation id (its idempotency key). */
+            actionRequestId: string;
+            allowPartialReservations?: boolean;
+            createRecords: {
+                locationGroupIdentifier?: string;
+                locationIdentifier?: string;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                stockKeepingUnit: string;
+            }[];
+            expirationSeconds?: number;
+            externalRefId?: string;
+            /** Format: date-time */
+            reservationTime?: string;
+        };
+        /** ConnectErrors */
+        ConnectErrors: {
+            errorCode: "INVALID_API_INPUT" | "JSON_PARSER_ERROR" | "INVALID_SESSION_ID" | "INSUFFICIENT_ACCESS" | "NOT_FOUND" | "INVALID_STATE" | "REQUEST_LIMIT_EXCEEDED" | "UNKNOWN_EXCEPTION";
+            message: string;
+        }[];
+        /** ConnectFulfillReservation */
+        ConnectFulfillReservation: {
+            fulfillmentRecords: {
+                actionRequestId: string;
+                externalRefId?: string;
+                locationIdentifier: string;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                /** @description Accepted; movements act on the OCI holds of the place. */
+                reservationId?: string;
+                stockKeepingUnit: string;
+            }[];
+            reservationId?: string;
+        };
+        /** ConnectFuture */
+        ConnectFuture: {
+            /** Format: date-time */
+            expectedDate: string;
+            /** @description Expected inbound quantity. */
+            quantity: number;
+        };
+        /** ConnectInventoryRecord */
+        ConnectInventoryRecord: {
+            /** @description atf of the SCAPI flavour. */
+            availableToFulfill: number;
+            /** @description ato of the SCAPI flavour. */
+            availableToOrder: number;
+            /** Format: date-time */
+            effectiveDate?: string;
+            /** @description Whether the SKU has any stock record at the place. */
+            exists: boolean;
+            futures: components["schemas"]["ConnectFuture"][];
+            /** @description Physical count. */
+            onHand: number;
+            /** @description Reserved. */
+            reserved: number;
+            /** @description Held back from availableToFulfill and availableToOrder. */
+            safetyStockCount: number;
+            /** @description The SKU (= IV productId). */
+            stockKeepingUnit: string;
+        };
+        /** ConnectReleaseReservation */
+        ConnectReleaseReservation: {
+            releaseRecords: {
+                actionRequestId: string;
+                externalRefId?: string;
+                locationGroupIdentifier?: string;
+                locationIdentifier?: string;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                /** @description Accepted; movements act on the OCI holds of the place. */
+                reservationId?: string;
+                stockKeepingUnit: string;
+            }[];
+            reservationId?: string;
+        };
+        /** ConnectReservationOutput */
+        ConnectReservationOutput: {
+            details: {
+                [key: string]: unknown;
+            }[];
+            errors: {
+                errorCode: string;
+                message: string;
+            }[];
+            expirationTime?: string;
+            reservationTime: string;
+            success: boolean;
+        };
+        /** ConnectTransferReservation */
+        ConnectTransferReservation: {
+            allOrNothingTransferId?: string;
+            reservationId?: string;
+            transferRecords: {
+                actionRequestId: string;
+                externalRefId?: string;
+                fromLocationGroupIdentifier?: string;
+                fromLocationIdentifier?: string;
+                ignoreAvailabilityCheck?: boolean;
+                /** @description A multiple of 0.001 (checked by the engine). */
+                quantity: number;
+                /** @description Accepted; movements act on the OCI holds of the place. */
+                reservationId?: string;
+                stockKeepingUnit: string;
+                toLocationGroupIdentifier?: string;
+                toLocationIdentifier?: string;
+            }[];
+        };
+        /** ConnectUploadOutput */
+        ConnectUploadOutput: {
+            errors: Record<string, never>[];
+            success: boolean;
+            uploadId: string;
+        };
+        /** ConnectUploadStatus */
+        ConnectUploadStatus: {
+            /** Format: date-time */
+            endTimeUTC?: string;
+            recordsProcessedCount: number;
+            recordsReadCount: number;
+            recordsSkippedCount: number;
+            /** Format: date-time */
+            startTimeUTC?: string;
+            /** @description PENDING, RUNNING, COMPLETED or FAILED (WAITING/EXPIRED never: the file came with the request). */
+            status: string;
+            uploadId: string;
+            validationErrors: string[];
+            /** @description Success, Failed or Pending. */
+            validationStatus: string;
         };
         /**
          * ConsumeRequest
