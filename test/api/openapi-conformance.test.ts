@@ -140,6 +140,8 @@ function conformance(
 ): string | undefined {
   const declared = operation.responses[String(res.statusCode)];
   if (!declared) return `answered ${res.statusCode}, which it does not declare: ${res.body.slice(0, 300)}`;
+  // 204 No Content: nothing to check but that there is nothing.
+  if (res.statusCode === 204) return res.body === '' ? undefined : 'answered 204 with a body';
   const type = String(res.headers['content-type'] ?? '').split(';')[0] ?? '';
   const media: Media | undefined = declared.content?.[type];
   if (!media) return `answered ${res.statusCode} as ${type}, which it does not declare`;

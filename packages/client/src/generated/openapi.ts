@@ -13655,10 +13655,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            /** @description multipart/form-data with the file in the part fileUpload */
             requestBody: {
                 content: {
-                    "multipart/form-data": unknown;
+                    /**
+                     * @example {
+                     *       "fileUpload": "{\"recordId\":\"0a87539d-f3dd-47bc-91c7-9c752e39dbe0\",\"sku\":\"sku123\",\"locationId\":\"surprise\",\"onHand\":27}\n"
+                     *     }
+                     */
+                    "multipart/form-data": components["schemas"]["ConnectFileUpload"];
                 };
             };
             responses: {
@@ -13989,10 +13993,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            /** @description multipart/form-data with the file in the part fileUpload */
             requestBody: {
                 content: {
-                    "multipart/form-data": unknown;
+                    /**
+                     * @example {
+                     *       "fileUpload": "{\"recordId\":\"0a87539d-f3dd-47bc-91c7-9c752e39dbe0\",\"sku\":\"sku123\",\"locationId\":\"surprise\",\"onHand\":27}\n"
+                     *     }
+                     */
+                    "multipart/form-data": components["schemas"]["ConnectFileUpload"];
                 };
             };
             responses: {
@@ -15152,6 +15160,14 @@ export interface components {
             errorCode: "INVALID_API_INPUT" | "JSON_PARSER_ERROR" | "INVALID_SESSION_ID" | "INSUFFICIENT_ACCESS" | "NOT_FOUND" | "INVALID_STATE" | "REQUEST_LIMIT_EXCEEDED" | "UNKNOWN_EXCEPTION";
             message: string;
         }[];
+        /** ConnectFileUpload */
+        ConnectFileUpload: {
+            /**
+             * Format: binary
+             * @description The file: NDJSON availability records (gzip or not), or a location graph document
+             */
+            fileUpload: string;
+        };
         /** ConnectFulfillReservation */
         ConnectFulfillReservation: {
             fulfillmentRecords: {

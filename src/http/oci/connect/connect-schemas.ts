@@ -179,9 +179,24 @@ export const ConnectBaseOutput = Type.Object(
   },
 );
 
-export const ConnectUploadBody = Type.Unknown({
-  description: 'multipart/form-data with the file in the part fileUpload',
-});
+/** multipart/form-data with the file in the part fileUpload (streamed by the route, never parsed whole). */
+export const ConnectUploadBody = Type.Object(
+  {
+    fileUpload: Type.String({
+      format: 'binary',
+      description: 'The file: NDJSON availability records (gzip or not), or a location graph document',
+    }),
+  },
+  {
+    title: 'ConnectFileUpload',
+    examples: [
+      {
+        fileUpload:
+          '{"recordId":"0a87539d-f3dd-47bc-91c7-9c752e39dbe0","sku":"sku123","locationId":"surprise","onHand":27}\n',
+      },
+    ],
+  },
+);
 
 export const ConnectUploadOutput = Type.Object(
   { uploadId: Type.String(), success: Type.Boolean(), errors: Type.Array(Type.Object({})) },
