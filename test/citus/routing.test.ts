@@ -69,6 +69,31 @@ function describeRouting(): void {
     return { commands, shards, groups, workers: new Set(commands.map((c) => c.worker)) };
   }
 
+  /**
+   * The commands of the transactions that write, apart from read-only ones (the OCI guard's lookup of
+   * the environment's location graph before a reservation, which reads the graph's own shard).
+   */
+  function writing(commands: readonly { command: string; worker: string }[]) {
+    let readOnly = false;
+    const kept: { command: string; worker: string }[] = [];
+    const skipped: string[] = [];
+    for (const c of commands) {
+      if (/^BEGIN TRANSACTION[^;]*READ ONLY/.test(c.command)) readOnly = true;
+      if (readOnly) skipped.push(c.command);
+      else kept.push(c);
+      if (readOnly && /^COMMIT/.test(c.command)) readOnly = false;
+    }
+    const shards = new Set(
+      kept.flatMap((s) => [...s.command.matchAll(/_(\d{6,})\b/g)].map((m) => m[1] ?? '')),
+    );
+    return {
+      commands: kept,
+      skipped,
+      groups: new Set([...shards].map((id) => shardGroup.get(id) ?? `unknown ${id}`)),
+      workers: new Set(kept.map((c) => c.worker)),
+    };
+  }
+
   const change = (id: string, product: string, inbound: number) =>
     engine.changeOnHand(ENV, [{ input: stockBody(id, product, { inbound }) as never, path: '' }]);
 
@@ -107,9 +132,15 @@ function describeRouting(): void {
 
   it('a reservation touches one shard group on one worker and commits without PREPARE', async () => {
     await change('stock-p2', 'p2', 10);
-    const seen = await capture(() =>
+    const all = await capture(() =>
       engine.reservations.reserve(ENV, [{ input: reserveBody('r1', 'p2', 2) as never, path: '' }]),
     );
+    const seen = writing(all.commands);
+    // Before the write, the OCI guard reads the environment's location graph (read-only, its own shard).
+    for (const command of seen.skipped)
+      expect(command).toMatch(
+        /^(BEGIN TRANSACTION[^;]*READ ONLY|SELECT [^;]* FROM \S+\.oci_graphs_\d+ |COMMIT)/,
+      );
     expect(seen.groups.size, seen.commands.map((c) => c.command).join('\n')).toBe(1);
     expect(seen.workers.size, JSON.stringify(seen.commands, null, 1)).toBe(1);
     expect(

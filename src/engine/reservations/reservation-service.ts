@@ -24,7 +24,7 @@ import { isUsableId, type WriteItem } from '../write-item.js';
 import { InOrder } from './in-order.js';
 import { reservationAsOf } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
-import type { OciHold, ReservationWork, Scope } from './reservation-work.js';
+import { lockOf, type OciHold, type ReservationWork, scopeOf } from './reservation-work.js';
 
 /** A reservation and its history, for GET …/onhand/reservations/{id}. */
 export interface ReservationView extends ReservationRecord {
@@ -84,11 +84,17 @@ export class Reservations {
   ): Promise<ItemOutcome[]> {
     await this.environments.get(environmentId);
     const now = this.clock().toISOString();
+    // Lookups first (they answer in any order), then the items submitted in the order sent.
+    const looked = await Promise.all(
+      items.map(({ input }) =>
+        isUsableId(input.reservationId)
+          ? this.store.getReservation(environmentId, input.reservationId)
+          : Promise.resolve(undefined),
+      ),
+    );
     return Promise.all(
-      items.map(async ({ input, path, clientId = null }) => {
-        const found = isUsableId(input.reservationId)
-          ? await this.store.getReservation(environmentId, input.reservationId)
-          : undefined;
+      items.map(({ input, path, clientId = null }, i) => {
+        const found = looked[i];
         return this.submit(environmentId, 'unreserve', input, path, clientId, (hash, config) => {
           const command = toUnreserveCommand(config, input, path);
           if (!found || found.organizationId !== command.organizationId) {
@@ -123,7 +129,6 @@ export class Reservations {
     );
   }
 
-  /** One reservation with its ledger history; reservation_not_found when absent. */
   /**
    * One reservation with its history; as it was at feed position `asOf` when given (from its ledger
    * entries up to there, reservation-history.ts): not found if it did not exist yet.
@@ -269,22 +274,6 @@ export class Reservations {
     }
     return this.writer.submit(lockOf(work.scope), work, guard);
   }
-}
-
-function scopeOf(
-  environmentId: string,
-  c: { readonly organizationId: string; readonly productId: string; readonly partitionId: string },
-): Scope {
-  return {
-    environmentId,
-    organizationId: c.organizationId,
-    productId: c.productId,
-    partitionId: c.partitionId,
-  };
-}
-
-function lockOf(scope: Scope): string {
-  return lockKeyOf(scope.environmentId, scope.organizationId, scope.productId, scope.partitionId);
 }
 
 /** Thrown while building unreserve work for a reservation that does not exist. */

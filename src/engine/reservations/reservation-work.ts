@@ -1,5 +1,6 @@
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
 import type { Dimensions } from '../../domain/dimensions.js';
+import { lockKeyOf } from '../../domain/partition.js';
 import type { Qty } from '../../domain/quantity.js';
 import type { ReserveCommand } from '../../domain/reservation/reserve-command.js';
 import type { OffsetCommand, UnreserveCommand } from '../../domain/reservation/unreserve-command.js';
@@ -62,3 +63,21 @@ export const FAMILY = { reserve: 'reserve', unreserve: 'unreserve', offset: 'off
 
 /** Family of ledger entries about a reservation that carry no event id (expiry, extension, …). */
 export const RESERVATION_FAMILY = 'reservation';
+
+/** The scope (environment, organization, product, partition) a reservation's work locks. */
+export function scopeOf(
+  environmentId: string,
+  c: { readonly organizationId: string; readonly productId: string; readonly partitionId: string },
+): Scope {
+  return {
+    environmentId,
+    organizationId: c.organizationId,
+    productId: c.productId,
+    partitionId: c.partitionId,
+  };
+}
+
+/** The lock key of a scope. */
+export function lockOf(scope: Scope): string {
+  return lockKeyOf(scope.environmentId, scope.organizationId, scope.productId, scope.partitionId);
+}

@@ -96,7 +96,12 @@ export const unstampedChangesSql = (citus: boolean) =>
       WHERE c.environment_id = $1 AND c.position IS NULL`;
 
 /** Who stamps positions: a session-level advisory lock, held by one process at a time (two-int form). */
-export const TRY_LEASE = 'SELECT pg_try_advisory_lock(1869506660, 2) AS held';
+/**
+ * The sequencer's lease: a session advisory lock keyed by the schema the tables live in, so that
+ * deployments (or test schemas) in different schemas of one database each have their own sequencer.
+ */
+export const TRY_LEASE =
+  "SELECT pg_try_advisory_lock(1869506660, hashtext('onhand feed sequencer ' || current_schema())) AS held";
 
 /** Channels: new positions (payload: the head), and commits waiting to be stamped. */
 export const FEED_CHANNEL = 'onhand_feed';

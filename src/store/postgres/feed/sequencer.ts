@@ -25,7 +25,7 @@ export interface SequencerOptions {
 
 /**
  * One per process: a dedicated connection that LISTENs for new feed positions and, while it holds the
- * sequencer lease (a session advisory lock: one holder in the whole database, released by PostgreSQL if
+ * sequencer lease (a session advisory lock: one holder per schema of the database, released by PostgreSQL if
  * the holder's connection dies), stamps committed transactions with positions.
  *
  * Why after commit: transactions on different lock keys commit in parallel, in an order no one knows
