@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { clientColumns } from '../client-columns.js';
 import { toJson } from '../ledger-codec.js';
 import type {
   ClientRecord,
@@ -19,6 +18,7 @@ import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
 import { type DistributeOptions, distributeTables, isDistributed } from './citus/citus-layout.js';
 import { CitusTx } from './citus/citus-tx.js';
+import { insertClient, updateClient } from './client-statements.js';
 import { commitOrUnknown, createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
@@ -28,13 +28,7 @@ import { PostgresReader } from './postgres-reader.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
 import { applyMigrations } from './schema.js';
-import {
-  beginSql,
-  INSERT_CLIENT,
-  INSERT_ENVIRONMENT,
-  REPLACE_ENVIRONMENT,
-  UPDATE_CLIENT,
-} from './statements.js';
+import { beginSql, INSERT_ENVIRONMENT, REPLACE_ENVIRONMENT } from './statements.js';
 import { DELETE_ORPHANED_DATA } from './transfer-statements.js';
 import { PostgresWebhooks } from './webhooks/postgres-webhooks.js';
 
@@ -275,14 +269,11 @@ export class PostgresStore implements Store {
   }
 
   async createClient(c: ClientRecord): Promise<boolean> {
-    const { roles, environments, admin } = clientColumns(c);
-    const values = [c.clientId, c.secretHash, environments, admin, roles, c.createdAt, c.revokedAt];
-    return this.changed(INSERT_CLIENT, values);
+    return this.changed(...insertClient(c));
   }
 
   async updateClient(c: ClientRecord): Promise<boolean> {
-    const { roles, environments, admin } = clientColumns(c);
-    return this.changed(UPDATE_CLIENT, [c.secretHash, environments, admin, roles, c.revokedAt, c.clientId]);
+    return this.changed(...updateClient(c));
   }
 
   /** Runs one autocommit write on the pool; true when it changed exactly one row. */

@@ -49,28 +49,7 @@ import {
   REPLACE_ENVIRONMENT,
   UPSERT_ROWS,
 } from './statements.js';
-
-export interface EventDbRow {
-  readonly event_id: string;
-  readonly seq: string;
-  readonly commit: string;
-  readonly body_hash: string;
-  readonly outcome: string;
-}
-
-/** FIND_EVENTS rows by event id. */
-export function recordedEvents(rows: readonly EventDbRow[]): Map<string, RecordedEvent> {
-  const found = new Map<string, RecordedEvent>();
-  for (const r of rows) {
-    found.set(r.event_id, {
-      seq: Number(r.seq),
-      commit: Number(r.commit),
-      bodyHash: r.body_hash,
-      outcome: JSON.parse(r.outcome) as unknown,
-    });
-  }
-  return found;
-}
+import { distinct, type EventDbRow, recordedEvents, scopeColumns } from './tx-rows.js';
 
 /**
  * The StoreTx of PostgresStore: every method is one statement (batches included) on the one connection
@@ -312,17 +291,4 @@ export class PostgresTx implements StoreTx {
     if (!this.#open)
       throw new Error('This transaction has ended; StoreTx methods work only inside transaction().');
   }
-}
-
-export function distinct(values: readonly string[]): string[] {
-  return [...new Set(values)];
-}
-
-/** The scope columns as three parallel arrays, for unnest. */
-function scopeColumns(scopes: readonly ProductScope[]): [string[], string[], string[]] {
-  return [
-    scopes.map((s) => s.organizationId),
-    scopes.map((s) => s.productId),
-    scopes.map((s) => s.partitionId),
-  ];
 }

@@ -1,9 +1,10 @@
 import type { LedgerEntry, RecordedEvent, ReservationRecord, ScheduleRow, StockRow } from '../../store.js';
-import { distinct, type EventDbRow, PostgresTx, recordedEvents } from '../postgres-tx.js';
+import { PostgresTx } from '../postgres-tx.js';
 import { reservationColumns } from '../record-mapping.js';
 import { stockColumns } from '../row-mapping.js';
 import { scheduleColumns } from '../schedule-mapping.js';
 import { FIND_EVENTS } from '../statements.js';
+import { distinct, type EventDbRow, recordedEvents } from '../tx-rows.js';
 import { appendLedgerOnCitus } from './citus-ledger.js';
 import {
   insertValues,
