@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/open-store.js';
 import { loadSettings } from '../../src/settings.js';
 import { createTestDatabase, testBackends } from '../support/backends.js';
+import { OnhandHttp } from '../support/onhand-http.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 /**
@@ -29,19 +30,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function token(url: string): Promise<string> {
-  const response = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: 'ops',
-      client_secret: env.ONHAND_ADMIN_CLIENT_SECRET ?? '',
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 async function call(url: string, bearer: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${url}${path}`, {
     method,
@@ -63,7 +51,7 @@ describe.each(testBackends())('an OCI export left by a server that died, on %s',
       env.ONHAND_DATABASE_URL = database.url;
     }
     server = await startServerProcess(env);
-    let bearer = await token(server.url);
+    let bearer = await OnhandHttp.token(server, 'ops', env.ONHAND_ADMIN_CLIENT_SECRET ?? '');
     const graph = {
       locations: ['store-1', 'store-2'],
       groups: [{ id: 'city', locations: ['store-1', 'store-2'] }],
@@ -94,7 +82,7 @@ describe.each(testBackends())('an OCI export left by a server that died, on %s',
     await store.close();
 
     server = await startServerProcess(env);
-    bearer = await token(server.url);
+    bearer = await OnhandHttp.token(server, 'ops', env.ONHAND_ADMIN_CLIENT_SECRET ?? '');
     let status: Record<string, unknown> = {};
     for (let i = 0; i < 100 && status.status !== 'COMPLETED'; i++) {
       status = JSON.parse(
