@@ -9,9 +9,11 @@ import { Engine } from './engine/engine.js';
 import { Environments } from './engine/environments.js';
 import { FeedRelay } from './engine/relay/feed-relay.js';
 import { HttpSender } from './engine/webhooks/http-sender.js';
+import type { AttemptReport } from './engine/webhooks/webhook-ports.js';
 import { buildApp } from './http/app.js';
 import { toJson } from './http/json.js';
 import { Metrics } from './http/metrics.js';
+import { logWebhookAttempt } from './http/webhooks/attempt-log.js';
 import { effectiveLogFormat, loggerOptions } from './log-options.js';
 import { connectNats } from './nats/nats-transport.js';
 import { openStore } from './open-store.js';
@@ -35,6 +37,7 @@ export async function openServices(
   settings: Settings,
   clock: () => Date = systemClock,
   onBackgroundError: (error: unknown) => void = (error) => console.error(error),
+  onWebhookAttempt?: (report: AttemptReport) => void,
 ): Promise<Services> {
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(settings, console.error, clock);
@@ -69,6 +72,7 @@ export async function openServices(
       sender: new HttpSender(settings.webhooks.allowPrivate),
       settings: settings.webhooks,
       encode: toJson,
+      ...(onWebhookAttempt ? { onAttempt: onWebhookAttempt } : {}),
     },
     adjustmentPostMs: settings.adjustmentPostSeconds * 1000,
   });
@@ -94,7 +98,13 @@ export async function startServer(
   clock: () => Date = systemClock,
 ): Promise<Server> {
   let logError = (error: unknown) => console.error(error);
-  const services = await openServices(settings, clock, (error) => logError(error));
+  let logAttempt = (_report: AttemptReport) => {};
+  const services = await openServices(
+    settings,
+    clock,
+    (error) => logError(error),
+    (report) => logAttempt(report),
+  );
   const { store, auth, engine } = services;
   const metrics = new Metrics();
   const app = await buildApp(
@@ -116,6 +126,7 @@ export async function startServer(
     },
   );
   logError = (error) => app.log.error({ err: error }, 'background work failed');
+  logAttempt = (report) => logWebhookAttempt(app.log, report);
   let relay: FeedRelay | undefined;
   try {
     await bootstrap(settings, services, app, print);

@@ -52,6 +52,8 @@ export interface Settings {
   /** Token attempts per minute per client id and per IP address, per process; 0: off. */
   readonly tokenRateLimitPerMinute: number;
   readonly requestTimeoutMs: number;
+  /** How long a stop (SIGTERM) waits for requests in flight before closing their connections, ms. */
+  readonly shutdownTimeoutMs: number;
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   readonly trustProxy: number;
   /** Browser origins allowed to call the API cross-origin (ONHAND_CORS_ORIGINS). */
@@ -184,6 +186,7 @@ export function loadSettings(
       'ONHAND_TOKEN_RATE_LIMIT_PER_MINUTE',
     ),
     requestTimeoutMs: int(env.ONHAND_REQUEST_TIMEOUT_MS, 30_000, 0, 3_600_000, 'ONHAND_REQUEST_TIMEOUT_MS'),
+    shutdownTimeoutMs: int(env.ONHAND_SHUTDOWN_TIMEOUT_MS, 5000, 0, 600_000, 'ONHAND_SHUTDOWN_TIMEOUT_MS'),
     trustProxy: proxyHops(env.ONHAND_TRUST_PROXY),
     corsOrigins: corsOrigins(env.ONHAND_CORS_ORIGINS),
     oidc: oidcSettings(env),
@@ -251,6 +254,7 @@ export function httpSettings(settings: Settings): HttpSettings {
     rateLimit: rate > 0 ? { ratePerSecond: rate, burst } : undefined,
     tokenRateLimit: perMinute > 0 ? { ratePerSecond: perMinute / 60, burst: perMinute } : undefined,
     requestTimeoutMs: settings.requestTimeoutMs,
+    shutdownTimeoutMs: settings.shutdownTimeoutMs,
     trustProxy: settings.trustProxy,
     dashboardDir: settings.dashboardDir,
     corsOrigins: settings.corsOrigins,

@@ -8,6 +8,9 @@ export class WebhookFollower {
   readonly receiver = new WebhookReceiver();
   after = '0';
   webhookId = '';
+  /** The accepted deliveries parsed so far, and how many of the receiver's requests they cover. */
+  readonly #parsed: { id: string; entries: FeedEntry[] }[] = [];
+  #read = 0;
 
   async start(api: Api): Promise<void> {
     await this.receiver.up();
@@ -25,12 +28,23 @@ export class WebhookFollower {
     this.after = String(body.position ?? '0');
   }
 
-  /** Deliveries accepted, in arrival order, each with its entries. */
+  /**
+   * Deliveries accepted, in arrival order, each with its entries. Each body is parsed once: parsing
+   * them all again at every look (the soak looks every 250 ms while it waits for the followers) kept
+   * the soak's own process, the receiver's, busy for seconds in long runs, so that the receiver
+   * answered late, attempts timed out and deliveries fell behind by backoff.
+   */
   deliveries(): { id: string; entries: FeedEntry[] }[] {
-    return this.receiver.accepted().map((r) => ({
-      id: r.headers['webhook-id'] ?? '',
-      entries: (JSON.parse(r.body) as { data: { entries: FeedEntry[] } }).data.entries,
-    }));
+    const received = this.receiver.received;
+    for (; this.#read < received.length; this.#read++) {
+      const r = received[this.#read]!;
+      if (r.status >= 300) continue;
+      this.#parsed.push({
+        id: r.headers['webhook-id'] ?? '',
+        entries: (JSON.parse(r.body) as { data: { entries: FeedEntry[] } }).data.entries,
+      });
+    }
+    return this.#parsed;
   }
 
   position(): string {

@@ -88,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'serve') {
     if (rest.length > 0) throw new Error(`Unexpected arguments for serve: ${rest.join(' ')}`);
     const server = await startServer(settings);
-    stopOnSignals(server.close);
+    stopOnSignals(server.close, settings.shutdownTimeoutMs + STOP_GRACE_MS);
     return 0;
   }
   if (command === 'clients' || command === 'environments') {
@@ -160,12 +160,25 @@ async function environmentsCommand(args: string[], services: Services): Promise<
   return 2;
 }
 
-function stopOnSignals(close: () => Promise<void>): void {
+/** What a stop may take beyond the shutdown timeout: background work and the database pool closing. */
+const STOP_GRACE_MS = 5000;
+
+/**
+ * Stops the server on SIGINT / SIGTERM: `close` finishes the requests in flight (for at most the
+ * shutdown timeout), the background work and the database pool. A stop still unfinished after `limitMs`
+ * (something waits on a database that does not answer) exits anyway, with code 1: every acknowledged
+ * write is durable already, and what was not acknowledged is retried by its client.
+ */
+function stopOnSignals(close: () => Promise<void>, limitMs: number): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.error(`${signal} received: finishing requests in flight, then stopping.`);
+    setTimeout(() => {
+      console.error(`Still stopping after ${limitMs} ms: exiting now.`);
+      process.exit(1);
+    }, limitMs).unref();
     close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -18,6 +18,7 @@ import { digestRoutes } from './digest/digest-route.js';
 import { errorBody, handleError } from './errors.js';
 import { guardExtensionParams } from './extension-params.js';
 import { feedRoutes } from './feed/feed-routes.js';
+import { installGracefulClose } from './graceful-close.js';
 import { jobRoutes } from './jobs/job-routes.js';
 import { toJson } from './json.js';
 import { registerOciTokenRoutes } from './oci/auth/oci-token-routes.js';
@@ -108,6 +109,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   app.removeContentTypeParser('text/plain');
 
   installCors(app, deps.settings.corsOrigins ?? []);
+  installGracefulClose(app, deps.settings.shutdownTimeoutMs ?? 5000);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];

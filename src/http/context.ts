@@ -21,6 +21,8 @@ export interface HttpSettings {
   readonly tokenRateLimit?: RateLimit | undefined;
   /** Most time to receive a whole request, ms (0: none). Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /** How long a stop waits for requests in flight before it closes their connections, ms. Default 5 s. */
+  readonly shutdownTimeoutMs?: number;
   /** How many reverse proxies' X-Forwarded-For entries to believe for the client address. Default 0. */
   readonly trustProxy?: number;
   /** The built dashboard to serve at /ui (docs/dashboard.md); undefined: none. */

@@ -58,6 +58,29 @@ describe('following the change feed with server-sent events', () => {
     stream.close();
   });
 
+  it('with progress=true, says how far the feed went past entries the filter left out', async () => {
+    const plain = await follow(`${base}${E}/feed/stream?productId=Cup`, auth());
+    const stream = await follow(`${base}${E}/feed/stream?productId=Cup&progress=true`, auth());
+    await post(change('p-cup', 1, 'Cup'));
+    await post([change('p-shirt-1', 1), change('p-shirt-2', 1)], `${E}/onhand/bulk`);
+    await post(change('p-cup-2', 1, 'Cup'));
+    await stream.entries(2);
+    await plain.entries(2);
+    // The entries of other products in between: one progress event, at the last of them, before p-cup-2.
+    expect(stream.events.map((e) => e.event)).toEqual(['entry', 'progress', 'entry']);
+    const [cup, progress, cup2] = stream.events;
+    expect(Number(progress!.id)).toBeGreaterThan(Number(cup!.id));
+    expect(Number(progress!.id)).toBe(Number(cup2!.id) - 1);
+    expect(JSON.parse(progress!.data)).toEqual({ position: progress!.id });
+    // Without it, the stream is as before: entries only.
+    expect(plain.events.map((e) => e.event)).toEqual(['entry', 'entry']);
+    stream.close();
+    plain.close();
+    const bad = await follow(`${base}${E}/feed/stream?progress=yes`, auth());
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).code).toBe('invalid_request');
+  });
+
   it('lets a browser follow with a single-use ticket instead of a token in the URL', async () => {
     const issued = await h.request('POST', `${E}/feed/tickets`);
     expect(issued.statusCode).toBe(200);

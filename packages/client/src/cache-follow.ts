@@ -66,12 +66,18 @@ function streamQuery(cache: AvailabilityCache): Record<string, string | string[]
   const { productIds, siteIds, locationIds } = cache.options;
   return {
     after: cache.position,
+    // How far the feed went past entries the filter leaves out, so the position stays current.
+    progress: 'true',
     ...(productIds.length <= MAX_FILTERED_PRODUCTS ? { productId: [...productIds] } : {}),
     ...(siteIds === undefined || siteIds.length > MAX_FILTERED_PRODUCTS ? {} : { siteId: [...siteIds] }),
     ...(locationIds === undefined || locationIds.length > MAX_FILTERED_PRODUCTS
       ? {}
       : { locationId: [...locationIds] }),
   };
+}
+
+function progressed(cache: AvailabilityCache, data: string): void {
+  cache.progressed((JSON.parse(data) as { position: string }).position);
 }
 
 function applyOrReload(cache: AvailabilityCache, data: string): void {
@@ -92,6 +98,7 @@ async function overFetch(cache: AvailabilityCache, signal: AbortSignal, events: 
     (event) => {
       events.onHeard();
       if (event.event === 'entry') applyOrReload(cache, event.data);
+      else if (event.event === 'progress') progressed(cache, event.data);
     },
     events.onHeard,
   );
@@ -137,6 +144,10 @@ async function overEventSource(
       } catch (error) {
         close(error);
       }
+    });
+    source.addEventListener('progress', (event) => {
+      events.onHeard();
+      progressed(cache, event.data);
     });
     source.onerror = () => close(opened ? undefined : new Reload('the stream did not open'));
   });

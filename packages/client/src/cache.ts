@@ -197,6 +197,18 @@ export class AvailabilityCache {
     return true;
   }
 
+  /**
+   * The feed went on to `position` with nothing the cache holds (the stream's `event: progress`: its
+   * filter left the entries in between out), so the cache reflects that position too.
+   */
+  progressed(position: string): void {
+    const at = Number(position);
+    if (!(at > this.#position)) return;
+    this.#position = at;
+    this.#lastHeardAt = Date.now();
+    this.#wake();
+  }
+
   /** Resolves once the cache reflects `position` (rejects after `timeoutMs`). */
   waitFor(position: string, timeoutMs = 10_000): Promise<void> {
     const target = Number(position);

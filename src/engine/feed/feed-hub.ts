@@ -13,6 +13,11 @@ export interface FeedSink {
   close(reason: 'too_slow' | 'error'): void;
   /** Called once the follower has caught up and is served by the environment's live stream. */
   live?(): void;
+  /**
+   * The follower's position moved to `position` past entries its filter left out (after the entries
+   * pushed, if any): a filtered follower learns how far the feed has gone, not only its last match.
+   */
+  progress?(position: number): void;
 }
 
 export interface FollowOptions {
@@ -258,8 +263,13 @@ class LiveStream {
     if (!follower.open) return;
     const fresh = page.filter((e) => e.position > follower.after && passes(follower.filter, e));
     const last = page[page.length - 1];
-    if (last && last.position > follower.after) follower.after = last.position;
-    if (fresh.length > 0 && !follower.sink.push(fresh)) this.close(follower, 'too_slow');
+    if (!last || last.position <= follower.after) return;
+    follower.after = last.position;
+    if (fresh.length > 0 && !follower.sink.push(fresh)) {
+      this.close(follower, 'too_slow');
+      return;
+    }
+    if (fresh[fresh.length - 1] !== last) follower.sink.progress?.(last.position);
   }
 
   private close(follower: Follower, reason: 'too_slow' | 'error'): void {

@@ -6,6 +6,10 @@ export class InOrder {
   private turn: Promise<unknown> = Promise.resolve();
 
   next<T>(lookup: Promise<T>): Promise<T> {
+    // A lookup that fails while an earlier one still runs is handled here at once (its caller gets the
+    // failure in turn): left without a handler until then, Node would end the process on it (the soak
+    // found this with database connections terminated under load).
+    lookup.catch(() => undefined);
     const previous = this.turn;
     const mine = (async () => {
       await previous;

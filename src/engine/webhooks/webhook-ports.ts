@@ -41,8 +41,29 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   batchSize: 100,
 };
 
+/**
+ * One attempt worth telling the operator about (the server logs it, docs/webhooks.md): a failed one
+ * (`retryAt` when it will be tried again, absent when the subscription is now failing), or a delivered
+ * one after failed attempts (the receiver is back).
+ */
+export interface AttemptReport {
+  readonly environmentId: string;
+  readonly webhookId: string;
+  /** The receiver's origin (scheme, host and port; the path may hold a token and is left out). */
+  readonly receiver: string;
+  readonly deliveryId: string;
+  /** This attempt's number (1 for the first). */
+  readonly attempt: number;
+  readonly delivered: boolean;
+  readonly httpStatus: number | null;
+  readonly error: string | null;
+  readonly retryAt?: string;
+}
+
 /** What the composition root chooses for webhooks. */
 export interface WebhookOptions {
+  /** Told about failed attempts, and about the first delivered one after failures (logged by the server). */
+  readonly onAttempt?: (report: AttemptReport) => void;
   readonly secrets: SecretBox;
   readonly sender: WebhookSender;
   readonly settings: WebhookSettings;

@@ -7,7 +7,7 @@ import type { Feed } from '../feed/feed.js';
 import { ScopeCache } from '../feed/scope-states.js';
 import { buildBatch } from './delivery-body.js';
 import { deliveryHeaders } from './signature.js';
-import type { SecretBox, WebhookSender, WebhookSettings } from './webhook-ports.js';
+import type { AttemptReport, SecretBox, WebhookSender, WebhookSettings } from './webhook-ports.js';
 import { secretContext } from './webhook-service.js';
 
 /** What a worker needs. */
@@ -22,6 +22,8 @@ export interface WorkerDeps {
   readonly encode: (value: unknown) => string;
   /** In [0, 1): the jitter of retries. */
   readonly random: () => number;
+  /** Told about failed attempts and recoveries (webhook-ports.ts AttemptReport). */
+  readonly onAttempt?: (report: AttemptReport) => void;
 }
 
 /**
@@ -129,6 +131,18 @@ async function attempt(
   const httpStatus = 'status' in result ? result.status : null;
   const delivered = httpStatus !== null && httpStatus >= 200 && httpStatus < 300;
   const error = 'error' in result ? result.error : delivered ? null : `HTTP ${httpStatus}`;
+  const report = (retryAt?: string) =>
+    deps.onAttempt?.({
+      environmentId: fence.environmentId,
+      webhookId: fence.webhookId,
+      receiver: originOf(webhook.url),
+      deliveryId: delivery.deliveryId,
+      attempt: delivery.attempts + 1,
+      delivered,
+      httpStatus,
+      error,
+      ...(retryAt === undefined ? {} : { retryAt }),
+    });
   if (delivered) {
     await deps.store.webhooks.recordAttempt(fence, delivery.deliveryId, {
       at: now.toISOString(),
@@ -137,6 +151,7 @@ async function attempt(
       error: null,
       nextAttemptAt: null,
     });
+    if (delivery.attempts > 0) report();
     // The log keeps the last LOG_KEEP deliveries of a subscription; trimmed now and then.
     if (delivery.number % PRUNE_EVERY === 0)
       await deps.store.webhooks.pruneDeliveries(
@@ -148,12 +163,23 @@ async function attempt(
   }
   const retry = keepsRetrying(Date.parse(delivery.createdAt), now.getTime(), deps.settings.retryPeriodMs);
   const delay = retryDelayMs(delivery.attempts + 1, deps.random());
+  const retryAt = retry ? new Date(now.getTime() + delay).toISOString() : null;
   await deps.store.webhooks.recordAttempt(fence, delivery.deliveryId, {
     at: now.toISOString(),
     status: retry ? 'pending' : 'failed',
     httpStatus,
     error,
-    nextAttemptAt: retry ? new Date(now.getTime() + delay).toISOString() : null,
+    nextAttemptAt: retryAt,
   });
+  report(retryAt ?? undefined);
   return retry ? { kind: 'wait', ms: delay } : { kind: 'stop' };
+}
+
+/** The origin of a receiver's URL (its path and query may carry a token: never logged). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an invalid URL';
+  }
 }

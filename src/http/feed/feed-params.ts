@@ -18,6 +18,16 @@ export function position(raw: string | string[] | undefined, name: string): numb
   return value;
 }
 
+/** A yes/no parameter: `true` or `false` (default false). */
+export function flag(raw: string | string[] | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  const text = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (text === 'true' || text === 'false') return text === 'true';
+  throw new OnhandError('invalid_request', `${name} must be true or false.`, [
+    detail('invalid_type', `query:${name}`, 'Expected true or false.'),
+  ]);
+}
+
 /** An integer parameter within bounds, or `fallback`. */
 export function integer(
   raw: string | string[] | undefined,

@@ -17,11 +17,19 @@ export class SseSink implements FeedSink {
   #closed = false;
   readonly #heartbeat: NodeJS.Timeout;
 
+  /** Where the last `progress` event left the stream (undefined: none sent). */
+  #progressed: number | undefined;
+
+  /**
+   * `progress`: write `event: progress` when the follower's position moved past entries its filter
+   * left out (`?progress=true`, docs/feed.md).
+   */
   constructor(
     private readonly raw: ServerResponse,
     private readonly maxBuffered: number,
     heartbeatMs = HEARTBEAT_MS,
     private readonly redact = false,
+    private readonly withProgress = false,
   ) {
     this.#heartbeat = setInterval(() => this.write(': heartbeat\n\n'), heartbeatMs);
     this.#heartbeat.unref();
@@ -40,6 +48,13 @@ export class SseSink implements FeedSink {
     }
     this.write(text);
     return this.raw.writableLength <= this.maxBuffered;
+  }
+
+  /** `id:` the position too, so that an EventSource reconnecting resumes after it. */
+  progress(position: number): void {
+    if (!this.withProgress || position === this.#progressed) return;
+    this.#progressed = position;
+    this.write(`id: ${position}\nevent: progress\ndata: {"position":"${position}"}\n\n`);
   }
 
   close(reason: 'too_slow' | 'error'): void {

@@ -6,7 +6,7 @@ import { EXTENSION } from '../extension-params.js';
 import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { FeedEventStream, FeedStreamQuery } from '../schemas/feed.js';
 import { redactedFor, streamAccess } from './feed-access.js';
-import { feedFilter, position } from './feed-params.js';
+import { feedFilter, flag, position } from './feed-params.js';
 import { SseSink } from './sse-sink.js';
 
 /** Unsent bytes a follower may let pile up before it is disconnected as too slow. */
@@ -42,6 +42,7 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
         position(typeof lastEventId === 'string' ? lastEventId : undefined, 'Last-Event-ID') ??
         position(query.after, 'after');
       const filter = feedFilter(query);
+      const withProgress = flag(query.progress, 'progress');
       const environmentId = request.environmentId;
       await deps.engine.environments.get(environmentId);
       if (after !== undefined) await deps.engine.feed.checkCursor(environmentId, after);
@@ -58,7 +59,7 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
         'x-request-id': request.id,
       });
       raw.write('retry: 1000\n\n');
-      const sink = new SseSink(raw, MAX_BUFFERED, undefined, redactedFor(request));
+      const sink = new SseSink(raw, MAX_BUFFERED, undefined, redactedFor(request), withProgress);
       open.add(sink);
       raw.on('close', () => open.delete(sink));
       try {

@@ -131,4 +131,11 @@ export const FeedStreamQuery = Type.Object({
   measure: FeedQuery.properties.measure,
   below: FeedQuery.properties.below,
   above: FeedQuery.properties.above,
+  progress: Type.Optional(
+    Type.String({
+      description:
+        'true: when the filter leaves entries out, an `event: progress` (`id:` and data `{"position"}`) says how far the feed has gone.',
+      examples: ['true'],
+    }),
+  ),
 });

@@ -4006,6 +4006,11 @@ export interface paths {
                     measure?: string;
                     /** @description Only entries changing this product (repeatable). */
                     productId?: string;
+                    /**
+                     * @description true: when the filter leaves entries out, an `event: progress` (`id:` and data `{"position"}`) says how far the feed has gone.
+                     * @example true
+                     */
+                    progress?: string;
                     /** @description Only entries changing this site (repeatable). */
                     siteId?: string;
                     /** @description A single-use ticket from POST …/feed/tickets, for EventSource (no header). */
