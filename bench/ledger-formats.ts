@@ -24,7 +24,8 @@ const V1_REQUEST = (id: string, p: string) =>
 const V1_OUTCOME = (id: string) => `{"id":"${id}","processingStatus":"success","message":""}`;
 const V1_CHANGES = (p: string) =>
   `[{"organizationId":"usmf","productId":"${p}","dimensions":{"colorid":"red","locationid":"11","siteid":"1"},"dataSource":"pos","measure":"inbound","delta":"3000000"}]`;
-const V2_CHANGES = (p: string) => `[["usmf","${p}",{"colorid":"red","locationid":"11","siteid":"1"},null,[["pos","inbound","3000000"]]]]`;
+const V2_CHANGES = (p: string) =>
+  `[["usmf","${p}",{"colorid":"red","locationid":"11","siteid":"1"},null,[["pos","inbound","3000000"]]]]`;
 const HASH = 'ab'.repeat(32);
 
 const LEDGER = `CREATE TABLE ledger (seq INTEGER PRIMARY KEY AUTOINCREMENT, environment_id TEXT NOT NULL,
@@ -39,13 +40,17 @@ const INSERT = `INSERT INTO ledger (environment_id, partition_id, family, event_
 type Variant = { schema: string; batch: (db: Database.Database, b: number) => void };
 
 function ids(b: number): [string, string][] {
-  return Array.from({ length: 512 }, (_, i) => [`PO-${String(b).padStart(7, '0')}-${i}`, `P${(b * 512 + i) % 5000}`]);
+  return Array.from({ length: 512 }, (_, i) => [
+    `PO-${String(b).padStart(7, '0')}-${i}`,
+    `P${(b * 512 + i) % 5000}`,
+  ]);
 }
 
 const now = () => new Date().toISOString();
 const variants: Record<string, Variant> = {
   raw: {
-    schema: 'CREATE TABLE raw (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, product_id TEXT NOT NULL, q INTEGER NOT NULL) STRICT',
+    schema:
+      'CREATE TABLE raw (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, product_id TEXT NOT NULL, q INTEGER NOT NULL) STRICT',
     batch: (db, b) => {
       const s = db.prepare('INSERT INTO raw (event_id, product_id, q) VALUES (?, ?, ?)');
       for (const [id, p] of ids(b)) s.run(id, p, 3);
@@ -57,7 +62,22 @@ const variants: Record<string, Variant> = {
       const s = db.prepare(INSERT);
       const t = now();
       for (const [id, p] of ids(b))
-        s.run('w1', '1~11', 'onhand', id, HASH, 'onhand.change', t, V1_REQUEST(id, p), V1_OUTCOME(id), V1_CHANGES(p), null, t, 'bench', null);
+        s.run(
+          'w1',
+          '1~11',
+          'onhand',
+          id,
+          HASH,
+          'onhand.change',
+          t,
+          V1_REQUEST(id, p),
+          V1_OUTCOME(id),
+          V1_CHANGES(p),
+          null,
+          t,
+          'bench',
+          null,
+        );
     },
   },
   v2: {
@@ -66,7 +86,22 @@ const variants: Record<string, Variant> = {
       const s = db.prepare(INSERT);
       const t = now();
       for (const [id, p] of ids(b))
-        s.run('w1', '1~11', 'onhand', id, HASH, 'onhand.change', t, V1_REQUEST(id, p), 'null', V2_CHANGES(p), null, t, 'bench', 2);
+        s.run(
+          'w1',
+          '1~11',
+          'onhand',
+          id,
+          HASH,
+          'onhand.change',
+          t,
+          V1_REQUEST(id, p),
+          'null',
+          V2_CHANGES(p),
+          null,
+          t,
+          'bench',
+          2,
+        );
     },
   },
   batch: {
@@ -79,11 +114,19 @@ const variants: Record<string, Variant> = {
       const t = now();
       const list = ids(b);
       const last = (b + 1) * 512;
-      db.prepare('INSERT INTO records VALUES (?,?,?,?,?,?,?,?)').run(last, 'w1', '1~11', 'onhand', t, t, 'bench',
-        `[${list.map(([id, p]) => `[${V1_REQUEST(id, p)},null,${V2_CHANGES(p)}]`).join(',')}]`);
+      db.prepare('INSERT INTO records VALUES (?,?,?,?,?,?,?,?)').run(
+        last,
+        'w1',
+        '1~11',
+        'onhand',
+        t,
+        t,
+        'bench',
+        `[${list.map(([id, p]) => `[${V1_REQUEST(id, p)},null,${V2_CHANGES(p)}]`).join(',')}]`,
+      );
       const e = db.prepare('INSERT INTO events VALUES (?,?,?,?,?)');
       const hash = Buffer.from(HASH, 'hex');
-      list.forEach(([id], i) => e.run('w1', 'onhand', id, last - 511 + i, hash));
+      for (const [i, [id]] of list.entries()) e.run('w1', 'onhand', id, last - 511 + i, hash);
     },
   },
 };
@@ -102,8 +145,11 @@ for (const [name, variant] of Object.entries(variants)) {
     db.exec('COMMIT');
   }
   const rate = (batches * 512) / ((performance.now() - start) / 1000);
-  const pages = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
-  console.log(`${name.padEnd(6)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} events/s  ${Math.round(pages / (batches * 512))} bytes/event on disk`);
+  const pages =
+    Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
+  console.log(
+    `${name.padEnd(6)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} events/s  ${Math.round(pages / (batches * 512))} bytes/event on disk`,
+  );
   db.close();
   rmSync(dir, { recursive: true, force: true });
 }
