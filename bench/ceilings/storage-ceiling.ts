@@ -31,7 +31,6 @@ const ENV = 'ceiling';
 const DIMS = { locationid: '11', siteid: '1' };
 const REQUEST_JSON =
   '{"kind":"onhand.change","eventId":"X","organizationId":"usmf","productId":"P","partitionId":"1~11","dimensions":{"locationid":"11","siteid":"1"},"values":[{"dataSource":"pos","measure":"inbound","quantity":"1000000"}]}';
-const OUTCOME_JSON = '{"id":"X","status":"success","message":""}';
 const HASH = 'a'.repeat(64);
 /** Reserve condition: on hand (pos.inbound) minus reserved (iv.softreserved) stays ≥ 0. */
 const RESERVE_SQLITE = `UPDATE stock SET quantity = quantity + ?
@@ -45,9 +44,11 @@ const RESERVE_PG = `UPDATE stock SET quantity = quantity + $1
     AND s.organization_id = 'usmf' AND s.product_id = 'HOT' AND s.dims = $5 AND s.data_source = 'pos'
     AND s.measure = 'inbound') - quantity >= $6`;
 
-function changesJson(product: string): string {
-  return `[{"organizationId":"usmf","productId":"${product}","dimensions":{"locationid":"11","siteid":"1"},"dataSource":"pos","measure":"inbound","delta":"1000000"}]`;
-}
+/**
+ * Outcome and changes as the service writes an on-hand change in the ledger's format 2 (format 3 in the
+ * column: the plain success is not stored; store/ledger-format/entry-format.ts).
+ */
+const CHANGES_JSON = '[[null,[["pos","inbound","1000000"]]]]';
 
 /** Measures both SQLite ceilings in a fresh file under `dir` (WAL, synchronous=FULL). */
 export async function sqliteCeilings(dir: string, seconds: number): Promise<StorageCeilings> {
@@ -82,11 +83,12 @@ export async function sqliteCeilings(dir: string, seconds: number): Promise<Stor
         'onhand.change',
         new Date().toISOString(),
         REQUEST_JSON,
-        OUTCOME_JSON,
-        changesJson(product),
+        'null',
+        CHANGES_JSON,
         null,
         'bench',
         new Date().toISOString(),
+        3,
       );
     }
     w.commit.run();
@@ -167,10 +169,11 @@ export async function postgresCeilings(url: string, seconds: number): Promise<St
             fill('onhand.change'),
             fill(now),
             fill(REQUEST_JSON),
-            fill(OUTCOME_JSON),
-            products.map(changesJson),
+            fill('null'),
+            fill(CHANGES_JSON),
             fill(null),
             fill('bench'),
+            fill('3'),
             null,
           ]);
           await client.query('COMMIT');

@@ -4,6 +4,7 @@ import { importFromFile } from '../../../src/cli/import-command.js';
 import { dimensionsKey } from '../../../src/domain/dimensions.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import type { FeedRecord } from '../../../src/store/feed-store.js';
+import { encodeChangesV1 } from '../../../src/store/ledger-format/entry-format.js';
 import type { LedgerEntry, Store } from '../../../src/store/store.js';
 import { testBackends } from '../../support/backends.js';
 import {
@@ -12,6 +13,7 @@ import {
   engineOn,
   exportedLedger,
   FIXTURES,
+  legacyDatabase,
   legacyLedger,
   legacyStore,
   RESERVE_R1,
@@ -122,6 +124,72 @@ describe.each(testBackends())('an old ledger (format 1) on %s', (backend) => {
       expect(feed.at(-1)?.eventId).toBe('after-upgrade');
       expect(await stockAnswer(engine, '12')).toEqual(asOf12);
       expect(await stockAnswer(engine, '15')).toEqual(now);
+    } finally {
+      for (const cleanup of cleanups) await cleanup();
+    }
+  });
+
+  it('keeps writing format 1 until the switch, then converts the old entries in resumable steps', async () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    const p = (i: number) => (backend === 'sqlite' ? '?' : `$${i}`);
+    try {
+      const db = await legacyDatabase(backend, cleanups);
+      const store = await db.open();
+      const engine = await engineOn(store);
+      cleanups.unshift(() => engine.drain());
+      const formats = async () =>
+        (await db.sql('SELECT format FROM ledger ORDER BY seq')).map((r) =>
+          r.format === null ? null : Number(r.format),
+        );
+      const asOf12 = await stockAnswer(engine, '12');
+      // Upgraded, not switched: servers of the previous release may still share the database, so new
+      // entries are written in format 1, which they read, and the conversion is refused.
+      expect((await store.ledgerFormat.state()).writeFormat).toBe(1);
+      await engine.changeOnHand(ENV, [
+        { path: '', input: { ...CHANGES[1]?.input, id: 'during-roll' } },
+      ] as never);
+      expect(new Set(await formats())).toEqual(new Set([null]));
+      await expect(store.ledgerFormat.convert(10)).rejects.toThrow(/switch it first/);
+
+      await store.ledgerFormat.writeNewest('2026-12-03T12:40:00.000Z');
+      // A PostgreSQL server reads the switch again within a few seconds; a fresh store reads it at once.
+      const after = await db.open();
+      const afterEngine = await engineOn(after);
+      cleanups.unshift(() => afterEngine.drain());
+      await afterEngine.changeOnHand(ENV, [
+        { path: '', input: { ...CHANGES[2]?.input, id: 'switched' } },
+      ] as never);
+      expect((await formats()).at(-1)).toBe(3);
+
+      // Steps of 5, the conversion interrupted after the first (a new store resumes from the mark).
+      const first = await after.ledgerFormat.convert(5);
+      expect(first).toMatchObject({ converted: 5, finished: false });
+      const resumed = await db.open();
+      let step = await resumed.ledgerFormat.convert(5);
+      expect(step.converted).toBe(5);
+      // A format-1 entry committed late behind the mark (a server that had not seen the switch yet).
+      const [second] = await db.sql(`SELECT seq FROM ledger ORDER BY seq LIMIT 1 OFFSET 1`);
+      const v1 = legacyLedger(backend)[1];
+      await db.sql(
+        `UPDATE ledger SET outcome = ${p(1)}, changes = ${p(2)}, format = NULL WHERE seq = ${p(3)}`,
+        [JSON.stringify(v1?.outcome), encodeChangesV1(v1?.changes ?? []), second?.seq],
+      );
+      let steps = 0;
+      while (!step.finished && steps++ < 20) step = await resumed.ledgerFormat.convert(5);
+      expect(step.finished).toBe(true);
+      expect((await formats()).filter((f) => f === null)).toEqual([]);
+      const state = await resumed.ledgerFormat.state();
+      expect(state.writeFormat).toBe(2);
+      expect(state.converted).toBe(exportedLedger().length + 1 + 1);
+
+      // Everything reads as before the conversion: the entries, retries, the replay, as-of answers.
+      await expectLedgerIntact(backend, after, afterEngine, 2);
+      await expectRetriesAnswered(backend, afterEngine);
+      expect(await stockAnswer(afterEngine, '12')).toEqual(asOf12);
+      const [again] = await afterEngine.changeOnHand(ENV, [
+        { path: '', input: { ...CHANGES[1]?.input, id: 'during-roll' } },
+      ] as never);
+      expect(again?.replayed).toBe(true);
     } finally {
       for (const cleanup of cleanups) await cleanup();
     }

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { DEFAULT_QUERY_LIMITS } from '../../../src/domain/query/query-plan.js';
 import { Engine } from '../../../src/engine/engine.js';
@@ -80,23 +81,66 @@ export function legacyLedger(backend: string): LedgerEntry[] {
     );
 }
 
-/** Opens an old database of `backend` restored from the fixture (not migrated yet); cleanups are pushed. */
-export async function legacyStore(backend: string, cleanups: (() => Promise<void>)[]): Promise<Store> {
+/** An old database restored from the fixture: `open` opens a store on it (not migrated yet). */
+export interface LegacyDatabase {
+  open(): Promise<Store>;
+  /** Runs SQL on the database directly (`?` placeholders on SQLite, `$n` on PostgreSQL); rows read. */
+  sql(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/** Restores an old database of `backend` from the fixture; cleanups are pushed. */
+export async function legacyDatabase(
+  backend: string,
+  cleanups: (() => Promise<void>)[],
+): Promise<LegacyDatabase> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'onhand-ledger-v1-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'onhand.db');
     copyFileSync(join(FIXTURES, 'onhand-v1.db'), file);
-    const store = SqliteStore.open({ file });
-    cleanups.unshift(() => store.close());
-    return store;
+    return {
+      open: async () => {
+        const store = SqliteStore.open({ file });
+        cleanups.unshift(() => store.close());
+        return store;
+      },
+      sql: async (text, params = []) => {
+        const db = new Database(file);
+        try {
+          const statement = db.prepare(text);
+          if (statement.reader) return statement.all(...params) as Record<string, unknown>[];
+          statement.run(...params);
+          return [];
+        } finally {
+          db.close();
+        }
+      },
+    };
   }
   const database = await createTestDatabase();
   cleanups.push(database.drop);
   await restorePostgres(database.url);
-  const store = await PostgresStore.connect({ connectionString: database.url });
-  cleanups.unshift(() => store.close());
-  return store;
+  return {
+    open: async () => {
+      const store = await PostgresStore.connect({ connectionString: database.url });
+      cleanups.unshift(() => store.close());
+      return store;
+    },
+    sql: async (text, params = []) => {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Opens a store on an old database of `backend` restored from the fixture (not migrated yet). */
+export async function legacyStore(backend: string, cleanups: (() => Promise<void>)[]): Promise<Store> {
+  return (await legacyDatabase(backend, cleanups)).open();
 }
 
 /** Restores postgres-v1.json: the schema versions it had, then every table's rows. */
