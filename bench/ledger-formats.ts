@@ -11,7 +11,8 @@ import Database from 'better-sqlite3';
  * - raw: one insert per event into a table without indexes (the physical limit);
  * - v1: the ledger row as format 1 writes it (JSON request, outcome and changes with key names, hex
  *   hash, three B-trees: the row, the event-id index, the by-environment index);
- * - v2: the same row as format 2 writes it (compact changes and outcome, same indexes);
+ * - v2: the same row as format 2 writes it (grouped changes, the plain success outcome left out; same
+ *   indexes);
  * - batch: one row per commit and partition holding the entries, plus one compact event-id index
  *   entry per event (the format left for later, measured for comparison).
  * Usage: npx tsx bench/ledger-formats.ts [--seconds 5]
@@ -24,8 +25,8 @@ const V1_REQUEST = (id: string, p: string) =>
 const V1_OUTCOME = (id: string) => `{"id":"${id}","processingStatus":"success","message":""}`;
 const V1_CHANGES = (p: string) =>
   `[{"organizationId":"usmf","productId":"${p}","dimensions":{"colorid":"red","locationid":"11","siteid":"1"},"dataSource":"pos","measure":"inbound","delta":"3000000"}]`;
-const V2_CHANGES = (p: string) =>
-  `[["usmf","${p}",{"colorid":"red","locationid":"11","siteid":"1"},null,[["pos","inbound","3000000"]]]]`;
+/** Format 2: the request's own place is not repeated (store/ledger-format/entry-format.ts). */
+const V2_CHANGES = (_p: string) => '[[null,[["pos","inbound","3000000"]]]]';
 const HASH = 'ab'.repeat(32);
 
 const LEDGER = `CREATE TABLE ledger (seq INTEGER PRIMARY KEY AUTOINCREMENT, environment_id TEXT NOT NULL,
