@@ -144,7 +144,7 @@ export async function legacyStore(backend: string, cleanups: (() => Promise<void
 }
 
 /** Restores postgres-v1.json: the schema versions it had, then every table's rows. */
-async function restorePostgres(url: string): Promise<void> {
+export async function restorePostgres(url: string): Promise<void> {
   const dump = JSON.parse(readFileSync(join(FIXTURES, 'postgres-v1.json'), 'utf8')) as {
     versions: number[];
     tables: Record<string, unknown[]>;
