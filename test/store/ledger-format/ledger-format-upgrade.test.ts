@@ -13,6 +13,7 @@ import {
   engineOn,
   exportedLedger,
   FIXTURES,
+  freshDatabase,
   legacyDatabase,
   legacyLedger,
   legacyStore,
@@ -101,6 +102,46 @@ async function expectRetriesAnswered(backend: string, engine: Engine): Promise<v
   ] as never);
   expect(changed?.status).toBe('conflict');
 }
+
+describe.each(testBackends())('a new database on %s', (backend) => {
+  it('writes format 2 from the start; there is nothing to convert', async () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    try {
+      const db = await freshDatabase(backend, cleanups);
+      const store = await db.open();
+      const engine = await engineOn(store);
+      cleanups.unshift(() => engine.drain());
+      expect(await store.ledgerFormat.state()).toEqual({
+        writeFormat: 2,
+        switchedAt: null,
+        convertedThrough: 0,
+        converted: 0,
+      });
+      await engine.environments.create(ENV);
+      const outcomes = await engine.changeOnHand(ENV, CHANGES as never);
+      expect(outcomes.every((o) => o.status === 'success')).toBe(true);
+      const [reserved] = await engine.reservations.reserve(ENV, [RESERVE_R1] as never);
+      expect(reserved?.status).toBe('success');
+      const formats = (await db.sql('SELECT format FROM ledger ORDER BY seq')).map((r) => Number(r.format));
+      // Plain successes (format 3) for the changes; the reservation's outcome carries its id (format 2).
+      expect(formats).toEqual([...CHANGES.map(() => 3), 2]);
+      const feed = await engine.ledger(ENV, 0, 100);
+      const answered = [...outcomes, reserved].map((o) => {
+        const { commitMark: _, ...stored } = o ?? { commitMark: 0 };
+        return JSON.parse(JSON.stringify(stored));
+      });
+      expect(feed.map((e) => e.outcome)).toEqual(answered);
+      await expectReplayEqualsState(store, feed);
+      const retried = await engine.changeOnHand(ENV, CHANGES.slice(0, 1) as never);
+      expect([retried[0]?.replayed, retried[0]?.id]).toEqual([true, 'e0']);
+      await store.ledgerFormat.writeNewest('2026-12-03T13:00:00.000Z');
+      expect((await store.ledgerFormat.state()).switchedAt).toBeNull();
+      expect(await store.ledgerFormat.convert(100)).toMatchObject({ converted: 0, finished: true });
+    } finally {
+      for (const cleanup of cleanups) await cleanup();
+    }
+  });
+});
 
 describe.each(testBackends())('an old ledger (format 1) on %s', (backend) => {
   it('reads back, replays, feeds, answers retries and as-of queries after the upgrade', async () => {

@@ -89,15 +89,25 @@ export interface LegacyDatabase {
 }
 
 /** Restores an old database of `backend` from the fixture; cleanups are pushed. */
-export async function legacyDatabase(
+export function legacyDatabase(backend: string, cleanups: (() => Promise<void>)[]): Promise<LegacyDatabase> {
+  return database(backend, cleanups, true);
+}
+
+/** An empty database of `backend` (no schema yet); cleanups are pushed. */
+export function freshDatabase(backend: string, cleanups: (() => Promise<void>)[]): Promise<LegacyDatabase> {
+  return database(backend, cleanups, false);
+}
+
+async function database(
   backend: string,
   cleanups: (() => Promise<void>)[],
+  legacy: boolean,
 ): Promise<LegacyDatabase> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'onhand-ledger-v1-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'onhand.db');
-    copyFileSync(join(FIXTURES, 'onhand-v1.db'), file);
+    if (legacy) copyFileSync(join(FIXTURES, 'onhand-v1.db'), file);
     return {
       open: async () => {
         const store = SqliteStore.open({ file });
@@ -117,17 +127,17 @@ export async function legacyDatabase(
       },
     };
   }
-  const database = await createTestDatabase();
-  cleanups.push(database.drop);
-  await restorePostgres(database.url);
+  const created = await createTestDatabase();
+  cleanups.push(created.drop);
+  if (legacy) await restorePostgres(created.url);
   return {
     open: async () => {
-      const store = await PostgresStore.connect({ connectionString: database.url });
+      const store = await PostgresStore.connect({ connectionString: created.url });
       cleanups.unshift(() => store.close());
       return store;
     },
     sql: async (text, params = []) => {
-      const client = new pg.Client({ connectionString: database.url });
+      const client = new pg.Client({ connectionString: created.url });
       await client.connect();
       try {
         return (await client.query(text, params)).rows;
