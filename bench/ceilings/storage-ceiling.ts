@@ -12,6 +12,7 @@ import {
 } from '../../src/store/postgres/statements.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { prepareWriter } from '../../src/store/sqlite/statements.js';
+import { postgresRawInserts, sqliteRawInserts } from './raw-insert.js';
 
 /**
  * The storage ceiling: the statements the service issues for a write, driven directly against a fresh
@@ -19,10 +20,13 @@ import { prepareWriter } from '../../src/store/sqlite/statements.js';
  * - bulk: one transaction per 512 on-hand events, as the on-hand batch issues it (find the event ids,
  *   read each touched row, upsert each row, append one ledger entry per event), events/s;
  * - reserve: one conditional UPDATE per reservation in its own (autocommit) transaction on one hot
- *   row, the classic "one statement per reservation" design, reservations/s.
+ *   row, the classic "one statement per reservation" design, reservations/s;
+ * - raw inserts: the machine's raw insert rate beside them (raw-insert.ts), events/s.
  */
 export interface StorageCeilings {
   readonly bulkEventsPerSecond: number;
+  /** One row per event into a table without indexes, 512 per durable commit (raw-insert.ts). */
+  readonly rawInsertsPerSecond: number;
   readonly reservePerSecond: number;
   readonly reserveClients: number;
 }
@@ -106,8 +110,9 @@ export async function sqliteCeilings(dir: string, seconds: number): Promise<Stor
     granted += reserve.run(1_000_000n, ENV, dims, ENV, dims, 1_000_000n).changes;
   }
   const reservePerSecond = granted / ((performance.now() - t0) / 1000);
+  const rawInsertsPerSecond = sqliteRawInserts(db, seconds);
   db.close();
-  return { bulkEventsPerSecond: bulk, reservePerSecond, reserveClients: 1 };
+  return { bulkEventsPerSecond: bulk, rawInsertsPerSecond, reservePerSecond, reserveClients: 1 };
 }
 
 /** Measures both PostgreSQL ceilings in the given (fresh) database, synchronous commit on. */
@@ -204,7 +209,8 @@ export async function postgresCeilings(url: string, seconds: number): Promise<St
     };
     await Promise.all(Array.from({ length: 64 }, reserver));
     const reservePerSecond = granted / ((performance.now() - t0) / 1000);
-    return { bulkEventsPerSecond: bulk, reservePerSecond, reserveClients: 64 };
+    const rawInsertsPerSecond = await postgresRawInserts(pool, seconds);
+    return { bulkEventsPerSecond: bulk, rawInsertsPerSecond, reservePerSecond, reserveClients: 64 };
   } finally {
     await pool.end();
   }
