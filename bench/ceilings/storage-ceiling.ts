@@ -12,6 +12,7 @@ import {
 } from '../../src/store/postgres/statements.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { prepareWriter } from '../../src/store/sqlite/statements.js';
+import { postgresRawInserts, sqliteRawInserts } from './raw-insert.js';
 
 /**
  * The storage ceiling: the statements the service issues for a write, driven directly against a fresh
@@ -19,10 +20,13 @@ import { prepareWriter } from '../../src/store/sqlite/statements.js';
  * - bulk: one transaction per 512 on-hand events, as the on-hand batch issues it (find the event ids,
  *   read each touched row, upsert each row, append one ledger entry per event), events/s;
  * - reserve: one conditional UPDATE per reservation in its own (autocommit) transaction on one hot
- *   row, the classic "one statement per reservation" design, reservations/s.
+ *   row, the classic "one statement per reservation" design, reservations/s;
+ * - raw inserts: the machine's raw insert rate beside them (raw-insert.ts), events/s.
  */
 export interface StorageCeilings {
   readonly bulkEventsPerSecond: number;
+  /** One row per event into a table without indexes, 512 per durable commit (raw-insert.ts). */
+  readonly rawInsertsPerSecond: number;
   readonly reservePerSecond: number;
   readonly reserveClients: number;
 }
@@ -31,7 +35,6 @@ const ENV = 'ceiling';
 const DIMS = { locationid: '11', siteid: '1' };
 const REQUEST_JSON =
   '{"kind":"onhand.change","eventId":"X","organizationId":"usmf","productId":"P","partitionId":"1~11","dimensions":{"locationid":"11","siteid":"1"},"values":[{"dataSource":"pos","measure":"inbound","quantity":"1000000"}]}';
-const OUTCOME_JSON = '{"id":"X","status":"success","message":""}';
 const HASH = 'a'.repeat(64);
 /** Reserve condition: on hand (pos.inbound) minus reserved (iv.softreserved) stays ≥ 0. */
 const RESERVE_SQLITE = `UPDATE stock SET quantity = quantity + ?
@@ -45,9 +48,11 @@ const RESERVE_PG = `UPDATE stock SET quantity = quantity + $1
     AND s.organization_id = 'usmf' AND s.product_id = 'HOT' AND s.dims = $5 AND s.data_source = 'pos'
     AND s.measure = 'inbound') - quantity >= $6`;
 
-function changesJson(product: string): string {
-  return `[{"organizationId":"usmf","productId":"${product}","dimensions":{"locationid":"11","siteid":"1"},"dataSource":"pos","measure":"inbound","delta":"1000000"}]`;
-}
+/**
+ * Outcome and changes as the service writes an on-hand change in the ledger's format 2 (format 3 in the
+ * column: the plain success is not stored; store/ledger-format/entry-format.ts).
+ */
+const CHANGES_JSON = '[[null,[["pos","inbound","1000000"]]]]';
 
 /** Measures both SQLite ceilings in a fresh file under `dir` (WAL, synchronous=FULL). */
 export async function sqliteCeilings(dir: string, seconds: number): Promise<StorageCeilings> {
@@ -82,11 +87,12 @@ export async function sqliteCeilings(dir: string, seconds: number): Promise<Stor
         'onhand.change',
         new Date().toISOString(),
         REQUEST_JSON,
-        OUTCOME_JSON,
-        changesJson(product),
+        'null',
+        CHANGES_JSON,
         null,
         'bench',
         new Date().toISOString(),
+        3,
       );
     }
     w.commit.run();
@@ -104,8 +110,9 @@ export async function sqliteCeilings(dir: string, seconds: number): Promise<Stor
     granted += reserve.run(1_000_000n, ENV, dims, ENV, dims, 1_000_000n).changes;
   }
   const reservePerSecond = granted / ((performance.now() - t0) / 1000);
+  const rawInsertsPerSecond = sqliteRawInserts(db, seconds);
   db.close();
-  return { bulkEventsPerSecond: bulk, reservePerSecond, reserveClients: 1 };
+  return { bulkEventsPerSecond: bulk, rawInsertsPerSecond, reservePerSecond, reserveClients: 1 };
 }
 
 /** Measures both PostgreSQL ceilings in the given (fresh) database, synchronous commit on. */
@@ -167,10 +174,11 @@ export async function postgresCeilings(url: string, seconds: number): Promise<St
             fill('onhand.change'),
             fill(now),
             fill(REQUEST_JSON),
-            fill(OUTCOME_JSON),
-            products.map(changesJson),
+            fill('null'),
+            fill(CHANGES_JSON),
             fill(null),
             fill('bench'),
+            fill('3'),
             null,
           ]);
           await client.query('COMMIT');
@@ -201,7 +209,8 @@ export async function postgresCeilings(url: string, seconds: number): Promise<St
     };
     await Promise.all(Array.from({ length: 64 }, reserver));
     const reservePerSecond = granted / ((performance.now() - t0) / 1000);
-    return { bulkEventsPerSecond: bulk, reservePerSecond, reserveClients: 64 };
+    const rawInsertsPerSecond = await postgresRawInserts(pool, seconds);
+    return { bulkEventsPerSecond: bulk, rawInsertsPerSecond, reservePerSecond, reserveClients: 64 };
   } finally {
     await pool.end();
   }

@@ -7,6 +7,7 @@ import { runConfigCommand } from './config-command.js';
 import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runKeysCommand } from './keys-command.js';
+import { runLedgerFormatCommand } from './ledger-format-command.js';
 import { runMigrateCommand } from './migrate-command.js';
 import { runProductsCommand } from './products-command.js';
 
@@ -25,6 +26,9 @@ Commands:
   migrate [--citus [--shards N]]
                              Create or upgrade the database schema, then exit (serve also does it);
                              --citus also distributes the tables with Citus (docs/operations.md)
+  ledger-format status|switch|convert
+                             The ledger's format: switch servers to the newest, convert older
+                             entries in place (docs/operations.md, Upgrades)
   export ENV [--out FILE]    Write an environment's state and ledger as NDJSON (default: stdout)
   import FILE [--environment NEWID]
                              Load an export into the store of --data / --database-url, as a new
@@ -129,6 +133,14 @@ export async function main(argv: string[]): Promise<number> {
     const store = await openStore(settings);
     try {
       return await runMigrateCommand(rest, store, (line) => console.log(line));
+    } finally {
+      await store.close();
+    }
+  }
+  if (command === 'ledger-format') {
+    const store = await openStore(settings);
+    try {
+      return await runLedgerFormatCommand(rest, { store, out: (line) => console.log(line) });
     } finally {
       await store.close();
     }

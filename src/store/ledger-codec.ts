@@ -1,10 +1,11 @@
 import type { FeedRecord } from './feed-store.js';
-import type { LedgerChange, LedgerRecord } from './store.js';
+import { decodeChanges, decodeOutcome, type StoredTexts, storedTexts } from './ledger-format/entry-format.js';
+import type { LedgerEntry, LedgerRecord } from './store.js';
 
 /**
- * How every backend stores the JSON columns of the ledger: request and outcome as JSON text, and
- * changes as JSON with each delta written as the decimal text of its integer millionths, so it reads
- * back as the exact bigint.
+ * How every backend stores the ledger's JSON columns: the request as JSON text; the outcome and the
+ * changes in the entry's format (ledger-format/entry-format.ts), which the row's `format` column names,
+ * each delta the decimal text of its integer millionths so it reads back as the exact bigint.
  */
 
 /** A ledger row as the backends store it (column names of the schema); `seq` as the driver returns it. */
@@ -22,6 +23,8 @@ export interface LedgerRowText {
   readonly changes: string;
   readonly reference: string | null;
   readonly client_id: string | null;
+  /** The entry's format: NULL (absent) for format 1. */
+  readonly format?: bigint | string | number | null;
 }
 
 /** A ledger row read with its feed position and feed time. */
@@ -35,32 +38,29 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** JSON text of a ledger entry's changes, deltas exact. */
-export function encodeChanges(changes: readonly LedgerChange[]): string {
-  return JSON.stringify(
-    changes.map((c) => ({
-      organizationId: c.organizationId,
-      productId: c.productId,
-      dimensions: c.dimensions,
-      dataSource: c.dataSource,
-      measure: c.measure,
-      delta: c.delta.toString(),
-      ...(c.date === undefined ? {} : { date: c.date }),
-      ...(c.created ? { created: true } : {}),
-    })),
-  );
+/** The request, outcome and changes texts and the format column of an entry written in `format`. */
+export function entryTexts(e: LedgerEntry, format: 1 | 2): StoredTexts & { readonly request: string } {
+  return { request: toJson(e.request), ...storedTexts(e, format) };
 }
 
-/** Parses the changes column (encodeChanges), deltas exact. */
-export function decodeChanges(text: string): LedgerChange[] {
-  return (JSON.parse(text) as (Omit<LedgerChange, 'delta'> & { delta: string })[]).map((c) => ({
-    ...c,
-    delta: BigInt(c.delta),
-  }));
+/** The `format` column as a number (null for format 1). */
+export function formatOf(value: bigint | string | number | null | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** The changes of a stored row (its changes and request texts, its format), deltas exact. */
+export function rowChanges(
+  changes: string,
+  request: string | null,
+  format: number | null,
+): LedgerRecord['changes'] {
+  return decodeChanges(changes, format === null || request === null ? null : JSON.parse(request), format);
 }
 
 /** Maps a stored ledger row back to the port's shape, JSON columns parsed and deltas exact. */
 export function toLedgerRecord(r: LedgerRowText): LedgerRecord {
+  const format = formatOf(r.format);
+  const request = JSON.parse(r.request) as unknown;
   return {
     seq: Number(r.seq),
     environmentId: r.environment_id,
@@ -70,9 +70,9 @@ export function toLedgerRecord(r: LedgerRowText): LedgerRecord {
     bodyHash: r.body_hash,
     kind: r.kind,
     recordedAt: r.recorded_at,
-    request: JSON.parse(r.request) as unknown,
-    outcome: JSON.parse(r.outcome) as unknown,
-    changes: decodeChanges(r.changes),
+    request,
+    outcome: decodeOutcome(r.outcome, r.event_id, format),
+    changes: decodeChanges(r.changes, request, format),
     reference: r.reference,
     clientId: r.client_id ?? null,
   };

@@ -2,6 +2,7 @@ import type { AdjustmentStore } from './adjustments/adjustment-store.js';
 import type { ProductStore } from './catalogue/product-store.js';
 import type { FeedStore } from './feed-store.js';
 import type { JobStore } from './jobs/job-store.js';
+import type { LedgerFormatStore } from './ledger-format/ledger-format-store.js';
 import type { OciStore } from './oci/oci-store.js';
 import type { OciImportStore } from './oci-imports/oci-import-store.js';
 import type {
@@ -63,6 +64,9 @@ export interface Store {
   readonly oci: OciStore;
   /** OCI availability imports: files, results (oci-imports/oci-import-store.ts). */
   readonly ociImports: OciImportStore;
+
+  /** The ledger's format: which one servers write, the conversion of older entries (ledger-format/). */
+  readonly ledgerFormat: LedgerFormatStore;
 
   /** Webhook subscriptions and their deliveries (webhook-store.ts). */
   readonly webhooks: WebhookStore;

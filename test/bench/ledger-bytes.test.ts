@@ -19,7 +19,8 @@ describe.each(testBackends())('bench/ledger-bytes.ts on %s', (backend) => {
     const figure = (label: string) =>
       Number(new RegExp(`${label}: +(\\d+) bytes per entry`).exec(stdout)?.[1]);
     expect(stdout).toContain(`${backend === 'postgres' ? 'PostgreSQL' : 'SQLite'}, 4,096 ledger entries:`);
-    expect(figure('ledger table with its indexes')).toBeGreaterThan(300);
+    // Format 2 (docs/architecture.md): about 535 – 582 bytes per entry in a run of 30,720 entries.
+    expect(figure('ledger table with its indexes')).toBeGreaterThan(200);
     expect(figure('ledger table with its indexes')).toBeLessThan(2000);
     expect(figure('whole database')).toBeGreaterThanOrEqual(figure('ledger table with its indexes'));
     if (backend === 'postgres') {

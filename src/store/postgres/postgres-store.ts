@@ -22,6 +22,7 @@ import { insertClient, updateClient } from './client-statements.js';
 import { commitOrUnknown, createPool, type PostgresStoreOptions, rollback } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
+import { PostgresLedgerFormat, WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import { PostgresOci } from './oci/postgres-oci.js';
 import { PostgresOciImports } from './oci-imports/postgres-oci-imports.js';
 import { PostgresReader } from './postgres-reader.js';
@@ -57,6 +58,9 @@ export class PostgresStore implements Store {
   readonly adjustments: PostgresAdjustments;
   readonly oci: PostgresOci;
   readonly ociImports: PostgresOciImports;
+  readonly ledgerFormat: PostgresLedgerFormat;
+  /** The format this server writes ledger entries in, read again every few seconds. */
+  readonly #writeFormat = new WriteFormatCache();
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
@@ -80,6 +84,7 @@ export class PostgresStore implements Store {
     this.adjustments = new PostgresAdjustments(open);
     this.oci = new PostgresOci(open);
     this.ociImports = new PostgresOciImports(open);
+    this.ledgerFormat = new PostgresLedgerFormat(open, () => this.#citus);
   }
 
   /** Creates the pool and checks that the database answers (rejects otherwise). Call `migrate()` next. */
@@ -142,7 +147,7 @@ export class PostgresStore implements Store {
     // connection is destroyed on release below.
     const ignore = () => {};
     client.on('error', ignore);
-    const tx = this.#citus ? new CitusTx(client) : new PostgresTx(client);
+    const tx = new (this.#citus ? CitusTx : PostgresTx)(client, this.#writeFormat);
     let broken: Error | undefined;
     try {
       await client.query(beginSql(lockKeys, (key) => client.escapeLiteral(key)));

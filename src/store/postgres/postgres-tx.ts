@@ -14,6 +14,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
+import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import { writeExclusions, writeSafetyStock } from './oci/postgres-oci.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
@@ -61,7 +62,10 @@ export class PostgresTx implements StoreTx {
   /** The commit id drawn by the transaction's first appendLedger (text: a bigint). */
   protected commitId: string | null = null;
 
-  constructor(protected readonly client: pg.PoolClient) {}
+  constructor(
+    protected readonly client: pg.PoolClient,
+    protected readonly writeFormat: WriteFormatCache,
+  ) {}
 
   readonly oci: OciTxWrites = {
     setSafetyStock: async (environmentId, rows, updatedAt) => {
@@ -236,8 +240,9 @@ export class PostgresTx implements StoreTx {
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
     if (entries.length === 0) return [];
+    const format = await this.writeFormat.get(this.client);
     const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
-      ...ledgerColumns(entries),
+      ...ledgerColumns(entries, format),
       this.commitId,
     ]);
     this.commitId = rows[0]?.commit_id ?? this.commitId;

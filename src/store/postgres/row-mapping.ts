@@ -5,7 +5,7 @@ import {
   parseDimensionsKey,
   SITE,
 } from '../../domain/dimensions.js';
-import { encodeChanges, type LedgerRowText, toJson } from '../ledger-codec.js';
+import { entryTexts, type LedgerRowText } from '../ledger-codec.js';
 import type { LedgerEntry, StockKey, StockRow } from '../store.js';
 
 /*
@@ -100,10 +100,12 @@ export interface LedgerDbRow extends LedgerRowText {
 
 /**
  * Ledger insert columns: environment, partition, family, event id, body hash, kind, recorded at,
- * request, outcome, changes, reference, client id. `undefined` request/outcome are stored as JSON null.
+ * request, outcome, changes, reference, client id, format (text; ledger-format/entry-format.ts), each
+ * entry written in `format`. `undefined` request/outcome are stored as JSON null.
  */
-export function ledgerColumns(entries: readonly LedgerEntry[]): (string | null)[][] {
-  return columnArrays(entries, [
+export function ledgerColumns(entries: readonly LedgerEntry[], format: 1 | 2): (string | null)[][] {
+  const texts = entries.map((e) => entryTexts(e, format));
+  const columns: (string | null)[][] = columnArrays(entries, [
     (e) => e.environmentId,
     (e) => e.partitionId,
     (e) => e.family,
@@ -111,10 +113,14 @@ export function ledgerColumns(entries: readonly LedgerEntry[]): (string | null)[
     (e) => e.bodyHash,
     (e) => e.kind,
     (e) => e.recordedAt,
-    (e) => toJson(e.request),
-    (e) => toJson(e.outcome),
-    (e) => encodeChanges(e.changes),
-    (e) => e.reference,
-    (e) => e.clientId ?? null,
   ]);
+  columns.push(
+    texts.map((t) => t.request),
+    texts.map((t) => t.outcome),
+    texts.map((t) => t.changes),
+    entries.map((e) => e.reference),
+    entries.map((e) => e.clientId ?? null),
+    texts.map((t) => (t.format === null ? null : String(t.format))),
+  );
+  return columns;
 }

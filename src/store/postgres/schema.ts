@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { FEED_MIGRATION } from './feed/feed-schema.js';
+import { LEDGER_FORMAT_MIGRATION } from './ledger-format/migration-11.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_9 } from './migration-9.js';
 import { MIGRATION_8 } from './oci/oci-schema.js';
@@ -185,6 +186,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_8,
   MIGRATION_9,
   MIGRATION_10,
+  { version: 11, sql: LEDGER_FORMAT_MIGRATION },
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */

@@ -74,28 +74,30 @@ export const DELETE_PARTITIONS = `WITH gone AS (
   SELECT * FROM deleted ${STOCK_ORDER}`;
 
 /** (env, family, event ids) → each event's seq, body hash, outcome and the commit mark of its transaction. */
-export const FIND_EVENTS = `SELECT event_id, seq, coalesce(commit_id, seq) AS commit, body_hash, outcome FROM ledger
+export const FIND_EVENTS = `SELECT event_id, seq, coalesce(commit_id, seq) AS commit, body_hash, outcome, format
+  FROM ledger
   WHERE environment_id = $1 AND family = $2 AND event_id IS NOT NULL AND event_id = ANY($3::text[])`;
 
 /**
- * ($1…$12 the columns of row-mapping.ledgerColumns, $13 the transaction's commit id or NULL to draw one)
+ * ($1…$13 the columns of row-mapping.ledgerColumns, $14 the transaction's commit id or NULL to draw one)
  * → the new seqs, each with the commit id. The seqs are drawn first and the n-th smallest goes to the
  * n-th entry, so sorting the returned seqs gives them in entry order. The same statement records the
  * commit in feed_commits (one row per environment, widened when a transaction appends twice), which is
  * what the sequencer stamps with positions once the transaction has committed.
  */
-export const APPEND_LEDGER = `WITH cid AS (SELECT coalesce($13::bigint, nextval('ledger_seq')) AS commit_id),
+export const APPEND_LEDGER = `WITH cid AS (SELECT coalesce($14::bigint, nextval('ledger_seq')) AS commit_id),
   drawn AS (
     SELECT nextval('ledger_seq') AS seq FROM generate_series(1, cardinality($1::text[]))
   ), ranked AS (SELECT seq, row_number() OVER (ORDER BY seq) AS ord FROM drawn),
   inserted AS (
     INSERT INTO ledger (seq, environment_id, partition_id, family, event_id, body_hash, kind, recorded_at,
-      request, outcome, changes, reference, client_id, commit_id)
+      request, outcome, changes, reference, client_id, format, commit_id)
     SELECT r.seq, u.environment_id, u.partition_id, u.family, u.event_id, u.body_hash, u.kind, u.recorded_at,
-      u.request::json, u.outcome::json, u.changes::json, u.reference, u.client_id, (SELECT commit_id FROM cid)
-    FROM ${unnest(1, Array(12).fill('text'))} WITH ORDINALITY
+      u.request::json, u.outcome::json, u.changes::json, u.reference, u.client_id, u.format::smallint,
+      (SELECT commit_id FROM cid)
+    FROM ${unnest(1, Array(13).fill('text'))} WITH ORDINALITY
       AS u(environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request, outcome,
-        changes, reference, client_id, ord)
+        changes, reference, client_id, format, ord)
     JOIN ranked r ON r.ord = u.ord
     RETURNING seq, environment_id
   ), commits AS (

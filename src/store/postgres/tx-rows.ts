@@ -1,3 +1,5 @@
+import { formatOf } from '../ledger-codec.js';
+import { decodeOutcome } from '../ledger-format/entry-format.js';
 import type { ProductScope, RecordedEvent } from '../store.js';
 
 /** Row shapes and helpers shared by the PostgreSQL transactions (postgres-tx.ts, citus/citus-tx.ts). */
@@ -8,6 +10,7 @@ export interface EventDbRow {
   readonly commit: string;
   readonly body_hash: string;
   readonly outcome: string;
+  readonly format: number | null;
 }
 
 /** FIND_EVENTS rows by event id. */
@@ -18,7 +21,7 @@ export function recordedEvents(rows: readonly EventDbRow[]): Map<string, Recorde
       seq: Number(r.seq),
       commit: Number(r.commit),
       bodyHash: r.body_hash,
-      outcome: JSON.parse(r.outcome) as unknown,
+      outcome: decodeOutcome(r.outcome, r.event_id, formatOf(r.format)),
     });
   }
   return found;

@@ -9,7 +9,7 @@ import type { FeedRowText } from '../ledger-codec.js';
 type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
 const FEED_COLUMNS = `seq, environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request,
-  outcome, changes, reference, client_id, seq AS position, coalesce(fed_at, recorded_at) AS fed_at`;
+  outcome, changes, reference, client_id, format, seq AS position, coalesce(fed_at, recorded_at) AS fed_at`;
 
 export interface FeedStatements {
   /** (env, after, limit) → entries in position order. */

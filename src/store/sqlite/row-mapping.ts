@@ -5,7 +5,7 @@ import {
   parseDimensionsKey,
   SITE,
 } from '../../domain/dimensions.js';
-import { encodeChanges, type LedgerRowText, toJson } from '../ledger-codec.js';
+import { entryTexts, type LedgerRowText } from '../ledger-codec.js';
 import type { LedgerEntry, StockRow } from '../store.js';
 
 /*
@@ -98,13 +98,15 @@ export type LedgerParams = [
   reference: string | null,
   clientId: string | null,
   fedAt: string,
+  format: number | null,
 ];
 
 /**
- * Bind values for one ledger entry entering the feed at `fedAt`. `undefined` request/outcome are stored
- * as JSON null.
+ * Bind values for one ledger entry entering the feed at `fedAt`, written in `format`
+ * (ledger-format/entry-format.ts). `undefined` request/outcome are stored as JSON null.
  */
-export function ledgerParams(e: LedgerEntry, fedAt: string): LedgerParams {
+export function ledgerParams(e: LedgerEntry, fedAt: string, format: 1 | 2): LedgerParams {
+  const texts = entryTexts(e, format);
   return [
     e.environmentId,
     e.partitionId,
@@ -113,11 +115,12 @@ export function ledgerParams(e: LedgerEntry, fedAt: string): LedgerParams {
     e.bodyHash,
     e.kind,
     e.recordedAt,
-    toJson(e.request),
-    toJson(e.outcome),
-    encodeChanges(e.changes),
+    texts.request,
+    texts.outcome,
+    texts.changes,
     e.reference,
     e.clientId ?? null,
     fedAt,
+    texts.format,
   ];
 }

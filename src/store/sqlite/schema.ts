@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { MIGRATION_13 } from './ledger-format/migration-13.js';
 import { MIGRATION_10 } from './migration-10.js';
 import { MIGRATION_11 } from './oci/oci-schema.js';
 import { MIGRATION_12 } from './oci-imports/migration-12.js';
@@ -237,6 +238,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_10,
   MIGRATION_11,
   MIGRATION_12,
+  MIGRATION_13,
 ];
 
 /**

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { SqliteAdjustments } from './adjustments/sqlite-adjustments.js';
 import { SqliteProducts } from './catalogue/sqlite-products.js';
 import { SqliteJobs } from './jobs/sqlite-jobs.js';
+import { SqliteLedgerFormat } from './ledger-format/sqlite-ledger-format.js';
 import { SqliteOci } from './oci/sqlite-oci.js';
 import { SqliteOciImports } from './oci-imports/sqlite-oci-imports.js';
 import { SqliteWebhooks } from './webhooks/sqlite-webhooks.js';
@@ -23,5 +24,6 @@ export function sideStores(side: SqliteSideDeps) {
     adjustments: new SqliteAdjustments(side),
     oci: new SqliteOci(side),
     ociImports: new SqliteOciImports(side),
+    ledgerFormat: new SqliteLedgerFormat(side),
   };
 }

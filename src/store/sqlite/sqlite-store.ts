@@ -58,6 +58,7 @@ export class SqliteStore implements Store {
   readonly adjustments: SideStores['adjustments'];
   readonly oci: SideStores['oci'];
   readonly ociImports: SideStores['ociImports'];
+  readonly ledgerFormat: SideStores['ledgerFormat'];
   readonly #writer: Database.Database;
   readonly #reader: SqliteReader;
   readonly #queue = new SerialQueue();
@@ -95,6 +96,7 @@ export class SqliteStore implements Store {
       adjustments: this.adjustments,
       oci: this.oci,
       ociImports: this.ociImports,
+      ledgerFormat: this.ledgerFormat,
     } = sideStores(side));
   }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { dimensionsKey } from '../../domain/dimensions.js';
-import { toJson } from '../ledger-codec.js';
+import { formatOf, toJson } from '../ledger-codec.js';
+import { decodeOutcome } from '../ledger-format/entry-format.js';
 import type { OciTxWrites } from '../oci/oci-store.js';
 import type {
   EnvironmentRecord,
@@ -213,7 +214,7 @@ export class SqliteTx implements StoreTx {
         // One transaction commits at a time here: an entry's seq is its commit mark and its position.
         commit: Number(r.seq),
         bodyHash: r.body_hash,
-        outcome: JSON.parse(r.outcome) as unknown,
+        outcome: decodeOutcome(r.outcome, r.event_id, formatOf(r.format)),
       });
     }
     return found;
@@ -223,9 +224,11 @@ export class SqliteTx implements StoreTx {
     this.assertOpen();
     if (entries.length === 0) return [];
     const fedAt = this.fedAt();
+    // Read in every transaction that appends (one indexed row): a switch applies from the next write.
+    const format = Number(this.sql.writeFormat.get()?.write_format ?? 1) >= 2 ? 2 : 1;
     const seqs: number[] = [];
     for (const e of entries)
-      seqs.push(Number(this.sql.insertLedger.run(...ledgerParams(e, fedAt)).lastInsertRowid));
+      seqs.push(Number(this.sql.insertLedger.run(...ledgerParams(e, fedAt, format)).lastInsertRowid));
     this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
     return seqs;
   }

@@ -49,9 +49,11 @@ export interface WriterStatements extends ReservationWriterStatements, ScheduleW
   /** (env, family, JSON array of event ids). */
   readonly findEvents: Stmt<
     [string, string, string],
-    { event_id: string; seq: bigint; body_hash: string; outcome: string }
+    { event_id: string; seq: bigint; body_hash: string; outcome: string; format: bigint | null }
   >;
   readonly insertLedger: Stmt<LedgerParams>;
+  /** The format new ledger entries are written in (ledger_format). */
+  readonly writeFormat: Stmt<[], { write_format: bigint }>;
   /** (id, configuration, version, createdAt, updatedAt). */
   readonly insertEnvironment: Stmt<[string, string, number, string, string]>;
   /** (configuration, version, updatedAt, id, expectedVersion). */
@@ -87,12 +89,15 @@ export function prepareWriter(db: Database.Database): WriterStatements {
     ),
     deletePartitions: db.prepare(`DELETE FROM stock WHERE environment_id = ? AND partition_id ${IN_LIST}`),
     findEvents: db.prepare(
-      `SELECT event_id, seq, body_hash, outcome FROM ledger
+      `SELECT event_id, seq, body_hash, outcome, format FROM ledger
        WHERE environment_id = ? AND family = ? AND event_id IS NOT NULL AND event_id ${IN_LIST}`,
     ),
     insertLedger: db.prepare(
       `INSERT INTO ledger (environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request,
-       outcome, changes, reference, client_id, fed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       outcome, changes, reference, client_id, fed_at, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    writeFormat: db.prepare<[], { write_format: bigint }>(
+      'SELECT write_format FROM ledger_format WHERE id = 1',
     ),
     insertEnvironment: db.prepare(
       `INSERT INTO environments (environment_id, configuration, version, created_at, updated_at)

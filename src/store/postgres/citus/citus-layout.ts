@@ -10,8 +10,8 @@ import type pg from 'pg';
  * - The environment group, distributed by environment_id: what belongs to an environment but to no
  *   partition (webhooks and their deliveries, feed followers, the product catalogue, adjustment
  *   lines, the Omnichannel Inventory tables).
- * - Reference tables (a copy on every node): the small configuration tables and the feed's one-row
- *   state and leases.
+ * - Reference tables (a copy on every node): the small configuration tables, the ledger's format row,
+ *   and the feed's one-row state and leases.
  * - Left on the coordinator as plain tables: schema_migrations (which is why servers connect to the
  *   coordinator) and jobs, a queue across environments claimed with FOR UPDATE SKIP LOCKED, which Citus
  *   does not run on a distributed table (a few rows per hour: not worth a shard).
@@ -40,7 +40,14 @@ export const ENVIRONMENT_TABLES = [
   'oci_import_chunks',
   'oci_import_errors',
 ];
-export const REFERENCE_TABLES = ['environments', 'clients', 'feed_state', 'feed_leases', 'feed_tickets'];
+export const REFERENCE_TABLES = [
+  'environments',
+  'clients',
+  'feed_state',
+  'feed_leases',
+  'feed_tickets',
+  'ledger_format',
+];
 
 /** Index and key changes made before a table is distributed (each statement is idempotent). */
 const BEFORE_DISTRIBUTING: Readonly<Record<string, string>> = {

@@ -15,13 +15,14 @@ import { COMMITS_UPSERT, insertValues, LEDGER_INSERT } from './citus-writes.js';
 const DRAW = `SELECT nextval('ledger_seq')::text AS seq FROM generate_series(1, $1::int)`;
 
 /**
- * Appends `entries` under `commitId` (null: draws one, the smallest of the seqs drawn, so a commit id is
+ * Appends `entries`, written in `format`, under `commitId` (null: draws one, the smallest of the seqs drawn, so a commit id is
  * drawn after the transaction's lock keys, as on plain PostgreSQL). Returns the seqs in entry order.
  */
 export async function appendLedgerOnCitus(
   client: pg.ClientBase,
   entries: readonly LedgerEntry[],
   commitId: string | null,
+  format: 1 | 2,
 ): Promise<{ seqs: bigint[]; commitId: string }> {
   const drawn = (
     await client.query<{ seq: string }>(DRAW, [entries.length + (commitId === null ? 1 : 0)])
@@ -33,7 +34,7 @@ export async function appendLedgerOnCitus(
     client,
     LEDGER_INSERT,
     [],
-    [drawn.map(String), ...ledgerColumns(entries), entries.map(() => commit)],
+    [drawn.map(String), ...ledgerColumns(entries, format), entries.map(() => commit)],
   );
   const groups = new Map<
     string,

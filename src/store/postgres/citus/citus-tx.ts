@@ -82,7 +82,8 @@ export class CitusTx extends PostgresTx {
   override async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
     if (entries.length === 0) return [];
-    const { seqs, commitId } = await appendLedgerOnCitus(this.client, entries, this.commitId);
+    const format = await this.writeFormat.get(this.client);
+    const { seqs, commitId } = await appendLedgerOnCitus(this.client, entries, this.commitId, format);
     this.commitId = commitId;
     return seqs.map(Number);
   }

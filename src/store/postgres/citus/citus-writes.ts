@@ -80,9 +80,9 @@ export const SCHEDULE_DELETE = `DELETE FROM schedule s
 /** (shared: none; rows: $ seq, then row-mapping.ledgerColumns, then the commit id). */
 export const LEDGER_INSERT = {
   prefix: `INSERT INTO ledger (seq, environment_id, partition_id, family, event_id, body_hash, kind, recorded_at,
-    request, outcome, changes, reference, client_id, commit_id)`,
+    request, outcome, changes, reference, client_id, format, commit_id)`,
   suffix: '',
-  types: ['bigint', ...Array(7).fill('text'), 'json', 'json', 'json', 'text', 'text', 'bigint'],
+  types: ['bigint', ...Array(7).fill('text'), 'json', 'json', 'json', 'text', 'text', 'smallint', 'bigint'],
 };
 
 /** One feed_commits row per (environment, partition) of a transaction, widened when it appends again. */

@@ -6,7 +6,7 @@
 
 /** The ledger columns of a feed entry (ledger alias l, commit alias c). */
 const ENTRY_COLUMNS = `l.seq, l.environment_id, l.partition_id, l.family, l.event_id, l.body_hash, l.kind,
-  l.recorded_at, l.request, l.outcome, l.changes, l.reference, l.client_id, c.fed_at`;
+  l.recorded_at, l.request, l.outcome, l.changes, l.reference, l.client_id, l.format, c.fed_at`;
 
 /**
  * The ledger rows of the commits in `c`. On Citus a commit row stands for the commit's entries in its
@@ -91,8 +91,8 @@ export const unstampedChangesSql = (citus: boolean) =>
     ? // The commit rows first, as an intermediate result Citus joins on every shard: a commit row marked
       // '*' joins entries of any partition, which Citus would not join shard by shard.
       `WITH c AS MATERIALIZED (SELECT * FROM feed_commits WHERE environment_id = $1 AND position IS NULL)
-      SELECT l.partition_id, l.changes FROM c JOIN ${commitEntries(true)}`
-    : `SELECT l.partition_id, l.changes FROM feed_commits c JOIN ${commitEntries(false)}
+      SELECT l.partition_id, l.changes, l.request, l.format FROM c JOIN ${commitEntries(true)}`
+    : `SELECT l.partition_id, l.changes, l.request, l.format FROM feed_commits c JOIN ${commitEntries(false)}
       WHERE c.environment_id = $1 AND c.position IS NULL`;
 
 /** Who stamps positions: a session-level advisory lock, held by one process at a time (two-int form). */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../../feed-store.js';
-import { decodeChanges, type FeedRowText, toFeedRecord } from '../../ledger-codec.js';
+import { type FeedRowText, formatOf, rowChanges, toFeedRecord } from '../../ledger-codec.js';
 import type { StockSelector } from '../../store.js';
 import { rollback } from '../connection.js';
 import { PostgresReader } from '../postgres-reader.js';
@@ -139,12 +139,17 @@ export class PostgresFeed implements FeedStore {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const head = await client.query<{ position: string }>(HEAD);
       const position = Number(head.rows[0]?.position ?? 0);
-      const unstamped = await client.query<{ partition_id: string; changes: string }>(
-        unstampedChangesSql(this.#citus),
-        [environmentId],
-      );
+      const unstamped = await client.query<{
+        partition_id: string;
+        changes: string;
+        request: string;
+        format: number | null;
+      }>(unstampedChangesSql(this.#citus), [environmentId]);
       const deltas = new UnstampedDeltas(
-        unstamped.rows.map((r) => ({ partitionId: r.partition_id, changes: decodeChanges(r.changes) })),
+        unstamped.rows.map((r) => ({
+          partitionId: r.partition_id,
+          changes: rowChanges(r.changes, r.request, formatOf(r.format)),
+        })),
       );
       const reader = new PostgresReader(client);
       let pages = 0;
