@@ -16,18 +16,25 @@ interface GraphRow {
   updated_at: string;
 }
 
+/** The prepared head query of getGraph, per reader connection. */
+const graphHeads = new WeakMap<Database.Database, Database.Statement<[string], GraphRow>>();
+
 /** The Omnichannel Inventory tables on SQLite (see OciStore). */
 export class SqliteOci implements OciStore {
   constructor(private readonly deps: SqliteSideDeps) {}
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
     const db = this.deps.reader();
-    const head = db
-      .prepare<[string], GraphRow>(
+    // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): the statement that answers "no
+    // graph" is prepared once per connection.
+    let head = graphHeads.get(db);
+    if (!head) {
+      head = db.prepare<[string], GraphRow>(
         'SELECT version, iv_organization_id, updated_at FROM oci_graphs WHERE environment_id = ?',
-      )
-      .get(environmentId);
-    if (!head) return undefined;
+      );
+      graphHeads.set(db, head);
+    }
+    if (!head.get(environmentId)) return undefined;
     // One read transaction: the rows match the version read.
     return db.transaction(() => {
       const locations = db
