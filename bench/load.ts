@@ -67,6 +67,8 @@ export async function load(options: {
   request: LoadRequest;
   connections: number;
   seconds: number;
+  /** Requests per second over all connections (autocannon's overallRate); default: as fast as answered. */
+  rate?: number;
 }): Promise<LoadResult> {
   const { request } = options;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -78,6 +80,7 @@ export async function load(options: {
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: request.method,
