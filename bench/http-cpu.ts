@@ -65,7 +65,7 @@ try {
     uniqueIds: true,
   };
   await load({ url: server.url, token, request, connections: 64, seconds: 2 }); // warm-up
-  serverCpu.watch(server.pid);
+  serverCpu.watch(server.pid, server.url);
   const rate = Number(flags.rate);
   const result = await load({
     url: server.url,

@@ -41,9 +41,12 @@ export interface LoadResult {
  */
 export const serverCpu = {
   pid: 0,
+  url: '',
   runs: [] as { path: string; connections: number; ok: number; cpuUs: number; perAnswerUs: number }[],
-  watch(pid: number): void {
+  /** Reports the CPU of the process `pid` for load runs against `url` (not against other servers). */
+  watch(pid: number, url: string): void {
     this.pid = pid;
+    this.url = url;
   },
 };
 
@@ -74,7 +77,7 @@ export async function load(options: {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const makeBody = request.uniqueIds ? withUniqueIds(request) : request.makeBody;
-  const pid = serverCpu.pid;
+  const pid = options.url === serverCpu.url ? serverCpu.pid : 0;
   const cpuBefore = cpuTimeUs(pid);
   const result = await autocannon({
     url: options.url,

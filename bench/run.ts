@@ -53,7 +53,7 @@ async function httpCeilings(): Promise<HttpCeilings> {
     env: {},
     readyPath: '/empty',
   });
-  serverCpu.watch(server.pid);
+  serverCpu.watch(server.pid, server.url);
   try {
     const get = new Map<number, LoadResult>();
     const ceilingSeconds = Math.max(2, Math.round(seconds / 2));
@@ -151,7 +151,7 @@ async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCe
       ...(profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     });
     cleanups.unshift(() => server.stop());
-    serverCpu.watch(server.pid);
+    serverCpu.watch(server.pid, server.url);
     serverCpu.runs.length = 0;
     const token = await adminToken(server.url);
     const store: Store =
