@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /** One request shape autocannon sends; `body` may hold `[<id>]` markers, each replaced by a unique id. */
@@ -27,6 +28,39 @@ export interface LoadResult {
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
+  /**
+   * CPU time (user + system) the measured server process spent per 2xx answer during the run, in µs,
+   * when the server's pid was given (serverCpu.watch): steadier than rates on a busy machine.
+   */
+  readonly serverCpuUs?: number;
+}
+
+/**
+ * The server process whose CPU time each load run reports (Linux: /proc/<pid>/stat), and every
+ * load run's figure, in order, for the results file.
+ */
+export const serverCpu = {
+  pid: 0,
+  url: '',
+  runs: [] as { path: string; connections: number; ok: number; cpuUs: number; perAnswerUs: number }[],
+  /** Reports the CPU of the process `pid` for load runs against `url` (not against other servers). */
+  watch(pid: number, url: string): void {
+    this.pid = pid;
+    this.url = url;
+  },
+};
+
+/** User + system CPU time of a process in µs, or undefined where /proc cannot tell. */
+function cpuTimeUs(pid: number): number | undefined {
+  if (pid <= 0) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name; in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Drives HTTP load with autocannon for `seconds` over `connections` keep-alive connections. */
@@ -36,15 +70,20 @@ export async function load(options: {
   request: LoadRequest;
   connections: number;
   seconds: number;
+  /** Requests per second over all connections (autocannon's overallRate); default: as fast as answered. */
+  rate?: number;
 }): Promise<LoadResult> {
   const { request } = options;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const makeBody = request.uniqueIds ? withUniqueIds(request) : request.makeBody;
+  const pid = options.url === serverCpu.url ? serverCpu.pid : 0;
+  const cpuBefore = cpuTimeUs(pid);
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: request.method,
@@ -63,6 +102,16 @@ export async function load(options: {
     ],
   });
   const ok = result['2xx'];
+  const cpuAfter = cpuTimeUs(pid);
+  let serverCpuUs: number | undefined;
+  if (cpuBefore !== undefined && cpuAfter !== undefined && ok > 0) {
+    serverCpuUs = (cpuAfter - cpuBefore) / ok;
+    const run = { path: request.path, connections: options.connections, ok, cpuUs: cpuAfter - cpuBefore };
+    serverCpu.runs.push({ ...run, perAnswerUs: serverCpuUs });
+    console.log(
+      `   server CPU ${serverCpuUs.toFixed(1)} µs per answer (${request.path}, ${options.connections} conn.)`,
+    );
+  }
   return {
     connections: options.connections,
     seconds: options.seconds,
@@ -73,6 +122,7 @@ export async function load(options: {
     rps: ok / options.seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    ...(serverCpuUs === undefined ? {} : { serverCpuUs }),
   };
 }
 

@@ -42,6 +42,8 @@ export function writeResults(
     baselines: Record<string, unknown>;
     measurements: readonly Measurement[];
     invariants: Record<string, InvariantReport>;
+    /** CPU time of the server per 2xx answer in each load run (load.ts, serverCpu). */
+    serverCpu?: readonly unknown[];
   },
 ): string {
   mkdirSync(RESULTS, { recursive: true });

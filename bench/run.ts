@@ -9,7 +9,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { postgresCeilings, type StorageCeilings, sqliteCeilings } from './ceilings/storage-ceiling.js';
 import { checkInvariants, type InvariantReport } from './invariants.js';
-import { type LoadResult, load } from './load.js';
+import { type LoadResult, load, serverCpu } from './load.js';
 import { machineFacts } from './machine.js';
 import { printTable, writeResults } from './report.js';
 import { adminToken, startOnhand, startProcess } from './server.js';
@@ -53,6 +53,7 @@ async function httpCeilings(): Promise<HttpCeilings> {
     env: {},
     readyPath: '/empty',
   });
+  serverCpu.watch(server.pid, server.url);
   try {
     const get = new Map<number, LoadResult>();
     const ceilingSeconds = Math.max(2, Math.round(seconds / 2));
@@ -151,6 +152,8 @@ async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCe
       ...(profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     });
     cleanups.unshift(() => server.stop());
+    serverCpu.watch(server.pid, server.url);
+    serverCpu.runs.length = 0;
     const token = await adminToken(server.url);
     const store: Store =
       backend === 'sqlite'
@@ -195,6 +198,7 @@ async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCe
       },
       measurements,
       invariants,
+      serverCpu: serverCpu.runs,
     });
     console.log(`\nwritten: ${file}`);
   } finally {

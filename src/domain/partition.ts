@@ -14,9 +14,8 @@ export function partitionIdOf(
   dimensions: Dimensions,
 ): string {
   if (rule === 'byProduct') return `${escapePart(organizationId)}~${escapePart(productId)}`;
-  return [organizationId, dimensionValue(dimensions, SITE), dimensionValue(dimensions, LOCATION)]
-    .map(escapePart)
-    .join('~');
+  const site = escapePart(dimensionValue(dimensions, SITE));
+  return `${escapePart(organizationId)}~${site}~${escapePart(dimensionValue(dimensions, LOCATION))}`;
 }
 
 /**
@@ -29,10 +28,12 @@ export function lockKeyOf(
   productId: string,
   partitionId: string,
 ): string {
-  return [environmentId, organizationId, productId, partitionId].map(escapePart).join('~');
+  return `${escapePart(environmentId)}~${escapePart(organizationId)}~${escapePart(productId)}~${escapePart(partitionId)}`;
 }
 
 function escapePart(part: string): string {
+  // Most parts hold neither character: no new string for them (called for every item written).
+  if (!part.includes('%') && !part.includes('~')) return part;
   return part.replace(/%/g, '%25').replace(/~/g, '%7E');
 }
 
@@ -54,10 +55,10 @@ export function checkKeySize(
   partitionId: string,
   path: string,
 ): void {
-  const bytes = [organizationId, productId, JSON.stringify(dimensions), partitionId].reduce(
-    (sum, part) => sum + encoder.encode(part).length,
-    0,
-  );
+  const parts = [organizationId, productId, JSON.stringify(dimensions), partitionId];
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes: short keys need no encoding to be counted.
+  if (parts.reduce((sum, part) => sum + part.length, 0) * 3 <= MAX_KEY_BYTES) return;
+  const bytes = parts.reduce((sum, part) => sum + encoder.encode(part).length, 0);
   if (bytes > MAX_KEY_BYTES) {
     fail(
       'value_too_long',

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { formatQty, parseQty } from '../domain/quantity.js';
-import { bodyHash } from './body-hash.js';
+import { canonicalJson } from './body-hash.js';
 
 /** Fields whose value is a quantity, compared as exact decimals ("10", 10 and 10.0 are one value). */
 const QUANTITY_FIELDS = new Set(['quantity', 'offsetqty']);
@@ -16,25 +17,78 @@ const NAME_FIELDS = new Set(['dimensiondatasource', 'quantitydatasource', 'modif
  * field as an absent one; ids and dimension values exactly.
  */
 export function requestHash(input: unknown): string {
-  return bodyHash(canonical(input, 'plain'));
+  return createHash('sha256')
+    .update(canonicalText(input, 'plain') ?? '')
+    .digest('base64url');
 }
 
 type Mode = 'plain' | 'dated' | 'quantities' | 'measures' | 'quantity' | 'name' | 'instant';
 
-function canonical(value: unknown, mode: Mode): unknown {
-  if (mode === 'quantity') return quantityText(value);
-  if (mode === 'name') return typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (mode === 'instant') return instantText(value);
-  if (Array.isArray(value)) return value.map((item) => canonical(item, 'plain'));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+/**
+ * The normalised request as JSON text with sorted keys, written in one pass: byte for byte what
+ * body-hash.ts's canonicalJson gives for the normalised copy (keys lower-cased, null fields dropped,
+ * quantities, names and instants normalised), so hashes recorded before stay valid
+ * (test/engine/request-hash.test.ts checks both against each other). Undefined where JSON writes
+ * nothing (a function, undefined).
+ */
+function canonicalText(value: unknown, mode: Mode): string | undefined {
+  if (mode === 'quantity') return JSON.stringify(quantityText(value));
+  if (mode === 'name')
+    return typeof value === 'string' ? JSON.stringify(value.trim().toLowerCase()) : raw(value);
+  if (mode === 'instant') return raw(instantText(value));
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ',';
+      text += canonicalText(value[i], 'plain') ?? 'null';
+    }
+    return `${text}]`;
+  }
+  if (value === null || typeof value !== 'object') return raw(value);
+  const fields = new Map<string, string | undefined>();
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
     if (item === null || item === undefined) continue; // a null field means the same as an absent one
     const lower = key.toLowerCase();
+    // An own "__proto__" field was never part of the normalised copy (assigning it set a prototype).
+    if (lower === '__proto__') continue;
     // quantityByDate is the older spelling of quantitiesByDate (change schedules, spec §3.3).
-    out[lower === 'quantitybydate' ? 'quantitiesbydate' : lower] = canonical(item, childMode(mode, lower));
+    const name = lower === 'quantitybydate' ? 'quantitiesbydate' : lower;
+    fields.set(name, canonicalText(item, childMode(mode, lower)));
   }
-  return out;
+  let text = '{';
+  for (const name of jsonKeyOrder([...fields.keys()])) {
+    const item = fields.get(name);
+    if (item === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `${JSON.stringify(name)}:${item}`;
+  }
+  return `${text}}`;
+}
+
+/** A value kept as sent, in canonicalJson's form. */
+function raw(value: unknown): string | undefined {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return canonicalJson(value);
+}
+
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * The order JSON.stringify writes the keys of an object built from sorted keys: integer-like keys
+ * (array indexes) first, in numeric order, then the others sorted by UTF-16 code units.
+ */
+function jsonKeyOrder(keys: string[]): string[] {
+  keys.sort();
+  if (!keys.some(isIndex)) return keys;
+  const indexes = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indexes, ...keys.filter((k) => !isIndex(k))];
+}
+
+function isIndex(key: string): boolean {
+  return INDEX.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 function childMode(mode: Mode, key: string): Mode {

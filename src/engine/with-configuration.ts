@@ -18,9 +18,11 @@ export async function withConfiguration<T>(
   environments: Environments,
   environmentId: string,
   attempt: (config: CompiledConfiguration, guard: ConfigurationGuard) => Promise<T>,
+  current?: CompiledConfiguration,
 ): Promise<T> {
   for (let tries = 1; ; tries++) {
-    const config = await environments.get(environmentId);
+    // `current`: the configuration the request already read (once per request, not once per item).
+    const config = tries === 1 && current ? current : await environments.get(environmentId);
     try {
       return await attempt(config, { environmentId, version: config.version });
     } catch (error) {

@@ -132,10 +132,11 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
       .code(statusOf('not_found'))
       .send(errorBody(new OnhandError('not_found', `No route for ${request.method} ${path}.`)));
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback hooks rather than async ones: no promise per request on every answer's path.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     securityHeaders(reply, request.url);
-    return payload;
+    done(null, payload);
   });
   // Per-client rate limit, after the route's access hook named the client and before the body is read.
   const limit = deps.settings.rateLimit;
@@ -145,7 +146,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
       if (request.principal) limiter.check(request.principal.clientId, 'requests from this client');
     });
   }
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     deps.metrics.httpDuration.observe(
       {
         method: request.method,
@@ -154,6 +155,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   await app.register(swagger, openapiOptions());

@@ -71,15 +71,18 @@ function describeRouting(): void {
 
   /**
    * The commands of the transactions that write, apart from read-only ones (the OCI guard's lookup of
-   * the environment's location graph before a reservation, which reads the graph's own shard).
+   * the environment's location graph before a reservation, which reads the graph's own shard: one
+   * autocommit statement when the environment has no graph, a read-only transaction when it has one).
    */
   function writing(commands: readonly { command: string; worker: string }[]) {
     let readOnly = false;
     const kept: { command: string; worker: string }[] = [];
     const skipped: string[] = [];
+    const graphLookup = (command: string) =>
+      /^SELECT [^;]* FROM \S+\.oci_graphs_\d+ /.test(command) && !/FOR SHARE/i.test(command);
     for (const c of commands) {
       if (/^BEGIN TRANSACTION[^;]*READ ONLY/.test(c.command)) readOnly = true;
-      if (readOnly) skipped.push(c.command);
+      if (readOnly || graphLookup(c.command)) skipped.push(c.command);
       else kept.push(c);
       if (readOnly && /^COMMIT/.test(c.command)) readOnly = false;
     }

@@ -70,54 +70,59 @@ export class OnHandWrites {
       path: string,
     ) => OnHandCommand,
   ): Promise<ItemOutcome[]> {
-    await this.environments.get(environmentId);
+    const current = await this.environments.get(environmentId);
     const recordedAt = this.clock().toISOString();
     // Each item is prepared with the current configuration and applied only under it (withConfiguration).
     const outcomes = items.map(({ input, path, clientId = null }) =>
-      withConfiguration(this.environments, environmentId, (config, guard) => {
-        const hash = requestHash(input);
-        try {
-          const command = toCommand(config, input, path);
-          const lockKey = lockKeyOf(
-            environmentId,
-            command.organizationId,
-            command.productId,
-            command.partitionId,
-          );
-          // The hash is taken from the request as sent (requestHash), so a retried count without
-          // modifiedDateTimeUTC matches its first attempt; only then does it take the time it was received.
-          const effective =
-            command.kind === 'onhand.set' && command.countedAt === null
-              ? { ...command, countedAt: recordedAt }
-              : command;
-          const work: OnHandWork = {
-            environmentId,
-            family,
-            eventId: command.eventId,
-            command: effective,
-            hash,
-            recordedAt,
-            clientId,
-            path,
-          };
-          // Not awaited here: a failure of the write itself (the database) is the request's, not the item's.
-          return this.onHandWriter.submit(lockKey, work, guard);
-        } catch (error) {
-          const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
-          if (!isUsableId(input.id)) return Promise.resolve(rejected);
-          // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
-          const work: OnHandWork = {
-            environmentId,
-            family,
-            eventId: input.id,
-            rejected,
-            hash,
-            recordedAt,
-            path,
-          };
-          return this.onHandWriter.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
-        }
-      }),
+      withConfiguration(
+        this.environments,
+        environmentId,
+        (config, guard) => {
+          const hash = requestHash(input);
+          try {
+            const command = toCommand(config, input, path);
+            const lockKey = lockKeyOf(
+              environmentId,
+              command.organizationId,
+              command.productId,
+              command.partitionId,
+            );
+            // The hash is taken from the request as sent (requestHash), so a retried count without
+            // modifiedDateTimeUTC matches its first attempt; only then does it take the time it was received.
+            const effective =
+              command.kind === 'onhand.set' && command.countedAt === null
+                ? { ...command, countedAt: recordedAt }
+                : command;
+            const work: OnHandWork = {
+              environmentId,
+              family,
+              eventId: command.eventId,
+              command: effective,
+              hash,
+              recordedAt,
+              clientId,
+              path,
+            };
+            // Not awaited here: a failure of the write itself (the database) is the request's, not the item's.
+            return this.onHandWriter.submit(lockKey, work, guard);
+          } catch (error) {
+            const rejected = failureFromThrown(typeof input.id === 'string' ? input.id : '', error);
+            if (!isUsableId(input.id)) return Promise.resolve(rejected);
+            // Still ask the ledger: this may be the retry of an event accepted before a configuration change.
+            const work: OnHandWork = {
+              environmentId,
+              family,
+              eventId: input.id,
+              rejected,
+              hash,
+              recordedAt,
+              path,
+            };
+            return this.onHandWriter.submit(lockKeyOf(environmentId, '', input.id, ''), work, guard);
+          }
+        },
+        current,
+      ),
     );
     return Promise.all(outcomes);
   }

@@ -110,8 +110,9 @@ function idOf(w: ReservationWork): string {
   return 'hash' in w ? eventIdOf(w) : w.reservationId;
 }
 
+/** A scope's identity in the batch (ids and partition ids hold no control characters). */
 function scopeKey(scope: Scope): string {
-  return JSON.stringify([scope.environmentId, scope.organizationId, scope.productId, scope.partitionId]);
+  return `${scope.environmentId}\u0000${scope.organizationId}\u0000${scope.productId}\u0000${scope.partitionId}`;
 }
 
 function namedReservation(w: ReservationWork): string | undefined {

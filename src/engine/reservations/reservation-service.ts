@@ -48,11 +48,11 @@ export class Reservations {
 
   /** Reserve requests, one outcome per item in order. */
   async reserve(environmentId: string, items: readonly WriteItem<ReserveInput>[]): Promise<ItemOutcome[]> {
-    await this.environments.get(environmentId);
+    const current = await this.environments.get(environmentId);
     const now = this.clock();
     const outcomes = await Promise.all(
       items.map(({ input, path, clientId = null }) =>
-        this.submit(environmentId, 'reserve', input, path, clientId, (hash, config) => {
+        this.submit(environmentId, current, 'reserve', input, path, clientId, (hash, config) => {
           const command = toReserveCommand(config, input, now, path);
           return {
             kind: 'reserve',
@@ -82,7 +82,7 @@ export class Reservations {
     environmentId: string,
     items: readonly WriteItem<UnreserveInput>[],
   ): Promise<ItemOutcome[]> {
-    await this.environments.get(environmentId);
+    const current = await this.environments.get(environmentId);
     const now = this.clock().toISOString();
     // Lookups first (they answer in any order), then the items submitted in the order sent.
     const looked = await Promise.all(
@@ -95,7 +95,7 @@ export class Reservations {
     return Promise.all(
       items.map(({ input, path, clientId = null }, i) => {
         const found = looked[i];
-        return this.submit(environmentId, 'unreserve', input, path, clientId, (hash, config) => {
+        return this.submit(environmentId, current, 'unreserve', input, path, clientId, (hash, config) => {
           const command = toUnreserveCommand(config, input, path);
           if (!found || found.organizationId !== command.organizationId) {
             throw new ReservationNotFound(command.eventId, command.reservationId);
@@ -109,11 +109,11 @@ export class Reservations {
 
   /** Offsets from the ERP: an on-hand change and the release of the reservation it fulfils, atomically. */
   async offset(environmentId: string, items: readonly WriteItem<OffsetInput>[]): Promise<ItemOutcome[]> {
-    await this.environments.get(environmentId);
+    const current = await this.environments.get(environmentId);
     const now = this.clock().toISOString();
     return Promise.all(
       items.map(({ input, path, clientId = null }) =>
-        this.submit(environmentId, 'offset', input, path, clientId, (hash, config) => {
+        this.submit(environmentId, current, 'offset', input, path, clientId, (hash, config) => {
           const command = toOffsetCommand(config, input, path);
           return {
             kind: 'offset',
@@ -222,6 +222,7 @@ export class Reservations {
    */
   private submit(
     environmentId: string,
+    current: CompiledConfiguration,
     family: 'reserve' | 'unreserve' | 'offset',
     input: { readonly id: string },
     path: string,
@@ -229,8 +230,12 @@ export class Reservations {
     build: (hash: string, config: CompiledConfiguration) => ReservationWork,
   ): Promise<ItemOutcome> {
     const hash = requestHash(input);
-    return withConfiguration(this.environments, environmentId, (config, guard) =>
-      this.submitWith(environmentId, family, input, path, clientId, () => build(hash, config), hash, guard),
+    return withConfiguration(
+      this.environments,
+      environmentId,
+      (config, guard) =>
+        this.submitWith(environmentId, family, input, path, clientId, () => build(hash, config), hash, guard),
+      current,
     );
   }
 

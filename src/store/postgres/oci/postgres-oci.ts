@@ -15,6 +15,12 @@ export class PostgresOci implements OciStore {
   constructor(private readonly pool: () => pg.Pool) {}
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
+    // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): an environment without a graph is
+    // answered by one statement, without a connection of its own or a transaction.
+    const exists = await this.pool().query('SELECT 1 FROM oci_graphs WHERE environment_id = $1', [
+      environmentId,
+    ]);
+    if (exists.rowCount === 0) return undefined;
     const client = await this.pool().connect();
     try {
       // One snapshot: the rows match the version read.

@@ -16,18 +16,35 @@ interface GraphRow {
   updated_at: string;
 }
 
+/** The prepared head query of getGraph, per reader connection. */
+const graphHeads = new WeakMap<Database.Database, Database.Statement<[string], GraphRow>>();
+
 /** The Omnichannel Inventory tables on SQLite (see OciStore). */
 export class SqliteOci implements OciStore {
+  /**
+   * Environments known to have no graph. Graphs are created only by replaceGraph, in this process (one
+   * server per SQLite file), which forgets the environment once its write committed.
+   */
+  readonly #noGraph = new Set<string>();
+
   constructor(private readonly deps: SqliteSideDeps) {}
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
     const db = this.deps.reader();
-    const head = db
-      .prepare<[string], GraphRow>(
+    // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): the statement that answers "no
+    // graph" is prepared once per connection.
+    let head = graphHeads.get(db);
+    if (!head) {
+      head = db.prepare<[string], GraphRow>(
         'SELECT version, iv_organization_id, updated_at FROM oci_graphs WHERE environment_id = ?',
-      )
-      .get(environmentId);
-    if (!head) return undefined;
+      );
+      graphHeads.set(db, head);
+    }
+    if (this.#noGraph.has(environmentId)) return undefined;
+    if (!head.get(environmentId)) {
+      this.#noGraph.add(environmentId);
+      return undefined;
+    }
     // One read transaction: the rows match the version read.
     return db.transaction(() => {
       const locations = db
@@ -68,8 +85,8 @@ export class SqliteOci implements OciStore {
     updatedAt: string,
     removedGroups: readonly string[] = [],
   ): Promise<boolean | { inUse: string[] }> {
-    return this.deps.write((db) =>
-      db
+    return this.deps.write((db) => {
+      const done = db
         .transaction(() => {
           const row = db
             .prepare<[string], { version: number | bigint }>(
@@ -116,8 +133,11 @@ export class SqliteOci implements OciStore {
           });
           return true;
         })
-        .immediate(),
-    );
+        .immediate();
+      // Committed: forgotten before any getGraph can run again (this task is synchronous).
+      if (done === true) this.#noGraph.delete(environmentId);
+      return done;
+    });
   }
 
   async readSafetyStock(
