@@ -159,6 +159,7 @@ async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCe
     const ctx = {
       backend: backend === 'sqlite' ? ('sqlite' as const) : ('postgres' as const),
       url: server.url,
+      pid: server.pid,
       token,
       seconds,
       quick,
