@@ -16,8 +16,9 @@ interface Check {
 
 /**
  * Answers `settle` and `settleAll` of the PostgreSQL feed with as few statements as possible
- * (docs/storefront.md, "Why the default costs no statement per read"): calls made while a check is in
- * flight share the next one, so one statement serves every call that arrived before it was sent.
+ * (docs/storefront.md, "Why the default is right across servers, and what it costs"): calls made while
+ * a check is in flight share the next one, so one statement serves every call that arrived before it
+ * was sent.
  *
  * Why that is enough for `settleAll`: a write acknowledged before a call committed before it, so it is
  * visible to the snapshot of any statement sent after the call. The check reads, in that snapshot, the
