@@ -15,6 +15,8 @@ export interface LoadRequest {
    * whose Content-Length assumes ids of one fixed length.
    */
   readonly uniqueIds?: boolean;
+  /** More request headers (e.g. `onhand-consistency`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What one load run measured. */
@@ -74,7 +76,7 @@ export async function load(options: {
   rate?: number;
 }): Promise<LoadResult> {
   const { request } = options;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...request.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const makeBody = request.uniqueIds ? withUniqueIds(request) : request.makeBody;
   const pid = options.url === serverCpu.url ? serverCpu.pid : 0;

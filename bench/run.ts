@@ -43,7 +43,7 @@ const seconds = Number(flags.seconds ?? (quick ? 4 : 10));
 const postgresUrl = flags['postgres-url'] ?? process.env.ONHAND_BENCH_POSTGRES_URL ?? '';
 const citusUrl = flags['citus-url'] ?? process.env.ONHAND_BENCH_CITUS_URL ?? '';
 const only = flags.only?.split(',').map((w) => w.trim().toUpperCase());
-const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
+const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id.toUpperCase()));
 const profileDir = flags.profile;
 
 async function httpCeilings(): Promise<HttpCeilings> {
@@ -163,6 +163,7 @@ async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCe
     const ctx = {
       backend: backend === 'sqlite' ? ('sqlite' as const) : ('postgres' as const),
       url: server.url,
+      pid: server.pid,
       token,
       seconds,
       quick,

@@ -14,6 +14,8 @@ export interface HttpCeilings {
 export interface BenchContext {
   readonly backend: 'sqlite' | 'postgres';
   readonly url: string;
+  /** The server process (CPU per request, from /proc). */
+  readonly pid: number;
   readonly token: string;
   /** Seconds of each measured load run. */
   readonly seconds: number;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { cpuOf, perRequestUs } from '../cpu.js';
 import { type LoadResult, load } from '../load.js';
 import { type BenchServer, startOnhand, startProcess } from '../server.js';
 import { type BenchContext, expectNoErrors, type Measurement, ratio, type Workload } from '../workload.js';
@@ -47,31 +48,37 @@ export const w3ProductQuery: Workload = {
       readyPath: '/empty',
     });
     const ceilings = new Map<number, LoadResult>();
+    const ceilingCpu = new Map<number, number>();
     try {
       for (const connections of [1, 16, 64]) {
-        ceilings.set(
-          connections,
-          await load({
+        const [result, cpu] = await cpuOf([ceilingServer.pid], () =>
+          load({
             url: ceilingServer.url,
             request: { method: 'POST', path: '/answer', body },
             connections,
             seconds: Math.max(2, Math.round(ctx.seconds / 2)),
           }),
         );
+        ceilings.set(connections, result);
+        ceilingCpu.set(connections, perRequestUs(cpu, result.requests));
       }
     } finally {
       await ceilingServer.stop();
     }
     const measurements: Measurement[] = [];
     for (const connections of [1, 16, 64]) {
-      const result = await load({
-        url: ctx.url,
-        token: ctx.token,
-        request: { method: 'POST', path: PATH, body },
-        connections,
-        seconds: ctx.seconds,
-      });
+      const [result, cpu] = await cpuOf([ctx.pid], () =>
+        load({
+          url: ctx.url,
+          token: ctx.token,
+          request: { method: 'POST', path: PATH, body },
+          connections,
+          seconds: ctx.seconds,
+        }),
+      );
       check(result);
+      const cpuNote = cpuNotes(perRequestUs(cpu, result.requests), ceilingCpu.get(connections));
+      console.log(`   ${connections} clients: ${Math.round(result.rps)} req/s; ${cpuNote}`);
       const ceiling = ceilings.get(connections)?.rps ?? 0;
       measurements.push({
         workload: 'W3',
@@ -88,12 +95,13 @@ export const w3ProductQuery: Workload = {
               met: ratio(result.rps, ceiling) >= 0.5 && result.p99 < 10,
             }
           : {}),
-        notes,
+        notes: `${notes}; ${cpuNote}`,
       });
     }
     if (ctx.backend === 'postgres') {
       const ceiling = ceilings.get(64)?.rps ?? 0;
-      const result = await twoServers(ctx, body);
+      const [result, cpuNote] = await twoServers(ctx, body, ceilingCpu.get(64));
+      console.log(`   2 servers × 32 clients: ${Math.round(result.rps)} req/s; ${cpuNote}`);
       measurements.push({
         workload: 'W3',
         label: 'product query, 2 servers × 32 clients',
@@ -105,7 +113,7 @@ export const w3ProductQuery: Workload = {
         ratio: ratio(result.rps, ceiling),
         target: '≥ 0.35 × answer ceiling, p99 < 10 ms',
         met: ratio(result.rps, ceiling) >= 0.35 && result.p99 < 10,
-        notes: `${notes}; default (strict) consistency`,
+        notes: `${notes}; default (strict) consistency; ${cpuNote}`,
       });
     }
     return { measurements, acknowledgedEvents: 0 };
@@ -128,7 +136,11 @@ async function answerSize(ctx: BenchContext, body: string): Promise<number> {
 }
 
 /** 64 clients split over the bench server and a second server process on the same database. */
-async function twoServers(ctx: BenchContext, body: string): Promise<LoadResult> {
+async function twoServers(
+  ctx: BenchContext,
+  body: string,
+  ceilingUs: number | undefined,
+): Promise<[LoadResult, string]> {
   let second: BenchServer | undefined;
   try {
     second = await startOnhand({
@@ -137,20 +149,31 @@ async function twoServers(ctx: BenchContext, body: string): Promise<LoadResult> 
       environments: ['w3'],
     });
     const urls = [ctx.url, second.url];
-    const results = await Promise.all(
-      urls.map((url) =>
-        load({
-          url,
-          token: ctx.token,
-          request: { method: 'POST', path: PATH, body },
-          connections: 32,
-          seconds: ctx.seconds,
-        }),
+    // The first server is warm from the steps before; warm the second one the same way (JIT, its view).
+    await load({
+      url: second.url,
+      token: ctx.token,
+      request: { method: 'POST', path: PATH, body },
+      connections: 16,
+      seconds: 2,
+    });
+    const [results, cpu] = await cpuOf([ctx.pid, second.pid], () =>
+      Promise.all(
+        urls.map((url) =>
+          load({
+            url,
+            token: ctx.token,
+            request: { method: 'POST', path: PATH, body },
+            connections: 32,
+            seconds: ctx.seconds,
+          }),
+        ),
       ),
     );
     for (const result of results) check(result);
     const requests = results.reduce((sum, r) => sum + r.requests, 0);
-    return {
+    const cpuNote = cpuNotes(perRequestUs(cpu, requests), ceilingUs);
+    const total: LoadResult = {
       connections: 64,
       seconds: ctx.seconds,
       requests,
@@ -162,7 +185,18 @@ async function twoServers(ctx: BenchContext, body: string): Promise<LoadResult> 
       p50: Math.max(...results.map((r) => r.p50)),
       p99: Math.max(...results.map((r) => r.p99)),
     };
+    return [total, cpuNote];
   } finally {
     await second?.stop();
   }
+}
+
+/**
+ * Server CPU per query beside the ceiling's CPU per answer: on this shared machine the rates move with
+ * other work, the CPU per request much less, and their ratio is the rate ratio a CPU-bound server
+ * would reach on an idle machine (the database's own CPU on PostgreSQL not counted).
+ */
+function cpuNotes(serverUs: number, ceilingUs: number | undefined): string {
+  const ratio = ceilingUs && serverUs ? (ceilingUs / serverUs).toFixed(2) : '?';
+  return `server CPU ${serverUs} µs/query, ceiling ${ceilingUs ?? '?'} µs/answer (CPU ratio ${ratio})`;
 }

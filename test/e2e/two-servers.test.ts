@@ -251,6 +251,26 @@ function describeTwoServers(create: () => Promise<{ url: string; drop: () => Pro
     expect((await call(servers[0]!, 'GET', '/ledger?limit=1')).status).toBe(200);
   });
 
+  it('a query on one server right after the other acknowledged a write shows it, for 16 clients at once', async () => {
+    // The default consistency across processes (docs/storefront.md): each client writes its own product
+    // through B and, as soon as B answers, queries A (and the next round the other way). The queries of
+    // the clients meet on each server and share its settle checks; every answer must show the write.
+    const rounds = 8;
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, w) => {
+        const product = `ryw-${w}`;
+        for (let i = 1; i <= rounds; i++) {
+          const writer = on(i + w);
+          const reader = on(i + w + 1);
+          expect((await send(writer, '', stockBody(`${product}-${i}`, product, { inbound: 1 }))).status).toBe(
+            200,
+          );
+          expect(await measure(reader, product, 'pos', 'inbound'), `client ${w}, write ${i}`).toBe(units(i));
+        }
+      }),
+    );
+  });
+
   it('80 reservations of 1 racing across both servers for 10 units: exactly 10 succeed', async () => {
     const P = 'last-ten';
     expect((await send(servers[0]!, '', stockBody('stock-last-ten', P, { inbound: 10 }))).status).toBe(200);

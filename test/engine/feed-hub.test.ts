@@ -58,6 +58,39 @@ describe('the feed hub', () => {
     return { seen, closed, sink };
   };
 
+  it('a follower far behind gets, for every entry, the availability right after it', async () => {
+    // 1,400 entries over 7 products in 14 commits of 100, then a follower from the start: it reads
+    // several pages at once and loads their scopes with one snapshot (the read-ahead of the hub).
+    for (let c = 0; c < 14; c++)
+      await engine.changeOnHand(
+        'e',
+        Array.from({ length: 100 }, (_, i) => ({
+          input: {
+            id: `bulk-${c}-${i}`,
+            organizationId: 'usmf',
+            productId: `R${(c * 100 + i) % 7}`,
+            dimensions: { siteId: '1', locationId: '11' },
+            quantities: { pos: { inbound: 1 + (i % 3) } },
+          },
+          path: `/${i}`,
+        })),
+      );
+    const { seen, sink } = collector();
+    const stop = engine.feed.hub.subscribe('e', 0, NO_FILTER, sink);
+    await until(() => seen.length === 1400);
+    stop();
+    const totals = new Map<string, bigint>();
+    for (const [n, entry] of seen.entries()) {
+      const c = Math.floor(n / 100);
+      const i = n % 100;
+      const product = `R${(c * 100 + i) % 7}`;
+      const total = (totals.get(product) ?? 0n) + BigInt(1 + (i % 3)) * 1_000_000n;
+      totals.set(product, total);
+      const atp = entry.availability[0]?.quantities.iv?.availabletoreserve;
+      expect(atp, `entry ${n} (${product})`).toBe(total);
+    }
+  });
+
   it('a follower that cannot keep up is closed as too slow and no longer served', async () => {
     const slow = collector(() => false);
     await engine.feed.subscribe('e', undefined, NO_FILTER, slow.sink);

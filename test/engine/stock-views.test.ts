@@ -32,6 +32,24 @@ const inbound = (engine: Engine, id: string, qty: number) =>
     },
   ]);
 
+const inboundOf = (engine: Engine, productId: string, id: string, qty: number) =>
+  engine.changeOnHand(ENV, [
+    {
+      input: tshirtEvent(id, {
+        productId,
+        dimensions: { siteId: '1', locationId: '11' },
+        quantities: { pos: { inbound: qty } },
+      }) as unknown as OnHandInput,
+      path: '',
+    },
+  ]);
+
+const totalOf = async (engine: Engine, productId: string) => {
+  const query = { ...QUERY, filters: { organizationId: ['usmf'], productId: [productId] } };
+  const rows = await engine.indexQuery(ENV, query as unknown as IndexQueryInput, {});
+  return Number(rows[0]?.quantities.pos?.inbound ?? 0n) / 1e6;
+};
+
 const total = async (engine: Engine, options = {}) => {
   const rows = await engine.indexQuery(ENV, QUERY, options);
   return Number(rows[0]?.quantities.pos?.inbound ?? 0n) / 1e6;
@@ -78,6 +96,41 @@ describe.skipIf(!testBackends().includes('postgres'))(
         expect(await total(engineA), `write ${i}`).toBe(expected);
       }
       expect(engineA.views.served.memory - before).toBe(40);
+    });
+
+    it('under parallel load, every read on A right after B acknowledged a write reflects it', async () => {
+      // 16 workers, each with a product of its own: write on B, then at once query A (strict, the
+      // default). The queries of the workers meet on A, so they share settle checks: each must still
+      // see its own write, which B acknowledged before the query was made.
+      const workers = 16;
+      const rounds = 12;
+      const feedA = (h.services.store as PostgresStore).feed;
+      const checksBefore = feedA.settleChecks;
+      const readsBefore = engineA.views.served.memory;
+      await Promise.all(
+        Array.from({ length: workers }, async (_, w) => {
+          const product = `Par-${w}`;
+          expect(await totalOf(engineA, product)).toBe(0);
+          for (let i = 1; i <= rounds; i++) {
+            const [outcome] = await inboundOf(engineB, product, `par-${w}-${i}`, 1);
+            expect(outcome?.status).toBe('success');
+            expect(await totalOf(engineA, product), `worker ${w}, write ${i}`).toBe(i);
+          }
+        }),
+      );
+      const reads = workers * (rounds + 1);
+      expect(engineA.views.served.memory - readsBefore).toBeGreaterThanOrEqual(reads - workers);
+      // Shared checks: fewer statements than strict reads.
+      expect(feedA.settleChecks - checksBefore).toBeLessThan(reads);
+    });
+
+    it('settle checks are shared by the calls made while one is in flight', async () => {
+      const feedA = (h.services.store as PostgresStore).feed;
+      const before = feedA.settleChecks;
+      const heads = await Promise.all(Array.from({ length: 64 }, () => feedA.settleAll(5000)));
+      for (const head of heads) expect(head).toBeGreaterThan(0);
+      // One check for the 64 calls, plus at most one already in flight for other work of the process.
+      expect(feedA.settleChecks - before).toBeLessThanOrEqual(2);
     });
 
     it('Onhand-Min-Position with B’s commit token is enough for read-your-writes', async () => {

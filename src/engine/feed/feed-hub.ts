@@ -5,6 +5,13 @@ import { annotate } from './annotate.js';
 import { type FeedEntry, toFeedEntry } from './feed-entry.js';
 import { loadScopes, ScopeCache } from './scope-states.js';
 
+/**
+ * Pages a stream reads before annotating them together when it is behind the head: the scopes they
+ * touch are then loaded once, not once per page (each load also takes back every entry up to the head,
+ * so loading per page made a stream that fell behind fall further behind).
+ */
+const READ_AHEAD = 8;
+
 /** Where the hub delivers a follower's entries (an SSE response, a webhook worker, the NATS relay…). */
 export interface FeedSink {
   /** Entries in position order, each after the last one delivered; false when the follower is too far behind. */
@@ -149,7 +156,7 @@ class LiveStream {
     try {
       while (follower.open) {
         if (this.#live.size > 0 && follower.after >= this.#cursor) return this.join(follower);
-        const page = await this.annotated(follower.after, cache, follower.availability);
+        const page = await this.annotated(follower.after, cache, follower.availability, READ_AHEAD);
         if (!follower.open) return;
         if (page.length === 0) {
           if (this.#live.size === 0) {
@@ -192,7 +199,12 @@ class LiveStream {
           while (this.#live.size > 0) {
             due.push(...this.#waiters.splice(0));
             const generation = this.#generation;
-            const page = await this.annotated(this.#cursor, this.#cache, this.needsAvailability());
+            const page = await this.annotated(
+              this.#cursor,
+              this.#cache,
+              this.needsAvailability(),
+              READ_AHEAD,
+            );
             if (generation !== this.#generation) {
               this.#again = true;
               break;
@@ -200,7 +212,7 @@ class LiveStream {
             const last = page[page.length - 1];
             if (last) this.#cursor = last.position;
             for (const follower of this.#live) this.deliver(follower, page);
-            if (page.length < this.options.pageSize) {
+            if (page.length < READ_AHEAD * this.options.pageSize) {
               this.release(due.splice(0));
               break;
             }
@@ -240,8 +252,21 @@ class LiveStream {
    * The next page after `after`, annotated with states from `cache` (which moves to the page's end), or
    * without availability when `availability` is false (the touched states then leave the cache).
    */
-  private async annotated(after: number, cache: ScopeCache, availability: boolean): Promise<FeedEntry[]> {
-    const records = await this.store.feed.read(this.environmentId, after, this.options.pageSize);
+  private async annotated(
+    after: number,
+    cache: ScopeCache,
+    availability: boolean,
+    pages = 1,
+  ): Promise<FeedEntry[]> {
+    const { pageSize } = this.options;
+    const records = await this.store.feed.read(this.environmentId, after, pageSize);
+    // Behind the head: read further pages first, so that the scopes they touch are loaded once, with one
+    // snapshot whose later entries are mostly these (loadScopes takes those back from memory).
+    for (let page = records; page.length === pageSize && records.length < pages * pageSize; ) {
+      const end = page[page.length - 1]?.position ?? after;
+      page = await this.store.feed.read(this.environmentId, end, pageSize);
+      records.push(...page);
+    }
     const last = records[records.length - 1];
     if (!last) return [];
     if (cache.position !== after) cache.reset(after);
@@ -252,7 +277,7 @@ class LiveStream {
     const config = await this.environments.get(this.environmentId);
     const { entries, states } = await annotate(config, records, (scopes) =>
       cache.take(scopes, (missing, position) =>
-        loadScopes(this.store, this.environmentId, missing, position),
+        loadScopes(this.store, this.environmentId, missing, position, records),
       ),
     );
     cache.advance(last.position, states, records);

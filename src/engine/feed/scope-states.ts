@@ -9,13 +9,16 @@ const PAGE = 1000;
  * The states of `scopes` as of feed `position` (docs/feed.md, "How availability is computed"): one
  * snapshot of their rows, which reflects some position at or after `position`, minus the stock changes
  * of the environment's entries between the two. The cost is one snapshot read plus the entries written
- * since `position`: small for a follower near the head.
+ * since `position`: small for a follower near the head. `known` are entries the caller already holds,
+ * the environment's entries right after `position` in position order: those are taken back from memory
+ * and only the entries after them are read.
  */
 export async function loadScopes(
   store: Store,
   environmentId: string,
   scopes: readonly ScopeId[],
   position: number,
+  known: readonly FeedRecord[] = [],
 ): Promise<Map<string, ScopeState>> {
   const states = new Map<string, ScopeState>(scopes.map((s) => [scopeKey(s), new ScopeState()]));
   if (scopes.length === 0) return states;
@@ -28,7 +31,13 @@ export async function loadScopes(
       states.get(scopeKey(row))?.add(row.dimensions, row.dataSource, row.measure, row.quantity);
     }
   });
-  for (let after = position; after < head; ) {
+  let from = position;
+  for (const record of known) {
+    if (record.position <= from || record.position > head) break;
+    applyRecord(states, record, -1n);
+    from = record.position;
+  }
+  for (let after = from; after < head; ) {
     const page = await store.feed.read(environmentId, after, PAGE);
     for (const record of page) {
       if (record.position > head) return states;

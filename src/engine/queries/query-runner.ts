@@ -48,6 +48,7 @@ export class QueryRunner {
 
   /** Makes the plan an ATP query when the request asks for one (QueryATP), as of today (UTC). */
   withAtp(config: CompiledConfiguration, plan: QueryPlan, request: AtpRequest): QueryPlan {
+    if (request.QueryATP !== true) return plan;
     return applyAtp(config, plan, request, dateOf(this.deps.clock()));
   }
 

@@ -84,7 +84,8 @@ export class StockViews {
       // to them, unless an earlier catch-up already took it past that head (nothing committed since).
       const head = await this.store.feed.settleAll(this.options.waitMs);
       if (head === undefined) return undefined;
-      if (!view.reflects(head)) {
+      // A view that applied an entry at or after the head has every entry of its environment up to it.
+      if (!view.reflects(head) && view.position < head) {
         if (!(await this.within(view.catchUp()))) return undefined;
         view.reflected(head);
       }

@@ -63,10 +63,14 @@ export const POSITION_AT = `SELECT last_position FROM feed_commits
   WHERE environment_id = $1 AND position IS NOT NULL AND fed_at <= $2
   ORDER BY fed_at DESC, last_position DESC LIMIT 1`;
 
-/** (mark) → whether a committed transaction up to that commit id still waits for its position, and the head. */
-export const SETTLED = `SELECT NOT EXISTS (
-    SELECT 1 FROM feed_commits WHERE position IS NULL AND commit_id <= $1
-  ) AS settled, (SELECT position FROM feed_state WHERE id = 1) AS head`;
+/**
+ * The settle check (settler.ts), in one statement's snapshot: the commit id sequence's value (read after
+ * the snapshot was taken, so at least the commit id of every commit the snapshot sees), the oldest
+ * visible commit still without a position, and the head.
+ */
+export const SETTLE_CHECK = `SELECT (SELECT last_value FROM ledger_seq) AS mark,
+  (SELECT min(commit_id) FROM feed_commits WHERE position IS NULL) AS oldest,
+  (SELECT position FROM feed_state WHERE id = 1) AS head`;
 
 /**
  * (limit) → committed commit rows still without a position, oldest commit id first (the rows of one

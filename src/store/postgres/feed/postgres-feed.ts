@@ -12,17 +12,15 @@ import {
   positionsOfSql,
   readFeedSql,
   SAVE_FOLLOWER,
-  SETTLED,
   unstampedChangesSql,
 } from './feed-statements.js';
 import { Sequencer } from './sequencer.js';
+import { Settler } from './settler.js';
 import { readSpans, writeSpan } from './span-statements.js';
 import { UnstampedDeltas } from './unstamped-deltas.js';
 
 /** A page of a full snapshot. */
 const SNAPSHOT_PAGE = 2000;
-/** How often `settle` looks again when no NOTIFY came. */
-const SETTLE_POLL_MS = 25;
 
 export interface PostgresFeedOptions {
   readonly connectionString: string;
@@ -38,6 +36,7 @@ export class PostgresFeed implements FeedStore {
   readonly #pool: pg.Pool;
   readonly #listeners = new Set<() => void>();
   readonly #sequencer: Sequencer;
+  readonly #settler: Settler;
   readonly #clock: () => Date;
   #onError: (error: unknown) => void = () => {};
   #citus = false;
@@ -51,6 +50,7 @@ export class PostgresFeed implements FeedStore {
       onHead: () => this.emit(),
       onError: (error) => this.#onError(error),
     });
+    this.#settler = new Settler(pool, (ms) => this.nextHead(ms));
   }
 
   async start(onError?: (error: unknown) => void): Promise<void> {
@@ -112,20 +112,17 @@ export class PostgresFeed implements FeedStore {
   }
 
   async settle(mark: number, timeoutMs: number): Promise<number | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { rows } = await this.#pool.query<{ settled: boolean; head: string }>(SETTLED, [mark]);
-      if (rows[0]?.settled) return Number(rows[0].head);
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await this.nextHead(Math.min(left, SETTLE_POLL_MS));
-    }
+    return this.#settler.settle(mark, timeoutMs);
   }
 
+  /** One check statement serves every call made while the previous one was in flight (settler.ts). */
   async settleAll(timeoutMs: number): Promise<number | undefined> {
-    // Every commit id drawn so far is at most the sequence's current value (commit ids come from it).
-    const { rows } = await this.#pool.query<{ mark: string }>('SELECT last_value AS mark FROM ledger_seq');
-    return this.settle(Number(rows[0]?.mark ?? 0), timeoutMs);
+    return this.#settler.settleAll(timeoutMs);
+  }
+
+  /** Settle checks sent so far (tests, metrics): far fewer than calls when calls come together. */
+  get settleChecks(): number {
+    return this.#settler.checks;
   }
 
   async snapshot(
