@@ -15,6 +15,7 @@ import type {
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
 import { writeExclusions, writeSafetyStock } from './oci/postgres-oci.js';
+import { readSafetyStockIn, restoreGraph, restoreRecordOutcomes } from './oci/postgres-oci-transfer.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -71,6 +72,18 @@ export class PostgresTx implements StoreTx {
     changeExclusions: async (environmentId, changes) => {
       this.assertOpen();
       await writeExclusions(this.client, environmentId, changes);
+    },
+    readSafetyStock: async (environmentId, skus, locationIds) => {
+      this.assertOpen();
+      return readSafetyStockIn(this.client, environmentId, skus, locationIds);
+    },
+    restoreGraph: async (environmentId, record) => {
+      this.assertOpen();
+      await restoreGraph(this.client, environmentId, record);
+    },
+    restoreRecordOutcomes: async (environmentId, outcomes) => {
+      this.assertOpen();
+      await restoreRecordOutcomes(this.client, environmentId, outcomes);
     },
   };
 

@@ -15,6 +15,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { writeExclusions, writeSafetyStock } from './oci/sqlite-oci.js';
+import { readSafetyStockIn, restoreGraph, restoreRecordOutcomes } from './oci/sqlite-oci-transfer.js';
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
 import {
@@ -49,6 +50,18 @@ export class SqliteTx implements StoreTx {
     changeExclusions: async (environmentId, changes) => {
       this.assertOpen();
       writeExclusions(this.db, environmentId, changes);
+    },
+    readSafetyStock: async (environmentId, skus, locationIds) => {
+      this.assertOpen();
+      return readSafetyStockIn(this.db, environmentId, skus, locationIds);
+    },
+    restoreGraph: async (environmentId, record) => {
+      this.assertOpen();
+      restoreGraph(this.db, environmentId, record);
+    },
+    restoreRecordOutcomes: async (environmentId, outcomes) => {
+      this.assertOpen();
+      restoreRecordOutcomes(this.db, environmentId, outcomes);
     },
   };
 

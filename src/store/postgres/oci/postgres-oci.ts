@@ -9,6 +9,7 @@ import type {
   SafetyStockRow,
 } from '../../oci/oci-store.js';
 import { type OutcomeRow, outcomeOfRow } from '../../sqlite/oci/sqlite-oci.js';
+import { listExclusions, listRecordOutcomes } from './postgres-oci-transfer.js';
 
 /** The Omnichannel Inventory tables on PostgreSQL (see OciStore). */
 export class PostgresOci implements OciStore {
@@ -209,6 +210,18 @@ export class PostgresOci implements OciStore {
 
   async changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void> {
     await writeExclusions(this.pool(), environmentId, changes);
+  }
+
+  async listExclusions(environmentId: string) {
+    return listExclusions(this.pool(), environmentId);
+  }
+
+  async listRecordOutcomes(
+    environmentId: string,
+    after: { recordId: string; sku: string } | null,
+    limit: number,
+  ) {
+    return listRecordOutcomes(this.pool(), environmentId, after, limit);
   }
 }
 

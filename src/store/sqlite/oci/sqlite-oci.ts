@@ -9,6 +9,7 @@ import type {
   SafetyStockRow,
 } from '../../oci/oci-store.js';
 import type { SqliteSideDeps } from '../side-deps.js';
+import { listExclusions, listRecordOutcomes } from './sqlite-oci-transfer.js';
 
 interface GraphRow {
   version: number | bigint;
@@ -201,6 +202,18 @@ export class SqliteOci implements OciStore {
       )
       .all(environmentId, JSON.stringify(groupIds), JSON.stringify(skus))
       .map((r) => ({ groupId: r.group_id, sku: r.sku }));
+  }
+
+  async listExclusions(environmentId: string) {
+    return listExclusions(this.deps.reader(), environmentId);
+  }
+
+  async listRecordOutcomes(
+    environmentId: string,
+    after: { recordId: string; sku: string } | null,
+    limit: number,
+  ) {
+    return listRecordOutcomes(this.deps.reader(), environmentId, after, limit);
   }
 
   async changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void> {
