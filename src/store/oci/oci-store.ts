@@ -108,6 +108,18 @@ export interface OciTxWrites {
     skus: readonly string[],
     locationIds: readonly string[],
   ): Promise<SafetyStockRow[]>;
+  /**
+   * OciStore.replaceGraph inside the transaction, so that the ledger entry recording it commits with
+   * it. On anything but true the caller must roll the transaction back (throw): PostgreSQL may have
+   * inserted the graph's head row.
+   */
+  replaceGraph(
+    environmentId: string,
+    graph: LocationGraph,
+    expectedVersion: number,
+    updatedAt: string,
+    removedGroups: readonly string[],
+  ): Promise<boolean | { inUse: string[] }>;
   /** Writes a graph as it was exported (full import into an environment that has none yet). */
   restoreGraph(environmentId: string, record: OciGraphRecord): Promise<void>;
   /** Writes record outcomes as they were exported (an outcome already stored is kept). */

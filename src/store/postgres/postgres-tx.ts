@@ -15,6 +15,7 @@ import type {
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
 import { writeExclusions, writeSafetyStock } from './oci/postgres-oci.js';
+import { replaceGraphIn } from './oci/postgres-oci-graph.js';
 import { readSafetyStockIn, restoreGraph, restoreRecordOutcomes } from './oci/postgres-oci-transfer.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
@@ -76,6 +77,10 @@ export class PostgresTx implements StoreTx {
     readSafetyStock: async (environmentId, skus, locationIds) => {
       this.assertOpen();
       return readSafetyStockIn(this.client, environmentId, skus, locationIds);
+    },
+    replaceGraph: async (environmentId, graph, expectedVersion, updatedAt, removedGroups) => {
+      this.assertOpen();
+      return replaceGraphIn(this.client, environmentId, graph, expectedVersion, updatedAt, removedGroups);
     },
     restoreGraph: async (environmentId, record) => {
       this.assertOpen();

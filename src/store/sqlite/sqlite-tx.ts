@@ -15,6 +15,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { writeExclusions, writeSafetyStock } from './oci/sqlite-oci.js';
+import { replaceGraphIn } from './oci/sqlite-oci-graph.js';
 import { readSafetyStockIn, restoreGraph, restoreRecordOutcomes } from './oci/sqlite-oci-transfer.js';
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
@@ -54,6 +55,10 @@ export class SqliteTx implements StoreTx {
     readSafetyStock: async (environmentId, skus, locationIds) => {
       this.assertOpen();
       return readSafetyStockIn(this.db, environmentId, skus, locationIds);
+    },
+    replaceGraph: async (environmentId, graph, expectedVersion, updatedAt, removedGroups) => {
+      this.assertOpen();
+      return replaceGraphIn(this.db, environmentId, graph, expectedVersion, updatedAt, removedGroups);
     },
     restoreGraph: async (environmentId, record) => {
       this.assertOpen();
