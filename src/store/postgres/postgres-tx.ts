@@ -14,9 +14,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
-import { writeExclusions, writeSafetyStock } from './oci/postgres-oci.js';
-import { replaceGraphIn } from './oci/postgres-oci-graph.js';
-import { readSafetyStockIn, restoreGraph, restoreRecordOutcomes } from './oci/postgres-oci-transfer.js';
+import { postgresOciTx } from './oci/postgres-oci-tx.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -63,34 +61,11 @@ export class PostgresTx implements StoreTx {
   /** The commit id drawn by the transaction's first appendLedger (text: a bigint). */
   protected commitId: string | null = null;
 
-  constructor(protected readonly client: pg.PoolClient) {}
+  constructor(protected readonly client: pg.PoolClient) {
+    this.oci = postgresOciTx(client, () => this.assertOpen());
+  }
 
-  readonly oci: OciTxWrites = {
-    setSafetyStock: async (environmentId, rows, updatedAt) => {
-      this.assertOpen();
-      await writeSafetyStock(this.client, environmentId, rows, updatedAt);
-    },
-    changeExclusions: async (environmentId, changes) => {
-      this.assertOpen();
-      await writeExclusions(this.client, environmentId, changes);
-    },
-    readSafetyStock: async (environmentId, skus, locationIds) => {
-      this.assertOpen();
-      return readSafetyStockIn(this.client, environmentId, skus, locationIds);
-    },
-    replaceGraph: async (environmentId, graph, expectedVersion, updatedAt, removedGroups) => {
-      this.assertOpen();
-      return replaceGraphIn(this.client, environmentId, graph, expectedVersion, updatedAt, removedGroups);
-    },
-    restoreGraph: async (environmentId, record) => {
-      this.assertOpen();
-      await restoreGraph(this.client, environmentId, record);
-    },
-    restoreRecordOutcomes: async (environmentId, outcomes) => {
-      this.assertOpen();
-      await restoreRecordOutcomes(this.client, environmentId, outcomes);
-    },
-  };
+  readonly oci: OciTxWrites;
 
   /** Called by PostgresStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {

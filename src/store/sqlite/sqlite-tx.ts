@@ -14,9 +14,7 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
-import { writeExclusions, writeSafetyStock } from './oci/sqlite-oci.js';
-import { replaceGraphIn } from './oci/sqlite-oci-graph.js';
-import { readSafetyStockIn, restoreGraph, restoreRecordOutcomes } from './oci/sqlite-oci-transfer.js';
+import { sqliteOciTx } from './oci/sqlite-oci-tx.js';
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
 import {
@@ -40,35 +38,12 @@ export class SqliteTx implements StoreTx {
   constructor(
     private readonly sql: WriterStatements,
     private readonly fedAt: () => string,
-    private readonly db: Database.Database,
-  ) {}
+    db: Database.Database,
+  ) {
+    this.oci = sqliteOciTx(db, () => this.assertOpen());
+  }
 
-  readonly oci: OciTxWrites = {
-    setSafetyStock: async (environmentId, rows, updatedAt) => {
-      this.assertOpen();
-      writeSafetyStock(this.db, environmentId, rows, updatedAt);
-    },
-    changeExclusions: async (environmentId, changes) => {
-      this.assertOpen();
-      writeExclusions(this.db, environmentId, changes);
-    },
-    readSafetyStock: async (environmentId, skus, locationIds) => {
-      this.assertOpen();
-      return readSafetyStockIn(this.db, environmentId, skus, locationIds);
-    },
-    replaceGraph: async (environmentId, graph, expectedVersion, updatedAt, removedGroups) => {
-      this.assertOpen();
-      return replaceGraphIn(this.db, environmentId, graph, expectedVersion, updatedAt, removedGroups);
-    },
-    restoreGraph: async (environmentId, record) => {
-      this.assertOpen();
-      restoreGraph(this.db, environmentId, record);
-    },
-    restoreRecordOutcomes: async (environmentId, outcomes) => {
-      this.assertOpen();
-      restoreRecordOutcomes(this.db, environmentId, outcomes);
-    },
-  };
+  readonly oci: OciTxWrites;
 
   /** Called by SqliteStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {
