@@ -12,6 +12,9 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 
 export const citusUrl = process.env.ONHAND_TEST_CITUS_URL ?? '';
 
+/** True in the api-on-citus project (vitest.config.ts): harnesses run on a distributed schema. */
+export const onCitus = process.env.ONHAND_TEST_BACKEND === 'citus';
+
 /** Shards per table in the tests' schemas. */
 export const TEST_SHARDS = 4;
 
