@@ -8,7 +8,7 @@ import { Metrics } from '../../src/http/metrics.js';
 import { openServices, type Services } from '../../src/main.js';
 import { httpSettings, loadSettings, type Settings } from '../../src/settings.js';
 import { type Backend, createTestDatabase } from './backends.js';
-import { createCitusSchema } from './citus.js';
+import { acquireCitusSchema } from './citus-pool.js';
 
 /** A whole Onhand app in-process on a real SQLite database in a temporary directory. */
 export interface Harness {
@@ -58,7 +58,7 @@ export async function startHarness(
   const backend = options.backend ?? (named === 'postgres' || named === 'citus' ? named : 'sqlite');
   const database =
     backend === 'citus'
-      ? await createCitusSchema()
+      ? await acquireCitusSchema()
       : backend === 'postgres'
         ? await createTestDatabase()
         : undefined;
