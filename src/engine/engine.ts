@@ -115,9 +115,7 @@ export class Engine {
     });
     this.checkpointer = new Checkpointer(store, clock, report, this.spanSize);
     this.views = new StockViews(store, this.feed.hub, {
-      // Off where data is spread over machines (Citus): a view starts from a snapshot, and no snapshot
-      // spans the workers; queries read their one shard instead.
-      maxRows: store.partitioned === true ? 0 : (options.readCacheRows ?? 1_000_000),
+      maxRows: options.readCacheRows ?? 1_000_000,
       waitMs: options.readWaitMs ?? 5000,
       onError: report,
     });

@@ -17,6 +17,8 @@ const ENV = 'test';
 interface Sent {
   readonly command: string;
   readonly worker: string;
+  /** The worker connection it went on (a snapshot per connection). */
+  readonly connection: string;
 }
 
 function describeRouting(): void {
@@ -36,7 +38,8 @@ function describeRouting(): void {
       onNotice: (message, detail) => {
         const command = /^issuing (.*)$/s.exec(message)?.[1];
         const worker = /on server \S+@(\S+)/.exec(detail)?.[1] ?? '?';
-        if (command !== undefined) sent.push({ command, worker });
+        const connection = /connectionId: (\d+)/.exec(detail)?.[1] ?? '?';
+        if (command !== undefined) sent.push({ command, worker, connection });
       },
     });
     await store.migrate();
@@ -198,6 +201,22 @@ function describeRouting(): void {
       expect(seen.groups.size).toBeGreaterThan(1);
     }
     expect(await store.getReservation(ENV, withPartitionHint('r-none', 'usmf~1~11'))).toBeUndefined();
+  });
+
+  it('a snapshot first locks feed_state on every worker, then reads each worker on that one connection', async () => {
+    await change('snap-1', 'p5', 1);
+    const seen = await capture(() => store.feed.snapshot(ENV, null, async () => {}));
+    const locks = seen.commands.filter((c) => /LOCK \S*feed_state IN SHARE MODE/.test(c.command));
+    expect(new Set(locks.map((c) => c.worker)).size, seen.commands.map((c) => c.command).join('\n')).toBe(2);
+    const reads = seen.commands.filter((c) => /^SELECT/.test(c.command));
+    expect(reads.length).toBeGreaterThan(2);
+    for (const worker of seen.workers) {
+      const connections = new Set(seen.commands.filter((c) => c.worker === worker).map((c) => c.connection));
+      expect(connections.size, `${worker}: ${[...connections].join(', ')}`).toBe(1);
+    }
+    // The workers' transactions are REPEATABLE READ, so each keeps one snapshot throughout.
+    for (const begin of seen.commands.filter((c) => /^BEGIN/.test(c.command)))
+      expect(begin.command).toMatch(/ISOLATION LEVEL REPEATABLE READ/);
   });
 
   it('a query of one product at one site and location reads one shard', async () => {

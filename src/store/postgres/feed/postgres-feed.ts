@@ -19,6 +19,19 @@ import { Sequencer } from './sequencer.js';
 import { readSpans, writeSpan } from './span-statements.js';
 import { UnstampedDeltas } from './unstamped-deltas.js';
 
+/**
+ * On Citus, before a snapshot reads anything: each worker keeps its own snapshot (taken at the first
+ * statement sent to it), so the head read on one node and the commit rows read on another could
+ * disagree while a stamping transaction's two-phase commit is finishing. LOCK TABLE on the reference
+ * table feed_state, which Citus sends to every node, waits for any stamping in flight to commit
+ * everywhere and keeps the sequencer from stamping until the snapshot ends (it waits, writes do not);
+ * one connection per worker keeps each worker's reads in one snapshot. Then the head and every
+ * worker's rows agree, as in one PostgreSQL snapshot: exactly the entries up to the head, with the
+ * unstamped ones backed out (unstamped-deltas.ts).
+ */
+const CITUS_SNAPSHOT_FENCE = `SET LOCAL citus.max_adaptive_executor_pool_size = 1;
+  LOCK TABLE feed_state IN SHARE MODE`;
+
 /** A page of a full snapshot. */
 const SNAPSHOT_PAGE = 2000;
 /** How often `settle` looks again when no NOTIFY came. */
@@ -137,6 +150,7 @@ export class PostgresFeed implements FeedStore {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      if (this.#citus) await client.query(CITUS_SNAPSHOT_FENCE);
       const head = await client.query<{ position: string }>(HEAD);
       const position = Number(head.rows[0]?.position ?? 0);
       const unstamped = await client.query<{ partition_id: string; changes: string }>(
