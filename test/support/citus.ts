@@ -63,17 +63,20 @@ export async function runSql<R extends pg.QueryResultRow>(
 }
 
 /**
- * A fresh schema on the cluster, migrated and distributed (TEST_SHARDS shards per table), or left
- * empty with `distribute: false`.
+ * A fresh schema on the cluster, migrated and distributed (`shards` per table, TEST_SHARDS unless
+ * given), or left empty with `distribute: false`. Citus co-locates tables of one shard count across
+ * schemas: a test that moves shards gives a count of its own, so that it moves only its own tables.
  */
-export async function createCitusSchema(options: { distribute?: boolean } = {}): Promise<CitusSchema> {
+export async function createCitusSchema(
+  options: { distribute?: boolean; shards?: number } = {},
+): Promise<CitusSchema> {
   const name = `onhand_t_${randomBytes(6).toString('hex')}`;
   await runSql(citusUrl, `CREATE SCHEMA ${name}`);
   const url = schemaUrl(name);
   if (options.distribute !== false) {
     const store = await PostgresStore.connect({ connectionString: url, poolSize: 1 });
     try {
-      await store.distribute({ shardCount: TEST_SHARDS });
+      await store.distribute({ shardCount: options.shards ?? TEST_SHARDS });
     } finally {
       await store.close();
     }
