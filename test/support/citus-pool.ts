@@ -10,10 +10,11 @@ import { citusUrl, createCitusSchema, runSql, schemaUrl, TEST_SHARDS } from './c
  * (a plain table on the coordinator, claimed with FOR UPDATE SKIP LOCKED, so the test processes of a
  * run, and runs of several checkouts, share it safely) or creates one, and gives it back emptied. A
  * schema is reused only under the layout it was made with (the migrations and the Citus layout, hashed):
- * free schemas of other layouts are dropped.
+ * free schemas of other layouts are dropped, and so are schemas claimed hours ago (by a test process
+ * that was killed before it gave them back).
  */
 
-const POOL = 'public.onhand_test_schemas';
+const POOL = 'public.onhand_test_schemas_v2';
 
 /** The layout a schema was made with: the PostgreSQL migrations and the Citus layout's source. */
 const LAYOUT = createHash('sha256')
@@ -32,12 +33,13 @@ function prepare(): Promise<void> {
       citusUrl,
       `BEGIN; SELECT pg_advisory_xact_lock(7413018);
        CREATE TABLE IF NOT EXISTS ${POOL} (name text PRIMARY KEY, layout text NOT NULL, free boolean NOT NULL,
-         reset_sql text NOT NULL);
+         reset_sql text NOT NULL, claimed_at timestamptz NOT NULL DEFAULT now());
        COMMIT;`,
     );
     const stale = await runSql<{ name: string }>(
       citusUrl,
-      `DELETE FROM ${POOL} WHERE name IN (SELECT name FROM ${POOL} WHERE free AND layout <> $1
+      `DELETE FROM ${POOL} WHERE name IN (SELECT name FROM ${POOL}
+         WHERE (free AND layout <> $1) OR (NOT free AND claimed_at < now() - interval '3 hours')
          FOR UPDATE SKIP LOCKED) RETURNING name`,
       [LAYOUT],
     );
@@ -51,7 +53,7 @@ export async function acquireCitusSchema(): Promise<{ url: string; drop: () => P
   await prepare();
   const [claimed] = await runSql<{ name: string; reset_sql: string }>(
     citusUrl,
-    `UPDATE ${POOL} SET free = false WHERE name = (SELECT name FROM ${POOL} WHERE free AND layout = $1
+    `UPDATE ${POOL} SET free = false, claimed_at = now() WHERE name = (SELECT name FROM ${POOL} WHERE free AND layout = $1
        LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING name, reset_sql`,
     [LAYOUT],
   );
@@ -63,7 +65,11 @@ export async function acquireCitusSchema(): Promise<{ url: string; drop: () => P
     const schema = await createCitusSchema();
     name = schema.name;
     reset = schema.resetSql;
-    await runSql(citusUrl, `INSERT INTO ${POOL} VALUES ($1, $2, false, $3)`, [name, LAYOUT, reset]);
+    await runSql(citusUrl, `INSERT INTO ${POOL} (name, layout, free, reset_sql) VALUES ($1, $2, false, $3)`, [
+      name,
+      LAYOUT,
+      reset,
+    ]);
   }
   const url = schemaUrl(name);
   return {
