@@ -4,7 +4,6 @@ import type { IndexQueryInput } from '../../src/domain/query/parse-query.js';
 import { Engine } from '../../src/engine/engine.js';
 import { toJson } from '../../src/http/json.js';
 import { testBackends } from '../support/backends.js';
-import { citusUrl } from '../support/citus.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -14,9 +13,7 @@ import { type Harness, startHarness } from '../support/harness.js';
  * at that moment (an engine with the memory turned off, on the same store). The memory is tiny
  * (ONHAND_READ_CACHE_ROWS=6), so products are dropped and loaded again along the way.
  */
-// On Citus too (the views start from snapshots that span its workers): fewer runs, each write costs more.
-const backends = [...testBackends(), ...(citusUrl === '' ? [] : (['citus'] as const))];
-describe.each(backends)('availability reads from memory on %s', (backend) => {
+describe.each(testBackends())('availability reads from memory on %s', (backend) => {
   let h: Harness;
   let fromDatabase: Engine;
   beforeAll(async () => {
@@ -82,7 +79,7 @@ describe.each(backends)('availability reads from memory on %s', (backend) => {
           }
         }
       }),
-      { numRuns: Number(process.env.MEMORY_READS_RUNS ?? (backend === 'citus' ? 4 : 10)) },
+      { numRuns: Number(process.env.MEMORY_READS_RUNS ?? 10) },
     );
     // The answers above came from memory: the views hold rows (within their bound plus one product).
     const { views } = h.services.engine;

@@ -29,8 +29,8 @@ import { UnstampedDeltas } from './unstamped-deltas.js';
  * worker's rows agree, as in one PostgreSQL snapshot: exactly the entries up to the head, with the
  * unstamped ones backed out (unstamped-deltas.ts).
  */
-const CITUS_SNAPSHOT_FENCE = `SET LOCAL citus.max_adaptive_executor_pool_size = 1;
-  LOCK TABLE feed_state IN SHARE MODE`;
+const CITUS_FEED_FENCE = 'LOCK TABLE feed_state IN SHARE MODE';
+const CITUS_SNAPSHOT_FENCE = `SET LOCAL citus.max_adaptive_executor_pool_size = 1; ${CITUS_FEED_FENCE}`;
 
 /** A page of a full snapshot. */
 const SNAPSHOT_PAGE = 2000;
@@ -97,12 +97,28 @@ export class PostgresFeed implements FeedStore {
   }
 
   async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
-    const result = await this.#pool.query<FeedRowText>(readFeedSql(this.#citus), [
-      environmentId,
-      after,
-      limit,
-    ]);
-    return result.rows.map(toFeedRecord);
+    const params = [environmentId, after, limit];
+    if (!this.#citus) {
+      const result = await this.#pool.query<FeedRowText>(readFeedSql(false), params);
+      return result.rows.map(toFeedRecord);
+    }
+    // On Citus, behind the same fence as a snapshot (CITUS_SNAPSHOT_FENCE): without it, a read while a
+    // stamping's two-phase commit is finishing could see the positions stamped on one worker and not
+    // those stamped on the other, and a follower would step over the missing ones for good.
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(CITUS_FEED_FENCE);
+      const result = await client.query<FeedRowText>(readFeedSql(true), params);
+      await client.query('COMMIT');
+      return result.rows.map(toFeedRecord);
+    } catch (error) {
+      broken = await rollback(client, error);
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async head(): Promise<number> {
