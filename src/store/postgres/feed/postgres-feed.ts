@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../../feed-store.js';
 import { decodeChanges, type FeedRowText, toFeedRecord } from '../../ledger-codec.js';
 import type { StockSelector } from '../../store.js';
+import { CITUS_SNAPSHOT_FENCE, readFeedOnCitus } from '../citus/citus-feed.js';
 import { rollback } from '../connection.js';
 import { PostgresReader } from '../postgres-reader.js';
 import {
@@ -18,19 +19,6 @@ import {
 import { Sequencer } from './sequencer.js';
 import { readSpans, writeSpan } from './span-statements.js';
 import { UnstampedDeltas } from './unstamped-deltas.js';
-
-/**
- * On Citus, before a snapshot reads anything: each worker keeps its own snapshot (taken at the first
- * statement sent to it), so the head read on one node and the commit rows read on another could
- * disagree while a stamping transaction's two-phase commit is finishing. LOCK TABLE on the reference
- * table feed_state, which Citus sends to every node, waits for any stamping in flight to commit
- * everywhere and keeps the sequencer from stamping until the snapshot ends (it waits, writes do not);
- * one connection per worker keeps each worker's reads in one snapshot. Then the head and every
- * worker's rows agree, as in one PostgreSQL snapshot: exactly the entries up to the head, with the
- * unstamped ones backed out (unstamped-deltas.ts).
- */
-const CITUS_FEED_FENCE = 'LOCK TABLE feed_state IN SHARE MODE';
-const CITUS_SNAPSHOT_FENCE = `SET LOCAL citus.max_adaptive_executor_pool_size = 1; ${CITUS_FEED_FENCE}`;
 
 /** A page of a full snapshot. */
 const SNAPSHOT_PAGE = 2000;
@@ -102,23 +90,7 @@ export class PostgresFeed implements FeedStore {
       const result = await this.#pool.query<FeedRowText>(readFeedSql(false), params);
       return result.rows.map(toFeedRecord);
     }
-    // On Citus, behind the same fence as a snapshot (CITUS_SNAPSHOT_FENCE): without it, a read while a
-    // stamping's two-phase commit is finishing could see the positions stamped on one worker and not
-    // those stamped on the other, and a follower would step over the missing ones for good.
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN READ ONLY');
-      await client.query(CITUS_FEED_FENCE);
-      const result = await client.query<FeedRowText>(readFeedSql(true), params);
-      await client.query('COMMIT');
-      return result.rows.map(toFeedRecord);
-    } catch (error) {
-      broken = await rollback(client, error);
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    return readFeedOnCitus(this.#pool, params);
   }
 
   async head(): Promise<number> {
