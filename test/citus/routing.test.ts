@@ -219,6 +219,15 @@ function describeRouting(): void {
       expect(begin.command).toMatch(/ISOLATION LEVEL REPEATABLE READ/);
   });
 
+  it('a feed read first locks feed_state on every worker', async () => {
+    await change('feed-1', 'p6', 1);
+    const seen = await capture(() => store.feed.read(ENV, 0, 100));
+    const locks = seen.commands.filter((c) => /LOCK \S*feed_state IN SHARE MODE/.test(c.command));
+    expect(new Set(locks.map((c) => c.worker)).size, seen.commands.map((c) => c.command).join('\n')).toBe(2);
+    const first = seen.commands.findIndex((c) => /^SELECT/.test(c.command));
+    expect(first).toBeGreaterThan(seen.commands.indexOf(locks.at(-1) as Sent));
+  });
+
   it('a query of one product at one site and location reads one shard', async () => {
     const seen = await capture(() =>
       engine.indexQuery(ENV, {
