@@ -118,8 +118,9 @@ export class Engine {
     });
     this.checkpointer = new Checkpointer(store, clock, report, this.spanSize);
     this.views = new StockViews(store, this.feed.hub, {
-      // Off where data is spread over machines (Citus): a view starts from a snapshot, and no snapshot
-      // spans the workers; queries read their one shard instead.
+      // Off where data is spread over machines (Citus): a view loaded while writes commit on several
+      // workers can lose entries there (docs/operations.md, "What is different on Citus"); queries read
+      // their one shard instead.
       maxRows: store.partitioned === true ? 0 : (options.readCacheRows ?? 1_000_000),
       waitMs: options.readWaitMs ?? 5000,
       onError: report,
