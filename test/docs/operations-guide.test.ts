@@ -120,7 +120,15 @@ describe('docs/operations.md', () => {
     );
     const messages = [...section.matchAll(/"msg":"([^"]+)"/g)].map((m) => m[1]!);
     expect(new Set(messages)).toEqual(
-      new Set(['database failure', 'background work failed', 'readiness check failed', 'unexpected error']),
+      new Set([
+        'database failure',
+        'background work failed',
+        'readiness check failed',
+        'unexpected error',
+        'requests still in flight after the stop timeout: closing their connections',
+        'webhook delivery failed; it will be retried',
+        'webhook receiver reached again: delivered after failed attempts',
+      ]),
     );
     for (const message of messages) expect(src, message).toContain(`'${message}'`);
     const prose = section.replace(/\s+/g, ' ');
