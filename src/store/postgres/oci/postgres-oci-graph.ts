@@ -42,6 +42,19 @@ export async function replaceGraphIn(
     'UPDATE oci_graphs SET version = $2, iv_organization_id = $3, updated_at = $4 WHERE environment_id = $1',
     [environmentId, expectedVersion + 1, graph.ivOrganizationId, updatedAt],
   );
+  await writeGraphRows(client, environmentId, graph);
+  return true;
+}
+
+/**
+ * Inserts a graph's locations, groups and members (after the caller deleted the old ones): shared by a
+ * replacement and the restore of an exported graph.
+ */
+export async function writeGraphRows(
+  client: Pick<pg.PoolClient, 'query'>,
+  environmentId: string,
+  graph: LocationGraph,
+): Promise<void> {
   const columns = graph.locations.map(overrideColumns);
   await client.query(
     `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id, iv_location_id)
@@ -67,5 +80,4 @@ export async function replaceGraphIn(
      SELECT $1, g, l, p::int FROM unnest($2::text[], $3::text[], $4::int[]) AS t(g, l, p)`,
     [environmentId, members.map((m) => m[0]), members.map((m) => m[1]), members.map((m) => m[2])],
   );
-  return true;
 }

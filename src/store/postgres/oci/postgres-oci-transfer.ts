@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { overrideColumns } from '../../oci/oci-rows.js';
 import type { OciGraphRecord, RecordOutcome, SafetyStockRow } from '../../oci/oci-store.js';
 import { type OutcomeRow, outcomeOfRow } from '../../sqlite/oci/sqlite-oci.js';
+import { writeGraphRows } from './postgres-oci-graph.js';
 
 /*
  * The OCI statements of a full export and import (engine/transfer), and the safety stock read of a
@@ -66,31 +66,7 @@ export async function restoreGraph(
     'INSERT INTO oci_graphs (environment_id, version, iv_organization_id, updated_at) VALUES ($1, $2, $3, $4)',
     [environmentId, record.version, graph.ivOrganizationId, record.updatedAt],
   );
-  const columns = graph.locations.map(overrideColumns);
-  await db.query(
-    `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id, iv_location_id)
-     SELECT $1, l, p::int, o, s, c FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
-       AS t(l, p, o, s, c)`,
-    [
-      environmentId,
-      graph.locations.map((l) => l.id),
-      graph.locations.map((_, i) => i),
-      columns.map((c) => c[0]),
-      columns.map((c) => c[1]),
-      columns.map((c) => c[2]),
-    ],
-  );
-  await db.query(
-    `INSERT INTO oci_groups (environment_id, group_id, position)
-     SELECT $1, g, p::int FROM unnest($2::text[], $3::int[]) AS t(g, p)`,
-    [environmentId, graph.groups.map((g) => g.id), graph.groups.map((_, i) => i)],
-  );
-  const members = graph.groups.flatMap((g) => g.locations.map((l, j) => [g.id, l, j] as const));
-  await db.query(
-    `INSERT INTO oci_group_members (environment_id, group_id, location_id, position)
-     SELECT $1, g, l, p::int FROM unnest($2::text[], $3::text[], $4::int[]) AS t(g, l, p)`,
-    [environmentId, members.map((m) => m[0]), members.map((m) => m[1]), members.map((m) => m[2])],
-  );
+  await writeGraphRows(db, environmentId, graph);
 }
 
 /** Writes exported record outcomes in a transaction (one statement). */

@@ -39,6 +39,15 @@ export function replaceGraphIn(
        ON CONFLICT (environment_id) DO UPDATE SET version = excluded.version,
          iv_organization_id = excluded.iv_organization_id, updated_at = excluded.updated_at`,
   ).run(environmentId, expectedVersion + 1, graph.ivOrganizationId, updatedAt);
+  writeGraphRows(db, environmentId, graph);
+  return true;
+}
+
+/**
+ * Inserts a graph's locations, groups and members (after the caller deleted the old ones): shared by a
+ * replacement and the restore of an exported graph.
+ */
+export function writeGraphRows(db: Database.Database, environmentId: string, graph: LocationGraph): void {
   const location = db.prepare(
     `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id,
          iv_location_id) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -56,5 +65,4 @@ export function replaceGraphIn(
       member.run(environmentId, g.id, l, j);
     });
   });
-  return true;
 }

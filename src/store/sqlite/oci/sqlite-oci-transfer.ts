@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { overrideColumns } from '../../oci/oci-rows.js';
 import type { OciGraphRecord, RecordOutcome, SafetyStockRow } from '../../oci/oci-store.js';
 import { type OutcomeRow, outcomeOfRow } from './sqlite-oci.js';
+import { writeGraphRows } from './sqlite-oci-graph.js';
 
 /*
  * The OCI statements of a full export and import (engine/transfer), and the safety stock read of a
@@ -67,23 +67,7 @@ export function restoreGraph(db: Database.Database, environmentId: string, recor
   db.prepare(
     'INSERT INTO oci_graphs (environment_id, version, iv_organization_id, updated_at) VALUES (?, ?, ?, ?)',
   ).run(environmentId, record.version, graph.ivOrganizationId, record.updatedAt);
-  const location = db.prepare(
-    `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id,
-       iv_location_id) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  graph.locations.forEach((l, i) => {
-    location.run(environmentId, l.id, i, ...overrideColumns(l));
-  });
-  const group = db.prepare('INSERT INTO oci_groups (environment_id, group_id, position) VALUES (?, ?, ?)');
-  const member = db.prepare(
-    'INSERT INTO oci_group_members (environment_id, group_id, location_id, position) VALUES (?, ?, ?, ?)',
-  );
-  graph.groups.forEach((g, i) => {
-    group.run(environmentId, g.id, i);
-    g.locations.forEach((l, j) => {
-      member.run(environmentId, g.id, l, j);
-    });
-  });
+  writeGraphRows(db, environmentId, graph);
 }
 
 /** Writes exported record outcomes on a connection inside a transaction. */
