@@ -4,6 +4,7 @@ import { type FeedRowText, formatOf, rowChanges, toFeedRecord } from '../../ledg
 import type { StockSelector } from '../../store.js';
 import { rollback } from '../connection.js';
 import { PostgresReader } from '../postgres-reader.js';
+import { readCitusFeed } from './citus-read.js';
 import {
   ACQUIRE_LEASE,
   FOLLOWER,
@@ -84,6 +85,8 @@ export class PostgresFeed implements FeedStore {
   }
 
   async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
+    // On Citus, only up to the first position still committing on some worker (citus-read.ts).
+    if (this.#citus) return (await readCitusFeed(this.#pool, environmentId, after, limit)).map(toFeedRecord);
     const result = await this.#pool.query<FeedRowText>(readFeedSql(this.#citus), [
       environmentId,
       after,
