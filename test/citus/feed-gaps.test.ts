@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
 import { Engine } from '../../src/engine/engine.js';
+import { HEAD } from '../../src/store/postgres/feed/feed-statements.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { CITUS_MISSING, type CitusSchema, citusMode, createCitusSchema } from '../support/citus.js';
 import { stockBody } from '../support/reservation-helpers.js';
@@ -146,6 +147,49 @@ function describeFeedGaps(): void {
       await close();
     }
   }, 120_000);
+
+  it('the head a settle check answers after a write holds the write, while stamps commit', async () => {
+    await open();
+    await store.feed.start();
+    const heads = new Map<string, number | undefined>();
+    try {
+      await Promise.all(
+        Array.from({ length: 12 }, async (_, w) => {
+          for (let i = 0; i < 10; i++) {
+            const id = `s${w}-${i}`;
+            await change(id, `s${w}`, 1);
+            heads.set(id, await store.feed.settleAll(10_000));
+          }
+        }),
+      );
+      const seqs = await db.query<{ event_id: string; seq: string }>(
+        'SELECT event_id, seq FROM ledger WHERE environment_id = $1',
+        [ENV],
+      );
+      const positions = await store.feed.positionsOf(
+        ENV,
+        seqs.rows.map((r) => Number(r.seq)),
+      );
+      expect(seqs.rows.length).toBe(120);
+      for (const row of seqs.rows) {
+        const head = heads.get(row.event_id);
+        expect(head, row.event_id).toBeDefined();
+        expect(positions.get(Number(row.seq)), row.event_id).toBeLessThanOrEqual(head ?? 0);
+      }
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
+  it("the head is read from the coordinator's own copy of feed_state", async () => {
+    // What the settler's second statement rests on (settler.ts): the coordinator commits its part of a
+    // stamping transaction before any worker's, so a head read there afterwards is at least as new.
+    const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${HEAD}`)).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    const nodes = [...plan.matchAll(/Node: host=\S+ port=(\d+)/g)].map((m) => m[1]);
+    expect(nodes, plan).toEqual([new URL(schema.url).port]);
+  });
 }
 
 const mode = citusMode();
