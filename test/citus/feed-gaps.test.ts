@@ -155,7 +155,7 @@ function describeFeedGaps(): void {
     try {
       await Promise.all(
         Array.from({ length: 12 }, async (_, w) => {
-          for (let i = 0; i < 10; i++) {
+          for (let i = 0; i < 20; i++) {
             const id = `s${w}-${i}`;
             await change(id, `s${w}`, 1);
             heads.set(id, await store.feed.settleAll(10_000));
@@ -170,7 +170,7 @@ function describeFeedGaps(): void {
         ENV,
         seqs.rows.map((r) => Number(r.seq)),
       );
-      expect(seqs.rows.length).toBe(120);
+      expect(seqs.rows.length).toBe(240);
       for (const row of seqs.rows) {
         const head = heads.get(row.event_id);
         expect(head, row.event_id).toBeDefined();

@@ -110,7 +110,7 @@ export class Settler {
    * feed_state with the snapshot its statement took before the workers were read, so the first
    * statement can see a commit stamped on a worker and a head from before it. The coordinator commits
    * its part (the head) before any worker's COMMIT PREPARED, so a statement sent later sees the head of
-   * every stamp the first one saw (docs/operations.md, "The change feed on Citus").
+   * every stamp the first one saw (docs/operations.md, "What is different on Citus").
    */
   private async read(): Promise<Check> {
     const { rows } = await this.pool.query<{
