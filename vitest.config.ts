@@ -7,8 +7,8 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as cons
  * Every test runs once on the embedded SQLite store. When ONHAND_TEST_POSTGRES_URL names a PostgreSQL
  * database (CI always sets it), the API tests run a second time on PostgreSQL, and the store
  * conformance suite and the reservation race and property tests cover both backends themselves. When
- * ONHAND_TEST_CITUS_URL names a Citus coordinator, the API tests of the hot paths run a third time
- * there, the tables distributed.
+ * ONHAND_TEST_CITUS_URL names a Citus coordinator, the API tests run a third time there, the tables
+ * distributed.
  */
 export default defineConfig({
   test: {
@@ -31,21 +31,14 @@ export default defineConfig({
             },
           ]
         : []),
-      // The API tests of the hot paths once more on a Citus cluster (test/support/citus.ts).
+      // The API tests once more on a Citus cluster (test/support/citus.ts), as on PostgreSQL.
       ...(process.env.ONHAND_TEST_CITUS_URL
         ? [
             {
               test: {
                 ...common,
                 name: 'api-on-citus',
-                include: [
-                  'test/api/onhand.test.ts',
-                  'test/api/reservations.test.ts',
-                  'test/api/allocation.test.ts',
-                  'test/api/schedules.test.ts',
-                  'test/api/partition-modes.test.ts',
-                  'test/api/feed.test.ts',
-                ],
+                include: ['test/api/**/*.test.ts', 'test/compat/**/*.test.ts'],
                 env: { ONHAND_TEST_BACKEND: 'citus' },
               },
             },

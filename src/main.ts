@@ -63,6 +63,7 @@ export async function openServices(
     configTtlMs: settings.configCacheMs,
     onBackgroundError,
     feedRetentionMs: settings.feedRetentionDays * 24 * 3600 * 1000,
+    ociExportRetentionMs: settings.ociExportRetentionHours * 3600 * 1000,
     feedCacheScopes: settings.feedCacheScopes,
     feedSpanSize: settings.feedSpanSize,
     readCacheRows: settings.readCacheRows,
@@ -140,6 +141,7 @@ export async function startServer(
     // Runs stored jobs, resuming those a stopped process left unfinished once their lease has ended.
     engine.jobRunner.start();
     engine.adjustmentPoster.start();
+    engine.ociExportRetention.start();
     const url = await app.listen({ port: settings.port, host: settings.host });
     return {
       app,

@@ -29,6 +29,8 @@ export interface Settings {
   readonly configCacheMs: number;
   /** How long the change feed serves entries by position, days (docs/feed.md). */
   readonly feedRetentionDays: number;
+  /** Hours a finished OCI export (and its file) is kept after it finished (docs/oci.md). */
+  readonly ociExportRetentionHours: number;
   /** Scope states each environment's live feed stream keeps in memory. */
   readonly feedCacheScopes: number;
   /** Positions per checkpoint span of as-of queries (docs/feed.md). */
@@ -155,6 +157,13 @@ export function loadSettings(
     tokenTtlSeconds: int(env.ONHAND_TOKEN_TTL_SECONDS, 3600, 60, 86_400, 'ONHAND_TOKEN_TTL_SECONDS'),
     configCacheMs: int(env.ONHAND_CONFIG_CACHE_MS, 5000, 0, 3_600_000, 'ONHAND_CONFIG_CACHE_MS'),
     feedRetentionDays: int(env.ONHAND_FEED_RETENTION_DAYS, 7, 1, 3650, 'ONHAND_FEED_RETENTION_DAYS'),
+    ociExportRetentionHours: int(
+      env.ONHAND_OCI_EXPORT_RETENTION_HOURS,
+      72,
+      24,
+      8760,
+      'ONHAND_OCI_EXPORT_RETENTION_HOURS',
+    ),
     feedCacheScopes: int(env.ONHAND_FEED_CACHE_SCOPES, 10_000, 0, 10_000_000, 'ONHAND_FEED_CACHE_SCOPES'),
     feedSpanSize: int(env.ONHAND_FEED_SPAN_SIZE, 10_000, 2, 10_000_000, 'ONHAND_FEED_SPAN_SIZE'),
     readCacheRows: int(env.ONHAND_READ_CACHE_ROWS, 1_000_000, 0, 100_000_000, 'ONHAND_READ_CACHE_ROWS'),

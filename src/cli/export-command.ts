@@ -36,7 +36,7 @@ export async function runExportCommand(args: readonly string[], deps: ExportDeps
     const progress = new ProgressBar(deps.stderr);
     const counts = await exportToFile(store, environmentId, parsed.out, progress, deps.stdout);
     deps.stderr.write(
-      `Exported environment ${environmentId}: ${counts.stock} stock rows, ${counts.schedule} scheduled values, ${counts.reservations} reservations, ${counts.ledger} ledger entries, at feed position ${counts.position}${parsed.out ? `, to ${parsed.out}` : ''}.\n`,
+      `Exported environment ${environmentId}: ${counts.stock} stock rows, ${counts.schedule} scheduled values, ${counts.reservations} reservations, ${counts.oci} OCI records, ${counts.ledger} ledger entries, at feed position ${counts.position}${parsed.out ? `, to ${parsed.out}` : ''}.\n`,
     );
     return 0;
   } finally {

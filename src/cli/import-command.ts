@@ -33,7 +33,7 @@ export async function runImportCommand(args: readonly string[], deps: ImportDeps
       new ProgressBar(deps.stderr),
     );
     deps.stderr.write(
-      `Imported environment ${environmentId}: ${counts.stock} stock rows, ${counts.schedule} scheduled values, ${counts.reservations} reservations, ${counts.ledger} ledger entries.\n`,
+      `Imported environment ${environmentId}: ${counts.stock} stock rows, ${counts.schedule} scheduled values, ${counts.reservations} reservations, ${counts.oci} OCI records, ${counts.ledger} ledger entries.\n`,
     );
     return 0;
   } finally {

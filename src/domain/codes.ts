@@ -109,10 +109,12 @@ export const ERROR_CODES = {
   oci_delta_token_invalid: 'A get-deltas token is not one this environment issued.',
   oci_delta_token_expired:
     "A get-deltas token names a feed position older than the feed's retention window; export again.",
-  oci_export_not_found: 'No availability export with this id exists in the environment.',
-  oci_export_in_process: 'The availability export has not finished yet; poll its status.',
-  oci_export_failed: 'The availability export failed; start a new one.',
-  oci_export_expired: 'The file of the availability export is no longer kept; start a new export.',
+  oci_export_not_found: 'No OCI export of this kind with this id exists in the environment.',
+  oci_export_in_process: 'The OCI export has not finished yet; poll its status.',
+  oci_export_failed: 'The OCI export failed; start a new one.',
+  oci_export_expired: 'The file of the OCI export is no longer kept; start a new export.',
+  oci_export_window:
+    'An export window is wrong: its end lies before its start, or (event log) more than 30 days after it.',
   // Background jobs
   job_not_found: 'No job with this id exists in the environment.',
   job_not_finished: 'The job has not completed yet; poll getJobProgress until its status is Completed.',

@@ -25,4 +25,6 @@ export interface EngineOptions {
   readonly webhooks?: WebhookOptions;
   /** How often adjustment lines not yet applied are posted, ms (default 5 minutes). */
   readonly adjustmentPostMs?: number;
+  /** How long finished OCI exports and their files are kept after they finished, ms (default 72 hours). */
+  readonly ociExportRetentionMs?: number;
 }

@@ -25,6 +25,7 @@ import { type BatchHandler, GroupCommitter } from './group-commit.js';
 import { createJobs } from './jobs/create-jobs.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Jobs } from './jobs/jobs.js';
+import { OciExportRetention } from './oci/exports/export-retention.js';
 import { OciImports } from './oci/imports/oci-imports.js';
 import { Oci } from './oci/oci.js';
 import { ociHoldLookup } from './oci/oci-iv-guard.js';
@@ -92,6 +93,8 @@ export class Engine {
   readonly jobRunner: JobRunner;
   /** OCI availability imports (docs/oci.md), run as jobs. */
   readonly ociImports: OciImports;
+  /** Deletes finished OCI exports after their retention (started by the server). */
+  readonly ociExportRetention: OciExportRetention;
   /** Business-layer adjustments (spec §2.11) and their periodic posting, started by the server. */
   readonly adjustments: Adjustments;
   readonly adjustmentPoster: AdjustmentPoster;
@@ -115,8 +118,9 @@ export class Engine {
     });
     this.checkpointer = new Checkpointer(store, clock, report, this.spanSize);
     this.views = new StockViews(store, this.feed.hub, {
-      // Off where data is spread over machines (Citus): a view starts from a snapshot, and no snapshot
-      // spans the workers; queries read their one shard instead.
+      // Off where data is spread over machines (Citus): a view loaded while writes commit on several
+      // workers can lose entries there (docs/operations.md, "What is different on Citus"); queries read
+      // their one shard instead.
       maxRows: store.partitioned === true ? 0 : (options.readCacheRows ?? 1_000_000),
       waitMs: options.readWaitMs ?? 5000,
       onError: report,
@@ -181,6 +185,12 @@ export class Engine {
       handlers: ociJobHandlers(store, environments, this.oci, (e, s, i) => this.setOnHand(e, s, i), clock),
     }));
     this.ociImports = new OciImports(store, environments, clock, this.jobRunner);
+    this.ociExportRetention = new OciExportRetention(
+      store,
+      clock,
+      options.ociExportRetentionMs ?? 72 * 3600 * 1000,
+      report,
+    );
     this.adjustments = new Adjustments(store, environments, clock, (env, items) =>
       this.changeOnHand(env, items),
     );
@@ -272,6 +282,7 @@ export class Engine {
       this.checkpointer.stop(),
       this.jobRunner.stop(),
       this.adjustmentPoster.stop(),
+      this.ociExportRetention.stop(),
     ]);
     await Promise.all([
       this.onHandWriter.drain(),

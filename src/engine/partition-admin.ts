@@ -4,6 +4,11 @@ import { lockKeyOf } from '../domain/partition.js';
 import type { LedgerEntry, StockRow, Store } from '../store/store.js';
 import type { Environments } from './environments.js';
 import { jsonSafe } from './event-registry.js';
+import {
+  clearPartitionSafety,
+  type PartitionSafety,
+  safetyInPartitions,
+} from './oci/oci-partition-cleanup.js';
 
 /** Admin operations on partitions (spec §2.4 rows 25, 30, 31). */
 export class PartitionAdmin {
@@ -56,9 +61,12 @@ export class PartitionAdmin {
     const targets = [...new Set(partitionIds)];
     const lockKeys = new Set(targets.map((id) => `${environmentId}~partition~${id}`));
     for (const key of await this.writeLockKeys(environmentId, partitionRule, targets)) lockKeys.add(key);
+    // OCI safety stock of the SKUs at the OCI locations these partitions hold goes with them.
+    const safety = await safetyInPartitions(this.store, environmentId, partitionRule, targets);
+    for (const { lockKey } of safety) lockKeys.add(lockKey);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deleteHolding(environmentId, targets, lockKeys);
+        return await this.deleteHolding(environmentId, targets, lockKeys, safety);
       } catch (error) {
         if (!(error instanceof UnlockedProducts)) throw error;
         if (attempt >= MAX_ATTEMPTS) {
@@ -81,6 +89,7 @@ export class PartitionAdmin {
     environmentId: string,
     targets: readonly string[],
     lockKeys: ReadonlySet<string>,
+    safety: readonly PartitionSafety[],
   ): Promise<{ deletedPartitions: string[]; deletedRows: number }> {
     return this.store.transaction([...lockKeys].sort(), async (tx) => {
       const deleted = await tx.deletePartitions(environmentId, targets);
@@ -115,6 +124,7 @@ export class PartitionAdmin {
         reference: null,
       }));
       if (entries.length > 0) await tx.appendLedger(entries);
+      await clearPartitionSafety(tx, environmentId, safety, recordedAt);
       return { deletedPartitions: [...targets], deletedRows: deleted.length };
     });
   }

@@ -135,11 +135,23 @@ export interface Store {
   // The ledger.
   /** Ledger entries of an environment with seq > afterSeq, in seq order, at most `limit`. */
   readLedger(environmentId: string, afterSeq: number, limit: number): Promise<LedgerRecord[]>;
-  /** Ledger entries of an environment whose `reference` equals the given one, in seq order, at most `limit`. */
-  readLedgerByReference(environmentId: string, reference: string, limit: number): Promise<LedgerRecord[]>;
+  /**
+   * Ledger entries of an environment whose `reference` equals the given one, in seq order, at most
+   * `limit`. With `partitionId`, entries of other partitions may be left out: where data is placed by
+   * partition, only that partition's one shard is read.
+   */
+  readLedgerByReference(
+    environmentId: string,
+    reference: string,
+    limit: number,
+    partitionId?: string,
+  ): Promise<LedgerRecord[]>;
 
   // Reservations (committed reads).
-  /** One reservation by id, or undefined. */
+  /**
+   * One reservation by id, or undefined. Where data is placed by partition, an id that carries its
+   * partition (domain/reservation/reservation-id-hint.ts) is looked up there first.
+   */
   getReservation(environmentId: string, reservationId: string): Promise<ReservationRecord | undefined>;
   /**
    * Open reservations (remaining > 0) of every environment whose expiresAt ≤ `now` (ISO-8601),

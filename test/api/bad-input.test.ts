@@ -1291,7 +1291,7 @@ describe('valid edge values are accepted', () => {
 });
 
 describe('ids that can never have been stored are not even looked up', () => {
-  it('answers a NUL in a reservation id or a client id as unknown, on every backend', async () => {
+  it('answers a NUL in a reservation id, a client id or an adjustment line id as unknown, on every backend', async () => {
     const get = await h.request('GET', `${ENV}/onhand/reservations/%00abc`);
     expect(get.statusCode).toBe(404);
     expect(get.json().code).toBe('reservation_not_found');
@@ -1304,6 +1304,14 @@ describe('ids that can never have been stored are not even looked up', () => {
     });
     expect(token.statusCode).toBe(401);
     expect(token.json().code).toBe('invalid_client');
+    const sync = await h.request('POST', `${ENV}/transaction/adjustment/syncstatus`, [
+      { id: '\u0000', syncStatus: 'Sent' },
+      { id: 'a\u0000b', syncStatus: 'FnOSyncEnqueued' },
+    ]);
+    expect(sync.statusCode, sync.body).toBe(200);
+    expect(sync.json().notFound).toMatchObject([
+      { id: 'a\u0000b', code: 'adjustment_not_found', statusCode: 404 },
+    ]);
   });
 });
 

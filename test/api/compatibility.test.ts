@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onCitus } from '../support/citus.js';
 import { type Harness, startHarness, tshirtEvent } from '../support/harness.js';
 import {
   ENV,
@@ -579,7 +580,8 @@ describe('idempotency (spec §2.3, design rule 2)', () => {
     for (const overrides of [
       { quantities: { pos: { inbound: 5 } } },
       { quantities: { pos: { outbound: 4 } } },
-      { organizationId: 'usmf2' },
+      // Another organization is another partition: on Citus, a new event there (the next test).
+      ...(onCitus ? [] : [{ organizationId: 'usmf2' }]),
     ]) {
       const res = await h.request('POST', ONHAND, tshirtEvent('idem-3', { productId, ...overrides }));
       expectError(res, { status: 409, code: 'event_id_conflict' });
@@ -588,6 +590,29 @@ describe('idempotency (spec §2.3, design rule 2)', () => {
     expect(await snapshot(h)).toEqual(before);
     expect(await inboundOf(h, productId)).toBe(4);
   });
+
+  // docs/operations.md, "What is different on Citus": event ids are unique per environment, kind of
+  // write and partition there, so that the idempotency check stays on the write's own shard.
+  it.runIf(onCitus)(
+    'on Citus, the same id with a body for another partition is applied there as a new event',
+    async () => {
+      const productId = 'idem-partition';
+      await post(h, 'idem-7', { productId, quantities: { pos: { inbound: 4 } } });
+      await post(h, 'idem-7', { productId, organizationId: 'usmf2', quantities: { pos: { inbound: 3 } } });
+      expect(await inboundOf(h, productId)).toBe(4);
+      expect(await inboundOf(h, productId, 'usmf2')).toBe(3);
+      // Each is still idempotent in its own partition.
+      await post(h, 'idem-7', { productId, organizationId: 'usmf2', quantities: { pos: { inbound: 3 } } });
+      const conflict = await h.request(
+        'POST',
+        ONHAND,
+        tshirtEvent('idem-7', { productId, quantities: { pos: { inbound: 5 } } }),
+      );
+      expectError(conflict, { status: 409, code: 'event_id_conflict' });
+      expect(await inboundOf(h, productId, 'usmf2')).toBe(3);
+      expect(await inboundOf(h, productId)).toBe(4);
+    },
+  );
 
   it('a bulk holding the same id twice with the same body counts once; with another body it is a conflict', async () => {
     const productId = 'idem-bulk';

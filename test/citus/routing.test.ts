@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
+import { partitionHintOf, withPartitionHint } from '../../src/domain/reservation/reservation-id-hint.js';
 import { Engine } from '../../src/engine/engine.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { CITUS_MISSING, type CitusSchema, citusMode, createCitusSchema } from '../support/citus.js';
-import { reserveBody, stockBody } from '../support/reservation-helpers.js';
+import { AT, reserveBody, stockBody } from '../support/reservation-helpers.js';
 
 /*
  * What Citus sends to the workers for the hot operations, read from citus.log_remote_commands (a notice
@@ -16,6 +17,8 @@ const ENV = 'test';
 interface Sent {
   readonly command: string;
   readonly worker: string;
+  /** The worker connection it went on (a snapshot per connection). */
+  readonly connection: string;
 }
 
 function describeRouting(): void {
@@ -35,7 +38,8 @@ function describeRouting(): void {
       onNotice: (message, detail) => {
         const command = /^issuing (.*)$/s.exec(message)?.[1];
         const worker = /on server \S+@(\S+)/.exec(detail)?.[1] ?? '?';
-        if (command !== undefined) sent.push({ command, worker });
+        const connection = /connectionId: (\d+)/.exec(detail)?.[1] ?? '?';
+        if (command !== undefined) sent.push({ command, worker, connection });
       },
     });
     await store.migrate();
@@ -150,6 +154,81 @@ function describeRouting(): void {
       seen.commands.some((c) => /PREPARE TRANSACTION/.test(c.command)),
       seen.commands.map((c) => `${c.worker} ${c.command.slice(0, 90)}`).join('\n'),
     ).toBe(false);
+  });
+
+  it('an unreserve and a look-up by a reservation id of this store read one shard group', async () => {
+    await change('stock-p3', 'p3', 10);
+    const [made] = await engine.reservations.reserve(ENV, [
+      { input: reserveBody('r3', 'p3', 4) as never, path: '' },
+    ]);
+    const reservationId = String(made?.extra?.reservationId);
+    // The id carries its partition (domain/reservation/reservation-id-hint.ts).
+    expect(partitionHintOf(reservationId)).toBe('usmf~1~11');
+    const looked = await capture(() => engine.reservations.get(ENV, reservationId));
+    expect(looked.groups.size, looked.commands.map((c) => c.command).join('\n')).toBe(1);
+    const released = await capture(() =>
+      engine.reservations.unreserve(ENV, [
+        {
+          input: { id: 'u3', organizationId: 'usmf', reservationId, dimensions: AT, OffsetQty: 1 },
+          path: '',
+        },
+      ]),
+    );
+    const seen = writing(released.commands);
+    expect(seen.groups.size, seen.commands.map((c) => c.command).join('\n')).toBe(1);
+    expect(seen.commands.some((c) => /PREPARE TRANSACTION/.test(c.command))).toBe(false);
+    expect(await engine.reservations.get(ENV, reservationId)).toMatchObject({ remaining: 3_000_000n });
+  });
+
+  it('a reservation id without its partition, or with another one, is still found by asking every shard', async () => {
+    await change('stock-p4', 'p4', 10);
+    const [made] = await engine.reservations.reserve(ENV, [
+      { input: reserveBody('r4', 'p4', 4) as never, path: '' },
+    ]);
+    const reservationId = String(made?.extra?.reservationId);
+    const record = await store.getReservation(ENV, reservationId);
+    expect(record?.partitionId).toBe('usmf~1~11');
+    if (record === undefined) return;
+    // As a server without hints made them (an id of before the hint, or of a plain PostgreSQL database
+    // distributed later), and one whose hint names another partition.
+    const plain = { ...record, reservationId: 'r-plain' };
+    const elsewhere = { ...record, reservationId: withPartitionHint('r-elsewhere', 'usmf~2~21') };
+    await store.transaction([], (tx) => tx.writeReservations(ENV, [plain, elsewhere]));
+    for (const id of [plain.reservationId, elsewhere.reservationId]) {
+      const seen = await capture(async () =>
+        expect(await store.getReservation(ENV, id)).toMatchObject({
+          reservationId: id,
+          partitionId: 'usmf~1~11',
+        }),
+      );
+      expect(seen.groups.size).toBeGreaterThan(1);
+    }
+    expect(await store.getReservation(ENV, withPartitionHint('r-none', 'usmf~1~11'))).toBeUndefined();
+  });
+
+  it('a snapshot first locks feed_state on every worker, then reads each worker on that one connection', async () => {
+    await change('snap-1', 'p5', 1);
+    const seen = await capture(() => store.feed.snapshot(ENV, null, async () => {}));
+    const locks = seen.commands.filter((c) => /LOCK \S*feed_state IN SHARE MODE/.test(c.command));
+    expect(new Set(locks.map((c) => c.worker)).size, seen.commands.map((c) => c.command).join('\n')).toBe(2);
+    const reads = seen.commands.filter((c) => /^SELECT/.test(c.command));
+    expect(reads.length).toBeGreaterThan(2);
+    for (const worker of seen.workers) {
+      const connections = new Set(seen.commands.filter((c) => c.worker === worker).map((c) => c.connection));
+      expect(connections.size, `${worker}: ${[...connections].join(', ')}`).toBe(1);
+    }
+    // The workers' transactions are REPEATABLE READ, so each keeps one snapshot throughout.
+    for (const begin of seen.commands.filter((c) => /^BEGIN/.test(c.command)))
+      expect(begin.command).toMatch(/ISOLATION LEVEL REPEATABLE READ/);
+  });
+
+  it('a feed read first locks feed_state on every worker', async () => {
+    await change('feed-1', 'p6', 1);
+    const seen = await capture(() => store.feed.read(ENV, 0, 100));
+    const locks = seen.commands.filter((c) => /LOCK \S*feed_state IN SHARE MODE/.test(c.command));
+    expect(new Set(locks.map((c) => c.worker)).size, seen.commands.map((c) => c.command).join('\n')).toBe(2);
+    const first = seen.commands.findIndex((c) => /^SELECT/.test(c.command));
+    expect(first).toBeGreaterThan(seen.commands.indexOf(locks.at(-1) as Sent));
   });
 
   it('a query of one product at one site and location reads one shard', async () => {

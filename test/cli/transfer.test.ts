@@ -41,7 +41,7 @@ const SCHEDULE_EVENT = {
   },
 };
 // The ledger counts the configuration.updated entry of the hard update too.
-const COUNTS = { stock: 6, schedule: 5, reservations: 3, ledger: 14 };
+const COUNTS = { stock: 6, schedule: 5, reservations: 3, oci: 0, ledger: 14 };
 
 beforeAll(async () => {
   source = await startHarness({ backend: 'sqlite' });
@@ -197,7 +197,7 @@ describe.each(testBackends())('an environment exported from SQLite and imported 
     writeFileSync(path, `${old.join('\n')}\n`);
     expect(await importFromFile(target.services.store, path, 'old')).toEqual({
       environmentId: 'old',
-      counts: { stock: 6, schedule: 0, reservations: 3, ledger: 11 },
+      counts: { stock: 6, schedule: 0, reservations: 3, oci: 0, ledger: 11 },
     });
     const [original, imported] = [await viewOf(source), await viewOf(target, 'old')];
     expect(imported.schedule).toEqual([]);

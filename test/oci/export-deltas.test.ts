@@ -126,11 +126,12 @@ describe.each(testBackends())('OCI availability export and get-deltas on %s', (b
     const third = await deltas(h, first.body.nextDeltaToken);
     expect(third.body.records).toMatchObject([{ id: 'arizona', sku: 'sku-a', onHand: 80, atf: 0, ato: 0 }]);
 
-    // The change feed carries the OCI entries (no IV value changed: empty changes).
+    // The change feed carries the OCI entries (no IV value changed: empty changes), the graph upload first.
     const feed = await h.request('GET', `/api/environment/${ENV}/feed?after=0&limit=1000`);
     expect(feed.statusCode).toBe(200);
     const entries = (feed.json() as { entries: { kind: string; changes: unknown[] }[] }).entries;
     expect(entries.filter((e) => e.kind.startsWith('oci.')).map((e) => [e.kind, e.changes.length])).toEqual([
+      ['oci.graph', 0],
       ['oci.safetystock', 0],
       ['oci.safetystock', 0],
       ['oci.safetystock', 0],

@@ -135,7 +135,7 @@ export function describeTransferConformance(test: DefineTest, current: () => Sto
       },
       { pageSize: 2 },
     );
-    const counts = { stock: stock.length, schedule: schedule.length, reservations: 2, ledger: 2 };
+    const counts = { stock: stock.length, schedule: schedule.length, reservations: 2, oci: 0, ledger: 2 };
     expect(summary).toEqual({ ...counts, position: await store.feed.head() });
     async function* lines() {
       yield* text.split('\n');

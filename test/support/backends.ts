@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** A storage backend the API tests can run on. */
-export type Backend = 'sqlite' | 'postgres';
+/** A storage backend the API tests can run on ('citus': a distributed schema, test/support/citus.ts). */
+export type Backend = 'sqlite' | 'postgres' | 'citus';
 
 const postgresUrl = process.env.ONHAND_TEST_POSTGRES_URL ?? '';
 
 /**
  * The backends to run backend-dependent tests on: SQLite always; PostgreSQL when
- * ONHAND_TEST_POSTGRES_URL is set. With CI=true a missing URL is an error, never a silent skip.
+ * ONHAND_TEST_POSTGRES_URL is set. With CI=true a missing URL is an error, never a silent skip. In the
+ * projects that run the API tests again on one backend (vitest.config.ts sets ONHAND_TEST_BACKEND),
+ * that backend alone: the others ran in the first project.
  */
 export function testBackends(): Backend[] {
+  const only = process.env.ONHAND_TEST_BACKEND;
+  if (only === 'postgres' || only === 'citus') return [only];
   if (postgresUrl !== '') return ['sqlite', 'postgres'];
   if (process.env.CI === 'true') {
     throw new Error(

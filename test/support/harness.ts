@@ -8,7 +8,7 @@ import { Metrics } from '../../src/http/metrics.js';
 import { openServices, type Services } from '../../src/main.js';
 import { httpSettings, loadSettings, type Settings } from '../../src/settings.js';
 import { type Backend, createTestDatabase } from './backends.js';
-import { createCitusSchema } from './citus.js';
+import { acquireCitusSchema } from './citus-pool.js';
 
 /** A whole Onhand app in-process on a real SQLite database in a temporary directory. */
 export interface Harness {
@@ -45,19 +45,23 @@ export async function startHarness(
     env?: Record<string, string>;
     environments?: readonly string[];
     clock?: () => Date;
-    /** The store: the embedded SQLite file (default) or a fresh PostgreSQL database. */
+    /**
+     * The store: the embedded SQLite file (default), a fresh PostgreSQL database, or a fresh schema
+     * distributed on the Citus cluster.
+     */
     backend?: Backend;
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onhand-test-'));
-  const backend = options.backend ?? (process.env.ONHAND_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite');
-  // The api-on-citus project (vitest.config.ts): a schema distributed on the Citus cluster.
-  const onCitus = options.backend === undefined && process.env.ONHAND_TEST_BACKEND === 'citus';
-  const database = onCitus
-    ? await createCitusSchema()
-    : backend === 'postgres'
-      ? await createTestDatabase()
-      : undefined;
+  // The api-on-postgres and api-on-citus projects (vitest.config.ts) name their backend.
+  const named = process.env.ONHAND_TEST_BACKEND;
+  const backend = options.backend ?? (named === 'postgres' || named === 'citus' ? named : 'sqlite');
+  const database =
+    backend === 'citus'
+      ? await acquireCitusSchema()
+      : backend === 'postgres'
+        ? await createTestDatabase()
+        : undefined;
   const settings = loadSettings(
     { data: dataDir },
     {

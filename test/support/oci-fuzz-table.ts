@@ -7,7 +7,8 @@ import type { FuzzTemplate } from './write-fuzz-table.js';
  * `[{ errorCode, message }]`), and batch answers a 200 whose `errors` list every record.
  */
 const AV = '/inventory/availability/v1/organizations/:organizationId';
-const EXPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
+const IMPEX = '/inventory/impex/v1/organizations/:organizationId';
+const EXPORTS = `${IMPEX}/availability-records/exports`;
 const SKU = `${AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
 const update = { onHand: 1, safetyStockCount: 1, effectiveDate: '2026-01-01T00:00:00Z' };
 const updateFields = { onHand: 'quantity', safetyStockCount: 'quantity', effectiveDate: 'id' } as const;
@@ -175,6 +176,14 @@ export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
     body: { objects: { groups: ['group-1'] } },
     fields: { objects: 'object', 'objects.groups': 'list', 'objects.groups.0': 'id' },
   },
+  [`POST ${IMPEX}/reservations/exports`]: {
+    body: { fromDate: '2026-01-01', toDate: '2026-01-31', status: 'open' },
+    fields: { fromDate: 'id', toDate: 'id', status: 'id' },
+  },
+  [`POST ${IMPEX}/event-log/exports`]: {
+    body: { sku: 'sku-1', startsOn: '2026-01-01', locations: ['loc-1'] },
+    fields: { sku: 'id', startsOn: 'id', locations: 'list', 'locations.0': 'id' },
+  },
 };
 
 /** OCI write routes without a JSON body (nothing hostile to send; Connect uploads are multipart). */
@@ -185,6 +194,7 @@ const OCI_NO_BODY = new Set([
   'POST /inventory/impex/v1/organizations/:organizationId/location-graph/exports',
   'DELETE /inventory/impex/v1/organizations/:organizationId/location-graph/exports/:exportId',
   `DELETE ${EXPORTS}/:exportId`,
+  `DELETE ${IMPEX}/reservations/exports/:exportId`,
 ]);
 
 /** The OCI routes that change something and take a body. */

@@ -189,7 +189,8 @@ export const GRANT_ROUTES: readonly { method: string; path: string; role: Role; 
 
 const OCI_AV = '/inventory/availability/v1/organizations/:organizationId';
 const OCI_GRAPH = '/inventory/impex/v1/organizations/:organizationId/location-graph';
-const OCI_EXPORTS = '/inventory/impex/v1/organizations/:organizationId/availability-records/exports';
+const OCI_IMPEX = '/inventory/impex/v1/organizations/:organizationId';
+const OCI_EXPORTS = `${OCI_IMPEX}/availability-records/exports`;
 const OCI_SKU = `${OCI_AV}/locations/:locationId/availability-records/skus/:sku/:requestId`;
 /** The Connect REST flavour (spec §7): the environment is the token's only one, not in the path. */
 export const CONNECT_BASE = '/services/data/:version/commerce/oci';
@@ -236,6 +237,13 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'GET', path: `${OCI_EXPORTS}/:exportId/status`, role: 'read' },
   { method: 'GET', path: `${OCI_EXPORTS}/:exportId/file-content`, role: 'read' },
   { method: 'DELETE', path: `${OCI_EXPORTS}/:exportId`, role: 'read' },
+  { method: 'POST', path: `${OCI_IMPEX}/reservations/exports`, role: 'read' },
+  { method: 'GET', path: `${OCI_IMPEX}/reservations/exports/:exportId/status`, role: 'read' },
+  { method: 'GET', path: `${OCI_IMPEX}/reservations/exports/:exportId/file-content`, role: 'read' },
+  { method: 'DELETE', path: `${OCI_IMPEX}/reservations/exports/:exportId`, role: 'read' },
+  { method: 'POST', path: `${OCI_IMPEX}/event-log/exports`, role: 'read' },
+  { method: 'GET', path: `${OCI_IMPEX}/event-log/exports/:exportId/status`, role: 'read' },
+  { method: 'GET', path: `${OCI_IMPEX}/event-log/exports/:exportId/file-content`, role: 'read' },
   { method: 'PUT', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
   { method: 'PATCH', path: `${OCI_RES}/reservation-documents/:reservationId`, role: 'write' },
   { method: 'POST', path: `${OCI_RES}/releases`, role: 'write' },

@@ -101,12 +101,12 @@ export class FeedBus {
 }
 
 /** Kinds whose entries change availability without naming a product in their changes. */
-const NAMES_NO_PRODUCT = new Set(['oci.safetystock', 'oci.segmentation']);
+const NAMES_NO_PRODUCT = new Set(['oci.safetystock', 'oci.segmentation', 'oci.graph']);
 
 /** True when the entry changes the product (or, with no product given, anything of the organization). */
 export function touches(entry: FeedEntry, organizationId: string, productId?: string): boolean {
-  // Configuration changes, and OCI safety stock and segmentation entries (which name no product in
-  // their changes), may change what any screen shows.
+  // Configuration changes, and OCI safety stock, segmentation and location graph entries (which name
+  // no product in their changes), may change what any screen shows.
   if (entry.kind.startsWith('configuration.') || NAMES_NO_PRODUCT.has(entry.kind)) return true;
   return entry.changes.some(
     (c) =>

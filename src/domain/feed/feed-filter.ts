@@ -31,14 +31,17 @@ export interface FilterableEntry {
   readonly availability: readonly { quantities: LevelQuantities; previous: LevelQuantities }[];
 }
 
+/** Kinds of entry about the whole environment besides `configuration.*`: an OCI location graph replacement. */
+const CONTROL_KINDS: ReadonlySet<string> = new Set(['oci.graph']);
+
 /**
- * Whether an entry passes the filter. Entries about the whole environment (`configuration.*`) carry no
- * changes and pass every product, site and location filter: a follower must see them to take a new
- * snapshot. The kind filter and the threshold apply to every entry.
+ * Whether an entry passes the filter. Entries about the whole environment (`configuration.*`,
+ * `oci.graph`) carry no changes and pass every product, site and location filter: a follower must see
+ * them to take a new snapshot. The kind filter and the threshold apply to every entry.
  */
 export function passes(filter: FeedFilter, entry: FilterableEntry): boolean {
   if (filter.kinds.length > 0 && !filter.kinds.includes(entry.kind)) return false;
-  const control = entry.kind.startsWith('configuration.');
+  const control = entry.kind.startsWith('configuration.') || CONTROL_KINDS.has(entry.kind);
   const scoped = filter.productIds.length > 0 || filter.siteIds.length > 0 || filter.locationIds.length > 0;
   if (scoped && !control && !entry.changes.some((c) => changeMatches(filter, c))) return false;
   return filter.threshold === undefined || crosses(filter.threshold, entry.availability);

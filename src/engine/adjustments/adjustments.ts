@@ -11,7 +11,7 @@ import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import { conflict, failureFromThrown, type ItemOutcome, success } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
-import type { WriteItem } from '../write-item.js';
+import { isUsableId, type WriteItem } from '../write-item.js';
 
 /** What posting a line to on-hand needs: the engine's on-hand change path. */
 export type ChangeOnHand = (
@@ -173,13 +173,10 @@ export class Adjustments {
    */
   async setSyncStatus(environmentId: string, updates: readonly SyncUpdate[]): Promise<ItemOutcome[]> {
     await this.environments.get(environmentId);
+    // An id that could never have been stored (a NUL, which PostgreSQL text refuses) is not looked up.
+    const lookedUp = updates.map((u) => u.id).filter(isUsableId);
     const lines = new Map(
-      (
-        await this.store.adjustments.get(
-          environmentId,
-          updates.map((u) => u.id),
-        )
-      ).map((l) => [l.lineId, l]),
+      (await this.store.adjustments.get(environmentId, lookedUp)).map((l) => [l.lineId, l]),
     );
     const outcomes = updates.map((u): ItemOutcome => {
       if (!(SYNC_STATUSES as readonly string[]).includes(u.syncStatus)) {

@@ -3,6 +3,7 @@ import { OnhandError } from '../../domain/codes.js';
 import type { LedgerEntry, StoreTx } from '../../store/store.js';
 import { EventRegistry } from '../event-registry.js';
 import type { BatchHandler } from '../group-commit.js';
+import { freshHolds } from '../oci/oci-iv-guard.js';
 import { failureOf, type ItemOutcome, jsonSafe, outcomeForLedger, success } from '../outcome.js';
 import { withPathPrefix } from '../path-prefix.js';
 import type { Scope } from '../reservations/reservation-work.js';
@@ -17,7 +18,8 @@ import type { AllocationWork } from './allocation-work.js';
  * a replay of the ledger reproduces allocation state as it reproduces stock. Known event ids replay.
  */
 export function allocationBatch(report: (error: unknown) => void): BatchHandler<AllocationWork, ItemOutcome> {
-  return async (tx, items) => {
+  return async (tx, batch) => {
+    const items = await freshHolds(tx, batch);
     const states = await loadScopes(tx, items);
     const events = await EventRegistry.load(
       tx,

@@ -69,7 +69,10 @@ export class Allocations {
               eventId: command.eventId,
               config,
               command,
-              newReservationId: this.ids.next(Date.parse(recordedAt)),
+              newReservationId: this.ids.next(
+                Date.parse(recordedAt),
+                this.store.partitioned === true ? scope.partitionId : undefined,
+              ),
             };
             if (command.kind === 'allocate') {
               const oci = await this.ociTurns.next(this.ociHold(environmentId, command));

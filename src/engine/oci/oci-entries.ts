@@ -7,6 +7,12 @@ import type { Store, StoreTx } from '../../store/store.js';
 export const OCI_FAMILY = 'oci';
 /** Ledger kind of a safety stock change: `request` is `{ rows: [{ locationId, sku, quantity }] }`. */
 export const SAFETY_STOCK_KIND = 'oci.safetystock';
+/**
+ * Ledger kind of a location graph replacement (environment-wide, no changes): `request` is
+ * `{ ociGraphVersion, locations, groups }`, `reference` `graph-{version}`. Followers take a new
+ * snapshot, as after configuration.updated.
+ */
+export const GRAPH_KIND = 'oci.graph';
 /** Ledger kind of a product segmentation change: `request` is `{ changes: [{ groupId, sku, excluded }] }`. */
 export const SEGMENTATION_KIND = 'oci.segmentation';
 

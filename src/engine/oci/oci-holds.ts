@@ -125,10 +125,16 @@ export function reserveAtGroup(
   return got;
 }
 
+/** What a release took from one hold. */
+export interface Released {
+  readonly record: ReservationRecord;
+  readonly amount: Qty;
+}
+
 /**
  * Releases `quantity` from OCI holds: at a location (its OCI reservations), or a group's locks at its
- * locations (most shared first, `prefer` first of all). All of it or nothing: returns the records
- * released from, or undefined when they hold less than `quantity`.
+ * locations (most shared first, `prefer` first of all). All of it or nothing: returns what was taken
+ * from each record, or undefined when they hold less than `quantity`.
  */
 export function releaseHolds(
   ctx: OciContext,
@@ -136,7 +142,7 @@ export function releaseHolds(
   place: { kind: 'location' | 'group'; id: string },
   quantity: Qty,
   prefer?: string,
-): ReservationRecord[] | undefined {
+): Released[] | undefined {
   const { scopes } = ctx;
   const now = ctx.now.toISOString();
   const slots =
@@ -151,15 +157,29 @@ export function releaseHolds(
   const total = held.reduce((sum, h) => sum + h.records.reduce((s, r) => s + r.remaining, 0n), 0n);
   if (total < quantity) return undefined;
   let left = quantity;
-  const released: ReservationRecord[] = [];
+  const released: Released[] = [];
   for (const { slot, records } of held) {
     if (left <= 0n) break;
     const { releases } = scopes.state(slot).release(records, left, now, 'released');
     for (const r of releases) {
       left -= r.amount;
       const record = records.find((x) => x.reservationId === r.reservationId);
-      if (record) released.push(record);
+      if (record) released.push({ record, amount: r.amount });
     }
   }
   return released;
+}
+
+/**
+ * The reservation documents a release took from (each hold's IV event id is its document's id), with
+ * the quantity taken from each, in the order first taken: what the ledger entry of a movement records
+ * for the reservations export (docs/oci.md, "Reservations export").
+ */
+export function documentsOf(released: readonly Released[]): { reservationId: string; quantity: Qty }[] {
+  const byDocument = new Map<string, Qty>();
+  for (const { record, amount } of released) {
+    const id = record.eventId;
+    byDocument.set(id, (byDocument.get(id) ?? 0n) + amount);
+  }
+  return [...byDocument].map(([reservationId, quantity]) => ({ reservationId, quantity }));
 }

@@ -9,7 +9,7 @@ import { GROUP_LOCK, OCI_SOURCE } from '../../domain/oci/group-locks.js';
 import { ivPlaceOf } from '../../domain/oci/location-graph.js';
 import type { Qty } from '../../domain/quantity.js';
 import type { StockValue } from '../../domain/query/query-plan.js';
-import type { Store } from '../../store/store.js';
+import type { Store, StoreTx } from '../../store/store.js';
 import type { OciHold } from '../reservations/reservation-work.js';
 
 /** What the guard needs of a write: its organization, product and dimensions. */
@@ -41,8 +41,47 @@ export function ociHoldLookup(store: Store) {
       [SITE, site],
       [LOCATION, loc],
     ]);
-    return { place, safety: safety?.quantity ?? 0n };
+    return { place, locationId: location.id, sku: c.productId, safety: safety?.quantity ?? 0n };
   };
+}
+
+/**
+ * The works of a batch with their OCI safety stock read again inside the batch's transaction, which
+ * holds the lock key of every scope it writes: a safety stock change (written under the same key,
+ * docs/oci.md "Writes go through the IV write paths") commits before this read or waits until the
+ * batch commits, so the check never uses a value that changed meanwhile (design.md rule 1).
+ */
+export async function freshHolds<
+  W extends { readonly oci?: OciHold; readonly scope: { environmentId: string } },
+>(tx: StoreTx, works: readonly W[]): Promise<W[]> {
+  const held = works.filter((w) => w.oci !== undefined);
+  if (held.length === 0) return [...works];
+  const byEnvironment = new Map<string, OciHold[]>();
+  for (const w of held) {
+    const list = byEnvironment.get(w.scope.environmentId) ?? [];
+    list.push(w.oci as OciHold);
+    byEnvironment.set(w.scope.environmentId, list);
+  }
+  const safety = new Map<string, Qty>();
+  for (const [environmentId, holds] of byEnvironment) {
+    const rows = await tx.oci.readSafetyStock(
+      environmentId,
+      [...new Set(holds.map((h) => h.sku))],
+      [...new Set(holds.map((h) => h.locationId))],
+    );
+    for (const r of rows) safety.set(JSON.stringify([environmentId, r.locationId, r.sku]), r.quantity);
+  }
+  return works.map((w) =>
+    w.oci === undefined
+      ? w
+      : {
+          ...w,
+          oci: {
+            ...w.oci,
+            safety: safety.get(JSON.stringify([w.scope.environmentId, w.oci.locationId, w.oci.sku])) ?? 0n,
+          },
+        },
+  );
 }
 
 /** What OCI holds back at the place: its safety stock and the group locks in the scope's rows. */

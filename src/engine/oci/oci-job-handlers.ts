@@ -1,6 +1,7 @@
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { JobHandler } from '../jobs/job-runner.js';
+import { OCI_EVENT_LOG_EXPORT_JOB, OCI_RESERVATIONS_EXPORT_JOB } from './exports/audit-exports.js';
 import { OCI_IMPORT_JOB, ociImportJob } from './imports/import-job.js';
 import { ModelRecordApplier, type SetOnHand } from './imports/model-record-applier.js';
 import type { Oci } from './oci.js';
@@ -21,5 +22,7 @@ export function ociJobHandlers(
   return [
     [OCI_IMPORT_JOB, ociImportJob(store.ociImports, applier, clock)],
     [OCI_EXPORT_JOB, (context) => oci.exports.run(context)],
+    [OCI_RESERVATIONS_EXPORT_JOB, (context) => oci.auditExports.runReservations(context)],
+    [OCI_EVENT_LOG_EXPORT_JOB, (context) => oci.auditExports.runEventLog(context)],
   ];
 }

@@ -12,9 +12,9 @@ import {
   recordsOf,
   type TransferRecord,
 } from '../../domain/oci/reservation-request.js';
-import type { Qty } from '../../domain/quantity.js';
+import { formatQty, type Qty } from '../../domain/quantity.js';
 import { requestHash } from '../request-hash.js';
-import { addHold, type HoldRef, releaseHolds, reserveAtGroup } from './oci-holds.js';
+import { addHold, documentsOf, type HoldRef, releaseHolds, reserveAtGroup } from './oci-holds.js';
 import { number } from './oci-reservations.js';
 import type { OciContext, OciRunner } from './oci-run.js';
 import { OCI_RECORD_PREFIX } from './oci-scope.js';
@@ -54,8 +54,10 @@ export class OciMovements {
       (r) => [r.place],
       false,
       (ctx, r) => {
-        if (r.quantity === 0n) return;
-        if (!releaseHolds(ctx, r.sku, r.place, r.quantity)) throw insufficient(r.place, 'reserved');
+        if (r.quantity === 0n) return [];
+        const released = releaseHolds(ctx, r.sku, r.place, r.quantity);
+        if (!released) throw insufficient(r.place, 'reserved');
+        return documentsOf(released);
       },
     );
   }
@@ -76,12 +78,14 @@ export class OciMovements {
         const place: PlaceRef = { kind: 'location', id: r.location };
         const slot = ctx.scopes.slot(r.sku, r.location);
         const effective = ctx.scopes.effectiveDate(slot);
-        if (!releaseHolds(ctx, r.sku, place, r.quantity)) throw insufficient(place, 'reserved');
+        const released = releaseHolds(ctx, r.sku, place, r.quantity);
+        if (!released) throw insufficient(place, 'reserved');
         const at = r.fulfillmentTime ?? ctx.now.toISOString();
         if (effective === null || at > effective) {
           const { dataSource, measure } = ctx.measures.onHand;
           ctx.scopes.state(slot).addToMeasure(slot.place, dataSource, measure, -r.quantity);
         }
+        return documentsOf(released);
       },
     );
   }
@@ -124,7 +128,7 @@ export class OciMovements {
     records: readonly R[],
     placesOf: (r: R) => PlaceRef[],
     allOrNothing: boolean,
-    one: (ctx: OciContext, r: R) => void,
+    one: (ctx: OciContext, r: R) => Touched[],
   ): Promise<MovementAnswer> {
     const family = `oci-${kind}`;
     const eventId = (r: R) => JSON.stringify([r.id, r.sku]);
@@ -135,12 +139,13 @@ export class OciMovements {
         const known = await ctx.tx.findEvents(environmentId, family, records.map(eventId));
         const errors: MovementError[] = [];
         const marks = ctx.scopes.allStates().map((s) => [s, s.mark()] as const);
+        const touched = new Map<R, Touched[]>();
         for (const r of records) {
           if (known.has(eventId(r))) continue;
           const before = ctx.scopes.allStates().map((s) => [s, s.mark()] as const);
           try {
-            one(ctx, r);
-            if (!allOrNothing) record(ctx, kind, family, eventId(r), r);
+            touched.set(r, one(ctx, r));
+            if (!allOrNothing) record(ctx, kind, family, eventId(r), r, touched.get(r) ?? []);
           } catch (error) {
             if (!(error instanceof RecordFailure)) throw error;
             for (const [state, mark] of before) state.rollbackTo(mark);
@@ -159,26 +164,47 @@ export class OciMovements {
                 message: 'Not applied: another record of the all-or-nothing transfer failed.',
               });
         } else if (allOrNothing)
-          for (const r of records) if (!known.has(eventId(r))) record(ctx, kind, family, eventId(r), r);
+          for (const r of records)
+            if (!known.has(eventId(r))) record(ctx, kind, family, eventId(r), r, touched.get(r) ?? []);
         return errors.length > 0 ? { errors } : undefined;
       },
     );
   }
 }
 
-function record(ctx: OciContext, kind: Kind, family: string, eventId: string, r: MovementRecord): void {
+/** A reservation document a record took from, and how much (recorded for the reservations export). */
+interface Touched {
+  readonly reservationId: string;
+  readonly quantity: Qty;
+  /** The holds a transfer made for the document at its destination (their expiry is the document's). */
+  readonly holds?: readonly string[];
+}
+
+function record(
+  ctx: OciContext,
+  kind: Kind,
+  family: string,
+  eventId: string,
+  r: MovementRecord,
+  touched: readonly Touched[],
+): void {
+  const documents = touched.map((t) => ({
+    reservationId: t.reservationId,
+    quantity: formatQty(t.quantity),
+    ...(t.holds ? { holds: t.holds } : {}),
+  }));
   ctx.record({
     kind: `oci.${kind}`,
     family,
     eventId,
     bodyHash: requestHash(echo(r)),
-    request: echo(r),
+    request: { ...echo(r), documents },
     outcome: null,
     reference: null,
   });
 }
 
-function transferOne(ctx: OciContext, r: TransferRecord): void {
+function transferOne(ctx: OciContext, r: TransferRecord): Touched[] {
   const { scopes } = ctx;
   if (r.from.kind === 'group' && r.to.kind === 'location') {
     const members = ctx.graph.groups.find((g) => g.id === r.from.id)?.locations ?? [];
@@ -193,22 +219,28 @@ function transferOne(ctx: OciContext, r: TransferRecord): void {
     r.to.kind === 'location' ? r.to.id : undefined,
   );
   if (!released) throw insufficient(r.from, 'reserved');
-  let n = 0;
-  const base = {
-    reservationId: released[0]?.eventId ?? r.id,
-    expiresAt: released[0]?.expiresAt ?? null,
-    now: ctx.now.toISOString(),
-    newId: () => `${OCI_RECORD_PREFIX}transfer~${JSON.stringify([r.id, r.sku])}~${n++}`,
-  };
-  const holds: HoldRef[] = [];
-  if (r.to.kind === 'location') {
-    const slot = scopes.slot(r.sku, r.to.id);
-    if (!r.ignoreAvailabilityCheck && scopes.free(slot, true) < r.quantity)
-      throw insufficient(r.to, 'available');
-    addHold(scopes, slot, r.quantity, base, holds);
-  } else if (reserveAtGroup(ctx, r.to.id, r.sku, r.quantity, false, base, holds) < r.quantity) {
-    throw insufficient(r.to, 'available');
+  const documents = documentsOf(released);
+  if (r.to.kind === 'location' && !r.ignoreAvailabilityCheck) {
+    if (scopes.free(scopes.slot(r.sku, r.to.id), true) < r.quantity) throw insufficient(r.to, 'available');
   }
+  // Each document's part moves as a hold of that document, keeping the expiry of its first hold.
+  let n = 0;
+  const moved: Touched[] = [];
+  for (const { reservationId, quantity } of documents) {
+    const holds: HoldRef[] = [];
+    const first = released.find((x) => x.record.eventId === reservationId)?.record;
+    const base = {
+      reservationId,
+      expiresAt: first?.expiresAt ?? null,
+      now: ctx.now.toISOString(),
+      newId: () => `${OCI_RECORD_PREFIX}transfer~${JSON.stringify([r.id, r.sku])}~${n++}`,
+    };
+    if (r.to.kind === 'location') addHold(scopes, scopes.slot(r.sku, r.to.id), quantity, base, holds);
+    else if (reserveAtGroup(ctx, r.to.id, r.sku, quantity, false, base, holds) < quantity)
+      throw insufficient(r.to, 'available');
+    moved.push({ reservationId, quantity, holds: holds.map((h) => h.recordId) });
+  }
+  return moved;
 }
 
 function insufficient(place: PlaceRef, what: 'reserved' | 'available'): RecordFailure {

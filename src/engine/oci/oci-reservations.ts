@@ -107,17 +107,20 @@ export class OciReservationDocuments {
             `Reservation ${reservationId} is already cancelled.`,
           );
         const now = ctx.now.toISOString();
+        const released: { recordId: string; quantity: string }[] = [];
         for (const hold of holds) {
           const state = ctx.scopes.state(ctx.scopes.slot(hold.sku, hold.locationId));
           const record = state.reservations.get(hold.recordId);
-          if (record && record.remaining > 0n) state.release([record], record.remaining, now, 'released');
+          if (!record || record.remaining <= 0n) continue;
+          released.push({ recordId: hold.recordId, quantity: formatQty(record.remaining) });
+          state.release([record], record.remaining, now, 'released');
         }
         ctx.record({
           kind: 'oci.cancel',
           family: 'oci-cancel',
           eventId: reservationId,
           bodyHash: '',
-          request: { reservationId, status: 'CANCELLED' },
+          request: { reservationId, status: 'CANCELLED', released },
           outcome: null,
           reference: reference(reservationId),
         });
@@ -237,7 +240,7 @@ function reserve(
     family: 'oci-reserve',
     eventId: reservationId,
     bodyHash: hash,
-    request: { reservationId, expiresAt, holds },
+    request: { reservationId, expiresAt, externalRefId: request.externalRefId, holds },
     outcome: answer,
     reference: reference(reservationId),
   });

@@ -65,7 +65,6 @@ export class OciRunner {
         const slots = dedupe(wanted.slots).map((s) =>
           slotOf(environmentId, config, graph, s.sku, s.locationId),
         );
-        const safety = await this.safety(environmentId, slots);
         const locks = [...new Set([...slots.map(slotLock), ...(wanted.locks ?? [])])].sort();
         const result = await this.store.transaction(locks, async (tx) => {
           const versions = await tx.lockConfigurations([environmentId], 'shared');
@@ -73,6 +72,8 @@ export class OciRunner {
           // Planned with this graph: a replacement waits for this transaction, or went first (plan again).
           if ((await tx.ociGraphVersion(environmentId)) !== version) return MOVED;
           const now = this.clock();
+          // Read under the slots' lock keys, which safety stock writes take too: it cannot change before commit.
+          const safety = await safetyOf(tx, environmentId, slots);
           const scopes = await OciScopes.load(
             tx,
             environmentId,
@@ -126,15 +127,19 @@ export class OciRunner {
       }
     });
   }
+}
 
-  private async safety(environmentId: string, slots: readonly OciSlot[]): Promise<Map<string, Qty>> {
-    const rows = await this.store.oci.readSafetyStock(
-      environmentId,
-      [...new Set(slots.map((s) => s.sku))],
-      [...new Set(slots.map((s) => s.locationId))],
-    );
-    return new Map(rows.map((r) => [`${r.locationId}\u0000${r.sku}`, r.quantity]));
-  }
+async function safetyOf(
+  tx: StoreTx,
+  environmentId: string,
+  slots: readonly OciSlot[],
+): Promise<Map<string, Qty>> {
+  const rows = await tx.oci.readSafetyStock(
+    environmentId,
+    [...new Set(slots.map((s) => s.sku))],
+    [...new Set(slots.map((s) => s.locationId))],
+  );
+  return new Map(rows.map((r) => [`${r.locationId}\u0000${r.sku}`, r.quantity]));
 }
 
 const MOVED = Symbol('graph moved');

@@ -2,6 +2,7 @@ import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { Feed } from '../feed/feed.js';
 import type { Jobs } from '../jobs/jobs.js';
+import { OciAuditExports } from './exports/audit-exports.js';
 import { OciAvailability } from './oci-availability.js';
 import { OciDeltas } from './oci-deltas.js';
 import { OciExports } from './oci-exports.js';
@@ -42,6 +43,8 @@ export class Oci {
   readonly segmentation: OciSegmentation;
   readonly exports: OciExports;
   readonly deltas: OciDeltas;
+  /** The reservations and event log exports (spec §4.5, §4.6). */
+  readonly auditExports: OciAuditExports;
   /** Reservation documents: create and cancel (spec §3.1, §3.2). */
   readonly reservations: OciReservationDocuments;
   /** Releases, fulfillments and transfers (spec §3.3–§3.5). */
@@ -64,6 +67,7 @@ export class Oci {
       deps.jobs,
       clock,
     );
+    this.auditExports = new OciAuditExports(store, environments, this.graphs, deps.jobs, clock);
     this.deltas = new OciDeltas(store, environments, this.graphs, this.availability, deps.feed);
     const runner = new OciRunner(store, environments, this.graphs, clock);
     this.reservations = new OciReservationDocuments(store, runner, deps.onExpiry ?? (() => {}));

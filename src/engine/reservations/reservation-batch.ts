@@ -2,6 +2,7 @@ import { OnhandError } from '../../domain/codes.js';
 import type { LedgerEntry, ReservationRecord, StockRow, StoreTx } from '../../store/store.js';
 import { EventRegistry } from '../event-registry.js';
 import type { BatchHandler } from '../group-commit.js';
+import { freshHolds } from '../oci/oci-iv-guard.js';
 import { failureOf, type ItemOutcome, outcomeForLedger } from '../outcome.js';
 import { withPathPrefix } from '../path-prefix.js';
 import { expireDue } from './expire-due.js';
@@ -19,8 +20,9 @@ export function reservationBatch(
   clock: () => Date,
   report: (error: unknown) => void,
 ): BatchHandler<ReservationWork, ItemOutcome> {
-  return async (tx, items) => {
+  return async (tx, batch) => {
     const now = clock().toISOString();
+    const items = await freshHolds(tx, batch);
     const states = await loadScopes(tx, items, now);
     const events = await EventRegistry.load(
       tx,

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { withPartitionHint } from '../../domain/reservation/reservation-id-hint.js';
 
 /**
  * Reservation ids: opaque, unique, and increasing in the order this process created them
  * (milliseconds, then a counter, then randomness), so reservations made in the same instant are still
- * released oldest first.
+ * released oldest first. Given a partition id (where the store places data by partition), the id
+ * carries it as a hint for lookups (domain/reservation/reservation-id-hint.ts).
  */
 export class ReservationIds {
   private last = -1;
@@ -12,8 +14,8 @@ export class ReservationIds {
   private random = Buffer.alloc(0);
   private offset = 0;
 
-  /** A new id; `now` is the current time in milliseconds. */
-  next(now: number): string {
+  /** A new id; `now` is the current time in milliseconds; `partitionId`: the hint to carry, if any. */
+  next(now: number, partitionId?: string): string {
     if (now > this.last) {
       this.last = now;
       this.counter = 0;
@@ -28,6 +30,7 @@ export class ReservationIds {
     }
     const suffix = this.random.toString('hex', this.offset, this.offset + 8);
     this.offset += 8;
-    return `r${time}${count}-${suffix}`;
+    const id = `r${time}${count}-${suffix}`;
+    return partitionId === undefined ? id : withPartitionHint(id, partitionId);
   }
 }

@@ -54,16 +54,20 @@ export class Reservations {
       items.map(({ input, path, clientId = null }) =>
         this.submit(environmentId, current, 'reserve', input, path, clientId, (hash, config) => {
           const command = toReserveCommand(config, input, now, path);
+          const scope = scopeOf(environmentId, command);
           return {
             kind: 'reserve',
-            scope: scopeOf(environmentId, command),
+            scope,
             recordedAt: now.toISOString(),
             clientId,
             path,
             config,
             command,
             hash,
-            newReservationId: this.ids.next(now.getTime()),
+            newReservationId: this.ids.next(
+              now.getTime(),
+              this.store.partitioned === true ? scope.partitionId : undefined,
+            ),
           };
         }),
       ),
@@ -144,7 +148,14 @@ export class Reservations {
         `Reservation ${reservationId} does not exist${asOf === undefined ? '' : ` as of position ${asOf}`}.`,
       );
     if (!found) throw missing();
-    const history = await this.store.readLedgerByReference(environmentId, reservationId, 1000);
+    // Every entry that names a reservation is in its partition: where data is placed by partition, read
+    // that one.
+    const history = await this.store.readLedgerByReference(
+      environmentId,
+      reservationId,
+      1000,
+      this.store.partitioned === true ? found.partitionId : undefined,
+    );
     if (asOf === undefined) return { ...found, history };
     const then = await reservationAsOf(this.store, environmentId, found, history, asOf);
     if (!then) throw missing();

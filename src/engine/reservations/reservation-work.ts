@@ -55,6 +55,9 @@ export type ReservationWork =
 export interface OciHold {
   /** The place's own dimensions (site and location). */
   readonly place: Dimensions;
+  /** The OCI location and SKU whose safety stock is held back (read again under the lock: freshHolds). */
+  readonly locationId: string;
+  readonly sku: string;
   readonly safety: Qty;
 }
 

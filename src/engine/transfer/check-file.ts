@@ -20,8 +20,9 @@ const SECTION: Readonly<Record<TransferRecord['type'], number>> = {
   stock: 2,
   schedule: 3,
   reservation: 4,
-  ledger: 5,
-  end: 6,
+  oci: 5,
+  ledger: 6,
+  end: 7,
 };
 
 /**
@@ -37,7 +38,7 @@ export async function checkFile(
   let header: Of<'header'> | undefined;
   let environment: CheckedFile['environment'] | undefined;
   let end: Of<'end'> | undefined;
-  const seen = { stock: 0, schedule: 0, reservations: 0, ledger: 0 };
+  const seen = { stock: 0, schedule: 0, reservations: 0, oci: 0, ledger: 0 };
   let [line, section, lastSeq, lastPosition, endLine] = [0, -1, 0, 0, 0];
   const checks = new RecordChecks();
   progress.start('checking', undefined);
@@ -64,6 +65,7 @@ export async function checkFile(
     else if (record.type === 'stock') seen.stock++;
     else if (record.type === 'schedule') seen.schedule++;
     else if (record.type === 'reservation') seen.reservations++;
+    else if (record.type === 'oci') seen.oci++;
     else {
       if (record.position !== undefined) {
         if (record.position <= lastPosition)
@@ -91,12 +93,13 @@ export async function checkFile(
 }
 
 function expectedAfter(section: number): string {
-  const order = 'header, environment, stock rows, schedule records, reservations, ledger entries, end';
+  const order =
+    'header, environment, stock rows, schedule records, reservations, OCI records, ledger entries, end';
   return section < 0 ? `expected the header first (${order})` : `the order is ${order}`;
 }
 
 function checkCounts(end: Of<'end'>, seen: ExportCounts, line: number): void {
-  for (const key of ['stock', 'schedule', 'reservations', 'ledger'] as const) {
+  for (const key of ['stock', 'schedule', 'reservations', 'oci', 'ledger'] as const) {
     if (end.counts[key] !== seen[key])
       throw new TransferError(
         `the end record counts ${end.counts[key]} ${key} records but the file holds ${seen[key]}.`,

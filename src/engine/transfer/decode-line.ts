@@ -6,6 +6,7 @@ import type {
   StockRow,
 } from '../../store/store.js';
 import { EXPORT_TYPE, EXPORT_VERSION, type ExportCounts } from './format.js';
+import { decodeOci, type OciItem } from './oci-records.js';
 import { RecordReader } from './record-reader.js';
 import { TransferError } from './transfer-error.js';
 
@@ -28,6 +29,7 @@ export type TransferRecord =
   | { readonly type: 'stock'; readonly row: StockRow }
   | { readonly type: 'schedule'; readonly row: ScheduleRow }
   | { readonly type: 'reservation'; readonly record: ReservationRecord }
+  | { readonly type: 'oci'; readonly item: OciItem }
   | {
       readonly type: 'ledger';
       readonly seq: number;
@@ -60,6 +62,11 @@ export function decodeLine(text: string, line: number): TransferRecord {
       return { type, row: schedule(r) };
     case 'reservation':
       return { type, record: reservation(r) };
+    case 'oci-graph':
+    case 'oci-safety-stock':
+    case 'oci-exclusion':
+    case 'oci-record-outcome':
+      return { type: 'oci', item: decodeOci(r, type) };
     case 'ledger':
       return {
         type,
@@ -76,6 +83,8 @@ export function decodeLine(text: string, line: number): TransferRecord {
           // Files of releases before change schedules have no such count (and no such records).
           schedule: c.absent('schedule') ? 0 : c.integer('schedule'),
           reservations: c.integer('reservations'),
+          // Files of releases before OCI have no such count (and no such records).
+          oci: c.absent('oci') ? 0 : c.integer('oci'),
           ledger: c.integer('ledger'),
         },
       };

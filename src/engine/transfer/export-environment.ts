@@ -10,6 +10,7 @@ import {
   scheduleLine,
   stockLine,
 } from './format.js';
+import { exportOci } from './oci-records.js';
 import { SILENT_PROGRESS, type TransferProgress } from './progress.js';
 
 /** Options of exportEnvironment. */
@@ -83,6 +84,7 @@ export async function exportEnvironment(
     if (page.length < pageSize) break;
     afterId = page[page.length - 1]?.reservationId ?? null;
   }
+  const oci = await exportOci(store, environmentId, pageSize, emit);
   let ledger = 0;
   for (let after = 0; after < position; ) {
     const page = (await store.feed.read(environmentId, after, pageSize)).filter(
@@ -93,7 +95,7 @@ export async function exportEnvironment(
     if (page.length === 0) break;
     after = page[page.length - 1]?.position ?? position;
   }
-  const counts = { stock, schedule: scheduled.length, reservations, ledger };
+  const counts = { stock, schedule: scheduled.length, reservations, oci, ledger };
   await write(lines([endLine(counts)]));
   progress.finish();
   return { ...counts, position };

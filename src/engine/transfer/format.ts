@@ -11,7 +11,7 @@ import type {
 /*
  * The export file: NDJSON, one JSON object per line, each with a "type". In order: one "onhand-export"
  * header, one "environment", every "stock" row, every "schedule" (scheduled value), every
- * "reservation", every "ledger" entry in seq order, and one "end" record with the counts, so a
+ * "reservation", the OCI records (oci-records.ts), every "ledger" entry in seq order, and one "end" record with the counts, so a
  * truncated file is detected. Quantities are exact decimal strings ("12.5"); OAuth clients are not
  * exported. docs/configuration.md describes the format.
  *
@@ -35,6 +35,8 @@ export interface ExportCounts {
   /** Scheduled values (on-hand change schedules). */
   readonly schedule: number;
   readonly reservations: number;
+  /** OCI records (oci-records.ts); absent in files of earlier releases (none). */
+  readonly oci: number;
   readonly ledger: number;
 }
 
@@ -123,8 +125,8 @@ export function ledgerLine(r: FeedRecord): Record<string, unknown> {
 
 /** The last line. */
 export function endLine(counts: ExportCounts): Record<string, unknown> {
-  const { stock, schedule, reservations, ledger } = counts;
-  return { type: 'end', counts: { stock, schedule, reservations, ledger } };
+  const { stock, schedule, reservations, oci, ledger } = counts;
+  return { type: 'end', counts: { stock, schedule, reservations, oci, ledger } };
 }
 
 function changeJson(c: LedgerChange): Record<string, unknown> {

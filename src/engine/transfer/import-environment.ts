@@ -50,7 +50,10 @@ export async function importEnvironment(
   if (!(await store.deleteOrphanedData(environmentId)))
     throw new TransferError(`Environment "${environmentId}" was created meanwhile; nothing was imported.`);
   const { counts } = checked;
-  progress.start('importing', counts.stock + counts.schedule + counts.reservations + counts.ledger);
+  progress.start(
+    'importing',
+    counts.stock + counts.schedule + counts.reservations + counts.oci + counts.ledger,
+  );
   try {
     await writeRecords(store, environmentId, open(), options.batchSize ?? 1000, progress);
   } catch (error) {

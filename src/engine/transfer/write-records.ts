@@ -1,5 +1,6 @@
 import type { LedgerEntry, ReservationRecord, ScheduleRow, StockRow, Store } from '../../store/store.js';
 import { decodeLine } from './decode-line.js';
+import { type OciItem, writeOci } from './oci-records.js';
 import type { TransferProgress } from './progress.js';
 
 /** The records of one transaction. */
@@ -7,11 +8,13 @@ interface Batch {
   stock: StockRow[];
   schedule: ScheduleRow[];
   reservations: ReservationRecord[];
+  oci: OciItem[];
   ledger: LedgerEntry[];
 }
 
-const empty = (): Batch => ({ stock: [], schedule: [], reservations: [], ledger: [] });
-const size = (b: Batch) => b.stock.length + b.schedule.length + b.reservations.length + b.ledger.length;
+const empty = (): Batch => ({ stock: [], schedule: [], reservations: [], oci: [], ledger: [] });
+const size = (b: Batch) =>
+  b.stock.length + b.schedule.length + b.reservations.length + b.oci.length + b.ledger.length;
 
 /**
  * The second pass of an import: writes the stock rows, scheduled values, reservations and ledger
@@ -30,11 +33,12 @@ export async function writeRecords(
   let batch = empty();
   let [line, written] = [0, 0];
   const flush = async () => {
-    const { stock, schedule, reservations, ledger } = batch;
+    const { stock, schedule, reservations, oci, ledger } = batch;
     await store.transaction([`${environmentId}~import`], async (tx) => {
       if (stock.length > 0) await tx.writeRows(environmentId, stock);
       if (schedule.length > 0) await tx.writeScheduleRows(environmentId, schedule);
       if (reservations.length > 0) await tx.writeReservations(environmentId, reservations);
+      if (oci.length > 0) await writeOci(tx, environmentId, oci, new Date().toISOString());
       if (ledger.length > 0) await tx.appendLedger(ledger);
     });
     written += size(batch);
@@ -48,6 +52,7 @@ export async function writeRecords(
     if (record.type === 'stock') batch.stock.push(record.row);
     else if (record.type === 'schedule') batch.schedule.push(record.row);
     else if (record.type === 'reservation') batch.reservations.push(record.record);
+    else if (record.type === 'oci') batch.oci.push(record.item);
     else if (record.type === 'ledger') batch.ledger.push({ ...record.entry, environmentId });
     else continue;
     if (size(batch) >= batchSize) await flush();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../context.js';
 import { connectRoutes } from './connect/connect-plugin.js';
+import { ociAuditExportRoutes } from './impex/exports/audit-export-routes.js';
 import { registerOciImportRoutes } from './impex/imports/import-routes.js';
 import { ociAvailabilityRoutes } from './oci-availability-routes.js';
 import { handleOciError } from './oci-errors.js';
@@ -22,6 +23,7 @@ export async function ociRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     ociGraphRoutes(oci, deps);
     registerOciImportRoutes(oci, deps);
     ociExportRoutes(oci, deps);
+    ociAuditExportRoutes(oci, deps);
     ociReservationRoutes(oci, deps);
   });
   await connectRoutes(app, deps);

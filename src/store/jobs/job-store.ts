@@ -12,6 +12,12 @@ export interface JobStore {
   /** Deletes a job (an OCI export once downloaded); false when there was none. */
   delete(environmentId: string, jobId: string): Promise<boolean>;
   /**
+   * Deletes finished (Completed or Failed) jobs of the given kinds, of every environment, that finished
+   * before `completedBefore` (ISO-8601); how many (the OCI export retention). One statement (a
+   * multi-shard DELETE on Citus).
+   */
+  deleteFinished(kinds: readonly string[], completedBefore: string): Promise<number>;
+  /**
    * Claims one job for `owner` until `until` (ISO-8601): the oldest Queued job, or a Running one whose
    * lease ended before `now`. The claimed job is Running, owned by `owner`, its attempts counted up and
    * startedAt set if it was null. Undefined when no job is waiting. Two claimers never get the same job.

@@ -75,6 +75,14 @@ export interface OciStore {
   changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void>;
   /** Every safety stock row of the environment (exports), in (location, SKU) order. */
   listSafetyStock(environmentId: string): Promise<SafetyStockRow[]>;
+  /** Every product segmentation exclusion of the environment (full export), in (group, SKU) order. */
+  listExclusions(environmentId: string): Promise<{ groupId: string; sku: string }[]>;
+  /** Record outcomes after `(recordId, sku)` (null: from the first) in that order, at most `limit`. */
+  listRecordOutcomes(
+    environmentId: string,
+    after: { recordId: string; sku: string } | null,
+    limit: number,
+  ): Promise<RecordOutcome[]>;
 }
 
 /** One change of product segmentation: a (group, SKU) exclusion added (`excluded`) or removed. */
@@ -91,4 +99,40 @@ export interface ExclusionChange {
 export interface OciTxWrites {
   setSafetyStock(environmentId: string, rows: readonly SafetyStockRow[], updatedAt: string): Promise<void>;
   changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void>;
+  /**
+   * Safety stock rows of the given SKUs at the given locations, read inside the transaction: under the
+   * lock keys it holds, no write of those keys can change them before it commits (the reservation guard).
+   */
+  readSafetyStock(
+    environmentId: string,
+    skus: readonly string[],
+    locationIds: readonly string[],
+  ): Promise<SafetyStockRow[]>;
+  /**
+   * OciStore.replaceGraph inside the transaction, so that the ledger entry recording it commits with
+   * it. On anything but true the caller must roll the transaction back (throw): PostgreSQL may have
+   * inserted the graph's head row.
+   */
+  replaceGraph(
+    environmentId: string,
+    graph: LocationGraph,
+    expectedVersion: number,
+    updatedAt: string,
+    removedGroups: readonly string[],
+  ): Promise<boolean | { inUse: string[] }>;
+  /** Writes a graph as it was exported (full import into an environment that has none yet). */
+  restoreGraph(environmentId: string, record: OciGraphRecord): Promise<void>;
+  /** Writes record outcomes as they were exported (an outcome already stored is kept). */
+  restoreRecordOutcomes(environmentId: string, outcomes: readonly RecordOutcome[]): Promise<void>;
 }
+
+/** The OCI tables of an environment, which a failed full import deletes with its other data. */
+export const OCI_ENVIRONMENT_TABLES = [
+  'oci_graphs',
+  'oci_locations',
+  'oci_groups',
+  'oci_group_members',
+  'oci_safety_stock',
+  'oci_record_outcomes',
+  'oci_segment_exclusions',
+] as const;

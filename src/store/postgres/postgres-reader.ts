@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { dimensionsKey } from '../../domain/dimensions.js';
+import { partitionHintOf } from '../../domain/reservation/reservation-id-hint.js';
 import { toLedgerRecord } from '../ledger-codec.js';
 import type {
   ClientRecord,
@@ -26,6 +27,7 @@ import {
 import {
   ANY_OPEN_ON_MEASURE,
   GET_RESERVATION,
+  GET_RESERVATION_IN,
   LIST_DUE_RESERVATIONS,
   NEXT_EXPIRY,
   PRODUCT_RESERVATIONS,
@@ -48,6 +50,7 @@ import {
   LIST_PARTITION_IDS,
   READ_LEDGER,
   READ_LEDGER_BY_REFERENCE,
+  READ_LEDGER_BY_REFERENCE_IN,
   readStockSql,
   STOCK_FILTERS,
 } from './statements.js';
@@ -159,14 +162,38 @@ export class PostgresReader {
     return rows.map(toLedgerRecord);
   }
 
-  async readLedgerByReference(env: string, reference: string, limit: number): Promise<LedgerRecord[]> {
-    const rows = await this.rows<LedgerDbRow>(READ_LEDGER_BY_REFERENCE, [env, reference, limit]);
+  /** With `partitionId`, the entries of that partition only. */
+  async readLedgerByReference(
+    env: string,
+    reference: string,
+    limit: number,
+    partitionId?: string,
+  ): Promise<LedgerRecord[]> {
+    const rows =
+      partitionId === undefined
+        ? await this.rows<LedgerDbRow>(READ_LEDGER_BY_REFERENCE, [env, reference, limit])
+        : await this.rows<LedgerDbRow>(READ_LEDGER_BY_REFERENCE_IN, [env, reference, limit, partitionId]);
     return rows.map(toLedgerRecord);
   }
 
-  async getReservation(environmentId: string, reservationId: string): Promise<ReservationRecord | undefined> {
-    const [row] = await this.rows<ReservationDbRow>(GET_RESERVATION, [environmentId, reservationId]);
-    return row && toReservationRecord(row);
+  /**
+   * With `hinted` (the tables are distributed by partition), an id that carries its partition
+   * (domain/reservation/reservation-id-hint.ts) is read in that partition's one shard first; every
+   * shard is asked only when it is not there.
+   */
+  async getReservation(
+    environmentId: string,
+    reservationId: string,
+    hinted = false,
+  ): Promise<ReservationRecord | undefined> {
+    const hint = hinted ? partitionHintOf(reservationId) : undefined;
+    const [row] =
+      (hint === undefined
+        ? undefined
+        : await this.rows<ReservationDbRow>(GET_RESERVATION_IN, [environmentId, reservationId, hint])) ?? [];
+    const found =
+      row ?? (await this.rows<ReservationDbRow>(GET_RESERVATION, [environmentId, reservationId]))[0];
+    return found && toReservationRecord(found);
   }
 
   /** Ties on expiresAt are ordered by environment, then reservation id. */

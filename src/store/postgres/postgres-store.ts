@@ -226,12 +226,12 @@ export class PostgresStore implements Store {
     return this.reads().readLedger(environmentId, afterSeq, limit);
   }
 
-  async readLedgerByReference(env: string, reference: string, limit: number): Promise<LedgerRecord[]> {
-    return this.reads().readLedgerByReference(env, reference, limit);
+  async readLedgerByReference(env: string, ref: string, limit: number, partitionId?: string) {
+    return this.reads().readLedgerByReference(env, ref, limit, partitionId);
   }
 
   async getReservation(environmentId: string, reservationId: string): Promise<ReservationRecord | undefined> {
-    return this.reads().getReservation(environmentId, reservationId);
+    return this.reads().getReservation(environmentId, reservationId, this.#citus);
   }
 
   async listDueReservations(now: string, limit: number): Promise<DueReservation[]> {

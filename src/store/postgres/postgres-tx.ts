@@ -15,7 +15,7 @@ import type {
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
 import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
-import { writeExclusions, writeSafetyStock } from './oci/postgres-oci.js';
+import { postgresOciTx } from './oci/postgres-oci-tx.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -65,18 +65,11 @@ export class PostgresTx implements StoreTx {
   constructor(
     protected readonly client: pg.PoolClient,
     protected readonly writeFormat: WriteFormatCache,
-  ) {}
+  ) {
+    this.oci = postgresOciTx(client, () => this.assertOpen());
+  }
 
-  readonly oci: OciTxWrites = {
-    setSafetyStock: async (environmentId, rows, updatedAt) => {
-      this.assertOpen();
-      await writeSafetyStock(this.client, environmentId, rows, updatedAt);
-    },
-    changeExclusions: async (environmentId, changes) => {
-      this.assertOpen();
-      await writeExclusions(this.client, environmentId, changes);
-    },
-  };
+  readonly oci: OciTxWrites;
 
   /** Called by PostgresStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {

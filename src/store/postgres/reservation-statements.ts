@@ -56,6 +56,9 @@ export const UPSERT_RESERVATIONS = `INSERT INTO reservations (environment_id, ${
 /** (env, reservation id). */
 export const GET_RESERVATION = 'SELECT * FROM reservations WHERE environment_id = $1 AND reservation_id = $2';
 
+/** (env, reservation id, partition) → GET_RESERVATION in that partition (on Citus, its one shard). */
+export const GET_RESERVATION_IN = `${GET_RESERVATION} AND partition_id = $3`;
+
 /** (now, limit) → open reservations of every environment due at `now`, earliest expiry first. */
 export const LIST_DUE_RESERVATIONS = `SELECT * FROM reservations WHERE ${DUE} AND expires_at <= $1
   ORDER BY expires_at, environment_id, reservation_id LIMIT $2`;

@@ -24,16 +24,11 @@ export interface Migration {
  *   order). JSON columns are `json`, not `jsonb`: the stored text is returned unchanged, so a replayed
  *   outcome is byte-for-byte the first one (jsonb would reorder keys).
  *
- * Distribution on Citus (design.md, Storage), when one database is no longer enough:
- * - environments, clients: small, read everywhere → reference tables.
- * - stock: distributed by partition_id (in its primary key); every hot statement names one partition.
- * - schedule: distributed by partition_id, co-located with stock (primary key includes it).
- * - reservations: distributed by partition_id, co-located with stock (primary key includes it). The
- *   unique (environment_id, reservation_id) index does not include partition_id, so on Citus it becomes
- *   non-unique and the upsert targets the primary key (a reservation never changes partition).
- * - ledger: distributed by environment_id, because its unique event-id index (idempotency) is
- *   environment-wide; every key starts with environment_id. The sequence then yields unique, per-node
- *   increasing values, which the change feed must take into account.
+ * Distribution on Citus (design.md, Storage), when one database is no longer enough: the layout, and
+ * the keys it redefines before distributing, are in citus/citus-layout.ts (docs/operations.md,
+ * "Distributing the tables (Citus)"). In short, every table whose rows belong to a partition is
+ * distributed by partition_id in one co-located group, the others by environment_id or as reference
+ * tables; a new unique index on a partition table must include partition_id.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -127,6 +127,11 @@ export const READ_LEDGER =
 export const READ_LEDGER_BY_REFERENCE = `SELECT * FROM ledger
   WHERE environment_id = $1 AND reference IS NOT NULL AND reference = $2 ORDER BY seq LIMIT $3`;
 
+/** (env, reference, limit, partition) → READ_LEDGER_BY_REFERENCE in that partition only. */
+export const READ_LEDGER_BY_REFERENCE_IN = `SELECT * FROM ledger
+  WHERE environment_id = $1 AND reference IS NOT NULL AND reference = $2 AND partition_id = $4
+  ORDER BY seq LIMIT $3`;
+
 export const GET_ENVIRONMENT = 'SELECT * FROM environments WHERE environment_id = $1';
 export const LIST_ENVIRONMENTS = 'SELECT * FROM environments ORDER BY environment_id';
 /** (id, configuration, version, createdAt, updatedAt). */

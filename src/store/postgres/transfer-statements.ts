@@ -1,3 +1,4 @@
+import { OCI_ENVIRONMENT_TABLES } from '../oci/oci-store.js';
 import { STOCK_COLUMNS } from './row-mapping.js';
 
 /*
@@ -32,5 +33,9 @@ export const DELETE_ORPHANED_DATA = `WITH env AS (SELECT 1 FROM environments WHE
   s AS (DELETE FROM stock WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   c AS (DELETE FROM schedule WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   r AS (DELETE FROM reservations WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
-  l AS (DELETE FROM ledger WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env))
+  l AS (DELETE FROM ledger WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
+  ${OCI_ENVIRONMENT_TABLES.map(
+    (table, i) =>
+      `o${i} AS (DELETE FROM ${table} WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env))`,
+  ).join(',\n  ')}
   SELECT NOT EXISTS (SELECT 1 FROM env) AS orphaned`;

@@ -15,7 +15,7 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
-import { writeExclusions, writeSafetyStock } from './oci/sqlite-oci.js';
+import { sqliteOciTx } from './oci/sqlite-oci-tx.js';
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
 import {
@@ -39,19 +39,12 @@ export class SqliteTx implements StoreTx {
   constructor(
     private readonly sql: WriterStatements,
     private readonly fedAt: () => string,
-    private readonly db: Database.Database,
-  ) {}
+    db: Database.Database,
+  ) {
+    this.oci = sqliteOciTx(db, () => this.assertOpen());
+  }
 
-  readonly oci: OciTxWrites = {
-    setSafetyStock: async (environmentId, rows, updatedAt) => {
-      this.assertOpen();
-      writeSafetyStock(this.db, environmentId, rows, updatedAt);
-    },
-    changeExclusions: async (environmentId, changes) => {
-      this.assertOpen();
-      writeExclusions(this.db, environmentId, changes);
-    },
-  };
+  readonly oci: OciTxWrites;
 
   /** Called by SqliteStore before it commits or rolls back; the tx is unusable afterwards. */
   end(): void {

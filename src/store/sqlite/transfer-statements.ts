@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { dimensionsKey } from '../../domain/dimensions.js';
+import { OCI_ENVIRONMENT_TABLES } from '../oci/oci-store.js';
 import type { StockCursor } from '../store.js';
 import type { ReservationDbRow } from './reservation-mapping.js';
 import { STOCK_COLUMNS, type StockDbRow } from './row-mapping.js';
@@ -53,7 +54,7 @@ export function cursorParams(c: StockCursor): [string, string, string, string, s
  */
 export function deleteOrphanedData(db: Database.Database, environmentId: string): boolean {
   const exists = db.prepare<[string]>('SELECT 1 FROM environments WHERE environment_id = ?');
-  const deletes = ['stock', 'schedule', 'reservations', 'ledger'].map((table) =>
+  const deletes = ['stock', 'schedule', 'reservations', 'ledger', ...OCI_ENVIRONMENT_TABLES].map((table) =>
     db.prepare<[string]>(`DELETE FROM ${table} WHERE environment_id = ?`),
   );
   const run = db.transaction((id: string): boolean => {

@@ -12187,6 +12187,311 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/impex/v1/organizations/{organizationId}/event-log/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an export of one SKU's events at locations or groups over a window (submitEventsActivityExport) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "sku": "sku123",
+                     *       "startsOn": "2026-12-01",
+                     *       "locations": [
+                     *         "surprise"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciEventLogExportRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "exportId": "6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                         *       "exportStatusLink": "/inventory/impex/v1/organizations/contoso/reservations/exports/6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e/status"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciAuditExportStarted"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/event-log/exports/{exportId}/file-content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file of a event log export, NDJSON (downloadEventsActivityExportFile) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description NDJSON: a {"locationId"} line, then the events of the SKU at that location, for each location. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {"locationId":"surprise"}
+                         *     {"eventType":"onhand.set","location":"surprise","sequenceNumber":12,"quantity":27,"newReserved":0,"newAto":27,"newOnHand":27,"newAtf":27,"newSoftReserved":0,"futureQuantity":0,"oldReserved":0,"oldAto":0,"oldOnHand":0,"oldAtf":0,"oldSoftReserved":0,"createdTime":"2026-12-03T10:00:00.000Z","effectiveTime":"2026-12-03T10:00:00.000Z","safetyStockCount":0}
+                         */
+                        "application/json": components["schemas"]["OciEventLogExportFile"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/event-log/exports/{exportId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of a event log export (retrieveEventLogExportStatus) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                         *       "status": "COMPLETED",
+                         *       "export": {
+                         *         "startTimeUTC": "2026-12-03T10:00:00.000Z",
+                         *         "endTimeUTC": "2026-12-03T10:00:01.000Z",
+                         *         "recordsProcessedCount": 1,
+                         *         "recordsExportedCount": 1
+                         *       },
+                         *       "download": {
+                         *         "downloadLink": "/inventory/impex/v1/organizations/contoso/reservations/exports/6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e/file-content",
+                         *         "downloadLinkExpirationUTC": "2026-12-04T10:00:01.000Z"
+                         *       },
+                         *       "validation": {
+                         *         "fileHashType": "SHA-256",
+                         *         "fileHash": "e9b2d11298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852c922",
+                         *         "fileSize": 312
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciAuditExportStatus"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inventory/impex/v1/organizations/{organizationId}/location-graph": {
         parameters: {
             query?: never;
@@ -12758,6 +13063,396 @@ export interface paths {
                 };
                 /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
                 410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/reservations/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an export of the reservation documents created in a window, open or closed (submitReservationsExport) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The OCI organization: the Onhand environment id. */
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "fromDate": "2026-12-01",
+                     *       "status": "open"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OciReservationsExportRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "exportId": "6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                         *       "exportStatusLink": "/inventory/impex/v1/organizations/contoso/reservations/exports/6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e/status"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciAuditExportStarted"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/reservations/exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a finished reservations export and its file (deleteReservationsExport) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every record applied; no body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/reservations/exports/{exportId}/file-content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file of a reservations export, NDJSON (downloadReservationsExportFile) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description NDJSON: one reservation document per line, with its lines and their actions. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /** @example {"reservationId":"order-1001","externalRefId":"web-1001","reservationTime":1764756000000,"reservationState":"OPEN","reservationDetails":[{"group":"arizona","sku":"sku123","quantity":5,"reservationDetailActions":[{"requestId":"order-1001","externalRefId":"web-1001","quantity":5,"action":"Reserved","group":"arizona","timestamp":"1764756000000"}]}]} */
+                        "application/json": components["schemas"]["OciReservationsExportFile"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The feed position is older than the retention window (`cursor_expired`): start again from a snapshot. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/impex/v1/organizations/{organizationId}/reservations/exports/{exportId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of a reservations export (retrieveReservationsExportStatus) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exportId: string;
+                    organizationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "id": "6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                         *       "status": "COMPLETED",
+                         *       "export": {
+                         *         "startTimeUTC": "2026-12-03T10:00:00.000Z",
+                         *         "endTimeUTC": "2026-12-03T10:00:01.000Z",
+                         *         "recordsProcessedCount": 1,
+                         *         "recordsExportedCount": 1
+                         *       },
+                         *       "download": {
+                         *         "downloadLink": "/inventory/impex/v1/organizations/contoso/reservations/exports/6c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e/file-content",
+                         *         "downloadLinkExpirationUTC": "2026-12-04T10:00:01.000Z"
+                         *       },
+                         *       "validation": {
+                         *         "fileHashType": "SHA-256",
+                         *         "fileHash": "e9b2d11298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852c922",
+                         *         "fileSize": 312
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["OciAuditExportStatus"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciUnauthorized"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["OciProblem"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15681,6 +16376,32 @@ export interface components {
             id: string;
             reservations: components["schemas"]["OciSkuQuantity"][];
         };
+        /** OciAuditExportStarted */
+        OciAuditExportStarted: {
+            exportId: string;
+            exportStatusLink: string;
+        };
+        /** OciAuditExportStatus */
+        OciAuditExportStatus: {
+            download: {
+                downloadLink: string;
+                downloadLinkExpirationUTC: string;
+            };
+            export: {
+                endTimeUTC?: string;
+                recordsExportedCount: number;
+                recordsProcessedCount: number;
+                startTimeUTC?: string;
+            };
+            id: string;
+            status: "SUBMITTED" | "RUNNING" | "COMPLETED" | "FAILED";
+            validation?: {
+                fileHash: string;
+                /** @enum {string} */
+                fileHashType: "SHA-256";
+                fileSize: number;
+            };
+        };
         /** OciAvailability */
         OciAvailability: {
             groups?: components["schemas"]["OciGroupAvailability"][];
@@ -15783,6 +16504,21 @@ export interface components {
         OciDeltasRequest: {
             /** @description From an export file, or the nextDeltaToken of a previous call. */
             deltaToken: string;
+        };
+        /**
+         * OciEventLogExportFile
+         * @description NDJSON: a {"locationId"} line, then the events of the SKU at that location, for each location.
+         */
+        OciEventLogExportFile: string;
+        /** OciEventLogExportRequest */
+        OciEventLogExportRequest: {
+            /** @description Until this date (its end) or date-time; at most 30 days after startsOn (the default). */
+            endsOn?: string;
+            groups?: string[];
+            locations?: string[];
+            sku: string;
+            /** @description From this date (midnight UTC) or date-time. */
+            startsOn: string;
         };
         /** OciExportStarted */
         OciExportStarted: {
@@ -16126,6 +16862,19 @@ export interface components {
             locations: components["schemas"]["OciReservationPlace"][];
             reservationTime: string;
             success: boolean;
+        };
+        /**
+         * OciReservationsExportFile
+         * @description NDJSON: one reservation document per line, with its lines and their actions.
+         */
+        OciReservationsExportFile: string;
+        /** OciReservationsExportRequest */
+        OciReservationsExportRequest: {
+            /** @description From this date (2026-12-03, midnight UTC) or date-time: reservations created since. */
+            fromDate: string;
+            status: "open" | "closed";
+            /** @description Until this date (its end) or date-time; default: when the export is asked for. */
+            toDate?: string;
         };
         /** OciSegmentationErrors */
         OciSegmentationErrors: {

@@ -20,47 +20,17 @@ const commitEntries = (citus: boolean) => `ledger l ON l.environment_id = c.envi
 
 /**
  * (env, after, limit) → entries in position order. The commits read are those ending after `after`
- * (the first of them may start before it); `limit` commits hold at least `limit` entries. On Citus a
- * fourth parameter caps the positions read (citus-read.ts: up to the first position not yet visible).
+ * (the first of them may start before it); `limit` commits hold at least `limit` entries.
  */
 export const readFeedSql = (citus: boolean) => `SELECT * FROM (
     SELECT ${ENTRY_COLUMNS},
       c.position + row_number() OVER (PARTITION BY c.commit_id, c.partition_id ORDER BY l.seq) - 1 AS position
     FROM (
       SELECT * FROM feed_commits
-      WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2${citus ? ' AND position <= $4' : ''}
+      WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2
       ORDER BY last_position LIMIT $3
     ) c JOIN ${commitEntries(citus)}
-  ) e WHERE e.position > $2${citus ? ' AND e.position <= $4' : ''} ORDER BY e.position LIMIT $3`;
-
-/**
- * Citus (citus-read.ts), (env, after, limit) → `upto`, the last position of the environment's first
- * `limit` stamped commit rows ending after `after` (null: none), and `covered`, how many positions of
- * (after, upto] the stamped commit rows of every environment cover. Positions are dense and commit rows
- * disjoint, so covered = upto - after when every position in between is visible (but see CITUS_FIRST_GAP).
- */
-export const CITUS_READ_BOUND = `WITH e AS MATERIALIZED (
-    SELECT max(last_position) AS upto FROM (
-      SELECT last_position FROM feed_commits
-      WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2
-      ORDER BY last_position LIMIT $3) c)
-  SELECT (SELECT upto FROM e) AS upto, (
-    SELECT coalesce(sum(least(f.last_position, e.upto) - greatest(f.position, $2 + 1) + 1), 0)
-    FROM feed_commits f JOIN e ON f.position <= e.upto
-    WHERE f.position IS NOT NULL AND f.last_position > $2) AS covered`;
-
-/**
- * Citus, (after, upto) → the last position before the first gap in (after, upto] that the sequencer
- * will fill (null: none). Gaps before an entry older than the feed (commit id = its seq, positioned by
- * seq: the sequence skips values) are permanent and do not count; the sequencer's positions follow them.
- */
-export const CITUS_FIRST_GAP = `WITH r AS MATERIALIZED (
-    SELECT position, last_position, commit_id, first_seq FROM feed_commits
-    WHERE position IS NOT NULL AND last_position > $1 AND position <= $2)
-  SELECT min(position) - 1 AS cap FROM (
-    SELECT position, commit_id, first_seq, coalesce(lag(last_position) OVER (ORDER BY position), $1) AS prev
-    FROM r) g
-  WHERE position > prev + 1 AND commit_id <> first_seq`;
+  ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
 
 /**
  * (env, seqs) → the position of each of those entries whose commit is stamped. On Citus the entry is

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../../feed-store.js';
 import { type FeedRowText, formatOf, rowChanges, toFeedRecord } from '../../ledger-codec.js';
 import type { StockSelector } from '../../store.js';
+import { CITUS_SNAPSHOT_FENCE, readFeedOnCitus } from '../citus/citus-feed.js';
 import { rollback } from '../connection.js';
 import { PostgresReader } from '../postgres-reader.js';
-import { readCitusFeed } from './citus-read.js';
 import {
   ACQUIRE_LEASE,
   FOLLOWER,
@@ -89,14 +89,12 @@ export class PostgresFeed implements FeedStore {
   }
 
   async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
-    // On Citus, only up to the first position still committing on some worker (citus-read.ts).
-    if (this.#citus) return (await readCitusFeed(this.#pool, environmentId, after, limit)).map(toFeedRecord);
-    const result = await this.#pool.query<FeedRowText>(readFeedSql(this.#citus), [
-      environmentId,
-      after,
-      limit,
-    ]);
-    return result.rows.map(toFeedRecord);
+    const params = [environmentId, after, limit];
+    if (!this.#citus) {
+      const result = await this.#pool.query<FeedRowText>(readFeedSql(false), params);
+      return result.rows.map(toFeedRecord);
+    }
+    return readFeedOnCitus(this.#pool, params);
   }
 
   async head(): Promise<number> {
@@ -141,6 +139,7 @@ export class PostgresFeed implements FeedStore {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      if (this.#citus) await client.query(CITUS_SNAPSHOT_FENCE);
       const head = await client.query<{ position: string }>(HEAD);
       const position = Number(head.rows[0]?.position ?? 0);
       const unstamped = await client.query<{

@@ -56,6 +56,15 @@ export class PostgresJobs implements JobStore {
     return result.rowCount === 1;
   }
 
+  async deleteFinished(kinds: readonly string[], completedBefore: string): Promise<number> {
+    if (kinds.length === 0) return 0;
+    const result = await this.pool().query(
+      `DELETE FROM jobs WHERE status IN ('Completed', 'Failed') AND kind = ANY($1::text[]) AND completed_at < $2`,
+      [kinds, completedBefore],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async claim(owner: string, now: string, until: string): Promise<JobRecord | undefined> {
     const result = await this.pool().query<JobRow>(CLAIM, [owner, now, until]);
     const row = result.rows[0];

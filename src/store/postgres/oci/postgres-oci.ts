@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LocationGraph } from '../../../domain/oci/location-graph.js';
-import { graphOfRows, type LocationRow, type MemberRow, overrideColumns } from '../../oci/oci-rows.js';
+import { graphOfRows, type LocationRow, type MemberRow } from '../../oci/oci-rows.js';
 import type {
   ExclusionChange,
   OciGraphRecord,
@@ -9,6 +9,8 @@ import type {
   SafetyStockRow,
 } from '../../oci/oci-store.js';
 import { type OutcomeRow, outcomeOfRow } from '../../sqlite/oci/sqlite-oci.js';
+import { replaceGraphIn } from './postgres-oci-graph.js';
+import { listExclusions, listRecordOutcomes } from './postgres-oci-transfer.js';
 
 /** The Omnichannel Inventory tables on PostgreSQL (see OciStore). */
 export class PostgresOci implements OciStore {
@@ -77,66 +79,16 @@ export class PostgresOci implements OciStore {
     const client = await this.pool().connect();
     try {
       await client.query('BEGIN');
-      // Insert-or-lock the head row: concurrent replacements of one environment serialise on it.
-      await client.query(
-        `INSERT INTO oci_graphs (environment_id, version, iv_organization_id, updated_at)
-         VALUES ($1, 0, '', '') ON CONFLICT (environment_id) DO NOTHING`,
-        [environmentId],
+      const done = await replaceGraphIn(
+        client,
+        environmentId,
+        graph,
+        expectedVersion,
+        updatedAt,
+        removedGroups,
       );
-      const head = await client.query<{ version: string }>(
-        'SELECT version FROM oci_graphs WHERE environment_id = $1 FOR UPDATE',
-        [environmentId],
-      );
-      if (Number(head.rows[0]?.version ?? 0) !== expectedVersion) {
-        await client.query('ROLLBACK');
-        return false;
-      }
-      if (removedGroups.length > 0) {
-        // Every OCI operation on a group holds this row FOR SHARE until it commits: its locks are seen here.
-        const used = await client.query<{ g: string }>(
-          `SELECT DISTINCT (dims::jsonb)->>'@ocigroup' AS g FROM stock
-           WHERE environment_id = $1 AND data_source = '@oci' AND measure = '@grouplock' AND quantity <> 0
-             AND (dims::jsonb)->>'@ocigroup' = ANY($2::text[])`,
-          [environmentId, [...removedGroups]],
-        );
-        if (used.rows.length > 0) {
-          await client.query('ROLLBACK');
-          return { inUse: used.rows.map((r) => r.g) };
-        }
-      }
-      for (const table of ['oci_group_members', 'oci_groups', 'oci_locations'])
-        await client.query(`DELETE FROM ${table} WHERE environment_id = $1`, [environmentId]);
-      await client.query(
-        'UPDATE oci_graphs SET version = $2, iv_organization_id = $3, updated_at = $4 WHERE environment_id = $1',
-        [environmentId, expectedVersion + 1, graph.ivOrganizationId, updatedAt],
-      );
-      const columns = graph.locations.map(overrideColumns);
-      await client.query(
-        `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id, iv_location_id)
-         SELECT $1, l, p::int, o, s, c FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
-           AS t(l, p, o, s, c)`,
-        [
-          environmentId,
-          graph.locations.map((l) => l.id),
-          graph.locations.map((_, i) => i),
-          columns.map((c) => c[0]),
-          columns.map((c) => c[1]),
-          columns.map((c) => c[2]),
-        ],
-      );
-      await client.query(
-        `INSERT INTO oci_groups (environment_id, group_id, position)
-         SELECT $1, g, p::int FROM unnest($2::text[], $3::int[]) AS t(g, p)`,
-        [environmentId, graph.groups.map((g) => g.id), graph.groups.map((_, i) => i)],
-      );
-      const members = graph.groups.flatMap((g) => g.locations.map((l, j) => [g.id, l, j] as const));
-      await client.query(
-        `INSERT INTO oci_group_members (environment_id, group_id, location_id, position)
-         SELECT $1, g, l, p::int FROM unnest($2::text[], $3::text[], $4::int[]) AS t(g, l, p)`,
-        [environmentId, members.map((m) => m[0]), members.map((m) => m[1]), members.map((m) => m[2])],
-      );
-      await client.query('COMMIT');
-      return true;
+      await client.query(done === true ? 'COMMIT' : 'ROLLBACK');
+      return done;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -215,6 +167,18 @@ export class PostgresOci implements OciStore {
 
   async changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void> {
     await writeExclusions(this.pool(), environmentId, changes);
+  }
+
+  async listExclusions(environmentId: string) {
+    return listExclusions(this.pool(), environmentId);
+  }
+
+  async listRecordOutcomes(
+    environmentId: string,
+    after: { recordId: string; sku: string } | null,
+    limit: number,
+  ) {
+    return listRecordOutcomes(this.pool(), environmentId, after, limit);
   }
 }
 

@@ -37,6 +37,19 @@ export class SqliteJobs implements JobStore {
     );
   }
 
+  async deleteFinished(kinds: readonly string[], completedBefore: string): Promise<number> {
+    if (kinds.length === 0) return 0;
+    return this.deps.write(
+      (db) =>
+        db
+          .prepare(
+            `DELETE FROM jobs WHERE status IN ('Completed', 'Failed')
+               AND kind IN (SELECT value FROM json_each(?)) AND completed_at < ?`,
+          )
+          .run(JSON.stringify(kinds), completedBefore).changes,
+    );
+  }
+
   async claim(owner: string, now: string, until: string): Promise<JobRecord | undefined> {
     // The runner asks every few seconds: look on the reader first, so an idle poll takes no write lock.
     const waiting = this.deps

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LocationGraph } from '../../../domain/oci/location-graph.js';
-import { graphOfRows, type LocationRow, type MemberRow, overrideColumns } from '../../oci/oci-rows.js';
+import { graphOfRows, type LocationRow, type MemberRow } from '../../oci/oci-rows.js';
 import type {
   ExclusionChange,
   OciGraphRecord,
@@ -9,6 +9,8 @@ import type {
   SafetyStockRow,
 } from '../../oci/oci-store.js';
 import type { SqliteSideDeps } from '../side-deps.js';
+import { replaceGraphIn } from './sqlite-oci-graph.js';
+import { listExclusions, listRecordOutcomes } from './sqlite-oci-transfer.js';
 
 interface GraphRow {
   version: number | bigint;
@@ -21,12 +23,6 @@ const graphHeads = new WeakMap<Database.Database, Database.Statement<[string], G
 
 /** The Omnichannel Inventory tables on SQLite (see OciStore). */
 export class SqliteOci implements OciStore {
-  /**
-   * Environments known to have no graph. Graphs are created only by replaceGraph, in this process (one
-   * server per SQLite file), which forgets the environment once its write committed.
-   */
-  readonly #noGraph = new Set<string>();
-
   constructor(private readonly deps: SqliteSideDeps) {}
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
@@ -40,11 +36,8 @@ export class SqliteOci implements OciStore {
       );
       graphHeads.set(db, head);
     }
-    if (this.#noGraph.has(environmentId)) return undefined;
-    if (!head.get(environmentId)) {
-      this.#noGraph.add(environmentId);
-      return undefined;
-    }
+    // Not remembered between calls: a graph is also written by store transactions and imports.
+    if (!head.get(environmentId)) return undefined;
     // One read transaction: the rows match the version read.
     return db.transaction(() => {
       const locations = db
@@ -85,59 +78,13 @@ export class SqliteOci implements OciStore {
     updatedAt: string,
     removedGroups: readonly string[] = [],
   ): Promise<boolean | { inUse: string[] }> {
-    return this.deps.write((db) => {
-      const done = db
-        .transaction(() => {
-          const row = db
-            .prepare<[string], { version: number | bigint }>(
-              'SELECT version FROM oci_graphs WHERE environment_id = ?',
-            )
-            .get(environmentId);
-          if (Number(row?.version ?? 0) !== expectedVersion) return false;
-          if (removedGroups.length > 0) {
-            const inUse = db
-              .prepare<[string, string], { g: string }>(
-                `SELECT DISTINCT json_extract(dims, '$."@ocigroup"') AS g FROM stock
-                 WHERE environment_id = ? AND data_source = '@oci' AND measure = '@grouplock' AND quantity <> 0
-                   AND json_extract(dims, '$."@ocigroup"') IN (SELECT value FROM json_each(?))`,
-              )
-              .all(environmentId, JSON.stringify(removedGroups))
-              .map((r) => r.g);
-            if (inUse.length > 0) return { inUse };
-          }
-          for (const table of ['oci_group_members', 'oci_groups', 'oci_locations'])
-            db.prepare(`DELETE FROM ${table} WHERE environment_id = ?`).run(environmentId);
-          db.prepare(
-            `INSERT INTO oci_graphs (environment_id, version, iv_organization_id, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (environment_id) DO UPDATE SET version = excluded.version,
-               iv_organization_id = excluded.iv_organization_id, updated_at = excluded.updated_at`,
-          ).run(environmentId, expectedVersion + 1, graph.ivOrganizationId, updatedAt);
-          const location = db.prepare(
-            `INSERT INTO oci_locations (environment_id, location_id, position, iv_organization_id, iv_site_id,
-               iv_location_id) VALUES (?, ?, ?, ?, ?, ?)`,
-          );
-          graph.locations.forEach((l, i) => {
-            location.run(environmentId, l.id, i, ...overrideColumns(l));
-          });
-          const group = db.prepare(
-            'INSERT INTO oci_groups (environment_id, group_id, position) VALUES (?, ?, ?)',
-          );
-          const member = db.prepare(
-            'INSERT INTO oci_group_members (environment_id, group_id, location_id, position) VALUES (?, ?, ?, ?)',
-          );
-          graph.groups.forEach((g, i) => {
-            group.run(environmentId, g.id, i);
-            g.locations.forEach((l, j) => {
-              member.run(environmentId, g.id, l, j);
-            });
-          });
-          return true;
-        })
-        .immediate();
-      // Committed: forgotten before any getGraph can run again (this task is synchronous).
-      if (done === true) this.#noGraph.delete(environmentId);
-      return done;
-    });
+    return this.deps.write((db) =>
+      db
+        .transaction(() =>
+          replaceGraphIn(db, environmentId, graph, expectedVersion, updatedAt, removedGroups),
+        )
+        .immediate(),
+    );
   }
 
   async readSafetyStock(
@@ -221,6 +168,18 @@ export class SqliteOci implements OciStore {
       )
       .all(environmentId, JSON.stringify(groupIds), JSON.stringify(skus))
       .map((r) => ({ groupId: r.group_id, sku: r.sku }));
+  }
+
+  async listExclusions(environmentId: string) {
+    return listExclusions(this.deps.reader(), environmentId);
+  }
+
+  async listRecordOutcomes(
+    environmentId: string,
+    after: { recordId: string; sku: string } | null,
+    limit: number,
+  ) {
+    return listRecordOutcomes(this.deps.reader(), environmentId, after, limit);
   }
 
   async changeExclusions(environmentId: string, changes: readonly ExclusionChange[]): Promise<void> {
