@@ -66,7 +66,8 @@ export const POSITION_AT = `SELECT last_position FROM feed_commits
 /**
  * The settle check (settler.ts), in one statement's snapshot: the commit id sequence's value (read after
  * the snapshot was taken, so at least the commit id of every commit the snapshot sees), the oldest
- * visible commit still without a position, and the head.
+ * visible commit still without a position, and the head. On Citus the head it reads can be older than
+ * the stamps it sees: settler.ts reads it again after.
  */
 export const SETTLE_CHECK = `SELECT (SELECT last_value FROM ledger_seq) AS mark,
   (SELECT min(commit_id) FROM feed_commits WHERE position IS NULL) AS oldest,

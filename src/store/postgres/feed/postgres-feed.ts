@@ -51,7 +51,11 @@ export class PostgresFeed implements FeedStore {
       onHead: () => this.emit(),
       onError: (error) => this.#onError(error),
     });
-    this.#settler = new Settler(pool, (ms) => this.nextHead(ms));
+    this.#settler = new Settler(
+      pool,
+      (ms) => this.nextHead(ms),
+      () => this.#citus,
+    );
   }
 
   async start(onError?: (error: unknown) => void): Promise<void> {

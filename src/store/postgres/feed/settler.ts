@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { SETTLE_CHECK } from './feed-statements.js';
+import { HEAD, SETTLE_CHECK } from './feed-statements.js';
 
 /** How often a wait for positions looks again when no NOTIFY came. */
 const SETTLE_POLL_MS = 25;
@@ -38,6 +38,8 @@ export class Settler {
     private readonly pool: pg.Pool,
     /** Resolves at the next NOTIFY of new positions, or after `ms`. */
     private readonly nextHead: (ms: number) => Promise<void>,
+    /** True when the tables are distributed with Citus: the head is then read by a statement of its own. */
+    private readonly citus: () => boolean = () => false,
   ) {}
 
   async settleAll(timeoutMs: number): Promise<number | undefined> {
@@ -87,16 +89,9 @@ export class Settler {
     this.#sending = true;
     this.checks++;
     // The statement is sent after every call of the batch was made (it is taken from the queue now).
-    this.pool
-      .query<{ mark: string | null; oldest: string | null; head: string | null }>(SETTLE_CHECK)
+    this.read()
       .then(
-        ({ rows }) => {
-          const row = rows[0];
-          const check: Check = {
-            mark: Number(row?.mark ?? 0),
-            oldest: row?.oldest == null ? undefined : Number(row.oldest),
-            head: Number(row?.head ?? 0),
-          };
+        (check) => {
           for (const waiter of batch) waiter.resolve(check);
         },
         (error: unknown) => {
@@ -107,5 +102,32 @@ export class Settler {
         this.#sending = false;
         if (this.#waiting.length > 0) this.schedule();
       });
+  }
+
+  /**
+   * One check. On Citus the head is read again by a second statement, sent after the first answered:
+   * Citus commits the sequencer's transaction node by node and the coordinator reads its own copy of
+   * feed_state with the snapshot its statement took before the workers were read, so the first
+   * statement can see a commit stamped on a worker and a head from before it. The coordinator commits
+   * its part (the head) before any worker's COMMIT PREPARED, so a statement sent later sees the head of
+   * every stamp the first one saw (docs/operations.md, "What is different on Citus").
+   */
+  private async read(): Promise<Check> {
+    const { rows } = await this.pool.query<{
+      mark: string | null;
+      oldest: string | null;
+      head: string | null;
+    }>(SETTLE_CHECK);
+    const row = rows[0];
+    let head = Number(row?.head ?? 0);
+    if (this.citus()) {
+      const later = await this.pool.query<{ position: string }>(HEAD);
+      head = Math.max(head, Number(later.rows[0]?.position ?? 0));
+    }
+    return {
+      mark: Number(row?.mark ?? 0),
+      oldest: row?.oldest == null ? undefined : Number(row.oldest),
+      head,
+    };
   }
 }
