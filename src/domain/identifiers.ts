@@ -22,7 +22,7 @@ function characters(value: string, limit: number): number {
 }
 
 /** Text must be well-formed Unicode (no lone surrogates) and free of control characters. */
-function checkText(value: string, path: string): void {
+export function checkText(value: string, path: string): void {
   if (!value.isWellFormed())
     fail('invalid_id', path, 'The text is not well-formed Unicode (a lone surrogate).');
   if (CONTROL.test(value)) fail('invalid_id', path, 'Control characters are not allowed.');

@@ -1,4 +1,5 @@
 import { fail } from '../codes.js';
+import { checkText } from '../identifiers.js';
 import { parseQty, type Qty } from '../quantity.js';
 
 /**
@@ -28,6 +29,8 @@ export function checkSku(value: unknown, path: string, minLength: 1 | 2 = 2): st
     fail('value_too_long', path, `A SKU has at most ${MAX_SKU_LENGTH} characters.`);
   if (!SKU.test(value))
     fail('invalid_id', path, 'A SKU cannot contain \\ < > ; % / or white space (spaces, tabs, line breaks).');
+  // A SKU is the IV productId, which holds no control characters (PostgreSQL text cannot hold a NUL).
+  checkText(value, path);
   return value;
 }
 
