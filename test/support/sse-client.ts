@@ -11,6 +11,8 @@ export interface SseFollower {
   readonly events: SseEvent[];
   /** Resolves once `count` `entry` events have arrived (rejects after `timeoutMs`). */
   entries(count: number, timeoutMs?: number): Promise<SseEvent[]>;
+  /** Resolves once `count` events of kind `event` have arrived (rejects after `timeoutMs`). */
+  eventsOf(event: string, count: number, timeoutMs?: number): Promise<SseEvent[]>;
   /** Resolves when the server ends the stream. */
   readonly ended: Promise<void>;
   close(): void;
@@ -32,6 +34,7 @@ export async function follow(
       events,
       body,
       entries: async () => [],
+      eventsOf: async () => [],
       ended: Promise.resolve(),
       close: () => {},
     };
@@ -58,31 +61,35 @@ export async function follow(
       for (const wake of waiters) wake();
     }
   })();
-  const entryEvents = () => events.filter((e) => e.event === 'entry');
+  const eventsOf = (kind: string, count: number, timeoutMs = 10_000) =>
+    new Promise<SseEvent[]>((resolve, reject) => {
+      const matching = () => events.filter((e) => e.event === kind);
+      const check = () => {
+        if (matching().length >= count) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(matching().slice(0, count));
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(
+          new Error(
+            `only ${matching().length} of ${count} ${kind} events arrived: ${JSON.stringify(events)}`,
+          ),
+        );
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
   return {
     status: response.status,
     body: '',
     events,
     ended,
     close: () => controller.abort(),
-    entries: (count, timeoutMs = 10_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          if (entryEvents().length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(entryEvents().slice(0, count));
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(`only ${entryEvents().length} of ${count} entries arrived: ${JSON.stringify(events)}`),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
+    entries: (count, timeoutMs) => eventsOf('entry', count, timeoutMs),
+    eventsOf,
   };
 }
 
