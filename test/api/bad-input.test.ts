@@ -1297,6 +1297,10 @@ describe('ids that can never have been stored are not even looked up', () => {
     expect(get.json().code).toBe('reservation_not_found');
     const extend = await h.request('POST', `${ENV}/onhand/reservations/%00abc/extend`, { ttlSeconds: 5 });
     expect(extend.statusCode).toBe(404);
+    // A partition hint that decodes to a NUL (Citus reads the hinted shard first) is no hint.
+    const forged = await h.request('GET', `${ENV}/onhand/reservations/r1.AA`);
+    expect(forged.statusCode, forged.body).toBe(404);
+    expect(forged.json().code).toBe('reservation_not_found');
     const token = await h.request('POST', '/oauth2/token', undefined, {
       token: null,
       rawBody: 'grant_type=client_credentials&client_id=%00x&client_secret=y',

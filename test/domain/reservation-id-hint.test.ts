@@ -34,6 +34,8 @@ describe('the partition hint of a reservation id', () => {
     ['a non-canonical encoding', `${ID}.dXNtZh`],
     ['bytes that are not UTF-8', `${ID}.__8`],
     ['a client-chosen id', 'order-4711'],
+    ['a forged NUL (r1.AA)', 'r1.AA'],
+    ['a forged control character', `${ID}.${Buffer.from('a\u0001b').toString('base64url')}`],
   ])('finds no hint in %s', (_, id) => {
     expect(partitionHintOf(id)).toBeUndefined();
   });

@@ -13,6 +13,8 @@ export const MAX_HINTED_PARTITION_BYTES = 120;
 
 const MARK = '.';
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a forged hint may decode to them
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** `id` with `partitionId` appended as its hint, or `id` itself when the partition id is too long. */
 export function withPartitionHint(id: string, partitionId: string): string {
@@ -31,5 +33,7 @@ export function partitionHintOf(id: string): string | undefined {
   // Only the canonical encoding of well-formed UTF-8 counts, so that decoding is the inverse of encoding.
   if (bytes.length === 0 || bytes.toString('base64url') !== encoded) return undefined;
   const partitionId = bytes.toString('utf8');
+  // Partition ids hold no control characters (a forged NUL would reach the database, which refuses it).
+  if (CONTROL.test(partitionId)) return undefined;
   return Buffer.from(partitionId, 'utf8').equals(bytes) ? partitionId : undefined;
 }
