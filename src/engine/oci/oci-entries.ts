@@ -9,8 +9,9 @@ export const OCI_FAMILY = 'oci';
 export const SAFETY_STOCK_KIND = 'oci.safetystock';
 /**
  * Ledger kind of a location graph replacement (environment-wide, no changes): `request` is
- * `{ ociGraphVersion, locations, groups }`, `reference` `graph-{version}`. Followers take a new
- * snapshot, as after configuration.updated.
+ * `{ ociGraphVersion, locations, groups }`, `reference` `graph-{version}`. Followers of OCI
+ * availability (by location or group) take a new snapshot, as after configuration.updated; IV
+ * availability does not depend on the graph, so the SDK cache and the read views go on.
  */
 export const GRAPH_KIND = 'oci.graph';
 /** Ledger kind of a product segmentation change: `request` is `{ changes: [{ groupId, sku, excluded }] }`. */
