@@ -206,20 +206,29 @@ function describeRouting(): void {
     expect(await store.getReservation(ENV, withPartitionHint('r-none', 'usmf~1~11'))).toBeUndefined();
   });
 
-  it('a snapshot first locks feed_state on every worker, then reads each worker on that one connection', async () => {
+  it('a snapshot holds feed_state locked on every worker from before its transaction begins there, and reads each worker on one connection', async () => {
     await change('snap-1', 'p5', 1);
     const seen = await capture(() => store.feed.snapshot(ENV, null, async () => {}));
-    const locks = seen.commands.filter((c) => /LOCK \S*feed_state IN SHARE MODE/.test(c.command));
-    expect(new Set(locks.map((c) => c.worker)).size, seen.commands.map((c) => c.command).join('\n')).toBe(2);
-    const reads = seen.commands.filter((c) => /^SELECT/.test(c.command));
-    expect(reads.length).toBeGreaterThan(2);
+    const all = seen.commands.map((c) => `${c.worker} ${c.connection} ${c.command}`).join('\n');
+    const isLock = (c: Sent) => /LOCK \S*feed_state IN SHARE MODE/.test(c.command);
+    const isSnapshotBegin = (c: Sent) => /^BEGIN[^;]*ISOLATION LEVEL REPEATABLE READ/.test(c.command);
+    const first = seen.commands.findIndex(isSnapshotBegin);
+    expect(first, all).toBeGreaterThan(0);
+    // The fence (its own transaction, read committed) holds feed_state on both workers first.
+    const fence = seen.commands.slice(0, first);
+    expect(new Set(fence.filter(isLock).map((c) => c.worker)).size, all).toBe(2);
+    // The snapshot's transaction begins on each worker after that, REPEATABLE READ (one snapshot per
+    // worker, which sees every stamp), reads each worker on one connection, and never asks for the lock.
+    const snapshot = seen.commands.slice(first);
+    expect(snapshot.some(isLock), all).toBe(false);
+    expect(snapshot.filter((c) => /^SELECT/.test(c.command)).length, all).toBeGreaterThan(2);
     for (const worker of seen.workers) {
-      const connections = new Set(seen.commands.filter((c) => c.worker === worker).map((c) => c.connection));
-      expect(connections.size, `${worker}: ${[...connections].join(', ')}`).toBe(1);
+      const begins = snapshot.filter((c) => c.worker === worker && /^BEGIN/.test(c.command));
+      expect(begins.length, `${worker}: ${all}`).toBe(1);
+      expect(isSnapshotBegin(begins[0] as Sent), all).toBe(true);
+      const reads = snapshot.filter((c) => c.worker === worker && /^SELECT/.test(c.command));
+      expect(new Set(reads.map((c) => c.connection)).size, `${worker}: ${all}`).toBe(1);
     }
-    // The workers' transactions are REPEATABLE READ, so each keeps one snapshot throughout.
-    for (const begin of seen.commands.filter((c) => /^BEGIN/.test(c.command)))
-      expect(begin.command).toMatch(/ISOLATION LEVEL REPEATABLE READ/);
   });
 
   it('a feed read first locks feed_state on every worker', async () => {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../../feed-store.js';
 import { type FeedRowText, formatOf, rowChanges, toFeedRecord } from '../../ledger-codec.js';
 import type { StockSelector } from '../../store.js';
-import { CITUS_SNAPSHOT_FENCE, readFeedOnCitus } from '../citus/citus-feed.js';
+import { CITUS_SNAPSHOT_SETTINGS, holdSnapshotFence, readFeedOnCitus } from '../citus/citus-feed.js';
 import { rollback } from '../connection.js';
 import { PostgresReader } from '../postgres-reader.js';
 import {
@@ -135,11 +135,24 @@ export class PostgresFeed implements FeedStore {
     selector: StockSelector | null,
     onPage: (page: SnapshotPage, position: number) => Promise<void>,
   ): Promise<number> {
+    const release = this.#citus ? await holdSnapshotFence(this.#pool) : undefined;
+    try {
+      return await this.snapshotIn(environmentId, selector, onPage);
+    } finally {
+      await release?.();
+    }
+  }
+
+  private async snapshotIn(
+    environmentId: string,
+    selector: StockSelector | null,
+    onPage: (page: SnapshotPage, position: number) => Promise<void>,
+  ): Promise<number> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      if (this.#citus) await client.query(CITUS_SNAPSHOT_FENCE);
+      if (this.#citus) await client.query(CITUS_SNAPSHOT_SETTINGS);
       const head = await client.query<{ position: string }>(HEAD);
       const position = Number(head.rows[0]?.position ?? 0);
       const unstamped = await client.query<{
