@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
 /** How often, while the server stops, the connections that have become idle are closed. */
@@ -10,12 +11,23 @@ const IDLE_SWEEP_MS = 100;
  * the stop ends) would stay open until its client dropped it: a fetch client keeps it for the
  * keep-alive time the server announced, 72 s, and the stop waited that long (found by the soak,
  * docs/reliability.md). So, from the start of the stop, every answer says `Connection: close` and the
- * connections that became idle are closed every 100 ms. Requests still in flight after `timeoutMs` have
- * their connections closed (their writes, committed or not, stay what they are: the client retries with
- * the same event id, docs/api.md#idempotency).
+ * connections that became idle are closed every 100 ms, by a sweep that waits while any connection
+ * still holds bytes not yet handed to the system (Node counts a connection idle once its answer has
+ * ended, before it is written out; closing it then would cut the answer). Requests still in flight
+ * after `timeoutMs` have their connections closed (their writes, committed or not, stay what they are:
+ * the client retries with the same event id, docs/api.md#idempotency).
  */
 export function installGracefulClose(app: FastifyInstance, timeoutMs: number): void {
   let closing = false;
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const sweepIdle = () => {
+    for (const socket of sockets) if (socket.writableLength > 0) return;
+    app.server.closeIdleConnections();
+  };
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
@@ -24,7 +36,7 @@ export function installGracefulClose(app: FastifyInstance, timeoutMs: number): v
     closing = true;
     const server = app.server;
     if (!server.listening) return;
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    const sweep = setInterval(sweepIdle, IDLE_SWEEP_MS);
     const force = setTimeout(() => {
       app.log.warn(
         { timeoutMs },
