@@ -73,3 +73,24 @@ function extraOf(outcome: unknown): Record<string, unknown> {
 function quantity(value: unknown): Qty {
   return typeof value === 'string' || typeof value === 'number' ? parseQty(value, '') : 0n;
 }
+
+/**
+ * A reservation with its history (its ledger entries, read in its partition where the store places
+ * data by partition: every entry that names a reservation is written there); as it was at feed
+ * position `asOf` when given, undefined when it did not exist yet.
+ */
+export async function withHistory(
+  store: Store,
+  environmentId: string,
+  found: ReservationRecord,
+  asOf: number | undefined,
+): Promise<{ record: ReservationRecord; history: LedgerRecord[] } | undefined> {
+  const history = await store.readLedgerByReference(
+    environmentId,
+    found.reservationId,
+    1000,
+    store.partitioned === true ? found.partitionId : undefined,
+  );
+  if (asOf === undefined) return { record: found, history };
+  return reservationAsOf(store, environmentId, found, history, asOf);
+}

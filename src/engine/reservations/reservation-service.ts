@@ -22,7 +22,7 @@ import { requestHash } from '../request-hash.js';
 import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
 import { InOrder } from './in-order.js';
-import { reservationAsOf } from './reservation-history.js';
+import { withHistory } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
 import { lockOf, type OciHold, type ReservationWork, scopeOf } from './reservation-work.js';
 
@@ -147,17 +147,7 @@ export class Reservations {
         'reservation_not_found',
         `Reservation ${reservationId} does not exist${asOf === undefined ? '' : ` as of position ${asOf}`}.`,
       );
-    if (!found) throw missing();
-    // Every entry that names a reservation is in its partition: where data is placed by partition, read
-    // that one.
-    const history = await this.store.readLedgerByReference(
-      environmentId,
-      reservationId,
-      1000,
-      this.store.partitioned === true ? found.partitionId : undefined,
-    );
-    if (asOf === undefined) return { ...found, history };
-    const then = await reservationAsOf(this.store, environmentId, found, history, asOf);
+    const then = found && (await withHistory(this.store, environmentId, found, asOf));
     if (!then) throw missing();
     return { ...then.record, history: then.history };
   }
