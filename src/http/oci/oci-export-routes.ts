@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { OnhandError } from '../../domain/codes.js';
 import type { ExportPlaces } from '../../domain/oci/delta-token.js';
-import { type ExportResult, expiryOf } from '../../engine/oci/oci-exports.js';
-import type { JobRecord } from '../../store/jobs/job-store.js';
 import type { RouteDeps } from '../context.js';
 import { RawJson } from '../json.js';
 import { validator } from '../validation.js';
+import { exportStatusBody } from './export-status.js';
 import { requireOciAccess } from './oci-errors.js';
 import {
   AvailabilityExportBody,
@@ -23,13 +22,6 @@ const IMPEX = '/inventory/impex/v1/organizations/:organizationId/availability-re
 const AVAILABILITY = '/inventory/availability/v1/organizations/:organizationId';
 const checkExport = validator(AvailabilityExportBody);
 const checkDeltas = validator(DeltasBody);
-
-const STATUS: Record<JobRecord['status'], string> = {
-  Queued: 'SUBMITTED',
-  Running: 'RUNNING',
-  Completed: 'COMPLETED',
-  Failed: 'FAILED',
-};
 
 /**
  * The availability export (spec §4.4) and get-deltas (spec §2.2); docs/oci.md "Export and deltas".
@@ -99,27 +91,13 @@ export function ociExportRoutes(app: FastifyInstance, deps: RouteDeps): void {
     handler: async (request) => {
       const { organizationId, exportId } = request.params as { organizationId: string; exportId: string };
       const job = await exports.get(request.environmentId, exportId);
-      const result = job.status === 'Completed' ? (job.result as ExportResult | null) : null;
       const places = (job.request as { places: ExportPlaces }).places;
-      const count = result?.records ?? 0;
-      return {
-        id: exportId,
-        status: STATUS[job.status],
-        export: {
-          ...(job.startedAt ? { startTimeUTC: job.startedAt } : {}),
-          ...(job.completedAt ? { endTimeUTC: job.completedAt } : {}),
-          recordsProcessedCount: count,
-          recordsExportedCount: count,
-          ...('groups' in places ? { groups: [...places.groups] } : {}),
-        },
-        download: {
-          downloadLink: `${link(organizationId, exportId)}/file-content`,
-          downloadLinkExpirationUTC: new Date(expiryOf(job)).toISOString(),
-        },
-        ...(result
-          ? { validation: { fileHashType: 'SHA-256', fileHash: result.fileHash, fileSize: result.fileSize } }
-          : {}),
-      };
+      return exportStatusBody(
+        exportId,
+        job,
+        `${link(organizationId, exportId)}/file-content`,
+        'groups' in places ? { groups: [...places.groups] } : {},
+      );
     },
   });
 

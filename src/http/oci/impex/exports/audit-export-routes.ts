@@ -8,10 +8,9 @@ import {
   OCI_EVENT_LOG_EXPORT_JOB,
   OCI_RESERVATIONS_EXPORT_JOB,
 } from '../../../../engine/oci/exports/audit-exports.js';
-import { EXPORT_LINK_MS, type ExportResult } from '../../../../engine/oci/oci-exports.js';
-import type { JobRecord } from '../../../../store/jobs/job-store.js';
 import type { RouteDeps } from '../../../context.js';
 import { RawJson } from '../../../json.js';
+import { exportStatusBody } from '../../export-status.js';
 import { requireOciAccess } from '../../oci-errors.js';
 import { ExportParams } from '../../oci-graph-schemas.js';
 import { OciProblem } from '../../oci-problem.js';
@@ -26,13 +25,6 @@ import {
 } from './audit-export-schemas.js';
 
 const IMPEX = '/inventory/impex/v1/organizations/:organizationId';
-
-const STATUS: Record<JobRecord['status'], string> = {
-  Queued: 'SUBMITTED',
-  Running: 'RUNNING',
-  Completed: 'COMPLETED',
-  Failed: 'FAILED',
-};
 
 /**
  * The reservations export (spec §4.6: initiate, status, file, delete) and the event log export (spec
@@ -64,29 +56,7 @@ export function ociAuditExportRoutes(app: FastifyInstance, deps: RouteDeps): voi
       handler: async (request) => {
         const { organizationId, exportId } = request.params as { organizationId: string; exportId: string };
         const job = await audit.get(request.environmentId, kind, exportId);
-        const result = job.status === 'Completed' ? (job.result as ExportResult | null) : null;
-        const count = result?.records ?? 0;
-        return {
-          id: exportId,
-          status: STATUS[job.status],
-          export: {
-            ...(job.startedAt ? { startTimeUTC: job.startedAt } : {}),
-            ...(job.completedAt ? { endTimeUTC: job.completedAt } : {}),
-            recordsProcessedCount: count,
-            recordsExportedCount: count,
-          },
-          download: {
-            downloadLink: `${link(organizationId, segment, exportId)}/file-content`,
-            downloadLinkExpirationUTC: new Date(
-              Date.parse(job.completedAt ?? job.createdAt) + EXPORT_LINK_MS,
-            ).toISOString(),
-          },
-          ...(result
-            ? {
-                validation: { fileHashType: 'SHA-256', fileHash: result.fileHash, fileSize: result.fileSize },
-              }
-            : {}),
-        };
+        return exportStatusBody(exportId, job, `${link(organizationId, segment, exportId)}/file-content`);
       },
     });
     app.get(`${base}/file-content`, {
