@@ -18,6 +18,8 @@ export interface Call {
   /** Retry lost answers, 429 and 5xx with the same body for this long (default 60 s); 0: never. */
   readonly retryForMs?: number;
   readonly server?: ServerNode;
+  /** The per-event outcomes of an answer, for writes whose answers are no IV envelopes (OCI). */
+  readonly outcomes?: (status: number, body: unknown) => ItemOutcome[];
 }
 
 /** The final answer of a call, after its retries. */
@@ -101,7 +103,12 @@ export class Api {
       answer = {
         status: response.status,
         body,
-        items: call.family === undefined ? [] : outcomesOf(call, body),
+        items:
+          call.family === undefined
+            ? []
+            : call.outcomes
+              ? call.outcomes(response.status, body)
+              : outcomesOf(call, body),
       };
     } catch (error) {
       const name = (error as { name?: string }).name;

@@ -11,6 +11,8 @@ export interface ItemOutcome {
   readonly reservationId?: string;
   /** Extend and reserve with an expiry: the expiry the answer names. */
   readonly expiresAt?: string;
+  /** OCI reservation create: the answer (canonical JSON, keys sorted), compared with the ledger's outcome. */
+  readonly detail?: string;
 }
 
 /**

@@ -10,6 +10,8 @@ import { runCheckout } from './clients/checkout.js';
 import { type ClientContext, Rng, sleep } from './clients/context.js';
 import { runErp } from './clients/erp.js';
 import { runHostile } from './clients/hostile.js';
+import { OCI_GRAPH, prepareOci, readOciAvailability } from './clients/oci-graph.js';
+import { runOciOrders } from './clients/oci-orders.js';
 import { expiredToken, fetchToken, tamperedToken } from './clients/tokens.js';
 import { FaultLog, type FaultPlan, runFaults } from './faults.js';
 import { FeedFollower } from './followers/feed-follower.js';
@@ -92,6 +94,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     const token = await fetchToken(nodes[0]!.url, 'ops', SECRET);
     const api = new Api(cluster, history, ENVIRONMENT, () => token, began);
     const facts = await prepareEnvironment(api);
+    await prepareOci(api);
     const intruder = await createIntruder(api);
     const tokens = {
       valid: token,
@@ -131,6 +134,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       runPlanner(ctx(3)),
       runReader(ctx(4)),
       runHostile(ctx(5), tokens),
+      runOciOrders(ctx(6)),
       ...Array.from({ length: o.checkouts }, (_, i) => runCheckout(ctx(10 + i), `checkout-${i + 1}`)),
       ...(o.extraClients ?? []).map((client, i) => client(ctx(100 + i))),
     ]);
@@ -198,6 +202,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     const reservations = await readReservations(api, ledger.entries);
     const readAt = Date.now();
     const allocations = await readAllocations(api, facts.groupsOrder);
+    const ociAvailability = await readOciAvailability(api, ledger);
     const entries = await ledger.read();
     const observed: Observed = {
       history: history.records,
@@ -210,6 +215,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       followers: followerLogs,
       head: converged,
       readAt,
+      oci: { graph: OCI_GRAPH, position: ociAvailability.position, availability: ociAvailability.records },
       crashes: nodes.flatMap((n) =>
         n.crashes.map((c) => ({ server: n.name, code: c.code, signal: c.signal, output: c.output })),
       ),

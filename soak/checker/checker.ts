@@ -1,6 +1,9 @@
 import { checkFollowers } from './follower-checks.js';
 import { checkAtMostOnce, checkNoOversell, checkReplay } from './ledger-checks.js';
 import type { CheckResult, Observed } from './model.js';
+import { checkOciOversell } from './oci-checks.js';
+import { checkOciRecords } from './oci-record-checks.js';
+import { checkOciFirstOutcome } from './oci-write-checks.js';
 import { checkAllocations, checkReservations } from './record-checks.js';
 import { checkAcknowledged, checkFirstOutcome, checkHostile } from './write-checks.js';
 
@@ -27,11 +30,14 @@ export function checkNoCrash(o: Observed): CheckResult {
 export const CHECKS: readonly ((o: Observed) => CheckResult)[] = [
   checkNoCrash,
   checkNoOversell,
+  checkOciOversell,
   checkAtMostOnce,
   checkAcknowledged,
   checkFirstOutcome,
+  checkOciFirstOutcome,
   checkReplay,
   checkReservations,
+  checkOciRecords,
   checkAllocations,
   checkFollowers,
   checkHostile,

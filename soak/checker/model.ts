@@ -93,6 +93,34 @@ export interface PoolFormula {
   readonly minus: readonly string[];
 }
 
+/** The OCI location graph of a phase (docs/oci.md): each location with the IV place it stands for. */
+export interface OciGraphView {
+  readonly locations: readonly {
+    readonly id: string;
+    readonly iv: { readonly organizationId: string; readonly siteId: string; readonly locationId: string };
+  }[];
+  readonly groups: readonly { readonly id: string; readonly locations: readonly string[] }[];
+}
+
+/** One record of OCI get-availability (a SKU at a location or a group), the fields the checker compares. */
+export interface OciAvailabilityView {
+  readonly kind: 'location' | 'group';
+  readonly id: string;
+  readonly sku: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly safetyStockCount: number;
+  readonly groupReserved: number;
+  readonly sharedGroupReserved: number;
+}
+
+/** What the checker reads of OCI: the graph, and the availability get-availability answered at `position`. */
+export interface OciObserved {
+  readonly graph: OciGraphView;
+  readonly position: string;
+  readonly availability: readonly OciAvailabilityView[];
+}
+
 /** Everything the checker reads about one phase once its load stopped. */
 export interface Observed {
   readonly history: readonly HistoryRecord[];
@@ -107,6 +135,8 @@ export interface Observed {
   readonly head: string;
   /** When the reservations were read (ms since the epoch), for the expiry rule. */
   readonly readAt: number;
+  /** OCI's graph and final availability, where the phase ran OCI clients. */
+  readonly oci?: OciObserved;
   /** Servers that exited without being told to (not a SIGKILL or SIGTERM of the soak). */
   readonly crashes?: readonly {
     readonly server: string;
@@ -156,4 +186,15 @@ export function tupleKey(c: {
     .sort()
     .join(',');
   return `${c.organizationId}/${c.productId}/${dims}`;
+}
+
+/** Canonical JSON (keys sorted), so an answer compares with the ledger's copy whatever the store's key order. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }

@@ -50,8 +50,13 @@ export function checkReservations(o: Observed): CheckResult {
     const problem = reservationProblem(r, bySeq, o.readAt);
     if (problem) return fail(`reservation ${r.reservationId}: ${problem}`, [r]);
   }
+  // OCI releases, fulfilments and transfers name no reservation: they act on what OCI holds at the place
+  // and record the documents they took from (checkOciRecords accounts for them).
   const orphan = o.ledger.find(
-    (e) => e.reference === null && e.changes.some((c) => `${c.dataSource}.${c.measure}` === RESERVED),
+    (e) =>
+      e.reference === null &&
+      !e.kind.startsWith('oci.') &&
+      e.changes.some((c) => `${c.dataSource}.${c.measure}` === RESERVED),
   );
   if (orphan)
     return fail(`ledger entry ${orphan.position} changes ${RESERVED} without naming a reservation`, [orphan]);

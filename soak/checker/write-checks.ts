@@ -66,7 +66,8 @@ export function checkFirstOutcome(o: Observed): CheckResult {
   let compared = 0;
   const sorted = [...items(o.history)].sort((a, b) => a[0].sentAt - b[0].sentAt);
   for (const [record, item] of sorted) {
-    if (record.family === 'reservation') continue;
+    // OCI answers are no IV envelopes: checkOciFirstOutcome compares them.
+    if (record.family === 'reservation' || record.family?.startsWith('oci-')) continue;
     const key = `${record.family}:${item.id}`;
     const entry = entries.get(key);
     const after = acceptedAt.get(key);
