@@ -21,8 +21,19 @@ const milli = (q: unknown) => Math.round(Number(q) * 1000);
 export function checkOciRecords(o: Observed): CheckResult {
   if (!o.oci) return { check: RECORDS, looked: 'no OCI graph' };
   const oci = new OciReplay(o.oci.graph);
-  const documentOf = new Map<string, string>();
+  // The records a create made (a cancel releases them all) and those a transfer made (a cancel leaves them:
+  // a move "doesn't need to be aware of or alter the initial reservation document", spec §3 overview).
+  const createdBy = new Map<string, string>();
+  const movedFor = new Map<string, string>();
   const cancelled = new Map<string, LedgerEntry>();
+  // What each document took in (its create's holds, what transfers moved to it) and gave out (moved,
+  // released, fulfilled, cancelled, expired), in thousandths: it never gives out more than it took in.
+  const flow = new Map<string, { in: number; out: number }>();
+  const flowOf = (doc: string) => {
+    const f = flow.get(doc) ?? { in: 0, out: 0 };
+    flow.set(doc, f);
+    return f;
+  };
   let ops = 0;
   const fail = (message: string, evidence: unknown[]): CheckResult => ({
     check: RECORDS,
@@ -50,24 +61,28 @@ export function checkOciRecords(o: Observed): CheckResult {
         );
     }
     if (!first.kind.startsWith('oci.') && first.kind !== 'reservation.expire') continue;
+    if (first.kind === 'oci.safetystock' || first.kind === 'oci.graph' || first.kind === 'oci.segmentation')
+      continue;
     const changes = op.flatMap((e) => e.changes);
     const held = changes.filter((c) => oci.holdOf(c) !== undefined).map((c) => milli(c.delta));
     const taken = -sum(held.filter((d) => d < 0));
     const added = sum(held.filter((d) => d > 0));
     const request = first.request as { documents?: Documents; holds?: { recordId: string }[] } | null;
     if (first.kind === 'reservation.expire') {
-      const doc = documentOf.get(first.reference ?? '');
-      const gone = doc === undefined ? undefined : cancelled.get(doc);
-      if (gone && taken > 0)
+      const record = first.reference ?? '';
+      const doc = createdBy.get(record) ?? movedFor.get(record);
+      if (doc === undefined) continue;
+      flowOf(doc).out += taken;
+      const gone = cancelled.get(doc);
+      if (gone && createdBy.has(record) && taken > 0)
         return fail(
-          `hold ${first.reference} of reservation ${doc} expired (releasing ${taken / 1000}) after the reservation was cancelled at position ${gone.position}`,
+          `hold ${record} of reservation ${doc} expired (releasing ${taken / 1000}) after the reservation was cancelled at position ${gone.position}`,
           [gone, ...op],
         );
-      continue;
-    }
-    ops++;
-    if (first.kind === 'oci.reserve') {
-      for (const h of request?.holds ?? []) documentOf.set(h.recordId, first.eventId ?? '');
+    } else if (first.kind === 'oci.reserve') {
+      ops++;
+      for (const h of request?.holds ?? []) createdBy.set(h.recordId, first.eventId ?? '');
+      flowOf(first.eventId ?? '').in += added;
       const answer = first.outcome as unknown as {
         locations?: { details: { quantity: number }[] }[];
         groups?: { details: { quantity: number }[] }[];
@@ -83,6 +98,7 @@ export function checkOciRecords(o: Observed): CheckResult {
           op,
         );
     } else if (['oci.release', 'oci.fulfill', 'oci.transfer'].includes(first.kind)) {
+      ops++;
       const documents = request?.documents ?? [];
       const credited = sum(documents.map((d) => milli(d.quantity)));
       const moved = first.kind === 'oci.transfer' ? added : 0;
@@ -91,13 +107,11 @@ export function checkOciRecords(o: Observed): CheckResult {
           `${first.kind} ${first.eventId} took ${taken / 1000} from holds and added ${added / 1000}; its entry credits ${credited / 1000} to reservations ${documents.map((d) => d.reservationId).join(', ')}`,
           op,
         );
-      const after = documents.find((d) => cancelled.has(d.reservationId));
-      if (after)
-        return fail(
-          `${first.kind} ${first.eventId} took from reservation ${after.reservationId} after its cancel`,
-          [cancelled.get(after.reservationId), ...op],
-        );
-      for (const d of documents) for (const h of d.holds ?? []) documentOf.set(h, d.reservationId);
+      for (const d of documents) {
+        flowOf(d.reservationId).out += milli(d.quantity);
+        if (first.kind === 'oci.transfer') flowOf(d.reservationId).in += milli(d.quantity);
+        for (const h of d.holds ?? []) movedFor.set(h, d.reservationId);
+      }
       if (first.kind === 'oci.fulfill') {
         const onHand = -sum(
           changes.filter((c) => `${c.dataSource}.${c.measure}` === OCI_ON_HAND).map((c) => milli(c.delta)),
@@ -116,7 +130,15 @@ export function checkOciRecords(o: Observed): CheckResult {
           op,
         );
       cancelled.set(first.eventId ?? '', first);
+      ops++;
+      flowOf(first.eventId ?? '').out += taken;
     }
+    const over = [...flow].find(([, f]) => f.out > f.in);
+    if (over)
+      return fail(
+        `after position ${op.at(-1)!.position} reservation ${over[0]} gave out ${over[1].out / 1000} but only ever held ${over[1].in / 1000}`,
+        op,
+      );
   }
   if (!compared) {
     const problem = compare();

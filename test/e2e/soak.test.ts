@@ -70,8 +70,17 @@ suite(title, () => {
       'extend',
       'allocate',
       'changeschedule',
+      // The OCI order client: group and location reservations, moved to a location and fulfilled there.
+      'oci.reserve',
+      'oci.transfers',
+      'oci.fulfillments',
     ])
       expect(ops, report).toContain(op);
+    // The OCI checks looked at OCI promises and IV writes at OCI locations, not at nothing.
+    for (const phase of phases)
+      expect(phase.results.find((r) => r.check.startsWith('no OCI oversell'))?.looked, report).toMatch(
+        /^[1-9]\d* OCI promises, [1-9]\d* IV writes/,
+      );
     expect(phases[0]!.observed.followers.map((f) => f.name)).toEqual([
       'sse follower',
       'sse follower on a',

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { brokenOf, CHECKS, runChecks } from '../../soak/checker/checker.js';
 import { BROKEN, type Run } from './broken-runs.js';
 import { cleanRun, record } from './checker-fixture.js';
+import { OCI_BROKEN } from './oci-broken-runs.js';
+import { ociRun } from './oci-fixture.js';
 
 describe('the soak checker', () => {
   it('passes a run that keeps every promise, running every check', () => {
@@ -13,6 +15,22 @@ describe('the soak checker', () => {
 
   it.each(BROKEN)('fails a run where %s', (_, check, breakIt) => {
     const run = structuredClone(cleanRun()) as Run;
+    breakIt(run);
+    const broken = brokenOf(runChecks(run));
+    expect(broken?.check, broken?.message).toBe(check);
+    expect(broken?.message).not.toBe('');
+  });
+
+  it('passes a run with OCI reservations that keeps every promise, each OCI check looking at it', () => {
+    const results = runChecks(ociRun());
+    expect(results.map((r) => r.violation)).toEqual(CHECKS.map(() => undefined));
+    const oci = results.filter((r) => r.check.includes('OCI'));
+    expect(oci).toHaveLength(3);
+    for (const r of oci) expect(r.looked).not.toMatch(/no OCI graph|^0 /);
+  });
+
+  it.each(OCI_BROKEN)('fails an OCI run where %s', (_, check, breakIt) => {
+    const run = structuredClone(ociRun()) as Run;
     breakIt(run);
     const broken = brokenOf(runChecks(run));
     expect(broken?.check, broken?.message).toBe(check);
