@@ -19,6 +19,8 @@ export interface LedgerEntry {
   readonly family: string;
   readonly eventId: string | null;
   readonly kind: string;
+  /** When it was written: the entries of one OCI operation share it. */
+  readonly recordedAt?: string;
   readonly clientId?: string | null;
   readonly reference: string | null;
   readonly request?: unknown;

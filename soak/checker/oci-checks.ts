@@ -1,7 +1,7 @@
 import { recordsOf } from './ledger-checks.js';
 import type { CheckResult, LedgerChange, LedgerEntry, Observed } from './model.js';
 import { tupleKey } from './model.js';
-import { OciReplay, operations } from './oci-replay.js';
+import { OciReplay, steps } from './oci-replay.js';
 import { apply, poolAt, type Replayed } from './replay.js';
 
 const OVERSELL = 'no OCI oversell (locations past safety stock, groups past their ATF)';
@@ -48,19 +48,18 @@ export function checkOciOversell(o: Observed): CheckResult {
       evidence: [...op, ...recordsOf(o.history, op[0]?.eventId ?? null)],
     },
   });
-  for (const op of operations(o.ledger)) {
-    for (const e of op) {
-      apply(state, e);
-      oci.apply(e);
-      for (const c of e.changes) {
-        const place = placeKey(c);
-        const tuples = tuplesAt.get(place) ?? new Map<string, LedgerChange>();
-        tuples.set(tupleKey(c), c);
-        tuplesAt.set(place, tuples);
-      }
+  for (const { entry: e, completes: op } of steps(o.ledger)) {
+    apply(state, e);
+    oci.apply(e);
+    for (const c of e.changes) {
+      const place = placeKey(c);
+      const tuples = tuplesAt.get(place) ?? new Map<string, LedgerChange>();
+      tuples.set(tupleKey(c), c);
+      tuplesAt.set(place, tuples);
     }
+    if (op === undefined) continue;
     const first = op[0]!;
-    const at = `after position ${op.at(-1)!.position} (${first.kind} ${first.eventId ?? first.reference})`;
+    const at = `after position ${e.position} (${first.kind} ${first.eventId ?? first.reference})`;
     if (first.kind === 'oci.reserve' || first.kind === 'oci.transfer') {
       const added = op.flatMap((e) => e.changes.filter((c) => Number(c.delta) > 0));
       const holds = added.flatMap((c) => {

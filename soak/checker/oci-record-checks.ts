@@ -1,6 +1,6 @@
 import type { CheckResult, LedgerEntry, Observed } from './model.js';
 import { num } from './model.js';
-import { OCI_ON_HAND, OciReplay, operations } from './oci-replay.js';
+import { OCI_ON_HAND, OciReplay, steps } from './oci-replay.js';
 
 const RECORDS = 'OCI reservations agree with their records';
 
@@ -35,31 +35,32 @@ export function checkOciRecords(o: Observed): CheckResult {
     return f;
   };
   let ops = 0;
-  const fail = (message: string, evidence: unknown[]): CheckResult => ({
+  const fail = (message: string, evidence: readonly unknown[]): CheckResult => ({
     check: RECORDS,
     looked: `${ops} OCI operations`,
-    violation: { check: RECORDS, message, evidence },
+    violation: { check: RECORDS, message, evidence: [...evidence] },
   });
   let compared = false;
   const compare = () => {
     compared = true;
     return finalProblem(o, oci);
   };
-  for (const op of operations(o.ledger)) {
-    if (!compared && num(op[0]!.position) > num(o.oci.position)) {
+  for (const { entry: e, completes: op } of steps(o.ledger)) {
+    if (!compared && num(e.position) > num(o.oci.position)) {
       const problem = compare();
       if (problem) return fail(problem, o.oci.availability.slice());
     }
-    for (const e of op) oci.apply(e);
-    const first = op[0]!;
+    oci.apply(e);
     for (const [locationId, sku, slot] of oci.slots()) {
       const negative = [...slot.locks].find(([, q]) => q < 0);
       if (slot.holds < 0 || negative)
         return fail(
-          `after position ${op.at(-1)!.position} ${sku} at ${locationId} holds ${negative ? `a lock of ${negative[1]} for group ${negative[0]}` : `${slot.holds} in location holds`}`,
-          op,
+          `after position ${e.position} ${sku} at ${locationId} holds ${negative ? `a lock of ${negative[1]} for group ${negative[0]}` : `${slot.holds} in location holds`}`,
+          [e],
         );
     }
+    if (op === undefined) continue;
+    const first = op[0]!;
     if (!first.kind.startsWith('oci.') && first.kind !== 'reservation.expire') continue;
     if (first.kind === 'oci.safetystock' || first.kind === 'oci.graph' || first.kind === 'oci.segmentation')
       continue;
@@ -67,7 +68,10 @@ export function checkOciRecords(o: Observed): CheckResult {
     const held = changes.filter((c) => oci.holdOf(c) !== undefined).map((c) => milli(c.delta));
     const taken = -sum(held.filter((d) => d < 0));
     const added = sum(held.filter((d) => d > 0));
-    const request = first.request as { documents?: Documents; holds?: { recordId: string }[] } | null;
+    const requests = op.map(
+      (x) => x.request as { documents?: Documents; holds?: { recordId: string }[] } | null,
+    );
+    const documents = requests.flatMap((r) => r?.documents ?? []);
     if (first.kind === 'reservation.expire') {
       const record = first.reference ?? '';
       const doc = createdBy.get(record) ?? movedFor.get(record);
@@ -81,7 +85,7 @@ export function checkOciRecords(o: Observed): CheckResult {
         );
     } else if (first.kind === 'oci.reserve') {
       ops++;
-      for (const h of request?.holds ?? []) createdBy.set(h.recordId, first.eventId ?? '');
+      for (const h of requests.flatMap((r) => r?.holds ?? [])) createdBy.set(h.recordId, first.eventId ?? '');
       flowOf(first.eventId ?? '').in += added;
       const answer = first.outcome as unknown as {
         locations?: { details: { quantity: number }[] }[];
@@ -99,7 +103,6 @@ export function checkOciRecords(o: Observed): CheckResult {
         );
     } else if (['oci.release', 'oci.fulfill', 'oci.transfer'].includes(first.kind)) {
       ops++;
-      const documents = request?.documents ?? [];
       const credited = sum(documents.map((d) => milli(d.quantity)));
       const moved = first.kind === 'oci.transfer' ? added : 0;
       if (credited !== taken || (first.kind === 'oci.transfer' && moved !== taken))
@@ -136,7 +139,7 @@ export function checkOciRecords(o: Observed): CheckResult {
     const over = [...flow].find(([, f]) => f.out > f.in);
     if (over)
       return fail(
-        `after position ${op.at(-1)!.position} reservation ${over[0]} gave out ${over[1].out / 1000} but only ever held ${over[1].in / 1000}`,
+        `after position ${e.position} reservation ${over[0]} gave out ${over[1].out / 1000} but only ever held ${over[1].in / 1000}`,
         op,
       );
   }

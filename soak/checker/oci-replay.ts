@@ -113,23 +113,39 @@ export class OciReplay {
   }
 }
 
+/** One entry of the replay, and the operation it completes (every entry of it, the first with an event id first). */
+export interface Step {
+  readonly entry: LedgerEntry;
+  readonly completes?: readonly LedgerEntry[];
+}
+
 /**
- * The ledger in position order, cut into operations: an OCI operation over several partitions writes
- * one entry per partition, the first with its event id, the others with none, the same kind and
- * reference; the checks look at the state after the whole operation.
+ * The ledger in position order, with the operations each entry completes. An OCI operation over several
+ * partitions writes one entry per partition in one transaction (the first with its event id and request,
+ * the others without, all with its kind, reference and time); on PostgreSQL the sequencer numbers a
+ * commit's partitions in partition order, so they need not follow each other in the order written. The
+ * checks look at the state once the last of them is applied. Any other entry is an operation of its own.
  */
-export function operations(ledger: readonly LedgerEntry[]): LedgerEntry[][] {
-  const ops: LedgerEntry[][] = [];
-  for (const e of inOrder(ledger)) {
-    const last = ops.at(-1)?.[0];
-    const follows =
-      last !== undefined &&
-      e.eventId === null &&
-      e.kind.startsWith('oci.') &&
-      e.kind === last.kind &&
-      e.reference === last.reference;
-    if (follows) ops.at(-1)!.push(e);
-    else ops.push([e]);
+export function steps(ledger: readonly LedgerEntry[]): Step[] {
+  const sorted = inOrder(ledger);
+  const keyOf = (e: LedgerEntry) =>
+    e.kind.startsWith('oci.') ? `${e.kind}|${e.recordedAt ?? ''}|${e.reference ?? ''}` : undefined;
+  const groups = new Map<string, LedgerEntry[]>();
+  for (const e of sorted) {
+    const key = keyOf(e);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), e]);
   }
-  return ops;
+  const seen = new Map<string, number>();
+  return sorted.map((entry) => {
+    const key = keyOf(entry);
+    if (key === undefined) return { entry, completes: [entry] };
+    const group = groups.get(key)!;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n < group.length) return { entry };
+    return {
+      entry,
+      completes: [...group].sort((a, b) => (a.eventId === null ? 1 : 0) - (b.eventId === null ? 1 : 0)),
+    };
+  });
 }

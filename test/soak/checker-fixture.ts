@@ -38,6 +38,7 @@ export function entry(
     family,
     eventId,
     kind,
+    recordedAt: new Date(Date.UTC(2030, 0, 1, 0, 0, position)).toISOString(),
     reference,
     outcome: { id: eventId ?? '', status: 'success', ...(extra ? { extra } : {}) },
     changes,
