@@ -3,7 +3,7 @@ import { brokenOf, CHECKS, runChecks } from '../../soak/checker/checker.js';
 import { BROKEN, type Run } from './broken-runs.js';
 import { cleanRun, record } from './checker-fixture.js';
 import { OCI_BROKEN } from './oci-broken-runs.js';
-import { ociRun } from './oci-fixture.js';
+import { answerOf, change, ociReserve, ociRun, WEB_11, WEB_12 } from './oci-fixture.js';
 
 describe('the soak checker', () => {
   it('passes a run that keeps every promise, running every check', () => {
@@ -27,6 +27,22 @@ describe('the soak checker', () => {
     const oci = results.filter((r) => r.check.includes('OCI'));
     expect(oci).toHaveLength(3);
     for (const r of oci) expect(r.looked).not.toMatch(/no OCI graph|^0 /);
+  });
+
+  it('checks an OCI operation once all its entries are applied, whatever order their positions have', () => {
+    // A group reservation over two partitions: PostgreSQL may number the entry without the event id first.
+    const run = structuredClone(ociRun()) as Run;
+    const primary = ociReserve(14, 'D9', [change(WEB_12, '@oci.@grouplock', 1)], answerOf(2));
+    const secondary = {
+      ...ociReserve(13, 'D9', [change(WEB_11, '@oci.@grouplock', 1)], answerOf(2)),
+      eventId: null,
+      request: null,
+      family: 'oci',
+      recordedAt: primary.recordedAt ?? '',
+    };
+    run.ledger.push(secondary, primary);
+    const results = runChecks(run);
+    expect(results.map((r) => r.violation)).toEqual(CHECKS.map(() => undefined));
   });
 
   it.each(OCI_BROKEN)('fails an OCI run where %s', (_, check, breakIt) => {
