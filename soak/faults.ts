@@ -90,6 +90,9 @@ async function terminate(databaseUrl: string, log: FaultLog): Promise<void> {
   }
 }
 
+/** The least time between a server fault's restart and the next server fault. */
+const BOTH_UP_MS = 1000;
+
 /** Runs the plan until `stopping()`; resolves once every server is up again. */
 export async function runFaults(
   plan: FaultPlan,
@@ -111,7 +114,9 @@ export async function runFaults(
     // One fault every serverEveryMs from the start (not after the previous one ended), one at a time.
     const began = Date.now();
     for (let n = 0; !stopping(); n++) {
-      await pause(began + (n + 1) * plan.serverEveryMs - Date.now(), stopping);
+      // At least a second after the previous fault's restart even when behind schedule (slow start-ups
+      // on a loaded machine), so that both servers are up for a while and the terminations get their turn.
+      await pause(Math.max(began + (n + 1) * plan.serverEveryMs - Date.now(), BOTH_UP_MS), stopping);
       if (stopping()) break;
       // Shifted every round of four, so that each server gets the SIGTERM in turn too.
       const node = cluster.nodes[(n + Math.floor(n / 4)) % cluster.nodes.length]!;
