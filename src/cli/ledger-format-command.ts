@@ -14,6 +14,15 @@ export interface LedgerFormatDeps {
   readonly store: Store;
   readonly out: (line: string) => void;
   readonly clock?: () => Date;
+  /** Waits `ms` (the end of the switch window); tests pass one that moves their clock. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** When the switch window ends (LedgerFormatStore.switchWindowMs), or undefined when it is over. */
+function windowEnd(store: Store, switchedAt: string | null, now: Date): Date | undefined {
+  if (switchedAt === null) return undefined;
+  const end = new Date(Date.parse(switchedAt) + store.ledgerFormat.switchWindowMs);
+  return end.getTime() > now.getTime() ? end : undefined;
 }
 
 /** `onhand ledger-format …`: 0 on success, 1 when refused, 2 on a usage error. */
@@ -23,6 +32,7 @@ export async function runLedgerFormatCommand(
 ): Promise<number> {
   const { store, out } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const [sub, ...rest] = args;
   const batch = parseBatch(rest);
   if (batch === undefined || (sub !== 'convert' && rest.length > 0)) {
@@ -32,8 +42,9 @@ export async function runLedgerFormatCommand(
   await store.migrate();
   if (sub === 'status') {
     const state = await store.ledgerFormat.state();
+    const open = windowEnd(store, state.switchedAt, clock());
     out(
-      `Servers write ledger format ${state.writeFormat}${state.switchedAt ? ` (switched at ${state.switchedAt})` : ''}; ${state.converted} entries converted so far, up to seq ${state.convertedThrough}.`,
+      `Servers write ledger format ${state.writeFormat}${state.switchedAt ? ` (switched at ${state.switchedAt})` : ''}; ${state.converted} entries converted so far, up to seq ${state.convertedThrough}.${open ? ` A server that has not noticed the switch may still write format 1 until ${open.toISOString()}.` : ''}`,
     );
     return 0;
   }
@@ -51,9 +62,19 @@ export async function runLedgerFormatCommand(
     }
     const start = performance.now();
     let converted = 0;
+    const { switchedAt } = await store.ledgerFormat.state();
     for (;;) {
       const step = await store.ledgerFormat.convert(batch);
       converted += step.converted;
+      // None left now; one written by a server that has not noticed the switch could still come.
+      const open = step.finished ? windowEnd(store, switchedAt, clock()) : undefined;
+      if (open) {
+        out(
+          `No entry of an older format left so far; a server that has not noticed the switch may still write one until ${open.toISOString()}: checking again then.`,
+        );
+        await sleep(open.getTime() - clock().getTime());
+        continue;
+      }
       if (step.finished) break;
       if (step.converted > 0) out(`Converted ${converted} entries (up to seq ${step.through}).`);
     }

@@ -61,12 +61,13 @@ export class PartitionAdmin {
     const targets = [...new Set(partitionIds)];
     const lockKeys = new Set(targets.map((id) => `${environmentId}~partition~${id}`));
     for (const key of await this.writeLockKeys(environmentId, partitionRule, targets)) lockKeys.add(key);
-    // OCI safety stock of the SKUs at the OCI locations these partitions hold goes with them.
-    const safety = await safetyInPartitions(this.store, environmentId, partitionRule, targets);
-    for (const { lockKey } of safety) lockKeys.add(lockKey);
+    // OCI safety stock of the SKUs at the OCI locations these partitions hold goes with them: their
+    // keys too (read again inside the transaction, which deletes what it reads there).
+    for (const { lockKey } of await safetyInPartitions(this.store, environmentId, partitionRule, targets))
+      lockKeys.add(lockKey);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deleteHolding(environmentId, targets, lockKeys, safety);
+        return await this.deleteHolding(environmentId, partitionRule, targets, lockKeys);
       } catch (error) {
         if (!(error instanceof UnlockedProducts)) throw error;
         if (attempt >= MAX_ATTEMPTS) {
@@ -87,15 +88,21 @@ export class PartitionAdmin {
    */
   private async deleteHolding(
     environmentId: string,
+    rule: PartitionRule,
     targets: readonly string[],
     lockKeys: ReadonlySet<string>,
-    safety: readonly PartitionSafety[],
   ): Promise<{ deletedPartitions: string[]; deletedRows: number }> {
     return this.store.transaction([...lockKeys].sort(), async (tx) => {
       const deleted = await tx.deletePartitions(environmentId, targets);
       const scheduled = await tx.deletePartitionSchedules(environmentId, targets);
+      // Committed safety stock, read with the keys held: no write to a locked SKU is in flight, and one
+      // to a SKU not locked is found here (it rolls back and runs again holding its key too).
+      const safety: PartitionSafety[] = await safetyInPartitions(this.store, environmentId, rule, targets);
       const unlocked = [
-        ...new Set([...deleted, ...scheduled].map((row) => writeLockKey(environmentId, row))),
+        ...new Set([
+          ...[...deleted, ...scheduled].map((row) => writeLockKey(environmentId, row)),
+          ...safety.map((item) => item.lockKey),
+        ]),
       ].filter((key) => !lockKeys.has(key));
       if (unlocked.length > 0) throw new UnlockedProducts(unlocked);
       const recordedAt = this.clock().toISOString();

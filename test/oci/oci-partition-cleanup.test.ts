@@ -55,4 +55,32 @@ describe.each(testBackends())('OCI data in a partition clean-up on %s', (backend
     const graph = await h.request('GET', `/inventory/impex/v1/organizations/${ENV}/location-graph`);
     expect(graph.json()).toMatchObject({ version: 1 });
   });
+
+  it('deletes safety stock set between its first read and its transaction (a SKU it had not locked)', async () => {
+    const store = h.services.store;
+    const original = store.transaction;
+    let interposed = false;
+    // Just before the clean-up's transaction starts (after it read the safety stock to find its keys), an
+    // OCI record sets the safety stock of a SKU the partition holds nothing else of.
+    store.transaction = (async (keys: readonly string[], work: never) => {
+      if (!interposed && keys.some((k) => k.includes('~partition~'))) {
+        interposed = true;
+        const written = await batch(h, [
+          { id: 'c-3', sku: 'sku777', location: 'wickenburg', safetyStockCount: 3 },
+        ]);
+        expect(written.statusCode).toBe(204);
+      }
+      return original.call(store, keys, work);
+    }) as typeof store.transaction;
+    try {
+      const cleaned = await h.request('DELETE', `/api/environment/${ENV}/partitions/cleanupalldata`, [
+        'usmf~wickenburg~wickenburg',
+      ]);
+      expect(cleaned.statusCode, cleaned.body).toBe(200);
+    } finally {
+      store.transaction = original;
+    }
+    expect(interposed).toBe(true);
+    expect(await store.oci.listSafetyStock(ENV)).toEqual([]);
+  });
 });

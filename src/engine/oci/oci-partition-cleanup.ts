@@ -16,7 +16,8 @@ export interface PartitionSafety {
 /**
  * The OCI safety stock that lives in the given IV partitions (docs/oci.md, "Locations and groups": a
  * location stands for an IV place, and its SKU's safety stock for the SKU at that place), read before
- * a partition clean-up, which deletes it with the partition's stock (PartitionAdmin.cleanup). The
+ * a partition clean-up (for its lock keys) and again inside its transaction, which deletes it with the
+ * partition's stock (PartitionAdmin.cleanup). The
  * location graph, product segmentation and record outcomes are not partition data: they stay.
  */
 export async function safetyInPartitions(

@@ -6,6 +6,12 @@ import { decodeChanges, decodeOutcome, type EntryContent, storedTexts } from './
  * database (the ledger_format table).
  */
 export interface LedgerFormatStore {
+  /**
+   * How long after writeNewest a server of this release may still commit an entry in format 1: it read
+   * the write format just before the switch and has not read it again (SQLite: 0, every write reads it
+   * in its own transaction under the write lock; PostgreSQL: SWITCH_WINDOW_MS).
+   */
+  readonly switchWindowMs: number;
   /** Where the database stands. */
   state(): Promise<LedgerFormatState>;
   /**
@@ -25,7 +31,7 @@ export interface LedgerFormatStore {
 }
 
 export interface LedgerFormatState {
-  /** The format servers write: 1 until writeNewest, on a database that had environments before. */
+  /** The format servers write: 1 until writeNewest on a database an earlier release made; 2 otherwise. */
   readonly writeFormat: 1 | 2;
   /** When writeNewest switched it (ISO-8601), or null. */
   readonly switchedAt: string | null;
@@ -45,6 +51,12 @@ export interface ConvertStep {
 
 /** How long a server keeps the write format it read before reading it again (PostgreSQL). */
 export const WRITE_FORMAT_TTL_MS = 5_000;
+
+/**
+ * PostgreSQL's switch window: a server reads the write format again at most WRITE_FORMAT_TTL_MS after it
+ * last did, and a transaction that read format 1 just before that may take a few seconds more to commit.
+ */
+export const SWITCH_WINDOW_MS = WRITE_FORMAT_TTL_MS + 5_000;
 
 /** The message of a conversion refused before the switch. */
 export const CONVERT_BEFORE_SWITCH =

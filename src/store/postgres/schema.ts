@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { FEED_MIGRATION } from './feed/feed-schema.js';
-import { LEDGER_FORMAT_MIGRATION } from './ledger-format/migration-11.js';
+import { MIGRATION_11 } from './ledger-format/migration-11.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_9 } from './migration-9.js';
 import { MIGRATION_8 } from './oci/oci-schema.js';
@@ -11,6 +11,11 @@ import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 export interface Migration {
   readonly version: number;
   readonly sql: string;
+  /**
+   * Run instead of `sql` when this run created the database: no migration had been applied to it
+   * before (a database another release made, even one holding no data yet, runs `sql`).
+   */
+  readonly whenCreated?: string;
 }
 
 /**
@@ -181,7 +186,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_8,
   MIGRATION_9,
   MIGRATION_10,
-  { version: 11, sql: LEDGER_FORMAT_MIGRATION },
+  MIGRATION_11,
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */
@@ -198,8 +203,12 @@ export async function applyMigrations(
 ): Promise<void> {
   const client = await pool.connect();
   let failure: unknown;
+  // Whether this run created the database, known once the first migration holds the lock (Migration's
+  // whenCreated). A process that starts beside the one creating it sees its first migrations applied,
+  // so it counts the database as existing: what it then applies takes the path of an existing one.
+  const run: { created?: boolean } = {};
   try {
-    for (const migration of migrations) await applyOne(client, migration);
+    for (const migration of migrations) await applyOne(client, migration, run);
   } catch (error) {
     failure = error;
     throw error;
@@ -208,18 +217,23 @@ export async function applyMigrations(
   }
 }
 
-async function applyOne(client: pg.PoolClient, migration: Migration): Promise<void> {
+async function applyOne(
+  client: pg.PoolClient,
+  migration: Migration,
+  run: { created?: boolean },
+): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query(MIGRATION_LOCK);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)',
     );
+    run.created ??= (await client.query('SELECT 1 FROM schema_migrations LIMIT 1')).rowCount === 0;
     const applied = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
       migration.version,
     ]);
     if (applied.rowCount === 0) {
-      await client.query(migration.sql);
+      await client.query(run.created ? (migration.whenCreated ?? migration.sql) : migration.sql);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
         migration.version,
         new Date().toISOString(),

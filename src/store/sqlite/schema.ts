@@ -9,6 +9,11 @@ import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 export interface Migration {
   readonly version: number;
   readonly sql: string;
+  /**
+   * Run instead of `sql` when this run created the database: no migration had been applied to it
+   * before (a database another release made, even one holding no data yet, runs `sql`).
+   */
+  readonly whenCreated?: string;
 }
 
 /**
@@ -256,11 +261,14 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   const record = db.prepare<[number, string]>(
     'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)',
   );
+  const created =
+    Number(db.prepare<[], { n: number | bigint }>('SELECT count(*) AS n FROM schema_migrations').get()?.n) ===
+    0;
   for (const migration of migrations) {
     db.exec('BEGIN IMMEDIATE');
     try {
       if (Number(applied.get(migration.version)?.n ?? 0) === 0) {
-        db.exec(migration.sql);
+        db.exec(created ? (migration.whenCreated ?? migration.sql) : migration.sql);
         record.run(migration.version, new Date().toISOString());
       }
       db.exec('COMMIT');

@@ -10,6 +10,7 @@ import { testBackends } from '../../support/backends.js';
 import {
   CHANGES,
   ENV,
+  emptyOldDatabase,
   engineOn,
   exportedLedger,
   FIXTURES,
@@ -137,6 +138,23 @@ describe.each(testBackends())('a new database on %s', (backend) => {
       await store.ledgerFormat.writeNewest('2026-12-03T13:00:00.000Z');
       expect((await store.ledgerFormat.state()).switchedAt).toBeNull();
       expect(await store.ledgerFormat.convert(100)).toMatchObject({ converted: 0, finished: true });
+    } finally {
+      for (const cleanup of cleanups) await cleanup();
+    }
+  });
+  it('but one an earlier release made, even empty, writes format 1 until the switch', async () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    try {
+      // The schema of the release before format 2, no environment nor entry: servers of that release
+      // may share it during the rolling upgrade, and create the first environment.
+      const db = await emptyOldDatabase(backend, cleanups);
+      const store = await db.open();
+      const engine = await engineOn(store);
+      cleanups.unshift(() => engine.drain());
+      expect((await store.ledgerFormat.state()).writeFormat).toBe(1);
+      await engine.environments.create(ENV);
+      await engine.changeOnHand(ENV, CHANGES.slice(0, 2) as never);
+      expect((await db.sql('SELECT format FROM ledger')).map((r) => r.format)).toEqual([null, null]);
     } finally {
       for (const cleanup of cleanups) await cleanup();
     }

@@ -9,6 +9,7 @@ import { decodeLine } from '../../../src/engine/transfer/decode-line.js';
 import { type LedgerRowText, toLedgerRecord } from '../../../src/store/ledger-codec.js';
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import * as postgresSchema from '../../../src/store/postgres/schema.js';
+import * as sqliteSchema from '../../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { LedgerEntry, Store } from '../../../src/store/store.js';
 import { createTestDatabase } from '../../support/backends.js';
@@ -86,6 +87,8 @@ export interface LegacyDatabase {
   open(): Promise<Store>;
   /** Runs SQL on the database directly (`?` placeholders on SQLite, `$n` on PostgreSQL); rows read. */
   sql(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** The SQLite file or the PostgreSQL URL. */
+  readonly location: string;
 }
 
 /** Restores an old database of `backend` from the fixture; cleanups are pushed. */
@@ -109,6 +112,7 @@ async function database(
     const file = join(dir, 'onhand.db');
     if (legacy) copyFileSync(join(FIXTURES, 'onhand-v1.db'), file);
     return {
+      location: file,
       open: async () => {
         const store = SqliteStore.open({ file });
         cleanups.unshift(() => store.close());
@@ -131,6 +135,7 @@ async function database(
   cleanups.push(created.drop);
   if (legacy) await restorePostgres(created.url);
   return {
+    location: created.url,
     open: async () => {
       const store = await PostgresStore.connect({ connectionString: created.url });
       cleanups.unshift(() => store.close());
@@ -146,6 +151,33 @@ async function database(
       }
     },
   };
+}
+
+/** A database with the schema of the release before format 2 and no rows (not migrated further). */
+export async function emptyOldDatabase(
+  backend: string,
+  cleanups: (() => Promise<void>)[],
+): Promise<LegacyDatabase> {
+  const db = await freshDatabase(backend, cleanups);
+  if (backend === 'sqlite') {
+    const raw = new Database(db.location);
+    sqliteSchema.applyMigrations(
+      raw,
+      sqliteSchema.MIGRATIONS.filter((m) => m.version < 13),
+    );
+    raw.close();
+    return db;
+  }
+  const pool = new pg.Pool({ connectionString: db.location, max: 1 });
+  try {
+    await postgresSchema.applyMigrations(
+      pool,
+      postgresSchema.MIGRATIONS.filter((m) => m.version < 11),
+    );
+  } finally {
+    await pool.end();
+  }
+  return db;
 }
 
 /** Opens a store on an old database of `backend` restored from the fixture (not migrated yet). */

@@ -6,6 +6,7 @@ import {
   type FormatOneRow,
   type LedgerFormatState,
   type LedgerFormatStore,
+  SWITCH_WINDOW_MS,
   WRITE_FORMAT_TTL_MS,
 } from '../../ledger-format/ledger-format-store.js';
 
@@ -42,6 +43,8 @@ interface PlacedRow extends FormatOneRow {
  * updated by a statement routed to its own shard, so no step spans shards in one statement).
  */
 export class PostgresLedgerFormat implements LedgerFormatStore {
+  readonly switchWindowMs = SWITCH_WINDOW_MS;
+
   constructor(
     private readonly pool: () => pg.Pool,
     private readonly distributed: () => boolean,

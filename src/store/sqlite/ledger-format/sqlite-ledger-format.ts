@@ -23,6 +23,8 @@ const LAST_SEQ = 'SELECT coalesce(max(seq), 0) AS seq FROM ledger';
 
 /** LedgerFormatStore on SQLite: every step one transaction on the writer connection. */
 export class SqliteLedgerFormat implements LedgerFormatStore {
+  readonly switchWindowMs = 0;
+
   constructor(private readonly side: SqliteSideDeps) {}
 
   async state(): Promise<LedgerFormatState> {
