@@ -36,7 +36,10 @@ export function groupLocksIn(
   rows: readonly StockRow[],
 ): GroupLock[] {
   const byPlace = new Map(
-    placesOf(graph, locationIds).map((p) => [placeKey(p.iv.organizationId, p.iv.siteId, p.iv.locationId), p.id]),
+    placesOf(graph, locationIds).map((p) => [
+      placeKey(p.iv.organizationId, p.iv.siteId, p.iv.locationId),
+      p.id,
+    ]),
   );
   return rows.flatMap((row) => {
     if (row.dataSource !== OCI_SOURCE || row.measure !== GROUP_LOCK || row.quantity === 0n) return [];

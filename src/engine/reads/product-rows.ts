@@ -115,7 +115,9 @@ export function applyRecord(
   for (const change of record.changes) {
     const entry = target(change.organizationId, change.productId);
     if (!entry) continue;
-    if (change.date === undefined ? addChange(entry.rows, record, change) : addScheduled(entry, record, change))
+    if (
+      change.date === undefined ? addChange(entry.rows, record, change) : addScheduled(entry, record, change)
+    )
       created += 1;
   }
   if (record.kind === 'onhand.set') applyCount(record, target);
@@ -140,7 +142,12 @@ function applyCount(
   const entry = target(count.organizationId, count.productId);
   if (!entry) return;
   for (const { dataSource, measure } of count.values) {
-    const key = rowKey({ partitionId: record.partitionId, dimensions: count.dimensions, dataSource, measure });
+    const key = rowKey({
+      partitionId: record.partitionId,
+      dimensions: count.dimensions,
+      dataSource,
+      measure,
+    });
     const held = entry.rows.get(key);
     if (!held || countIsStale(held.countedAt, count.countedAt)) continue;
     entry.rows.set(key, { ...held, countedAt: count.countedAt });

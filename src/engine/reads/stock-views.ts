@@ -1,7 +1,7 @@
 import type { StockRow, StockSelector, Store } from '../../store/store.js';
 import type { FeedHub } from '../feed/feed-hub.js';
-import { ProductRows } from './product-rows.js';
 import type { FeedChanges } from './product-rows.js';
+import { ProductRows } from './product-rows.js';
 import { StockView } from './stock-view.js';
 
 /** Told of every entry a view applies (`null`: the view lost the feed and forgot its state). */

@@ -107,7 +107,12 @@ export class OciMemoryReads {
   /** Forgets what an entry changed (called for every entry the views apply, in order). */
   private follow(environmentId: string, record: FeedChanges | null): void {
     const kind = record?.kind ?? '';
-    if (record === null || kind === GRAPH_KIND || kind.startsWith('configuration.') || kind === 'partition.cleanup') {
+    if (
+      record === null ||
+      kind === GRAPH_KIND ||
+      kind.startsWith('configuration.') ||
+      kind === 'partition.cleanup'
+    ) {
       this.#graphs.clear(environmentId);
       this.#safety.clear(environmentId);
       this.#excluded.clear(environmentId);
@@ -116,11 +121,15 @@ export class OciMemoryReads {
     if (kind === SAFETY_STOCK_KIND) {
       const rows = listOf(record.request, 'rows');
       if (!rows) this.#safety.clear(environmentId);
-      else for (const r of rows) this.#safety.touch(environmentId, stockKey(String(r.sku), String(r.locationId)));
+      else
+        for (const r of rows)
+          this.#safety.touch(environmentId, stockKey(String(r.sku), String(r.locationId)));
     } else if (kind === SEGMENTATION_KIND) {
       const changes = listOf(record.request, 'changes');
       if (!changes) this.#excluded.clear(environmentId);
-      else for (const c of changes) this.#excluded.touch(environmentId, groupSkuKey(String(c.groupId), String(c.sku)));
+      else
+        for (const c of changes)
+          this.#excluded.touch(environmentId, groupSkuKey(String(c.groupId), String(c.sku)));
     }
   }
 
