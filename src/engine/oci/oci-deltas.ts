@@ -66,10 +66,7 @@ export class OciDeltas {
       token.fingerprint !== undefined &&
       token.fingerprint !== placesFingerprint(graph, ociMeasures(config), token.places)
     )
-      throw new OnhandError(
-        'oci_delta_token_expired',
-        'The delta token provided has expired.',
-      );
+      throw new OnhandError('oci_delta_token_expired', 'The delta token provided has expired.');
     const locationByPlace = new Map(
       graph.locations.map((l) => {
         const iv = ivPlaceOf(graph, l);

@@ -7,6 +7,7 @@ import type { SkuLocationBody, SkuLocationKey } from '../../engine/oci/oci-recor
 import type { SegmentationInput } from '../../engine/oci/oci-segmentation.js';
 import type { RecordResult } from '../../engine/oci/oci-updates.js';
 import type { RouteDeps } from '../context.js';
+import { serialisedOnce } from '../json.js';
 import { ReadHeaders, readOptions } from '../routes/read-options.js';
 import { validator } from '../validation.js';
 import { ociCodeOf, requireOciAccess } from './oci-errors.js';
@@ -55,7 +56,9 @@ export function ociAvailabilityRoutes(app: FastifyInstance, deps: RouteDeps): vo
     handler: async (request, reply) => {
       const body = checkAvailability(request.body) as AvailabilityInput;
       const options = readOptions(request, reply);
-      return oci.availability.get(request.environmentId, body, options);
+      const answer = await oci.availability.get(request.environmentId, body, options);
+      // An answer served again from memory is the same object: its text is reused.
+      return serialisedOnce(answer, () => answer);
     },
   });
 

@@ -18,6 +18,7 @@ import { GRAPH_KIND, SAFETY_STOCK_KIND, SEGMENTATION_KIND } from '../oci-entries
 import type { OciGraphs } from '../oci-graphs.js';
 import { groupLocksIn, groupReservationsOf, membersOf } from '../oci-group-reads.js';
 import { StockFold, stockKey } from '../oci-stock.js';
+import { OciAnswerCache } from './oci-answer-cache.js';
 import { TrackedCache } from './tracked-cache.js';
 
 const GRAPH = 'graph';
@@ -35,6 +36,7 @@ export class OciMemoryReads {
   readonly #graphs: TrackedCache<LocationGraph>;
   readonly #safety: TrackedCache<Qty>;
   readonly #excluded: TrackedCache<boolean>;
+  readonly #answers = new OciAnswerCache(1000);
 
   constructor(
     private readonly store: Store,
@@ -71,7 +73,7 @@ export class OciMemoryReads {
     const { skus } = request;
     const found =
       skus.length === 0 || places.length === 0
-        ? { rows: [], schedule: [] }
+        ? { rows: [], schedule: [], stamp: '' }
         : await view.rows(
             {
               organizationIds: [...new Set(places.map((p) => p.iv.organizationId))],
@@ -91,17 +93,24 @@ export class OciMemoryReads {
       this.exclusions(environmentId, groupIds, skus),
     ]);
     const today = dateOf(this.clock());
-    const fold = new StockFold(measures, places, today);
-    fold.add(
-      found.rows,
-      found.schedule.filter((row) => row.date >= today),
-      safety,
-    );
-    const held =
-      groups.length === 0
-        ? new Map()
-        : groupReservationsOf(groups, skus, groupLocksIn(graph, membersOf(groups), found.rows));
-    return { answer: assembleAnswer(request, resolved, { stock: fold.result(), held, excluded }), position };
+    // Equal stamps, equal answers: the products' versions, what was read besides, and the day.
+    let stamp = `${found.stamp}|${today}|`;
+    for (const row of safety) stamp += `${row.locationId}\u0000${row.sku}\u0000${row.quantity},`;
+    stamp += `|${[...excluded].join(',')}`;
+    const answer = this.#answers.answer(config, graph, request, stamp, () => {
+      const fold = new StockFold(measures, places, today);
+      fold.add(
+        found.rows,
+        found.schedule.filter((row) => row.date >= today),
+        safety,
+      );
+      const held =
+        groups.length === 0
+          ? new Map()
+          : groupReservationsOf(groups, skus, groupLocksIn(graph, membersOf(groups), found.rows));
+      return assembleAnswer(request, resolved, { stock: fold.result(), held, excluded });
+    });
+    return { answer, position };
   }
 
   /** Forgets what an entry changed (called for every entry the views apply, in order). */
