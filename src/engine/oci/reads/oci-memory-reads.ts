@@ -157,7 +157,8 @@ export class OciMemoryReads {
     skus: readonly string[],
     locationIds: readonly string[],
   ): Promise<SafetyStockRow[]> {
-    const keys = skus.flatMap((sku) => locationIds.map((id) => stockKey(sku, id)));
+    const pairs = skus.flatMap((sku) => locationIds.map((locationId) => ({ sku, locationId })));
+    const keys = pairs.map((p) => stockKey(p.sku, p.locationId));
     const values = await this.#safety.get(
       environmentId,
       keys,
@@ -178,11 +179,10 @@ export class OciMemoryReads {
       0n,
     );
     const rows: SafetyStockRow[] = [];
-    for (const sku of skus)
-      for (const locationId of locationIds) {
-        const quantity = values.get(stockKey(sku, locationId)) ?? 0n;
-        if (quantity !== 0n) rows.push({ sku, locationId, quantity });
-      }
+    pairs.forEach(({ sku, locationId }, i) => {
+      const quantity = values.get(keys[i] as string) ?? 0n;
+      if (quantity !== 0n) rows.push({ sku, locationId, quantity });
+    });
     return rows;
   }
 

@@ -1,6 +1,7 @@
 /**
  * Values read from the database, kept per (environment, key) and forgotten when the change feed says
- * they changed (`touch`, `clear`), at most `max` in all (the least recently used go first).
+ * they changed (`touch`, `clear`), at most `max` in all (the first kept go first: a hit costs one
+ * lookup, no reordering).
  *
  * A value is kept only when no touch of its key (or clear of its environment) happened while it was
  * read: a touch is applied when the view applies the entry that made the change, so a value read
@@ -9,14 +10,16 @@
  * (the view's consistency check), so what `get` answers reflects at least those entries.
  */
 export class TrackedCache<V> {
-  readonly #values = new Map<string, V>();
+  /** By environment, then key. */
+  readonly #values = new Map<string, Map<string, V>>();
+  #size = 0;
   /** The keys touched during each read in flight (`${environmentId}\0*`: the whole environment). */
   readonly #reads = new Set<Set<string>>();
 
   constructor(private readonly max: number) {}
 
   get size(): number {
-    return this.#values.size;
+    return this.#size;
   }
 
   /**
@@ -30,17 +33,12 @@ export class TrackedCache<V> {
     absent: V,
   ): Promise<Map<string, V>> {
     const out = new Map<string, V>();
+    const held = this.#values.get(environmentId);
     const missing: string[] = [];
     for (const key of keys) {
-      const full = fullKey(environmentId, key);
-      const value = this.#values.get(full);
-      if (value === undefined) {
-        missing.push(key);
-        continue;
-      }
-      this.#values.delete(full);
-      this.#values.set(full, value);
-      out.set(key, value);
+      const value = held?.get(key);
+      if (value === undefined) missing.push(key);
+      else out.set(key, value);
     }
     if (missing.length === 0) return out;
     const touched = new Set<string>();
@@ -55,32 +53,47 @@ export class TrackedCache<V> {
     for (const key of missing) {
       const value = loaded.get(key) ?? absent;
       out.set(key, value);
-      const full = fullKey(environmentId, key);
-      if (!all && !touched.has(full)) this.keep(full, value);
+      if (!all && !touched.has(fullKey(environmentId, key))) this.keep(environmentId, key, value);
     }
     return out;
   }
 
   /** Forgets one key: the feed says its value changed. */
   touch(environmentId: string, key: string): void {
-    const full = fullKey(environmentId, key);
-    this.#values.delete(full);
-    for (const touched of this.#reads) touched.add(full);
+    const held = this.#values.get(environmentId);
+    if (held?.delete(key)) this.#size -= 1;
+    if (this.#reads.size > 0) {
+      const full = fullKey(environmentId, key);
+      for (const touched of this.#reads) touched.add(full);
+    }
   }
 
   /** Forgets every key of an environment. */
   clear(environmentId: string): void {
-    const prefix = fullKey(environmentId, '');
-    for (const key of this.#values.keys()) if (key.startsWith(prefix)) this.#values.delete(key);
+    const held = this.#values.get(environmentId);
+    if (held) {
+      this.#size -= held.size;
+      this.#values.delete(environmentId);
+    }
     for (const touched of this.#reads) touched.add(fullKey(environmentId, '*'));
   }
 
-  private keep(full: string, value: V): void {
-    this.#values.delete(full);
-    this.#values.set(full, value);
-    for (const oldest of this.#values.keys()) {
-      if (this.#values.size <= this.max) break;
-      this.#values.delete(oldest);
+  private keep(environmentId: string, key: string, value: V): void {
+    let held = this.#values.get(environmentId);
+    if (!held) {
+      held = new Map();
+      this.#values.set(environmentId, held);
+    }
+    if (!held.has(key)) this.#size += 1;
+    held.set(key, value);
+    // Beyond the bound, the first kept go first (of the environment that grew, then of the others).
+    for (const map of [held, ...this.#values.values()]) {
+      for (const oldest of map.keys()) {
+        if (this.#size <= this.max) return;
+        if (map === held && oldest === key) break;
+        map.delete(oldest);
+        this.#size -= 1;
+      }
     }
   }
 }
