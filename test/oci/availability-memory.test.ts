@@ -180,4 +180,28 @@ describe.each(testBackends())('OCI get-availability from memory on %s', (backend
     }
     expect(compared).toBe(180);
   }, 300_000);
+
+  it("takes the IV reads' opt-in headers: a position or commit token, bounded; a bad value is refused", async () => {
+    const path = `${AV}/availability-records/actions/get-availability`;
+    const body = { skus: ['m-1'], locations: ['L2'] };
+    const write = await batch(h, [{ id: 'hdr-1', sku: 'm-1', location: 'L2', onHand: 77 }]);
+    expect(write.statusCode).toBe(204);
+    const plain = await h.request('POST', path, body);
+    const position = Number(plain.headers['onhand-position']);
+    expect(position).toBeGreaterThan(0);
+    for (const headers of [
+      { 'onhand-min-position': String(position) },
+      { 'onhand-consistency': 'bounded' },
+    ]) {
+      const answer = await h.request('POST', path, body, { headers });
+      expect(answer.statusCode).toBe(200);
+      expect(Number(answer.headers['onhand-position'])).toBeGreaterThanOrEqual(position);
+      expect(answer.body).toBe(plain.body);
+    }
+    const bad = await h.request('POST', path, body, { headers: { 'onhand-consistency': 'eventual' } });
+    expect([bad.statusCode, (bad.json() as { errorCode: string }).errorCode]).toEqual([
+      400,
+      'InvalidRequestParameter',
+    ]);
+  });
 });
