@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { ARIZONA, AV, batch, ENV, IMPEX, uploadGraph } from './oci-helpers.js';
+import { ARIZONA, AV, batch, ENV, enableFutures, IMPEX, uploadGraph } from './oci-helpers.js';
 
 /**
  * get-deltas when the location graph or the configuration changes (docs/oci.md, "When the graph or the
@@ -74,5 +74,13 @@ describe.each(testBackends())('get-deltas after graph and configuration changes 
     });
     expect((await deltas(next)).status).toBe(410);
     expect((await deltas(fresh)).status).toBe(410);
+  });
+
+  it('goes on after a configuration update that leaves the OCI measures where they were', async () => {
+    const token = await tokenOf({ locations: ['surprise'] });
+    await enableFutures(h);
+    h.services.engine.environments.forget(ENV);
+    const answer = await deltas(token);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   });
 });
