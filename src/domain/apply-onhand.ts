@@ -51,8 +51,7 @@ export function applyOnHand(
       effects.push({ dataSource, measure, before, after, countedAt: current?.countedAt ?? null });
       continue;
     }
-    const last = current?.countedAt ?? null;
-    if (last !== null && command.countedAt !== null && instant(command.countedAt) < instant(last)) {
+    if (countIsStale(current?.countedAt ?? null, command.countedAt)) {
       staleMeasures.push(`${dataSource}.${measure}`);
       continue;
     }
@@ -60,6 +59,14 @@ export function applyOnHand(
     effects.push({ dataSource, measure, before, after: value, countedAt: command.countedAt });
   }
   return { effects, staleMeasures };
+}
+
+/**
+ * Whether a count effective at `countedAt` is left alone on a measure whose last applied count was
+ * effective at `last` (applyOnHand's rule; the in-memory stock views follow it too).
+ */
+export function countIsStale(last: string | null, countedAt: string | null): boolean {
+  return last !== null && countedAt !== null && instant(countedAt) < instant(last);
 }
 
 /**

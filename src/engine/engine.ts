@@ -175,6 +175,7 @@ export class Engine {
       feed: this.feed,
       jobs: () => this.jobs,
       onExpiry: (at) => this.expiry.notify(at),
+      views: this.views,
     });
     ({ jobs: this.jobs, runner: this.jobRunner } = createJobs({
       store,

@@ -12,13 +12,26 @@ export interface DeltaToken {
   readonly environmentId: string;
   readonly position: number;
   readonly places: ExportPlaces;
+  /**
+   * What the places meant when the export was taken (engine/oci/delta-fingerprint.ts): the IV place of
+   * each location and the members of each group, and the OCI measures. Tokens made before it was added
+   * have none (nothing is checked then).
+   */
+  readonly fingerprint?: string;
 }
 
 const VERSION = 1;
 
 export function encodeDeltaToken(token: DeltaToken): string {
   const places = 'locations' in token.places ? { l: token.places.locations } : { g: token.places.groups };
-  const json = JSON.stringify({ v: VERSION, e: token.environmentId, p: token.position, ...places });
+  const fingerprint = token.fingerprint === undefined ? {} : { f: token.fingerprint };
+  const json = JSON.stringify({
+    v: VERSION,
+    e: token.environmentId,
+    p: token.position,
+    ...places,
+    ...fingerprint,
+  });
   return Buffer.from(json, 'utf8').toString('base64url');
 }
 
@@ -51,7 +64,11 @@ export function decodeDeltaToken(text: unknown, environmentId: string): DeltaTok
     Array.isArray(list) && list.every((s) => typeof s === 'string');
   if (v.v !== VERSION || v.e !== environmentId) throw invalid();
   if (typeof v.p !== 'number' || !Number.isSafeInteger(v.p) || v.p < 0) throw invalid();
-  if (strings(v.l) && v.g === undefined) return { environmentId, position: v.p, places: { locations: v.l } };
-  if (strings(v.g) && v.l === undefined) return { environmentId, position: v.p, places: { groups: v.g } };
+  if (v.f !== undefined && (typeof v.f !== 'string' || v.f.length > 100)) throw invalid();
+  const fingerprint = typeof v.f === 'string' ? { fingerprint: v.f } : {};
+  if (strings(v.l) && v.g === undefined)
+    return { environmentId, position: v.p, places: { locations: v.l }, ...fingerprint };
+  if (strings(v.g) && v.l === undefined)
+    return { environmentId, position: v.p, places: { groups: v.g }, ...fingerprint };
   throw invalid();
 }

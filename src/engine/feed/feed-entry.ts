@@ -28,6 +28,11 @@ export interface FeedEntry {
   readonly reference: string | null;
   readonly changes: readonly LedgerChange[];
   readonly availability: readonly AvailabilityRecord[];
+  /**
+   * The entry's normalised request (in-process followers only, never served: the in-memory views read
+   * a count's time and the OCI safety stock and segmentation changes from it).
+   */
+  readonly request?: unknown;
 }
 
 /** A ledger record as a feed entry, with the availability computed for it. */
@@ -42,6 +47,7 @@ export function toFeedEntry(record: FeedRecord, availability: readonly Availabil
     reference: record.reference,
     changes: record.changes,
     availability,
+    request: record.request,
   };
 }
 

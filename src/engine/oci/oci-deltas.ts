@@ -2,11 +2,13 @@ import { OnhandError } from '../../domain/codes.js';
 import { LOCATION, SITE } from '../../domain/dimensions.js';
 import { decodeDeltaToken, encodeDeltaToken } from '../../domain/oci/delta-token.js';
 import { ivPlaceOf } from '../../domain/oci/location-graph.js';
+import { ociMeasures } from '../../domain/oci/oci-measures.js';
 import { type DeltaRecord, deltaOf } from '../../domain/oci/record-json.js';
 import type { FeedRecord } from '../../store/feed-store.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { Feed } from '../feed/feed.js';
+import { placesFingerprint } from './delta-fingerprint.js';
 import type { OciAvailability } from './oci-availability.js';
 import { SAFETY_STOCK_KIND, SEGMENTATION_KIND } from './oci-entries.js';
 import type { OciGraphs } from './oci-graphs.js';
@@ -46,7 +48,7 @@ export class OciDeltas {
   ) {}
 
   async get(environmentId: string, deltaToken: unknown): Promise<DeltasAnswer> {
-    await this.environments.get(environmentId);
+    const config = await this.environments.get(environmentId);
     const token = decodeDeltaToken(deltaToken, environmentId);
     try {
       await this.feed.checkCursor(environmentId, token.position);
@@ -57,6 +59,14 @@ export class OciDeltas {
     }
     await this.store.feed.settleAll(SETTLE_MS);
     const { graph } = await this.graphs.get(environmentId);
+    // A replaced graph or configuration that changed what the token's places hold (a location that
+    // joined or left a group, an IV place or measure mapped elsewhere) leaves the copy wrong for SKUs no
+    // entry touches: the copy must be exported again, as after an expired token.
+    if (
+      token.fingerprint !== undefined &&
+      token.fingerprint !== placesFingerprint(graph, ociMeasures(config), token.places)
+    )
+      throw new OnhandError('oci_delta_token_expired', 'The delta token provided has expired.');
     const locationByPlace = new Map(
       graph.locations.map((l) => {
         const iv = ivPlaceOf(graph, l);

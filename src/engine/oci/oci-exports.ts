@@ -13,6 +13,7 @@ import type { Environments } from '../environments.js';
 import type { Feed } from '../feed/feed.js';
 import type { JobContext } from '../jobs/job-runner.js';
 import type { Jobs } from '../jobs/jobs.js';
+import { placesFingerprint } from './delta-fingerprint.js';
 import { groupSkuKey, type OciAvailability } from './oci-availability.js';
 import type { OciGraphs } from './oci-graphs.js';
 import type { OciSegmentation } from './oci-segmentation.js';
@@ -165,7 +166,10 @@ export class OciExports {
         }
       }
     }
-    lines.push(JSON.stringify({ deltaToken: encodeDeltaToken({ environmentId, position, places }) }));
+    const fingerprint = placesFingerprint(graph, ociMeasures(config), places);
+    lines.push(
+      JSON.stringify({ deltaToken: encodeDeltaToken({ environmentId, position, places, fingerprint }) }),
+    );
     const text = `${lines.join('\n')}\n`;
     const bytes = Buffer.from(text, 'utf8');
     return {

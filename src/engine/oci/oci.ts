@@ -2,6 +2,7 @@ import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { Feed } from '../feed/feed.js';
 import type { Jobs } from '../jobs/jobs.js';
+import type { StockViews } from '../reads/stock-views.js';
 import { OciAuditExports } from './exports/audit-exports.js';
 import { OciAvailability } from './oci-availability.js';
 import { OciDeltas } from './oci-deltas.js';
@@ -14,6 +15,7 @@ import { OciReservationDocuments } from './oci-reservations.js';
 import { OciRunner } from './oci-run.js';
 import { OciSegmentation } from './oci-segmentation.js';
 import { OciUpdates } from './oci-updates.js';
+import { OciMemoryReads } from './reads/oci-memory-reads.js';
 
 /** What the OCI face needs from the rest of the engine: the IV write paths. */
 export interface OciDeps {
@@ -28,6 +30,8 @@ export interface OciDeps {
   readonly jobs: () => Jobs;
   /** Tells the expiry scheduler about a reservation that expires (after its commit). */
   readonly onExpiry?: (expiresAt: string) => void;
+  /** The in-memory read views: get-availability answers from them when they are on. */
+  readonly views?: StockViews;
 }
 
 /**
@@ -54,7 +58,16 @@ export class Oci {
     const { store, environments, clock } = deps;
     this.graphs = new OciGraphs(store, environments, clock);
     this.segmentation = new OciSegmentation(store, environments, this.graphs, clock);
-    this.availability = new OciAvailability(store, environments, this.graphs, clock, this.segmentation);
+    this.availability = new OciAvailability(
+      store,
+      environments,
+      this.graphs,
+      clock,
+      this.segmentation,
+      deps.feed,
+    );
+    if (deps.views?.enabled)
+      this.availability.memory = new OciMemoryReads(store, environments, this.graphs, deps.views, clock);
     this.updates = new OciUpdates(store, environments, this.graphs, clock, deps.report);
     this.records = new OciRecords(store, environments, this.graphs, this.updates, clock);
     this.exports = new OciExports(

@@ -1,4 +1,3 @@
-import { OnhandError } from '../../domain/codes.js';
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
 import { selectedPartitions } from '../../domain/partition.js';
 import { aggregate } from '../../domain/query/aggregate.js';
@@ -11,9 +10,7 @@ import { stateAt } from '../feed/as-of.js';
 import type { Feed } from '../feed/feed.js';
 import type { Consistency, StockViews } from '../reads/stock-views.js';
 import { AnswerCache } from './answer-cache.js';
-
-/** How long a query waits for a commit token's position. */
-const TOKEN_WAIT_MS = 5000;
+import { minPositionOf, TOKEN_WAIT_MS } from './read-position.js';
 
 /** How an availability query is answered (Onhand extensions; docs/storefront.md). */
 export interface QueryOptions {
@@ -80,7 +77,7 @@ export class QueryRunner {
           : past.schedule.filter((r) => r.date >= today);
       return aggregate(config, plan, past.stock, limits, plan.atp ? scheduled : []);
     }
-    const minPosition = await this.minPosition(options.minPosition);
+    const minPosition = await minPositionOf(this.deps.feed, options.minPosition);
     if (!plan.atp) {
       const answer = await this.deps.views.read(environmentId, selector, {
         consistency: options.consistency ?? 'strict',
@@ -106,15 +103,5 @@ export class QueryRunner {
     const fromDate = config.schedule.commitOnDate ? null : plan.atp.today;
     const scheduled = await store.readSchedule(environmentId, selector, fromDate);
     return aggregate(config, plan, values, limits, scheduled);
-  }
-
-  /** The position Onhand-Min-Position names: a position, or a commit token once it has its position. */
-  private async minPosition(value: string | undefined): Promise<number | undefined> {
-    if (value === undefined) return undefined;
-    if (/^\d{1,15}$/.test(value)) return Number(value);
-    const position = await this.deps.feed.positionOf(value, TOKEN_WAIT_MS);
-    if (position === undefined)
-      throw new OnhandError('service_unavailable', 'The commit token has not reached the feed yet; retry.');
-    return position;
   }
 }

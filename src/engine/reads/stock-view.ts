@@ -1,6 +1,28 @@
-import type { StockRow, StockSelector, Store } from '../../store/store.js';
+import type { ScheduleRow, StockRow, StockSelector, Store } from '../../store/store.js';
 import type { FeedHub } from '../feed/feed-hub.js';
-import { addChange, type FeedChanges, type ProductRows, productKey, rowKey } from './product-rows.js';
+import {
+  applyRecord,
+  type FeedChanges,
+  type ProductRows,
+  type ProductTarget,
+  productKey,
+  rowKey,
+  scheduleKey,
+} from './product-rows.js';
+
+/**
+ * Told of every entry the view applies, in order, as it applies it (engine/oci/reads follows the OCI
+ * entries so), and of a lost feed (`null`): what it keeps of the environment may have missed entries.
+ */
+export type ViewObserver = (record: FeedChanges | null) => void;
+
+/** The rows of an answer, and a stamp of their products' versions (equal stamps, equal rows). */
+export interface ViewRows {
+  readonly rows: StockRow[];
+  /** The products' scheduled changes (every date), when asked for. */
+  readonly schedule: ScheduleRow[];
+  readonly stamp: string;
+}
 
 /** Entries read per page while a newly loaded product catches up with the feed. */
 const PAGE = 1000;
@@ -31,6 +53,7 @@ export class StockView {
     private readonly hub: FeedHub,
     private readonly products: ProductRows,
     private readonly onError: (error: unknown) => void,
+    private readonly observe: ViewObserver = () => {},
   ) {}
 
   /** True once the view follows the feed live: before that, reads go to the database. */
@@ -84,6 +107,7 @@ export class StockView {
     this.#ready = false;
     this.#unsubscribe?.();
     this.products.clear(this.environmentId);
+    this.observe(null);
   }
 
   /** Waits until the view has applied every entry readable now (read-your-writes across servers). */
@@ -96,7 +120,7 @@ export class StockView {
    * loading the products not held yet; undefined when the view cannot answer (a product's load met a
    * clean-up or a configuration change): read the database then.
    */
-  async rows(selector: StockSelector): Promise<{ rows: StockRow[]; stamp: string } | undefined> {
+  async rows(selector: StockSelector, withSchedule = false): Promise<ViewRows | undefined> {
     const productIds = selector.productIds ?? [];
     const keys: Array<[string, string, string]> = [];
     for (const org of selector.organizationIds)
@@ -108,29 +132,28 @@ export class StockView {
     const locations =
       selector.locationIds && selector.locationIds.length > 0 ? new Set(selector.locationIds) : undefined;
     const out: StockRow[] = [];
+    const schedule: ScheduleRow[] = [];
+    const picked = (row: StockRow | ScheduleRow) =>
+      (!sites || sites.has(row.dimensions.siteid ?? '')) &&
+      (!locations || locations.has(row.dimensions.locationid ?? ''));
     let stamp = '';
     for (const [key] of keys) {
       const entry = this.products.get(key);
       if (!entry) return undefined;
       stamp += `${entry.changedAt},`;
-      for (const row of entry.rows.values()) {
-        if (sites && !sites.has(row.dimensions.siteid ?? '')) continue;
-        if (locations && !locations.has(row.dimensions.locationid ?? '')) continue;
-        out.push(row);
-      }
+      for (const row of entry.rows.values()) if (picked(row)) out.push(row);
+      if (withSchedule) for (const row of entry.schedule.values()) if (picked(row)) schedule.push(row);
     }
-    return { rows: out, stamp };
+    return { rows: out, schedule, stamp };
   }
 
   private apply(record: FeedChanges): void {
     if (record.position <= this.#position) return;
     this.#position = record.position;
     if (this.#loading.size > 0) this.#applied.push(record);
-    if (RESETS.has(record.kind)) {
-      this.products.clear(this.environmentId);
-      return;
-    }
-    this.products.apply(this.environmentId, record);
+    if (RESETS.has(record.kind)) this.products.clear(this.environmentId);
+    else this.products.apply(this.environmentId, record);
+    this.observe(record);
   }
 
   private restart(): void {
@@ -138,6 +161,7 @@ export class StockView {
     this.#reflected = -1;
     this.#unsubscribe = undefined;
     this.products.clear(this.environmentId);
+    this.observe(null);
     if (this.#stopped) return;
     setTimeout(() => this.start().catch(this.onError), 100).unref();
   }
@@ -165,16 +189,18 @@ export class StockView {
   }
 
   private async loadFresh(items: ReadonlyArray<[string, string, string]>): Promise<void> {
-    const loaded = new Map<string, Map<string, StockRow>>(items.map(([key]) => [key, new Map()]));
+    const loaded = new Map<string, ProductTarget>(
+      items.map(([key]) => [key, { rows: new Map(), schedule: new Map() }]),
+    );
+    const target = (org: string, product: string) => loaded.get(productKey(this.environmentId, org, product));
     const selector = {
       organizationIds: [...new Set(items.map(([, org]) => org))],
       productIds: [...new Set(items.map(([, , product]) => product))],
     };
-    let at = await this.store.feed.snapshot(this.environmentId, selector, async ({ stock }) => {
-      for (const row of stock) {
-        const rows = loaded.get(productKey(this.environmentId, row.organizationId, row.productId));
-        rows?.set(rowKey(row), row);
-      }
+    let at = await this.store.feed.snapshot(this.environmentId, selector, async ({ stock, schedule }) => {
+      for (const row of stock) target(row.organizationId, row.productId)?.rows.set(rowKey(row), row);
+      for (const row of schedule)
+        target(row.organizationId, row.productId)?.schedule.set(scheduleKey(row), row);
     });
     // The view may have moved past the snapshot while it was read: bring the rows up to where the
     // feed is now, so that entries the view applies later (positions after `at`) are the only ones left.
@@ -182,11 +208,7 @@ export class StockView {
       const page = await this.store.feed.read(this.environmentId, at, PAGE);
       for (const record of page) {
         if (RESETS.has(record.kind)) return;
-        for (const change of record.changes) {
-          if (change.date !== undefined) continue;
-          const rows = loaded.get(productKey(this.environmentId, change.organizationId, change.productId));
-          if (rows) addChange(rows, record, change);
-        }
+        applyRecord(record, target);
         at = record.position;
       }
       if (page.length < PAGE) break;
@@ -196,13 +218,10 @@ export class StockView {
     for (const record of this.#applied) {
       if (record.position <= at) continue;
       if (RESETS.has(record.kind)) return;
-      for (const change of record.changes) {
-        if (change.date !== undefined) continue;
-        const rows = loaded.get(productKey(this.environmentId, change.organizationId, change.productId));
-        if (rows) addChange(rows, record, change);
-      }
+      applyRecord(record, target);
     }
     const loadedAt = Math.max(at, this.#position);
-    for (const [key, rows] of loaded) this.products.put(key, { rows, loadedAt, changedAt: loadedAt });
+    for (const [key, { rows, schedule }] of loaded)
+      this.products.put(key, { rows, schedule, loadedAt, changedAt: loadedAt });
   }
 }

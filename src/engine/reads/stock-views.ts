@@ -1,7 +1,11 @@
 import type { StockRow, StockSelector, Store } from '../../store/store.js';
 import type { FeedHub } from '../feed/feed-hub.js';
+import type { FeedChanges } from './product-rows.js';
 import { ProductRows } from './product-rows.js';
 import { StockView } from './stock-view.js';
+
+/** Told of every entry a view applies (`null`: the view lost the feed and forgot its state). */
+export type EnvironmentObserver = (environmentId: string, record: FeedChanges | null) => void;
 
 /**
  * What an availability answer must reflect (docs/storefront.md, "Consistency"):
@@ -41,6 +45,7 @@ export interface ViewAnswer {
 export class StockViews {
   readonly #products: ProductRows;
   readonly #views = new Map<string, StockView>();
+  readonly #observers: EnvironmentObserver[] = [];
   /** Reads answered from memory, and reads handed to the database (metrics, tests). */
   readonly served = { memory: 0, database: 0 };
 
@@ -50,6 +55,24 @@ export class StockViews {
     private readonly options: StockViewsOptions,
   ) {
     this.#products = new ProductRows(options.maxRows);
+  }
+
+  /** Whether the views are on (ONHAND_READ_CACHE_ROWS above 0; off on Citus). */
+  get enabled(): boolean {
+    return this.options.maxRows > 0;
+  }
+
+  /** The bound on rows (other in-memory state that follows the views takes the same bound). */
+  get maxRows(): number {
+    return this.options.maxRows;
+  }
+
+  /**
+   * Follows every entry the views apply, in order, synchronously (engine/oci/reads keeps the OCI
+   * state so): after a read's consistency check, the observer has seen every entry it must reflect.
+   */
+  observe(observer: EnvironmentObserver): void {
+    this.#observers.push(observer);
   }
 
   /** Rows held, every environment together (metrics, tests). */
@@ -73,7 +96,21 @@ export class StockViews {
     selector: StockSelector,
     options: ViewReadOptions,
   ): Promise<ViewAnswer | undefined> {
-    if (this.options.maxRows <= 0 || (selector.productIds ?? []).length === 0) return undefined;
+    if ((selector.productIds ?? []).length === 0) return undefined;
+    const view = await this.settled(environmentId, options);
+    if (!view) return undefined;
+    const position = view.position;
+    const found = await view.rows(selector);
+    return found && { rows: found.rows, stamp: found.stamp, position };
+  }
+
+  /**
+   * The environment's view once it reflects what `options` ask for (the consistency check), or
+   * undefined when it cannot (views off, not live yet, a wait that timed out): read the database then.
+   * Its `position` then is the position an answer read from it reflects (at least).
+   */
+  async settled(environmentId: string, options: ViewReadOptions): Promise<StockView | undefined> {
+    if (this.options.maxRows <= 0) return undefined;
     const view = this.viewOf(environmentId);
     if (!view.ready) return undefined;
     if (options.minPosition !== undefined) {
@@ -90,9 +127,7 @@ export class StockViews {
         view.reflected(head);
       }
     }
-    const position = view.position;
-    const found = await view.rows(selector);
-    return found && { rows: found.rows, stamp: found.stamp, position };
+    return view;
   }
 
   /** Stops following the feed and forgets everything (engine shutdown). */
@@ -104,7 +139,10 @@ export class StockViews {
   private viewOf(environmentId: string): StockView {
     let view = this.#views.get(environmentId);
     if (!view) {
-      view = new StockView(environmentId, this.store, this.hub, this.#products, this.options.onError);
+      const id = environmentId;
+      view = new StockView(id, this.store, this.hub, this.#products, this.options.onError, (record) => {
+        for (const observer of this.#observers) observer(id, record);
+      });
       this.#views.set(environmentId, view);
       view.start().catch((error: unknown) => {
         this.#views.delete(environmentId);

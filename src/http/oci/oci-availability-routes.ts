@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { OnhandError } from '../../domain/codes.js';
 import { MAX_BATCH_RECORDS } from '../../domain/oci/availability-record.js';
@@ -6,6 +7,8 @@ import type { SkuLocationBody, SkuLocationKey } from '../../engine/oci/oci-recor
 import type { SegmentationInput } from '../../engine/oci/oci-segmentation.js';
 import type { RecordResult } from '../../engine/oci/oci-updates.js';
 import type { RouteDeps } from '../context.js';
+import { serialisedOnce } from '../json.js';
+import { ReadHeaders, readOptions } from '../routes/read-options.js';
 import { validator } from '../validation.js';
 import { ociCodeOf, requireOciAccess } from './oci-errors.js';
 import {
@@ -43,13 +46,19 @@ export function ociAvailabilityRoutes(app: FastifyInstance, deps: RouteDeps): vo
     schema: {
       tags,
       summary: 'Availability of SKUs at locations and groups (skuAvailabilityByLocationAndOrGroup)',
+      description:
+        'Onhand extensions (docs/oci.md, "Availability from memory"): Onhand-Consistency and Onhand-Min-Position as on the IV queries; the answer carries Onhand-Position.',
       params: OrganizationParams,
+      headers: Type.Object(ReadHeaders),
       body: AvailabilityRequestBody,
       response: { 200: AvailabilityAnswerSchema, ...ociErrors() },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const body = checkAvailability(request.body) as AvailabilityInput;
-      return oci.availability.get(request.environmentId, body);
+      const options = readOptions(request, reply);
+      const answer = await oci.availability.get(request.environmentId, body, options);
+      // An answer served again from memory is the same object: its text is reused.
+      return serialisedOnce(answer, () => answer);
     },
   });
 

@@ -10534,11 +10534,19 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Availability of SKUs at locations and groups (skuAvailabilityByLocationAndOrGroup) */
+        /**
+         * Availability of SKUs at locations and groups (skuAvailabilityByLocationAndOrGroup)
+         * @description Onhand extensions (docs/oci.md, "Availability from memory"): Onhand-Consistency and Onhand-Min-Position as on the IV queries; the answer carries Onhand-Position.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description strict (default): the answer reflects every write acknowledged before the query, on any server. bounded: the in-memory state as it is, behind by at most the feed lag. */
+                    "Onhand-Consistency"?: "strict" | "bounded";
+                    /** @description A feed position or an Onhand-Commit-Token the answer must reflect (read-your-writes without the strict check). */
+                    "Onhand-Min-Position"?: string;
+                };
                 path: {
                     /** @description The OCI organization: the Onhand environment id. */
                     organizationId: string;
