@@ -14341,7 +14341,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload an availability NDJSON file (part fileUpload, gzip or not, 10 MB) */
+        /** Upload an availability NDJSON file, or from v63.0 a CSV file (a .csv name or text/csv part) (part fileUpload, gzip or not, 10 MB) */
         post: {
             parameters: {
                 query?: never;
