@@ -107,7 +107,10 @@ describe.each(testBackends())(`an availability import of ${RECORDS} records on %
     const stored = new Map<string, bigint>();
     for (const row of await store.readStock(ENV, { organizationIds: ['usmf'] }))
       if (row.quantity !== 0n)
-        stored.set(JSON.stringify([row.productId, row.dimensions, row.dataSource, row.measure]), row.quantity);
+        stored.set(
+          JSON.stringify([row.productId, row.dimensions, row.dataSource, row.measure]),
+          row.quantity,
+        );
     for (const [key, value] of replayed) if (value === 0n) replayed.delete(key);
     expect(stored.size).toBe(RECORDS - bad);
     expect(replayed.size).toBe(stored.size);

@@ -99,4 +99,42 @@ describe.each(testBackends())('OCI reservations export of updates and IV unreser
       ['iv-u2', 'Released', 1],
     ]);
   });
+
+  it('splits an IV release at the place (a negative reserve) over the holds it took from', async () => {
+    for (const id of ['doc-v', 'doc-w'])
+      expect(
+        (
+          await h.request('PUT', `${RES}/reservation-documents/${id}`, {
+            locations: [{ id: 'warehouse5', reservations: [{ sku: 'sku9', quantity: 2 }] }],
+          })
+        ).statusCode,
+      ).toBe(200);
+    const release = await h.request('POST', `/api/environment/${ENV}/onhand/reserve`, {
+      id: 'iv-release-1',
+      organizationId: 'usmf',
+      productId: 'sku9',
+      dimensions: { siteId: 'warehouse5', locationId: 'warehouse5' },
+      quantityDataSource: 'iv',
+      modifier: 'softreserved',
+      quantity: -3,
+      ifCheckAvailForReserv: false,
+    });
+    expect(release.statusCode, release.body).toBe(200);
+    expect(await atWarehouse()).toMatchObject({ reserved: 1 });
+    type Doc = {
+      reservationId: string;
+      reservationDetails: { reservationDetailActions: Record<string, unknown>[] }[];
+    };
+    const closed = (await exportOf(h, 'reservations', { fromDate: today(), status: 'closed' })) as Doc[];
+    const open = (await exportOf(h, 'reservations', { fromDate: today(), status: 'open' })) as Doc[];
+    const last = (d: Doc | undefined) => d?.reservationDetails[0]?.reservationDetailActions.at(-1);
+    // The oldest hold first: doc-v gives its 2 (closed), doc-w 1 of its 2 (open).
+    expect(last(closed.find((d) => d.reservationId === 'doc-v'))).toMatchObject({
+      requestId: 'iv-release-1',
+      action: 'Released',
+      quantity: 2,
+    });
+    expect(open.map((d) => d.reservationId)).toEqual(['doc-w']);
+    expect(last(open[0])).toMatchObject({ requestId: 'iv-release-1', action: 'Released', quantity: 1 });
+  });
 });
