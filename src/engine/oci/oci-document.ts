@@ -1,4 +1,4 @@
-import { OnhandError } from '../../domain/codes.js';
+import { fail, OnhandError } from '../../domain/codes.js';
 import type { Store } from '../../store/store.js';
 import type { OciContext } from './oci-run.js';
 
@@ -82,13 +82,22 @@ export async function checkCurrent(
   if (found.size > 0) throw new DocumentMoved();
 }
 
-/** Runs `once` again (reading the document afresh) while it ends in DocumentMoved, at most 5 times. */
+/**
+ * How often an operation reads a document again: each time another update of it committed first, so N
+ * updates of one reservation sent at once need up to N reads for the last of them.
+ */
+const MAX_READS = 64;
+
+/** Runs `once` again (reading the document afresh) while it ends in DocumentMoved, at most MAX_READS times. */
 export async function withCurrentDocument<T>(once: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await once();
     } catch (error) {
-      if (!(error instanceof DocumentMoved) || attempt >= 5) throw error;
+      if (!(error instanceof DocumentMoved)) throw error;
+      // As the runner answers a graph that keeps changing: the client may send the request again.
+      if (attempt >= MAX_READS)
+        fail('configuration_version_conflict', '', 'The reservation kept changing; send the request again.');
     }
   }
 }

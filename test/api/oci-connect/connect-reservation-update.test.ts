@@ -52,7 +52,7 @@ describe.each(testBackends())('OCI Connect reservation update on %s', (backend) 
     expect(
       (await uploadFile(h, token, '/location-graph/uploads', Buffer.from(JSON.stringify(GRAPH)))).statusCode,
     ).toBe(200);
-    const records = ['sku1', 'sku2', 'sku3'].flatMap((sku) =>
+    const records = ['sku1', 'sku2', 'sku3', 'sku4'].flatMap((sku) =>
       GRAPH.locations.map((l) => ({
         actionRequestId: `s-${sku}-${l}`,
         stockKeepingUnit: sku,
@@ -202,6 +202,45 @@ describe.each(testBackends())('OCI Connect reservation update on %s', (backend) 
     // 5 on hand, 2 held: one raise of 3 fits, the second does not; the repeat of the granted one adds 0.
     expect(granted).toHaveLength(1);
     expect(await warehouse('sku3')).toMatchObject({ onHand: 5, reserved: 5, availableToFulfill: 0 });
+  });
+
+  it('applies parallel updates of one reservation one at a time; a cancel then releases all they added', async () => {
+    await create('u-c', [{ locationIdentifier: 'warehouse5', stockKeepingUnit: 'sku4', quantity: 1 }]);
+    const totals = [3, 1, 4, 2, 5, 2];
+    const answers = await Promise.all(
+      totals.map((quantity, n) =>
+        update({
+          actionRequestId: `u-c-${n}`,
+          reservationId: 'u-c',
+          updateRecords: [
+            { locationIdentifier: 'warehouse5', stockKeepingUnit: 'sku4', quantity },
+            { locationIdentifier: 'surprise', stockKeepingUnit: 'sku4', quantity: n % 3 },
+          ],
+        }),
+      ),
+    );
+    expect(
+      answers.map((a) => a.json().success),
+      answers.map((a) => a.body).join('\n'),
+    ).toEqual(totals.map(() => true));
+    // One at a time: each update starts from what the one before it left (the first from 1), so the
+    // totals before the updates are the totals after them, less the last, plus the initial 1.
+    const held = answers.map((a) => a.json().details[0] as { quantity: number; adjustment: number });
+    const w = await warehouse('sku4');
+    const after = [1, ...held.map((d) => d.quantity)];
+    after.splice(after.indexOf(w.reserved), 1);
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    expect(sorted(held.map((d) => d.quantity - d.adjustment))).toEqual(sorted(after));
+    expect(held.map((d) => d.quantity)).toContain(w.reserved);
+    const cancel = await h.app.inject({
+      method: 'PATCH',
+      url: `/inventory/reservation/v1/organizations/${ENV}/reservation-documents/u-c`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: { status: 'CANCELLED' },
+    });
+    expect(cancel.statusCode, cancel.body).toBeLessThan(300);
+    expect(await warehouse('sku4')).toMatchObject({ reserved: 0 });
+    expect((await at('sku4')).surprise).toMatchObject({ reserved: 0 });
   });
 
   it('refuses bad input and unknown reservations with nothing changed', async () => {
