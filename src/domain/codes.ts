@@ -102,6 +102,7 @@ export const ERROR_CODES = {
   oci_reservation_exists: 'A reservation with this id already exists (with another body).',
   oci_reservation_not_found: 'No OCI reservation with this id exists in the environment.',
   oci_reservation_cancelled: 'The OCI reservation is already cancelled.',
+  oci_reservation_expired: 'The OCI reservation has expired: it cannot be updated.',
   oci_insufficient_quantity:
     'Not enough available (or reserved) quantity for this record; nothing of it was applied.',
   oci_measures_unavailable:

@@ -36,6 +36,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   oci_reservation_exists: 409,
   oci_reservation_not_found: 404,
   oci_reservation_cancelled: 409,
+  oci_reservation_expired: 409,
   oci_insufficient_quantity: 409,
   job_not_finished: 409,
   adjustment_not_found: 404,

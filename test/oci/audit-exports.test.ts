@@ -1,35 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { exportOf } from './export-helpers.js';
 import { ARIZONA, batch, ENV, IMPEX, uploadGraph } from './oci-helpers.js';
 
 const RES = `/inventory/reservation/v1/organizations/${ENV}`;
 const today = () => new Date().toISOString().slice(0, 10);
-
-/** Starts an export, runs the jobs, answers the file's lines (parsed). */
-async function exportOf(h: Harness, segment: string, body: unknown): Promise<Record<string, unknown>[]> {
-  const started = await h.request('POST', `${IMPEX}/${segment}/exports`, body);
-  expect(started.statusCode, started.body).toBe(200);
-  const { exportId, exportStatusLink } = started.json() as { exportId: string; exportStatusLink: string };
-  expect(exportStatusLink).toBe(`${IMPEX}/${segment}/exports/${exportId}/status`);
-  const early = await h.request('GET', `${IMPEX}/${segment}/exports/${exportId}/file-content`);
-  expect(early.statusCode).toBe(409);
-  expect(early.json()).toMatchObject({ errorCode: 'ExportInProcess' });
-  await h.services.engine.jobRunner.runPending();
-  const status = await h.request('GET', exportStatusLink);
-  expect(status.json()).toMatchObject({
-    id: exportId,
-    status: 'COMPLETED',
-    validation: { fileHashType: 'SHA-256' },
-  });
-  const file = await h.request('GET', `${IMPEX}/${segment}/exports/${exportId}/file-content`);
-  expect(file.statusCode).toBe(200);
-  const lines = file.body === '' ? [] : file.body.trim().split('\n');
-  expect((status.json() as { validation: { fileSize: number } }).validation.fileSize).toBe(
-    Buffer.byteLength(file.body),
-  );
-  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 const ms = expect.stringMatching(/^\d{13}$/);
 

@@ -153,6 +153,21 @@ export const OCI_FUZZ_TEMPLATES: Readonly<Record<string, FuzzTemplate>> = {
       'transferRecords.0.quantity': 'quantity',
     },
   },
+  [`POST ${CONNECT_BASE}/reservation/actions/update`]: {
+    body: {
+      actionRequestId: 'fuzz-u-1',
+      reservationId: 'fuzz-res-1',
+      updateRecords: [{ locationIdentifier: 'loc-1', stockKeepingUnit: 'sku-1', quantity: 2 }],
+    },
+    fields: {
+      actionRequestId: 'id',
+      reservationId: 'id',
+      updateRecords: 'list',
+      'updateRecords.0.locationIdentifier': 'id',
+      'updateRecords.0.stockKeepingUnit': 'id',
+      'updateRecords.0.quantity': 'quantity',
+    },
+  },
   'PUT /inventory/impex/v1/organizations/:organizationId/location-graph': {
     body: {
       ivOrganizationId: 'usmf',

@@ -232,6 +232,7 @@ export const OCI_ROUTES: readonly { method: string; path: string; role: Role; ex
   { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/fulfillments`, role: 'write' },
   { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/releases`, role: 'write' },
   { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/transfers`, role: 'write' },
+  { method: 'POST', path: `${CONNECT_BASE}/reservation/actions/update`, role: 'write' },
   { method: 'POST', path: `${OCI_AV}/availability-records/actions/get-deltas`, role: 'read' },
   { method: 'POST', path: OCI_EXPORTS, role: 'read' },
   { method: 'GET', path: `${OCI_EXPORTS}/:exportId/status`, role: 'read' },

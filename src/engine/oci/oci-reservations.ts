@@ -1,4 +1,4 @@
-import { fail, OnhandError } from '../../domain/codes.js';
+import { fail } from '../../domain/codes.js';
 import { lockOrder, planLocks } from '../../domain/oci/group-locks.js';
 import type { LocationGraph } from '../../domain/oci/location-graph.js';
 import {
@@ -10,6 +10,7 @@ import {
 import { formatQty, type Qty } from '../../domain/quantity.js';
 import type { Store } from '../../store/store.js';
 import { requestHash } from '../request-hash.js';
+import { checkCurrent, type Hold, readDocument, reference, withCurrentDocument } from './oci-document.js';
 import { reserveAtGroup, reserveAtLocation } from './oci-holds.js';
 import type { OciContext, OciRunner } from './oci-run.js';
 import { OCI_RECORD_PREFIX, reservationLock } from './oci-scope.js';
@@ -30,15 +31,8 @@ export interface ReservationAnswer {
   groups: PlaceAnswer[];
 }
 
-/** What a create recorded for its cancel: every IV record holding part of it. */
-export interface Hold {
-  readonly recordId: string;
-  readonly sku: string;
-  readonly locationId: string;
-  readonly groupId?: string;
-}
-
-export const reference = (reservationId: string) => `oci:${reservationId}`;
+export type { Hold };
+export { reference };
 export const number = (q: Qty) => Number(formatQty(q));
 
 /** OCI reservation documents (spec §3.1, §3.2): create with a client-chosen id, cancel. */
@@ -90,62 +84,51 @@ export class OciReservationDocuments {
     checkOciId(reservationId, '/reservationId');
     if (typeof body !== 'object' || body === null || (body as { status?: unknown }).status !== 'CANCELLED')
       fail('invalid_request', '/status', 'The only status a reservation can be given is CANCELLED.');
-    const holds = await this.holdsOf(environmentId, reservationId);
-    await this.runner.run(
-      environmentId,
-      () => ({
-        slots: holds.map((h) => ({ sku: h.sku, locationId: h.locationId })),
-        named: holds.map((h) => h.recordId),
-        locks: [reservationLock(environmentId, reservationId)],
-      }),
-      async (ctx) => {
-        const done = await ctx.tx.findEvents(environmentId, 'oci-cancel', [reservationId]);
-        if (done.size > 0)
-          fail(
-            'oci_reservation_cancelled',
-            '/reservationId',
-            `Reservation ${reservationId} is already cancelled.`,
-          );
-        const now = ctx.now.toISOString();
-        const released: { recordId: string; quantity: string }[] = [];
-        for (const hold of holds) {
-          const state = ctx.scopes.state(ctx.scopes.slot(hold.sku, hold.locationId));
-          const record = state.reservations.get(hold.recordId);
-          if (!record || record.remaining <= 0n) continue;
-          released.push({ recordId: hold.recordId, quantity: formatQty(record.remaining) });
-          state.release([record], record.remaining, now, 'released');
-        }
-        ctx.record({
-          kind: 'oci.cancel',
-          family: 'oci-cancel',
-          eventId: reservationId,
-          bodyHash: '',
-          request: { reservationId, status: 'CANCELLED', released },
-          outcome: null,
-          reference: reference(reservationId),
-        });
-      },
-    );
-  }
-
-  /** The holds a create recorded (committed read of its ledger entry); oci_reservation_not_found if none. */
-  private async holdsOf(environmentId: string, reservationId: string): Promise<Hold[]> {
-    const entries = await this.store.readLedgerByReference(environmentId, reference(reservationId), 50);
-    const created = entries.find((e) => e.kind === 'oci.reserve' && e.request !== null);
-    if (!created)
-      throw new OnhandError('oci_reservation_not_found', `Reservation ${reservationId} does not exist.`, [
-        {
-          code: 'oci_reservation_not_found',
-          path: '/reservationId',
-          message: 'Reservation ID provided does not exist.',
+    await withCurrentDocument(async () => {
+      const doc = await readDocument(this.store, environmentId, reservationId);
+      const { holds } = doc;
+      await this.runner.run(
+        environmentId,
+        () => ({
+          slots: holds.map((h) => ({ sku: h.sku, locationId: h.locationId })),
+          named: holds.map((h) => h.recordId),
+          locks: [reservationLock(environmentId, reservationId)],
+        }),
+        async (ctx) => {
+          const done = await ctx.tx.findEvents(environmentId, 'oci-cancel', [reservationId]);
+          if (done.size > 0)
+            fail(
+              'oci_reservation_cancelled',
+              '/reservationId',
+              `Reservation ${reservationId} is already cancelled.`,
+            );
+          await checkCurrent(ctx, reservationId, doc);
+          const now = ctx.now.toISOString();
+          const released: { recordId: string; quantity: string }[] = [];
+          for (const hold of holds) {
+            const state = ctx.scopes.state(ctx.scopes.slot(hold.sku, hold.locationId));
+            const record = state.reservations.get(hold.recordId);
+            if (!record || record.remaining <= 0n) continue;
+            released.push({ recordId: hold.recordId, quantity: formatQty(record.remaining) });
+            state.release([record], record.remaining, now, 'released');
+          }
+          ctx.record({
+            kind: 'oci.cancel',
+            family: 'oci-cancel',
+            eventId: reservationId,
+            bodyHash: '',
+            request: { reservationId, status: 'CANCELLED', released },
+            outcome: null,
+            reference: reference(reservationId),
+          });
         },
-      ]);
-    return (created.request as { holds: Hold[] }).holds;
+      );
+    });
   }
 }
 
 /** Every SKU × location a set of lines may touch (a group line: all of the group's locations). */
-function slotsOf(graph: LocationGraph, lines: readonly ReservationLine[]) {
+export function slotsOf(graph: LocationGraph, lines: readonly Pick<ReservationLine, 'place' | 'sku'>[]) {
   const locations = new Set(graph.locations.map((l) => l.id));
   const groups = new Map(graph.groups.map((g) => [g.id, g.locations]));
   // "If any of the location groups or locations provided in the request are invalid, nothing is processed."

@@ -11,6 +11,7 @@ import { OciGraphs } from './oci-graphs.js';
 import { groupDependents, groupReservationReader } from './oci-group-reads.js';
 import { OciMovements } from './oci-movements.js';
 import { OciRecords } from './oci-records.js';
+import { OciReservationUpdates } from './oci-reservation-updates.js';
 import { OciReservationDocuments } from './oci-reservations.js';
 import { OciRunner } from './oci-run.js';
 import { OciSegmentation } from './oci-segmentation.js';
@@ -53,6 +54,8 @@ export class Oci {
   readonly reservations: OciReservationDocuments;
   /** Releases, fulfillments and transfers (spec §3.3–§3.5). */
   readonly movements: OciMovements;
+  /** Updates of reservation documents (Connect `reservation/actions/update`). */
+  readonly reservationUpdates: OciReservationUpdates;
 
   constructor(deps: OciDeps) {
     const { store, environments, clock } = deps;
@@ -85,6 +88,7 @@ export class Oci {
     const runner = new OciRunner(store, environments, this.graphs, clock);
     this.reservations = new OciReservationDocuments(store, runner, deps.onExpiry ?? (() => {}));
     this.movements = new OciMovements(runner);
+    this.reservationUpdates = new OciReservationUpdates(store, runner, deps.onExpiry ?? (() => {}));
     this.availability.groupReservations = groupReservationReader(store, this.graphs);
     this.graphs.dependents = groupDependents(store, this.graphs);
   }

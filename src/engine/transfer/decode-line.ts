@@ -66,6 +66,9 @@ export function decodeLine(text: string, line: number): TransferRecord {
     case 'oci-safety-stock':
     case 'oci-exclusion':
     case 'oci-record-outcome':
+    case 'oci-import':
+    case 'oci-import-error':
+    case 'oci-import-chunk':
       return { type: 'oci', item: decodeOci(r, type) };
     case 'ledger':
       return {

@@ -2,6 +2,7 @@ import { OnhandError } from '../../domain/codes.js';
 import { compileConfiguration } from '../../domain/config/compile-configuration.js';
 import type { RuntimeConfiguration } from '../../domain/config/runtime-configuration.js';
 import { normalizeEnvironmentId } from '../../domain/identifiers.js';
+import type { JobRecord } from '../../store/jobs/job-store.js';
 import type { Store } from '../../store/store.js';
 import { type CheckedFile, checkFile } from './check-file.js';
 import type { ExportCounts } from './format.js';
@@ -54,8 +55,9 @@ export async function importEnvironment(
     'importing',
     counts.stock + counts.schedule + counts.reservations + counts.oci + counts.ledger,
   );
+  const jobs: JobRecord[] = [];
   try {
-    await writeRecords(store, environmentId, open(), options.batchSize ?? 1000, progress);
+    await writeRecords(store, environmentId, open(), options.batchSize ?? 1000, progress, jobs);
   } catch (error) {
     progress.finish();
     throw await undo(store, environmentId, error);
@@ -66,6 +68,8 @@ export async function importEnvironment(
     throw new TransferError(
       `Environment "${environmentId}" was created by someone else during the import; its data now holds the imported records too.`,
     );
+  // The OCI availability imports' jobs, once the environment exists (an unfinished one is Queued again).
+  for (const job of jobs) await store.jobs.restore(job);
   return { environmentId, counts };
 }
 

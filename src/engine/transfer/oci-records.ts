@@ -3,6 +3,12 @@ import { type LocationGraphInput, parseLocationGraph } from '../../domain/oci/lo
 import { formatQty } from '../../domain/quantity.js';
 import type { OciGraphRecord, RecordOutcome, SafetyStockRow } from '../../store/oci/oci-store.js';
 import type { Store, StoreTx } from '../../store/store.js';
+import {
+  decodeOciImport,
+  exportOciImports,
+  OCI_IMPORT_RECORD_TYPES,
+  type OciImportItem,
+} from './oci-import-records.js';
 import type { RecordReader } from './record-reader.js';
 import { TransferError } from './transfer-error.js';
 
@@ -11,7 +17,8 @@ import { TransferError } from './transfer-error.js';
  * reservations and before the ledger: the location graph ("oci-graph", at most one), safety stock
  * ("oci-safety-stock"), product segmentation ("oci-exclusion") and the first outcomes of OCI record
  * ids ("oci-record-outcome"). OCI reservations are IV reservations and ledger entries, exported with
- * them; exports and imports of the Impex API (jobs, files) are not part of the file.
+ * them. The availability imports (records, jobs, result lines, unfinished files) follow
+ * (oci-import-records.ts); the Impex exports (jobs and files made on demand) are not part of the file.
  */
 
 /** The record types of this section. */
@@ -20,6 +27,7 @@ export const OCI_RECORD_TYPES = [
   'oci-safety-stock',
   'oci-exclusion',
   'oci-record-outcome',
+  ...OCI_IMPORT_RECORD_TYPES,
 ] as const;
 
 /** One OCI record, decoded. */
@@ -27,7 +35,8 @@ export type OciItem =
   | { readonly kind: 'graph'; readonly record: OciGraphRecord }
   | { readonly kind: 'safety'; readonly row: SafetyStockRow }
   | { readonly kind: 'exclusion'; readonly groupId: string; readonly sku: string }
-  | { readonly kind: 'outcome'; readonly outcome: RecordOutcome };
+  | { readonly kind: 'outcome'; readonly outcome: RecordOutcome }
+  | OciImportItem;
 
 /** Writes the environment's OCI records through `emit`, page by page; their number. */
 export async function exportOci(
@@ -71,11 +80,12 @@ export async function exportOci(
     if (page.length < pageSize || !last) break;
     after = { recordId: last.recordId, sku: last.sku };
   }
-  return count;
+  return count + (await exportOciImports(store, environmentId, pageSize, emit));
 }
 
 /** Decodes one OCI record (its type is one of OCI_RECORD_TYPES). */
 export function decodeOci(r: RecordReader, type: string): OciItem {
+  if ((OCI_IMPORT_RECORD_TYPES as readonly string[]).includes(type)) return decodeOciImport(r, type);
   if (type === 'oci-graph') {
     const input = {
       ivOrganizationId: r.string('ivOrganizationId'),

@@ -35,6 +35,7 @@ const OCI_CODES: Partial<Record<ErrorCode, [number, OciErrorCode]>> = {
   oci_reservation_exists: [409, 'EntityExists'],
   oci_reservation_not_found: [404, 'EntityNotFound'],
   oci_reservation_cancelled: [409, 'ReservationCancelled'],
+  oci_reservation_expired: [409, 'ReservationInvalidState'],
   oci_insufficient_quantity: [409, 'InsufficientQuantity'],
   missing_field: [400, 'MissingParameter'],
   environment_not_found: [403, 'TenantNotProvisioned'],

@@ -7,6 +7,11 @@
 export interface JobStore {
   /** Inserts a new job (status Queued). */
   create(job: NewJob): Promise<void>;
+  /**
+   * Writes a job as it was exported (`onhand import`): every field kept, but a job that was Queued or
+   * Running is Queued again, unowned, so this store's runner resumes it from its progress.
+   */
+  restore(job: JobRecord): Promise<void>;
   /** One job of an environment, or undefined. */
   get(environmentId: string, jobId: string): Promise<JobRecord | undefined>;
   /** Deletes a job (an OCI export once downloaded); false when there was none. */

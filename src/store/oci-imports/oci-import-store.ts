@@ -8,6 +8,8 @@ import type { NewJob } from '../jobs/job-store.js';
  */
 export interface OciImportStore {
   create(record: NewOciImport): Promise<void>;
+  /** Writes an import as it was exported (`onhand import`), every field kept; its job is restored apart. */
+  restore(record: OciImportRecord): Promise<void>;
   get(environmentId: string, importId: string): Promise<OciImportRecord | undefined>;
   /** The import an upload link id belongs to. */
   byUploadLink(environmentId: string, uploadLinkId: string): Promise<OciImportRecord | undefined>;

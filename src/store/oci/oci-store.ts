@@ -135,4 +135,7 @@ export const OCI_ENVIRONMENT_TABLES = [
   'oci_safety_stock',
   'oci_record_outcomes',
   'oci_segment_exclusions',
+  'oci_imports',
+  'oci_import_chunks',
+  'oci_import_errors',
 ] as const;

@@ -49,11 +49,13 @@ export function uploadFile(
   token: string,
   path: string,
   file: Buffer,
+  fileName?: string,
+  base = CONNECT,
 ): Promise<LightMyRequestResponse> {
-  const { body, contentType } = multipart(file);
+  const { body, contentType } = multipart(file, 'fileUpload', fileName);
   return h.app.inject({
     method: 'POST',
-    url: `${CONNECT}${path}`,
+    url: `${base}${path}`,
     headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
     payload: body,
   });

@@ -5,10 +5,14 @@ import type { Harness } from '../../support/harness.js';
 export const IMPORTS = '/inventory/impex/v1/organizations/test/availability-records/imports';
 
 /** A multipart/form-data body with the file in the part `fileUpload`, as OCI clients send it. */
-export function multipart(file: Buffer, name = 'fileUpload'): { body: Buffer; contentType: string } {
+export function multipart(
+  file: Buffer,
+  name = 'fileUpload',
+  fileName = 'oci.json',
+): { body: Buffer; contentType: string } {
   const boundary = `----onhand${randomUUID().replaceAll('-', '')}`;
   const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="oci.json"\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\n` +
       'Content-Type: application/octet-stream\r\n\r\n',
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);

@@ -14349,7 +14349,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload an availability NDJSON file (part fileUpload, gzip or not, 10 MB) */
+        /** Upload an availability NDJSON file, or from v63.0 a CSV file (a .csv name or text/csv part) (part fileUpload, gzip or not, 10 MB) */
         post: {
             parameters: {
                 query?: never;
@@ -15335,6 +15335,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/data/{version}/commerce/oci/reservation/actions/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the quantities a reservation holds (each record's quantity is the line's new total); actionRequestId is the update's idempotency key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The API version, v51.0 to v99.0.
+                     * @example v62.0
+                     */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "actionRequestId": "0c6d3e52-8f3b-4a8e-9a51-2b7c1d9e4f01",
+                     *       "reservationId": "5b1e1f3a-0c55-4a51-9d7e-3f5f9f1c2a10",
+                     *       "updateRecords": [
+                     *         {
+                     *           "locationGroupIdentifier": "arizona",
+                     *           "stockKeepingUnit": "sku123",
+                     *           "quantity": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectUpdateReservation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "success": true,
+                         *       "reservationTime": "2026-12-03T10:05:00.000Z",
+                         *       "expirationTime": "2026-12-03T10:10:00.000Z",
+                         *       "details": [
+                         *         {
+                         *           "locationGroupIdentifier": "arizona",
+                         *           "stockKeepingUnit": "sku123",
+                         *           "quantity": 5,
+                         *           "adjustment": 3
+                         *         }
+                         *       ],
+                         *       "errors": []
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ConnectUpdateReservationOutput"];
+                    };
+                };
+                /** @description The request is invalid: `code` says why and `details` which field (docs/errors.md). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`, `invalid_token`), or wrong client credentials (`invalid_client`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The token does not give the role this route needs in this environment (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description The environment, or the resource named in the path, does not exist (`not_found`, …). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Conflict with the current state: availability, an event id reused with another body, a version (see `code`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`); retry after the `Retry-After` seconds. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectErrors"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services/oauth2/token": {
         parameters: {
             query?: never;
@@ -15963,6 +16092,41 @@ export interface components {
                 toLocationGroupIdentifier?: string;
                 toLocationIdentifier?: string;
             }[];
+        };
+        /** ConnectUpdateReservation */
+        ConnectUpdateReservation: {
+            /** @description The update's idempotency key: the same id and body answer the first answer again. */
+            actionRequestId: string;
+            /** @description Each record by itself, a raise may be granted in part (default false). */
+            allowPartialReservations?: boolean;
+            externalRefId?: string;
+            /** @description The reservation (the actionRequestId of its create). */
+            reservationId: string;
+            /** Format: date-time */
+            reservationTime?: string;
+            /** @description The whole update or nothing, even with allowPartialReservations. */
+            updateAllOrNothingRecords?: boolean;
+            updateRecords: {
+                locationGroupIdentifier?: string;
+                locationIdentifier?: string;
+                /** @description The quantity the reservation is to hold there: its new total (0 releases the line). */
+                quantity: number;
+                stockKeepingUnit: string;
+            }[];
+        };
+        /** ConnectUpdateReservationOutput */
+        ConnectUpdateReservationOutput: {
+            /** @description One per record: quantity (held now), adjustment (the change, negative when lowered), errorCode when refused. */
+            details: {
+                [key: string]: unknown;
+            }[];
+            errors: {
+                errorCode: string;
+                message: string;
+            }[];
+            expirationTime?: string;
+            reservationTime: string;
+            success: boolean;
         };
         /** ConnectUploadOutput */
         ConnectUploadOutput: {

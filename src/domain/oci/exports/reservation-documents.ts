@@ -1,4 +1,21 @@
-import { formatQty, parseQty, type Qty } from '../../quantity.js';
+import type { Qty } from '../../quantity.js';
+import { ivReleaseOf } from './iv-releases.js';
+import {
+  type DetailAction,
+  type DetailLine,
+  type ExportedReservation,
+  type Json,
+  lineOf,
+  ms,
+  num,
+  obj,
+  type PlaceRef,
+  placeOf,
+  placeRef,
+  qty,
+  samePlace,
+  str,
+} from './reservation-lines.js';
 
 /** What the reservations export reads of a ledger entry (docs/oci.md, "Reservations export"). */
 export interface AuditEntry {
@@ -9,39 +26,7 @@ export interface AuditEntry {
   readonly outcome: unknown;
 }
 
-/** A place of a reservation line or action. */
-export type PlaceRef = { readonly location: string } | { readonly group: string };
-
-/** One action of a reservation line (spec §4.6 `reservationDetailActions`). */
-export interface DetailAction {
-  readonly requestId: string;
-  readonly externalRefId?: string;
-  readonly quantity: number;
-  readonly action: 'Reserved' | 'Released' | 'Fulfilled' | 'Moved' | 'Cancelled' | 'Expired';
-  readonly location?: string;
-  readonly group?: string;
-  readonly from?: PlaceRef;
-  readonly to?: PlaceRef;
-  /** Milliseconds since the epoch, as a string (the specification's example). */
-  readonly timestamp: string;
-}
-
-/** One line of a reservation document: a SKU at a place, the quantity reserved, what happened to it. */
-export type DetailLine = PlaceRef & {
-  readonly sku: string;
-  readonly quantity: number;
-  readonly reservationDetailActions: DetailAction[];
-};
-
-/** One reservation document of the export file (one JSON line). */
-export interface ExportedReservation {
-  readonly reservationId: string;
-  readonly externalRefId?: string;
-  /** Milliseconds since the epoch. */
-  readonly reservationTime: number;
-  readonly reservationState: 'OPEN' | 'CLOSED';
-  readonly reservationDetails: DetailLine[];
-}
+export type { DetailAction, DetailLine, ExportedReservation, PlaceRef };
 
 /** Which documents an export takes: created between `from` and `to` (ISO-8601), in the given state. */
 export interface ReservationFilter {
@@ -60,14 +45,6 @@ interface Doc {
   cancelled: boolean;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const qty = (v: unknown): Qty =>
-  typeof v === 'string' || typeof v === 'number' ? parseQty(String(v), '') : 0n;
-const num = (q: Qty) => Number(formatQty(q));
-const ms = (iso: string) => String(Date.parse(iso));
-
 /**
  * Folds OCI ledger entries (in commit order) into reservation documents (spec §4.6): a create
  * (`oci.reserve`) makes the document and its lines (what was reserved, action `Reserved`); releases,
@@ -80,6 +57,8 @@ export class ReservationFold {
   readonly #docs = new Map<string, Doc>();
   /** IV hold record id → its document and the line it serves. */
   readonly #holds = new Map<string, { doc: Doc; line: DetailLine }>();
+  /** The last IV release that may have released several holds (its first took the whole quantity). */
+  #lastIv: { eventId: string; doc: Doc; action: { quantity: number } } | undefined;
 
   add(entry: AuditEntry): void {
     const request = obj(entry.request);
@@ -88,7 +67,9 @@ export class ReservationFold {
     else if (entry.kind === 'oci.cancel') this.cancelled(entry, request);
     else if (entry.kind === 'oci.release' || entry.kind === 'oci.fulfill' || entry.kind === 'oci.transfer')
       this.moved(entry, request);
+    else if (entry.kind === 'oci.update') this.updated(entry, request);
     else if (entry.kind === 'reservation.expire') this.expired(entry, request);
+    else this.ivReleased(entry);
   }
 
   /** The documents kept by the filter, in the order they were created. */
@@ -226,6 +207,79 @@ export class ReservationFold {
     }
   }
 
+  /**
+   * A Connect update: a raise adds to its line's quantity (a new line when the reservation held
+   * nothing of the SKU there) with a `Reserved` action, a cut adds a `Released` action; its new holds
+   * serve the line (for their expiry).
+   */
+  private updated(entry: AuditEntry, request: Json): void {
+    const doc = this.#docs.get(str(request.reservationId) ?? '');
+    if (!doc) return;
+    const requestId = str(request.actionRequestId) ?? '';
+    const externalRefId = str(request.externalRefId);
+    const lines = Array.isArray(request.lines) ? (request.lines as unknown[]).map(obj) : [];
+    for (const l of lines) {
+      const at = placeRef(l);
+      const sku = str(l.sku);
+      const adjustment = qty(l.adjustment);
+      if (!at || sku === undefined || adjustment === 0n) continue;
+      let line = doc.lines.find((x) => x.sku === sku && samePlace(placeOf(x), at));
+      if (!line) {
+        if (adjustment < 0n) continue;
+        line = { ...at, sku, quantity: 0, reservationDetailActions: [] };
+        doc.lines.push(line);
+      }
+      const amount = adjustment < 0n ? -adjustment : adjustment;
+      doc.remaining += adjustment;
+      if (adjustment > 0n) (line as { quantity: number }).quantity = num(qty(line.quantity) + adjustment);
+      line.reservationDetailActions.push({
+        requestId,
+        ...(externalRefId !== undefined ? { externalRefId } : {}),
+        quantity: num(amount),
+        action: adjustment > 0n ? 'Reserved' : 'Released',
+        ...at,
+        timestamp: ms(entry.recordedAt),
+      });
+    }
+    const holds = Array.isArray(request.holds) ? (request.holds as unknown[]).map(obj) : [];
+    for (const h of holds) {
+      const place: PlaceRef =
+        str(h.groupId) !== undefined
+          ? { group: str(h.groupId) ?? '' }
+          : { location: str(h.locationId) ?? '' };
+      const line = lineOf(doc, str(h.sku), place);
+      const recordId = str(h.recordId);
+      if (line && recordId !== undefined) this.#holds.set(recordId, { doc, line });
+    }
+  }
+
+  /** An IV release of OCI holds (iv-releases.ts): `Released` on the line each hold serves. */
+  private ivReleased(entry: AuditEntry): void {
+    const release = ivReleaseOf(entry);
+    if (!release) return;
+    const held = this.#holds.get(release.recordId);
+    const first = release.ofFirst ? this.#lastIv : undefined;
+    if (first && first.eventId === release.requestId) {
+      first.doc.remaining += release.amount;
+      first.action.quantity = num(qty(first.action.quantity) - release.amount);
+    }
+    if (!held || release.amount <= 0n) {
+      if (!release.ofFirst) this.#lastIv = undefined;
+      return;
+    }
+    held.doc.remaining -= release.amount;
+    const action: DetailAction = {
+      requestId: release.requestId,
+      quantity: num(release.amount),
+      action: 'Released',
+      ...placeOf(held.line),
+      timestamp: ms(entry.recordedAt),
+    };
+    held.line.reservationDetailActions.push(action);
+    if (!release.ofFirst)
+      this.#lastIv = { eventId: release.requestId, doc: held.doc, action: action as { quantity: number } };
+  }
+
   private expired(entry: AuditEntry, request: Json): void {
     const held = this.#holds.get(str(request.reservationId) ?? '');
     if (!held) return;
@@ -240,24 +294,4 @@ export class ReservationFold {
       timestamp: ms(entry.recordedAt),
     });
   }
-}
-
-function placeRef(value: unknown): PlaceRef | undefined {
-  const v = obj(value);
-  if (typeof v.location === 'string') return { location: v.location };
-  if (typeof v.group === 'string') return { group: v.group };
-  return undefined;
-}
-
-function placeOf(line: DetailLine): PlaceRef {
-  return 'group' in line ? { group: line.group } : { location: line.location };
-}
-
-const samePlace = (a: PlaceRef, b: PlaceRef) =>
-  'group' in a ? 'group' in b && a.group === b.group : 'location' in b && a.location === b.location;
-
-/** The line of a SKU at a place, else the SKU's first line. */
-function lineOf(doc: Doc, sku: string | undefined, place: PlaceRef | undefined): DetailLine | undefined {
-  const ofSku = doc.lines.filter((l) => l.sku === sku);
-  return (place && ofSku.find((l) => samePlace(placeOf(l), place))) ?? ofSku[0];
 }

@@ -46,6 +46,15 @@ export function readImportLine(text: string, location: string | undefined, now: 
   }
   const line = value as Record<string, unknown>;
   if ('mode' in line) return readHeader(line);
+  return readImportRecord(line, location, now);
+}
+
+/** Checks one record's fields (a JSON line's object, or a CSV row's: csv-line.ts). Pure. */
+export function readImportRecord(
+  line: Record<string, unknown>,
+  location: string | undefined,
+  now: Date,
+): ImportLine {
   const ids = {
     ...(typeof line.recordId === 'string' ? { recordId: line.recordId } : {}),
     ...(typeof line.sku === 'string' ? { sku: line.sku } : {}),

@@ -1,3 +1,4 @@
+import { type CsvColumns, readCsvHeader, readCsvRow } from '../../../domain/oci/imports/csv-line.js';
 import { type ImportLine, readImportLine } from '../../../domain/oci/imports/import-line.js';
 import {
   type ImportCounters,
@@ -17,6 +18,8 @@ const BATCH = 500;
 /** What an import job was asked: the import to run. */
 export interface ImportJobRequest {
   readonly importId: string;
+  /** The file's layout: NDJSON (absent) or CSV (a Connect upload of a .csv file, csv-line.ts). */
+  readonly format?: 'csv';
 }
 
 /** What a finished import job produced (its job result). */
@@ -39,7 +42,9 @@ export function ociImportJob(
   clock: () => Date,
 ): JobHandler {
   return async ({ job, saveProgress }) => {
-    const { importId } = job.request as ImportJobRequest;
+    const { importId, format } = job.request as ImportJobRequest;
+    const csv = format === 'csv';
+    let columns: CsvColumns | undefined;
     const environmentId = job.environmentId;
     let saved = (job.progress as ImportCounters | null) ?? NO_COUNTERS;
     await store.deleteErrorsFrom(environmentId, importId, saved.errors);
@@ -53,7 +58,15 @@ export function ociImportJob(
       for (const [i, refusal] of refusals.entries()) {
         const record = batch[i];
         if (!refusal || !record) continue;
-        errors.push(errorLine(record.id, record.locationId, record.sku, refusal.message));
+        errors.push(
+          errorLine(
+            record.id,
+            record.locationId,
+            record.sku,
+            refusal.message,
+            csv ? refusal.errorCode : undefined,
+          ),
+        );
       }
       const refused = refusals.filter((r) => r !== null).length;
       await store.putErrors(environmentId, importId, saved.errors, errors);
@@ -75,11 +88,24 @@ export function ociImportJob(
     try {
       for await (const text of fileLines(store, environmentId, importId, entry.chunkCount)) {
         lineNo++;
+        if (csv && columns === undefined) {
+          // The header row (read again by a resumed job): columns, or the file cannot be read.
+          if (text === null || text.trim() === '') {
+            if (text === null) throw new UnreadableFile('The header row is longer than 1 MiB.');
+            continue;
+          }
+          const header = readCsvHeader(text);
+          if ('error' in header) throw new UnreadableFile(header.error);
+          columns = header;
+          continue;
+        }
         if (lineNo <= saved.lines) continue;
-        const line: ImportLine =
+        const line: ImportLine & { code?: string } =
           text === null
             ? { kind: 'error', message: 'The line is longer than 1 MiB.' }
-            : readImportLine(text, current.location ?? undefined, clock());
+            : columns
+              ? readCsvRow(text, columns, clock())
+              : readImportLine(text, current.location ?? undefined, clock());
         const layout = line.kind === 'header' ? 'legacy' : line.kind === 'record' ? line.layout : undefined;
         if (layout && current.layout && layout !== current.layout) {
           current = { ...current, read: current.read + 1, skipped: current.skipped + 1 };
@@ -91,7 +117,8 @@ export function ociImportJob(
           batch.push(line.record);
         } else if (line.kind === 'error') {
           current = { ...current, read: current.read + 1, skipped: current.skipped + 1 };
-          errors.push(errorLine(line.recordId, line.locationId, line.sku, line.message));
+          const code = csv ? (line.code ?? 'CsvRowMalformed') : undefined;
+          errors.push(errorLine(line.recordId, line.locationId, line.sku, line.message, code));
         }
         if (batch.length >= BATCH || errors.length >= BATCH) await flush(lineNo);
       }
@@ -120,11 +147,13 @@ function errorLine(
   locationId: string | undefined,
   sku: string | undefined,
   message: string,
+  errorCode?: string,
 ): string {
   return JSON.stringify({
     ...(recordId === undefined ? {} : { recordId }),
     ...(locationId === undefined ? {} : { locationId }),
     ...(sku === undefined ? {} : { sku }),
+    ...(errorCode === undefined ? {} : { errorCode }),
     message,
   });
 }

@@ -112,6 +112,7 @@ export class OciImports {
     environmentId: string,
     uploadLinkId: string,
     file: AsyncIterable<Buffer>,
+    format?: 'csv',
   ): Promise<ImportView> {
     await this.environments.get(environmentId);
     const imports = this.store.ociImports;
@@ -171,7 +172,7 @@ export class OciImports {
       digest !== undefined && digest.toLowerCase() !== entry.fileHash?.toLowerCase()
         ? `The file's ${entry.fileHashType} hash does not match fileHash.`
         : null;
-    const request: ImportJobRequest = { importId: entry.importId };
+    const request: ImportJobRequest = { importId: entry.importId, ...(format ? { format } : {}) };
     const uploadedAt = this.clock().toISOString();
     await imports.completeUpload(environmentId, entry.importId, {
       uploadedAt,

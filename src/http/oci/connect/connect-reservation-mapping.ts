@@ -1,4 +1,5 @@
 import type { MovementAnswer } from '../../../engine/oci/oci-movements.js';
+import type { UpdateAnswer } from '../../../engine/oci/oci-reservation-updates.js';
 import type { ReservationAnswer } from '../../../engine/oci/oci-reservations.js';
 import { ConnectError } from './connect-errors.js';
 
@@ -142,4 +143,39 @@ export function fromMovementAnswer(answer: MovementAnswer) {
     message: e.message,
   }));
   return { success: errors.length === 0, errors };
+}
+
+/** An update request as the engine's body: records by `location` / `group`, the flags renamed. */
+export function toUpdateBody(input: Input): { reservationId: string; actionRequestId: string; body: Input } {
+  const records = ((input.updateRecords ?? []) as Input[]).map((r, i) => ({
+    ...placeOf(r, '', `/updateRecords/${i}`),
+    sku: r.stockKeepingUnit,
+    quantity: r.quantity,
+  }));
+  const body: Input = { records };
+  if (input.allowPartialReservations !== undefined)
+    body.allowPartialReservations = input.allowPartialReservations;
+  if (input.updateAllOrNothingRecords !== undefined) body.allOrNothing = input.updateAllOrNothingRecords;
+  for (const key of ['externalRefId', 'reservationTime'])
+    if (input[key] !== undefined) body[key] = input[key];
+  return { reservationId: String(input.reservationId), actionRequestId: String(input.actionRequestId), body };
+}
+
+/** An update answer in Connect's names. */
+export function fromUpdateAnswer(answer: UpdateAnswer) {
+  return {
+    success: answer.success,
+    reservationTime: answer.reservationTime,
+    ...(answer.expirationTime === undefined ? {} : { expirationTime: answer.expirationTime }),
+    details: answer.details.map((d) => ({
+      ...(d.location !== undefined
+        ? { locationIdentifier: d.location }
+        : { locationGroupIdentifier: d.group }),
+      stockKeepingUnit: d.sku,
+      quantity: d.quantity,
+      adjustment: d.adjustment,
+      ...(d.errorCode ? { errorCode: d.errorCode } : {}),
+    })),
+    errors: [],
+  };
 }

@@ -6,9 +6,11 @@ import { CONNECT_BASE } from './connect-availability-routes.js';
 import {
   fromMovementAnswer,
   fromReservationAnswer,
+  fromUpdateAnswer,
   MOVEMENT_LISTS,
   toMovementBody,
   toReservationBody,
+  toUpdateBody,
 } from './connect-reservation-mapping.js';
 import {
   ConnectCreateReservation,
@@ -16,11 +18,14 @@ import {
   ConnectReleases,
   ConnectReservationOutput,
   ConnectTransfers,
+  ConnectUpdateReservation,
+  ConnectUpdateReservationOutput,
 } from './connect-reservation-schemas.js';
 import { ConnectBaseOutput, ConnectVersionParams, connectErrors } from './connect-schemas.js';
 
 const ACTIONS = `${CONNECT_BASE}/reservation/actions`;
 const checkCreate = validator(ConnectCreateReservation);
+const checkUpdate = validator(ConnectUpdateReservation);
 const checks = {
   fulfill: validator(ConnectFulfillments),
   release: validator(ConnectReleases),
@@ -29,7 +34,7 @@ const checks = {
 
 /**
  * The Connect reservation resources (spec §7): create, fulfillments, releases, transfers, mapped onto
- * engine.oci.reservations and engine.oci.movements. (update, v61.0, has no engine operation yet.)
+ * engine.oci.reservations and engine.oci.movements; update (v61.0) onto engine.oci.reservationUpdates.
  */
 export function connectReservationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const tags = ['OCI Connect REST'];
@@ -50,6 +55,25 @@ export function connectReservationRoutes(app: FastifyInstance, deps: RouteDeps):
       const { reservationId, body } = toReservationBody(input);
       const answer = await oci.reservations.create(request.environmentId, reservationId, body);
       return reply.code(201).send(fromReservationAnswer(answer, input));
+    },
+  });
+
+  app.post(`${ACTIONS}/update`, {
+    onRequest: write,
+    schema: {
+      tags,
+      summary:
+        "Set the quantities a reservation holds (each record's quantity is the line's new total); actionRequestId is the update's idempotency key",
+      params: ConnectVersionParams,
+      body: ConnectUpdateReservation,
+      response: { 200: ConnectUpdateReservationOutput, ...connectErrors(409) },
+    },
+    handler: async (request) => {
+      const input = checkUpdate(request.body ?? {}) as Record<string, unknown>;
+      const { reservationId, actionRequestId, body } = toUpdateBody(input);
+      return fromUpdateAnswer(
+        await oci.reservationUpdates.update(request.environmentId, reservationId, actionRequestId, body),
+      );
     },
   });
 

@@ -134,3 +134,72 @@ export const ConnectTransfers = Type.Object(
     ],
   },
 );
+
+export const ConnectUpdateReservation = Type.Object(
+  {
+    actionRequestId: Type.String({
+      description: "The update's idempotency key: the same id and body answer the first answer again.",
+    }),
+    reservationId: Type.String({ description: 'The reservation (the actionRequestId of its create).' }),
+    allowPartialReservations: Type.Optional(
+      Type.Boolean({ description: 'Each record by itself, a raise may be granted in part (default false).' }),
+    ),
+    updateAllOrNothingRecords: Type.Optional(
+      Type.Boolean({ description: 'The whole update or nothing, even with allowPartialReservations.' }),
+    ),
+    externalRefId: Type.Optional(Type.String()),
+    reservationTime: Type.Optional(Type.String({ format: 'date-time' })),
+    updateRecords: Type.Array(
+      Type.Object(
+        {
+          ...place,
+          stockKeepingUnit: Type.String(),
+          quantity: Type.Number({
+            description:
+              'The quantity the reservation is to hold there: its new total (0 releases the line).',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+  },
+  {
+    title: 'ConnectUpdateReservation',
+    additionalProperties: false,
+    examples: [
+      {
+        actionRequestId: '0c6d3e52-8f3b-4a8e-9a51-2b7c1d9e4f01',
+        reservationId: '5b1e1f3a-0c55-4a51-9d7e-3f5f9f1c2a10',
+        updateRecords: [{ locationGroupIdentifier: 'arizona', stockKeepingUnit: 'sku123', quantity: 5 }],
+      },
+    ],
+  },
+);
+
+export const ConnectUpdateReservationOutput = Type.Object(
+  {
+    success: Type.Boolean(),
+    reservationTime: Type.String(),
+    expirationTime: Type.Optional(Type.String()),
+    details: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
+      description:
+        'One per record: quantity (held now), adjustment (the change, negative when lowered), errorCode when refused.',
+    }),
+    errors: Type.Array(Type.Object({ errorCode: Type.String(), message: Type.String() })),
+  },
+  {
+    title: 'ConnectUpdateReservationOutput',
+    examples: [
+      {
+        success: true,
+        reservationTime: '2026-12-03T10:05:00.000Z',
+        expirationTime: '2026-12-03T10:10:00.000Z',
+        details: [
+          { locationGroupIdentifier: 'arizona', stockKeepingUnit: 'sku123', quantity: 5, adjustment: 3 },
+        ],
+        errors: [],
+      },
+    ],
+  },
+);

@@ -4,7 +4,7 @@ import type { LocationGraphInput } from '../../../domain/oci/location-graph.js';
 import { type ImportView, OciImportRefusal } from '../../../engine/oci/imports/oci-imports.js';
 import type { RouteDeps } from '../../context.js';
 import { validator } from '../../validation.js';
-import { uploadedFile } from '../impex/imports/multipart-file.js';
+import { type UploadedPart, uploadedFile, uploadedPart } from '../impex/imports/multipart-file.js';
 import { LocationGraphBody } from '../oci-graph-schemas.js';
 import { requireConnectAccess } from './connect-access.js';
 import { CONNECT_BASE } from './connect-availability-routes.js';
@@ -45,16 +45,32 @@ export function connectUploadRoutes(app: FastifyInstance, deps: RouteDeps): void
     onRequest: write,
     schema: {
       tags,
-      summary: 'Upload an availability NDJSON file (part fileUpload, gzip or not, 10 MB)',
+      summary:
+        'Upload an availability NDJSON file, or from v63.0 a CSV file (a .csv name or text/csv part) (part fileUpload, gzip or not, 10 MB)',
       ...multipart,
     },
     handler: async (request) => {
-      const file = await uploadedFile(request);
+      const part = await uploadedPart(request);
+      const csv = isCsv(part);
+      const { version } = request.params as { version: string };
+      if (csv && Number(version.slice(1)) < CSV_SINCE) {
+        part.stream.resume();
+        throw new ConnectError(
+          400,
+          'INVALID_API_INPUT',
+          `CSV uploads need API version v${CSV_SINCE}.0 or later.`,
+        );
+      }
       const created = await imports.initiate(request.environmentId, {
-        fileName: 'fileUpload',
+        fileName: csv ? 'fileUpload.csv' : 'fileUpload',
         linkDuration: 5,
       });
-      await imports.receive(request.environmentId, created.uploadLinkId, limited(file));
+      await imports.receive(
+        request.environmentId,
+        created.uploadLinkId,
+        limited(part.stream),
+        csv ? 'csv' : undefined,
+      );
       return { uploadId: created.importId, success: true, errors: [] };
     },
   });
@@ -115,6 +131,14 @@ export function connectUploadRoutes(app: FastifyInstance, deps: RouteDeps): void
       };
     },
   });
+}
+
+/** The first API version that reads CSV uploads (spec §7). */
+const CSV_SINCE = 63;
+
+/** A CSV upload: the part's file name ends in .csv (or .csv.gz), or its content type is text/csv. */
+function isCsv(part: UploadedPart): boolean {
+  return /\.csv(\.gz)?$/i.test(part.fileName) || /^text\/csv\b/i.test(part.mimeType);
 }
 
 /** An import's status in Connect's shape. */

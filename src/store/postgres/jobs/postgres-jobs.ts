@@ -39,6 +39,28 @@ export class PostgresJobs implements JobStore {
     );
   }
 
+  async restore(job: JobRecord): Promise<void> {
+    const finished = job.status === 'Completed' || job.status === 'Failed';
+    await this.pool().query(
+      `INSERT INTO jobs (${COLUMNS})
+       VALUES ($1, $2, $3, $4, $5::json, $6::json, $7::json, $8, $9, $10, $11, $12, NULL, NULL)`,
+      [
+        job.environmentId,
+        job.jobId,
+        job.kind,
+        finished ? job.status : 'Queued',
+        jobJson(job.request),
+        jobJson(job.progress),
+        jobJson(job.result),
+        job.message,
+        job.createdAt,
+        job.startedAt,
+        job.completedAt,
+        job.attempts,
+      ],
+    );
+  }
+
   async get(environmentId: string, jobId: string): Promise<JobRecord | undefined> {
     const result = await this.pool().query<JobRow>(
       `SELECT ${COLUMNS} FROM jobs WHERE environment_id = $1 AND job_id = $2`,

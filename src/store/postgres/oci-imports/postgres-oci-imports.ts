@@ -32,6 +32,30 @@ export class PostgresOciImports implements OciImportStore {
     );
   }
 
+  async restore(r: OciImportRecord): Promise<void> {
+    await this.pool().query(
+      `INSERT INTO oci_imports (${OCI_IMPORT_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        r.environmentId,
+        r.importId,
+        r.uploadLinkId,
+        r.fileName,
+        r.fileEncoding,
+        r.fileHash,
+        r.fileHashType,
+        r.linkExpiresAt,
+        r.createdAt,
+        r.state,
+        r.uploadedAt,
+        r.fileBytes,
+        r.chunkCount,
+        r.validationError,
+        r.jobId,
+      ],
+    );
+  }
+
   get(environmentId: string, importId: string): Promise<OciImportRecord | undefined> {
     return this.#one('import_id', environmentId, importId);
   }

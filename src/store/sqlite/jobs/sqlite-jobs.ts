@@ -19,6 +19,30 @@ export class SqliteJobs implements JobStore {
     );
   }
 
+  async restore(job: JobRecord): Promise<void> {
+    const finished = job.status === 'Completed' || job.status === 'Failed';
+    await this.deps.write((db) =>
+      db
+        .prepare(`INSERT INTO jobs (${JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`)
+        .run(
+          ...[
+            job.environmentId,
+            job.jobId,
+            job.kind,
+            finished ? job.status : 'Queued',
+            jobJson(job.request),
+            jobJson(job.progress),
+            jobJson(job.result),
+            job.message,
+            job.createdAt,
+            job.startedAt,
+            job.completedAt,
+            job.attempts,
+          ],
+        ),
+    );
+  }
+
   async get(environmentId: string, jobId: string): Promise<JobRecord | undefined> {
     const row = this.deps
       .reader()

@@ -33,6 +33,34 @@ export class SqliteOciImports implements OciImportStore {
     );
   }
 
+  async restore(r: OciImportRecord): Promise<void> {
+    await this.deps.write((db) =>
+      db
+        .prepare(
+          `INSERT INTO oci_imports (${OCI_IMPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          ...[
+            r.environmentId,
+            r.importId,
+            r.uploadLinkId,
+            r.fileName,
+            r.fileEncoding,
+            r.fileHash,
+            r.fileHashType,
+            r.linkExpiresAt,
+            r.createdAt,
+            r.state,
+            r.uploadedAt,
+            r.fileBytes,
+            r.chunkCount,
+            r.validationError,
+            r.jobId,
+          ],
+        ),
+    );
+  }
+
   async get(environmentId: string, importId: string): Promise<OciImportRecord | undefined> {
     return this.#one('import_id', environmentId, importId);
   }

@@ -9,7 +9,19 @@ import { OciProblem } from '../../oci-problem.js';
  * part (real clients name it `fileUpload`; the specification does not name it). Later parts are
  * discarded. Refuses a request without a file part.
  */
-export function uploadedFile(request: FastifyRequest): Promise<Readable> {
+export async function uploadedFile(request: FastifyRequest): Promise<Readable> {
+  return (await uploadedPart(request)).stream;
+}
+
+/** The file part of an upload with the name and content type its part header gives. */
+export interface UploadedPart {
+  readonly stream: Readable;
+  readonly fileName: string;
+  readonly mimeType: string;
+}
+
+/** uploadedFile with the part's file name and content type. */
+export function uploadedPart(request: FastifyRequest): Promise<UploadedPart> {
   const type = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(type)) {
     return Promise.reject(
@@ -32,13 +44,13 @@ export function uploadedFile(request: FastifyRequest): Promise<Readable> {
       return;
     }
     let found: Readable | undefined;
-    parser.on('file', (_name, stream) => {
+    parser.on('file', (_name, stream, fileName, _encoding, mimeType) => {
       if (found) {
         stream.resume();
         return;
       }
       found = stream;
-      resolve(stream);
+      resolve({ stream, fileName: fileName ?? '', mimeType: mimeType ?? '' });
     });
     parser.on('error', (error) => {
       const problem = new OciProblem(
