@@ -120,4 +120,59 @@ describe('the feed hub', () => {
     // Availability moves with the entries: the 60th unit is the last one's.
     expect(late.seen.at(-1)?.availability[0]?.quantities.iv?.availabletoreserve).toBe(60_000_000n);
   });
+
+  it('the stream annotates only the entries a follower that takes availability may receive; later followers still get exact availability', async () => {
+    const writeOf = (product: string, id: string) =>
+      engine.changeOnHand('e', [
+        {
+          input: {
+            id,
+            organizationId: 'usmf',
+            productId: product,
+            dimensions: { siteId: '1', locationId: '11' },
+            quantities: { pos: { inbound: 1 } },
+          },
+          path: '',
+        },
+      ]);
+    const onlyP = { ...NO_FILTER, productIds: ['P'] };
+    const onlyQ = { ...NO_FILTER, productIds: ['Q'] };
+    const ofP = collector();
+    const changes = collector();
+    const head = await engine.feed.head();
+    const stops = [
+      engine.feed.hub.subscribe('e', head, onlyP, ofP.sink),
+      engine.feed.hub.subscribe('e', head, NO_FILTER, changes.sink, { availability: false }),
+    ];
+    for (let i = 0; i < 10; i++) {
+      await writeOf('P', `p-${i}`);
+      await writeOf('Q', `q-${i}`);
+    }
+    await until(() => ofP.seen.length === 10 && changes.seen.length === 20);
+    const atp = (e: FeedEntry | undefined) => e?.availability[0]?.quantities.iv?.availabletoreserve;
+    expect(ofP.seen.map(atp)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i + 1) * 1_000_000n));
+    // No follower that takes availability receives Q's entries: they were not annotated.
+    expect(changes.seen.filter((e) => e.changes[0]?.productId === 'Q').map((e) => e.availability)).toEqual(
+      Array.from({ length: 10 }, () => []),
+    );
+    // A follower of Q joins the live stream: Q's state was never held, and is loaded exactly.
+    const ofQ = collector();
+    stops.push(engine.feed.hub.subscribe('e', await engine.feed.head(), onlyQ, ofQ.sink));
+    await until(() => engine.feed.hub.liveFollowers('e') === 3);
+    for (let i = 10; i < 15; i++) await writeOf('Q', `q-${i}`);
+    await until(() => ofQ.seen.length === 5);
+    expect(ofQ.seen.map(atp)).toEqual(Array.from({ length: 5 }, (_, i) => BigInt(i + 11) * 1_000_000n));
+    // And one of every product, from the start while writes go on, gets every entry with its availability.
+    const all = collector();
+    stops.push(engine.feed.hub.subscribe('e', 0, NO_FILTER, all.sink));
+    await Promise.all([writeOf('P', 'p-10'), writeOf('Q', 'q-15')]);
+    await until(() => all.seen.length === 27);
+    const totals = new Map<string, bigint>();
+    for (const entry of all.seen) {
+      const product = entry.changes[0]?.productId ?? '';
+      totals.set(product, (totals.get(product) ?? 0n) + 1_000_000n);
+      expect(atp(entry), entry.eventId ?? '').toBe(totals.get(product));
+    }
+    for (const stop of stops) stop();
+  });
 });
