@@ -7,7 +7,9 @@ import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { FeedEntry } from '../../src/engine/feed/feed-entry.js';
 import type { FeedSink } from '../../src/engine/feed/feed-hub.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { createTestDatabase, testBackends } from '../support/backends.js';
 
 /** The hub that serves every follower of a process, on a real SQLite store. */
 describe('the feed hub', () => {
@@ -172,6 +174,89 @@ describe('the feed hub', () => {
       const product = entry.changes[0]?.productId ?? '';
       totals.set(product, (totals.get(product) ?? 0n) + 1_000_000n);
       expect(atp(entry), entry.eventId ?? '').toBe(totals.get(product));
+    }
+    for (const stop of stops) stop();
+  });
+});
+
+/** A follower joining while the live stream reads (a real wait on PostgreSQL), on every backend. */
+describe.each(testBackends().filter((b) => b !== 'citus'))('the feed hub on %s', (backend) => {
+  let done: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const step of done.reverse()) await step();
+    done = [];
+  });
+  const open = async () => {
+    let store: SqliteStore | PostgresStore;
+    if (backend === 'postgres') {
+      const db = await createTestDatabase();
+      done.push(db.drop);
+      store = await PostgresStore.connect({ connectionString: db.url, poolSize: 4 });
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), 'onhand-hub-'));
+      done.push(async () => rmSync(dir, { recursive: true, force: true }));
+      store = SqliteStore.open({ file: join(dir, 'hub.db') });
+    }
+    done.push(() => store.close());
+    await store.migrate();
+    await store.feed.start();
+    const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    done.push(() => engine.drain());
+    await engine.environments.create('e');
+    return { engine, store };
+  };
+  const collector = () => {
+    const seen: FeedEntry[] = [];
+    const sink: FeedSink = {
+      push: (entries) => {
+        seen.push(...entries);
+        return true;
+      },
+      close: () => {},
+    };
+    return { seen, sink };
+  };
+
+  it('followers of every product that join while the stream of a one-product follower reads get availability on every entry', async () => {
+    const { engine, store } = await open();
+    const writeOf = (product: string, id: string) =>
+      engine.changeOnHand('e', [
+        {
+          input: {
+            id,
+            organizationId: 'usmf',
+            productId: product,
+            dimensions: { siteId: '1', locationId: '11' },
+            quantities: { pos: { inbound: 1 } },
+          },
+          path: '',
+        },
+      ]);
+    const ofP = collector();
+    const stops = [engine.feed.hub.subscribe('e', 0, { ...NO_FILTER, productIds: ['P'] }, ofP.sink)];
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 0; writing; i++) await writeOf(i % 2 === 0 ? 'P' : 'Q', `w-${i}`);
+    })();
+    // Joiners while entries keep coming: each one joins the live stream while it may be reading.
+    const joiners: Array<ReturnType<typeof collector>> = [];
+    for (let j = 0; j < 12; j++) {
+      await new Promise((resolve) => setTimeout(resolve, 3 + (j % 4) * 4));
+      const joiner = collector();
+      joiners.push(joiner);
+      // From the start (it catches up, then joins) or from the head.
+      const after = j % 2 === 0 ? 0 : await engine.feed.head();
+      stops.push(engine.feed.hub.subscribe('e', after, NO_FILTER, joiner.sink));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writing = false;
+    await writes;
+    await store.feed.settleAll(10_000);
+    await engine.feed.hub.sync('e');
+    for (const [j, joiner] of joiners.entries()) {
+      expect(joiner.seen.length, `joiner ${j}`).toBeGreaterThan(0);
+      for (const entry of joiner.seen)
+        expect(entry.availability.length, `${entry.eventId} to joiner ${j}`).toBeGreaterThan(0);
     }
     for (const stop of stops) stop();
   });

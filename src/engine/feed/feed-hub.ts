@@ -189,8 +189,9 @@ class LiveStream {
             }
             const last = page[page.length - 1];
             if (last) this.#cursor = last.position;
-            for (const follower of this.#live) {
-              if (served.has(follower) || !follower.availability || wanted === 'all') {
+            // A copy: a follower sent back to catch up may join again at once (nothing left to read).
+            for (const follower of [...this.#live]) {
+              if (page.length === 0 || served.has(follower) || !follower.availability || wanted === 'all') {
                 this.deliver(follower, page);
               } else {
                 this.#live.delete(follower);
