@@ -24,8 +24,8 @@ export interface SequencerOptions {
  *
  * Why after commit: transactions on different lock keys commit in parallel, in an order no one knows
  * while they run. The sequencer stamps only committed commits (feed_commits rows it can see), oldest
- * commit id first, in one transaction per round that also advances feed_state and NOTIFYs every
- * process. A transaction draws its commit id after taking its lock keys, so the commits of one lock key
+ * commit id first, in one transaction per round (one round trip, stamp-round.ts) that also advances
+ * feed_state and NOTIFYs the other processes; this one's readers it wakes itself. A transaction draws its commit id after taking its lock keys, so the commits of one lock key
  * are stamped in their commit order; commits of other keys get positions in the order the sequencer
  * saw them. Writers never wait for it: a process that commits signals the holder (a NOTIFY on another
  * channel, sent after the commit, at most one in flight per process).
