@@ -1,11 +1,11 @@
-import { type FeedFilter, mayPass, passes, passesAllScopes } from '../../domain/feed/feed-filter.js';
-import type { FeedRecord } from '../../store/feed-store.js';
+import { type FeedFilter, passes } from '../../domain/feed/feed-filter.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import { annotate } from './annotate.js';
 import { type FeedEntry, toFeedEntry } from './feed-entry.js';
 import type { FeedHubOptions, FeedSink, FollowOptions } from './feed-sink.js';
 import { loadScopes, ScopeCache } from './scope-states.js';
+import { type Wanted, wantedBy } from './wanted.js';
 
 export type { FeedHubOptions, FeedSink, FollowOptions } from './feed-sink.js';
 
@@ -279,24 +279,4 @@ class LiveStream {
     this.#joining.delete(follower);
     follower.sink.close(reason);
   }
-}
-
-/** Which entries need availability: all, none, or those some follower's filter may let through. */
-type Wanted = 'all' | 'none' | ((record: FeedRecord) => boolean);
-
-/**
- * The entries the followers need availability for: those that may pass the filter of a follower that
- * takes availability (its threshold needs the availability to tell). Entries no such follower would
- * receive are not annotated, so a stream whose followers watch a few products does not compute (nor
- * load) the availability of every product an ingest touches.
- */
-function wantedBy(followers: Iterable<Follower>): Wanted {
-  const filters: FeedFilter[] = [];
-  for (const follower of followers) {
-    if (!follower.availability) continue;
-    if (passesAllScopes(follower.filter)) return 'all';
-    filters.push(follower.filter);
-  }
-  if (filters.length === 0) return 'none';
-  return (record) => filters.some((filter) => mayPass(filter, record));
 }
