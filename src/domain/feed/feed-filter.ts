@@ -40,11 +40,31 @@ const CONTROL_KINDS: ReadonlySet<string> = new Set(['oci.graph']);
  * them to take a new snapshot. The kind filter and the threshold apply to every entry.
  */
 export function passes(filter: FeedFilter, entry: FilterableEntry): boolean {
+  return (
+    mayPass(filter, entry) &&
+    (filter.threshold === undefined || crosses(filter.threshold, entry.availability))
+  );
+}
+
+/**
+ * Whether an entry passes the filter's kinds, products, sites and locations: all but the threshold, so
+ * it can be told before the entry's availability is computed (an entry that fails it fails `passes`).
+ */
+export function mayPass(filter: FeedFilter, entry: Omit<FilterableEntry, 'availability'>): boolean {
   if (filter.kinds.length > 0 && !filter.kinds.includes(entry.kind)) return false;
   const control = entry.kind.startsWith('configuration.') || CONTROL_KINDS.has(entry.kind);
   const scoped = filter.productIds.length > 0 || filter.siteIds.length > 0 || filter.locationIds.length > 0;
-  if (scoped && !control && !entry.changes.some((c) => changeMatches(filter, c))) return false;
-  return filter.threshold === undefined || crosses(filter.threshold, entry.availability);
+  return !scoped || control || entry.changes.some((c) => changeMatches(filter, c));
+}
+
+/** True when the filter lets every entry through but for its threshold (no kind, product, site or location). */
+export function passesAllScopes(filter: FeedFilter): boolean {
+  return (
+    filter.kinds.length === 0 &&
+    filter.productIds.length === 0 &&
+    filter.siteIds.length === 0 &&
+    filter.locationIds.length === 0
+  );
 }
 
 function changeMatches(filter: FeedFilter, change: FilterableEntry['changes'][number]): boolean {

@@ -17,18 +17,26 @@ import { applyRecord, scopesOf } from './scope-states.js';
  * they change, the published measures after the change at the full dimension tuple of each change and
  * at each index set's level. `statesAt` gives the states of the touched scopes as of the position just
  * before the first record; they are moved forward through the page (and returned, at the last record).
+ * Only the records `wanted` accepts (default: all) are annotated and have their scopes loaded; the others
+ * come without availability (no follower that needs it would receive them), and still move the states.
  */
 export async function annotate(
   config: CompiledConfiguration,
   records: readonly FeedRecord[],
   statesAt: (scopes: ScopeId[]) => Promise<Map<string, ScopeState>>,
+  wanted: (record: FeedRecord) => boolean = () => true,
 ): Promise<{ entries: FeedEntry[]; states: Map<string, ScopeState> }> {
   const published = publishedMeasures(config);
   const scopes = new Map<string, ScopeId>();
-  if (published.length > 0) for (const r of records) for (const s of scopesOf(r)) scopes.set(scopeKey(s), s);
+  if (published.length > 0)
+    for (const r of records) if (wanted(r)) for (const s of scopesOf(r)) scopes.set(scopeKey(s), s);
   const states = scopes.size > 0 ? await statesAt([...scopes.values()]) : new Map<string, ScopeState>();
   const entries = records.map((record) => {
     if (published.length === 0) return toFeedEntry(record, []);
+    if (!wanted(record)) {
+      applyRecord(states, record, 1n);
+      return toFeedEntry(record, []);
+    }
     const levels = levelsByScope(config, record);
     const read = () =>
       [...levels].flatMap(([key, { scope, list }]) => {

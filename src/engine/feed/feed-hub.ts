@@ -5,6 +5,7 @@ import { annotate } from './annotate.js';
 import { type FeedEntry, toFeedEntry } from './feed-entry.js';
 import type { FeedHubOptions, FeedSink, FollowOptions } from './feed-sink.js';
 import { loadScopes, ScopeCache } from './scope-states.js';
+import { type Wanted, wantedBy } from './wanted.js';
 
 export type { FeedHubOptions, FeedSink, FollowOptions } from './feed-sink.js';
 
@@ -21,6 +22,8 @@ interface Follower {
   readonly sink: FeedSink;
   readonly availability: boolean;
   open: boolean;
+  /** Its sink was told it is live (once, even when it has to catch up again). */
+  told?: boolean;
 }
 
 /**
@@ -89,6 +92,8 @@ export class FeedHub {
 /** The live stream of one environment: its cursor, its scope cache and the followers that have caught up. */
 class LiveStream {
   readonly #live = new Set<Follower>();
+  /** Followers catching up: the live stream's reads annotate what they will need once they join. */
+  readonly #joining = new Set<Follower>();
   /** Callers of sync() waiting for a read that starts after they called. */
   #waiters: Array<() => void> = [];
   readonly #cache: ScopeCache;
@@ -112,6 +117,7 @@ class LiveStream {
 
   leave(follower: Follower): void {
     this.#live.delete(follower);
+    this.#joining.delete(follower);
   }
 
   sync(): Promise<void> {
@@ -125,10 +131,11 @@ class LiveStream {
   /** Reads pages for one follower from its own position until it has reached the live stream, then joins. */
   async catchUp(follower: Follower): Promise<void> {
     const cache = new ScopeCache(follower.after, Math.min(this.options.cacheScopes, 1000));
+    this.#joining.add(follower);
     try {
       while (follower.open) {
         if (this.#live.size > 0 && follower.after >= this.#cursor) return this.join(follower);
-        const page = await this.annotated(follower.after, cache, follower.availability, READ_AHEAD);
+        const page = await this.annotated(follower.after, cache, wantedBy([follower]), READ_AHEAD);
         if (!follower.open) return;
         if (page.length === 0) {
           if (this.#live.size === 0) {
@@ -171,19 +178,26 @@ class LiveStream {
           while (this.#live.size > 0) {
             due.push(...this.#waiters.splice(0));
             const generation = this.#generation;
-            const page = await this.annotated(
-              this.#cursor,
-              this.#cache,
-              this.needsAvailability(),
-              READ_AHEAD,
-            );
+            // Who the read is annotated for: a follower that joins while it is in flight and was not
+            // among them yet catches up once more on its own (it needs availability the read may lack).
+            const served = new Set([...this.#live, ...this.#joining]);
+            const wanted = wantedBy(served);
+            const page = await this.annotated(this.#cursor, this.#cache, wanted, READ_AHEAD);
             if (generation !== this.#generation) {
               this.#again = true;
               break;
             }
             const last = page[page.length - 1];
             if (last) this.#cursor = last.position;
-            for (const follower of this.#live) this.deliver(follower, page);
+            // A copy: a follower sent back to catch up may join again at once (nothing left to read).
+            for (const follower of [...this.#live]) {
+              if (page.length === 0 || served.has(follower) || !follower.availability || wanted === 'all') {
+                this.deliver(follower, page);
+              } else {
+                this.#live.delete(follower);
+                void this.catchUp(follower);
+              }
+            }
             if (page.length < READ_AHEAD * this.options.pageSize) {
               this.release(due.splice(0));
               break;
@@ -208,49 +222,39 @@ class LiveStream {
     for (const resolve of waiters) resolve();
   }
 
-  private needsAvailability(): boolean {
-    for (const follower of this.#live) if (follower.availability) return true;
-    return false;
-  }
-
   private join(follower: Follower): void {
+    this.#joining.delete(follower);
     this.#live.add(follower);
-    follower.sink.live?.();
+    if (!follower.told) follower.sink.live?.();
+    follower.told = true;
     // Entries may have arrived while it caught up.
     this.pump();
   }
 
   /**
-   * The next page after `after`, annotated with states from `cache` (which moves to the page's end), or
-   * without availability when `availability` is false (the touched states then leave the cache).
+   * The next `pages` pages after `after` (read at once: behind the head, the scopes they touch are then
+   * loaded once, with one snapshot whose later entries are mostly these, which loadScopes takes back from
+   * memory), annotated with states from `cache` (which moves to their end). Only the entries `wanted`
+   * accepts carry availability; with none wanted, the touched states leave the cache.
    */
-  private async annotated(
-    after: number,
-    cache: ScopeCache,
-    availability: boolean,
-    pages = 1,
-  ): Promise<FeedEntry[]> {
-    const { pageSize } = this.options;
-    const records = await this.store.feed.read(this.environmentId, after, pageSize);
-    // Behind the head: read further pages first, so that the scopes they touch are loaded once, with one
-    // snapshot whose later entries are mostly these (loadScopes takes those back from memory).
-    for (let page = records; page.length === pageSize && records.length < pages * pageSize; ) {
-      const end = page[page.length - 1]?.position ?? after;
-      page = await this.store.feed.read(this.environmentId, end, pageSize);
-      records.push(...page);
-    }
+  private async annotated(after: number, cache: ScopeCache, wanted: Wanted, pages = 1): Promise<FeedEntry[]> {
+    const records = await this.store.feed.read(this.environmentId, after, pages * this.options.pageSize);
     const last = records[records.length - 1];
     if (!last) return [];
     if (cache.position !== after) cache.reset(after);
-    if (!availability) {
+    if (wanted === 'none') {
       cache.advance(last.position, new Map(), records);
       return records.map((record) => toFeedEntry(record, []));
     }
     const config = await this.environments.get(this.environmentId);
-    const { entries, states } = await annotate(config, records, (scopes) =>
-      cache.take(scopes, (missing, position) =>
-        loadScopes(this.store, this.environmentId, missing, position, records),
-      ),
+    const { entries, states } = await annotate(
+      config,
+      records,
+      (scopes) =>
+        cache.take(scopes, (missing, position) =>
+          loadScopes(this.store, this.environmentId, missing, position, records),
+        ),
+      wanted === 'all' ? undefined : wanted,
     );
     cache.advance(last.position, states, records);
     return entries;
@@ -272,6 +276,7 @@ class LiveStream {
   private close(follower: Follower, reason: 'too_slow' | 'error'): void {
     follower.open = false;
     this.#live.delete(follower);
+    this.#joining.delete(follower);
     follower.sink.close(reason);
   }
 }

@@ -80,6 +80,38 @@ export const SETTLE_CHECK = `SELECT (SELECT last_value FROM ledger_seq) AS mark,
 export const UNSTAMPED = `SELECT environment_id, partition_id, commit_id, entries FROM feed_commits
   WHERE position IS NULL ORDER BY commit_id, partition_id LIMIT $1`;
 
+/** Taken first in a stamping transaction: the head, locked until the stamping commits. */
+export const LOCK_HEAD = 'SELECT position, fed_at FROM feed_state WHERE id = 1 FOR UPDATE';
+
+/**
+ * A stamping round in one statement (plain PostgreSQL, after LOCK_HEAD in the same transaction): the
+ * oldest `round` unstamped commit rows get consecutive positions from the head on (each its entries'
+ * worth), the head advances past them and the feed channel is notified with it; answers the number of
+ * commit rows stamped. `fedAt` is an escaped literal: the stamping time, never before the head's.
+ */
+export const stampInOneSql = (round: number, fedAt: string) => `WITH c AS (
+    SELECT environment_id, partition_id, commit_id, entries,
+      sum(entries) OVER (ORDER BY commit_id, partition_id) - entries AS before
+    FROM (SELECT environment_id, partition_id, commit_id, entries FROM feed_commits
+      WHERE position IS NULL ORDER BY commit_id, partition_id LIMIT ${Math.trunc(round)}) u
+  ), h AS (
+    SELECT position AS base, greatest(fed_at, ${fedAt}) AS fed_at FROM feed_state WHERE id = 1
+  ), t AS (
+    SELECT count(*) AS commits, coalesce(sum(entries), 0) AS total FROM c
+  ), s AS (
+    UPDATE feed_commits f SET position = h.base + 1 + c.before, last_position = h.base + c.before + f.entries,
+      fed_at = h.fed_at
+    FROM c, h
+    WHERE f.environment_id = c.environment_id AND f.partition_id = c.partition_id AND f.commit_id = c.commit_id
+    RETURNING 1
+  ), a AS (
+    UPDATE feed_state SET position = h.base + t.total, fed_at = h.fed_at FROM h, t
+    WHERE feed_state.id = 1 AND t.commits > 0
+    RETURNING feed_state.position
+  )
+  SELECT (SELECT count(*) FROM s) AS stamped,
+    (SELECT pg_notify('${FEED_CHANNEL}', position::text) FROM a) IS NULL AS notified`;
+
 /** (envs, partitions, commit ids, positions, fedAt) → stamps the commit rows. */
 export const STAMP = `UPDATE feed_commits f SET position = u.position, last_position = u.position + f.entries - 1,
     fed_at = $5

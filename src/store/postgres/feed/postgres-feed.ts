@@ -48,6 +48,7 @@ export class PostgresFeed implements FeedStore {
     this.#sequencer = new Sequencer({
       connectionString: options.connectionString,
       clock: options.clock,
+      distributed: () => this.#citus,
       onHead: () => this.emit(),
       onError: (error) => this.#onError(error),
     });

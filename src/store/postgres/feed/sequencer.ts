@@ -1,22 +1,16 @@
 import pg from 'pg';
 import { pgTypes, SYNCHRONOUS_COMMIT } from '../connection.js';
-import {
-  ADVANCE_HEAD,
-  COMMIT_CHANNEL,
-  FEED_CHANNEL,
-  STAMP,
-  TRY_LEASE,
-  UNSTAMPED,
-} from './feed-statements.js';
+import { COMMIT_CHANNEL, FEED_CHANNEL, TRY_LEASE } from './feed-statements.js';
+import { stampRound } from './stamp-round.js';
 
-/** Commits stamped per round. */
-const ROUND = 2000;
 /** How often the holder stamps anyway (a NOTIFY lost with a dying writer) and others try for the lease. */
 const TICK_MS = 1000;
 
 export interface SequencerOptions {
   readonly connectionString: string;
   readonly clock: () => Date;
+  /** True when the tables are distributed with Citus (stamp-round.ts stamps step by step there). */
+  readonly distributed: () => boolean;
   /** New positions may exist (a NOTIFY from any process's sequencer, or a reconnection). */
   readonly onHead: () => void;
   /** Told about failures of the background work (logged by the server). */
@@ -30,8 +24,8 @@ export interface SequencerOptions {
  *
  * Why after commit: transactions on different lock keys commit in parallel, in an order no one knows
  * while they run. The sequencer stamps only committed commits (feed_commits rows it can see), oldest
- * commit id first, in one transaction per round that also advances feed_state and NOTIFYs every
- * process. A transaction draws its commit id after taking its lock keys, so the commits of one lock key
+ * commit id first, in one transaction per round (one round trip, stamp-round.ts) that also advances
+ * feed_state and NOTIFYs the other processes; this one's readers it wakes itself. A transaction draws its commit id after taking its lock keys, so the commits of one lock key
  * are stamped in their commit order; commits of other keys get positions in the order the sequencer
  * saw them. Writers never wait for it: a process that commits signals the holder (a NOTIFY on another
  * channel, sent after the commit, at most one in flight per process).
@@ -94,7 +88,7 @@ export class Sequencer {
       try {
         do {
           this.#stampAgain = false;
-          while (this.#held && (await this.run((c) => stampRound(c, this.#options.clock)))) {}
+          while (this.#held && (await this.run((c) => this.round(c)))) {}
         } while (this.#stampAgain && this.#held);
       } catch (error) {
         this.failed(error);
@@ -102,6 +96,17 @@ export class Sequencer {
         this.#stamping = false;
       }
     })();
+  }
+
+  /**
+   * One stamping round; true when it was full (more may wait). When it stamped, this process's feed
+   * readers are woken at once: the NOTIFY that wakes the other processes comes back to this connection
+   * too, and is then passed over (it carries this connection's process id).
+   */
+  private async round(client: pg.Client): Promise<boolean> {
+    const { stamped, full } = await stampRound(client, this.#options.clock, this.#options.distributed());
+    if (stamped > 0) this.#options.onHead();
+    return full;
   }
 
   /** Tells the lease holder (in another process) that commits wait for positions. */
@@ -152,8 +157,10 @@ export class Sequencer {
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, undefined));
     client.on('notification', (message) => {
-      if (message.channel === FEED_CHANNEL) this.#options.onHead();
-      else if (message.channel === COMMIT_CHANNEL && this.#held) this.stamp();
+      if (message.channel === FEED_CHANNEL) {
+        // This connection's own stamping woke the readers already (round).
+        if (message.processId !== backendPid(client)) this.#options.onHead();
+      } else if (message.channel === COMMIT_CHANNEL && this.#held) this.stamp();
     });
     try {
       await client.connect();
@@ -211,50 +218,7 @@ export class Sequencer {
   }
 }
 
-/**
- * One stamping transaction: locks feed_state (so two stampers could never interleave even without the
- * lease), gives the oldest unstamped commits consecutive positions, advances the head and NOTIFYs.
- * True when a full round was stamped (more may wait).
- */
-async function stampRound(client: pg.Client, clock: () => Date): Promise<boolean> {
-  await client.query('BEGIN');
-  try {
-    const head = await client.query<{ position: string; fed_at: string }>(
-      'SELECT position, fed_at FROM feed_state WHERE id = 1 FOR UPDATE',
-    );
-    const commits = await client.query<{
-      environment_id: string;
-      partition_id: string;
-      commit_id: string;
-      entries: number;
-    }>(UNSTAMPED, [ROUND]);
-    if (commits.rows.length === 0) {
-      await client.query('COMMIT');
-      return false;
-    }
-    const now = clock().toISOString();
-    const last = head.rows[0]?.fed_at ?? '';
-    const fedAt = now > last ? now : last;
-    let next = BigInt(head.rows[0]?.position ?? '0') + 1n;
-    const positions: string[] = [];
-    for (const commit of commits.rows) {
-      positions.push(next.toString());
-      next += BigInt(commit.entries);
-    }
-    const headPosition = (next - 1n).toString();
-    await client.query(STAMP, [
-      commits.rows.map((c) => c.environment_id),
-      commits.rows.map((c) => c.partition_id),
-      commits.rows.map((c) => c.commit_id),
-      positions,
-      fedAt,
-    ]);
-    await client.query(ADVANCE_HEAD, [headPosition, fedAt]);
-    await client.query(`SELECT pg_notify('${FEED_CHANNEL}', $1)`, [headPosition]);
-    await client.query('COMMIT');
-    return commits.rows.length === ROUND;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+/** The connection's server process id (node-postgres keeps it from BackendKeyData; not in its types). */
+function backendPid(client: pg.Client): number | undefined {
+  return (client as unknown as { processID?: number | null }).processID ?? undefined;
 }
