@@ -3,7 +3,7 @@ import type { FeedRecord } from '../../src/store/feed-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { LedgerEntry, Store } from '../../src/store/store.js';
 import { createTestDatabase, testBackends } from '../support/backends.js';
-import { ENV, entry, sleep } from './fixtures.js';
+import { ENV, OTHER, entry, sleep } from './fixtures.js';
 
 /*
  * The sequencer of the PostgreSQL feed (src/store/postgres/feed/sequencer.ts, stamp-round.ts): a stamping
@@ -41,11 +41,11 @@ const append = (store: Store, entries: readonly LedgerEntry[], key: string) =>
     return tx.commitMark() ?? 0;
   });
 
-/** Every entry of ENV after `after`. */
-async function readAll(store: Store, after: number): Promise<FeedRecord[]> {
+/** Every entry of the environment (ENV by default) after `after`. */
+async function readAll(store: Store, after: number, env = ENV): Promise<FeedRecord[]> {
   const all: FeedRecord[] = [];
   for (let cursor = after; ; ) {
-    const page = await store.feed.read(ENV, cursor, 100);
+    const page = await store.feed.read(env, cursor, 100);
     const last = page[page.length - 1];
     if (!last) return all;
     all.push(...page);
@@ -84,6 +84,28 @@ run('the PostgreSQL feed sequencer', () => {
     }
     const times = read.map((r) => r.fedAt);
     expect(times).toEqual([...times].sort());
+  });
+
+  it('gives a commit that spans environments distinct positions, without gaps, across the database', async () => {
+    const { holder, other } = await twoProcesses();
+    const before = await holder.feed.head();
+    // One transaction writes two environments (the group committer's batch may), then one more commit.
+    const first = await holder.transaction(['k1'], async (tx) => {
+      await tx.appendLedger([
+        entry({ eventId: 'a1' }),
+        entry({ eventId: 'a2' }),
+        entry({ environmentId: OTHER, eventId: 'b1' }),
+        entry({ environmentId: OTHER, eventId: 'b2' }),
+        entry({ environmentId: OTHER, eventId: 'b3' }),
+      ]);
+      return tx.commitMark() ?? 0;
+    });
+    const second = await append(holder, [entry({ eventId: 'a3' })], 'k2');
+    expect(await other.feed.settle(Math.max(first, second), 10_000)).toBe(before + 6);
+    const positions = [...(await readAll(other, before)), ...(await readAll(other, before, OTHER))]
+      .map((r) => r.position)
+      .sort((a, b) => a - b);
+    expect(positions).toEqual(Array.from({ length: 6 }, (_, i) => before + 1 + i));
   });
 
   it('the holder wakes its own readers once per round, after the commit; the other process by NOTIFY', async () => {

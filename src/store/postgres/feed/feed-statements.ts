@@ -78,7 +78,7 @@ export const SETTLE_CHECK = `SELECT (SELECT last_value FROM ledger_seq) AS mark,
  * commit on Citus, one per partition, by partition).
  */
 export const UNSTAMPED = `SELECT environment_id, partition_id, commit_id, entries FROM feed_commits
-  WHERE position IS NULL ORDER BY commit_id, partition_id LIMIT $1`;
+  WHERE position IS NULL ORDER BY commit_id, partition_id, environment_id LIMIT $1`;
 
 /** Taken first in a stamping transaction: the head, locked until the stamping commits. */
 export const LOCK_HEAD = 'SELECT position, fed_at FROM feed_state WHERE id = 1 FOR UPDATE';
@@ -87,13 +87,15 @@ export const LOCK_HEAD = 'SELECT position, fed_at FROM feed_state WHERE id = 1 F
  * A stamping round in one statement (plain PostgreSQL, after LOCK_HEAD in the same transaction): the
  * oldest `round` unstamped commit rows get consecutive positions from the head on (each its entries'
  * worth), the head advances past them and the feed channel is notified with it; answers the number of
- * commit rows stamped. `fedAt` is an escaped literal: the stamping time, never before the head's.
+ * commit rows stamped. The order is total (one commit may hold rows of several environments with the same
+ * partition id) and the running sum counts rows, not peers, so no two rows share a position. `fedAt` is an escaped literal: the stamping time, never before the head's.
  */
 export const stampInOneSql = (round: number, fedAt: string) => `WITH c AS (
     SELECT environment_id, partition_id, commit_id, entries,
-      sum(entries) OVER (ORDER BY commit_id, partition_id) - entries AS before
+      sum(entries) OVER (ORDER BY commit_id, partition_id, environment_id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - entries AS before
     FROM (SELECT environment_id, partition_id, commit_id, entries FROM feed_commits
-      WHERE position IS NULL ORDER BY commit_id, partition_id LIMIT ${Math.trunc(round)}) u
+      WHERE position IS NULL ORDER BY commit_id, partition_id, environment_id LIMIT ${Math.trunc(round)}) u
   ), h AS (
     SELECT position AS base, greatest(fed_at, ${fedAt}) AS fed_at FROM feed_state WHERE id = 1
   ), t AS (
