@@ -146,4 +146,22 @@ describe.each(testBackends())('OCI availability imports in a full export and imp
     await expect(importText(h, broken, 'oci-broken')).rejects.toThrow(/state/);
     expect(await h.services.store.getEnvironment('oci-broken')).toBeUndefined();
   });
+
+  it('refuses an import record whose job is of another kind or runs another import', async () => {
+    const { text } = await exportText(h, ENV);
+    expect(text).toContain('"kind":"OciAvailabilityImport"');
+    const otherKind = text.replace('"kind":"OciAvailabilityImport"', '"kind":"PartitionCleanup"');
+    await expect(importText(h, otherKind, 'oci-kind')).rejects.toThrow(/kind/);
+    expect(await h.services.store.getEnvironment('oci-kind')).toBeUndefined();
+    const job = text.split('\n').find((l) => l.includes('"kind":"OciAvailabilityImport"')) ?? '';
+    const importId = /"importId":"([^"]+)"/.exec(job.slice(job.indexOf('"job"')))?.[1] ?? '';
+    expect(importId).not.toBe('');
+    const at = job.indexOf('"job"');
+    const forged =
+      job.slice(0, at) + job.slice(at).split(`"importId":"${importId}"`).join('"importId":"someone-else"');
+    expect(forged).not.toBe(job);
+    const otherImport = text.replace(job, forged);
+    await expect(importText(h, otherImport, 'oci-other')).rejects.toThrow(/importId/);
+    expect(await h.services.store.getEnvironment('oci-other')).toBeUndefined();
+  });
 });

@@ -100,7 +100,8 @@ export class OciReservationUpdates {
         },
       );
     });
-    if (answer.expirationTime && answer.success) this.onExpiry(answer.expirationTime);
+    // As a create: a partial answer may still have written holds that expire.
+    if (answer.expirationTime) this.onExpiry(answer.expirationTime);
     return answer;
   }
 }

@@ -1,6 +1,7 @@
 import type { JobRecord, JobStatus } from '../../store/jobs/job-store.js';
 import type { OciImportRecord, OciImportState } from '../../store/oci-imports/oci-import-store.js';
 import type { Store } from '../../store/store.js';
+import { OCI_IMPORT_JOB } from '../oci/imports/import-job.js';
 import type { RecordReader } from './record-reader.js';
 import { TransferError } from './transfer-error.js';
 
@@ -126,10 +127,16 @@ export function decodeOciImport(r: RecordReader, type: string): OciImportItem {
   const status = j.string('status');
   if (!JOB_STATUSES.has(status))
     throw new TransferError('"status" of an import job is not a job status.', r.line);
+  // Only an import's own job is restored: a file cannot queue a job of another kind or another import.
+  if (j.string('kind') !== OCI_IMPORT_JOB)
+    throw new TransferError(`"kind" of an import's job must be ${OCI_IMPORT_JOB}.`, r.line);
+  const request = j.raw('request');
+  if (!isOwnRequest(request, record.importId))
+    throw new TransferError('"request" of an import\'s job must name the import\'s own importId.', r.line);
   const job: ExportedJob = {
     jobId: j.string('jobId'),
-    kind: j.string('kind'),
-    request: j.raw('request') ?? null,
+    kind: OCI_IMPORT_JOB,
+    request,
     status: status as JobStatus,
     progress: j.raw('progress') ?? null,
     result: j.raw('result') ?? null,
@@ -164,4 +171,13 @@ export async function writeOciImports(
     } else await store.ociImports.appendChunk(environmentId, item.importId, item.seq, item.data);
   }
   return jobs;
+}
+
+/** An import job's request names the import it runs (engine/oci/imports/oci-imports.ts). */
+function isOwnRequest(request: unknown, importId: string): boolean {
+  return (
+    typeof request === 'object' &&
+    request !== null &&
+    (request as { importId?: unknown }).importId === importId
+  );
 }
