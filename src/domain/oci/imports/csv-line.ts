@@ -15,10 +15,11 @@ import { type ImportLine, readImportRecord } from './import-line.js';
  *   deletes its futures.
  */
 
-/** The stable codes of refused CSV rows and headers (in the result file's `errorCode`). */
+/**
+ * The stable codes of refused CSV rows (in the result file's `errorCode`; docs/errors.md). A header row
+ * that cannot be read fails the whole import instead, its reason in the import's status message.
+ */
 export const CSV_ERROR_CODES = {
-  /** The header row names an unknown or repeated column, lacks a required one, or has an unpaired future column. */
-  header: 'CsvHeaderInvalid',
   /** A row's quoting is broken (an unclosed quote, text after a closing quote). */
   malformed: 'CsvRowMalformed',
   /** A row has more or fewer cells than the header. */
@@ -46,7 +47,7 @@ export interface CsvColumns {
   readonly futures: readonly string[];
 }
 
-/** Reads the header row: its columns, or why the file cannot be read (CsvHeaderInvalid). */
+/** Reads the header row: its columns, or why the file cannot be read (the import fails with it). */
 export function readCsvHeader(text: string): CsvColumns | { error: string } {
   const cells = splitCsv(text.replace(/^\uFEFF/, ''));
   if (typeof cells === 'string') return { error: `The header row: ${cells}` };

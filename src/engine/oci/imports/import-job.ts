@@ -1,4 +1,9 @@
-import { type CsvColumns, readCsvHeader, readCsvRow } from '../../../domain/oci/imports/csv-line.js';
+import {
+  CSV_ERROR_CODES,
+  type CsvColumns,
+  readCsvHeader,
+  readCsvRow,
+} from '../../../domain/oci/imports/csv-line.js';
 import { type ImportLine, readImportLine } from '../../../domain/oci/imports/import-line.js';
 import {
   type ImportCounters,
@@ -117,7 +122,7 @@ export function ociImportJob(
           batch.push(line.record);
         } else if (line.kind === 'error') {
           current = { ...current, read: current.read + 1, skipped: current.skipped + 1 };
-          const code = csv ? (line.code ?? 'CsvRowMalformed') : undefined;
+          const code = csv ? (line.code ?? CSV_ERROR_CODES.malformed) : undefined;
           errors.push(errorLine(line.recordId, line.locationId, line.sku, line.message, code));
         }
         if (batch.length >= BATCH || errors.length >= BATCH) await flush(lineNo);

@@ -6,6 +6,7 @@ import type { AvailabilityAnswer } from '../oci-availability-answer.js';
 interface Cached {
   readonly stamp: string;
   readonly answer: AvailabilityAnswer;
+  readonly weight: number;
 }
 
 /**
@@ -13,12 +14,21 @@ interface Cached {
  * request with the stamp of what they were computed from (the products' versions in the read views,
  * the safety stock and exclusions read, the day): asked again while none of it changed, the request
  * gets the same answer object, without folding again (and the HTTP layer reuses its serialised text).
- * At most `max` answers per (configuration, graph); the oldest go first.
+ * One bound over every environment, in records (a location's or group's record for one SKU): beyond
+ * it the least recently used answers go first; an answer larger than the bound is not kept.
  */
 export class OciAnswerCache {
-  readonly #byConfig = new WeakMap<CompiledConfiguration, WeakMap<LocationGraph, Map<string, Cached>>>();
+  readonly #answers = new Map<string, Cached>();
+  readonly #ids = new WeakMap<object, number>();
+  #nextId = 0;
+  #weight = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly maxRecords: number) {}
+
+  /** Records held, every answer together (tests, metrics). */
+  get records(): number {
+    return this.#weight;
+  }
 
   answer(
     config: CompiledConfiguration,
@@ -27,27 +37,47 @@ export class OciAnswerCache {
     stamp: string,
     compute: () => AvailabilityAnswer,
   ): AvailabilityAnswer {
-    if (this.max <= 0) return compute();
-    let byGraph = this.#byConfig.get(config);
-    if (!byGraph) {
-      byGraph = new WeakMap();
-      this.#byConfig.set(config, byGraph);
+    if (this.maxRecords <= 0) return compute();
+    // A configuration or graph replaced gets a new id: its old answers are never asked again and age out.
+    const key = `${this.#id(config)}\u0000${this.#id(graph)}\u0000${JSON.stringify(request)}`;
+    const cached = this.#answers.get(key);
+    if (cached) this.#drop(key, cached);
+    if (cached && cached.stamp === stamp) {
+      this.#answers.set(key, cached); // the most recently used last
+      this.#weight += cached.weight;
+      return cached.answer;
     }
-    let answers = byGraph.get(graph);
-    if (!answers) {
-      answers = new Map();
-      byGraph.set(graph, answers);
-    }
-    const key = JSON.stringify(request);
-    const cached = answers.get(key);
-    if (cached && cached.stamp === stamp) return cached.answer;
     const answer = compute();
-    answers.delete(key);
-    answers.set(key, { stamp, answer });
-    if (answers.size > this.max) {
-      const oldest = answers.keys().next().value;
-      if (oldest !== undefined) answers.delete(oldest);
+    const weight = weightOf(answer);
+    if (weight > this.maxRecords) return answer;
+    this.#answers.set(key, { stamp, answer, weight });
+    this.#weight += weight;
+    for (const [oldest, entry] of this.#answers) {
+      if (this.#weight <= this.maxRecords) break;
+      this.#drop(oldest, entry);
     }
     return answer;
   }
+
+  #drop(key: string, entry: Cached): void {
+    this.#answers.delete(key);
+    this.#weight -= entry.weight;
+  }
+
+  #id(value: object): number {
+    let id = this.#ids.get(value);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#ids.set(value, id);
+    }
+    return id;
+  }
+}
+
+/** An answer's size in records (at least 1, so that empty answers count too). */
+function weightOf(answer: AvailabilityAnswer): number {
+  let records = 1;
+  for (const l of answer.locations) records += l.records.length;
+  for (const g of answer.groups ?? []) records += g.records.length;
+  return records;
 }

@@ -36,7 +36,7 @@ export class OciMemoryReads {
   readonly #graphs: TrackedCache<LocationGraph>;
   readonly #safety: TrackedCache<Qty>;
   readonly #excluded: TrackedCache<boolean>;
-  readonly #answers = new OciAnswerCache(1000);
+  readonly #answers: OciAnswerCache;
 
   constructor(
     private readonly store: Store,
@@ -49,6 +49,8 @@ export class OciMemoryReads {
     this.#graphs = new TrackedCache(Math.max(1, Math.min(views.maxRows, 1000)));
     this.#safety = new TrackedCache(views.maxRows);
     this.#excluded = new TrackedCache(views.maxRows);
+    // The answers kept: as many records, over every environment, as the views keep rows.
+    this.#answers = new OciAnswerCache(views.maxRows);
     views.observe((environmentId, record) => this.follow(environmentId, record));
   }
 

@@ -61,7 +61,10 @@ export class TrackedCache<V> {
   /** Forgets one key: the feed says its value changed. */
   touch(environmentId: string, key: string): void {
     const held = this.#values.get(environmentId);
-    if (held?.delete(key)) this.#size -= 1;
+    if (held?.delete(key)) {
+      this.#size -= 1;
+      if (held.size === 0) this.#values.delete(environmentId);
+    }
     if (this.#reads.size > 0) {
       const full = fullKey(environmentId, key);
       for (const touched of this.#reads) touched.add(full);
@@ -86,14 +89,18 @@ export class TrackedCache<V> {
     }
     if (!held.has(key)) this.#size += 1;
     held.set(key, value);
-    // Beyond the bound, the first kept go first (of the environment that grew, then of the others).
-    for (const map of [held, ...this.#values.values()]) {
+    if (this.#size <= this.max) return;
+    // Beyond the bound, the first kept go first (of the environment that grew, then of the others); an
+    // environment left with no value loses its map too.
+    for (const [id, map] of [[environmentId, held] as const, ...this.#values]) {
       for (const oldest of map.keys()) {
-        if (this.#size <= this.max) return;
+        if (this.#size <= this.max) break;
         if (map === held && oldest === key) break;
         map.delete(oldest);
         this.#size -= 1;
       }
+      if (map.size === 0) this.#values.delete(id);
+      if (this.#size <= this.max) return;
     }
   }
 }
