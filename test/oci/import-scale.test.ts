@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatQty } from '../../src/domain/quantity.js';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { AV, ENV, uploadGraph } from './oci-helpers.js';
+import { AV, ENV, IMPEX, uploadGraph } from './oci-helpers.js';
 
 /**
  * An availability import (the Impex import path: a stored file, then the import job) of RECORDS records
  * end to end: the counts, a sample of values read back through get-availability, and the stock equal to
  * the replay of the ledger. The file is generated and uploaded in pieces, never whole; the process's
  * resident memory is sampled while the file is received and imported, and the peak growth printed
- * (docs/benchmarks.md records runs). 100,000 records by default (ONHAND_TEST_OCI_IMPORT_RECORDS).
+ * (docs/benchmarks.md records runs). Then an export of every location holds each imported record, and
+ * get-deltas from its token answers a later write. 100,000 records by default
+ * (ONHAND_TEST_OCI_IMPORT_RECORDS).
  */
 const RECORDS = Number(process.env.ONHAND_TEST_OCI_IMPORT_RECORDS ?? 100_000);
 const LOCATIONS = Array.from({ length: 20 }, (_, i) => `loc-${i}`);
@@ -134,5 +136,47 @@ describe.each(testBackends())(`an availability import of ${RECORDS} records on %
     );
     // Bounded: far below what holding the file and its records whole would take (a loose bound: GC is lazy).
     expect(peak - baseline).toBeLessThan(512 * 1024 * 1024);
+  }, 600_000);
+
+  it('exports every imported record as imported, then follows deltas from the export', async () => {
+    const start = await h.request('POST', `${IMPEX}/availability-records/exports`, {
+      objects: { locations: LOCATIONS },
+    });
+    expect(start.statusCode, start.body).toBe(200);
+    const { exportId } = start.json() as { exportId: string };
+    await h.services.engine.jobRunner.runPending();
+    const file = await h.request('GET', `${IMPEX}/availability-records/exports/${exportId}/file-content`);
+    expect(file.statusCode).toBe(200);
+    const lines = file.body.trim().split('\n');
+    let [location, records] = ['', 0];
+    for (const text of lines.slice(0, -1)) {
+      const value = JSON.parse(text) as { locationId?: string; sku?: string; onHand?: number };
+      if (value.locationId !== undefined) {
+        location = value.locationId;
+        continue;
+      }
+      const i = Number(String(value.sku).slice(4)) * LOCATIONS.length + LOCATIONS.indexOf(location);
+      expect(isBad(i), `${value.sku} at ${location} was refused`).toBe(false);
+      expect(value.onHand, `${value.sku} at ${location}`).toBe(onHandOf(i));
+      records++;
+    }
+    const bad = Array.from({ length: RECORDS }, (_, i) => i).filter(isBad).length;
+    expect(records).toBe(RECORDS - bad);
+    const token = (JSON.parse(lines.at(-1) as string) as { deltaToken: string }).deltaToken;
+    const write = await h.request('POST', `/api/environment/${ENV}/onhand`, {
+      id: 'after-export',
+      organizationId: 'usmf',
+      productId: 'sku-3',
+      dimensions: { siteId: 'loc-5', locationId: 'loc-5' },
+      quantities: { iom: { onhand: 1000 } },
+    });
+    expect(write.statusCode, write.body).toBe(200);
+    const deltas = await h.request('POST', `${AV}/availability-records/actions/get-deltas`, {
+      deltaToken: token,
+    });
+    expect(deltas.statusCode, deltas.body).toBe(200);
+    expect((deltas.json() as { records: unknown[] }).records).toMatchObject([
+      { id: 'loc-5', sku: 'sku-3', onHand: 1000 + onHandOf(3 * LOCATIONS.length + 5) },
+    ]);
   }, 600_000);
 });
