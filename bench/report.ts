@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InvariantReport } from './invariants.js';
@@ -32,7 +32,7 @@ export function printTable(backend: string, measurements: readonly Measurement[]
   }
 }
 
-/** Writes bench/results/<date>-<backend>.json and returns its path. */
+/** Writes bench/results/<date>-<backend>.json (…-2.json and on within one minute) and returns its path. */
 export function writeResults(
   backend: string,
   content: {
@@ -48,7 +48,9 @@ export function writeResults(
 ): string {
   mkdirSync(RESULTS, { recursive: true });
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
-  const file = join(RESULTS, `${stamp}-${backend}.json`);
+  // Named by the minute; a second run in the same minute gets a suffix instead of overwriting the first.
+  let file = join(RESULTS, `${stamp}-${backend}.json`);
+  for (let n = 2; existsSync(file); n++) file = join(RESULTS, `${stamp}-${backend}-${n}.json`);
   writeFileSync(file, `${JSON.stringify({ backend, at: new Date().toISOString(), ...content }, null, 2)}\n`);
   return file;
 }
