@@ -24,6 +24,8 @@ const size = (b: Batch) =>
   b.imports.length +
   b.ledger.length;
 const IMPORT_KINDS: ReadonlySet<string> = new Set(['import', 'importError', 'importChunk']);
+/** A batch is written once its lines reach this many characters too (an import's chunks: ~1.4 M each). */
+const MAX_BATCH_CHARS = 16 * 1024 * 1024;
 
 /**
  * The second pass of an import: writes the stock rows, scheduled values, reservations and ledger
@@ -43,7 +45,7 @@ export async function writeRecords(
   jobs: JobRecord[] = [],
 ): Promise<number> {
   let batch = empty();
-  let [line, written] = [0, 0];
+  let [line, written, bytes] = [0, 0, 0];
   const flush = async () => {
     const { stock, schedule, reservations, oci, ledger } = batch;
     await store.transaction([`${environmentId}~import`], async (tx) => {
@@ -56,6 +58,7 @@ export async function writeRecords(
     if (batch.imports.length > 0) jobs.push(...(await writeOciImports(store, environmentId, batch.imports)));
     written += size(batch);
     batch = empty();
+    bytes = 0;
     progress.advance(written);
   };
   for await (const text of lines) {
@@ -70,7 +73,9 @@ export async function writeRecords(
     else if (record.type === 'oci') batch.oci.push(record.item);
     else if (record.type === 'ledger') batch.ledger.push({ ...record.entry, environmentId });
     else continue;
-    if (size(batch) >= batchSize) await flush();
+    bytes += text.length;
+    // By count, and by size: an import's file chunks are up to 1 MiB each.
+    if (size(batch) >= batchSize || bytes >= MAX_BATCH_CHARS) await flush();
   }
   if (size(batch) > 0) await flush();
   return written;
