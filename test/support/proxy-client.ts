@@ -139,7 +139,12 @@ export class ProxyClient {
     }));
     const text = JSON.stringify(items);
     writeFile(file, text.replace('[', `[${' '.repeat(Math.max(0, bytes - text.length))}`));
+    // curl asks first (Expect: 100-continue) and waits for the proxy's answer before it sends the body: a
+    // proxy refusing a body over its limit answers 413 and closes; a body already on its way (curl's
+    // default wait is 1 s, which a loaded machine outlasts) would read as a reset connection instead.
     const answer = this.request(`/api/environment/${environment}/onhand/bulk`, [
+      '--expect100-timeout',
+      '30',
       '--data-binary',
       `@${file}`,
       ...this.auth(),
