@@ -3,7 +3,7 @@ import type { FeedRecord } from '../../src/store/feed-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { LedgerEntry, Store } from '../../src/store/store.js';
 import { createTestDatabase, testBackends } from '../support/backends.js';
-import { ENV, OTHER, entry, sleep } from './fixtures.js';
+import { ENV, entry, OTHER, sleep } from './fixtures.js';
 
 /*
  * The sequencer of the PostgreSQL feed (src/store/postgres/feed/sequencer.ts, stamp-round.ts): a stamping
