@@ -85,12 +85,36 @@ export async function withHistory(
   found: ReservationRecord,
   asOf: number | undefined,
 ): Promise<{ record: ReservationRecord; history: LedgerRecord[] } | undefined> {
-  const history = await store.readLedgerByReference(
-    environmentId,
-    found.reservationId,
-    1000,
-    store.partitioned === true ? found.partitionId : undefined,
+  const read = (record: ReservationRecord) =>
+    store.readLedgerByReference(
+      environmentId,
+      record.reservationId,
+      1000,
+      store.partitioned === true ? found.partitionId : undefined,
+    );
+  let record = found;
+  let history = await read(record);
+  // The record and its entries are two reads: a change committed between them (an expiry, a release)
+  // would pair the record before it with a history after it. Every such change also rewrites the
+  // record, so reading the record again tells: unchanged, the pair is one moment's; else read again.
+  for (let attempt = 0; attempt < MAX_REREADS; attempt++) {
+    const again = await store.getReservation(environmentId, record.reservationId);
+    if (!again || sameState(again, record)) break;
+    record = again;
+    history = await read(record);
+  }
+  if (asOf === undefined) return { record, history };
+  return reservationAsOf(store, environmentId, record, history, asOf);
+}
+
+/** How many times a read of a reservation that keeps changing is taken again (then answered as read). */
+const MAX_REREADS = 8;
+
+function sameState(a: ReservationRecord, b: ReservationRecord): boolean {
+  return (
+    a.updatedAt === b.updatedAt &&
+    a.remaining === b.remaining &&
+    a.status === b.status &&
+    a.expiresAt === b.expiresAt
   );
-  if (asOf === undefined) return { record: found, history };
-  return reservationAsOf(store, environmentId, found, history, asOf);
 }
