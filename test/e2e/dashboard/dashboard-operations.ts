@@ -15,17 +15,26 @@ export async function checkWebhookLag(
   const hook = (await admin.ok('POST', '/api/environment/demo/webhooks', {
     url: 'http://127.0.0.1:9/down',
     description: 'a receiver that is down',
-  })) as { id: string };
-  // The first entry is handed to a delivery that keeps failing; the ones after it wait behind it.
-  for (const id of ['lag-1', 'lag-2', 'lag-3']) {
-    await admin.ok('POST', '/api/environment/demo/onhand', {
+  })) as { id: string; position: string };
+  const change = (id: string) =>
+    admin.ok('POST', '/api/environment/demo/onhand', {
       id,
       organizationId: 'usmf',
       productId: 'Lagging',
       dimensions: { siteid: '1', locationid: '11' },
       quantities: { pos: { inbound: 1 } },
     });
-  }
+  // The first entry is handed to a delivery that keeps failing (the subscription's position passes it);
+  // the ones written after that wait behind it. (Written at once, one delivery could take all three.)
+  await change('lag-1');
+  const position = async () => {
+    const { webhooks } = (await admin.ok('GET', '/api/environment/demo/webhooks')) as {
+      webhooks: { id: string; position: string }[];
+    };
+    return webhooks.find((w) => w.id === hook.id)?.position;
+  };
+  await expect.poll(position, { timeout: 15_000 }).not.toBe(hook.position);
+  for (const id of ['lag-2', 'lag-3']) await change(id);
   const table = page.getByRole('table', { name: 'Webhook subscriptions and their lag' });
   const behind = async () => {
     await page.goto(`${url}/ui/#/demo/live`);
