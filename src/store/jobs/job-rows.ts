@@ -42,3 +42,25 @@ export function toJobRecord(row: JobRow): JobRecord {
 export function jobJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
+
+/**
+ * The values of a restored job's row (`onhand import`), in the jobs table's column order up to its
+ * lease: a job that had not finished is queued again, to run from its saved progress.
+ */
+export function restoredJobValues(job: JobRecord): (string | number | null)[] {
+  const finished = job.status === 'Completed' || job.status === 'Failed';
+  return [
+    job.environmentId,
+    job.jobId,
+    job.kind,
+    finished ? job.status : 'Queued',
+    jobJson(job.request),
+    jobJson(job.progress),
+    jobJson(job.result),
+    job.message,
+    job.createdAt,
+    job.startedAt,
+    job.completedAt,
+    job.attempts,
+  ];
+}

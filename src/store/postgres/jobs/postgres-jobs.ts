@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type JobRow, jobJson, toJobRecord } from '../../jobs/job-rows.js';
+import { type JobRow, jobJson, restoredJobValues, toJobRecord } from '../../jobs/job-rows.js';
 import type { JobChange, JobRecord, JobStore, NewJob } from '../../jobs/job-store.js';
 
 const COLUMNS = `environment_id, job_id, kind, status, request, progress, result, message, created_at, started_at,
@@ -40,24 +40,10 @@ export class PostgresJobs implements JobStore {
   }
 
   async restore(job: JobRecord): Promise<void> {
-    const finished = job.status === 'Completed' || job.status === 'Failed';
     await this.pool().query(
       `INSERT INTO jobs (${COLUMNS})
        VALUES ($1, $2, $3, $4, $5::json, $6::json, $7::json, $8, $9, $10, $11, $12, NULL, NULL)`,
-      [
-        job.environmentId,
-        job.jobId,
-        job.kind,
-        finished ? job.status : 'Queued',
-        jobJson(job.request),
-        jobJson(job.progress),
-        jobJson(job.result),
-        job.message,
-        job.createdAt,
-        job.startedAt,
-        job.completedAt,
-        job.attempts,
-      ],
+      restoredJobValues(job),
     );
   }
 

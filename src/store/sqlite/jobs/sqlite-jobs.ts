@@ -1,4 +1,4 @@
-import { type JobRow, jobJson, toJobRecord } from '../../jobs/job-rows.js';
+import { type JobRow, jobJson, restoredJobValues, toJobRecord } from '../../jobs/job-rows.js';
 import type { JobChange, JobRecord, JobStore, NewJob } from '../../jobs/job-store.js';
 import type { SqliteSideDeps } from '../side-deps.js';
 
@@ -20,26 +20,10 @@ export class SqliteJobs implements JobStore {
   }
 
   async restore(job: JobRecord): Promise<void> {
-    const finished = job.status === 'Completed' || job.status === 'Failed';
     await this.deps.write((db) =>
       db
         .prepare(`INSERT INTO jobs (${JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`)
-        .run(
-          ...[
-            job.environmentId,
-            job.jobId,
-            job.kind,
-            finished ? job.status : 'Queued',
-            jobJson(job.request),
-            jobJson(job.progress),
-            jobJson(job.result),
-            job.message,
-            job.createdAt,
-            job.startedAt,
-            job.completedAt,
-            job.attempts,
-          ],
-        ),
+        .run(...restoredJobValues(job)),
     );
   }
 
