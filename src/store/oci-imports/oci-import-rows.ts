@@ -1,4 +1,4 @@
-import type { OciImportRecord, OciImportState } from './oci-import-store.js';
+import type { NewOciImport, OciImportRecord, OciImportState } from './oci-import-store.js';
 
 /** An oci_imports row as both backends return it. */
 export interface OciImportRow {
@@ -40,4 +40,32 @@ export function toOciImport(row: OciImportRow): OciImportRecord {
     validationError: row.validation_error,
     jobId: row.job_id,
   };
+}
+
+/** The values of a new import's row, in OCI_IMPORT_COLUMNS order up to `created_at`. */
+export function newImportValues(r: NewOciImport): (string | null)[] {
+  return [
+    r.environmentId,
+    r.importId,
+    r.uploadLinkId,
+    r.fileName,
+    r.fileEncoding,
+    r.fileHash,
+    r.fileHashType,
+    r.linkExpiresAt,
+    r.createdAt,
+  ];
+}
+
+/** The values of a restored import's row (`onhand import`), in OCI_IMPORT_COLUMNS order. */
+export function importValues(r: OciImportRecord): (string | number | null)[] {
+  return [
+    ...newImportValues(r),
+    r.state,
+    r.uploadedAt,
+    r.fileBytes,
+    r.chunkCount,
+    r.validationError,
+    r.jobId,
+  ];
 }

@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import { jobJson } from '../../jobs/job-rows.js';
-import { OCI_IMPORT_COLUMNS, type OciImportRow, toOciImport } from '../../oci-imports/oci-import-rows.js';
+import {
+  importValues,
+  newImportValues,
+  OCI_IMPORT_COLUMNS,
+  type OciImportRow,
+  toOciImport,
+} from '../../oci-imports/oci-import-rows.js';
 import type {
   CompletedUpload,
   NewOciImport,
@@ -18,17 +24,7 @@ export class PostgresOciImports implements OciImportStore {
     await this.pool().query(
       `INSERT INTO oci_imports (${OCI_IMPORT_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'WAITING', NULL, 0, 0, NULL, NULL)`,
-      [
-        r.environmentId,
-        r.importId,
-        r.uploadLinkId,
-        r.fileName,
-        r.fileEncoding,
-        r.fileHash,
-        r.fileHashType,
-        r.linkExpiresAt,
-        r.createdAt,
-      ],
+      newImportValues(r),
     );
   }
 
@@ -36,23 +32,7 @@ export class PostgresOciImports implements OciImportStore {
     await this.pool().query(
       `INSERT INTO oci_imports (${OCI_IMPORT_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [
-        r.environmentId,
-        r.importId,
-        r.uploadLinkId,
-        r.fileName,
-        r.fileEncoding,
-        r.fileHash,
-        r.fileHashType,
-        r.linkExpiresAt,
-        r.createdAt,
-        r.state,
-        r.uploadedAt,
-        r.fileBytes,
-        r.chunkCount,
-        r.validationError,
-        r.jobId,
-      ],
+      importValues(r),
     );
   }
 

@@ -1,5 +1,11 @@
 import { jobJson } from '../../jobs/job-rows.js';
-import { OCI_IMPORT_COLUMNS, type OciImportRow, toOciImport } from '../../oci-imports/oci-import-rows.js';
+import {
+  importValues,
+  newImportValues,
+  OCI_IMPORT_COLUMNS,
+  type OciImportRow,
+  toOciImport,
+} from '../../oci-imports/oci-import-rows.js';
 import type {
   CompletedUpload,
   NewOciImport,
@@ -19,17 +25,7 @@ export class SqliteOciImports implements OciImportStore {
           `INSERT INTO oci_imports (${OCI_IMPORT_COLUMNS})
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'WAITING', NULL, 0, 0, NULL, NULL)`,
         )
-        .run(
-          r.environmentId,
-          r.importId,
-          r.uploadLinkId,
-          r.fileName,
-          r.fileEncoding,
-          r.fileHash,
-          r.fileHashType,
-          r.linkExpiresAt,
-          r.createdAt,
-        ),
+        .run(...newImportValues(r)),
     );
   }
 
@@ -39,25 +35,7 @@ export class SqliteOciImports implements OciImportStore {
         .prepare(
           `INSERT INTO oci_imports (${OCI_IMPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(
-          ...[
-            r.environmentId,
-            r.importId,
-            r.uploadLinkId,
-            r.fileName,
-            r.fileEncoding,
-            r.fileHash,
-            r.fileHashType,
-            r.linkExpiresAt,
-            r.createdAt,
-            r.state,
-            r.uploadedAt,
-            r.fileBytes,
-            r.chunkCount,
-            r.validationError,
-            r.jobId,
-          ],
-        ),
+        .run(...importValues(r)),
     );
   }
 
