@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongFirstSequencer from './test/support/sequencer.js';
 
 const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' as const };
 
@@ -17,6 +18,9 @@ export default defineConfig({
     // about a third, measured with the machine otherwise busy, and nothing relies on running alone
     // (every harness has its own database, data directory, port and stream names).
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Without the durations of an earlier run (a fresh clone, as in CI) the files known to be long
+    // start first, so that none of them runs alone at the end (test/support/sequencer.ts).
+    sequence: { sequencer: LongFirstSequencer },
     projects: [
       { test: { ...common, name: 'all', include: ['test/**/*.test.ts'] } },
       ...(process.env.ONHAND_TEST_POSTGRES_URL

@@ -24,6 +24,16 @@ export function testBackends(): Backend[] {
   return ['sqlite'];
 }
 
+/**
+ * The backend of a test under test/api or test/compat: those files run once per project
+ * (vitest.config.ts), so in the first project they take SQLite and the api-on-postgres and api-on-citus
+ * projects give them their own. Iterating over testBackends() there would run PostgreSQL twice.
+ */
+export function apiBackend(): Backend {
+  const only = process.env.ONHAND_TEST_BACKEND;
+  return only === 'postgres' || only === 'citus' ? only : 'sqlite';
+}
+
 /** A fresh PostgreSQL database for one harness; `drop` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = new pg.Client({ connectionString: postgresUrl });

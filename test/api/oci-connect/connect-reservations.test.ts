@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBackends } from '../../support/backends.js';
+import { apiBackend } from '../../support/backends.js';
 import { type Harness, startHarness } from '../../support/harness.js';
 import { connect, salesforceToken, uploadFile } from './connect-helpers.js';
 
@@ -12,7 +12,7 @@ const AVAILABILITY = '/availability/availability-records/actions/get-availabilit
 const ACTIONS = '/reservation/actions';
 
 /** The Connect reservation resources (spec §7) on the OCI reservation engine. */
-describe.each(testBackends())('OCI Connect REST reservations on %s', (backend) => {
+describe.each([apiBackend()])('OCI Connect REST reservations on %s', (backend) => {
   let h: Harness;
   let token: string;
   const group = async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBackends } from '../../support/backends.js';
+import { apiBackend } from '../../support/backends.js';
 import { type Harness, startHarness } from '../../support/harness.js';
 import { connect, salesforceToken, uploadFile } from './connect-helpers.js';
 
@@ -7,7 +7,7 @@ const ENV = 'oms';
 const AVAILABILITY = '/availability/availability-records/actions/get-availability';
 
 /** Connect availability uploads (spec §7) through the Impex import machinery. */
-describe.each(testBackends())('OCI Connect REST uploads on %s', (backend) => {
+describe.each([apiBackend()])('OCI Connect REST uploads on %s', (backend) => {
   let h: Harness;
   let writer: string;
   let reader: string;

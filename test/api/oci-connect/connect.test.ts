@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBackends } from '../../support/backends.js';
+import { apiBackend } from '../../support/backends.js';
 import { type Harness, startHarness } from '../../support/harness.js';
 import { CONNECT, connect, salesforceToken, uploadFile } from './connect-helpers.js';
 
@@ -12,7 +12,7 @@ const AVAILABILITY = '/availability/availability-records/actions/get-availabilit
 const BATCH = '/availability-records/actions/batch-update';
 
 /** The Connect REST flavour (spec §7; docs/oci.md, "Connect REST flavour") on the same engine. */
-describe.each(testBackends())('OCI Connect REST on %s', (backend) => {
+describe.each([apiBackend()])('OCI Connect REST on %s', (backend) => {
   let h: Harness;
   let writer: string;
   let reader: string;

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCI_IMPORT_JOB, ociImportJob } from '../../../src/engine/oci/imports/import-job.js';
 import { ModelRecordApplier } from '../../../src/engine/oci/imports/model-record-applier.js';
-import { testBackends } from '../../support/backends.js';
+import { apiBackend } from '../../support/backends.js';
 import { type Harness, startHarness } from '../../support/harness.js';
 import { IMPORTS, initiate, ivOnHand, upload } from './oci-import-helpers.js';
 
@@ -24,7 +24,7 @@ function records(count: number, pad = ''): string {
   return `${lines.join('\n')}\n`;
 }
 
-describe.each(testBackends())('OCI import jobs (%s)', (backend) => {
+describe.each([apiBackend()])('OCI import jobs (%s)', (backend) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ backend });

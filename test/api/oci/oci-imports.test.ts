@@ -1,12 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBackends } from '../../support/backends.js';
+import { apiBackend } from '../../support/backends.js';
 import { type Harness, startHarness } from '../../support/harness.js';
 import { IMPORTS, initiate, ivOnHand, upload } from './oci-import-helpers.js';
 
 const line = (o: Record<string, unknown>) => JSON.stringify(o);
 
-describe.each(testBackends())('OCI availability imports (%s)', (backend) => {
+describe.each([apiBackend()])('OCI availability imports (%s)', (backend) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ backend, environments: ['test', 'other'] });
