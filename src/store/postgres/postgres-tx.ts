@@ -16,6 +16,7 @@ import type {
 import { lockConfigurations } from './configuration-lock.js';
 import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import { postgresOciTx } from './oci/postgres-oci-tx.js';
+import type { PipelinedConnection } from './pipeline.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -54,16 +55,21 @@ import { distinct, type EventDbRow, recordedEvents, scopeColumns } from './tx-ro
 
 /**
  * The StoreTx of PostgresStore: every method is one statement (batches included) on the one connection
- * that holds the transaction, run after the previous call's statement (the driver queues them in call
- * order). Once the transaction has ended every method rejects, so a stray call never runs outside it.
+ * that holds the transaction, run after the previous call's statement, in call order. The connection is
+ * pipelined (pipeline.ts): statements asked for together (reads started at once) share one round trip,
+ * and the stock and reservation writes and appendLedgerAtCommit are sent with the next statement, at
+ * the latest with COMMIT (a failure among them fails the transaction). Once the transaction has ended
+ * every method rejects, so a stray call never runs outside it.
  */
 export class PostgresTx implements StoreTx {
   #open = true;
+  /** An appendLedgerAtCommit is queued and has not run yet: its commit id is not known. */
+  #appending = false;
   /** The commit id drawn by the transaction's first appendLedger (text: a bigint). */
   protected commitId: string | null = null;
 
   constructor(
-    protected readonly client: pg.PoolClient,
+    protected readonly client: PipelinedConnection,
     protected readonly writeFormat: WriteFormatCache,
   ) {
     this.oci = postgresOciTx(client, () => this.assertOpen());
@@ -91,10 +97,11 @@ export class PostgresTx implements StoreTx {
     return rows.map(toStockRow);
   }
 
+  /** Sent with the transaction's next statement (see the class comment). */
   async writeRows(environmentId: string, rows: readonly StockRow[]): Promise<void> {
     this.assertOpen();
     if (rows.length === 0) return;
-    await this.query(UPSERT_ROWS, [environmentId, ...stockColumns(rows)]);
+    this.client.defer(UPSERT_ROWS, [environmentId, ...stockColumns(rows)]);
   }
 
   /** Rows come in key order (dims, data source, measure). */
@@ -213,10 +220,11 @@ export class PostgresTx implements StoreTx {
     );
   }
 
+  /** Sent with the transaction's next statement (see the class comment). */
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
     this.assertOpen();
     if (records.length === 0) return;
-    await this.query(UPSERT_RESERVATIONS, [environmentId, ...reservationColumns(records)]);
+    this.client.defer(UPSERT_RESERVATIONS, [environmentId, ...reservationColumns(records)]);
   }
 
   async findEvents(
@@ -234,6 +242,7 @@ export class PostgresTx implements StoreTx {
     this.assertOpen();
     if (entries.length === 0) return [];
     const format = await this.writeFormat.get(this.client);
+    await this.settleAppend();
     const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
       ...ledgerColumns(entries, format),
       this.commitId,
@@ -243,6 +252,27 @@ export class PostgresTx implements StoreTx {
       .map((r) => BigInt(r.seq))
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
       .map(Number);
+  }
+
+  /**
+   * APPEND_LEDGER sent with the transaction's next statement, at the latest with COMMIT: the commit id
+   * is known once it ran. A second append of the transaction waits for the first's commit id.
+   */
+  async appendLedgerAtCommit(entries: readonly LedgerEntry[]): Promise<void> {
+    this.assertOpen();
+    if (entries.length === 0) return;
+    const format = await this.writeFormat.get(this.client);
+    await this.settleAppend();
+    this.#appending = true;
+    this.client.defer(APPEND_LEDGER, [...ledgerColumns(entries, format), this.commitId], (result) => {
+      this.#appending = false;
+      this.commitId = (result.rows[0] as { commit_id?: string } | undefined)?.commit_id ?? this.commitId;
+    });
+  }
+
+  /** Waits until a queued appendLedgerAtCommit has run, so that its commit id is known. */
+  protected async settleAppend(): Promise<void> {
+    if (this.#appending) await this.query('SELECT 1', []);
   }
 
   /** The commit id drawn by the first appendLedger: the sequencer stamps the transaction under it. */

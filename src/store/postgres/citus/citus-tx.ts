@@ -79,6 +79,11 @@ export class CitusTx extends PostgresTx {
     return recordedEvents(await this.query<EventDbRow>(FIND_EVENTS_IN, params));
   }
 
+  /** On Citus the ledger is appended at once, as appendLedger does (citus-ledger.ts draws the seqs first). */
+  override async appendLedgerAtCommit(entries: readonly LedgerEntry[]): Promise<void> {
+    await this.appendLedger(entries);
+  }
+
   override async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
     if (entries.length === 0) return [];
