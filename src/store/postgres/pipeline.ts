@@ -44,6 +44,7 @@ const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknow
 class Pipeline implements pg.Submittable {
   #index = 0;
   #fields: Field[] = [];
+  #parsers: ((value: string) => unknown)[] = [];
   #rows: Record<string, unknown>[] = [];
   #settled = false;
 
@@ -67,13 +68,18 @@ class Pipeline implements pg.Submittable {
 
   handleRowDescription(message: { fields: Field[] }): void {
     this.#fields = message.fields;
+    this.#parsers = message.fields.map(
+      (f) => pgTypes.getTypeParser(f.dataTypeID, 'text') as (value: string) => unknown,
+    );
   }
 
   handleDataRow(message: { fields: (string | null)[] }): void {
     const row: Record<string, unknown> = {};
-    for (const [i, field] of this.#fields.entries()) {
+    const fields = this.#fields;
+    for (let i = 0; i < fields.length; i++) {
       const raw = message.fields[i] ?? null;
-      row[field.name] = raw === null ? null : pgTypes.getTypeParser(field.dataTypeID, 'text')(raw);
+      row[(fields[i] as Field).name] =
+        raw === null ? null : (this.#parsers[i] as (value: string) => unknown)(raw);
     }
     this.#rows.push(row);
   }
