@@ -19,7 +19,7 @@ import { PostgresProducts } from './catalogue/postgres-products.js';
 import { type DistributeOptions, distributeTables, isDistributed } from './citus/citus-layout.js';
 import { CitusTx } from './citus/citus-tx.js';
 import { insertClient, updateClient } from './client-statements.js';
-import { commitOrUnknown, createPool, type PostgresStoreOptions, rollback } from './connection.js';
+import { createPool, type PostgresStoreOptions } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
 import { PostgresLedgerFormat, WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
@@ -27,10 +27,11 @@ import { PostgresOci } from './oci/postgres-oci.js';
 import { PostgresOciImports } from './oci-imports/postgres-oci-imports.js';
 import { PipelinedConnection } from './pipeline.js';
 import { PostgresReader } from './postgres-reader.js';
+import { runTransaction } from './postgres-transaction.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
 import { applyMigrations } from './schema.js';
-import { INSERT_ENVIRONMENT, LOCK_KEYS, REPLACE_ENVIRONMENT } from './statements.js';
+import { INSERT_ENVIRONMENT, REPLACE_ENVIRONMENT } from './statements.js';
 import { DELETE_ORPHANED_DATA } from './transfer-statements.js';
 import { PostgresWebhooks } from './webhooks/postgres-webhooks.js';
 
@@ -145,36 +146,9 @@ export class PostgresStore implements Store {
   async transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
     const client = await this.#pool.connect();
-    // A checked-out connection that fails emits 'error'; the failing query reports it, and the
-    // connection is destroyed on release below.
-    const ignore = () => {};
-    client.on('error', ignore);
-    // BEGIN and the locks are one round trip, held before `fn` runs; the writes travel with COMMIT.
     const connection = new PipelinedConnection(client, () => this.#roundTrips++);
     const tx = new (this.#citus ? CitusTx : PostgresTx)(connection, this.#writeFormat);
-    let broken: Error | undefined;
-    try {
-      connection.defer('BEGIN', []);
-      if (lockKeys.length > 0) await connection.query(LOCK_KEYS, [[...new Set(lockKeys)]]);
-      const result = await fn(tx);
-      tx.end();
-      const commit = await commitOrUnknown(connection);
-      // COMMIT of a transaction in which a statement failed (an error the caller swallowed, or a
-      // deferred write's) rolls back.
-      if (commit.command !== 'COMMIT')
-        throw connection.failure ?? new Error('The transaction was rolled back: a statement failed.');
-      if (tx.commitMark() !== null) this.feed.committed();
-      return result;
-    } catch (error) {
-      tx.end();
-      // Statements asked for but not sent yet never run (nor after the ROLLBACK, outside the transaction).
-      connection.close();
-      broken = await rollback(client, error);
-      throw error;
-    } finally {
-      client.removeListener('error', ignore);
-      client.release(broken);
-    }
+    return runTransaction(client, connection, tx, lockKeys, fn, () => this.feed.committed());
   }
 
   /** Pipelines sent to PostgreSQL by transactions since connect (diagnostics: round trips per batch). */

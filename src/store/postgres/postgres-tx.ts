@@ -14,6 +14,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
+import { LedgerAppends } from './ledger-appends.js';
 import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import { postgresOciTx } from './oci/postgres-oci-tx.js';
 import type { PipelinedConnection } from './pipeline.js';
@@ -25,7 +26,7 @@ import {
   READ_SCOPES_DUE_RESERVATIONS,
   UPSERT_RESERVATIONS,
 } from './reservation-statements.js';
-import { keyColumns, ledgerColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
+import { keyColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
 import {
   type ScheduleDbRow,
   scheduleColumns,
@@ -40,7 +41,6 @@ import {
   WRITE_SCHEDULE_ROWS,
 } from './schedule-statements.js';
 import {
-  APPEND_LEDGER,
   DELETE_PARTITIONS,
   FIND_EVENTS,
   INSERT_ENVIRONMENT,
@@ -63,16 +63,15 @@ import { distinct, type EventDbRow, recordedEvents, scopeColumns } from './tx-ro
  */
 export class PostgresTx implements StoreTx {
   #open = true;
-  /** An appendLedgerAtCommit is queued and has not run yet: its commit id is not known. */
-  #appending = false;
-  /** The commit id drawn by the transaction's first appendLedger (text: a bigint). */
-  protected commitId: string | null = null;
+  /** The transaction's ledger appends and the commit id they drew. */
+  protected readonly ledger: LedgerAppends;
 
   constructor(
     protected readonly client: PipelinedConnection,
     protected readonly writeFormat: WriteFormatCache,
   ) {
     this.oci = postgresOciTx(client, () => this.assertOpen());
+    this.ledger = new LedgerAppends(client, writeFormat);
   }
 
   readonly oci: OciTxWrites;
@@ -240,44 +239,19 @@ export class PostgresTx implements StoreTx {
 
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
-    if (entries.length === 0) return [];
-    const format = await this.writeFormat.get(this.client);
-    await this.settleAppend();
-    const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
-      ...ledgerColumns(entries, format),
-      this.commitId,
-    ]);
-    this.commitId = rows[0]?.commit_id ?? this.commitId;
-    return rows
-      .map((r) => BigInt(r.seq))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(Number);
+    return this.ledger.append(entries);
   }
 
-  /**
-   * APPEND_LEDGER sent with the transaction's next statement, at the latest with COMMIT: the commit id
-   * is known once it ran. A second append of the transaction waits for the first's commit id.
-   */
+  /** Sent with the transaction's next statement, at the latest with COMMIT (ledger-appends.ts). */
   async appendLedgerAtCommit(entries: readonly LedgerEntry[]): Promise<void> {
     this.assertOpen();
-    if (entries.length === 0) return;
-    const format = await this.writeFormat.get(this.client);
-    await this.settleAppend();
-    this.#appending = true;
-    this.client.defer(APPEND_LEDGER, [...ledgerColumns(entries, format), this.commitId], (result) => {
-      this.#appending = false;
-      this.commitId = (result.rows[0] as { commit_id?: string } | undefined)?.commit_id ?? this.commitId;
-    });
-  }
-
-  /** Waits until a queued appendLedgerAtCommit has run, so that its commit id is known. */
-  protected async settleAppend(): Promise<void> {
-    if (this.#appending) await this.query('SELECT 1', []);
+    await this.ledger.appendAtCommit(entries);
   }
 
   /** The commit id drawn by the first appendLedger: the sequencer stamps the transaction under it. */
   commitMark(): number | null {
-    return this.commitId === null ? null : Number(this.commitId);
+    const { commitId } = this.ledger;
+    return commitId === null ? null : Number(commitId);
   }
 
   /** FOR SHARE: a graph replacement (FOR UPDATE of the same row) waits for this transaction. */

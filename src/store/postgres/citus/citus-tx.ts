@@ -88,8 +88,8 @@ export class CitusTx extends PostgresTx {
     this.assertOpen();
     if (entries.length === 0) return [];
     const format = await this.writeFormat.get(this.client);
-    const { seqs, commitId } = await appendLedgerOnCitus(this.client, entries, this.commitId, format);
-    this.commitId = commitId;
+    const { seqs, commitId } = await appendLedgerOnCitus(this.client, entries, this.ledger.commitId, format);
+    this.ledger.commitId = commitId;
     return seqs.map(Number);
   }
 }
