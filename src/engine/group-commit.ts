@@ -111,12 +111,17 @@ export class GroupCommitter<W, R> {
   private async commit(lockKeys: readonly string[], batch: readonly Submitted<W>[]): Promise<Settled<R>[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const { moved, results, tx } = await this.store.transaction(lockKeys, async (tx) => {
-          const moved = await movedItems(tx, batch);
-          const works = batch.filter((_, i) => !moved.has(i)).map((item) => item.work);
-          const results = works.length > 0 ? await this.handler(tx, works) : [];
-          return { moved, results, tx };
-        });
+        // Every effect of a batch is a statement of its transaction: the locks may travel with the first.
+        const { moved, results, tx } = await this.store.transaction(
+          lockKeys,
+          async (tx) => {
+            const moved = await movedItems(tx, batch);
+            const works = batch.filter((_, i) => !moved.has(i)).map((item) => item.work);
+            const results = works.length > 0 ? await this.handler(tx, works) : [];
+            return { moved, results, tx };
+          },
+          { lockWithFirstStatement: true },
+        );
         const mark = tx.commitMark();
         const marked = mark === null ? results : results.map((result) => this.mark(result, mark));
         let next = 0;

@@ -13,6 +13,7 @@ import type {
   StockSelector,
   Store,
   StoreTx,
+  TransactionOptions,
 } from '../store.js';
 import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
@@ -143,12 +144,17 @@ export class PostgresStore implements Store {
     await this.#pool.end();
   }
 
-  async transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    lockKeys: readonly string[],
+    fn: (tx: StoreTx) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     this.assertOpen();
     const client = await this.#pool.connect();
     const connection = new PipelinedConnection(client, () => this.#roundTrips++);
     const tx = new (this.#citus ? CitusTx : PostgresTx)(connection, this.#writeFormat);
-    return runTransaction(client, connection, tx, lockKeys, fn, () => this.feed.committed());
+    const locks = { lockKeys, lazy: options.lockWithFirstStatement === true };
+    return runTransaction(client, connection, tx, locks, fn, () => this.feed.committed());
   }
 
   /** Pipelines sent to PostgreSQL by transactions since connect (diagnostics: round trips per batch). */

@@ -7,15 +7,16 @@ import { LOCK_KEYS } from './statements.js';
 
 /**
  * Runs `fn` in a transaction on a checked-out connection (PostgresStore.transaction), then releases the
- * connection. BEGIN and the lock keys' advisory locks are one round trip, held before `fn` runs; the
- * writes `fn` deferred travel with COMMIT (pipeline.ts). `committed` is told after the commit of a
+ * connection. BEGIN and the lock keys' advisory locks are one round trip, held before `fn` runs (with
+ * `lazy`, TransactionOptions.lockWithFirstStatement: sent with `fn`'s first statements); the writes
+ * `fn` deferred travel with COMMIT (pipeline.ts). `committed` is told after the commit of a
  * transaction that appended ledger entries (the feed's sequencer).
  */
 export async function runTransaction<T>(
   client: pg.PoolClient,
   connection: PipelinedConnection,
   tx: PostgresTx,
-  lockKeys: readonly string[],
+  locks: { readonly lockKeys: readonly string[]; readonly lazy: boolean },
   fn: (tx: StoreTx) => Promise<T>,
   committed: () => void,
 ): Promise<T> {
@@ -26,7 +27,9 @@ export async function runTransaction<T>(
   let broken: Error | undefined;
   try {
     connection.defer('BEGIN', []);
-    if (lockKeys.length > 0) await connection.query(LOCK_KEYS, [[...new Set(lockKeys)]]);
+    const keys = [...new Set(locks.lockKeys)];
+    if (keys.length > 0 && locks.lazy) connection.defer(LOCK_KEYS, [keys]);
+    else if (keys.length > 0) await connection.query(LOCK_KEYS, [keys]);
     const result = await fn(tx);
     tx.end();
     const commit = await commitOrUnknown(connection);
