@@ -49,8 +49,13 @@ export class EventRegistry {
       groups.set(groupKey, group);
     }
     const known = new Map<string, Known>();
-    for (const { environmentId, family, ids, partitions } of groups.values()) {
-      const found = await tx.findEvents(environmentId, family, [...ids], partitions && [...partitions]);
+    // Every group is looked up at once: on PostgreSQL the lookups share one round trip.
+    const lookups = [...groups.values()].map(async ({ environmentId, family, ids, partitions }) => ({
+      environmentId,
+      family,
+      found: await tx.findEvents(environmentId, family, [...ids], partitions && [...partitions]),
+    }));
+    for (const { environmentId, family, found } of await Promise.all(lookups)) {
       for (const [eventId, recorded] of found) {
         known.set(key(environmentId, family, eventId), {
           hash: recorded.bodyHash,

@@ -1,4 +1,4 @@
-import type { Store, StoreTx } from '../store/store.js';
+import type { LedgerEntry, Store, StoreTx } from '../store/store.js';
 import { isUniqueViolation } from '../store/store-errors.js';
 
 /** How many times a batch that failed on a unique key is run again in a new transaction. */
@@ -104,21 +104,30 @@ export class GroupCommitter<W, R> {
     }
   }
 
-  /** One transaction for the batch, run again when it failed on a unique key (see the class comment). */
+  /**
+   * One transaction for the batch, run again when it failed on a unique key (see the class comment).
+   * The commit mark is read once the transaction has committed (appendAtCommit may append with COMMIT).
+   */
   private async commit(lockKeys: readonly string[], batch: readonly Submitted<W>[]): Promise<Settled<R>[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.store.transaction(lockKeys, async (tx) => {
-          const moved = await movedItems(tx, batch);
-          const works = batch.filter((_, i) => !moved.has(i)).map((item) => item.work);
-          const results = works.length > 0 ? await this.handler(tx, works) : [];
-          const mark = tx.commitMark();
-          const marked = mark === null ? results : results.map((result) => this.mark(result, mark));
-          let next = 0;
-          return batch.map((_, i): Settled<R> => {
-            const gone = moved.get(i);
-            return gone === undefined ? { result: marked[next++] as R } : { moved: gone };
-          });
+        // Every effect of a batch is a statement of its transaction: the locks may travel with the first.
+        const { moved, results, tx } = await this.store.transaction(
+          lockKeys,
+          async (tx) => {
+            const moved = await movedItems(tx, batch);
+            const works = batch.filter((_, i) => !moved.has(i)).map((item) => item.work);
+            const results = works.length > 0 ? await this.handler(tx, works) : [];
+            return { moved, results, tx };
+          },
+          { lockWithFirstStatement: true },
+        );
+        const mark = tx.commitMark();
+        const marked = mark === null ? results : results.map((result) => this.mark(result, mark));
+        let next = 0;
+        return batch.map((_, i): Settled<R> => {
+          const gone = moved.get(i);
+          return gone === undefined ? { result: marked[next++] as R } : { moved: gone };
         });
       } catch (error) {
         if (attempt >= UNIQUE_VIOLATION_RETRIES || !isUniqueViolation(error)) throw error;
@@ -206,4 +215,15 @@ async function movedItems<W>(tx: StoreTx, batch: readonly Submitted<W>[]): Promi
     if (guard && versions.get(guard.environmentId) !== guard.version) moved.set(i, guard.environmentId);
   }
   return moved;
+}
+
+/**
+ * Appends a batch's ledger entries with its commit where the store can (StoreTx.appendLedgerAtCommit:
+ * on PostgreSQL they travel with COMMIT), at once otherwise. Only for handlers run by a GroupCommitter,
+ * which reads the commit mark after the commit.
+ */
+export async function appendAtCommit(tx: StoreTx, entries: readonly LedgerEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  if (tx.appendLedgerAtCommit) await tx.appendLedgerAtCommit(entries);
+  else await tx.appendLedger(entries);
 }

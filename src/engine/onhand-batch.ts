@@ -4,7 +4,7 @@ import { dimensionsKey } from '../domain/dimensions.js';
 import type { OnHandCommand } from '../domain/onhand-command.js';
 import type { LedgerChange, LedgerEntry, StockKey, StockRow, StoreTx } from '../store/store.js';
 import { EventRegistry, jsonSafe } from './event-registry.js';
-import type { BatchHandler } from './group-commit.js';
+import { appendAtCommit, type BatchHandler } from './group-commit.js';
 import { failureOf, type ItemOutcome, outcomeForLedger, success } from './outcome.js';
 import { withPathPrefix } from './path-prefix.js';
 
@@ -42,16 +42,19 @@ async function applyOnHandBatch(
   items: readonly OnHandWork[],
   report: (error: unknown) => void,
 ): Promise<ItemOutcome[]> {
-  const events = await EventRegistry.load(
-    tx,
-    items.map((w) => ({
-      environmentId: w.environmentId,
-      family: w.family,
-      eventId: w.eventId,
-      partitionId: w.command?.partitionId,
-    })),
-  );
-  const state = await loadRows(tx, items);
+  // Both reads are started at once: on PostgreSQL they share one round trip.
+  const [events, state] = await Promise.all([
+    EventRegistry.load(
+      tx,
+      items.map((w) => ({
+        environmentId: w.environmentId,
+        family: w.family,
+        eventId: w.eventId,
+        partitionId: w.command?.partitionId,
+      })),
+    ),
+    loadRows(tx, items),
+  ]);
   const dirty = new Map<string, StockRow>();
   const ledger: LedgerEntry[] = [];
   const outcomes = items.map((work): ItemOutcome => {
@@ -117,7 +120,7 @@ async function applyOnHandBatch(
       environmentId,
       rows.map(([, row]) => row),
     );
-  if (ledger.length > 0) await tx.appendLedger(ledger);
+  await appendAtCommit(tx, ledger);
   return outcomes;
 }
 
@@ -158,12 +161,13 @@ async function loadRows(tx: StoreTx, items: readonly OnHandWork[]): Promise<Map<
     }
   }
   const state = new Map<string, StockRow>();
-  for (const [environmentId, forEnv] of keys) {
+  const reads = [...keys].map(async ([environmentId, forEnv]) => {
     const named = [...(partitions.get(environmentId) ?? [])];
     for (const row of await tx.readRows(environmentId, [...forEnv.values()], named)) {
       state.set(rowId(environmentId, row), row);
     }
-  }
+  });
+  await Promise.all(reads);
   return state;
 }
 

@@ -113,6 +113,13 @@ export interface StoreTx {
   /** Appends entries; returns their sequence numbers in order. */
   appendLedger(entries: readonly LedgerEntry[]): Promise<number[]>;
   /**
+   * Appends entries as appendLedger does, without their sequence numbers, possibly as late as the
+   * commit (PostgreSQL sends them with COMMIT, in one round trip): a failure (a unique violation) then
+   * fails the transaction, and commitMark() is known once the transaction has committed. Optional:
+   * where a store lacks it, callers use appendLedger (engine/group-commit.ts appendAtCommit).
+   */
+  appendLedgerAtCommit?(entries: readonly LedgerEntry[]): Promise<void>;
+  /**
    * The commit mark of this transaction once it has appended ledger entries (null before): once the
    * transaction committed, `feed.settle(mark)` tells when its entries have feed positions. Marks of
    * later transactions of one lock key are greater.

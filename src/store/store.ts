@@ -36,6 +36,16 @@ export type { StoreTx };
  *   keys never run at the same time, in this process or in any other process sharing the database.
  * - Quantities are exact 64-bit integers of millionths (see domain/quantity.ts).
  */
+/** How a transaction may run (Store.transaction); a backend may ignore an option it has no use for. */
+export interface TransactionOptions {
+  /**
+   * `fn` may start before the lock keys are held: they are taken with its first statement (PostgreSQL
+   * sends both in one round trip), so every statement of `fn` still runs under them. Only for an `fn`
+   * whose every effect is a statement of the transaction (group commit's batches).
+   */
+  readonly lockWithFirstStatement?: boolean;
+}
+
 export interface Store {
   /**
    * True when the backend places data by partition across machines (PostgreSQL distributed with
@@ -72,7 +82,11 @@ export interface Store {
   readonly webhooks: WebhookStore;
 
   /** Runs `fn` in one atomic, durable transaction holding the given lock keys (see the contract above). */
-  transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  transaction<T>(
+    lockKeys: readonly string[],
+    fn: (tx: StoreTx) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
 
   // Environments (a small reference table).
   getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined>;

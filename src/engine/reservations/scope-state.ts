@@ -50,23 +50,27 @@ export class ScopeState {
   ): Promise<ScopeState[]> {
     const states = new Map(wanted.map(({ scope }) => [scopeId(scope), new ScopeState(scope)]));
     const scopes = wanted.map(({ scope }) => scope);
-    for (const row of await tx.readScopesRows(environmentId, scopes)) {
-      states.get(scopeId(row))?.rows.set(rowKey(row.dimensions, row.dataSource, row.measure), row);
-    }
-    const records: ReservationRecord[] = [];
+    // Every read is started at once (on PostgreSQL they share one round trip); the results are used in
+    // this order: rows, due reservations, each scope's open ones, the named ones.
+    const rows = tx.readScopesRows(environmentId, scopes);
+    const reads: Promise<ReservationRecord[]>[] = [];
     const dueOnly = wanted.filter((w) => !w.allOpen).map((w) => w.scope);
-    if (dueOnly.length > 0)
-      records.push(...(await tx.readScopesDueReservations(environmentId, dueOnly, now)));
+    if (dueOnly.length > 0) reads.push(tx.readScopesDueReservations(environmentId, dueOnly, now));
     for (const { scope } of wanted.filter((w) => w.allOpen)) {
       const { organizationId, productId, partitionId } = scope;
-      records.push(...(await tx.readOpenReservations(environmentId, organizationId, productId, partitionId)));
+      reads.push(tx.readOpenReservations(environmentId, organizationId, productId, partitionId));
     }
     const named = [...new Set(wanted.flatMap((w) => w.reservationIds))];
     // A named reservation of another partition would stay out of every scope: only the scopes' are read.
     const partitions = [...new Set(scopes.map((s) => s.partitionId))];
-    if (named.length > 0) records.push(...(await tx.readReservations(environmentId, named, partitions)));
+    if (named.length > 0) reads.push(tx.readReservations(environmentId, named, partitions));
+    const [stockRows, ...found] = await Promise.all([rows, ...reads]);
+    for (const row of stockRows) {
+      states.get(scopeId(row))?.rows.set(rowKey(row.dimensions, row.dataSource, row.measure), row);
+    }
     // A named reservation of another product or partition stays out of every scope.
-    for (const record of records) states.get(scopeId(record))?.reservations.set(record.reservationId, record);
+    for (const record of found.flat())
+      states.get(scopeId(record))?.reservations.set(record.reservationId, record);
     return [...states.values()];
   }
 

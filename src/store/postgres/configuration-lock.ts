@@ -15,15 +15,20 @@ const LOCK = {
 
 const VERSIONS = 'SELECT environment_id, version FROM environments WHERE environment_id = ANY($1::text[])';
 
-/** Takes the locks in id order (no deadlock between two transactions), then reads the versions. */
+/**
+ * Takes the locks in id order (no deadlock between two transactions), then reads the versions. The
+ * statements are asked for together: the connection runs them in that order, and on a pipelined one
+ * (pipeline.ts) they cost one round trip; each still is its own statement.
+ */
 export async function lockConfigurations(
-  client: pg.PoolClient,
+  client: Pick<pg.PoolClient, 'query'>,
   environmentIds: readonly string[],
   mode: 'shared' | 'exclusive',
 ): Promise<ReadonlyMap<string, number>> {
   const ids = [...new Set(environmentIds)].sort();
-  for (const id of ids) await client.query(LOCK[mode], [CONFIGURATION_LOCK_CLASS, id]);
+  const locks = ids.map((id) => client.query(LOCK[mode], [CONFIGURATION_LOCK_CLASS, id]));
   // Read after the locks: in READ COMMITTED this statement sees a hard update committed while we waited.
-  const { rows } = await client.query<{ environment_id: string; version: number | string }>(VERSIONS, [ids]);
+  const versions = client.query<{ environment_id: string; version: number | string }>(VERSIONS, [ids]);
+  const [{ rows }] = await Promise.all([versions, ...locks]);
   return new Map(rows.map((r) => [r.environment_id, Number(r.version)]));
 }

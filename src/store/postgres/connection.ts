@@ -108,7 +108,7 @@ export async function rollback(client: pg.PoolClient, error: unknown): Promise<E
  * that is thrown as CommitOutcomeUnknown, never as "nothing was written". An error PostgreSQL answers
  * (the connection still up) means it did not commit, and is thrown as it is.
  */
-export async function commitOrUnknown(client: pg.PoolClient): Promise<pg.QueryResult> {
+export async function commitOrUnknown(client: Pick<pg.PoolClient, 'query'>): Promise<pg.QueryResult> {
   try {
     return await client.query('COMMIT');
   } catch (error) {

@@ -13,23 +13,26 @@ import type {
   StockSelector,
   Store,
   StoreTx,
+  TransactionOptions,
 } from '../store.js';
 import { PostgresAdjustments } from './adjustments/postgres-adjustments.js';
 import { PostgresProducts } from './catalogue/postgres-products.js';
 import { type DistributeOptions, distributeTables, isDistributed } from './citus/citus-layout.js';
 import { CitusTx } from './citus/citus-tx.js';
 import { insertClient, updateClient } from './client-statements.js';
-import { commitOrUnknown, createPool, type PostgresStoreOptions, rollback } from './connection.js';
+import { createPool, type PostgresStoreOptions } from './connection.js';
 import { PostgresFeed } from './feed/postgres-feed.js';
 import { PostgresJobs } from './jobs/postgres-jobs.js';
 import { PostgresLedgerFormat, WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import { PostgresOci } from './oci/postgres-oci.js';
 import { PostgresOciImports } from './oci-imports/postgres-oci-imports.js';
+import { PipelinedConnection } from './pipeline.js';
 import { PostgresReader } from './postgres-reader.js';
+import { runTransaction } from './postgres-transaction.js';
 import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
 import { applyMigrations } from './schema.js';
-import { beginSql, INSERT_ENVIRONMENT, REPLACE_ENVIRONMENT } from './statements.js';
+import { INSERT_ENVIRONMENT, REPLACE_ENVIRONMENT } from './statements.js';
 import { DELETE_ORPHANED_DATA } from './transfer-statements.js';
 import { PostgresWebhooks } from './webhooks/postgres-webhooks.js';
 
@@ -40,7 +43,7 @@ export type { PostgresStoreOptions } from './connection.js';
  * number of Onhand processes.
  *
  * A transaction holds one pooled connection from BEGIN to COMMIT and takes a transaction-scoped
- * advisory lock per lock key (statements.beginSql), so transactions with overlapping keys serialise
+ * advisory lock per lock key (statements.LOCK_KEYS), so transactions with overlapping keys serialise
  * across every process sharing the database and never deadlock; other transactions run in parallel.
  * Commits are synchronous (connection.ts), so a resolved transaction is durable. Reads outside a
  * transaction run on any pooled connection and see committed data only.
@@ -64,6 +67,7 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #reader: PostgresReader;
   #closed = false;
+  #roundTrips = 0;
   /** The tables are distributed with Citus (citus/citus-layout.ts): CitusTx instead of PostgresTx. */
   #citus = false;
 
@@ -140,33 +144,22 @@ export class PostgresStore implements Store {
     await this.#pool.end();
   }
 
-  async transaction<T>(lockKeys: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    lockKeys: readonly string[],
+    fn: (tx: StoreTx) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     this.assertOpen();
     const client = await this.#pool.connect();
-    // A checked-out connection that fails emits 'error'; the failing query reports it, and the
-    // connection is destroyed on release below.
-    const ignore = () => {};
-    client.on('error', ignore);
-    const tx = new (this.#citus ? CitusTx : PostgresTx)(client, this.#writeFormat);
-    let broken: Error | undefined;
-    try {
-      await client.query(beginSql(lockKeys, (key) => client.escapeLiteral(key)));
-      const result = await fn(tx);
-      tx.end();
-      const commit = await commitOrUnknown(client);
-      // COMMIT of a transaction in which a statement failed (an error the caller swallowed) rolls back.
-      if (commit.command !== 'COMMIT')
-        throw new Error('The transaction was rolled back: a statement failed.');
-      if (tx.commitMark() !== null) this.feed.committed();
-      return result;
-    } catch (error) {
-      tx.end();
-      broken = await rollback(client, error);
-      throw error;
-    } finally {
-      client.removeListener('error', ignore);
-      client.release(broken);
-    }
+    const connection = new PipelinedConnection(client, () => this.#roundTrips++);
+    const tx = new (this.#citus ? CitusTx : PostgresTx)(connection, this.#writeFormat);
+    const locks = { lockKeys, lazy: options.lockWithFirstStatement === true };
+    return runTransaction(client, connection, tx, locks, fn, () => this.feed.committed());
+  }
+
+  /** Pipelines sent to PostgreSQL by transactions since connect (diagnostics: round trips per batch). */
+  get roundTrips(): number {
+    return this.#roundTrips;
   }
 
   async getEnvironment(environmentId: string): Promise<EnvironmentRecord | undefined> {

@@ -14,8 +14,10 @@ import type {
   StoreTx,
 } from '../store.js';
 import { lockConfigurations } from './configuration-lock.js';
+import { LedgerAppends } from './ledger-appends.js';
 import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import { postgresOciTx } from './oci/postgres-oci-tx.js';
+import type { PipelinedConnection } from './pipeline.js';
 import { type ReservationDbRow, reservationColumns, toReservationRecord } from './record-mapping.js';
 import {
   READ_OPEN_RESERVATIONS,
@@ -24,7 +26,7 @@ import {
   READ_SCOPES_DUE_RESERVATIONS,
   UPSERT_RESERVATIONS,
 } from './reservation-statements.js';
-import { keyColumns, ledgerColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
+import { keyColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
 import {
   type ScheduleDbRow,
   scheduleColumns,
@@ -39,7 +41,6 @@ import {
   WRITE_SCHEDULE_ROWS,
 } from './schedule-statements.js';
 import {
-  APPEND_LEDGER,
   DELETE_PARTITIONS,
   FIND_EVENTS,
   INSERT_ENVIRONMENT,
@@ -54,19 +55,23 @@ import { distinct, type EventDbRow, recordedEvents, scopeColumns } from './tx-ro
 
 /**
  * The StoreTx of PostgresStore: every method is one statement (batches included) on the one connection
- * that holds the transaction, run after the previous call's statement (the driver queues them in call
- * order). Once the transaction has ended every method rejects, so a stray call never runs outside it.
+ * that holds the transaction, run after the previous call's statement, in call order. The connection is
+ * pipelined (pipeline.ts): statements asked for together (reads started at once) share one round trip,
+ * and the stock and reservation writes and appendLedgerAtCommit are sent with the next statement, at
+ * the latest with COMMIT (a failure among them fails the transaction). Once the transaction has ended
+ * every method rejects, so a stray call never runs outside it.
  */
 export class PostgresTx implements StoreTx {
   #open = true;
-  /** The commit id drawn by the transaction's first appendLedger (text: a bigint). */
-  protected commitId: string | null = null;
+  /** The transaction's ledger appends and the commit id they drew. */
+  protected readonly ledger: LedgerAppends;
 
   constructor(
-    protected readonly client: pg.PoolClient,
+    protected readonly client: PipelinedConnection,
     protected readonly writeFormat: WriteFormatCache,
   ) {
     this.oci = postgresOciTx(client, () => this.assertOpen());
+    this.ledger = new LedgerAppends(client, writeFormat);
   }
 
   readonly oci: OciTxWrites;
@@ -91,10 +96,11 @@ export class PostgresTx implements StoreTx {
     return rows.map(toStockRow);
   }
 
+  /** Sent with the transaction's next statement (see the class comment). */
   async writeRows(environmentId: string, rows: readonly StockRow[]): Promise<void> {
     this.assertOpen();
     if (rows.length === 0) return;
-    await this.query(UPSERT_ROWS, [environmentId, ...stockColumns(rows)]);
+    this.client.defer(UPSERT_ROWS, [environmentId, ...stockColumns(rows)]);
   }
 
   /** Rows come in key order (dims, data source, measure). */
@@ -213,10 +219,11 @@ export class PostgresTx implements StoreTx {
     );
   }
 
+  /** Sent with the transaction's next statement (see the class comment). */
   async writeReservations(environmentId: string, records: readonly ReservationRecord[]): Promise<void> {
     this.assertOpen();
     if (records.length === 0) return;
-    await this.query(UPSERT_RESERVATIONS, [environmentId, ...reservationColumns(records)]);
+    this.client.defer(UPSERT_RESERVATIONS, [environmentId, ...reservationColumns(records)]);
   }
 
   async findEvents(
@@ -232,22 +239,19 @@ export class PostgresTx implements StoreTx {
 
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
-    if (entries.length === 0) return [];
-    const format = await this.writeFormat.get(this.client);
-    const rows = await this.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
-      ...ledgerColumns(entries, format),
-      this.commitId,
-    ]);
-    this.commitId = rows[0]?.commit_id ?? this.commitId;
-    return rows
-      .map((r) => BigInt(r.seq))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(Number);
+    return this.ledger.append(entries);
+  }
+
+  /** Sent with the transaction's next statement, at the latest with COMMIT (ledger-appends.ts). */
+  async appendLedgerAtCommit(entries: readonly LedgerEntry[]): Promise<void> {
+    this.assertOpen();
+    await this.ledger.appendAtCommit(entries);
   }
 
   /** The commit id drawn by the first appendLedger: the sequencer stamps the transaction under it. */
   commitMark(): number | null {
-    return this.commitId === null ? null : Number(this.commitId);
+    const { commitId } = this.ledger;
+    return commitId === null ? null : Number(commitId);
   }
 
   /** FOR SHARE: a graph replacement (FOR UPDATE of the same row) waits for this transaction. */

@@ -19,18 +19,13 @@ const S_COLUMNS = STOCK_COLUMNS.split(', ')
 const TEXT5 = ['text', 'text', 'text', 'text', 'text'];
 
 /**
- * Starts a transaction and takes the advisory lock of every key (deduplicated), in the order of the
- * keys' 64-bit hashes: every transaction takes its locks in that one global order, so overlapping key
- * sets never deadlock, even when two keys share a hash. Volatile functions in the target list run
- * after the ORDER BY. The keys are inlined as escaped literals so that BEGIN and the locks are one
- * round trip (a multi-statement query cannot take parameters).
+ * ($1 the lock keys) → takes the advisory lock of every key (deduplicated), in the order of the keys'
+ * 64-bit hashes: every transaction takes its locks in that one global order, so overlapping key sets
+ * never deadlock, even when two keys share a hash. Volatile functions in the target list run after the
+ * ORDER BY. Sent right after BEGIN, in the transaction's first round trip (pipeline.ts).
  */
-export function beginSql(lockKeys: readonly string[], escapeLiteral: (value: string) => string): string {
-  if (lockKeys.length === 0) return 'BEGIN';
-  const keys = [...new Set(lockKeys)].map(escapeLiteral).join(', ');
-  return `BEGIN; SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h
-    FROM unnest(ARRAY[${keys}]::text[]) AS k) AS keys ORDER BY h`;
-}
+export const LOCK_KEYS = `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h
+    FROM unnest($1::text[]) AS k) AS keys ORDER BY h`;
 
 /** ($1 env, $2…$6 organization, product, dims, data source, measure arrays) → rows, in key order. */
 export const READ_ROWS = `SELECT ${S_COLUMNS}

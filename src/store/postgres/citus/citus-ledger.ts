@@ -19,7 +19,7 @@ const DRAW = `SELECT nextval('ledger_seq')::text AS seq FROM generate_series(1, 
  * drawn after the transaction's lock keys, as on plain PostgreSQL). Returns the seqs in entry order.
  */
 export async function appendLedgerOnCitus(
-  client: pg.ClientBase,
+  client: Pick<pg.PoolClient, 'query'>,
   entries: readonly LedgerEntry[],
   commitId: string | null,
   format: 1 | 2,

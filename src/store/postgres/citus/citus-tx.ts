@@ -79,12 +79,17 @@ export class CitusTx extends PostgresTx {
     return recordedEvents(await this.query<EventDbRow>(FIND_EVENTS_IN, params));
   }
 
+  /** On Citus the ledger is appended at once, as appendLedger does (citus-ledger.ts draws the seqs first). */
+  override async appendLedgerAtCommit(entries: readonly LedgerEntry[]): Promise<void> {
+    await this.appendLedger(entries);
+  }
+
   override async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {
     this.assertOpen();
     if (entries.length === 0) return [];
     const format = await this.writeFormat.get(this.client);
-    const { seqs, commitId } = await appendLedgerOnCitus(this.client, entries, this.commitId, format);
-    this.commitId = commitId;
+    const { seqs, commitId } = await appendLedgerOnCitus(this.client, entries, this.ledger.commitId, format);
+    this.ledger.commitId = commitId;
     return seqs.map(Number);
   }
 }

@@ -17,7 +17,7 @@ const CHUNK = 1000;
  * values follow, cast to `types`. Chunked: a batch of any size is one statement per CHUNK rows.
  */
 export async function insertValues(
-  client: pg.ClientBase,
+  client: Pick<pg.PoolClient, 'query'>,
   statement: { readonly prefix: string; readonly suffix: string; readonly types: readonly string[] },
   shared: readonly unknown[],
   columns: readonly (readonly unknown[])[],

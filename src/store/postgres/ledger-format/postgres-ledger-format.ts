@@ -134,7 +134,7 @@ export class WriteFormatCache {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  async get(client: pg.ClientBase): Promise<1 | 2> {
+  async get(client: Pick<pg.PoolClient, 'query'>): Promise<1 | 2> {
     if (this.#format !== undefined && this.now() - this.#readAt < WRITE_FORMAT_TTL_MS) return this.#format;
     const row = (
       await client.query<{ write_format: number }>('SELECT write_format FROM ledger_format WHERE id = 1')

@@ -5,7 +5,7 @@ import { replaceGraphIn } from './postgres-oci-graph.js';
 import { readSafetyStockIn, restoreGraph, restoreRecordOutcomes } from './postgres-oci-transfer.js';
 
 /** The OCI side of a PostgreSQL transaction (StoreTx.oci), on its client; `assertOpen` before each use. */
-export function postgresOciTx(client: pg.PoolClient, assertOpen: () => void): OciTxWrites {
+export function postgresOciTx(client: Pick<pg.PoolClient, 'query'>, assertOpen: () => void): OciTxWrites {
   return {
     setSafetyStock: async (environmentId, rows, updatedAt) => {
       assertOpen();

@@ -1,0 +1,214 @@
+import pg from 'pg';
+import { pgTypes } from './connection.js';
+
+/*
+ * Pipelining on one connection (PostgreSQL's extended protocol): several statements, each with its own
+ * parameters, written with one system call and followed by one Sync, so they cost one round trip. The
+ * server runs them in order; after a failing statement it skips the rest up to the Sync, so a statement
+ * never runs after an earlier one of its pipeline failed.
+ */
+
+/** What a transaction's code needs of a connection (the subset of pg's client that the store uses). */
+export type Sql = Pick<pg.PoolClient, 'query'>;
+
+interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+  resolve(result: pg.QueryResult): void;
+  reject(error: unknown): void;
+}
+
+/** The messages of pg's connection a pipeline writes (pg/lib/connection.js). */
+interface Wire {
+  readonly stream: { cork?: () => void; uncork?: () => void };
+  parse(query: { text: string; types: unknown[] }): void;
+  bind(config: { values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  describe(message: { type: 'P'; name: string }): void;
+  execute(config: { portal: string; rows: number }): void;
+  sync(): void;
+}
+
+interface Field {
+  readonly name: string;
+  readonly dataTypeID: number;
+}
+
+/** pg's own mapping of a JavaScript value to a parameter (arrays, dates, JSON …), as for any query. */
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
+
+/**
+ * A pg Submittable that sends its statements as one pipeline and settles each with its own result. A
+ * statement that fails rejects with the server's error, and so do those after it (the server skipped
+ * them); the statements before it keep their results.
+ */
+class Pipeline implements pg.Submittable {
+  #index = 0;
+  #fields: Field[] = [];
+  #parsers: ((value: string) => unknown)[] = [];
+  #rows: Record<string, unknown>[] = [];
+  #settled = false;
+
+  constructor(private readonly statements: readonly Statement[]) {}
+
+  submit(connection: pg.Connection): void {
+    const wire = connection as unknown as Wire;
+    wire.stream.cork?.();
+    try {
+      for (const { text, values } of this.statements) {
+        wire.parse({ text, types: [] });
+        wire.bind({ values: [...values], valueMapper: prepareValue });
+        wire.describe({ type: 'P', name: '' });
+        wire.execute({ portal: '', rows: 0 });
+      }
+      wire.sync();
+    } finally {
+      wire.stream.uncork?.();
+    }
+  }
+
+  handleRowDescription(message: { fields: Field[] }): void {
+    this.#fields = message.fields;
+    this.#parsers = message.fields.map(
+      (f) => pgTypes.getTypeParser(f.dataTypeID, 'text') as (value: string) => unknown,
+    );
+  }
+
+  handleDataRow(message: { fields: (string | null)[] }): void {
+    const row: Record<string, unknown> = {};
+    const fields = this.#fields;
+    for (let i = 0; i < fields.length; i++) {
+      const raw = message.fields[i] ?? null;
+      row[(fields[i] as Field).name] =
+        raw === null ? null : (this.#parsers[i] as (value: string) => unknown)(raw);
+    }
+    this.#rows.push(row);
+  }
+
+  handleCommandComplete(message: { text: string }): void {
+    const [command = '', ...rest] = message.text.split(' ');
+    const count = Number(rest.at(-1));
+    this.#complete({
+      command,
+      rowCount: Number.isNaN(count) ? null : count,
+      oid: 0,
+      fields: this.#fields.map((f) => ({ ...f, format: 'text' })) as pg.FieldDef[],
+      rows: this.#rows,
+    });
+  }
+
+  handleEmptyQuery(): void {
+    this.#complete({ command: '', rowCount: null, oid: 0, fields: [], rows: [] });
+  }
+
+  handleError(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    for (const statement of this.statements.slice(this.#index)) statement.reject(error);
+  }
+
+  handleReadyForQuery(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    // Every statement completed; a shortfall would be a protocol surprise, never a silent success.
+    const missing = new Error('The pipeline ended before every statement was answered.');
+    for (const statement of this.statements.slice(this.#index)) statement.reject(missing);
+  }
+
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(): void {}
+  handleCopyData(): void {}
+
+  #complete(result: pg.QueryResult): void {
+    const statement = this.statements[this.#index++];
+    this.#fields = [];
+    this.#rows = [];
+    statement?.resolve(result);
+  }
+}
+
+/**
+ * The connection of one transaction, pipelined: every statement asked for while the current turn of
+ * JavaScript runs (its promises included) is sent in one pipeline once that turn is over, so reads
+ * started together cost one round trip. `defer` holds a statement back until the next pipeline, so a
+ * transaction's writes travel with whatever it sends next (its COMMIT, at the end): a failure of a
+ * deferred statement is reported by every statement after it and by the transaction's end.
+ *
+ * The statements go out in the order they were asked for, pipelined or not.
+ */
+export class PipelinedConnection {
+  #queue: Statement[] = [];
+  #scheduled = false;
+  #closed = false;
+  /** The first failure of a deferred statement: nothing after it ran. */
+  #failure: unknown;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly onRoundTrip: () => void = () => {},
+  ) {}
+
+  /** Runs a statement in the next pipeline and answers its result. */
+  readonly query = ((text: unknown, values?: unknown) => {
+    if (typeof text !== 'string')
+      throw new TypeError('A pipelined query takes SQL text and an array of values.');
+    if (this.#closed) return Promise.reject(new Error('This transaction has ended.'));
+    return new Promise<pg.QueryResult>((resolve, reject) => {
+      this.#queue.push({ text, values: (values as unknown[] | undefined) ?? [], resolve, reject });
+      this.#schedule();
+    });
+  }) as unknown as Sql['query'];
+
+  /**
+   * Queues a statement for the next pipeline without asking for it to be sent; `onResult` is told its
+   * result once it ran.
+   */
+  defer(
+    text: string,
+    values: readonly unknown[],
+    onResult: (result: pg.QueryResult) => void = () => {},
+  ): void {
+    if (this.#closed) throw new Error('This transaction has ended.');
+    this.#queue.push({
+      text,
+      values,
+      resolve: onResult,
+      reject: (error) => {
+        this.#failure ??= error;
+      },
+    });
+  }
+
+  /** Drops what was asked for but not sent (after a failure): none of it will run. */
+  close(): void {
+    this.#closed = true;
+    const dropped = this.#queue;
+    this.#queue = [];
+    const error = new Error('The transaction ended before this statement was sent.');
+    for (const statement of dropped) statement.reject(error);
+  }
+
+  /** The error of a deferred statement that failed, if one did. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  /**
+   * The flush waits until the current burst of promise callbacks is over (a microtask, then a tick:
+   * process.nextTick callbacks run once the microtask queue is empty), so that every statement started
+   * by concurrent code joins the same pipeline.
+   */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => process.nextTick(() => this.#flush()));
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    if (this.#closed || this.#queue.length === 0) return;
+    const statements = this.#queue;
+    this.#queue = [];
+    this.onRoundTrip();
+    this.client.query(new Pipeline(statements));
+  }
+}
