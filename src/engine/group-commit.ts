@@ -208,10 +208,12 @@ class Lane<W, R> {
  */
 async function movedItems<W>(tx: StoreTx, batch: readonly Submitted<W>[]): Promise<Map<number, string>> {
   const moved = new Map<number, string>();
-  const environments = [...new Set(batch.flatMap((item) => (item.guard ? [item.guard.environmentId] : [])))];
-  if (environments.length === 0) return moved;
-  const versions = await tx.lockConfigurations(environments, 'shared');
-  for (const [i, { guard }] of batch.entries()) {
+  const environments = new Set<string>();
+  for (const { guard } of batch) if (guard) environments.add(guard.environmentId);
+  if (environments.size === 0) return moved;
+  const versions = await tx.lockConfigurations([...environments], 'shared');
+  for (let i = 0; i < batch.length; i++) {
+    const guard = (batch[i] as Submitted<W>).guard;
     if (guard && versions.get(guard.environmentId) !== guard.version) moved.set(i, guard.environmentId);
   }
   return moved;

@@ -1,11 +1,12 @@
-import { applyOnHand } from '../domain/apply-onhand.js';
+import { applyOnHand, type MeasureEffect } from '../domain/apply-onhand.js';
 import { OnhandError } from '../domain/codes.js';
 import { dimensionsKey } from '../domain/dimensions.js';
 import type { OnHandCommand } from '../domain/onhand-command.js';
+import { formatQty } from '../domain/quantity.js';
 import type { LedgerChange, LedgerEntry, StockKey, StockRow, StoreTx } from '../store/store.js';
-import { EventRegistry, jsonSafe } from './event-registry.js';
+import { EventRegistry } from './event-registry.js';
 import { appendAtCommit, type BatchHandler } from './group-commit.js';
-import { failureOf, type ItemOutcome, outcomeForLedger, success } from './outcome.js';
+import { failureOf, type ItemOutcome, success } from './outcome.js';
 import { withPathPrefix } from './path-prefix.js';
 
 /**
@@ -42,6 +43,8 @@ async function applyOnHandBatch(
   items: readonly OnHandWork[],
   report: (error: unknown) => void,
 ): Promise<ItemOutcome[]> {
+  // The row ids of a command's values share its place (environment, product, tuple): built once each.
+  const places = items.map((w) => (w.command ? placeOf(w.environmentId, w.command) : ''));
   // Both reads are started at once: on PostgreSQL they share one round trip.
   const [events, state] = await Promise.all([
     EventRegistry.load(
@@ -53,38 +56,35 @@ async function applyOnHandBatch(
         partitionId: w.command?.partitionId,
       })),
     ),
-    loadRows(tx, items),
+    loadRows(tx, items, places),
   ]);
   const dirty = new Map<string, StockRow>();
   const ledger: LedgerEntry[] = [];
-  const outcomes = items.map((work): ItemOutcome => {
+  const outcomes = items.map((work, i): ItemOutcome => {
     const { command } = work;
     const known = events.check(work.environmentId, work.family, work.eventId, work.hash);
     if (known) return known;
     if (!command) return work.rejected ?? failureOf(work.eventId, new OnhandError('internal_error'));
     try {
-      const { effects, staleMeasures } = applyOnHand(command, (ds, m) =>
-        state.get(rowId(work.environmentId, keyOf(command, ds, m))),
-      );
+      const place = places[i] as string;
+      const { effects, staleMeasures } = applyOnHand(command, (ds, m) => state.get(rowIdAt(place, ds, m)));
       const changes: LedgerChange[] = [];
       for (const effect of effects) {
-        const key = keyOf(command, effect.dataSource, effect.measure);
-        const id = rowId(work.environmentId, key);
+        const id = rowIdAt(place, effect.dataSource, effect.measure);
         const created = !state.has(id);
         const row: StockRow = {
-          ...key,
+          organizationId: command.organizationId,
+          productId: command.productId,
+          dimensions: command.dimensions,
+          dataSource: effect.dataSource,
+          measure: effect.measure,
           partitionId: command.partitionId,
           quantity: effect.after,
           countedAt: effect.countedAt,
         };
         state.set(id, row);
         dirty.set(id, row);
-        if (effect.after !== effect.before || created)
-          changes.push({
-            ...key,
-            delta: effect.after - effect.before,
-            ...(created ? { created: true as const } : {}),
-          });
+        if (effect.after !== effect.before || created) changes.push(changeOf(command, effect, created));
       }
       const message =
         staleMeasures.length > 0
@@ -99,8 +99,9 @@ async function applyOnHandBatch(
         bodyHash: work.hash,
         kind: command.kind,
         recordedAt: work.recordedAt,
-        request: jsonSafe(command),
-        outcome: outcomeForLedger(outcome),
+        request: ledgerRequest(command),
+        // success() holds strings only: it is its own JSON-compatible form (outcomeForLedger's result).
+        outcome,
         changes,
         reference: null,
         clientId: work.clientId ?? null,
@@ -124,47 +125,96 @@ async function applyOnHandBatch(
   return outcomes;
 }
 
-function keyOf(command: OnHandCommand, dataSource: string, measure: string): StockKey {
+/** The stored value a command's effect changed, as the ledger records it (key order as StockKey's). */
+function changeOf(command: OnHandCommand, effect: MeasureEffect, created: boolean): LedgerChange {
+  const delta = effect.after - effect.before;
+  return created
+    ? {
+        organizationId: command.organizationId,
+        productId: command.productId,
+        dimensions: command.dimensions,
+        dataSource: effect.dataSource,
+        measure: effect.measure,
+        delta,
+        created: true,
+      }
+    : {
+        organizationId: command.organizationId,
+        productId: command.productId,
+        dimensions: command.dimensions,
+        dataSource: effect.dataSource,
+        measure: effect.measure,
+        delta,
+      };
+}
+
+/**
+ * The command as the ledger stores it: what jsonSafe(command) gives (the same fields in the same
+ * order, quantities as exact decimal text), built without the generic copy; the canonical tuple is
+ * shared, as it holds strings only (test/engine/onhand-ledger-request.test.ts compares both).
+ */
+export function ledgerRequest(command: OnHandCommand): unknown {
   return {
+    kind: command.kind,
+    eventId: command.eventId,
     organizationId: command.organizationId,
     productId: command.productId,
     dimensions: command.dimensions,
-    dataSource,
-    measure,
+    partitionId: command.partitionId,
+    values: command.values.map((v) => ({
+      dataSource: v.dataSource,
+      measure: v.measure,
+      value: formatQty(v.value),
+    })),
+    countedAt: command.countedAt,
   };
 }
 
-/** In-memory identity of a stored value, environment first (NUL-separated; ids contain no control characters). */
-function rowId(environmentId: string, key: StockKey): string {
-  return [
-    environmentId,
-    key.organizationId,
-    key.productId,
-    dimensionsKey(key.dimensions),
-    key.dataSource,
-    key.measure,
-  ].join('\u0000');
+/** The shared start of the row ids of one command's values: environment, organization, product, tuple. */
+function placeOf(
+  environmentId: string,
+  key: Pick<StockKey, 'organizationId' | 'productId' | 'dimensions'>,
+): string {
+  return `${environmentId}\u0000${key.organizationId}\u0000${key.productId}\u0000${dimensionsKey(key.dimensions)}`;
 }
 
-async function loadRows(tx: StoreTx, items: readonly OnHandWork[]): Promise<Map<string, StockRow>> {
+/**
+ * In-memory identity of a stored value, environment first (NUL-separated; ids contain no control
+ * characters): its place (placeOf), data source and measure.
+ */
+function rowIdAt(place: string, dataSource: string, measure: string): string {
+  return `${place}\u0000${dataSource}\u0000${measure}`;
+}
+
+async function loadRows(
+  tx: StoreTx,
+  items: readonly OnHandWork[],
+  places: readonly string[],
+): Promise<Map<string, StockRow>> {
   const keys = new Map<string, Map<string, StockKey>>();
   const partitions = new Map<string, Set<string>>();
-  for (const { environmentId, command } of items) {
+  for (const [i, { environmentId, command }] of items.entries()) {
     if (!command) continue;
     const forEnv = keys.get(environmentId) ?? new Map<string, StockKey>();
     keys.set(environmentId, forEnv);
     const envPartitions = partitions.get(environmentId) ?? new Set<string>();
     partitions.set(environmentId, envPartitions.add(command.partitionId));
+    const place = places[i] as string;
     for (const { dataSource, measure } of command.values) {
-      const key = keyOf(command, dataSource, measure);
-      forEnv.set(rowId(environmentId, key), key);
+      forEnv.set(rowIdAt(place, dataSource, measure), {
+        organizationId: command.organizationId,
+        productId: command.productId,
+        dimensions: command.dimensions,
+        dataSource,
+        measure,
+      });
     }
   }
   const state = new Map<string, StockRow>();
   const reads = [...keys].map(async ([environmentId, forEnv]) => {
     const named = [...(partitions.get(environmentId) ?? [])];
     for (const row of await tx.readRows(environmentId, [...forEnv.values()], named)) {
-      state.set(rowId(environmentId, row), row);
+      state.set(rowIdAt(placeOf(environmentId, row), row.dataSource, row.measure), row);
     }
   });
   await Promise.all(reads);

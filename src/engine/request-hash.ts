@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
-import { formatQty, parseQty } from '../domain/quantity.js';
+import * as crypto from 'node:crypto';
+import { formatQty, MAX_INPUT_QTY, parseQty, QTY_SCALE } from '../domain/quantity.js';
 import { canonicalJson } from './body-hash.js';
+
+/** The largest whole number of units a request may give (MAX_INPUT_QTY in units). */
+const MAX_WHOLE_INPUT = Number(MAX_INPUT_QTY / 10n ** BigInt(QTY_SCALE));
 
 /** Fields whose value is a quantity, compared as exact decimals ("10", 10 and 10.0 are one value). */
 const QUANTITY_FIELDS = new Set(['quantity', 'offsetqty']);
@@ -17,9 +20,17 @@ const NAME_FIELDS = new Set(['dimensiondatasource', 'quantitydatasource', 'modif
  * field as an absent one; ids and dimension values exactly.
  */
 export function requestHash(input: unknown): string {
-  return createHash('sha256')
-    .update(canonicalText(input, 'plain') ?? '')
-    .digest('base64url');
+  return sha256(canonicalText(input, 'plain') ?? '');
+}
+
+type OneShot = (algorithm: string, data: string, encoding: 'base64url') => string;
+/** crypto.hash (Node 20.12 and later): a one-shot digest, half the cost of a Hash object for short texts. */
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+
+/** SHA-256 of the text's UTF-8 bytes, base64url (the same digest either way). */
+function sha256(text: string): string {
+  if (oneShot) return oneShot('sha256', text, 'base64url');
+  return crypto.createHash('sha256').update(text).digest('base64url');
 }
 
 type Mode = 'plain' | 'dated' | 'quantities' | 'measures' | 'quantity' | 'name' | 'instant';
@@ -45,7 +56,8 @@ function canonicalText(value: unknown, mode: Mode): string | undefined {
     return `${text}]`;
   }
   if (value === null || typeof value !== 'object') return raw(value);
-  const fields = new Map<string, string | undefined>();
+  // Fields as [name, text] pairs in arrival order (no Map: this runs for every item of every write).
+  const fields: [string, string | undefined][] = [];
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
     if (item === null || item === undefined) continue; // a null field means the same as an absent one
@@ -54,14 +66,13 @@ function canonicalText(value: unknown, mode: Mode): string | undefined {
     if (lower === '__proto__') continue;
     // quantityByDate is the older spelling of quantitiesByDate (change schedules, spec §3.3).
     const name = lower === 'quantitybydate' ? 'quantitiesbydate' : lower;
-    fields.set(name, canonicalText(item, childMode(mode, lower)));
+    fields.push([name, canonicalText(item, childMode(mode, lower))]);
   }
   let text = '{';
-  for (const name of jsonKeyOrder([...fields.keys()])) {
-    const item = fields.get(name);
+  for (const [name, item] of jsonFieldOrder(fields)) {
     if (item === undefined) continue;
     if (text.length > 1) text += ',';
-    text += `${JSON.stringify(name)}:${item}`;
+    text += `${quoted(name)}:${item}`;
   }
   return `${text}}`;
 }
@@ -77,18 +88,46 @@ function raw(value: unknown): string | undefined {
 const INDEX = /^(?:0|[1-9]\d*)$/;
 
 /**
- * The order JSON.stringify writes the keys of an object built from sorted keys: integer-like keys
- * (array indexes) first, in numeric order, then the others sorted by UTF-16 code units.
+ * The fields in the order JSON.stringify writes the keys of an object built from sorted keys:
+ * integer-like keys (array indexes) first, in numeric order, then the others sorted by UTF-16 code
+ * units. A name given twice keeps its last value (as assigning it twice would) at its sorted place.
  */
-function jsonKeyOrder(keys: string[]): string[] {
-  keys.sort();
-  if (!keys.some(isIndex)) return keys;
-  const indexes = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
-  return [...indexes, ...keys.filter((k) => !isIndex(k))];
+function jsonFieldOrder(fields: [string, string | undefined][]): [string, string | undefined][] {
+  // Stable sort: of names given twice, the later one comes last and wins below.
+  fields.sort(byName);
+  let unique = fields;
+  for (let i = 1; i < fields.length; i++) {
+    if ((fields[i] as [string, unknown])[0] === (fields[i - 1] as [string, unknown])[0]) {
+      unique = fields.filter(
+        (f, j) => j === fields.length - 1 || (fields[j + 1] as [string, unknown])[0] !== f[0],
+      );
+      break;
+    }
+  }
+  if (!unique.some(([name]) => isIndex(name))) return unique;
+  const indexes = unique.filter(([name]) => isIndex(name)).sort((a, b) => Number(a[0]) - Number(b[0]));
+  return [...indexes, ...unique.filter(([name]) => !isIndex(name))];
+}
+
+function byName(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 function isIndex(key: string): boolean {
-  return INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+/** Quoted field names seen before (a few dozen in practice; bounded so odd requests cannot grow it). */
+const QUOTED = new Map<string, string>();
+
+function quoted(name: string): string {
+  let text = QUOTED.get(name);
+  if (text === undefined) {
+    text = JSON.stringify(name);
+    if (QUOTED.size < 256) QUOTED.set(name, text);
+  }
+  return text;
 }
 
 function childMode(mode: Mode, key: string): Mode {
@@ -113,6 +152,9 @@ function instantText(value: unknown): unknown {
 }
 
 function quantityText(value: unknown): string {
+  // A whole number within the input range reads as itself (what formatQty(parseQty(value)) gives).
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_WHOLE_INPUT)
+    return String(value);
   try {
     return formatQty(parseQty(value, ''));
   } catch {

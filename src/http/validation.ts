@@ -94,7 +94,8 @@ export function canonicalKeys(schema: TSchema, value: unknown, path = ''): unkno
   }
   const { byLower, mapSchema } = shapeOf(s);
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item: unknown = (value as Record<string, unknown>)[key];
     const name = byLower.get(key.toLowerCase()) ?? key;
     if (Object.hasOwn(out, name)) {
       throw new OnhandError(
@@ -110,7 +111,11 @@ export function canonicalKeys(schema: TSchema, value: unknown, path = ''): unkno
       );
     }
     const itemSchema = s.properties?.[name] ?? mapSchema;
-    out[name] = itemSchema ? canonicalKeys(itemSchema, item, `${path}/${key}`) : item;
+    // A string, number, boolean or null is kept as it is (no path to build for it).
+    out[name] =
+      itemSchema && item !== null && typeof item === 'object'
+        ? canonicalKeys(itemSchema, item, `${path}/${key}`)
+        : item;
   }
   return out;
 }

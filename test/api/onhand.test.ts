@@ -194,6 +194,28 @@ describe('configuration', () => {
   });
 });
 
+describe('the write items metric', () => {
+  it('counts every item of a bulk request by its status', async () => {
+    const metricOf = async (status: string): Promise<number> => {
+      const body = (await h.request('GET', '/metrics', undefined, { token: null })).body;
+      const line = body
+        .split('\n')
+        .find((l) => l.startsWith(`onhand_write_items_total{operation="onhand",status="${status}"}`));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const [success, failure] = [await metricOf('success'), await metricOf('failure')];
+    const response = await h.request('POST', `${E}/onhand/bulk`, [
+      tshirtEvent('Metric-1'),
+      tshirtEvent('Metric-2'),
+      { ...tshirtEvent('Metric-3'), quantities: { pos: { inbound: 'many' } } },
+      tshirtEvent('Metric-4'),
+    ]);
+    expect(response.statusCode).toBe(200);
+    expect(await metricOf('success')).toBe(success + 3);
+    expect(await metricOf('failure')).toBe(failure + 1);
+  });
+});
+
 describe('service endpoints', () => {
   it('serves liveness, readiness, metrics, the OpenAPI document and the interactive docs', async () => {
     expect((await h.request('GET', '/health/ping', undefined, { token: null })).json()).toEqual({

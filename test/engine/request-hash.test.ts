@@ -135,6 +135,13 @@ describe('the one-pass hash text', () => {
     ['top-level values', 'text'],
     ['an array body', [event, { ...event, id: 'e-2' }]],
     ['a date and a map', { when: new Date(0), map: new Map([['a', 1]]) }],
+    ['a name given twice, the later one a function', { Id: 'a', id: () => 1, ID: null, b: 1 }],
+    ['names given three times', { B: 1, b: 2, A: 'x', a: 'y', 2: 'n', '02': 'm', Q: true, q: false }],
+    [
+      'whole quantities at and beyond the range',
+      { quantity: 1e12, offsetQty: -1e12, q: { quantity: 1e12 + 1 }, r: { quantity: -0 } },
+    ],
+    ['quantities that are not whole', { quantity: 1.5, offsetQty: 2 ** 53, x: { quantity: 1e21 } }],
   ];
   it.each(tricky)('is the recorded hash for %s', (_name, input) => {
     expect(requestHash(input)).toBe(recordedHash(input));

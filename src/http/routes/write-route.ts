@@ -47,8 +47,11 @@ export function writeRoutes<T extends TSchema>(
   const check = validator(endpoint.item);
   const onRequest = requireAccess(deps.auth, { role: endpoint.role ?? 'write' });
   const count = (outcomes: readonly ItemOutcome[]) => {
-    for (const o of outcomes)
-      deps.metrics.writeItems.inc({ operation: endpoint.operation, status: o.status });
+    // One increment per status, not per item: a bulk request holds up to maxBulkItems items.
+    const byStatus = new Map<string, number>();
+    for (const o of outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
+    for (const [status, n] of byStatus)
+      deps.metrics.writeItems.inc({ operation: endpoint.operation, status }, n);
   };
   const prefix = endpoint.idPrefix ?? '';
   if (endpoint.single) {
@@ -71,10 +74,8 @@ export function writeRoutes<T extends TSchema>(
       },
       handler: async (request, reply) => {
         apiVersion(request);
-        const parsed = parseItems(request.body, check, false, deps.settings.maxBulkItems);
-        const [outcome] = await applyParsed(parsed, (items) =>
-          endpoint.apply(request, byClient(request, items)),
-        );
+        const parsed = parseItems(request.body, check, false, deps.settings.maxBulkItems, clientOf(request));
+        const [outcome] = await applyParsed(parsed, (items) => endpoint.apply(request, items));
         if (!outcome) throw new OnhandError('internal_error');
         count([outcome]);
         if (outcome.replayed) reply.header('idempotent-replayed', 'true');
@@ -99,10 +100,8 @@ export function writeRoutes<T extends TSchema>(
       },
       handler: async (request, reply) => {
         apiVersion(request);
-        const parsed = parseItems(request.body, check, true, deps.settings.maxBulkItems);
-        const outcomes = await applyParsed(parsed, (items) =>
-          endpoint.apply(request, byClient(request, items)),
-        );
+        const parsed = parseItems(request.body, check, true, deps.settings.maxBulkItems, clientOf(request));
+        const outcomes = await applyParsed(parsed, (items) => endpoint.apply(request, items));
         count(outcomes);
         commitTokenHeader(reply, outcomes);
         return buckets(outcomes, prefix, endpoint.bodyStatusCodes);
@@ -138,24 +137,25 @@ export function commitTokenHeader(reply: FastifyReply, outcomes: readonly ItemOu
   if (mark !== undefined) reply.header('onhand-commit-token', commitToken(mark));
 }
 
-/** The items marked with the client that sent them (recorded in their ledger entries). */
-function byClient<T>(request: FastifyRequest, items: WriteItem<T>[]): WriteItem<T>[] {
-  const clientId = request.principal?.clientId ?? null;
-  return items.map((item) => ({ ...item, clientId }));
+/** The client that sent the request (recorded in the ledger entries of its items). */
+function clientOf(request: FastifyRequest): string | null {
+  return request.principal?.clientId ?? null;
 }
 
 /**
  * Validates a single body or each item of a bulk body on its own: a bad item becomes a failure
  * outcome (nothing of it is applied) while the others go on. A bulk body that is not an array, or that
- * holds more than `maxItems` items, fails as a whole.
+ * holds more than `maxItems` items, fails as a whole. With `clientId`, each item is marked with the
+ * client that sent it (WriteItem.clientId).
  */
 export function parseItems<T extends TSchema>(
   body: unknown,
   check: Validator<T>,
   bulk: boolean,
   maxItems: number,
+  clientId?: string | null,
 ): Parsed<Static<T>>[] {
-  if (!bulk) return [parseOne(body, check, '')];
+  if (!bulk) return [parseOne(body, check, '', clientId)];
   if (!Array.isArray(body)) {
     throw new OnhandError('invalid_request', 'A bulk request body must be a JSON array.', [
       { code: 'invalid_type', path: '', message: 'Expected an array.' },
@@ -167,12 +167,18 @@ export function parseItems<T extends TSchema>(
       `A bulk request holds at most ${maxItems} items; this one holds ${body.length}.`,
     );
   }
-  return body.map((raw: unknown, i) => parseOne(raw, check, `/${i}`));
+  return body.map((raw: unknown, i) => parseOne(raw, check, `/${i}`, clientId));
 }
 
-function parseOne<T extends TSchema>(raw: unknown, check: Validator<T>, path: string): Parsed<Static<T>> {
+function parseOne<T extends TSchema>(
+  raw: unknown,
+  check: Validator<T>,
+  path: string,
+  clientId: string | null | undefined,
+): Parsed<Static<T>> {
   try {
-    return { item: { input: check(raw, path), path } };
+    const input = check(raw, path);
+    return { item: clientId === undefined ? { input, path } : { input, path, clientId } };
   } catch (error) {
     if (!(error instanceof OnhandError)) throw error;
     return { outcome: failureOf(idOf(raw), error) };
@@ -191,7 +197,8 @@ export async function applyParsed<T>(
   parsed: readonly Parsed<T>[],
   apply: (items: WriteItem<T>[]) => Promise<ItemOutcome[]>,
 ): Promise<ItemOutcome[]> {
-  const items = parsed.flatMap((p) => ('item' in p ? [p.item] : []));
+  const items: WriteItem<T>[] = [];
+  for (const p of parsed) if ('item' in p) items.push(p.item);
   const results = items.length > 0 ? await apply(items) : [];
   let next = 0;
   return parsed.map((p) => ('outcome' in p ? p.outcome : (results[next++] as ItemOutcome)));

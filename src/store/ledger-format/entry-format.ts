@@ -65,11 +65,27 @@ export function encodeChangesV1(changes: readonly LedgerChange[]): string {
 /** The texts of an entry in `format` (1: formatOneTexts; 2: format 2, or 3 when the outcome is elided). */
 export function storedTexts(e: EntryContent, format: 1 | 2): StoredTexts {
   if (format === 1) return formatOneTexts(e);
-  const outcome = toJson(e.outcome);
   const changes = encodeChangesV2(e.changes, e.request);
+  if (e.eventId !== null && isPlainSuccessObject(e.outcome, e.eventId))
+    return { outcome: 'null', changes, format: 3 };
+  const outcome = toJson(e.outcome);
   return e.eventId !== null && outcome === plainSuccess(e.eventId)
     ? { outcome: 'null', changes, format: 3 }
     : { outcome, changes, format: 2 };
+}
+
+/**
+ * Whether an outcome is certainly the plain success of `eventId` (its JSON is plainSuccess's text)
+ * without writing it: a plain object with exactly `id`, `status` and `message`, in that order. Any
+ * other outcome is compared by its JSON text.
+ */
+function isPlainSuccessObject(outcome: unknown, eventId: string): boolean {
+  if (outcome === null || typeof outcome !== 'object' || Object.getPrototypeOf(outcome) !== Object.prototype)
+    return false;
+  const o = outcome as Record<string, unknown>;
+  if (o.id !== eventId || o.status !== 'success' || o.message !== '') return false;
+  const keys = Object.keys(o);
+  return keys.length === 3 && keys[0] === 'id' && keys[1] === 'status' && keys[2] === 'message';
 }
 
 /** The outcome of a stored row, given its event id and format. */
@@ -124,21 +140,47 @@ function targetOf(request: unknown): [string, string, unknown] | undefined {
 
 function encodeChangesV2(changes: readonly LedgerChange[], request: unknown): string {
   const target = targetOf(request);
-  const own = target && JSON.stringify(target);
+  let targetText: string | undefined;
   const groups: Group[] = [];
-  let lastKey: string | undefined;
+  let last: LedgerChange | undefined;
   let items: Item[] = [];
   for (const c of changes) {
     const date = c.date ?? null;
-    const place = JSON.stringify([c.organizationId, c.productId, c.dimensions]);
-    const key = `${place}\u0000${date}`;
-    if (key !== lastKey) {
+    // A new group where the place (organization, product, dimensions as JSON) or the date changes.
+    if (
+      last === undefined ||
+      `${date}` !== `${last.date ?? null}` ||
+      !samePlace(c, last.organizationId, last.productId, last.dimensions)
+    ) {
       items = [];
-      groups.push(place === own ? [date, items] : [c.organizationId, c.productId, c.dimensions, date, items]);
-      lastKey = key;
+      let own = false;
+      if (target !== undefined) {
+        own = c.organizationId === target[0] && c.productId === target[1] && c.dimensions === target[2];
+        if (!own) {
+          targetText ??= JSON.stringify(target);
+          own = placeText(c) === targetText;
+        }
+      }
+      groups.push(own ? [date, items] : [c.organizationId, c.productId, c.dimensions, date, items]);
     }
+    last = c;
     const delta = c.delta.toString();
     items.push(c.created ? [c.dataSource, c.measure, delta, 1] : [c.dataSource, c.measure, delta]);
   }
   return JSON.stringify(groups);
+}
+
+/** The JSON of a change's place: its organization, product and dimensions. */
+function placeText(c: LedgerChange): string {
+  return JSON.stringify([c.organizationId, c.productId, c.dimensions]);
+}
+
+/**
+ * Whether a change's place writes the same JSON as the given one: the same values (the usual case:
+ * the changes of one entry share its tuple) or, failing that, the same text.
+ */
+function samePlace(c: LedgerChange, organizationId: string, productId: string, dimensions: unknown): boolean {
+  if (c.organizationId === organizationId && c.productId === productId && c.dimensions === dimensions)
+    return true;
+  return placeText(c) === JSON.stringify([organizationId, productId, dimensions]);
 }

@@ -125,3 +125,99 @@ describe('the ledger entry formats', () => {
     }
   });
 });
+
+/**
+ * storedTexts in format 2 as first written, comparing JSON texts only: every entry ever written was
+ * encoded this way, so the faster encoder (identity checks before texts) must give the same bytes.
+ */
+function recordedTexts(e: EntryContent): { outcome: string; changes: string; format: number } {
+  const toJson = (v: unknown) => JSON.stringify(v) ?? 'null';
+  const outcome = toJson(e.outcome);
+  const r = e.request as Record<string, unknown> | null;
+  const target =
+    r && typeof r === 'object' && typeof r.organizationId === 'string' && typeof r.productId === 'string'
+      ? r.dimensions !== null && typeof r.dimensions === 'object'
+        ? [r.organizationId, r.productId, r.dimensions]
+        : undefined
+      : undefined;
+  const own = target && JSON.stringify(target);
+  const groups: unknown[] = [];
+  let lastKey: string | undefined;
+  let items: unknown[] = [];
+  for (const c of e.changes) {
+    const date = c.date ?? null;
+    const place = JSON.stringify([c.organizationId, c.productId, c.dimensions]);
+    const key = `${place}\u0000${date}`;
+    if (key !== lastKey) {
+      items = [];
+      groups.push(place === own ? [date, items] : [c.organizationId, c.productId, c.dimensions, date, items]);
+      lastKey = key;
+    }
+    const delta = c.delta.toString();
+    items.push(c.created ? [c.dataSource, c.measure, delta, 1] : [c.dataSource, c.measure, delta]);
+  }
+  const plain =
+    e.eventId !== null && outcome === `{"id":${JSON.stringify(e.eventId)},"status":"success","message":""}`;
+  return { outcome: plain ? 'null' : outcome, changes: JSON.stringify(groups), format: plain ? 3 : 2 };
+}
+
+describe('the format-2 texts', () => {
+  const copy = { ...HERE };
+  const reordered = { colorid: 'red', siteid: '1', locationid: '11' };
+  const entries: [string, EntryContent][] = [
+    ...CASES,
+    [
+      'changes whose tuple is an equal copy of the request one',
+      {
+        eventId: 'c1',
+        request,
+        outcome: { id: 'c1', status: 'success', message: '' },
+        changes: [change({ dimensions: copy }), change({ dimensions: HERE, measure: 'x' })],
+      },
+    ],
+    [
+      'a tuple with the same values in another key order (another text)',
+      { eventId: 'c2', request, outcome: null, changes: [change({ dimensions: reordered }), change({})] },
+    ],
+    [
+      'changes alternating between places and dates, some of them undefined',
+      {
+        eventId: 'c3',
+        request: { ...request, dimensions: copy },
+        outcome: { id: 'c3', status: 'success', message: '', code: undefined },
+        changes: [
+          change({}),
+          change({ date: undefined }),
+          change({ date: 'null' }),
+          change({ productId: 'p2' }),
+          change({ organizationId: 'x', productId: 'p1' }),
+          change({ dimensions: copy }),
+        ],
+      },
+    ],
+    [
+      'outcomes that look like the plain success but are not',
+      { eventId: 'c4', request: null, outcome: { status: 'success', id: 'c4', message: '' }, changes: [] },
+    ],
+    [
+      'an outcome of another class',
+      {
+        eventId: 'c5',
+        request: { organizationId: 'usmf', productId: 'p1', dimensions: null },
+        outcome: new (class Outcome {
+          id = 'c5';
+          status = 'success';
+          message = '';
+        })(),
+        changes: [change({})],
+      },
+    ],
+    [
+      'no changes at all',
+      { eventId: 'c6', request: 'text', outcome: { id: 'c6', status: 'success', message: '' }, changes: [] },
+    ],
+  ];
+  it.each(entries)('of %s are the bytes written before', (_, entry) => {
+    expect(storedTexts(entry, 2)).toEqual(recordedTexts(entry));
+  });
+});
