@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { batch, ENV, uploadGraph } from './oci-helpers.js';
+import { AV, batch, ENV, uploadGraph } from './oci-helpers.js';
 import { post, quantities, reserve } from './reservation-helpers.js';
 
 /*
@@ -23,6 +23,21 @@ describe.each(testBackends())('OCI writes at the longest ids on %s', (backend) =
     await uploadGraph(h, { locations: [LOC_A, LOC_B], groups: [{ id: GROUP, locations: [LOC_A, LOC_B] }] });
   });
   afterAll(() => h.close());
+
+  it('puts, patches and deletes one SKU at a location by path, the SKU percent-encoded (2,250 characters)', async () => {
+    const sku = SKUS[0] ?? '';
+    const url = (requestId: string) =>
+      `${AV}/locations/${LOC_B}/availability-records/skus/${encodeURIComponent(sku)}/${id(requestId)}`;
+    expect(url('put').length).toBeGreaterThan(2_500);
+    const put = await h.request('PUT', url('put'), { onHand: 7, safetyStockCount: 1 });
+    expect(put.statusCode, put.body).toBe(204);
+    expect(await quantities(h, sku, 'locations', LOC_B)).toMatchObject({ onHand: 7 });
+    const patch = await h.request('PATCH', url('patch'), { onHand: 9 });
+    expect(patch.statusCode, patch.body).toBe(204);
+    expect(await quantities(h, sku, 'locations', LOC_B)).toMatchObject({ onHand: 9 });
+    expect((await h.request('DELETE', url('delete'))).statusCode).toBe(204);
+    expect(await quantities(h, sku, 'locations', LOC_B)).toMatchObject({ onHand: 0 });
+  });
 
   it.each(SKUS.map((sku, i) => [i, sku] as const))(
     'stock, safety stock, reserve, transfer (retried), release and fulfil (SKU %i)',
