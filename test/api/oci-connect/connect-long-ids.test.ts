@@ -81,4 +81,43 @@ describe.each([apiBackend()])('OCI Connect at the longest ids on %s', (backend) 
     expect(holds.length).toBeGreaterThan(1);
     for (const hold of holds) expect([...hold].length).toBeLessThanOrEqual(256);
   });
+
+  it('imports a CSV upload of records at the longest ids, twice the same SKU under another recordId', async () => {
+    const csv = [
+      'sku,locationId,recordId,onHand',
+      `${SKU},${LOC},${id('csv-1')},3`,
+      `${SKU},${LOC},${id('csv-2')},4`,
+    ];
+    const sent = await uploadFile(
+      h,
+      token,
+      '/availability-records/uploads',
+      Buffer.from(csv.join('\n')),
+      'stock.csv',
+      '/services/data/v63.0/commerce/oci',
+    );
+    expect(sent.statusCode, sent.body).toBe(200);
+    const { uploadId } = sent.json() as { uploadId: string };
+    await h.services.engine.jobRunner.runPending();
+    const status = await connect(h, token, 'GET', `/availability-records/uploads/${uploadId}`);
+    expect(status.json()).toMatchObject({
+      status: 'COMPLETED',
+      recordsProcessedCount: 2,
+      recordsSkippedCount: 0,
+    });
+    const read = await connect(
+      h,
+      token,
+      'POST',
+      '/availability/availability-records/actions/get-availability',
+      {
+        stockKeepingUnits: [SKU],
+        locationIdentifiers: [LOC],
+      },
+    );
+    expect(read.json().locations[0].inventoryRecords[0]).toMatchObject({ onHand: 4 });
+    const ledger = await h.services.store.readLedger(ENV, 0, 10_000);
+    const imported = ledger.filter((e) => e.eventId?.startsWith('oci~sha256~'));
+    expect(imported).toHaveLength(2);
+  });
 });
