@@ -89,6 +89,24 @@ describe.each(testBackends())('OCI writes at the longest ids on %s', (backend) =
       expect(holds.length).toBeGreaterThan(0);
       for (const hold of holds) expect([...hold].length).toBeLessThanOrEqual(256);
       expect(holds.some((x) => x.startsWith('oci~sha256~'))).toBe(true);
+
+      // The transfer's hold at LOC_B (hashed) is an IV reservation id the IV API can name.
+      type Moved = { sku: string; documents: { holds: string[] }[] };
+      const moved = ledger
+        .filter((e) => e.kind === 'oci.transfer')
+        .map((e) => e.request as Moved | null)
+        .find((r) => r?.sku === sku);
+      const hold = moved?.documents[0]?.holds[0];
+      expect(hold).toMatch(/^oci~sha256~[A-Za-z0-9_-]{43}$/);
+      const unreserved = await h.request('POST', `/api/environment/${ENV}/onhand/unreserve`, {
+        id: id(`U${i}`),
+        organizationId: 'usmf',
+        productId: sku,
+        reservationId: hold,
+        OffsetQty: 1,
+      });
+      expect(unreserved.statusCode, unreserved.body).toBe(200);
+      expect(await quantities(h, sku, 'locations', LOC_B)).toMatchObject({ onHand: 50, reserved: 1 });
     },
   );
 });
