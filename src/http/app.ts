@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { OnhandError } from '../domain/codes.js';
+import { MAX_ID_LENGTH } from '../domain/identifiers.js';
 import type { Role } from '../domain/roles.js';
 import { adjustmentRoutes } from './adjustments/adjustment-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
@@ -56,6 +57,8 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Longest path parameter, as sent: a 256-code-point id of 4-byte characters, percent-encoded. */
+const MAX_PATH_PARAM_LENGTH = MAX_ID_LENGTH * 12;
 
 /**
  * Builds the HTTP application: the Inventory Visibility compatible API, its extensions, health,
@@ -66,7 +69,14 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   const app = Fastify({
     logger: options.logger,
     bodyLimit: deps.settings.bodyLimit,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      // Fastify answers 414 past 100 characters of one path parameter, raw (percent-encoded): an OCI
+      // reservation id has up to 128, an IV id up to 256 code points, 12 characters each encoded.
+      maxParamLength: MAX_PATH_PARAM_LENGTH,
+    },
     genReqId: (req) => {
       const header = req.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();

@@ -15,6 +15,7 @@ import {
 import { formatQty, type Qty } from '../../domain/quantity.js';
 import { requestHash } from '../request-hash.js';
 import { addHold, documentsOf, type HoldRef, releaseHolds, reserveAtGroup } from './oci-holds.js';
+import { fitOciId } from './oci-internal-ids.js';
 import { number } from './oci-reservations.js';
 import type { OciContext, OciRunner } from './oci-run.js';
 import { OCI_RECORD_PREFIX } from './oci-scope.js';
@@ -233,7 +234,7 @@ function transferOne(ctx: OciContext, r: TransferRecord): Touched[] {
       reservationId,
       expiresAt: first?.expiresAt ?? null,
       now: ctx.now.toISOString(),
-      newId: () => `${OCI_RECORD_PREFIX}transfer~${JSON.stringify([r.id, r.sku])}~${n++}`,
+      newId: () => fitOciId(`${OCI_RECORD_PREFIX}transfer~${JSON.stringify([r.id, r.sku])}~${n++}`),
     };
     if (r.to.kind === 'location') addHold(scopes, scopes.slot(r.sku, r.to.id), quantity, base, holds);
     else if (reserveAtGroup(ctx, r.to.id, r.sku, quantity, false, base, holds) < quantity)

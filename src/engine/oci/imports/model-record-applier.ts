@@ -10,6 +10,7 @@ import type { Environments } from '../../environments.js';
 import type { ItemOutcome } from '../../outcome.js';
 import type { WriteItem } from '../../write-item.js';
 import type { OciGraphs } from '../oci-graphs.js';
+import { fitOciId } from '../oci-internal-ids.js';
 import { placeOf } from '../oci-stock.js';
 import type { OciUpdates, RecordFailure } from '../oci-updates.js';
 
@@ -25,7 +26,7 @@ export type SetOnHand = (
  * location's IV place from the graph, onHand a count of the on-hand measure, safety stock and futures
  * as batch-update stores them. A record that sets only onHand (the bulk of a nightly file) is one count
  * among the batch's counts, committed together by the IV write path under the event id
- * `oci~{importId}~{recordId}~{sku}`; a record with safety stock or futures goes through batch-update's
+ * `oci~{importId}~{recordId}~{sku}` (hashed when longer than an IV id: fitOciId); a record with safety stock or futures goes through batch-update's
  * own transaction per record. Either way applying the same record again (an import resumed after a
  * crash) changes nothing. A field given as null clears it (0, or no futures).
  */
@@ -71,7 +72,7 @@ export class ModelRecordApplier implements OciRecordApplier {
       const { iv } = placeOf(graph, location);
       counts.push({
         input: {
-          id: `oci~${scope}~${record.id}~${record.sku}`,
+          id: fitOciId(`oci~${scope}~${record.id}~${record.sku}`),
           organizationId: iv.organizationId,
           productId: record.sku,
           dimensions: { siteId: iv.siteId, locationId: iv.locationId },
