@@ -1,12 +1,7 @@
 import type { OnHandInput } from '../domain/onhand-command.js';
 import { partitionLane } from '../domain/partition.js';
 import { type Page, pageByWarehouse } from '../domain/query/paging.js';
-import {
-  type ExactQueryInput,
-  type IndexQueryInput,
-  parseExactQuery,
-  parseIndexQuery,
-} from '../domain/query/parse-query.js';
+import type { ExactQueryInput, IndexQueryInput } from '../domain/query/parse-query.js';
 import type { OnHandRow } from '../domain/query/query-plan.js';
 import type { FeedRecord } from '../store/feed-store.js';
 import { AdjustmentPoster } from './adjustments/adjustment-poster.js';
@@ -228,8 +223,7 @@ export class Engine {
     options: QueryOptions = {},
   ): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
-    const plan = this.queries.withAtp(config, parseIndexQuery(config, input, this.options.limits, 1), input);
-    return this.queries.run(environmentId, plan, options);
+    return this.queries.run(environmentId, this.queries.indexPlan(config, input, 1), options);
   }
 
   /** Paged index query, Api-Version 2.0 (spec §2.7.2). */
@@ -241,7 +235,7 @@ export class Engine {
     options: QueryOptions = {},
   ): Promise<Page> {
     const config = await this.environments.get(environmentId);
-    const plan = this.queries.withAtp(config, parseIndexQuery(config, input, this.options.limits, 2), input);
+    const plan = this.queries.indexPlan(config, input, 2);
     const rows = await this.queries.run(environmentId, plan, options);
     return pageByWarehouse(rows, pageNumber, pageSize);
   }
@@ -254,8 +248,7 @@ export class Engine {
     options: QueryOptions = {},
   ): Promise<OnHandRow[]> {
     const config = await this.environments.get(environmentId);
-    const plan = parseExactQuery(config, input, this.options.limits, version);
-    return this.queries.run(environmentId, this.queries.withAtp(config, plan, input), options);
+    return this.queries.run(environmentId, this.queries.exactPlan(config, input, version), options);
   }
 
   /** Ledger entries after feed position `after`, in commit order (audit, replay). */

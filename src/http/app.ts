@@ -25,7 +25,9 @@ import { toJson } from './json.js';
 import { registerOciTokenRoutes } from './oci/auth/oci-token-routes.js';
 import { ociRoutes } from './oci/oci-plugin.js';
 import { openapiOptions } from './openapi/openapi-options.js';
+import { installQueryBodyParser } from './query-bodies.js';
 import { RateLimiter } from './rate-limiter.js';
+import { requestLogger } from './request-logger.js';
 import { allocationRoutes } from './routes/allocation.js';
 import { configurationRoutes } from './routes/configuration.js';
 import { ledgerRoutes } from './routes/ledger.js';
@@ -68,6 +70,8 @@ const MAX_PATH_PARAM_LENGTH = MAX_ID_LENGTH * 12;
 export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
+    // A request's child logger is built only when the request writes a line (http/request-logger.ts).
+    ...(options.logger === false ? {} : { childLoggerFactory: requestLogger }),
     bodyLimit: deps.settings.bodyLimit,
     routerOptions: {
       caseSensitive: false,
@@ -117,6 +121,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions): Promise<Fa
   app.setReplySerializer((payload) => toJson(payload));
   // JSON only; the token endpoint adds form encoding for itself (routes/system.ts).
   app.removeContentTypeParser('text/plain');
+  installQueryBodyParser(app);
 
   installCors(app, deps.settings.corsOrigins ?? []);
   installGracefulClose(app, deps.settings.shutdownTimeoutMs ?? 5000);

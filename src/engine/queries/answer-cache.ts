@@ -29,7 +29,7 @@ export class AnswerCache {
       answers = new Map();
       this.#byConfig.set(config, answers);
     }
-    const key = planKey(plan);
+    const key = keyOf(plan);
     const cached = answers.get(key);
     if (cached && cached.stamp === stamp) return cached.rows;
     const rows = compute();
@@ -41,6 +41,18 @@ export class AnswerCache {
     }
     return rows;
   }
+}
+
+const keys = new WeakMap<QueryPlan, string>();
+
+/** planKey, once per plan object: a plan asked again (engine/queries/plan-cache.ts) keeps its key. */
+function keyOf(plan: QueryPlan): string {
+  let key = keys.get(plan);
+  if (key === undefined) {
+    key = planKey(plan);
+    keys.set(plan, key);
+  }
+  return key;
 }
 
 /** Everything of a plan that shapes its answer (ATP plans are never cached). */

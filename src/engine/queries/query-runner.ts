@@ -2,6 +2,12 @@ import type { CompiledConfiguration } from '../../domain/config/compiled-configu
 import { selectedPartitions } from '../../domain/partition.js';
 import { aggregate } from '../../domain/query/aggregate.js';
 import { type AtpRequest, applyAtp } from '../../domain/query/parse-atp.js';
+import {
+  type ExactQueryInput,
+  type IndexQueryInput,
+  parseExactQuery,
+  parseIndexQuery,
+} from '../../domain/query/parse-query.js';
 import type { OnHandRow, QueryLimits, QueryPlan } from '../../domain/query/query-plan.js';
 import { dateOf } from '../../domain/schedule/schedule-date.js';
 import type { Store } from '../../store/store.js';
@@ -10,6 +16,7 @@ import { stateAt } from '../feed/as-of.js';
 import type { Feed } from '../feed/feed.js';
 import type { Consistency, StockViews } from '../reads/stock-views.js';
 import { AnswerCache } from './answer-cache.js';
+import { PlanCache } from './plan-cache.js';
 import { minPositionOf, TOKEN_WAIT_MS } from './read-position.js';
 
 /** How an availability query is answered (Onhand extensions; docs/storefront.md). */
@@ -40,8 +47,25 @@ export interface QueryRunnerDeps {
  */
 export class QueryRunner {
   readonly #answers = new AnswerCache(10_000);
+  readonly #plans = new PlanCache();
 
   constructor(private readonly deps: QueryRunnerDeps) {}
+
+  /** The plan of an index query (parsed once per frozen input and configuration: PlanCache), with ATP. */
+  indexPlan(config: CompiledConfiguration, input: IndexQueryInput, version: 1 | 2): QueryPlan {
+    const plan = this.#plans.plan(config, input, version === 1 ? 'index1' : 'index2', () =>
+      parseIndexQuery(config, input, this.deps.limits, version),
+    );
+    return this.withAtp(config, plan, input);
+  }
+
+  /** The plan of an exact query, as indexPlan. */
+  exactPlan(config: CompiledConfiguration, input: ExactQueryInput, version: 1 | 2): QueryPlan {
+    const plan = this.#plans.plan(config, input, version === 1 ? 'exact1' : 'exact2', () =>
+      parseExactQuery(config, input, this.deps.limits, version),
+    );
+    return this.withAtp(config, plan, input);
+  }
 
   /** Makes the plan an ATP query when the request asks for one (QueryATP), as of today (UTC). */
   withAtp(config: CompiledConfiguration, plan: QueryPlan, request: AtpRequest): QueryPlan {

@@ -5,6 +5,7 @@ import type { IndexQueryInput } from '../../domain/query/parse-query.js';
 import type { OnHandRow } from '../../domain/query/query-plan.js';
 import { apiVersion, type RouteDeps, requireAccess } from '../context.js';
 import { serialisedOnce } from '../json.js';
+import { QueryBodies } from '../query-bodies.js';
 import { ApiVersionHeader, EnvironmentParams, errorResponses } from '../schemas/common.js';
 import {
   ExactQuery,
@@ -28,9 +29,13 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // Availability reads: the narrowest role, the one a storefront's browser key holds (docs/security.md).
   const onRequest = requireAccess(deps.auth, { role: 'availability' });
   const tags = ['On-hand queries'];
+  // Bodies seen before are not parsed and checked again (http/query-bodies.ts).
+  const indexBodies = new QueryBodies(withoutAsOf(checkIndexQuery));
+  const exactBodies = new QueryBodies(withoutAsOf(checkExactQuery));
 
   app.post('/api/environment/:environmentId/onhand/indexquery', {
     onRequest,
+    config: { queryBodies: indexBodies },
     schema: {
       tags,
       summary: 'Query on-hand by filters and group-by (Api-Version 1.0; 2.0 pages by warehouse)',
@@ -41,7 +46,7 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: IndexQueryResult, ...errorResponses() },
     },
     handler: async (request, reply) => {
-      const { asOf, ...input } = checkIndexQuery(request.body);
+      const { asOf, input } = indexBodies.take(request);
       const options = readOptions(request, reply, asOf);
       if (apiVersion(request) === 1) {
         const rows = await engine.indexQuery(request.environmentId, input, options);
@@ -77,6 +82,7 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/api/environment/:environmentId/onhand/exactquery', {
     onRequest,
+    config: { queryBodies: exactBodies },
     schema: {
       tags,
       summary: 'Query explicit dimension tuples (Api-Version 1.0: filters.dimensions; 2.0: filters.keys)',
@@ -86,7 +92,7 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: QueryResult, ...errorResponses() },
     },
     handler: async (request, reply) => {
-      const { asOf, ...input } = checkExactQuery(request.body);
+      const { asOf, input } = exactBodies.take(request);
       const options = readOptions(request, reply, asOf);
       return rowsOut(
         await engine.exactQuery(request.environmentId, input, apiVersion(request), options),
@@ -94,6 +100,16 @@ export function onHandQueryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       );
     },
   });
+}
+
+/** A body check that also splits off asOf (an Onhand extension) from the query itself. */
+function withoutAsOf<T extends { asOf?: string | undefined }>(
+  check: (body: unknown) => T,
+): (body: unknown) => { asOf: string | undefined; input: Omit<T, 'asOf'> } {
+  return (body) => {
+    const { asOf, ...input } = check(body);
+    return { asOf, input };
+  };
 }
 
 /**
