@@ -163,11 +163,14 @@ export class AuthService {
    * does not verify or its client has been revoked or deleted.
    */
   async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
-    const token = authorizationHeader ? BEARER.exec(authorizationHeader.trim())?.[1] : undefined;
-    if (!token) throw new OnhandError('unauthorized', 'Send "Authorization: Bearer <access token>".');
     const now = this.#clock();
-    const cached = this.#cache.get(token, now);
+    // The cache is keyed by the header as sent: a header seen before (and verified then) is neither
+    // parsed nor hashed again as a token; its entry expires and is forgotten on revocation as before.
+    const cached = authorizationHeader ? this.#cache.get(authorizationHeader, now) : undefined;
     if (cached) return cached;
+    const token = authorizationHeader ? BEARER.exec(authorizationHeader.trim())?.[1] : undefined;
+    if (!token || !authorizationHeader)
+      throw new OnhandError('unauthorized', 'Send "Authorization: Bearer <access token>".');
     const verified = await this.#tokens.verify(token);
     const client = await this.#store.getClient(verified.clientId);
     if (!client || client.revokedAt !== null) {
@@ -175,7 +178,7 @@ export class AuthService {
     }
     // A token never gives more than its client holds now (roles lowered since it was issued count).
     const principal: Principal = { ...verified, roles: intersectGrants(verified.roles, client.roles) };
-    this.#cache.set(token, principal, now);
+    this.#cache.set(authorizationHeader, principal, now);
     return principal;
   }
 

@@ -16,7 +16,8 @@ export interface TokenCacheOptions {
 
 /**
  * Remembers tokens that passed verification and the client lookup, so the hot path does neither on
- * every request. An entry is trusted for at most `trustMs` and never past the token's expiry.
+ * every request. AuthService keys entries by the Authorization header as sent, so a header seen before
+ * is not even parsed again. An entry is trusted for at most `trustMs` and never past the token's expiry.
  * Only successful checks are cached; Map insertion order gives oldest-first eviction.
  */
 export class TokenCache {

@@ -101,6 +101,15 @@ describe('AuthService.authenticate', () => {
     expect(await codeOf(f.auth.authenticate(`Bearer ${token}`))).toBe('invalid_token');
   });
 
+  it('refuses a revoked client at once however its header was written (the cache is keyed by the header)', async () => {
+    const { clientId, token } = await bearerFor();
+    const headers = [`Bearer ${token}`, `bearer ${token}`, `  BEARER   ${token} `];
+    for (const header of headers)
+      await expect(f.auth.authenticate(header)).resolves.toMatchObject({ clientId });
+    await f.auth.revokeClient(clientId);
+    for (const header of headers) expect(await codeOf(f.auth.authenticate(header))).toBe('invalid_token');
+  });
+
   it('refuses a client revoked by another process once the 60 s cache entry has expired', async () => {
     const { clientId, token } = await bearerFor();
     await f.auth.authenticate(`Bearer ${token}`);
