@@ -16,24 +16,30 @@ declare module 'fastify' {
   }
 }
 
-/** A body whose text was seen before: what checking it gave then. */
+/** A body whose text was seen before in an environment: what checking it gave then. */
 class KnownBody {
-  /** Asked for since it was last passed over for eviction (a second chance, as in CLOCK). */
-  used = false;
   constructor(readonly value: unknown) {}
 }
 
+/** The bodies of one text, by environment. */
+class KnownText {
+  /** Asked for since it was last passed over for eviction (a second chance, as in CLOCK). */
+  used = false;
+  readonly byEnvironment = new Map<string, KnownBody>();
+}
+
 /**
- * The checked form of query bodies seen before, keyed by environment and exact text
+ * The checked form of query bodies seen before, keyed by exact text and environment
  * (docs/storefront.md, "Queries asked again"). A storefront asks the same few questions over and over;
  * for a body seen before, the JSON parse and the schema check (with its key-case canonicalisation) are
  * skipped and the same frozen value is handed on, so the engine also reuses its plan
  * (engine/queries/plan-cache.ts). Only a body that parsed and passed `check` is remembered: a bad body
- * is parsed and refused every time, with the same error. The key holds the environment, so one tenant's
- * bodies are never another's.
+ * is parsed and refused every time, with the same error. Each environment has its own entry, so one
+ * tenant's bodies are never another's. At most `max` bodies are kept, every environment together.
  */
 export class QueryBodies<T> {
-  readonly #known = new Map<string, KnownBody>();
+  readonly #known = new Map<string, KnownText>();
+  #size = 0;
 
   constructor(
     private readonly check: (body: unknown) => T,
@@ -42,17 +48,17 @@ export class QueryBodies<T> {
 
   /** Bodies remembered now. */
   get size(): number {
-    return this.#known.size;
+    return this.#size;
   }
 
   /** The remembered body of this text in the request's environment (content-type parser). */
   recall(request: FastifyRequest, text: string): KnownBody | undefined {
     if (this.max <= 0 || text.length > QUERY_BODY_MAX_CHARS) return undefined;
-    const key = `${request.environmentId}\u0000${text}`;
-    const known = this.#known.get(key);
-    if (known === undefined) request.queryBodyText = text;
-    else known.used = true;
-    return known;
+    const known = this.#known.get(text);
+    const body = known?.byEnvironment.get(request.environmentId);
+    if (body === undefined) request.queryBodyText = text;
+    else (known as KnownText).used = true;
+    return body;
   }
 
   /** The request's body, checked (handler): remembered from before, or checked now and remembered. */
@@ -61,23 +67,35 @@ export class QueryBodies<T> {
     if (body instanceof KnownBody) return body.value as T;
     const value = deepFreeze(this.check(body));
     const text = request.queryBodyText;
-    if (text !== null) {
-      this.#known.set(`${request.environmentId}\u0000${text}`, new KnownBody(value));
-      if (this.#known.size > this.max) this.#evictOne();
-    }
+    if (text !== null) this.#remember(text, request.environmentId, new KnownBody(value));
     return value;
   }
 
+  #remember(text: string, environmentId: string, body: KnownBody): void {
+    let known = this.#known.get(text);
+    if (known === undefined) {
+      known = new KnownText();
+      this.#known.set(text, known);
+    }
+    if (!known.byEnvironment.has(environmentId)) this.#size++;
+    known.byEnvironment.set(environmentId, body);
+    while (this.#size > this.max) this.#evictOne();
+  }
+
   /**
-   * Drops the oldest body not asked for since it was last passed over; the ones passed over go to the
-   * end, unmarked (CLOCK: nearly least-recently-used, without moving an entry on every hit).
+   * Drops the bodies of the oldest text not asked for since it was last passed over; the ones passed
+   * over go to the end, unmarked (CLOCK: nearly least-recently-used, without moving an entry on every
+   * hit).
    */
   #evictOne(): void {
-    for (const [key, known] of this.#known) {
-      this.#known.delete(key);
-      if (!known.used) return;
+    for (const [text, known] of this.#known) {
+      this.#known.delete(text);
+      if (!known.used) {
+        this.#size -= known.byEnvironment.size;
+        return;
+      }
       known.used = false;
-      this.#known.set(key, known);
+      this.#known.set(text, known);
     }
   }
 }
