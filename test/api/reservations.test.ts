@@ -22,6 +22,7 @@ describeAvailabilityChecks();
 describeReserveInput();
 describeReleases();
 describeLifecycle();
+
 describe('expiry across a restart of a real server process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'onhand-expiry-'));
   const env = {
