@@ -1,6 +1,26 @@
 // Regenerates the SDK's types from the server's OpenAPI document: npm run generate:client
-import { writeFileSync } from 'node:fs';
-import { CLIENT_TYPES_PATH, generateClientTypes } from '../test/support/client-types.js';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  CLIENT_TYPES_DIR,
+  committedClientTypeFiles,
+  generateClientTypes,
+} from '../test/support/client-types.js';
+import { MAX_LINES } from '../test/support/client-types-split.js';
 
-writeFileSync(CLIENT_TYPES_PATH, await generateClientTypes());
-console.log(`wrote ${CLIENT_TYPES_PATH}`);
+const files = await generateClientTypes();
+// Files of the previous layout that are no longer generated go (a renamed area, a path removed).
+for (const path of committedClientTypeFiles()) if (!files.has(path)) rmSync(join(CLIENT_TYPES_DIR, path));
+for (const dir of readdirSync(CLIENT_TYPES_DIR, { withFileTypes: true }))
+  if (dir.isDirectory() && readdirSync(join(CLIENT_TYPES_DIR, dir.name)).length === 0)
+    rmSync(join(CLIENT_TYPES_DIR, dir.name), { recursive: true });
+for (const [path, text] of files) {
+  mkdirSync(dirname(join(CLIENT_TYPES_DIR, path)), { recursive: true });
+  writeFileSync(join(CLIENT_TYPES_DIR, path), text);
+}
+console.log(`wrote ${files.size} files under ${CLIENT_TYPES_DIR}`);
+// A file stays longer only when one comment alone is (an example of over MAX_LINES lines).
+for (const [path, text] of files) {
+  const lines = text.split('\n').length - 1;
+  if (lines > MAX_LINES) console.warn(`${path}: ${lines} lines (more than ${MAX_LINES})`);
+}

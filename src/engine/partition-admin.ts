@@ -63,7 +63,7 @@ export class PartitionAdmin {
     for (const key of await this.writeLockKeys(environmentId, partitionRule, targets)) lockKeys.add(key);
     // OCI safety stock of the SKUs at the OCI locations these partitions hold goes with them: their
     // keys too (read again inside the transaction, which deletes what it reads there).
-    for (const { lockKey } of await safetyInPartitions(this.store, environmentId, partitionRule, targets))
+    for (const { lockKey } of await safetyInPartitions(this.store.oci, environmentId, partitionRule, targets))
       lockKeys.add(lockKey);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -95,9 +95,12 @@ export class PartitionAdmin {
     return this.store.transaction([...lockKeys].sort(), async (tx) => {
       const deleted = await tx.deletePartitions(environmentId, targets);
       const scheduled = await tx.deletePartitionSchedules(environmentId, targets);
-      // Committed safety stock, read with the keys held: no write to a locked SKU is in flight, and one
-      // to a SKU not locked is found here (it rolls back and runs again holding its key too).
-      const safety: PartitionSafety[] = await safetyInPartitions(this.store, environmentId, rule, targets);
+      // Safety stock read by the transaction itself, with the keys held (and the graph, so the locations'
+      // places stay): no write to a locked SKU is in flight, and one to a SKU not locked that committed
+      // before this read is found here (it rolls back and runs again holding its key too); one that
+      // commits later was not seen, so it is ordered after the clean-up. Read on the transaction's own
+      // connection: a second pool connection while this one is held could wait for ever on a full pool.
+      const safety: PartitionSafety[] = await safetyInPartitions(tx.oci, environmentId, rule, targets);
       const unlocked = [
         ...new Set([
           ...[...deleted, ...scheduled].map((row) => writeLockKey(environmentId, row)),

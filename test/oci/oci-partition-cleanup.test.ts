@@ -83,4 +83,69 @@ describe.each(testBackends())('OCI data in a partition clean-up on %s', (backend
     expect(interposed).toBe(true);
     expect(await store.oci.listSafetyStock(ENV)).toEqual([]);
   });
+
+  it('reads the safety stock it deletes with its own transaction, never through the store beside it', async () => {
+    const store = h.services.store;
+    const written = await batch(h, [
+      { id: 'c-4', sku: 'sku555', location: 'surprise', onHand: 2, safetyStockCount: 1 },
+    ]);
+    expect(written.statusCode).toBe(204);
+    const original = store.transaction;
+    const { getGraph, listSafetyStock } = store.oci;
+    const poolReads: string[] = [];
+    // While the clean-up's transaction runs, a read of the graph or the safety stock through the store
+    // (on PostgreSQL a second pool connection, on SQLite the reader's snapshot) is recorded and refused.
+    store.transaction = (async (keys: readonly string[], work: (tx: never) => Promise<unknown>) => {
+      if (!keys.some((k) => k.includes('~partition~'))) return original.call(store, keys, work as never);
+      return original.call(store, keys, (async (tx: never) => {
+        store.oci.getGraph = async () => {
+          poolReads.push('getGraph');
+          throw new Error('the graph was read through the store inside the clean-up transaction');
+        };
+        store.oci.listSafetyStock = async () => {
+          poolReads.push('listSafetyStock');
+          throw new Error('safety stock was read through the store inside the clean-up transaction');
+        };
+        try {
+          return await work(tx);
+        } finally {
+          store.oci.getGraph = getGraph;
+          store.oci.listSafetyStock = listSafetyStock;
+        }
+      }) as never);
+    }) as typeof store.transaction;
+    try {
+      const cleaned = await h.request('DELETE', `/api/environment/${ENV}/partitions/cleanupalldata`, [
+        'usmf~surprise~surprise',
+      ]);
+      expect(cleaned.statusCode, cleaned.body).toBe(200);
+    } finally {
+      store.transaction = original;
+    }
+    expect(poolReads).toEqual([]);
+    expect(await store.oci.listSafetyStock(ENV)).toEqual([]);
+  });
+
+  it("sees its transaction's own safety stock and graph, which the store does not see before the commit", async () => {
+    const store = h.services.store;
+    const graph = await store.oci.getGraph(ENV);
+    const row = { locationId: 'surprise', sku: 'sku556', quantity: 4_000_000n };
+    const rollback = new Error('roll back');
+    const seen = await store
+      .transaction([`${ENV}~test~tx-reads`], async (tx) => {
+        await tx.oci.setSafetyStock(ENV, [row], new Date().toISOString());
+        const inside = {
+          tx: await tx.oci.listSafetyStock(ENV),
+          store: await store.oci.listSafetyStock(ENV),
+          graph: await tx.oci.getGraph(ENV),
+        };
+        throw Object.assign(rollback, { inside });
+      })
+      .catch((error: unknown) => (error === rollback ? rollback : Promise.reject(error)));
+    const inside = (seen as Error & { inside: Record<string, unknown> }).inside;
+    expect(inside.tx).toEqual([row]);
+    expect(inside.store).toEqual([]);
+    expect(inside.graph).toEqual(graph);
+    expect(await store.oci.listSafetyStock(ENV)).toEqual([]);
+  });
 });

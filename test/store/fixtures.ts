@@ -8,6 +8,7 @@ import type {
   StockKey,
   StockRow,
   StockSelector,
+  Store,
 } from '../../src/store/store.js';
 
 /* Records and helpers shared by the Store conformance suite (conformance*.ts). */
@@ -165,3 +166,16 @@ export function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok:
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Calls of the conformance suite that each run in a transaction of their own on `store()`. */
+export function storeCalls(store: () => Store) {
+  return {
+    write: (env: string, rows: readonly StockRow[]) =>
+      store().transaction(['k'], (tx) => tx.writeRows(env, rows)),
+    append: (entries: readonly LedgerEntry[]) => store().transaction(['k'], (tx) => tx.appendLedger(entries)),
+    readRows: (env: string, keys: readonly StockKey[]) =>
+      store().transaction(['k'], (tx) => tx.readRows(env, keys)),
+    findEvents: (env: string, family: string, ids: readonly string[]) =>
+      store().transaction(['k'], (tx) => tx.findEvents(env, family, ids)),
+  };
+}

@@ -61,7 +61,8 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 /**
  * A typed client for every Onhand endpoint: `request(method, path, options)` takes the OpenAPI path
- * template and is typed by the types generated from the server's document (src/generated/openapi.ts).
+ * template and is typed by the types generated from the server's document (src/generated/openapi.ts, the
+ * index of one folder per API area).
  * It fetches and renews tokens, retries what is safe to retry (reads, and writes that carry their event
  * ids: a retry with the same id never counts twice), and sends `Onhand-Min-Position` after its own
  * writes. Works in Node 20+ and browsers (fetch only).

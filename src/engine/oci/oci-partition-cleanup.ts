@@ -2,8 +2,8 @@ import type { PartitionRule } from '../../domain/config/compiled-configuration.j
 import { canonicalDimensions, LOCATION, SITE } from '../../domain/dimensions.js';
 import { ivPlaceOf } from '../../domain/oci/location-graph.js';
 import { lockKeyOf, partitionIdOf } from '../../domain/partition.js';
-import type { SafetyStockRow } from '../../store/oci/oci-store.js';
-import type { LedgerEntry, Store, StoreTx } from '../../store/store.js';
+import type { OciStore, SafetyStockRow } from '../../store/oci/oci-store.js';
+import type { LedgerEntry, StoreTx } from '../../store/store.js';
 import { OCI_FAMILY, SAFETY_STOCK_KIND } from './oci-entries.js';
 
 /** A safety stock row of a partition being deleted, with the partition and the lock key its writes take. */
@@ -13,25 +13,29 @@ export interface PartitionSafety {
   readonly lockKey: string;
 }
 
+/** Where safety stock is read from: the store (committed data) or a transaction (StoreTx.oci). */
+export type SafetyReader = Pick<OciStore, 'getGraph' | 'listSafetyStock'>;
+
 /**
  * The OCI safety stock that lives in the given IV partitions (docs/oci.md, "Locations and groups": a
  * location stands for an IV place, and its SKU's safety stock for the SKU at that place), read before
- * a partition clean-up (for its lock keys) and again inside its transaction, which deletes it with the
- * partition's stock (PartitionAdmin.cleanup). The
- * location graph, product segmentation and record outcomes are not partition data: they stay.
+ * a partition clean-up from the store (for its lock keys) and again inside its transaction, from
+ * `tx.oci` (on the transaction's own connection, under its keys, with the graph held), which deletes it
+ * with the partition's stock (PartitionAdmin.cleanup). The location graph, product segmentation and
+ * record outcomes are not partition data: they stay.
  */
 export async function safetyInPartitions(
-  store: Store,
+  oci: SafetyReader,
   environmentId: string,
   rule: PartitionRule,
   partitionIds: readonly string[],
 ): Promise<PartitionSafety[]> {
-  const record = await store.oci.getGraph(environmentId);
+  const record = await oci.getGraph(environmentId);
   if (!record) return [];
   const targets = new Set(partitionIds);
   const locations = new Map(record.graph.locations.map((l) => [l.id, ivPlaceOf(record.graph, l)]));
   const out: PartitionSafety[] = [];
-  for (const row of await store.oci.listSafetyStock(environmentId)) {
+  for (const row of await oci.listSafetyStock(environmentId)) {
     const iv = locations.get(row.locationId);
     if (!iv) continue;
     const place = canonicalDimensions([

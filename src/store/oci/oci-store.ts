@@ -109,6 +109,16 @@ export interface OciTxWrites {
     locationIds: readonly string[],
   ): Promise<SafetyStockRow[]>;
   /**
+   * The graph, read inside the transaction and held until it ends, as ociGraphVersion holds it: a graph
+   * replacement waits for the transaction, so what it planned from this graph stays true until it commits.
+   */
+  getGraph(environmentId: string): Promise<OciGraphRecord | undefined>;
+  /**
+   * Every safety stock row of the environment, read inside the transaction (a partition clean-up reads
+   * what it deletes here, under its lock keys, on its own connection).
+   */
+  listSafetyStock(environmentId: string): Promise<SafetyStockRow[]>;
+  /**
    * OciStore.replaceGraph inside the transaction, so that the ledger entry recording it commits with
    * it. On anything but true the caller must roll the transaction back (throw): PostgreSQL may have
    * inserted the graph's head row.

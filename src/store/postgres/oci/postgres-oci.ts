@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type { LocationGraph } from '../../../domain/oci/location-graph.js';
-import { graphOfRows, type LocationRow, type MemberRow } from '../../oci/oci-rows.js';
 import type {
   ExclusionChange,
   OciGraphRecord,
@@ -10,6 +9,7 @@ import type {
 } from '../../oci/oci-store.js';
 import { type OutcomeRow, outcomeOfRow } from '../../sqlite/oci/sqlite-oci.js';
 import { replaceGraphIn } from './postgres-oci-graph.js';
+import { listSafetyStockIn, readGraphIn } from './postgres-oci-reads.js';
 import { listExclusions, listRecordOutcomes } from './postgres-oci-transfer.js';
 
 /** The Omnichannel Inventory tables on PostgreSQL (see OciStore). */
@@ -27,40 +27,9 @@ export class PostgresOci implements OciStore {
     try {
       // One snapshot: the rows match the version read.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = await client.query<{ version: string; iv_organization_id: string; updated_at: string }>(
-        'SELECT version, iv_organization_id, updated_at FROM oci_graphs WHERE environment_id = $1',
-        [environmentId],
-      );
-      const row = head.rows[0];
-      if (!row) {
-        await client.query('COMMIT');
-        return undefined;
-      }
-      const locations = await client.query<LocationRow>(
-        `SELECT location_id, iv_organization_id, iv_site_id, iv_location_id FROM oci_locations
-         WHERE environment_id = $1 ORDER BY position`,
-        [environmentId],
-      );
-      const groups = await client.query<{ group_id: string }>(
-        'SELECT group_id FROM oci_groups WHERE environment_id = $1 ORDER BY position',
-        [environmentId],
-      );
-      const members = await client.query<MemberRow>(
-        `SELECT group_id, location_id FROM oci_group_members WHERE environment_id = $1
-         ORDER BY group_id, position`,
-        [environmentId],
-      );
+      const record = await readGraphIn(client, environmentId, false);
       await client.query('COMMIT');
-      return {
-        graph: graphOfRows(
-          row.iv_organization_id,
-          locations.rows,
-          groups.rows.map((g) => g.group_id),
-          members.rows,
-        ),
-        version: Number(row.version),
-        updatedAt: row.updated_at,
-      };
+      return record;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -112,12 +81,7 @@ export class PostgresOci implements OciStore {
   }
 
   async listSafetyStock(environmentId: string): Promise<SafetyStockRow[]> {
-    const result = await this.pool().query<{ location_id: string; sku: string; quantity: string }>(
-      `SELECT location_id, sku, quantity FROM oci_safety_stock WHERE environment_id = $1
-       ORDER BY location_id COLLATE "C", sku COLLATE "C"`,
-      [environmentId],
-    );
-    return result.rows.map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
+    return listSafetyStockIn(this.pool(), environmentId);
   }
 
   async setSafetyStock(

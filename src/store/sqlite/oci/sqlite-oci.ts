@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import type { LocationGraph } from '../../../domain/oci/location-graph.js';
-import { graphOfRows, type LocationRow, type MemberRow } from '../../oci/oci-rows.js';
 import type {
   ExclusionChange,
   OciGraphRecord,
@@ -10,6 +9,7 @@ import type {
 } from '../../oci/oci-store.js';
 import type { SqliteSideDeps } from '../side-deps.js';
 import { replaceGraphIn } from './sqlite-oci-graph.js';
+import { listSafetyStockIn, readGraphIn } from './sqlite-oci-reads.js';
 import { listExclusions, listRecordOutcomes } from './sqlite-oci-transfer.js';
 
 interface GraphRow {
@@ -39,36 +39,7 @@ export class SqliteOci implements OciStore {
     // Not remembered between calls: a graph is also written by store transactions and imports.
     if (!head.get(environmentId)) return undefined;
     // One read transaction: the rows match the version read.
-    return db.transaction(() => {
-      const locations = db
-        .prepare<[string], LocationRow>(
-          `SELECT location_id, iv_organization_id, iv_site_id, iv_location_id FROM oci_locations
-           WHERE environment_id = ? ORDER BY position`,
-        )
-        .all(environmentId);
-      const groups = db
-        .prepare<[string], { group_id: string }>(
-          'SELECT group_id FROM oci_groups WHERE environment_id = ? ORDER BY position',
-        )
-        .all(environmentId)
-        .map((r) => r.group_id);
-      const members = db
-        .prepare<[string], MemberRow>(
-          `SELECT group_id, location_id FROM oci_group_members WHERE environment_id = ?
-           ORDER BY group_id, position`,
-        )
-        .all(environmentId);
-      const current = db
-        .prepare<[string], GraphRow>(
-          'SELECT version, iv_organization_id, updated_at FROM oci_graphs WHERE environment_id = ?',
-        )
-        .get(environmentId) as GraphRow;
-      return {
-        graph: graphOfRows(current.iv_organization_id, locations, groups, members),
-        version: Number(current.version),
-        updatedAt: current.updated_at,
-      };
-    })();
+    return db.transaction(() => readGraphIn(db, environmentId))();
   }
 
   async replaceGraph(
@@ -105,15 +76,7 @@ export class SqliteOci implements OciStore {
   }
 
   async listSafetyStock(environmentId: string): Promise<SafetyStockRow[]> {
-    return this.deps
-      .reader()
-      .prepare<[string], { location_id: string; sku: string; quantity: number | bigint }>(
-        `SELECT location_id, sku, quantity FROM oci_safety_stock WHERE environment_id = ?
-         ORDER BY location_id, sku`,
-      )
-      .safeIntegers(true)
-      .all(environmentId)
-      .map((r) => ({ locationId: r.location_id, sku: r.sku, quantity: BigInt(r.quantity) }));
+    return listSafetyStockIn(this.deps.reader(), environmentId);
   }
 
   async setSafetyStock(
