@@ -164,13 +164,19 @@ export class AuthService {
    */
   async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
     const now = this.#clock();
-    // The cache is keyed by the header as sent: a header seen before (and verified then) is neither
-    // parsed nor hashed again as a token; its entry expires and is forgotten on revocation as before.
+    // The cache is keyed by the header in its usual form, `Bearer <token>`: such a header seen before
+    // (and verified then) is neither parsed nor sliced again. Any other spelling of the same token (the
+    // scheme's case, spaces) is parsed and looked up in that form, so a token has one entry however it
+    // is sent; an entry expires and is forgotten on revocation as before.
     const cached = authorizationHeader ? this.#cache.get(authorizationHeader, now) : undefined;
     if (cached) return cached;
     const token = authorizationHeader ? BEARER.exec(authorizationHeader.trim())?.[1] : undefined;
-    if (!token || !authorizationHeader)
-      throw new OnhandError('unauthorized', 'Send "Authorization: Bearer <access token>".');
+    if (!token) throw new OnhandError('unauthorized', 'Send "Authorization: Bearer <access token>".');
+    const key = `Bearer ${token}`;
+    if (key !== authorizationHeader) {
+      const known = this.#cache.get(key, now);
+      if (known) return known;
+    }
     const verified = await this.#tokens.verify(token);
     const client = await this.#store.getClient(verified.clientId);
     if (!client || client.revokedAt !== null) {
@@ -178,7 +184,7 @@ export class AuthService {
     }
     // A token never gives more than its client holds now (roles lowered since it was issued count).
     const principal: Principal = { ...verified, roles: intersectGrants(verified.roles, client.roles) };
-    this.#cache.set(authorizationHeader, principal, now);
+    this.#cache.set(key, principal, now);
     return principal;
   }
 

@@ -111,7 +111,11 @@ export class GroupCommitter<W, R> {
   private async commit(lockKeys: readonly string[], batch: readonly Submitted<W>[]): Promise<Settled<R>[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        // Every effect of a batch is a statement of its transaction: the locks may travel with the first.
+        // Every effect of a batch is a statement of its transaction, so the locks may travel with the
+        // first: with a guard, that is the configuration lock, awaited before the handler runs. A batch
+        // without one (expiry, extend) takes its locks first, as a plain transaction does, so that what
+        // its handler reads before any statement (the clock) is read under them.
+        const lazyLocks = batch.some((item) => item.guard !== undefined);
         const { moved, results, tx } = await this.store.transaction(
           lockKeys,
           async (tx) => {
@@ -120,7 +124,7 @@ export class GroupCommitter<W, R> {
             const results = works.length > 0 ? await this.handler(tx, works) : [];
             return { moved, results, tx };
           },
-          { lockWithFirstStatement: true },
+          { lockWithFirstStatement: lazyLocks },
         );
         const mark = tx.commitMark();
         const marked = mark === null ? results : results.map((result) => this.mark(result, mark));

@@ -35,6 +35,7 @@ interface Field {
 
 /** pg's own mapping of a JavaScript value to a parameter (arrays, dates, JSON …), as for any query. */
 const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
+const identity = (value: unknown) => value;
 
 /**
  * A pg Submittable that sends its statements as one pipeline and settles each with its own result. A
@@ -50,13 +51,24 @@ class Pipeline implements pg.Submittable {
 
   constructor(private readonly statements: readonly Statement[]) {}
 
-  submit(connection: pg.Connection): void {
+  /**
+   * Writes the pipeline. Every value is encoded first: a value pg cannot encode (a BigInt inside an
+   * object, a circular one) is returned as the error before anything is written, and pg then fails the
+   * pipeline through handleError, as it does for one query of its own.
+   */
+  submit(connection: pg.Connection): Error | undefined {
+    let encoded: unknown[][];
+    try {
+      encoded = this.statements.map(({ values }) => values.map((value) => prepareValue(value)));
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
     const wire = connection as unknown as Wire;
     wire.stream.cork?.();
     try {
-      for (const { text, values } of this.statements) {
+      for (const [i, { text }] of this.statements.entries()) {
         wire.parse({ text, types: [] });
-        wire.bind({ values: [...values], valueMapper: prepareValue });
+        wire.bind({ values: encoded[i] as unknown[], valueMapper: identity });
         wire.describe({ type: 'P', name: '' });
         wire.execute({ portal: '', rows: 0 });
       }
@@ -64,6 +76,7 @@ class Pipeline implements pg.Submittable {
     } finally {
       wire.stream.uncork?.();
     }
+    return undefined;
   }
 
   handleRowDescription(message: { fields: Field[] }): void {
@@ -152,10 +165,14 @@ export class PipelinedConnection {
     if (typeof text !== 'string')
       throw new TypeError('A pipelined query takes SQL text and an array of values.');
     if (this.#closed) return Promise.reject(new Error('This transaction has ended.'));
-    return new Promise<pg.QueryResult>((resolve, reject) => {
+    const result = new Promise<pg.QueryResult>((resolve, reject) => {
       this.#queue.push({ text, values: (values as unknown[] | undefined) ?? [], resolve, reject });
       this.#schedule();
     });
+    // A statement started but not awaited, then dropped by close() when the transaction failed, must
+    // not end the process as an unhandled rejection; whoever awaits it still sees the error.
+    result.catch(() => {});
+    return result;
   }) as unknown as Sql['query'];
 
   /**
@@ -178,7 +195,14 @@ export class PipelinedConnection {
     });
   }
 
-  /** Drops what was asked for but not sent (after a failure): none of it will run. */
+  /**
+   * Drops what was asked for but not sent (after a failure): none of it will run, and each statement
+   * rejects (handled here, so a statement nobody awaited is no unhandled rejection; a caller's own
+   * promise around one, such as a read it started and never awaited, must still be awaited or caught).
+   * pipeline.ts reaches into pg's connection (parse, bind, describe, execute, sync), which is why
+   * package.json pins pg's exact version; test/store/postgres-pipeline*.test.ts fail if an upgrade
+   * changes it.
+   */
   close(): void {
     this.#closed = true;
     const dropped = this.#queue;
