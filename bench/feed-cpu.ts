@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { NO_FILTER } from '../src/domain/feed/feed-filter.js';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
-import { feedEntryJson } from '../src/engine/feed/feed-entry.js';
 import { FeedHub } from '../src/engine/feed/feed-hub.js';
-import { toJson } from '../src/http/json.js';
+import { entryText } from '../src/http/feed/entry-text.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { bulkTemplates } from './workloads/events.js';
 
@@ -16,7 +15,7 @@ import { bulkTemplates } from './workloads/events.js';
  * CPU per entry of the feed hub (docs/benchmarks.md, "The feed hub's CPU per entry"): writes `entries`
  * W1-like bulk entries (512 per request, 5,000 products, through Engine.changeOnHand) on a SQLite file,
  * then, `runs` times, a fresh hub serves one follower that takes availability from position 0 to the
- * head, each entry serialised as the SSE route does (toJson(feedEntryJson(entry))). Reports the process's
+ * head, each entry serialised as the SSE route does (sse-sink.ts). Reports the process's
  * CPU (process.cpuUsage) per entry of each catch-up: the read and decoding of the records, the
  * annotation, the delivery and serialisation, garbage collection included. No database waits (SQLite
  * reads run on the event loop), so the figure is the hub's own work.
@@ -31,6 +30,8 @@ const wanted = Number(process.argv[2] ?? 50_000);
 const runs = Number(process.argv[3] ?? 4);
 const products = Number(process.argv[4] ?? 5000);
 const profileFile = process.env.FEED_CPU_PROFILE;
+/** FEED_CPU_DIGEST=1: print a digest of the entries' text (to compare builds); hashing costs CPU too. */
+const withDigest = process.env.FEED_CPU_DIGEST === '1';
 const SIZE = 512;
 const dir = mkdtempSync(join(tmpdir(), 'onhand-feed-cpu-'));
 const store = SqliteStore.open({ file: join(dir, 'bench.db') });
@@ -71,9 +72,9 @@ async function catchUp(): Promise<[number, number, number, number, string]> {
       push(page) {
         let text = '';
         for (const entry of page)
-          text += `id: ${entry.position}\nevent: entry\ndata: ${toJson(feedEntryJson(entry))}\n\n`;
+          text += `id: ${entry.position}\nevent: entry\ndata: ${entryText(entry)}\n\n`;
         bytes += text.length;
-        digest.update(text);
+        if (withDigest) digest.update(text);
         entries += page.length;
         if (page[page.length - 1]?.position === head) {
           stop();
@@ -87,7 +88,13 @@ async function catchUp(): Promise<[number, number, number, number, string]> {
     });
   });
   const cpu = process.cpuUsage(cpu0);
-  return [entries, bytes, cpu.user + cpu.system, performance.now() - t0, digest.digest('hex').slice(0, 12)];
+  return [
+    entries,
+    bytes,
+    cpu.user + cpu.system,
+    performance.now() - t0,
+    withDigest ? digest.digest('hex').slice(0, 12) : '-',
+  ];
 }
 
 console.log(
