@@ -4,7 +4,7 @@ import { entryText } from '../../src/http/feed/entry-text.js';
 import { toJson } from '../../src/http/json.js';
 
 /*
- * The SSE route writes an entry's JSON once for every follower, without feedEntryJson's objects: the
+ * The SSE route writes an entry's JSON without feedEntryJson's objects: the
  * text must be the one toJson(feedEntryJson(entry)) gives, byte for byte, whatever the entry holds.
  */
 

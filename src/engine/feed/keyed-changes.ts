@@ -5,9 +5,10 @@ import type { FeedRecord } from '../../store/feed-store.js';
 import type { LedgerChange } from '../../store/store.js';
 
 /*
- * The keys the feed hub computes for a record's stock changes, computed once per record (a record read
- * once is used by the annotation, the scope cache and the states' loads): the hub's CPU per entry
- * (docs/benchmarks.md, "The feed hub's CPU per entry") was partly the same keys computed four times.
+ * The keys the feed hub computes for a record's stock changes, each key once per change (consecutive
+ * changes of one product and tuple share them) and a tuple's levels once per configuration. Not kept per
+ * record in a WeakMap: one entry per record made garbage collection cost more than the keys
+ * (docs/benchmarks.md, "The feed hub's CPU per entry").
  */
 
 /** A stock change of a record (not a scheduled one) with its scope and the keys of both. */
@@ -24,12 +25,8 @@ export interface KeyedLevel {
   readonly id: string;
 }
 
-const keyed = new WeakMap<FeedRecord, readonly KeyedChange[]>();
-
-/** The record's stock changes with their keys, in order (records are never changed once read). */
+/** The record's stock changes with their keys, in order. */
 export function stockChangesOf(record: FeedRecord): readonly KeyedChange[] {
-  const known = keyed.get(record);
-  if (known) return known;
   const out: KeyedChange[] = [];
   let last: KeyedChange | undefined;
   for (const change of record.changes) {
@@ -57,7 +54,6 @@ export function stockChangesOf(record: FeedRecord): readonly KeyedChange[] {
     };
     out.push(last);
   }
-  keyed.set(record, out);
   return out;
 }
 

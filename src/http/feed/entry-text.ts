@@ -2,23 +2,14 @@ import { type FeedEntry, redactedEntryJson } from '../../engine/feed/feed-entry.
 import { toJson } from '../json.js';
 
 /*
- * A feed entry's JSON text, written once per entry for every follower of this process (the hub hands
- * each follower the same entry objects): `toJson(feedEntryJson(entry))` byte for byte, built without the
- * intermediate objects (docs/benchmarks.md, "The feed hub's CPU per entry").
+ * A feed entry's JSON text: `toJson(feedEntryJson(entry))` byte for byte, built without the intermediate
+ * objects. Not kept per entry for the other followers (a WeakMap entry per feed entry made garbage
+ * collection cost more than it saved; docs/benchmarks.md, "The feed hub's CPU per entry").
  */
-
-const full = new WeakMap<FeedEntry, string>();
-const redacted = new WeakMap<FeedEntry, string>();
 
 /** The entry's JSON as followers receive it; `redact`: as an availability-only client does (redactedEntryJson). */
 export function entryText(entry: FeedEntry, redact = false): string {
-  const texts = redact ? redacted : full;
-  let text = texts.get(entry);
-  if (text === undefined) {
-    text = redact ? toJson(redactedEntryJson(entry)) : writeEntry(entry);
-    texts.set(entry, text);
-  }
-  return text;
+  return redact ? toJson(redactedEntryJson(entry)) : writeEntry(entry);
 }
 
 /** feedEntryJson's fields in its order; each availability record without its `previous`. */
