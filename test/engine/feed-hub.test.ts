@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NO_FILTER } from '../../src/domain/feed/feed-filter.js';
 import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
 import { Engine } from '../../src/engine/engine.js';
-import { SLICE } from '../../src/engine/feed/annotated-slices.js';
 import type { FeedEntry } from '../../src/engine/feed/feed-entry.js';
 import type { FeedSink } from '../../src/engine/feed/feed-hub.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -92,43 +91,6 @@ describe('the feed hub', () => {
       const atp = entry.availability[0]?.quantities.iv?.availabletoreserve;
       expect(atp, `entry ${n} (${product})`).toBe(total);
     }
-  });
-
-  it('a long read is delivered in slices, and other work of the process runs between them', async () => {
-    for (let c = 0; c < 12; c++)
-      await engine.changeOnHand(
-        'e',
-        Array.from({ length: 100 }, (_, i) => ({
-          input: {
-            id: `slice-${c}-${i}`,
-            organizationId: 'usmf',
-            productId: `S${i % 5}`,
-            dimensions: { siteId: '1', locationId: '11' },
-            quantities: { pos: { inbound: 1 } },
-          },
-          path: `/${i}`,
-        })),
-      );
-    const pushes: number[] = [];
-    const seen: FeedEntry[] = [];
-    let between = -1;
-    const stop = engine.feed.hub.subscribe('e', 0, NO_FILTER, {
-      push: (entries) => {
-        // Work queued while the first slice is delivered (a stamping round, a write's answer…).
-        if (pushes.length === 0) setImmediate(() => (between = seen.length + entries.length));
-        pushes.push(entries.length);
-        seen.push(...entries);
-        return true;
-      },
-      close: () => {},
-    });
-    await until(() => seen.length === 1200);
-    stop();
-    expect(Math.max(...pushes)).toBeLessThanOrEqual(SLICE);
-    expect(between).toBeGreaterThan(0);
-    expect(between).toBeLessThan(1200);
-    expect(seen.map((e) => e.position)).toEqual([...seen.map((e) => e.position)].sort((a, b) => a - b));
-    expect(seen.at(-1)?.availability[0]?.quantities.iv?.availabletoreserve).toBe(240_000_000n);
   });
 
   it('a follower that cannot keep up is closed as too slow and no longer served', async () => {

@@ -22,40 +22,18 @@ export async function annotate(
   statesAt: (scopes: ScopeId[]) => Promise<Map<string, ScopeState>>,
   wanted: (record: FeedRecord) => boolean = () => true,
 ): Promise<{ entries: FeedEntry[]; states: Map<string, ScopeState> }> {
-  const run = await annotator(config, records, statesAt, wanted);
-  return { entries: run.next(records.length), states: run.states };
-}
-
-/** A page being annotated a slice at a time (annotator). */
-export interface Annotator {
-  /** The entries of the next `count` records (fewer at the end of the page), moving the states. */
-  next(count: number): FeedEntry[];
-  /** The states of the touched scopes, at the last record annotated so far. */
-  readonly states: Map<string, ScopeState>;
-}
-
-/**
- * `annotate`, a slice at a time: the states are loaded at once (one snapshot for the page), then each
- * call of `next` annotates the following records, so the caller can deliver a slice and let other
- * work of the process run (a stamping round, a write's answer) before the next.
- */
-export async function annotator(
-  config: CompiledConfiguration,
-  records: readonly FeedRecord[],
-  statesAt: (scopes: ScopeId[]) => Promise<Map<string, ScopeState>>,
-  wanted: (record: FeedRecord) => boolean = () => true,
-): Promise<Annotator> {
   const published = publishedMeasures(config);
-  const want = published.length === 0 ? [] : records.map((record) => wanted(record));
+  if (published.length === 0)
+    return { entries: records.map((record) => toFeedEntry(record, [])), states: new Map() };
+  const want = records.map((record) => wanted(record));
   const scopes = new Map<string, ScopeId>();
   records.forEach((record, i) => {
     if (want[i]) for (const { scope, scopeKey } of stockChangesOf(record)) scopes.set(scopeKey, scope);
   });
   const states = scopes.size > 0 ? await statesAt([...scopes.values()]) : new Map<string, ScopeState>();
-  let done = 0;
-  const entryOf = (record: FeedRecord, i: number): FeedEntry => {
+  const entries = records.map((record, i) => {
     if (!want[i]) {
-      if (published.length > 0) applyRecord(states, record, 1n);
+      applyRecord(states, record, 1n);
       return toFeedEntry(record, []);
     }
     const touched = levelsByScope(config, record, states);
@@ -92,16 +70,8 @@ export async function annotator(
       }
     }
     return toFeedEntry(record, availability);
-  };
-  return {
-    states,
-    next(count) {
-      const end = Math.min(records.length, done + count);
-      const out: FeedEntry[] = [];
-      for (; done < end; done++) out.push(entryOf(records[done] as FeedRecord, done));
-      return out;
-    },
-  };
+  });
+  return { entries, states };
 }
 
 /** The levels to report for each scope a record touches whose state is known, each level once. */

@@ -1,10 +1,10 @@
 import { type FeedFilter, passes } from '../../domain/feed/feed-filter.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
-import { annotatedSlices } from './annotated-slices.js';
-import type { FeedEntry } from './feed-entry.js';
+import { annotate } from './annotate.js';
+import { type FeedEntry, toFeedEntry } from './feed-entry.js';
 import type { FeedHubOptions, FeedSink, FollowOptions } from './feed-sink.js';
-import { ScopeCache } from './scope-states.js';
+import { loadScopes, ScopeCache } from './scope-states.js';
 import { type Wanted, wantedBy } from './wanted.js';
 
 export type { FeedHubOptions, FeedSink, FollowOptions } from './feed-sink.js';
@@ -135,14 +135,9 @@ class LiveStream {
     try {
       while (follower.open) {
         if (this.#live.size > 0 && follower.after >= this.#cursor) return this.join(follower);
-        let read = 0;
-        for await (const slice of this.annotated(follower.after, cache, wantedBy([follower]), READ_AHEAD)) {
-          if (!follower.open) return;
-          read += slice.length;
-          this.deliver(follower, slice);
-        }
+        const page = await this.annotated(follower.after, cache, wantedBy([follower]), READ_AHEAD);
         if (!follower.open) return;
-        if (read === 0) {
+        if (page.length === 0) {
           if (this.#live.size === 0) {
             this.#generation++;
             this.#cursor = follower.after;
@@ -151,7 +146,9 @@ class LiveStream {
           }
           // The live stream read entries this follower's read just missed: read again shortly.
           await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
         }
+        this.deliver(follower, page);
       }
     } catch (error) {
       this.options.onError(error);
@@ -185,31 +182,23 @@ class LiveStream {
             // among them yet catches up once more on its own (it needs availability the read may lack).
             const served = new Set([...this.#live, ...this.#joining]);
             const wanted = wantedBy(served);
-            let read = 0;
-            let stale = false;
-            for await (const slice of this.annotated(this.#cursor, this.#cache, wanted, READ_AHEAD)) {
-              if (generation !== this.#generation) {
-                stale = true;
-                break;
-              }
-              read += slice.length;
-              const last = slice[slice.length - 1];
-              if (last) this.#cursor = last.position;
-              // A copy: a follower sent back to catch up may join again at once (nothing left to read).
-              for (const follower of [...this.#live]) {
-                if (served.has(follower) || !follower.availability || wanted === 'all') {
-                  this.deliver(follower, slice);
-                } else {
-                  this.#live.delete(follower);
-                  void this.catchUp(follower);
-                }
-              }
-            }
-            if (stale || generation !== this.#generation) {
+            const page = await this.annotated(this.#cursor, this.#cache, wanted, READ_AHEAD);
+            if (generation !== this.#generation) {
               this.#again = true;
               break;
             }
-            if (read < READ_AHEAD * this.options.pageSize) {
+            const last = page[page.length - 1];
+            if (last) this.#cursor = last.position;
+            // A copy: a follower sent back to catch up may join again at once (nothing left to read).
+            for (const follower of [...this.#live]) {
+              if (page.length === 0 || served.has(follower) || !follower.availability || wanted === 'all') {
+                this.deliver(follower, page);
+              } else {
+                this.#live.delete(follower);
+                void this.catchUp(follower);
+              }
+            }
+            if (page.length < READ_AHEAD * this.options.pageSize) {
               this.release(due.splice(0));
               break;
             }
@@ -242,15 +231,33 @@ class LiveStream {
     this.pump();
   }
 
-  /** annotatedSlices of this environment's stream. */
-  private annotated(after: number, cache: ScopeCache, wanted: Wanted, pages: number) {
-    return annotatedSlices(
-      { store: this.store, environments: this.environments, environmentId: this.environmentId },
-      after,
-      pages * this.options.pageSize,
-      cache,
-      wanted,
+  /**
+   * The next `pages` pages after `after` (read at once: behind the head, the scopes they touch are then
+   * loaded once, with one snapshot whose later entries are mostly these, which loadScopes takes back from
+   * memory), annotated with states from `cache` (which moves to their end). Only the entries `wanted`
+   * accepts carry availability; with none wanted, the touched states leave the cache.
+   */
+  private async annotated(after: number, cache: ScopeCache, wanted: Wanted, pages = 1): Promise<FeedEntry[]> {
+    const records = await this.store.feed.read(this.environmentId, after, pages * this.options.pageSize);
+    const last = records[records.length - 1];
+    if (!last) return [];
+    if (cache.position !== after) cache.reset(after);
+    if (wanted === 'none') {
+      cache.advance(last.position, new Map(), records);
+      return records.map((record) => toFeedEntry(record, []));
+    }
+    const config = await this.environments.get(this.environmentId);
+    const { entries, states } = await annotate(
+      config,
+      records,
+      (scopes) =>
+        cache.take(scopes, (missing, position) =>
+          loadScopes(this.store, this.environmentId, missing, position, records),
+        ),
+      wanted === 'all' ? undefined : wanted,
     );
+    cache.advance(last.position, states, records);
+    return entries;
   }
 
   private deliver(follower: Follower, page: readonly FeedEntry[]): void {
