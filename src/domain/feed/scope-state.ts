@@ -27,15 +27,28 @@ export function scopeKey(s: ScopeId): string {
   return `${s.organizationId}\u0000${s.productId}\u0000${s.partitionId}`;
 }
 
+interface Value {
+  readonly dimensions: Dimensions;
+  /** dimensionsKey(dimensions), kept so that a level's sum does not compute it again per value. */
+  readonly dimensionsKey: string;
+  readonly dataSource: string;
+  readonly measure: string;
+  /** `${dataSource}.${measure}`: the key of its sum. */
+  readonly sumKey: string;
+  quantity: Qty;
+}
+
 /**
  * The stored values of one scope at some feed position, kept in memory and moved by ledger changes
- * (deltas are exact, so moving forward and back are both plain additions).
+ * (deltas are exact, so moving forward and back are both plain additions). The published measures of a
+ * level are kept until the next change: an entry's "before" is then the previous entry's "after".
  */
 export class ScopeState {
-  readonly #values = new Map<
-    string,
-    { dimensions: Dimensions; dataSource: string; measure: string; quantity: Qty }
-  >();
+  readonly #values = new Map<string, Value>();
+  /** Published measures by level (levelId) since the last change, for `#memoConfig`. */
+  readonly #memo = new Map<string, LevelQuantities>();
+  #memoConfig: CompiledConfiguration | undefined;
+  #memoPublished: readonly PublishedMeasure[] | undefined;
 
   static of(values: Iterable<ScopeValue>): ScopeState {
     const state = new ScopeState();
@@ -43,12 +56,30 @@ export class ScopeState {
     return state;
   }
 
-  /** Adds `delta` to one value (a value that reaches 0 stays, as a stored 0 does). */
-  add(dimensions: Dimensions, dataSource: string, measure: string, delta: Qty): void {
-    const key = `${dimensionsKey(dimensions)}\u0000${dataSource}\u0000${measure}`;
+  /**
+   * Adds `delta` to one value (a value that reaches 0 stays, as a stored 0 does). `dims` is
+   * dimensionsKey(dimensions), when the caller has it.
+   */
+  add(
+    dimensions: Dimensions,
+    dataSource: string,
+    measure: string,
+    delta: Qty,
+    dims: string = dimensionsKey(dimensions),
+  ): void {
+    const key = `${dims}\u0000${dataSource}\u0000${measure}`;
+    if (this.#memo.size > 0) this.#memo.clear();
     const known = this.#values.get(key);
     if (known) known.quantity += delta;
-    else this.#values.set(key, { dimensions, dataSource, measure, quantity: delta });
+    else
+      this.#values.set(key, {
+        dimensions,
+        dimensionsKey: dims,
+        dataSource,
+        measure,
+        sumKey: `${dataSource}.${measure}`,
+        quantity: delta,
+      });
   }
 
   clone(): ScopeState {
@@ -63,6 +94,8 @@ export class ScopeState {
   /**
    * The published measures at one level: summed over the values whose dimensions equal `level` on every
    * key of `keys` (a missing dimension counts as ""), or, with `keys` null, over exactly `level`.
+   * The answer is kept until the next `add` and may be returned again (the same object): callers do not
+   * change it.
    */
   quantitiesAt(
     level: Dimensions,
@@ -70,16 +103,33 @@ export class ScopeState {
     config: CompiledConfiguration,
     published: readonly PublishedMeasure[],
   ): LevelQuantities {
+    return this.levelQuantities(levelId(level, keys), level, keys, config, published);
+  }
+
+  /** `quantitiesAt` of a level whose id (levelId) the caller already holds. */
+  levelQuantities(
+    id: string,
+    level: Dimensions,
+    keys: readonly string[] | null,
+    config: CompiledConfiguration,
+    published: readonly PublishedMeasure[],
+  ): LevelQuantities {
+    if (this.#memoConfig !== config || this.#memoPublished !== published) {
+      this.#memo.clear();
+      this.#memoConfig = config;
+      this.#memoPublished = published;
+    }
+    const known = this.#memo.get(id);
+    if (known) return known;
     const exact = keys === null ? dimensionsKey(level) : undefined;
     const sums = new Map<string, Qty>();
     for (const v of this.#values.values()) {
-      const inside =
-        exact !== undefined
-          ? dimensionsKey(v.dimensions) === exact
-          : keys?.every((k) => dimensionValue(v.dimensions, k) === dimensionValue(level, k));
-      if (!inside) continue;
-      const key = `${v.dataSource}.${v.measure}`;
-      sums.set(key, (sums.get(key) ?? 0n) + v.quantity);
+      if (exact !== undefined) {
+        if (v.dimensionsKey !== exact) continue;
+      } else if (keys && !keys.every((k) => dimensionValue(v.dimensions, k) === dimensionValue(level, k))) {
+        continue;
+      }
+      sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
     }
     const out: LevelQuantities = {};
     for (const m of published) {
@@ -92,8 +142,14 @@ export class ScopeState {
       bag[m.measure] = value;
       out[m.dataSource] = bag;
     }
+    this.#memo.set(id, out);
     return out;
   }
+}
+
+/** Identity of a level among a scope's levels: its keys and its dimensions. */
+export function levelId(dimensions: Dimensions, keys: readonly string[] | null): string {
+  return `${keys?.join(',') ?? '*'}|${dimensionsKey(dimensions)}`;
 }
 
 /** A level at which the feed reports availability: a dimension tuple and the keys it is matched on. */

@@ -1,16 +1,10 @@
 import type { CompiledConfiguration } from '../../domain/config/compiled-configuration.js';
-import { dimensionsKey } from '../../domain/dimensions.js';
 import { publishedMeasures } from '../../domain/feed/published-measures.js';
-import {
-  type Level,
-  levelsOf,
-  type ScopeId,
-  type ScopeState,
-  scopeKey,
-} from '../../domain/feed/scope-state.js';
+import type { LevelQuantities, ScopeId, ScopeState } from '../../domain/feed/scope-state.js';
 import type { FeedRecord } from '../../store/feed-store.js';
 import { type AvailabilityRecord, type FeedEntry, toFeedEntry } from './feed-entry.js';
-import { applyRecord, scopesOf } from './scope-states.js';
+import { type KeyedLevel, keyedLevelsOf, stockChangesOf } from './keyed-changes.js';
+import { applyRecord } from './scope-states.js';
 
 /**
  * Turns a page of feed records (position order) into entries carrying, for each product × partition
@@ -19,6 +13,8 @@ import { applyRecord, scopesOf } from './scope-states.js';
  * before the first record; they are moved forward through the page (and returned, at the last record).
  * Only the records `wanted` accepts (default: all) are annotated and have their scopes loaded; the others
  * come without availability (no follower that needs it would receive them), and still move the states.
+ * A level's measures before a change are, most often, those computed after the previous change of its
+ * scope (ScopeState keeps them until the state changes).
  */
 export async function annotate(
   config: CompiledConfiguration,
@@ -27,65 +23,76 @@ export async function annotate(
   wanted: (record: FeedRecord) => boolean = () => true,
 ): Promise<{ entries: FeedEntry[]; states: Map<string, ScopeState> }> {
   const published = publishedMeasures(config);
+  if (published.length === 0)
+    return { entries: records.map((record) => toFeedEntry(record, [])), states: new Map() };
+  const want = records.map((record) => wanted(record));
   const scopes = new Map<string, ScopeId>();
-  if (published.length > 0)
-    for (const r of records) if (wanted(r)) for (const s of scopesOf(r)) scopes.set(scopeKey(s), s);
+  records.forEach((record, i) => {
+    if (want[i]) for (const { scope, scopeKey } of stockChangesOf(record)) scopes.set(scopeKey, scope);
+  });
   const states = scopes.size > 0 ? await statesAt([...scopes.values()]) : new Map<string, ScopeState>();
-  const entries = records.map((record) => {
-    if (published.length === 0) return toFeedEntry(record, []);
-    if (!wanted(record)) {
+  const entries = records.map((record, i) => {
+    if (!want[i]) {
       applyRecord(states, record, 1n);
       return toFeedEntry(record, []);
     }
-    const levels = levelsByScope(config, record);
-    const read = () =>
-      [...levels].flatMap(([key, { scope, list }]) => {
-        const state = states.get(key);
-        return state
-          ? list.map((level) => ({
-              scope,
-              level,
-              q: state.quantitiesAt(level.dimensions, level.keys, config, published),
-            }))
-          : [];
-      });
-    const before = read();
+    const touched = levelsByScope(config, record, states);
+    const before: LevelQuantities[] = [];
+    for (const { state, levels } of touched)
+      for (const { level, id } of levels)
+        before.push(state.levelQuantities(id, level.dimensions, level.keys, config, published));
     applyRecord(states, record, 1n);
-    const availability: AvailabilityRecord[] = read().map(({ scope, level, q }, i) => ({
-      organizationId: scope.organizationId,
-      productId: scope.productId,
-      partitionId: scope.partitionId,
-      dimensions: level.dimensions,
-      ...(level.indexSet === undefined ? {} : { indexSet: level.indexSet }),
-      quantities: q,
-      previous: before[i]?.q ?? q,
-    }));
+    const availability: AvailabilityRecord[] = [];
+    for (const { scope, state, levels } of touched) {
+      for (const { level, id } of levels) {
+        const quantities = state.levelQuantities(id, level.dimensions, level.keys, config, published);
+        const previous = before[availability.length] ?? quantities;
+        availability.push(
+          level.indexSet === undefined
+            ? {
+                organizationId: scope.organizationId,
+                productId: scope.productId,
+                partitionId: scope.partitionId,
+                dimensions: level.dimensions,
+                quantities,
+                previous,
+              }
+            : {
+                organizationId: scope.organizationId,
+                productId: scope.productId,
+                partitionId: scope.partitionId,
+                dimensions: level.dimensions,
+                indexSet: level.indexSet,
+                quantities,
+                previous,
+              },
+        );
+      }
+    }
     return toFeedEntry(record, availability);
   });
   return { entries, states };
 }
 
-/** The levels to report for each scope a record touches, each level once. */
+/** The levels to report for each scope a record touches whose state is known, each level once. */
 function levelsByScope(
   config: CompiledConfiguration,
   record: FeedRecord,
-): Map<string, { scope: ScopeId; list: Level[] }> {
-  const out = new Map<string, { scope: ScopeId; list: Level[]; seen: Set<string> }>();
-  for (const change of record.changes) {
-    if (change.date !== undefined) continue;
-    const scope = {
-      organizationId: change.organizationId,
-      productId: change.productId,
-      partitionId: record.partitionId,
-    };
-    const key = scopeKey(scope);
-    const entry = out.get(key) ?? { scope, list: [], seen: new Set<string>() };
-    out.set(key, entry);
-    for (const level of levelsOf(config, change.dimensions)) {
-      const id = `${level.keys?.join(',') ?? '*'}|${dimensionsKey(level.dimensions)}`;
-      if (entry.seen.has(id)) continue;
-      entry.seen.add(id);
-      entry.list.push(level);
+  states: ReadonlyMap<string, ScopeState>,
+): { scope: ScopeId; state: ScopeState; levels: KeyedLevel[] }[] {
+  const out: { scope: ScopeId; state: ScopeState; levels: KeyedLevel[] }[] = [];
+  const byScope = new Map<string, KeyedLevel[] | null>();
+  for (const { change, scope, scopeKey, dimensionsKey } of stockChangesOf(record)) {
+    let levels = byScope.get(scopeKey);
+    if (levels === undefined) {
+      const state = states.get(scopeKey);
+      levels = state ? [] : null;
+      byScope.set(scopeKey, levels);
+      if (state && levels) out.push({ scope, state, levels });
+    }
+    if (levels === null) continue;
+    for (const level of keyedLevelsOf(config, change.dimensions, dimensionsKey)) {
+      if (!levels.some((known) => known.id === level.id)) levels.push(level);
     }
   }
   return out;

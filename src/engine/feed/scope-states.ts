@@ -1,6 +1,7 @@
 import { type ScopeId, ScopeState, scopeKey } from '../../domain/feed/scope-state.js';
 import type { FeedRecord } from '../../store/feed-store.js';
 import type { Store } from '../../store/store.js';
+import { stockChangesOf } from './keyed-changes.js';
 
 /** Entries read per page while taking later changes back out of a snapshot. */
 const PAGE = 1000;
@@ -56,32 +57,12 @@ export function applyRecord(
   record: FeedRecord,
   sign: 1n | -1n,
 ): void {
-  for (const change of record.changes) {
-    if (change.date !== undefined) continue;
-    const state = states.get(
-      scopeKey({
-        organizationId: change.organizationId,
-        productId: change.productId,
-        partitionId: record.partitionId,
-      }),
-    );
-    state?.add(change.dimensions, change.dataSource, change.measure, sign * change.delta);
+  if (states.size === 0) return;
+  for (const { change, scopeKey: key, dimensionsKey } of stockChangesOf(record)) {
+    states
+      .get(key)
+      ?.add(change.dimensions, change.dataSource, change.measure, sign * change.delta, dimensionsKey);
   }
-}
-
-/** The scopes a record's stock changes touch (schedule changes touch no stock). */
-export function scopesOf(record: FeedRecord): ScopeId[] {
-  const found = new Map<string, ScopeId>();
-  for (const change of record.changes) {
-    if (change.date !== undefined) continue;
-    const scope = {
-      organizationId: change.organizationId,
-      productId: change.productId,
-      partitionId: record.partitionId,
-    };
-    found.set(scopeKey(scope), scope);
-  }
-  return [...found.values()];
 }
 
 /**
@@ -143,12 +124,12 @@ export class ScopeCache {
   /** Records that every state held has been moved to `position`; drops the oldest beyond `max`. */
   advance(position: number, moved: ReadonlyMap<string, ScopeState>, records: readonly FeedRecord[]): void {
     // States held but not handed out this time stay valid only if the records did not touch them.
-    for (const record of records) {
-      for (const scope of scopesOf(record)) {
-        const key = scopeKey(scope);
-        if (!moved.has(key)) this.#states.delete(key);
+    if (this.#states.size > 0)
+      for (const record of records) {
+        for (const { scopeKey: key } of stockChangesOf(record)) {
+          if (!moved.has(key)) this.#states.delete(key);
+        }
       }
-    }
     this.#position = position;
     for (const key of this.#states.keys()) {
       if (this.#states.size <= this.max) break;

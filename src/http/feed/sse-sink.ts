@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FeedEntry } from '../../engine/feed/feed-entry.js';
-import { feedEntryJson, redactedEntryJson } from '../../engine/feed/feed-entry.js';
 import type { FeedSink } from '../../engine/feed/feed-hub.js';
-import { toJson } from '../json.js';
+import { entryText } from './entry-text.js';
 
 /** How often a comment line keeps an idle stream (and the proxies in between) alive. */
 export const HEARTBEAT_MS = 15_000;
@@ -44,7 +43,7 @@ export class SseSink implements FeedSink {
   push(entries: readonly FeedEntry[]): boolean {
     let text = '';
     for (const entry of entries) {
-      text += `id: ${entry.position}\nevent: entry\ndata: ${toJson(this.redact ? redactedEntryJson(entry) : feedEntryJson(entry))}\n\n`;
+      text += `id: ${entry.position}\nevent: entry\ndata: ${entryText(entry, this.redact)}\n\n`;
     }
     this.write(text);
     return this.raw.writableLength <= this.maxBuffered;

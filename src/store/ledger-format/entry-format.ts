@@ -33,6 +33,7 @@ export interface StoredTexts {
 /** What the stored texts of an entry are made of. */
 export type EntryContent = Pick<LedgerEntry, 'eventId' | 'request' | 'outcome' | 'changes'>;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Item = [string, string, string] | [string, string, string, 1];
 type Group = [string | null, Item[]] | [string, string, unknown, string | null, Item[]];
 
@@ -109,17 +110,20 @@ export function decodeChanges(text: string, request: unknown, format: number | n
     const [organizationId, productId, dimensions] = own ? (target ?? []) : group;
     const date = own ? group[0] : group[3];
     const items = own ? group[1] : group[4];
-    for (const [dataSource, measure, delta, created] of items)
-      changes.push({
+    for (const [dataSource, measure, delta, created] of items) {
+      // Keys in this order (date and created last, when set): the change's JSON reads as it always did.
+      const change: Mutable<LedgerChange> = {
         organizationId: organizationId as string,
         productId: productId as string,
         dimensions: dimensions as LedgerChange['dimensions'],
         dataSource,
         measure,
         delta: BigInt(delta),
-        ...(date === null ? {} : { date }),
-        ...(created === 1 ? { created: true as const } : {}),
-      });
+      };
+      if (date !== null) change.date = date;
+      if (created === 1) change.created = true;
+      changes.push(change);
+    }
   }
   return changes;
 }

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../feed-store.js';
-import { toFeedRecord } from '../ledger-codec.js';
+import { type FeedRowText, toFeedRecord } from '../ledger-codec.js';
 import { latestPositionAt } from '../position-search.js';
 import type { StockSelector } from '../store.js';
+import { CommittedTail } from './committed-tail.js';
 import { openReadConnection } from './connections.js';
 import {
   ACQUIRE_LEASE,
@@ -17,6 +18,8 @@ import { SqliteReader } from './sqlite-reader.js';
 const SNAPSHOT_PAGE = 2000;
 /** How often the feed looks for entries written by another process (an `onhand import`, say). */
 const POLL_MS = 1000;
+/** Ledger rows of its own last commits the feed keeps to answer reads from memory (committed-tail.ts). */
+const TAIL_ROWS = 8192;
 
 /** What SqliteFeed needs from its store. */
 export interface SqliteFeedDeps {
@@ -43,6 +46,8 @@ export class SqliteFeed implements FeedStore {
   /** The shared head read of the calls to `settleAll` made in this turn of the event loop. */
   #pendingHead: Promise<number> | undefined;
   #settleChecks = 0;
+  readonly #tail = new CommittedTail(TAIL_ROWS);
+  #tailReads = 0;
 
   constructor(deps: SqliteFeedDeps) {
     this.#deps = deps;
@@ -61,7 +66,13 @@ export class SqliteFeed implements FeedStore {
     this.#listeners.clear();
   }
 
-  /** Called by the store after a commit that appended ledger entries. */
+  /** Called by the store after a commit that appended ledger entries: `rows`, in seq order. */
+  committed(rows: readonly FeedRowText[]): void {
+    this.#tail.add(rows);
+    this.notify();
+  }
+
+  /** Tells the watchers that new entries may be readable. */
   notify(): void {
     for (const listener of this.#listeners) listener();
   }
@@ -71,8 +82,21 @@ export class SqliteFeed implements FeedStore {
     return () => this.#listeners.delete(listener);
   }
 
+  /** From the rows of this store's last commits (committed-tail.ts) as far as they reach, then the file. */
   async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
-    return this.sql().read.all(environmentId, after, limit).map(toFeedRecord);
+    const kept = this.#tail.read(environmentId, after, limit);
+    if (!kept) return this.sql().read.all(environmentId, after, limit).map(toFeedRecord);
+    this.#tailReads++;
+    const records = kept.rows.map(toFeedRecord);
+    if (records.length < limit)
+      for (const row of this.sql().read.all(environmentId, kept.through, limit - records.length))
+        records.push(toFeedRecord(row));
+    return records;
+  }
+
+  /** Reads answered from the committed tail so far (tests, metrics). */
+  get tailReads(): number {
+    return this.#tailReads;
   }
 
   async head(): Promise<number> {

@@ -144,7 +144,7 @@ export class SqliteStore implements Store {
         this.rollback(sql);
         throw error;
       }
-      if (tx.commitMark() !== null) this.feed.notify();
+      if (tx.commitMark() !== null) this.feed.committed(tx.appended());
       return result;
     });
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { dimensionsKey } from '../../domain/dimensions.js';
-import { formatOf, toJson } from '../ledger-codec.js';
+import { type FeedRowText, formatOf, toJson } from '../ledger-codec.js';
 import { decodeOutcome } from '../ledger-format/entry-format.js';
 import type { OciTxWrites } from '../oci/oci-store.js';
 import type {
@@ -15,6 +15,7 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
+import { feedRow } from './committed-tail.js';
 import { sqliteOciTx } from './oci/sqlite-oci-tx.js';
 import { reservationParams, toReservationRecord } from './reservation-mapping.js';
 import { ledgerParams, stockParams, toStockRow } from './row-mapping.js';
@@ -34,6 +35,8 @@ import type { WriterStatements } from './statements.js';
 export class SqliteTx implements StoreTx {
   #open = true;
   #lastSeq: number | null = null;
+  /** The ledger rows appended, as a read of the feed gives them (SqliteFeed's committed tail). */
+  readonly #appended: FeedRowText[] = [];
 
   /** `fedAt` gives the feed time of the entries this transaction appends (see FeedRecord.fedAt). */
   constructor(
@@ -220,10 +223,19 @@ export class SqliteTx implements StoreTx {
     // Read in every transaction that appends (one indexed row): a switch applies from the next write.
     const format = Number(this.sql.writeFormat.get()?.write_format ?? 1) >= 2 ? 2 : 1;
     const seqs: number[] = [];
-    for (const e of entries)
-      seqs.push(Number(this.sql.insertLedger.run(...ledgerParams(e, fedAt, format)).lastInsertRowid));
+    for (const e of entries) {
+      const params = ledgerParams(e, fedAt, format);
+      const seq = Number(this.sql.insertLedger.run(...params).lastInsertRowid);
+      seqs.push(seq);
+      this.#appended.push(feedRow(seq, params));
+    }
     this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
     return seqs;
+  }
+
+  /** The ledger rows this transaction appended, in seq order, as the feed reads them back. */
+  appended(): readonly FeedRowText[] {
+    return this.#appended;
   }
 
   /** The seq of the last entry appended: on SQLite it is also the feed position of the whole commit. */
