@@ -124,3 +124,37 @@ describe.runIf(onPostgres)('a value pg cannot encode', () => {
     }
   });
 });
+
+describe.runIf(onPostgres)('a pipeline refused before it was sent', () => {
+  it('leaves no statement after a failed deferred one able to run ', async () => {
+    const database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const client = await pool.connect();
+    try {
+      await client.query('CREATE TABLE t (v int)');
+      const connection = new PipelinedConnection(client);
+      connection.defer('BEGIN', []);
+      connection.defer('INSERT INTO t VALUES (1)', []);
+      // Travels with the deferred BEGIN and INSERT; rejected before anything is written.
+      await expect(connection.query('SELECT $1::jsonb AS v', [{ a: 1n }])).rejects.toThrow(/BigInt/);
+      expect(connection.failure).toBeDefined();
+      // A caller that swallowed that error goes on: the next statements must not run as if all was well.
+      const next = await connection.query('INSERT INTO t VALUES (2)', []).then(
+        () => 'ran',
+        () => 'refused',
+      );
+      const commit = await connection.query('COMMIT', []).then(
+        (r) => r.command,
+        () => 'refused',
+      );
+      const { rows } = await client.query('SELECT v FROM t ORDER BY v');
+      // Were they run, INSERT 2 would autocommit (no BEGIN ever ran) and COMMIT answer "COMMIT", the
+      // deferred INSERT 1 lost while the transaction reported success.
+      expect({ next, commit, rows }).toEqual({ next: 'refused', commit: 'refused', rows: [] });
+    } finally {
+      client.release(true);
+      await pool.end();
+      await database.drop();
+    }
+  });
+});

@@ -81,18 +81,21 @@ function levelsByScope(
   states: ReadonlyMap<string, ScopeState>,
 ): { scope: ScopeId; state: ScopeState; levels: KeyedLevel[] }[] {
   const out: { scope: ScopeId; state: ScopeState; levels: KeyedLevel[] }[] = [];
-  const byScope = new Map<string, KeyedLevel[] | null>();
+  // Per scope its levels, and their ids to keep each once (an entry may touch thousands of tuples).
+  const byScope = new Map<string, { levels: KeyedLevel[]; ids: Set<string> } | null>();
   for (const { change, scope, scopeKey, dimensionsKey } of stockChangesOf(record)) {
-    let levels = byScope.get(scopeKey);
-    if (levels === undefined) {
+    let known = byScope.get(scopeKey);
+    if (known === undefined) {
       const state = states.get(scopeKey);
-      levels = state ? [] : null;
-      byScope.set(scopeKey, levels);
-      if (state && levels) out.push({ scope, state, levels });
+      known = state ? { levels: [], ids: new Set() } : null;
+      byScope.set(scopeKey, known);
+      if (state && known) out.push({ scope, state, levels: known.levels });
     }
-    if (levels === null) continue;
+    if (known === null) continue;
     for (const level of keyedLevelsOf(config, change.dimensions, dimensionsKey)) {
-      if (!levels.some((known) => known.id === level.id)) levels.push(level);
+      if (known.ids.has(level.id)) continue;
+      known.ids.add(level.id);
+      known.levels.push(level);
     }
   }
   return out;

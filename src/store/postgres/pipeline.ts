@@ -49,7 +49,10 @@ class Pipeline implements pg.Submittable {
   #rows: Record<string, unknown>[] = [];
   #settled = false;
 
-  constructor(private readonly statements: readonly Statement[]) {}
+  constructor(
+    private readonly statements: readonly Statement[],
+    private readonly onFailure: (error: unknown) => void,
+  ) {}
 
   /**
    * Writes the pipeline. Every value is encoded first: a value pg cannot encode (a BigInt inside an
@@ -116,6 +119,7 @@ class Pipeline implements pg.Submittable {
   handleError(error: unknown): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.onFailure(error);
     for (const statement of this.statements.slice(this.#index)) statement.reject(error);
   }
 
@@ -124,6 +128,7 @@ class Pipeline implements pg.Submittable {
     this.#settled = true;
     // Every statement completed; a shortfall would be a protocol surprise, never a silent success.
     const missing = new Error('The pipeline ended before every statement was answered.');
+    if (this.#index < this.statements.length) this.onFailure(missing);
     for (const statement of this.statements.slice(this.#index)) statement.reject(missing);
   }
 
@@ -143,8 +148,13 @@ class Pipeline implements pg.Submittable {
  * The connection of one transaction, pipelined: every statement asked for while the current turn of
  * JavaScript runs (its promises included) is sent in one pipeline once that turn is over, so reads
  * started together cost one round trip. `defer` holds a statement back until the next pipeline, so a
- * transaction's writes travel with whatever it sends next (its COMMIT, at the end): a failure of a
- * deferred statement is reported by every statement after it and by the transaction's end.
+ * transaction's writes travel with whatever it sends next (its COMMIT, at the end).
+ *
+ * Once a statement has failed (on the server, or refused before it was sent, as a value pg cannot
+ * encode), every later statement is refused with that failure and the transaction's end rolls back:
+ * on the server a failed statement aborts the transaction anyway, and a pipeline refused before it was
+ * sent must not let the statements after it run without the ones it held (BEGIN, the locks, the
+ * deferred writes).
  *
  * The statements go out in the order they were asked for, pipelined or not.
  */
@@ -152,8 +162,11 @@ export class PipelinedConnection {
   #queue: Statement[] = [];
   #scheduled = false;
   #closed = false;
-  /** The first failure of a deferred statement: nothing after it ran. */
+  /** The first failure of a statement: nothing after it runs. */
   #failure: unknown;
+  readonly #fail = (error: unknown): void => {
+    this.#failure ??= error;
+  };
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -165,6 +178,11 @@ export class PipelinedConnection {
     if (typeof text !== 'string')
       throw new TypeError('A pipelined query takes SQL text and an array of values.');
     if (this.#closed) return Promise.reject(new Error('This transaction has ended.'));
+    if (this.#failure !== undefined) {
+      const refused = Promise.reject(this.#failure);
+      refused.catch(() => {});
+      return refused;
+    }
     const result = new Promise<pg.QueryResult>((resolve, reject) => {
       this.#queue.push({ text, values: (values as unknown[] | undefined) ?? [], resolve, reject });
       this.#schedule();
@@ -185,14 +203,8 @@ export class PipelinedConnection {
     onResult: (result: pg.QueryResult) => void = () => {},
   ): void {
     if (this.#closed) throw new Error('This transaction has ended.');
-    this.#queue.push({
-      text,
-      values,
-      resolve: onResult,
-      reject: (error) => {
-        this.#failure ??= error;
-      },
-    });
+    if (this.#failure !== undefined) throw this.#failure;
+    this.#queue.push({ text, values, resolve: onResult, reject: this.#fail });
   }
 
   /**
@@ -211,7 +223,7 @@ export class PipelinedConnection {
     for (const statement of dropped) statement.reject(error);
   }
 
-  /** The error of a deferred statement that failed, if one did. */
+  /** The error of the first statement that failed, if one did (the transaction must roll back). */
   get failure(): unknown {
     return this.#failure;
   }
@@ -233,6 +245,6 @@ export class PipelinedConnection {
     const statements = this.#queue;
     this.#queue = [];
     this.onRoundTrip();
-    this.client.query(new Pipeline(statements));
+    this.client.query(new Pipeline(statements, this.#fail));
   }
 }

@@ -32,6 +32,8 @@ export async function runTransaction<T>(
     else if (keys.length > 0) await connection.query(LOCK_KEYS, [keys]);
     const result = await fn(tx);
     tx.end();
+    // A statement failed and `fn` went on (it caught the error): the transaction rolls back.
+    if (connection.failure !== undefined) throw connection.failure;
     const commit = await commitOrUnknown(connection);
     // COMMIT of a transaction in which a statement failed (an error the caller swallowed, or a
     // deferred write's) rolls back.

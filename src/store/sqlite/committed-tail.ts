@@ -8,6 +8,11 @@ import type { LedgerParams } from './row-mapping.js';
  * kept (another process or connection wrote the file in between) starts the tail again. A read of the
  * feed after a seq the tail covers takes its rows from here and reads the file only after the tail's
  * last seq (where another process may have written since), so it answers what a read of the file would.
+ *
+ * It is bounded by rows and by characters (a partition clean-up's entry lists every row it deleted, so
+ * a few rows can be large): the oldest rows go first. It relies on the ledger's seq never being reused
+ * (`seq INTEGER PRIMARY KEY AUTOINCREMENT`, sqlite/schema.ts): were the newest rows deleted and their
+ * seqs given again to another process's rows, a commit of this store could seem to follow its tail.
  */
 export class CommittedTail {
   /** Every row of the file with a seq in (#from, #last] is in #rows, in seq order; #last < 0: none. */
@@ -15,8 +20,13 @@ export class CommittedTail {
   #last = -1;
   #rows: FeedRowText[] = [];
   #start = 0;
+  /** The characters of the texts of the rows kept (from #start). */
+  #chars = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly maxChars: number,
+  ) {}
 
   /** Rows of one commit of this store, in seq order. */
   add(rows: readonly FeedRowText[]): void {
@@ -25,20 +35,28 @@ export class CommittedTail {
       if (this.#last < 0 || seq !== this.#last + 1) {
         this.#rows = [];
         this.#start = 0;
+        this.#chars = 0;
         this.#from = seq - 1;
       }
       this.#rows.push(row);
+      this.#chars += charsOf(row);
       this.#last = seq;
     }
-    const kept = this.#rows.length - this.#start;
-    if (kept > this.max) {
-      this.#start += kept - this.max;
-      this.#from = Number(this.#rows[this.#start - 1]?.seq);
-      // Drop the rows left behind now and then, not at every commit.
-      if (this.#start >= this.max) {
-        this.#rows = this.#rows.slice(this.#start);
-        this.#start = 0;
-      }
+    while (
+      this.#start < this.#rows.length &&
+      (this.#rows.length - this.#start > this.max || this.#chars > this.maxChars)
+    ) {
+      const dropped = this.#rows[this.#start] as FeedRowText;
+      this.#chars -= charsOf(dropped);
+      this.#from = Number(dropped.seq);
+      // Released at once (a dropped row may be large); the slot itself goes at the next compaction.
+      (this.#rows as (FeedRowText | undefined)[])[this.#start] = undefined;
+      this.#start++;
+    }
+    // The emptied slots go now and then, not at every commit.
+    if (this.#start > 0 && this.#start * 2 >= this.#rows.length) {
+      this.#rows = this.#rows.slice(this.#start);
+      this.#start = 0;
     }
   }
 
@@ -74,6 +92,9 @@ export class CommittedTail {
     return low;
   }
 }
+
+const charsOf = (row: FeedRowText): number =>
+  row.request.length + row.outcome.length + row.changes.length + (row.event_id?.length ?? 0);
 
 /** The row a feed read gives for an entry inserted with `params` at `seq` (feed-statements.ts FEED_COLUMNS). */
 export function feedRow(seq: number, params: LedgerParams): FeedRowText {

@@ -20,6 +20,8 @@ const SNAPSHOT_PAGE = 2000;
 const POLL_MS = 1000;
 /** Ledger rows of its own last commits the feed keeps to answer reads from memory (committed-tail.ts). */
 const TAIL_ROWS = 8192;
+/** …and at most this many characters of their texts (a clean-up's entry lists every row it deleted). */
+const TAIL_CHARS = 8 * 1024 * 1024;
 
 /** What SqliteFeed needs from its store. */
 export interface SqliteFeedDeps {
@@ -46,7 +48,7 @@ export class SqliteFeed implements FeedStore {
   /** The shared head read of the calls to `settleAll` made in this turn of the event loop. */
   #pendingHead: Promise<number> | undefined;
   #settleChecks = 0;
-  readonly #tail = new CommittedTail(TAIL_ROWS);
+  readonly #tail = new CommittedTail(TAIL_ROWS, TAIL_CHARS);
   #tailReads = 0;
 
   constructor(deps: SqliteFeedDeps) {
