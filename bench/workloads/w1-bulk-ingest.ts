@@ -14,7 +14,9 @@ export const w1BulkIngest: Workload = {
     const bodies = bulkTemplates(10, SIZE, 5000);
     const measurements: Measurement[] = [];
     let acknowledgedEvents = 0;
-    const target = ctx.backend === 'sqlite' ? 100_000 : 40_000;
+    // Issue 17's targets: the rate, and 0.6 of the storage ceiling measured in the same run.
+    const target = ctx.backend === 'sqlite' ? 50_000 : 20_000;
+    const share = 0.6;
     for (const connections of [4, 16]) {
       const result = await load({
         url: ctx.url,
@@ -41,8 +43,8 @@ export const w1BulkIngest: Workload = {
         p99: result.p99,
         baseline: { name: 'storage: 512-event transactions', value: ctx.storage.bulkEventsPerSecond },
         ratio: ratio(value, ctx.storage.bulkEventsPerSecond),
-        target: `≥ ${target.toLocaleString('en')} events/s`,
-        met: value >= target,
+        target: `≥ ${target.toLocaleString('en')} events/s and ≥ ${share} × storage`,
+        met: value >= target && value >= share * ctx.storage.bulkEventsPerSecond,
         notes: `HTTP ceiling for a 512-event POST: ${Math.round(ctx.http.bulkPost.rps * SIZE).toLocaleString('en')} events/s`,
       });
     }
