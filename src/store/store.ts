@@ -41,7 +41,9 @@ export interface TransactionOptions {
   /**
    * `fn` may start before the lock keys are held: they are taken with its first statement (PostgreSQL
    * sends both in one round trip), so every statement of `fn` still runs under them. Only for an `fn`
-   * whose every effect is a statement of the transaction (group commit's batches).
+   * whose every effect is a statement of the transaction and that reads nothing outside it before its
+   * first statement returns (group commit's guarded batches: the clock is read after the configuration
+   * lock).
    */
   readonly lockWithFirstStatement?: boolean;
 }
