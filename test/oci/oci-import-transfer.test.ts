@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportEnvironment } from '../../src/engine/transfer/export-environment.js';
-import { importEnvironment } from '../../src/engine/transfer/import-environment.js';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { ENV, IMPEX } from './oci-helpers.js';
+import { exportText, importText } from './transfer-helpers.js';
 
 /*
  * `onhand export` / `onhand import` keep the environment's availability imports (docs/configuration.md):
@@ -14,26 +13,6 @@ import { ENV, IMPEX } from './oci-helpers.js';
 
 const GRAPH = { locations: ['surprise', 'wickenburg'] };
 const line = (o: Record<string, unknown>) => `${JSON.stringify(o)}\n`;
-
-async function exportText(h: Harness, from: string) {
-  let text = '';
-  const summary = await exportEnvironment(
-    h.services.store,
-    from,
-    (chunk) => {
-      text += chunk;
-    },
-    { pageSize: 2 },
-  );
-  return { summary, text };
-}
-
-async function importText(h: Harness, text: string, to: string) {
-  async function* lines() {
-    yield* text.split('\n');
-  }
-  return importEnvironment(h.services.store, lines, { environmentId: to, batchSize: 3 });
-}
 
 describe.each(testBackends())('OCI availability imports in a full export and import on %s', (backend) => {
   let h: Harness;

@@ -11,6 +11,11 @@ import { TransferError } from './transfer-error.js';
  * its job's state), the lines of its result file ("oci-import-error"), and the uploaded file of an
  * import not yet run to its end ("oci-import-chunk", base64, at most 1 MiB each; a finished import's
  * file is deleted by its job). Files of earlier releases hold none of them and still import.
+ *
+ * An import whose file was arriving (RECEIVING) travels as WAITING for its file: the part received is
+ * not in the file and the request receiving it belongs to the source, so in the copy the upload has not
+ * begun; its link takes a file at once and the import can be deleted (docs/oci.md). Files of earlier
+ * releases that hold RECEIVING import the same way.
  */
 
 export const OCI_IMPORT_RECORD_TYPES = ['oci-import', 'oci-import-error', 'oci-import-chunk'] as const;
@@ -45,7 +50,8 @@ export async function exportOciImports(
     await send(records);
     count += records.length;
   };
-  for (const record of await store.ociImports.list(environmentId)) {
+  for (const stored of await store.ociImports.list(environmentId)) {
+    const record = notReceiving(stored);
     const { environmentId: _, ...fields } = record;
     const job = record.jobId ? await store.jobs.get(environmentId, record.jobId) : undefined;
     const exportedJob: ExportedJob | null = job
@@ -164,13 +170,29 @@ export async function writeOciImports(
   const jobs: JobRecord[] = [];
   for (const item of items) {
     if (item.kind === 'import') {
-      await store.ociImports.restore({ ...item.record, environmentId });
-      if (item.job) jobs.push({ ...item.job, environmentId, owner: null, leaseUntil: null });
+      const record = notReceiving({ ...item.record, environmentId });
+      await store.ociImports.restore(record);
+      if (item.job && record.jobId !== null)
+        jobs.push({ ...item.job, environmentId, owner: null, leaseUntil: null });
     } else if (item.kind === 'importError') {
       await store.ociImports.putErrors(environmentId, item.importId, item.seq, [item.line]);
     } else await store.ociImports.appendChunk(environmentId, item.importId, item.seq, item.data);
   }
   return jobs;
+}
+
+/** An upload that was arriving, as an import still waiting for its file (it has no job yet). */
+function notReceiving<R extends Omit<OciImportRecord, 'environmentId'>>(record: R): R {
+  if (record.state !== 'RECEIVING') return record;
+  return {
+    ...record,
+    state: 'WAITING',
+    uploadedAt: null,
+    fileBytes: 0,
+    chunkCount: 0,
+    validationError: null,
+    jobId: null,
+  };
 }
 
 /** An import job's request names the import it runs (engine/oci/imports/oci-imports.ts). */
