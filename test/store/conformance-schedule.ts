@@ -1,46 +1,27 @@
 import { expect } from 'vitest';
-import { type Dimensions, dimensionsKey } from '../../src/domain/dimensions.js';
+import { dimensionsKey } from '../../src/domain/dimensions.js';
 import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
-import type {
-  ScheduleCursor,
-  ScheduleKey,
-  ScheduleRow,
-  StockSelector,
-  Store,
-} from '../../src/store/store.js';
+import type { StockSelector, Store } from '../../src/store/store.js';
 import type { DefineTest } from './conformance.js';
-import { ENV, entry, environment, gate, OTHER, row, scheduled, settle, UNIT } from './fixtures.js';
+import { ENV, OTHER, scheduled, UNIT } from './fixtures.js';
+import {
+  dataset,
+  exportOrder,
+  readOrder,
+  scheduleCalls,
+  selects,
+  sortBy,
+  UNICODE,
+} from './schedule-fixtures.js';
 
 /**
- * The conformance tests of on-hand change schedules (the schedule reads of Store, the schedule writes of
- * StoreTx, and how schedules count in hasStock, listPartitionIds and deleteOrphanedData), part of
- * describeStoreConformance (conformance.ts), which calls this inside its describe block. `current`
- * returns the migrated store of the running test.
+ * The conformance tests of on-hand change schedules as they are written and read (the schedule reads of
+ * Store and the schedule writes of StoreTx), part of describeStoreConformance (conformance.ts), which
+ * calls this inside its describe block. `current` returns the migrated store of the running test.
  */
 export function describeScheduleConformance(test: DefineTest, current: () => Store): void {
-  const writeSchedule = (env: string, rows: readonly ScheduleRow[]) =>
-    current().transaction(['k'], (tx) => tx.writeScheduleRows(env, rows));
-  const readScheduleRows = (env: string, keys: readonly ScheduleKey[]) =>
-    current().transaction(['k'], (tx) => tx.readScheduleRows(env, keys));
-  const readProductSchedule = (env: string, org: string, product: string, partition: string) =>
-    current().transaction(['k'], (tx) => tx.readProductSchedule(env, org, product, partition));
-  const deletePartitionSchedules = (env: string, ids: readonly string[]) =>
-    current().transaction(['k'], (tx) => tx.deletePartitionSchedules(env, ids));
-  const everything = (env: string) =>
-    current().readSchedule(env, { organizationIds: [...ORGS, UNICODE.organizationId] }, null);
-
-  /** Every page of exportSchedule, `limit` rows at a time, checking each page's size. */
-  const allPages = async (env: string, limit: number) => {
-    const rows: ScheduleRow[] = [];
-    let after: ScheduleCursor | null = null;
-    for (;;) {
-      const page = await current().exportSchedule(env, after, limit);
-      expect(page.length).toBeLessThanOrEqual(limit);
-      rows.push(...page);
-      if (page.length < limit) return rows;
-      after = page[page.length - 1] ?? null;
-    }
-  };
+  const { writeSchedule, readScheduleRows, readProductSchedule, everything, allPages } =
+    scheduleCalls(current);
 
   test('scheduled changes read back exactly by key: signed, extreme and fractional quantities, unicode', async () => {
     const rows = [
@@ -199,182 +180,5 @@ export function describeScheduleConformance(test: DefineTest, current: () => Sto
     // A cursor whose key is not stored resumes after where that key would be.
     const gone = { ...expected[4]!, date: `${expected[4]!.date}T` };
     expect(await current().exportSchedule(ENV, gone, 3)).toEqual(expected.slice(5, 8));
-  });
-
-  test('deletePartitionSchedules deletes and returns the scheduled changes of the named partitions only', async () => {
-    const store = current();
-    const inA = [
-      scheduled({ partitionId: 'A' }),
-      scheduled({ partitionId: 'A', date: '2024-06-09', quantity: -1n }),
-    ];
-    const inB = [scheduled({ partitionId: 'B', productId: 'p0' })];
-    const inC = [scheduled({ partitionId: 'C' })];
-    await writeSchedule(ENV, [...inC, ...inB, ...inA]);
-    await writeSchedule(OTHER, inA);
-    await store.transaction(['k'], (tx) => tx.writeRows(ENV, [row({ partitionId: 'A' })]));
-    expect(await deletePartitionSchedules(ENV, [])).toEqual([]);
-    expect(await deletePartitionSchedules(ENV, ['A', 'B', 'missing'])).toEqual(
-      sortBy([...inA, ...inB], exportOrder),
-    );
-    expect(await allPages(ENV, 10)).toEqual(inC);
-    expect(await allPages(OTHER, 10)).toEqual(inA);
-    expect(await store.readStock(ENV, { organizationIds: ['org1'] })).toEqual([row({ partitionId: 'A' })]);
-    // Deleting a partition's stock leaves its scheduled changes alone.
-    await store.transaction(['k'], (tx) => tx.deletePartitions(ENV, ['A', 'C']));
-    expect(await allPages(ENV, 10)).toEqual(inC);
-  });
-
-  test('hasStock and listPartitionIds count partitions that hold only scheduled changes', async () => {
-    const store = current();
-    await writeSchedule(ENV, [
-      scheduled({ partitionId: 'b' }),
-      scheduled({ partitionId: 'a', productId: 'p2' }),
-    ]);
-    expect(await store.hasStock(ENV)).toBe(true);
-    expect(await store.listPartitionIds(ENV)).toEqual(['a', 'b']);
-    await store.transaction(['k'], (tx) =>
-      tx.writeRows(ENV, [row({ partitionId: 'c' }), row({ partitionId: 'b' })]),
-    );
-    expect(await store.listPartitionIds(ENV)).toEqual(['a', 'b', 'c']);
-    await deletePartitionSchedules(ENV, ['a', 'b']);
-    expect(await store.listPartitionIds(ENV)).toEqual(['b', 'c']);
-    await store.transaction(['k'], (tx) => tx.deletePartitions(ENV, ['b', 'c']));
-    expect(await store.hasStock(ENV)).toBe(false);
-    expect(await store.listPartitionIds(ENV)).toEqual([]);
-    await writeSchedule(ENV, [UNICODE]);
-    expect(await store.listPartitionIds(ENV)).toEqual([UNICODE.partitionId]);
-    expect(await store.hasStock(OTHER)).toBe(false);
-  });
-
-  test('deleteOrphanedData removes the scheduled changes of an environment id without a record', async () => {
-    const store = current();
-    await store.saveEnvironment(environment({ environmentId: OTHER }));
-    await writeSchedule(ENV, [scheduled(), UNICODE]);
-    await writeSchedule(OTHER, [scheduled()]);
-    expect(await store.deleteOrphanedData(OTHER)).toBe(false);
-    expect(await store.deleteOrphanedData(ENV)).toBe(true);
-    expect(await store.hasStock(ENV)).toBe(false);
-    expect(await allPages(ENV, 10)).toEqual([]);
-    expect(await allPages(OTHER, 10)).toEqual([scheduled()]);
-  });
-
-  test('a ledger change with a date reads back with it; one without reads back without', async () => {
-    const dated = { ...entry().changes[0]!, date: '2024-06-01', delta: -2_500_001n };
-    const plain = entry().changes[1]!;
-    const [seq] = await current().transaction(['k'], (tx) =>
-      tx.appendLedger([entry({ changes: [dated, plain], reference: 'sched-1' })]),
-    );
-    const [read] = await current().readLedger(ENV, 0, 10);
-    expect(read).toEqual({ ...entry({ changes: [dated, plain], reference: 'sched-1' }), seq });
-    expect(read?.changes[0]?.date).toBe('2024-06-01');
-    expect(read?.changes[1]).not.toHaveProperty('date');
-    expect((await current().readLedgerByReference(ENV, 'sched-1', 10))[0]?.changes).toEqual([dated, plain]);
-  });
-
-  test('scheduled changes are invisible until their transaction commits, and gone when it rolls back', async () => {
-    const store = current();
-    await writeSchedule(ENV, [scheduled()]);
-    const [written, release] = [gate(), gate()];
-    let inside: ScheduleRow[] = [];
-    const done = settle(
-      store.transaction(['k'], async (tx) => {
-        await tx.writeScheduleRows(ENV, [scheduled({ quantity: 0n }), scheduled({ partitionId: 'new' })]);
-        inside = await tx.readScheduleRows(ENV, [scheduled()]);
-        written.open();
-        await release.opened;
-        throw new Error('abort');
-      }),
-    );
-    await written.opened;
-    const seen = await settle(
-      Promise.all([
-        everything(ENV),
-        store.listPartitionIds(ENV),
-        store.exportSchedule(ENV, null, 10),
-        store.listScheduleScopes(ENV, '2099-01-01', 10),
-      ]),
-    );
-    release.open(); // before asserting, so a failure cannot leave the transaction open
-    const scope = { organizationId: 'org1', productId: 'p1', partitionId: 'org1~s1~l1' };
-    expect(inside).toEqual([scheduled({ partitionId: 'new' })]);
-    expect(seen).toEqual({ ok: true, value: [[scheduled()], ['org1~s1~l1'], [scheduled()], [scope]] });
-    expect(await done).toMatchObject({ ok: false, error: { message: 'abort' } });
-    expect(await everything(ENV)).toEqual([scheduled()]);
-    expect(await store.listPartitionIds(ENV)).toEqual(['org1~s1~l1']);
-  });
-}
-
-const ORGS = ['org1', 'org2'];
-
-/** Unicode ids and dimensions whose byte order differs from UTF-16 order (Ａ < 🚀 in UTF-8). */
-const UNICODE = scheduled({
-  organizationId: 'Örg-東京',
-  productId: '製品-ß-Ａ',
-  dimensions: { colorid: 'rouge-🎨', siteid: 'サイト' },
-  partitionId: 'Örg-東京~サイト~',
-  dataSource: 'quelle-ü',
-  measure: 'maß-🚀',
-  date: '2024-06-15',
-  quantity: -123_456_789n,
-});
-
-/** Two organizations × two products × five tuples × three dates, plus unicode rows; in no useful order. */
-function dataset(): ScheduleRow[] {
-  const variants: Dimensions[] = [
-    {},
-    { locationid: 'l1', siteid: 's1' },
-    { locationid: 'l2', siteid: 's1' },
-    { locationid: 'l1', siteid: 's2' },
-    { colorid: 'red', locationid: 'l1', siteid: 's1' },
-  ];
-  const rows: ScheduleRow[] = [];
-  let n = 0;
-  for (const organizationId of ['org2', 'org1']) {
-    for (const productId of ['p2', 'p1']) {
-      for (const dimensions of variants) {
-        const partitionId = `${organizationId}~${dimensions.siteid ?? ''}~${dimensions.locationid ?? ''}`;
-        for (const date of ['2024-06-03', '2024-05-31', '2024-06-01']) {
-          n += 1;
-          const quantity = (n % 2 === 0 ? 1n : -1n) * (BigInt(n) * UNIT + BigInt(n));
-          rows.push(scheduled({ organizationId, productId, dimensions, partitionId, date, quantity }));
-        }
-      }
-    }
-  }
-  rows.push(UNICODE, { ...UNICODE, productId: '製品-ß-🚀', date: '2024-06-14' });
-  return rows;
-}
-
-/** What readSchedule's selector selects (the port's StockSelector semantics). */
-function selects(s: StockSelector, r: ScheduleRow): boolean {
-  const any = (list: readonly string[] | undefined, value: string) =>
-    list === undefined || list.length === 0 || list.includes(value);
-  return (
-    s.organizationIds.includes(r.organizationId) &&
-    any(s.productIds, r.productId) &&
-    any(s.siteIds, r.dimensions.siteid ?? '') &&
-    any(s.locationIds, r.dimensions.locationid ?? '')
-  );
-}
-
-const readOrder = (r: ScheduleRow) => [
-  r.organizationId,
-  r.productId,
-  dimensionsKey(r.dimensions),
-  r.dataSource,
-  r.measure,
-  r.date,
-];
-const exportOrder = (r: ScheduleRow) => [r.partitionId, ...readOrder(r)];
-
-/** Sorted by the key parts `key` gives, each compared in byte (UTF-8) order as the databases do. */
-function sortBy(rows: readonly ScheduleRow[], key: (r: ScheduleRow) => string[]): ScheduleRow[] {
-  return [...rows].sort((a, b) => {
-    const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < x.length; i++) {
-      const order = Buffer.compare(Buffer.from(x[i] ?? ''), Buffer.from(y[i] ?? ''));
-      if (order !== 0) return order;
-    }
-    return 0;
   });
 }

@@ -4,8 +4,10 @@ import { describeCatalogueConformance } from './conformance-catalogue.js';
 import { describeConfigurationGuardConformance } from './conformance-configuration-guards.js';
 import { describeFeedConformance } from './conformance-feed.js';
 import { describeProductReservationConformance } from './conformance-product-reservations.js';
+import { describeReservationScopeConformance } from './conformance-reservation-scopes.js';
 import { describeReservationConformance } from './conformance-reservations.js';
 import { describeScheduleConformance } from './conformance-schedule.js';
+import { describeScheduleLifecycleConformance } from './conformance-schedule-lifecycle.js';
 import { describeStockConformance } from './conformance-stock.js';
 import { describeTransactionAndLedgerConformance } from './conformance-transactions.js';
 import { describeTransferConformance } from './conformance-transfer.js';
@@ -152,14 +154,16 @@ export function describeStoreConformance(
       expect(await store.listPartitionIds(ENV)).toEqual([]);
     });
 
-    // Reservations and ledger references (conformance-reservations.ts)
+    // Reservations and ledger references (conformance-reservations.ts, conformance-reservation-scopes.ts)
 
     describeReservationConformance(test, () => store);
+    describeReservationScopeConformance(test, () => store);
     describeProductReservationConformance(test, () => store);
 
-    // On-hand change schedules (conformance-schedule.ts)
+    // On-hand change schedules (conformance-schedule.ts, conformance-schedule-lifecycle.ts)
 
     describeScheduleConformance(test, () => store);
+    describeScheduleLifecycleConformance(test, () => store);
 
     // Export and import (conformance-transfer.ts)
 
