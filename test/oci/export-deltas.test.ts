@@ -1,36 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { deltas, exportOf, ivDelivery } from './availability-export-helpers.js';
 import { ARIZONA, AV, batch, ENV, IMPEX, uploadGraph } from './oci-helpers.js';
-
-/** Starts an export, runs the jobs, and answers the file's lines (parsed). */
-async function exportOf(h: Harness, objects: unknown): Promise<Record<string, unknown>[]> {
-  const started = await h.request('POST', `${IMPEX}/availability-records/exports`, { objects });
-  expect(started.statusCode, started.body).toBe(200);
-  const { exportId } = started.json() as { exportId: string };
-  await h.services.engine.jobRunner.runPending();
-  const status = await h.request('GET', `${IMPEX}/availability-records/exports/${exportId}/status`);
-  expect(status.json()).toMatchObject({ id: exportId, status: 'COMPLETED' });
-  const file = await h.request('GET', `${IMPEX}/availability-records/exports/${exportId}/file-content`);
-  expect(file.statusCode).toBe(200);
-  return file.body
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-async function deltas(h: Harness, deltaToken: unknown) {
-  const response = await h.request('POST', `${AV}/availability-records/actions/get-deltas`, { deltaToken });
-  return { status: response.statusCode, body: response.json() as Record<string, unknown> };
-}
-
-const ivDelivery = (id: string, sku: string, location: string, quantity: number) => ({
-  id,
-  organizationId: 'usmf',
-  productId: sku,
-  dimensions: { siteId: location, locationId: location },
-  quantities: { iom: { onhand: quantity } },
-});
 
 describe.each(testBackends())('OCI availability export and get-deltas on %s', (backend) => {
   let h: Harness;
@@ -259,43 +231,5 @@ describe.each(testBackends())('OCI availability export and get-deltas on %s', (b
     const status = await h.request('GET', `${IMPEX}/availability-records/exports/${exportId}/status`);
     expect(status.json()).toMatchObject({ status: 'COMPLETED' });
     expect((await h.services.store.jobs.get(ENV, `OciAvailabilityExport:${exportId}`))?.attempts).toBe(2);
-  });
-});
-
-describe.each(testBackends())('get-deltas with a token older than the feed retention on %s', (backend) => {
-  let clock = new Date('2026-01-01T00:00:00Z');
-  let x: Harness;
-  beforeAll(async () => {
-    x = await startHarness({
-      backend,
-      clock: () => clock,
-      environments: [ENV],
-      env: { ONHAND_FEED_RETENTION_DAYS: '1' },
-    });
-    await uploadGraph(x, ARIZONA);
-  });
-  afterAll(() => x.close());
-
-  it('answers 410 ExpiredDeltaLink', async () => {
-    await batch(x, [{ id: 'x-1', sku: 'sku-a', location: 'surprise', onHand: 1 }]);
-    const lines = await exportOf(x, { groups: ['arizona'] });
-    const token = lines.at(-1)?.deltaToken;
-    await batch(x, [{ id: 'x-2', sku: 'sku-a', location: 'surprise', onHand: 2 }]);
-    // Every entry so far has its position (and feed time) before the clock moves (PostgreSQL stamps
-    // positions just after commit).
-    await x.services.store.feed.settleAll(5000);
-    clock = new Date('2026-01-03T00:00:00Z');
-    // Entries after the token's position have left the window.
-    await x.request('POST', `/api/environment/${ENV}/onhand`, ivDelivery('late', 'sku-a', 'surprise', 1), {
-      token: await x.tokenWithRole([ENV], 'write'),
-    });
-    const response = await x.request(
-      'POST',
-      `${AV}/availability-records/actions/get-deltas`,
-      { deltaToken: token },
-      { token: await x.tokenWithRole([ENV], 'read') },
-    );
-    expect(response.statusCode).toBe(410);
-    expect(response.json()).toMatchObject({ errorCode: 'ExpiredDeltaLink' });
   });
 });
