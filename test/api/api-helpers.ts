@@ -132,3 +132,10 @@ export function without<T extends Record<string, unknown>>(value: T, key: string
   const { [key]: _removed, ...rest } = value;
   return rest;
 }
+
+/** The index query of the spec's T-shirt example: rows per colour at site 1, location 11. */
+export const tshirtQuery = {
+  filters: { organizationId: ['usmf'], productId: ['T-shirt'], siteId: ['1'], locationId: ['11'] },
+  groupByValues: ['colorId'],
+  returnNegative: true,
+};

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, tshirtEvent } from '../support/harness.js';
+import { tshirtQuery } from './api-helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,11 +9,6 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const E = '/api/environment/test';
-const tshirtQuery = {
-  filters: { organizationId: ['usmf'], productId: ['T-shirt'], siteId: ['1'], locationId: ['11'] },
-  groupByValues: ['colorId'],
-  returnNegative: true,
-};
 
 describe('on-hand change events and queries, with the T-shirt examples of the spec', () => {
   it('answers a single change with the success envelope and applies it', async () => {
@@ -159,41 +154,6 @@ describe('writes racing each other', () => {
   });
 });
 
-describe('configuration', () => {
-  it('accepts the vendor sample configuration through hardupdate and returns it from GET', async () => {
-    const sample = JSON.parse(
-      readFileSync(new URL('../fixtures/runtime-configuration.sample.json', import.meta.url), 'utf8'),
-    );
-    const put = await h.request('POST', '/api/environment/sample/configuration/hardupdate', sample);
-    expect(put.statusCode).toBe(200);
-    const got = (await h.request('GET', '/api/environment/sample/configuration')).json();
-    expect(got.environmentId).toBe('sample');
-    expect(got.configurationVersion).toBe(1);
-    expect(got.cachePartitionIdVersion).toBe('byProductId');
-    expect(got.inventorySystemConfigurations['@iv'].reservMappings).toEqual({
-      '@softreserved': '@iv.@available_to_reserve',
-    });
-    const again = await h.request('POST', '/api/environment/sample/configuration/hardupdate', got);
-    expect(again.json().configurationVersion).toBe(2);
-  });
-
-  it('lets a new environment start from the default configuration', async () => {
-    const created = await h.request('PUT', '/api/environment/NewOne');
-    expect(created.statusCode).toBe(201);
-    expect(created.json().environmentId).toBe('newone');
-    expect((await h.request('PUT', '/api/environment/newone')).statusCode).toBe(200);
-    const config = (await h.request('GET', '/api/environment/newone/configuration')).json();
-    expect(Object.keys(config.inventorySystemConfigurations).sort()).toEqual([
-      '@iv',
-      'erp',
-      'fno',
-      'iom',
-      'iv',
-      'pos',
-    ]);
-  });
-});
-
 describe('the write items metric', () => {
   it('counts every item of a bulk request by its status', async () => {
     const metricOf = async (status: string): Promise<number> => {
@@ -213,118 +173,5 @@ describe('the write items metric', () => {
     expect(response.statusCode).toBe(200);
     expect(await metricOf('success')).toBe(success + 3);
     expect(await metricOf('failure')).toBe(failure + 1);
-  });
-});
-
-describe('service endpoints', () => {
-  it('serves liveness, readiness, metrics, the OpenAPI document and the interactive docs', async () => {
-    expect((await h.request('GET', '/health/ping', undefined, { token: null })).json()).toEqual({
-      status: 'ok',
-    });
-    expect((await h.request('GET', '/readyz', undefined, { token: null })).json()).toEqual({
-      status: 'ready',
-    });
-    const metrics = await h.request('GET', '/metrics', undefined, { token: null });
-    expect(metrics.body).toContain('onhand_http_request_duration_seconds');
-    expect(metrics.body).toContain('onhand_write_items_total');
-    const openapi = (await h.request('GET', '/openapi.json', undefined, { token: null })).json();
-    expect(openapi.openapi).toMatch(/^3\./);
-    expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining([
-        '/api/environment/{environmentId}/onhand',
-        '/api/environment/{environmentId}/onhand/bulk',
-        '/api/environment/{environmentId}/setonhand/{inventorySystem}/bulk',
-        '/api/environment/{environmentId}/onhand/indexquery',
-        '/api/environment/{environmentId}/onhand/exactquery',
-        '/oauth2/token',
-      ]),
-    );
-    const docs = await h.request('GET', '/docs/', undefined, { token: null });
-    expect(docs.statusCode).toBe(200);
-    expect(docs.body).toContain('swagger');
-  });
-
-  it('echoes a request id and answers unknown routes with not_found', async () => {
-    const response = await h.request('GET', '/nothing-here', undefined, {
-      headers: { 'x-request-id': 'abc-123' },
-    });
-    expect(response.statusCode).toBe(404);
-    expect(response.headers['x-request-id']).toBe('abc-123');
-    expect(response.json().code).toBe('not_found');
-  });
-});
-
-describe('retries and edits', () => {
-  it('replays a retried count that carried no modifiedDateTimeUTC instead of calling it a conflict', async () => {
-    const count = tshirtEvent('Count-no-time', { productId: 'socks', quantities: { pos: { inbound: 7 } } });
-    const first = await h.request('POST', `${E}/setonhand/pos/bulk`, [count]);
-    const retry = await h.request('POST', `${E}/setonhand/pos/bulk`, [count]);
-    expect(first.json().success).toHaveLength(1);
-    expect(retry.json()).toEqual(first.json());
-  });
-
-  it('applies a hard update whatever configurationVersion it carries, and refuses a stale If-Match', async () => {
-    const current = (await h.request('GET', `${E}/configuration`)).json();
-    const older = { ...current, configurationVersion: current.configurationVersion - 1 };
-    const accepted = await h.request('POST', `${E}/configuration/hardupdate`, older);
-    expect(accepted.json().configurationVersion).toBe(current.configurationVersion + 1);
-    const refused = await h.request('POST', `${E}/configuration/hardupdate`, current, {
-      headers: { 'if-match': `"${current.configurationVersion}"` },
-    });
-    expect(refused.statusCode).toBe(412);
-    expect(refused.json().code).toBe('configuration_version_conflict');
-  });
-
-  it('accepts a hard update with only custom data sources, switching allocation off', async () => {
-    const response = await h.request('POST', '/api/environment/custom/configuration/hardupdate', {
-      inventorySystemConfigurations: { shop: { physicalMeasures: ['onhand'] } },
-    });
-    expect(response.statusCode).toBe(200);
-    expect(response.json().allocationConfiguration.isEnabled).toBe(false);
-  });
-
-  it('no longer reports a measure once it is removed from the configuration', async () => {
-    await h.request('PUT', '/api/environment/shrink');
-    await h.request(
-      'POST',
-      '/api/environment/shrink/onhand',
-      tshirtEvent('s1', { quantities: { pos: { inbound: 1 }, iom: { onhand: 4 } } }),
-    );
-    const config = (await h.request('GET', '/api/environment/shrink/configuration')).json();
-    delete config.inventorySystemConfigurations.iom;
-    delete config.configurationVersion;
-    expect(
-      (await h.request('POST', '/api/environment/shrink/configuration/hardupdate', config)).statusCode,
-    ).toBe(200);
-    const rows = (await h.request('POST', '/api/environment/shrink/onhand/indexquery', tshirtQuery)).json();
-    expect(rows[0].quantities.iom).toBeUndefined();
-    expect(rows[0].quantities.pos.inbound).toBe(1);
-  });
-});
-
-describe('the token endpoint', () => {
-  it('accepts client credentials as HTTP Basic and answers errors with RFC 6749 fields too', async () => {
-    const basic = Buffer.from('test-admin:test-admin-secret-0123456789abcdef').toString('base64');
-    const ok = await h.request('POST', '/oauth2/token', undefined, {
-      token: null,
-      rawBody: 'grant_type=client_credentials',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
-    });
-    expect(ok.statusCode).toBe(200);
-    expect(ok.json().token_type).toBe('Bearer');
-    expect(ok.headers['cache-control']).toBe('no-store');
-    const wrong = await h.request('POST', '/oauth2/token', undefined, {
-      token: null,
-      rawBody: 'grant_type=client_credentials&client_id=test-admin&client_secret=nope',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    expect(wrong.statusCode).toBe(401);
-    expect(wrong.json()).toMatchObject({ error: 'invalid_client', code: 'invalid_client' });
-    const grant = await h.request('POST', '/oauth2/token', undefined, {
-      token: null,
-      rawBody: 'grant_type=password&client_id=test-admin&client_secret=x',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    expect(grant.json()).toMatchObject({ error: 'unsupported_grant_type', code: 'unsupported_grant_type' });
   });
 });
