@@ -1,6 +1,13 @@
 import { expect } from 'vitest';
 import type { Harness } from '../support/harness.js';
-import { IMPEX } from './oci-helpers.js';
+import { ENV, IMPEX } from './oci-helpers.js';
+
+/** The reservation API of the test environment. */
+export const RES = `/inventory/reservation/v1/organizations/${ENV}`;
+/** Today (UTC), as a reservations export's fromDate. */
+export const today = () => new Date().toISOString().slice(0, 10);
+/** A timestamp of the reservations export: epoch milliseconds, as text. */
+export const ms = expect.stringMatching(/^\d{13}$/);
 
 /** Starts an export, runs the jobs, answers the file's lines (parsed). */
 export async function exportOf(
