@@ -21,6 +21,11 @@ function characters(value: string, limit: number): number {
   return count;
 }
 
+/** Whether text is well-formed Unicode (no lone surrogates) and free of control characters. */
+export function isCleanText(value: string): boolean {
+  return value.isWellFormed() && !CONTROL.test(value);
+}
+
 /** Text must be well-formed Unicode (no lone surrogates) and free of control characters. */
 export function checkText(value: string, path: string): void {
   if (!value.isWellFormed())

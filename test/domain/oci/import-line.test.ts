@@ -57,6 +57,21 @@ describe('reading an import line', () => {
     ['no recordId', { sku: 'sku1', locationId: 'l1' }, "'recordId' is required"],
     ['a one-letter sku', { recordId: 'a', sku: 's', locationId: 'l1' }, "'sku' must be"],
     ['a sku with a slash', { recordId: 'a', sku: 'a/b', locationId: 'l1' }, "'sku' must be"],
+    [
+      'a recordId with a control character',
+      { recordId: 'a\u0001b', sku: 'sku1', locationId: 'l1' },
+      'control',
+    ],
+    [
+      'a recordId of 128 characters ending in a tab',
+      { recordId: `${'r'.repeat(127)}\t`, sku: 'sku1', locationId: 'l1' },
+      'control characters',
+    ],
+    [
+      'a recordId with a lone surrogate',
+      { recordId: 'a\ud800', sku: 'sku1', locationId: 'l1' },
+      'surrogates',
+    ],
     ['a sku with a space', { recordId: 'a', sku: 'a b', locationId: 'l1' }, "'sku' must be"],
     ['a bad location', { recordId: 'a', sku: 'sku1', locationId: 'l 1' }, "'locationId' must be"],
     ['no location at all', { recordId: 'a', sku: 'sku1' }, 'needs a header line'],

@@ -1,3 +1,4 @@
+import { isCleanText } from '../../identifiers.js';
 import type { OciAvailabilityRecord, OciFuture } from './record-applier.js';
 
 /** The two NDJSON layouts of an availability import file (spec §4.2). */
@@ -69,6 +70,12 @@ export function readImportRecord(
   if (unknown !== undefined) return fail(`'${unknown}' is not a field of an import record.`);
   if (typeof line.recordId !== 'string' || line.recordId.length === 0 || line.recordId.length > 128) {
     return fail("'recordId' is required: a string of 1-128 characters.");
+  }
+  // Onhand's rule, not the specification's (it only calls recordId a UUID): the record's IV event id
+  // is made of it, and IV ids hold no control characters. Checked here, so that a recordId too long
+  // to be kept in its event id (which is then hashed) is refused the same way (docs/oci.md).
+  if (!isCleanText(line.recordId)) {
+    return fail("'recordId' must not contain control characters (such as a line break) or lone surrogates.");
   }
   if (typeof line.sku !== 'string' || line.sku.length < 2 || line.sku.length > 250 || !SKU.test(line.sku)) {
     return fail("'sku' must be 2-250 characters without \\ < > ; % / or white space.");
