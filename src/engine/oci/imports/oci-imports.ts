@@ -214,10 +214,16 @@ export class OciImports {
       .map((r) => r.importId);
   }
 
-  /** Deletes an import that is not running (in_progress while PENDING or RUNNING). */
+  /**
+   * Deletes an import that is not running (in_progress while PENDING or RUNNING, or while its file is
+   * arriving; an upload claimed STALE_UPLOAD_MS ago or more is taken as abandoned, as receive does).
+   */
   async delete(environmentId: string, importId: string): Promise<void> {
     const view = await this.status(environmentId, importId);
-    if (view.status === 'PENDING' || view.status === 'RUNNING' || view.record.state === 'RECEIVING') {
+    const { state, uploadedAt } = view.record;
+    const staleBefore = this.clock().getTime() - STALE_UPLOAD_MS;
+    const arriving = state === 'RECEIVING' && (uploadedAt === null || Date.parse(uploadedAt) >= staleBefore);
+    if (view.status === 'PENDING' || view.status === 'RUNNING' || arriving) {
       throw new OciImportRefusal('in_progress', `Import ${importId} is in progress.`);
     }
     await this.store.ociImports.delete(environmentId, importId);
