@@ -216,7 +216,7 @@ export class OciImports {
 
   /**
    * Deletes an import that is not running (in_progress while PENDING or RUNNING, or while its file is
-   * arriving; an upload claimed STALE_UPLOAD_MS ago or more is taken as abandoned, as receive does).
+   * arriving; an upload claimed more than STALE_UPLOAD_MS ago is taken as abandoned, as receive does).
    */
   async delete(environmentId: string, importId: string): Promise<void> {
     const view = await this.status(environmentId, importId);
