@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OCI_IMPORT_JOB } from '../../src/engine/oci/imports/import-job.js';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { ENV } from './oci-helpers.js';
@@ -7,7 +8,8 @@ import { ENV } from './oci-helpers.js';
  * An upload whose receiving process died leaves its import RECEIVING. More than ten minutes after the
  * upload began it is taken as abandoned (docs/oci.md, "Availability imports"): the link takes a file again
  * (while valid) and the import can be deleted, even once its link has expired; before that, both are
- * refused as in progress.
+ * refused as in progress. An upload still arriving when its import is deleted so ends with 404
+ * EntityNotFound, leaving no job and none of its file behind.
  */
 describe.each(testBackends())('an abandoned upload on %s', (backend) => {
   let h: Harness;
@@ -56,5 +58,35 @@ describe.each(testBackends())('an abandoned upload on %s', (backend) => {
     );
     now += 60_000 + 1;
     expect((await imports().receive(ENV, created.uploadLinkId, body())).status).toBe('PENDING');
+  });
+
+  it('still arriving when its import is deleted, queues no job and leaves none of its file', async () => {
+    const created = await imports().initiate(ENV, { fileName: 'slow.json', linkDuration: 60 });
+    let finish = () => {};
+    const rest = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const line = `${JSON.stringify({ recordId: 'r', sku: 'sku1', locationId: 'l1', onHand: 1 })}\n`;
+    const piece = Buffer.from(line.repeat(Math.ceil((1.5 * 1024 * 1024) / line.length)));
+    async function* slow() {
+      yield piece;
+      await rest;
+      yield piece;
+    }
+    const receiving = imports()
+      .receive(ENV, created.uploadLinkId, slow())
+      .then(
+        () => undefined,
+        (error: { reason?: string }) => error.reason,
+      );
+    const chunk = (seq: number) => h.services.store.ociImports.readChunk(ENV, created.importId, seq);
+    for (let i = 0; i < 200 && !(await chunk(0)); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await chunk(0)).toBeDefined();
+    now += 10 * 60_000 + 1;
+    await imports().delete(ENV, created.importId);
+    finish();
+    expect(await receiving).toBe('not_found');
+    for (const seq of [0, 1, 2]) expect(await chunk(seq)).toBeUndefined();
+    expect(await h.services.store.jobs.get(ENV, `${OCI_IMPORT_JOB}:${created.importId}`)).toBeUndefined();
   });
 });

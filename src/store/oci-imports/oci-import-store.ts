@@ -26,9 +26,10 @@ export interface OciImportStore {
   appendChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void>;
   /**
    * Ends the upload: RECEIVING → UPLOADED with the file's size, chunk count and validation error, and
-   * inserts `job` (the import job, null when validation failed) in the same transaction.
+   * inserts `job` (the import job, null when validation failed) in the same transaction. False, writing
+   * nothing, when the import is not RECEIVING any more (deleted as abandoned while its file arrived).
    */
-  completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<void>;
+  completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<boolean>;
   /** Chunk `seq` of the file, or undefined past the end. */
   readChunk(environmentId: string, importId: string, seq: number): Promise<Uint8Array | undefined>;
   /** Drops the file once imported (the result file stays). */

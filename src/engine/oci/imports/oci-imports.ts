@@ -174,7 +174,7 @@ export class OciImports {
         : null;
     const request: ImportJobRequest = { importId: entry.importId, ...(format ? { format } : {}) };
     const uploadedAt = this.clock().toISOString();
-    await imports.completeUpload(environmentId, entry.importId, {
+    const completed = await imports.completeUpload(environmentId, entry.importId, {
       uploadedAt,
       fileBytes: bytes,
       chunkCount: chunks,
@@ -189,6 +189,12 @@ export class OciImports {
             createdAt: uploadedAt,
           },
     });
+    if (!completed) {
+      // Deleted as abandoned while the file arrived: its chunks stored since are dropped too.
+      if (!(await imports.get(environmentId, entry.importId)))
+        await imports.deleteChunks(environmentId, entry.importId);
+      throw new OciImportRefusal('not_found', 'The import was deleted while its file was arriving.');
+    }
     if (validationError) await imports.deleteChunks(environmentId, entry.importId);
     // The status as received (PENDING, or FAILED validation), before the runner may start the job.
     const received = await this.status(environmentId, entry.importId);

@@ -84,10 +84,10 @@ export class PostgresOciImports implements OciImportStore {
     );
   }
 
-  async completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<void> {
+  async completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<boolean> {
     const { job } = upload;
-    await this.#transaction(async (client) => {
-      await client.query(
+    return this.#transaction(async (client) => {
+      const updated = await client.query(
         `UPDATE oci_imports SET state = 'UPLOADED', uploaded_at = $3, file_bytes = $4, chunk_count = $5,
            validation_error = $6, job_id = $7
          WHERE ${KEY} AND state = 'RECEIVING'`,
@@ -101,7 +101,8 @@ export class PostgresOciImports implements OciImportStore {
           job?.jobId ?? null,
         ],
       );
-      if (!job) return;
+      if (updated.rowCount === 0) return false;
+      if (!job) return true;
       // The job row as PostgresJobs.create writes it, in this transaction: an uploaded file always has its job.
       await client.query(
         `INSERT INTO jobs (environment_id, job_id, kind, status, request, progress, result, message, created_at,
@@ -109,6 +110,7 @@ export class PostgresOciImports implements OciImportStore {
          VALUES ($1, $2, $3, 'Queued', $4::json, 'null', 'null', '', $5, NULL, NULL, 0, NULL, NULL)`,
         [job.environmentId, job.jobId, job.kind, jobJson(job.request), job.createdAt],
       );
+      return true;
     });
   }
 
@@ -177,13 +179,14 @@ export class PostgresOciImports implements OciImportStore {
     return row ? toOciImport(row) : undefined;
   }
 
-  async #transaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  async #transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool().connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      await fn(client);
+      const result = await fn(client);
       await client.query('COMMIT');
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((e: unknown) => {
         broken = e instanceof Error ? e : new Error(String(e));

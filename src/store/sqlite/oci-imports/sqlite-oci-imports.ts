@@ -106,30 +106,34 @@ export class SqliteOciImports implements OciImportStore {
     );
   }
 
-  async completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<void> {
+  async completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<boolean> {
     const { job } = upload;
-    await this.deps.write((db) =>
+    return this.deps.write((db) =>
       db.transaction(() => {
-        db.prepare(
-          `UPDATE oci_imports SET state = 'UPLOADED', uploaded_at = ?, file_bytes = ?, chunk_count = ?,
+        const changed = db
+          .prepare(
+            `UPDATE oci_imports SET state = 'UPLOADED', uploaded_at = ?, file_bytes = ?, chunk_count = ?,
              validation_error = ?, job_id = ?
            WHERE environment_id = ? AND import_id = ? AND state = 'RECEIVING'`,
-        ).run(
-          upload.uploadedAt,
-          upload.fileBytes,
-          upload.chunkCount,
-          upload.validationError,
-          job?.jobId ?? null,
-          environmentId,
-          importId,
-        );
-        if (!job) return;
+          )
+          .run(
+            upload.uploadedAt,
+            upload.fileBytes,
+            upload.chunkCount,
+            upload.validationError,
+            job?.jobId ?? null,
+            environmentId,
+            importId,
+          ).changes;
+        if (changed === 0) return false;
+        if (!job) return true;
         // The job row as SqliteJobs.create writes it, in this transaction: an uploaded file always has its job.
         db.prepare(
           `INSERT INTO jobs (environment_id, job_id, kind, status, request, progress, result, message, created_at,
              started_at, completed_at, attempts, owner, lease_until)
            VALUES (?, ?, ?, 'Queued', ?, 'null', 'null', '', ?, NULL, NULL, 0, NULL, NULL)`,
         ).run(job.environmentId, job.jobId, job.kind, jobJson(job.request), job.createdAt);
+        return true;
       })(),
     );
   }
