@@ -45,11 +45,17 @@ export async function markersUnderIngest(
   const startedAt = performance.now();
   const marking = (async () => {
     const inFlight = new Set<Promise<void>>();
+    // A scheduled marker's failure is kept and thrown once the others are answered (not left unhandled).
+    let failure: { error: unknown } | undefined;
     while (!stop) {
       const n = ++markers;
       if (pace.kind === 'sequential') await send(n);
       else {
-        const sent = send(n).finally(() => inFlight.delete(sent));
+        const sent = send(n)
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => inFlight.delete(sent));
         inFlight.add(sent);
       }
       await new Promise((resolve) =>
@@ -57,6 +63,7 @@ export async function markersUnderIngest(
       );
     }
     await Promise.all(inFlight);
+    if (failure) throw failure.error;
   })();
   const bulk = await load({
     url: ctx.url,
