@@ -62,23 +62,4 @@ describe('the committed tail of a SQLite store (sqlite/committed-tail.ts)', () =
     expect(seqs(tail.read('a', 0, 10))).toEqual([1, 3]);
     expect(tail.read('a', 0, 1)).toMatchObject({ through: 1 });
   });
-
-  it('keeps nothing after its idle commits without a read near them, and starts again at the commit after one', () => {
-    const tail = new CommittedTail(4, 1_000, 2);
-    tail.add([row(1)]);
-    tail.add([row(2)]);
-    expect(seqs(tail.read('env', 0, 10))).toEqual([1, 2]);
-    tail.add([row(3)]);
-    tail.add([row(4), row(5)]);
-    // A read far behind (a span read back) is no reader near the head: the next commit is not kept.
-    expect(tail.read('env', 0, 10)).toBeUndefined();
-    tail.add([row(6)]);
-    expect(tail.read('env', 5, 10)).toBeUndefined();
-    // That read was near the head: from the next commit on, rows are kept again.
-    tail.add([row(7)]);
-    expect(tail.read('env', 5, 10)).toBeUndefined();
-    expect(seqs(tail.read('env', 6, 10))).toEqual([7]);
-    tail.add([row(8)]);
-    expect(seqs(tail.read('env', 6, 10))).toEqual([7, 8]);
-  });
 });

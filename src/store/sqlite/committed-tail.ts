@@ -13,12 +13,6 @@ import type { LedgerParams } from './row-mapping.js';
  * a few rows can be large): the oldest rows go first. It relies on the ledger's seq never being reused
  * (`seq INTEGER PRIMARY KEY AUTOINCREMENT`, sqlite/schema.ts): were the newest rows deleted and their
  * seqs given again to another process's rows, a commit of this store could seem to follow its tail.
- *
- * Kept rows outlive the young generation of the heap and are copied and promoted by the garbage
- * collector, which a bulk ingest nobody follows pays for nothing: after `idleCommits` commits without a
- * read near them (a read after a seq the rows could hold: a follower at the head, not the checkpointer
- * reading a span back), nothing is kept until such a read comes. That read goes to the file, as do the
- * reads until the first commit after it, from which the tail starts again.
  */
 export class CommittedTail {
   /** Every row of the file with a seq in (#from, #last] is in #rows, in seq order; #last < 0: none. */
@@ -28,31 +22,14 @@ export class CommittedTail {
   #start = 0;
   /** The characters of the texts of the rows kept (from #start). */
   #chars = 0;
-  /** Commits added since the last read near the tail; the last seq added, kept or not. */
-  #idle = 0;
-  #seen = -1;
 
   constructor(
     private readonly max: number,
     private readonly maxChars: number,
-    private readonly idleCommits = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Rows of one commit of this store, in seq order. */
   add(rows: readonly FeedRowText[]): void {
-    const last = rows[rows.length - 1];
-    if (last) this.#seen = Number(last.seq);
-    if (this.#idle >= this.idleCommits) {
-      // Nobody reads near the head: keep nothing (the next kept commit starts the tail again).
-      if (this.#last >= 0) {
-        this.#rows = [];
-        this.#start = 0;
-        this.#chars = 0;
-        this.#last = -1;
-      }
-      return;
-    }
-    this.#idle++;
     for (const row of rows) {
       const seq = Number(row.seq);
       if (this.#last < 0 || seq !== this.#last + 1) {
@@ -92,7 +69,6 @@ export class CommittedTail {
     after: number,
     limit: number,
   ): { rows: FeedRowText[]; through: number } | undefined {
-    if (after >= this.#seen - this.max) this.#idle = 0;
     if (this.#last < 0 || after < this.#from) return undefined;
     const rows: FeedRowText[] = [];
     let i = this.firstAfter(after);

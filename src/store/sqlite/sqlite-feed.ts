@@ -24,8 +24,6 @@ const POLL_MS = 1000;
 const TAIL_ROWS = 8192;
 /** …and at most this many characters of their texts (a clean-up's entry lists every row it deleted). */
 const TAIL_CHARS = 8 * 1024 * 1024;
-/** …and only while a reader near the head has read within this many commits (committed-tail.ts). */
-const TAIL_IDLE_COMMITS = 256;
 
 /** What SqliteFeed needs from its store. */
 export interface SqliteFeedDeps {
@@ -52,7 +50,7 @@ export class SqliteFeed implements FeedStore {
   /** The shared head read of the calls to `settleAll` made in this turn of the event loop. */
   #pendingHead: Promise<number> | undefined;
   #settleChecks = 0;
-  readonly #tail = new CommittedTail(TAIL_ROWS, TAIL_CHARS, TAIL_IDLE_COMMITS);
+  readonly #tail = new CommittedTail(TAIL_ROWS, TAIL_CHARS);
   readonly #spans = new CommittedSpans();
   #tailReads = 0;
 
