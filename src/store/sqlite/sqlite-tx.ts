@@ -230,8 +230,8 @@ export class SqliteTx implements StoreTx {
       const seq = Number(this.sql.insertLedger.run(...params).lastInsertRowid);
       seqs.push(seq);
       this.#appended.push(feedRow(seq, params));
+      this.#entries.push(e);
     }
-    this.#entries.push(...entries);
     this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
     return seqs;
   }
