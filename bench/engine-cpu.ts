@@ -10,9 +10,12 @@ import { bulkTemplates } from './workloads/events.js';
  * CPU per event of the on-hand write path without HTTP: W1's 512-event bodies through
  * Engine.changeOnHand on a SQLite file (WAL, synchronous=FULL), 4 requests in flight, measured with
  * process.cpuUsage(). Steadier than wall-clock events/s on a shared machine; compare builds by running
- * them in turn several times. Usage: npx tsx bench/engine-cpu.ts [requests, default 500]
+ * them in turn several times. With --checkpoints the feed's checkpointer runs as in the server (started,
+ * and one last pass before the measurement ends, so every complete span's sums are in it).
+ * Usage: npx tsx bench/engine-cpu.ts [requests, default 500] [--checkpoints]
  */
-const requests = Number(process.argv[2] ?? 500);
+const requests = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 500);
+const checkpoints = process.argv.includes('--checkpoints');
 const dir = mkdtempSync(join(tmpdir(), 'onhand-engine-cpu-'));
 const store = SqliteStore.open({ file: join(dir, 'bench.db') });
 await store.migrate();
@@ -39,10 +42,13 @@ async function run(count: number): Promise<void> {
   );
 }
 
+if (checkpoints) engine.checkpointer.start();
 await run(40); // warm-up
+if (checkpoints) await engine.checkpointer.runOnce();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await run(requests);
+if (checkpoints) await engine.checkpointer.runOnce();
 const cpu = process.cpuUsage(cpu0);
 const seconds = (performance.now() - t0) / 1000;
 const events = requests * 512;
@@ -50,5 +56,6 @@ console.log(
   `${((cpu.user + cpu.system) / events).toFixed(1)} µs CPU per event (user ${(cpu.user / events).toFixed(1)}, ` +
     `system ${(cpu.system / events).toFixed(1)}); ${Math.round(events / seconds).toLocaleString('en')} events/s`,
 );
+await engine.drain();
 await store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -98,6 +98,19 @@ export interface FeedStore {
     fromSpan: number,
     toSpan: number,
   ): Promise<SpanDelta[]>;
+  /**
+   * Optional: from now on, sum in memory the checkpoint spans of `size` positions (SpanSums) from the
+   * entries this store commits, so that `committedSpan` can answer them; 0 stops it. A store may do it
+   * where an entry's position is known at its commit (SQLite). `onComplete` is called when a span may
+   * have become complete.
+   */
+  keepSpanSums?(size: number, onComplete?: () => void): void;
+  /**
+   * Optional: the net changes of one span of the environment (SpanSums.deltas) summed in memory, when
+   * this store committed every entry of the span while keeping span sums (no other process or
+   * connection wrote an entry into it); undefined otherwise (read the entries back).
+   */
+  committedSpan?(environmentId: string, span: number): SpanDelta[] | undefined;
   /** Records the net changes of one span (idempotent: writing a span again changes nothing). */
   writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void>;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { dimensionsKey } from '../../domain/dimensions.js';
 import type { SpanDelta } from '../../store/feed-store.js';
+import { SpanSums } from '../../store/span-sums.js';
 import type { Store } from '../../store/store.js';
 
 /** The follower id under which the last checkpoint span written is kept (feed_followers). */
@@ -22,6 +22,7 @@ export class Checkpointer {
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #again = false;
 
   constructor(
     private readonly store: Store,
@@ -32,6 +33,9 @@ export class Checkpointer {
 
   start(): void {
     if (this.#timer) return;
+    // From now on the store may sum the spans it commits in memory (deltasOf takes them), and a pass
+    // runs as soon as one is complete, so that few are kept.
+    this.store.feed.keepSpanSums?.(this.spanSize, () => setImmediate(() => this.wake()));
     this.#timer = setInterval(() => void this.runOnce(), TICK_MS);
     this.#timer.unref();
   }
@@ -39,6 +43,7 @@ export class Checkpointer {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.store.feed.keepSpanSums?.(0);
     await this.#running;
   }
 
@@ -46,8 +51,19 @@ export class Checkpointer {
   runOnce(): Promise<void> {
     this.#running ??= this.pass().finally(() => {
       this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        setImmediate(() => this.wake());
+      }
     });
     return this.#running;
+  }
+
+  /** A span may have become complete (the store says so): a pass now, or once the one running ends. */
+  private wake(): void {
+    if (!this.#timer) return;
+    if (this.#running) this.#again = true;
+    else void this.runOnce();
   }
 
   private async pass(): Promise<void> {
@@ -87,45 +103,25 @@ export class Checkpointer {
   }
 
   /**
-   * The net change per stored value of the environment's entries in one span. A value the span brought
-   * into being is kept even when its net change is zero: an as-of query before the span must not see it.
+   * The net change per stored value of the environment's entries in one span (SpanSums): from what the
+   * store summed in memory as it committed them, where it can (SQLite, every entry of the span committed
+   * by this process), else from the entries read back.
    */
   private async deltasOf(environmentId: string, span: number): Promise<SpanDelta[]> {
+    const kept = this.store.feed.committedSpan?.(environmentId, span);
+    if (kept) return kept;
     const end = (span + 1) * this.spanSize;
-    const sums = new Map<string, SpanDelta>();
+    const sums = new SpanSums();
     for (let cursor = span * this.spanSize; cursor < end; ) {
       const page = await this.store.feed.read(environmentId, cursor, PAGE);
       for (const record of page) {
         if (record.position > end) break;
-        for (const c of record.changes) {
-          const date = c.date ?? null;
-          const id = [
-            record.partitionId,
-            c.organizationId,
-            c.productId,
-            dimensionsKey(c.dimensions),
-            c.dataSource,
-            c.measure,
-            date ?? '',
-          ].join('\u0000');
-          const known = sums.get(id);
-          sums.set(id, {
-            created: known ? known.created : c.created === true,
-            partitionId: record.partitionId,
-            organizationId: c.organizationId,
-            productId: c.productId,
-            dimensions: c.dimensions,
-            dataSource: c.dataSource,
-            measure: c.measure,
-            date,
-            delta: (known?.delta ?? 0n) + c.delta,
-          });
-        }
+        sums.add(record.partitionId, record.changes);
       }
       const last = page[page.length - 1];
       if (!last || page.length < PAGE || last.position >= end) break;
       cursor = last.position;
     }
-    return [...sums.values()].filter((d) => d.delta !== 0n || d.created);
+    return sums.deltas();
   }
 }

@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../feed-store.js';
 import { type FeedRowText, toFeedRecord } from '../ledger-codec.js';
 import { latestPositionAt } from '../position-search.js';
+import type { LedgerEntry } from '../records.js';
 import type { StockSelector } from '../store.js';
+import { CommittedSpans } from './committed-spans.js';
 import { CommittedTail } from './committed-tail.js';
 import { openReadConnection } from './connections.js';
 import {
@@ -49,6 +51,7 @@ export class SqliteFeed implements FeedStore {
   #pendingHead: Promise<number> | undefined;
   #settleChecks = 0;
   readonly #tail = new CommittedTail(TAIL_ROWS, TAIL_CHARS);
+  readonly #spans = new CommittedSpans();
   #tailReads = 0;
 
   constructor(deps: SqliteFeedDeps) {
@@ -68,10 +71,31 @@ export class SqliteFeed implements FeedStore {
     this.#listeners.clear();
   }
 
-  /** Called by the store after a commit that appended ledger entries: `rows`, in seq order. */
-  committed(rows: readonly FeedRowText[]): void {
+  /**
+   * Called by the store after a commit that appended ledger entries: `rows`, in seq order, and the
+   * entries they store, in the same order.
+   */
+  committed(rows: readonly FeedRowText[], entries: readonly LedgerEntry[]): void {
     this.#tail.add(rows);
+    this.#spans.add(
+      rows.map((row) => Number(row.seq)),
+      entries,
+    );
     this.notify();
+  }
+
+  /** Sums the spans this store commits in memory from now on (committed-spans.ts); 0 stops. */
+  keepSpanSums(size: number, onComplete?: () => void): void {
+    this.#spans.keep(size, onComplete);
+  }
+
+  committedSpan(environmentId: string, span: number): SpanDelta[] | undefined {
+    return this.#spans.take(environmentId, span);
+  }
+
+  /** Drops what is kept in memory of an environment whose entries were deleted. */
+  forget(environmentId: string): void {
+    this.#spans.forget(environmentId);
   }
 
   /** Tells the watchers that new entries may be readable. */

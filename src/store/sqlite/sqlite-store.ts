@@ -144,7 +144,7 @@ export class SqliteStore implements Store {
         this.rollback(sql);
         throw error;
       }
-      if (tx.commitMark() !== null) this.feed.committed(tx.appended());
+      if (tx.commitMark() !== null) this.feed.committed(tx.appended(), tx.appendedEntries());
       return result;
     });
   }
@@ -242,7 +242,9 @@ export class SqliteStore implements Store {
   }
 
   async deleteOrphanedData(environmentId: string): Promise<boolean> {
-    return this.write(() => deleteOrphanedData(this.#writer, environmentId));
+    const deleted = await this.write(() => deleteOrphanedData(this.#writer, environmentId));
+    if (deleted) this.feed.forget(environmentId);
+    return deleted;
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {

@@ -37,6 +37,8 @@ export class SqliteTx implements StoreTx {
   #lastSeq: number | null = null;
   /** The ledger rows appended, as a read of the feed gives them (SqliteFeed's committed tail). */
   readonly #appended: FeedRowText[] = [];
+  /** The entries appended, in the same order (SqliteFeed's committed spans). */
+  readonly #entries: LedgerEntry[] = [];
 
   /** `fedAt` gives the feed time of the entries this transaction appends (see FeedRecord.fedAt). */
   constructor(
@@ -228,6 +230,7 @@ export class SqliteTx implements StoreTx {
       const seq = Number(this.sql.insertLedger.run(...params).lastInsertRowid);
       seqs.push(seq);
       this.#appended.push(feedRow(seq, params));
+      this.#entries.push(e);
     }
     this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
     return seqs;
@@ -236,6 +239,11 @@ export class SqliteTx implements StoreTx {
   /** The ledger rows this transaction appended, in seq order, as the feed reads them back. */
   appended(): readonly FeedRowText[] {
     return this.#appended;
+  }
+
+  /** The ledger entries this transaction appended, in the order of `appended()`. */
+  appendedEntries(): readonly LedgerEntry[] {
+    return this.#entries;
   }
 
   /** The seq of the last entry appended: on SQLite it is also the feed position of the whole commit. */

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
+import { Engine } from '../../src/engine/engine.js';
+import type { SpanDelta } from '../../src/store/feed-store.js';
+import { SpanSums } from '../../src/store/span-sums.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+/*
+ * The SQLite feed sums the checkpoint spans of the entries it commits in memory (committed-spans.ts),
+ * so the checkpointer need not read them back. A span is answered from memory only when this store
+ * committed every entry of it; another process (here a second store on the same file) writing in
+ * between sends the checkpointer back to the file. What memory answers must be what the entries read
+ * back sum to, value for value and in the same order.
+ */
+const SIZE = 5;
+
+describe('the SQLite feed summing the spans it commits', () => {
+  let dir: string;
+  let file: string;
+  const stores: SqliteStore[] = [];
+  const open = async () => {
+    const store = SqliteStore.open({ file });
+    await store.migrate();
+    stores.push(store);
+    return store;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onhand-spans-'));
+    file = join(dir, 'spans.db');
+  });
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (engine: Engine, environmentId: string, prefix: string, count: number, step = 1) =>
+    engine.changeOnHand(
+      environmentId,
+      Array.from({ length: count }, (_, i) => ({
+        input: {
+          id: `${prefix}-${i}`,
+          organizationId: 'usmf',
+          productId: `P${i % 3}`,
+          dimensions: { siteId: '1', locationId: String(11 + (i % 2)), colorId: 'red' },
+          // Some values come back to zero within a span, some are created there.
+          quantities: { pos: { inbound: i % 4 === 3 ? -step : step, outbound: i % 5 } },
+        },
+        path: `/${i}`,
+      })),
+    );
+
+  /** What the checkpointer sums from the entries read back (a store that keeps nothing). */
+  const readBack = async (store: SqliteStore, environmentId: string, span: number): Promise<SpanDelta[]> => {
+    const sums = new SpanSums();
+    for (const record of await store.feed.read(environmentId, span * SIZE, 1000))
+      if (record.position <= (span + 1) * SIZE) sums.add(record.partitionId, record.changes);
+    return sums.deltas();
+  };
+
+  it('answers the spans it committed whole, as the entries read back sum them, and no other', async () => {
+    const a = await open();
+    a.feed.keepSpanSums(SIZE);
+    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    await engineA.environments.create('e');
+    await engineA.environments.create('f');
+    const b = await open();
+    const engineB = new Engine({ store: b, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+
+    await write(engineA, 'e', 'a1', 12);
+    await write(engineA, 'f', 'a2', 4, 2);
+    await write(engineA, 'e', 'a3', 7, 3);
+    await write(engineB, 'e', 'b1', 3); // behind A's back: the span it falls in is not A's whole
+    await write(engineA, 'e', 'a4', 16);
+    await write(engineA, 'f', 'a5', 9);
+
+    const fresh = await open();
+    const head = await fresh.feed.head();
+    let answered = 0;
+    let refused = 0;
+    for (let span = 0; (span + 1) * SIZE <= head; span++) {
+      for (const environmentId of ['e', 'f']) {
+        const kept = a.feed.committedSpan(environmentId, span);
+        if (kept === undefined) {
+          refused++;
+          continue;
+        }
+        answered++;
+        expect(kept, `${environmentId}, span ${span}`).toEqual(await readBack(fresh, environmentId, span));
+        // Taken once: a second ask (a failed span write retried) reads back.
+        expect(a.feed.committedSpan(environmentId, span)).toBeUndefined();
+      }
+    }
+    expect(answered).toBeGreaterThan(4);
+    expect(refused).toBeGreaterThan(0);
+    // The span B wrote into, and the spans after it that began before A's next commit, are read back.
+    const bSeqs = (await fresh.feed.read('e', 0, 1000)).filter((r) => r.eventId?.startsWith('b1'));
+    const bSpan = Math.floor(((bSeqs[0]?.position ?? 0) - 1) / SIZE);
+    expect(a.feed.committedSpan('e', bSpan)).toBeUndefined();
+    // A span not yet complete is not answered.
+    expect(a.feed.committedSpan('e', Math.floor(head / SIZE))).toBeUndefined();
+    await engineA.drain();
+    await engineB.drain();
+  });
+
+  it('keeps nothing until asked, and nothing of an environment whose entries were deleted', async () => {
+    const a = await open();
+    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    await engineA.environments.create('e');
+    await write(engineA, 'e', 'x', 10);
+    expect(a.feed.committedSpan('e', 0)).toBeUndefined();
+    a.feed.keepSpanSums(SIZE);
+    await write(engineA, 'e', 'y', 15);
+    const entries = await a.feed.read('e', 0, 1000);
+    const firstY = entries.find((r) => r.eventId === 'y-0')?.position ?? 0;
+    // The first span that began after sums were switched on; it and the next one are complete.
+    const whole = Math.ceil((firstY - 1) / SIZE);
+    expect((whole + 2) * SIZE).toBeLessThanOrEqual(await a.feed.head());
+    expect(a.feed.committedSpan('e', whole - 1)).toBeUndefined();
+    expect(a.feed.committedSpan('e', whole)).toEqual(await readBack(a, 'e', whole));
+    a.feed.forget('e');
+    expect(a.feed.committedSpan('e', whole + 1)).toBeUndefined();
+    await engineA.drain();
+  });
+});
