@@ -24,7 +24,7 @@ describe.each(testBackends())('an abandoned upload on %s', (backend) => {
   const abandoned = async (linkDuration: number) => {
     const created = await imports().initiate(ENV, { fileName: 'died.json', linkDuration });
     const at = new Date(now).toISOString();
-    expect(await h.services.store.ociImports.claimUpload(ENV, created.importId, at, at)).toBe(true);
+    expect(await h.services.store.ociImports.claimUpload(ENV, created.importId, 'died', at, at)).toBe(true);
     return created;
   };
   const refusal = async (run: () => Promise<unknown>) => {
