@@ -28,9 +28,10 @@ export function isCleanText(value: string): boolean {
 
 /** Text must be well-formed Unicode (no lone surrogates) and free of control characters. */
 export function checkText(value: string, path: string): void {
+  if (isCleanText(value)) return;
   if (!value.isWellFormed())
     fail('invalid_id', path, 'The text is not well-formed Unicode (a lone surrogate).');
-  if (CONTROL.test(value)) fail('invalid_id', path, 'Control characters are not allowed.');
+  fail('invalid_id', path, 'Control characters are not allowed.');
 }
 
 /**

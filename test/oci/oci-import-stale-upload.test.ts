@@ -6,7 +6,7 @@ import { ENV } from './oci-helpers.js';
 
 /*
  * An upload whose receiving process died leaves its import RECEIVING. More than ten minutes after the
- * upload began it is taken as abandoned (docs/oci.md, "Availability imports"): the link takes a file again
+ * upload began (or stored its last chunk) it is taken as abandoned (docs/oci.md, "Availability imports"): the link takes a file again
  * (while valid) and the import can be deleted, even once its link has expired; before that, both are
  * refused as in progress. An upload still arriving when its import is deleted so ends with 404
  * EntityNotFound, leaving no job and none of its file behind.
@@ -24,7 +24,7 @@ describe.each(testBackends())('an abandoned upload on %s', (backend) => {
   const abandoned = async (linkDuration: number) => {
     const created = await imports().initiate(ENV, { fileName: 'died.json', linkDuration });
     const at = new Date(now).toISOString();
-    expect(await h.services.store.ociImports.claimUpload(ENV, created.importId, at, at)).toBe(true);
+    expect(await h.services.store.ociImports.claimUpload(ENV, created.importId, 'died', at, at)).toBe(true);
     return created;
   };
   const refusal = async (run: () => Promise<unknown>) => {
@@ -47,7 +47,7 @@ describe.each(testBackends())('an abandoned upload on %s', (backend) => {
     expect(await imports().list(ENV, false)).not.toContain(created.importId);
   });
 
-  it('takes a file again more than ten minutes after it began, not before', async () => {
+  it('takes a file again, and is listed as available, more than ten minutes after it began, not before', async () => {
     const created = await abandoned(60);
     async function* body() {
       yield Buffer.from('\n');
@@ -56,7 +56,10 @@ describe.each(testBackends())('an abandoned upload on %s', (backend) => {
     expect(await refusal(() => imports().receive(ENV, created.uploadLinkId, body()))).toBe(
       'already_received',
     );
+    expect(await imports().list(ENV, true)).not.toContain(created.importId);
     now += 60_000 + 1;
+    // Its link is listed as available again (the same rule as the store's claim).
+    expect(await imports().list(ENV, true)).toContain(created.importId);
     expect((await imports().receive(ENV, created.uploadLinkId, body())).status).toBe('PENDING');
   });
 

@@ -42,21 +42,24 @@ describe.each(testBackends())('an import exported while its file was arriving, o
     expect((await h.request('PUT', `${IMPEX}/location-graph`, GRAPH)).statusCode).toBe(200);
     const created = await imports().initiate(ENV, { fileName: 'slow.json', linkDuration: 60 });
     importId = created.importId;
-    // An upload that has begun and waits for the rest of its file while the export is taken.
+    // An upload that has begun, stored more than a chunk (1 MiB; the rest is blank lines), and waits for
+    // the rest of its file while the export is taken.
     let finish = () => {};
     const rest = new Promise<void>((resolve) => {
       finish = resolve;
     });
     async function* slow() {
       yield Buffer.from(line({ recordId: 's1', sku: 'sku1', locationId: 'surprise', onHand: 3 }));
+      yield Buffer.from('\n'.repeat(1024 * 1024 + 100));
       await rest;
     }
     const receiving = imports().receive(ENV, created.uploadLinkId, slow());
-    for (let i = 0; i < 100; i++) {
-      if ((await h.services.store.ociImports.get(ENV, importId))?.state === 'RECEIVING') break;
+    const firstChunk = () => h.services.store.ociImports.readChunk(ENV, importId, 0);
+    for (let i = 0; i < 200 && !(await firstChunk()); i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect((await h.services.store.ociImports.get(ENV, importId))?.state).toBe('RECEIVING');
+    expect(await firstChunk()).toBeDefined();
     text = (await exportText(h, ENV)).text;
     finish();
     expect((await receiving).status).toBe('PENDING');
@@ -70,6 +73,7 @@ describe.each(testBackends())('an import exported while its file was arriving, o
       .filter((l) => l.includes('"type":"oci-import'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records).toHaveLength(1);
+    expect(text).not.toContain('"type":"oci-import-chunk"');
     expect(records[0]).toMatchObject({
       type: 'oci-import',
       importId,

@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { describeCatalogueConformance } from './conformance-catalogue.js';
 import { describeConfigurationGuardConformance } from './conformance-configuration-guards.js';
 import { describeFeedConformance } from './conformance-feed.js';
+import { describeOciImportConformance } from './conformance-oci-imports.js';
 import { describeProductReservationConformance } from './conformance-product-reservations.js';
 import { describeReservationScopeConformance } from './conformance-reservation-scopes.js';
 import { describeReservationConformance } from './conformance-reservations.js';
@@ -183,6 +184,10 @@ export function describeStoreConformance(
     // Product catalogue, background jobs, adjustment lines (conformance-catalogue.ts)
 
     describeCatalogueConformance(test, () => store);
+
+    // OCI import uploads (conformance-oci-imports.ts)
+
+    describeOciImportConformance(test, () => store);
 
     // Tenancy
 

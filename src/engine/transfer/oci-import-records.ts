@@ -176,7 +176,7 @@ export async function writeOciImports(
         jobs.push({ ...item.job, environmentId, owner: null, leaseUntil: null });
     } else if (item.kind === 'importError') {
       await store.ociImports.putErrors(environmentId, item.importId, item.seq, [item.line]);
-    } else await store.ociImports.appendChunk(environmentId, item.importId, item.seq, item.data);
+    } else await store.ociImports.restoreChunk(environmentId, item.importId, item.seq, item.data);
   }
   return jobs;
 }

@@ -42,6 +42,20 @@ export function toOciImport(row: OciImportRow): OciImportRecord {
   };
 }
 
+/**
+ * The one SQL form of "an abandoned upload" (docs/oci.md, "Abandoned uploads"), shared by claimUpload,
+ * delete and both backends: RECEIVING with no chunk stored (nor claim made) since `staleBefore`, the
+ * placeholder given.
+ */
+export function staleReceiving(staleBefore: string): string {
+  return `(state = 'RECEIVING' AND uploaded_at < ${staleBefore})`;
+}
+
+/** The SQL condition under which OciImportStore.delete deletes (placeholders for staleBefore, uploaded). */
+export function deletableImport(staleBefore: string, uploaded: string): string {
+  return `(state = 'WAITING' OR ${staleReceiving(staleBefore)} OR (state = 'UPLOADED' AND ${uploaded} = 1))`;
+}
+
 /** The values of a new import's row, in OCI_IMPORT_COLUMNS order up to `created_at`. */
 export function newImportValues(r: NewOciImport): (string | null)[] {
   return [

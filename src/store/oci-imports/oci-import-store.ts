@@ -16,20 +16,47 @@ export interface OciImportStore {
   /** Every import of the environment, oldest first. */
   list(environmentId: string): Promise<OciImportRecord[]>;
   /**
-   * Takes the upload: WAITING → RECEIVING, only while the link is valid at `now` (or RECEIVING whose
-   * receiver gave up before `staleBefore`: its process died); any chunks stored are dropped.
+   * Takes the upload for the claim `claim` (a token new to each claim): WAITING → RECEIVING, only while
+   * the link is valid at `now`, or RECEIVING whose last chunk (or claim) is older than `staleBefore` (the
+   * receiving process died: STALE_RECEIVING); the chunks stored are dropped in the same transaction.
    * False when the import is not waiting.
    */
-  claimUpload(environmentId: string, importId: string, now: string, staleBefore: string): Promise<boolean>;
-  /** Gives a failed upload back: RECEIVING → WAITING, chunks dropped. */
-  releaseUpload(environmentId: string, importId: string): Promise<void>;
-  appendChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void>;
+  claimUpload(
+    environmentId: string,
+    importId: string,
+    claim: string,
+    now: string,
+    staleBefore: string,
+  ): Promise<boolean>;
+  /** Gives a failed upload back: RECEIVING → WAITING and its chunks dropped, only while `claim` holds it. */
+  releaseUpload(environmentId: string, importId: string, claim: string): Promise<void>;
   /**
-   * Ends the upload: RECEIVING → UPLOADED with the file's size, chunk count and validation error, and
-   * inserts `job` (the import job, null when validation failed) in the same transaction. False, writing
-   * nothing, when the import is not RECEIVING any more (deleted as abandoned while its file arrived).
+   * Stores chunk `seq` of the upload held by `claim` and sets the claim's time to `now` (a heartbeat:
+   * an upload is abandoned when no chunk arrived for the stale time). False, storing nothing, when the
+   * claim no longer holds the import (deleted, or overtaken as abandoned).
    */
-  completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<boolean>;
+  appendChunk(
+    environmentId: string,
+    importId: string,
+    claim: string,
+    seq: number,
+    data: Uint8Array,
+    now: string,
+  ): Promise<boolean>;
+  /** Writes a chunk as it was exported (`onhand import`). */
+  restoreChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void>;
+  /**
+   * Ends the upload held by `claim`: RECEIVING → UPLOADED with the file's size, chunk count and
+   * validation error, and inserts `job` (the import job, null when validation failed) in the same
+   * transaction. False, writing nothing, when the claim no longer holds the import (deleted, or
+   * overtaken as abandoned, while its file arrived).
+   */
+  completeUpload(
+    environmentId: string,
+    importId: string,
+    claim: string,
+    upload: CompletedUpload,
+  ): Promise<boolean>;
   /** Chunk `seq` of the file, or undefined past the end. */
   readChunk(environmentId: string, importId: string, seq: number): Promise<Uint8Array | undefined>;
   /** Drops the file once imported (the result file stays). */
@@ -50,8 +77,19 @@ export interface OciImportStore {
     afterSeq: number,
     limit: number,
   ): Promise<{ seq: number; line: string }[]>;
-  /** Deletes the import, its file and its error lines. */
-  delete(environmentId: string, importId: string): Promise<void>;
+  /**
+   * Deletes the import, its file and its error lines, in one transaction and only while its state still
+   * allows it: WAITING, RECEIVING whose last chunk (or claim) is older than `staleBefore`
+   * (STALE_RECEIVING), or, when `uploaded` (the caller saw it UPLOADED with its job ended: neither ever
+   * goes back), UPLOADED. False, deleting nothing, otherwise (a file arrived or completed meanwhile).
+   */
+  delete(environmentId: string, importId: string, allowed: DeletableImport): Promise<boolean>;
+}
+
+/** What OciImportStore.delete may delete. */
+export interface DeletableImport {
+  readonly staleBefore: string;
+  readonly uploaded: boolean;
 }
 
 /** WAITING: no file yet; RECEIVING: a file is arriving; UPLOADED: the file is stored (the job runs it). */
@@ -71,7 +109,7 @@ export interface NewOciImport {
 
 export interface OciImportRecord extends NewOciImport {
   readonly state: OciImportState;
-  /** When the upload was claimed (RECEIVING) or completed (UPLOADED). */
+  /** When the upload last stored a chunk or was claimed (RECEIVING), or completed (UPLOADED). */
   readonly uploadedAt: string | null;
   readonly fileBytes: number;
   readonly chunkCount: number;

@@ -5,6 +5,7 @@ import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_9 } from './migration-9.js';
 import { MIGRATION_8 } from './oci/oci-schema.js';
 import { MIGRATION_10 } from './oci-imports/migration-10.js';
+import { MIGRATION_13 } from './oci-imports/migration-13.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -187,6 +188,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_9,
   MIGRATION_10,
   MIGRATION_11,
+  MIGRATION_13,
 ];
 
 /** Advisory lock (two-int form, a key space apart from lock keys) held while migrating. */

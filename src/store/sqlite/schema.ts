@@ -3,6 +3,7 @@ import { MIGRATION_13 } from './ledger-format/migration-13.js';
 import { MIGRATION_10 } from './migration-10.js';
 import { MIGRATION_11 } from './oci/oci-schema.js';
 import { MIGRATION_12 } from './oci-imports/migration-12.js';
+import { MIGRATION_14 } from './oci-imports/migration-14.js';
 import { WEBHOOKS_MIGRATION } from './webhooks/webhook-schema.js';
 
 /** One step of the schema, recorded in schema_migrations under its version once applied. */
@@ -244,6 +245,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_11,
   MIGRATION_12,
   MIGRATION_13,
+  MIGRATION_14,
 ];
 
 /**

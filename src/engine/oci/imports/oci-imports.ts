@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type ImportCounters,
   importStatus,
@@ -11,35 +11,15 @@ import type { OciImportRecord } from '../../../store/oci-imports/oci-import-stor
 import type { Store } from '../../../store/store.js';
 import type { Environments } from '../../environments.js';
 import type { JobRunner } from '../../jobs/job-runner.js';
-import { type ImportJobRequest, type ImportJobResult, OCI_IMPORT_JOB } from './import-job.js';
+import type { ImportJobResult } from './import-job.js';
+import { OciImportRefusal } from './import-refusal.js';
+import { isStaleReceiving, receiveUpload, staleBefore } from './oci-import-upload.js';
 
-/** Stored chunk size of an uploaded file. */
-export const CHUNK_BYTES = 1024 * 1024;
-/** Largest upload accepted (the gateway limit of spec §4.1; compress larger files). */
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+export { type ImportRefusalReason, OciImportRefusal } from './import-refusal.js';
+export { CHUNK_BYTES, MAX_UPLOAD_BYTES } from './oci-import-upload.js';
+
 /** How long a result file stays available after its import ended. */
 export const RESULT_TTL_MS = 24 * 3600 * 1000;
-/** An upload that has received nothing for this long is taken as abandoned (its process died). */
-const STALE_UPLOAD_MS = 10 * 60 * 1000;
-
-/** Why an import request is refused; the OCI routes turn these into the spec's problems. */
-export type ImportRefusalReason =
-  | 'not_found'
-  | 'already_received'
-  | 'expired_link'
-  | 'in_progress'
-  | 'expired_result'
-  | 'too_large';
-
-export class OciImportRefusal extends Error {
-  constructor(
-    readonly reason: ImportRefusalReason,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OciImportRefusal';
-  }
-}
 
 /** What POST …/imports asks. */
 export interface ImportRequest {
@@ -104,9 +84,8 @@ export class OciImports {
   }
 
   /**
-   * Receives the file of an upload link, storing it chunk by chunk, then queues its import job (in the
-   * same transaction that marks it uploaded). A file over MAX_UPLOAD_BYTES or a broken stream stores
-   * nothing and leaves the link usable.
+   * Receives the file of an upload link (oci-import-upload.ts), then answers its status as received
+   * (PENDING, or FAILED validation) before the runner may start the job.
    */
   async receive(
     environmentId: string,
@@ -115,90 +94,10 @@ export class OciImports {
     format?: 'csv',
   ): Promise<ImportView> {
     await this.environments.get(environmentId);
-    const imports = this.store.ociImports;
-    const entry = await imports.byUploadLink(environmentId, uploadLinkId);
-    if (!entry) throw new OciImportRefusal('not_found', 'No import has this upload link.');
-    const now = this.clock();
-    if (entry.state === 'UPLOADED') {
-      throw new OciImportRefusal(
-        'already_received',
-        'The file for this uploadLink has already been received.',
-      );
-    }
-    if (Date.parse(entry.linkExpiresAt) <= now.getTime()) {
-      throw new OciImportRefusal('expired_link', 'The upload link has expired or is no longer valid.');
-    }
-    const stale = new Date(now.getTime() - STALE_UPLOAD_MS).toISOString();
-    if (!(await imports.claimUpload(environmentId, entry.importId, now.toISOString(), stale))) {
-      throw new OciImportRefusal('already_received', 'A file for this uploadLink is being received.');
-    }
-    const hash = entry.fileHashType
-      ? createHash(entry.fileHashType === 'SHA-512' ? 'sha512' : 'sha256')
-      : undefined;
-    let bytes = 0;
-    let chunks = 0;
-    try {
-      let pending: Buffer[] = [];
-      let size = 0;
-      const store = async (data: Buffer) => {
-        await imports.appendChunk(environmentId, entry.importId, chunks, data);
-        chunks++;
-      };
-      for await (const piece of file) {
-        bytes += piece.length;
-        if (bytes > MAX_UPLOAD_BYTES) {
-          throw new OciImportRefusal(
-            'too_large',
-            `The file is larger than ${MAX_UPLOAD_BYTES} bytes; send it gzip-compressed.`,
-          );
-        }
-        hash?.update(piece);
-        pending.push(piece);
-        size += piece.length;
-        while (size >= CHUNK_BYTES) {
-          const all = Buffer.concat(pending, size);
-          await store(all.subarray(0, CHUNK_BYTES));
-          pending = [all.subarray(CHUNK_BYTES)];
-          size = all.length - CHUNK_BYTES;
-        }
-      }
-      if (size > 0) await store(Buffer.concat(pending, size));
-    } catch (error) {
-      await imports.releaseUpload(environmentId, entry.importId);
-      throw error;
-    }
-    const digest = hash?.digest('hex');
-    const validationError =
-      digest !== undefined && digest.toLowerCase() !== entry.fileHash?.toLowerCase()
-        ? `The file's ${entry.fileHashType} hash does not match fileHash.`
-        : null;
-    const request: ImportJobRequest = { importId: entry.importId, ...(format ? { format } : {}) };
-    const uploadedAt = this.clock().toISOString();
-    const completed = await imports.completeUpload(environmentId, entry.importId, {
-      uploadedAt,
-      fileBytes: bytes,
-      chunkCount: chunks,
-      validationError,
-      job: validationError
-        ? null
-        : {
-            environmentId,
-            jobId: `${OCI_IMPORT_JOB}:${entry.importId}`,
-            kind: OCI_IMPORT_JOB,
-            request,
-            createdAt: uploadedAt,
-          },
-    });
-    if (!completed) {
-      // Deleted as abandoned while the file arrived: its chunks stored since are dropped too.
-      if (!(await imports.get(environmentId, entry.importId)))
-        await imports.deleteChunks(environmentId, entry.importId);
-      throw new OciImportRefusal('not_found', 'The import was deleted while its file was arriving.');
-    }
-    if (validationError) await imports.deleteChunks(environmentId, entry.importId);
-    // The status as received (PENDING, or FAILED validation), before the runner may start the job.
-    const received = await this.status(environmentId, entry.importId);
-    if (!validationError) this.runner.notify();
+    const deps = { imports: this.store.ociImports, clock: this.clock };
+    const importId = await receiveUpload(deps, environmentId, uploadLinkId, file, format);
+    const received = await this.status(environmentId, importId);
+    if (received.record.validationError === null) this.runner.notify();
     return received;
   }
 
@@ -210,29 +109,37 @@ export class OciImports {
     return this.#view(record, job);
   }
 
-  /** Import ids, oldest first; `available`: only those whose upload link can still be used. */
+  /**
+   * Import ids, oldest first; `available`: only those whose upload link can still take a file (valid,
+   * and WAITING or its upload abandoned).
+   */
   async list(environmentId: string, available: boolean): Promise<string[]> {
     await this.environments.get(environmentId);
-    const now = this.clock().getTime();
+    const now = this.clock();
     const all = await this.store.ociImports.list(environmentId);
-    return all
-      .filter((r) => !available || (r.state === 'WAITING' && Date.parse(r.linkExpiresAt) > now))
-      .map((r) => r.importId);
+    const takesFile = (r: OciImportRecord) =>
+      (r.state === 'WAITING' || isStaleReceiving(r, now)) && Date.parse(r.linkExpiresAt) > now.getTime();
+    return all.filter((r) => !available || takesFile(r)).map((r) => r.importId);
   }
 
   /**
    * Deletes an import that is not running (in_progress while PENDING or RUNNING, or while its file is
-   * arriving; an upload claimed more than STALE_UPLOAD_MS ago is taken as abandoned, as receive does).
+   * arriving; an upload that stored no chunk for STALE_UPLOAD_MS is taken as abandoned, as receive
+   * does). The store deletes only while the state it was seen in still allows it: a file that arrived
+   * or completed meanwhile makes it in_progress.
    */
   async delete(environmentId: string, importId: string): Promise<void> {
     const view = await this.status(environmentId, importId);
-    const { state, uploadedAt } = view.record;
-    const staleBefore = this.clock().getTime() - STALE_UPLOAD_MS;
-    const arriving = state === 'RECEIVING' && (uploadedAt === null || Date.parse(uploadedAt) >= staleBefore);
+    const now = this.clock();
+    const { state } = view.record;
+    const arriving = state === 'RECEIVING' && !isStaleReceiving(view.record, now);
     if (view.status === 'PENDING' || view.status === 'RUNNING' || arriving) {
       throw new OciImportRefusal('in_progress', `Import ${importId} is in progress.`);
     }
-    await this.store.ociImports.delete(environmentId, importId);
+    const allowed = { staleBefore: staleBefore(now), uploaded: state === 'UPLOADED' };
+    if (await this.store.ociImports.delete(environmentId, importId, allowed)) return;
+    await this.status(environmentId, importId); // not_found when deleted beside this one
+    throw new OciImportRefusal('in_progress', `Import ${importId} is in progress.`);
   }
 
   /** The result file, line by line: its status line, then one line per refused record. */

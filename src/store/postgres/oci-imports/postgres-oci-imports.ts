@@ -1,14 +1,17 @@
 import type pg from 'pg';
 import { jobJson } from '../../jobs/job-rows.js';
 import {
+  deletableImport,
   importValues,
   newImportValues,
   OCI_IMPORT_COLUMNS,
   type OciImportRow,
+  staleReceiving,
   toOciImport,
 } from '../../oci-imports/oci-import-rows.js';
 import type {
   CompletedUpload,
+  DeletableImport,
   NewOciImport,
   OciImportRecord,
   OciImportStore,
@@ -55,42 +58,71 @@ export class PostgresOciImports implements OciImportStore {
   async claimUpload(
     environmentId: string,
     importId: string,
+    claim: string,
     now: string,
     staleBefore: string,
   ): Promise<boolean> {
-    const claimed = await this.pool().query(
-      `UPDATE oci_imports SET state = 'RECEIVING', uploaded_at = $3
-       WHERE ${KEY} AND link_expires_at > $3 AND (state = 'WAITING' OR (state = 'RECEIVING' AND uploaded_at < $4))`,
-      [environmentId, importId, now, staleBefore],
-    );
-    if (claimed.rowCount !== 1) return false;
-    // Chunks of an upload that died half-way; only the claimer writes chunks, so this is safe here.
-    await this.pool().query(`DELETE FROM oci_import_chunks WHERE ${KEY}`, [environmentId, importId]);
-    return true;
+    return this.#transaction(async (client) => {
+      const claimed = await client.query(
+        `UPDATE oci_imports SET state = 'RECEIVING', uploaded_at = $3, claim_id = $4
+         WHERE ${KEY} AND link_expires_at > $3 AND (state = 'WAITING' OR ${staleReceiving('$5')})`,
+        [environmentId, importId, now, claim, staleBefore],
+      );
+      if (claimed.rowCount !== 1) return false;
+      // Chunks of an upload that died half-way (its claim can store none any more).
+      await client.query(`DELETE FROM oci_import_chunks WHERE ${KEY}`, [environmentId, importId]);
+      return true;
+    });
   }
 
-  async releaseUpload(environmentId: string, importId: string): Promise<void> {
-    await this.pool().query(
-      `UPDATE oci_imports SET state = 'WAITING', uploaded_at = NULL WHERE ${KEY} AND state = 'RECEIVING'`,
-      [environmentId, importId],
-    );
-    await this.pool().query(`DELETE FROM oci_import_chunks WHERE ${KEY}`, [environmentId, importId]);
+  async releaseUpload(environmentId: string, importId: string, claim: string): Promise<void> {
+    await this.#transaction(async (client) => {
+      const released = await client.query(
+        `UPDATE oci_imports SET state = 'WAITING', uploaded_at = NULL, claim_id = NULL
+         WHERE ${KEY} AND state = 'RECEIVING' AND claim_id = $3`,
+        [environmentId, importId, claim],
+      );
+      if (released.rowCount === 1)
+        await client.query(`DELETE FROM oci_import_chunks WHERE ${KEY}`, [environmentId, importId]);
+    });
   }
 
-  async appendChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void> {
-    await this.pool().query(
-      'INSERT INTO oci_import_chunks (environment_id, import_id, seq, data) VALUES ($1, $2, $3, $4)',
-      [environmentId, importId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
-    );
+  async appendChunk(
+    environmentId: string,
+    importId: string,
+    claim: string,
+    seq: number,
+    data: Uint8Array,
+    now: string,
+  ): Promise<boolean> {
+    // The update locks the import's row: a claim or delete running beside it waits, then sees the new time.
+    return this.#transaction(async (client) => {
+      const held = await client.query(
+        `UPDATE oci_imports SET uploaded_at = $4 WHERE ${KEY} AND state = 'RECEIVING' AND claim_id = $3`,
+        [environmentId, importId, claim, now],
+      );
+      if (held.rowCount !== 1) return false;
+      await putChunk(client, environmentId, importId, seq, data);
+      return true;
+    });
   }
 
-  async completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<boolean> {
+  async restoreChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void> {
+    await putChunk(this.pool(), environmentId, importId, seq, data);
+  }
+
+  async completeUpload(
+    environmentId: string,
+    importId: string,
+    claim: string,
+    upload: CompletedUpload,
+  ): Promise<boolean> {
     const { job } = upload;
     return this.#transaction(async (client) => {
       const updated = await client.query(
         `UPDATE oci_imports SET state = 'UPLOADED', uploaded_at = $3, file_bytes = $4, chunk_count = $5,
            validation_error = $6, job_id = $7
-         WHERE ${KEY} AND state = 'RECEIVING'`,
+         WHERE ${KEY} AND state = 'RECEIVING' AND claim_id = $8`,
         [
           environmentId,
           importId,
@@ -99,6 +131,7 @@ export class PostgresOciImports implements OciImportStore {
           upload.chunkCount,
           upload.validationError,
           job?.jobId ?? null,
+          claim,
         ],
       );
       if (updated.rowCount === 0) return false;
@@ -162,11 +195,17 @@ export class PostgresOciImports implements OciImportStore {
     return result.rows.map((r) => ({ seq: Number(r.seq), line: r.line }));
   }
 
-  async delete(environmentId: string, importId: string): Promise<void> {
-    await this.#transaction(async (client) => {
-      for (const table of ['oci_imports', 'oci_import_chunks', 'oci_import_errors']) {
+  async delete(environmentId: string, importId: string, allowed: DeletableImport): Promise<boolean> {
+    return this.#transaction(async (client) => {
+      const deleted = await client.query(
+        `DELETE FROM oci_imports WHERE ${KEY} AND ${deletableImport('$3', '$4')}`,
+        [environmentId, importId, allowed.staleBefore, allowed.uploaded ? 1 : 0],
+      );
+      if (deleted.rowCount !== 1) return false;
+      for (const table of ['oci_import_chunks', 'oci_import_errors']) {
         await client.query(`DELETE FROM ${table} WHERE ${KEY}`, [environmentId, importId]);
       }
+      return true;
     });
   }
 
@@ -196,4 +235,17 @@ export class PostgresOciImports implements OciImportStore {
       client.release(broken);
     }
   }
+}
+
+function putChunk(
+  db: pg.Pool | pg.PoolClient,
+  environmentId: string,
+  importId: string,
+  seq: number,
+  data: Uint8Array,
+): Promise<unknown> {
+  return db.query(
+    'INSERT INTO oci_import_chunks (environment_id, import_id, seq, data) VALUES ($1, $2, $3, $4)',
+    [environmentId, importId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
+  );
 }

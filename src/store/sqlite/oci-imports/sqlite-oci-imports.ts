@@ -1,18 +1,24 @@
+import type Database from 'better-sqlite3';
 import { jobJson } from '../../jobs/job-rows.js';
 import {
+  deletableImport,
   importValues,
   newImportValues,
   OCI_IMPORT_COLUMNS,
   type OciImportRow,
+  staleReceiving,
   toOciImport,
 } from '../../oci-imports/oci-import-rows.js';
 import type {
   CompletedUpload,
+  DeletableImport,
   NewOciImport,
   OciImportRecord,
   OciImportStore,
 } from '../../oci-imports/oci-import-store.js';
 import type { SqliteSideDeps } from '../side-deps.js';
+
+const KEY = 'environment_id = ? AND import_id = ?';
 
 /** OCI availability imports on SQLite (see OciImportStore). */
 export class SqliteOciImports implements OciImportStore {
@@ -60,6 +66,7 @@ export class SqliteOciImports implements OciImportStore {
   async claimUpload(
     environmentId: string,
     importId: string,
+    claim: string,
     now: string,
     staleBefore: string,
   ): Promise<boolean> {
@@ -67,46 +74,62 @@ export class SqliteOciImports implements OciImportStore {
       db.transaction(() => {
         const claimed = db
           .prepare(
-            `UPDATE oci_imports SET state = 'RECEIVING', uploaded_at = ?
-             WHERE environment_id = ? AND import_id = ? AND link_expires_at > ?
-               AND (state = 'WAITING' OR (state = 'RECEIVING' AND uploaded_at < ?))`,
+            `UPDATE oci_imports SET state = 'RECEIVING', uploaded_at = ?, claim_id = ?
+             WHERE ${KEY} AND link_expires_at > ? AND (state = 'WAITING' OR ${staleReceiving('?')})`,
           )
-          .run(now, environmentId, importId, now, staleBefore).changes;
-        if (claimed === 1) {
-          db.prepare('DELETE FROM oci_import_chunks WHERE environment_id = ? AND import_id = ?').run(
-            environmentId,
-            importId,
-          );
-        }
+          .run(now, claim, environmentId, importId, now, staleBefore).changes;
+        if (claimed === 1) this.#dropChunks(db, environmentId, importId);
         return claimed === 1;
       })(),
     );
   }
 
-  async releaseUpload(environmentId: string, importId: string): Promise<void> {
+  async releaseUpload(environmentId: string, importId: string, claim: string): Promise<void> {
     await this.deps.write((db) =>
       db.transaction(() => {
-        db.prepare(
-          `UPDATE oci_imports SET state = 'WAITING', uploaded_at = NULL
-           WHERE environment_id = ? AND import_id = ? AND state = 'RECEIVING'`,
-        ).run(environmentId, importId);
-        db.prepare('DELETE FROM oci_import_chunks WHERE environment_id = ? AND import_id = ?').run(
-          environmentId,
-          importId,
-        );
+        const released = db
+          .prepare(
+            `UPDATE oci_imports SET state = 'WAITING', uploaded_at = NULL, claim_id = NULL
+             WHERE ${KEY} AND state = 'RECEIVING' AND claim_id = ?`,
+          )
+          .run(environmentId, importId, claim).changes;
+        if (released === 1) this.#dropChunks(db, environmentId, importId);
       })(),
     );
   }
 
-  async appendChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void> {
-    await this.deps.write((db) =>
-      db
-        .prepare('INSERT INTO oci_import_chunks (environment_id, import_id, seq, data) VALUES (?, ?, ?, ?)')
-        .run(environmentId, importId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+  async appendChunk(
+    environmentId: string,
+    importId: string,
+    claim: string,
+    seq: number,
+    data: Uint8Array,
+    now: string,
+  ): Promise<boolean> {
+    return this.deps.write((db) =>
+      db.transaction(() => {
+        const held = db
+          .prepare(
+            `UPDATE oci_imports SET uploaded_at = ? WHERE ${KEY} AND state = 'RECEIVING' AND claim_id = ?`,
+          )
+          .run(now, environmentId, importId, claim).changes;
+        if (held !== 1) return false;
+        this.#putChunk(db, environmentId, importId, seq, data);
+        return true;
+      })(),
     );
   }
 
-  async completeUpload(environmentId: string, importId: string, upload: CompletedUpload): Promise<boolean> {
+  async restoreChunk(environmentId: string, importId: string, seq: number, data: Uint8Array): Promise<void> {
+    await this.deps.write((db) => this.#putChunk(db, environmentId, importId, seq, data));
+  }
+
+  async completeUpload(
+    environmentId: string,
+    importId: string,
+    claim: string,
+    upload: CompletedUpload,
+  ): Promise<boolean> {
     const { job } = upload;
     return this.deps.write((db) =>
       db.transaction(() => {
@@ -114,7 +137,7 @@ export class SqliteOciImports implements OciImportStore {
           .prepare(
             `UPDATE oci_imports SET state = 'UPLOADED', uploaded_at = ?, file_bytes = ?, chunk_count = ?,
              validation_error = ?, job_id = ?
-           WHERE environment_id = ? AND import_id = ? AND state = 'RECEIVING'`,
+           WHERE ${KEY} AND state = 'RECEIVING' AND claim_id = ?`,
           )
           .run(
             upload.uploadedAt,
@@ -124,6 +147,7 @@ export class SqliteOciImports implements OciImportStore {
             job?.jobId ?? null,
             environmentId,
             importId,
+            claim,
           ).changes;
         if (changed === 0) return false;
         if (!job) return true;
@@ -197,17 +221,35 @@ export class SqliteOciImports implements OciImportStore {
       .map((r) => ({ seq: Number(r.seq), line: r.line }));
   }
 
-  async delete(environmentId: string, importId: string): Promise<void> {
-    await this.deps.write((db) =>
+  async delete(environmentId: string, importId: string, allowed: DeletableImport): Promise<boolean> {
+    return this.deps.write((db) =>
       db.transaction(() => {
-        for (const table of ['oci_imports', 'oci_import_chunks', 'oci_import_errors']) {
-          db.prepare(`DELETE FROM ${table} WHERE environment_id = ? AND import_id = ?`).run(
-            environmentId,
-            importId,
-          );
+        const deleted = db
+          .prepare(`DELETE FROM oci_imports WHERE ${KEY} AND ${deletableImport('?', '?')}`)
+          .run(environmentId, importId, allowed.staleBefore, allowed.uploaded ? 1 : 0).changes;
+        if (deleted !== 1) return false;
+        for (const table of ['oci_import_chunks', 'oci_import_errors']) {
+          db.prepare(`DELETE FROM ${table} WHERE ${KEY}`).run(environmentId, importId);
         }
+        return true;
       })(),
     );
+  }
+
+  #dropChunks(db: Database.Database, environmentId: string, importId: string): void {
+    db.prepare(`DELETE FROM oci_import_chunks WHERE ${KEY}`).run(environmentId, importId);
+  }
+
+  #putChunk(
+    db: Database.Database,
+    environmentId: string,
+    importId: string,
+    seq: number,
+    data: Uint8Array,
+  ): void {
+    db.prepare(
+      'INSERT INTO oci_import_chunks (environment_id, import_id, seq, data) VALUES (?, ?, ?, ?)',
+    ).run(environmentId, importId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
 
   #one(
