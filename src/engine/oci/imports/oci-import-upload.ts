@@ -56,6 +56,15 @@ export async function receiveUpload(
   const { importId } = entry;
   const claim = randomUUID();
   if (!(await imports.claimUpload(environmentId, importId, claim, now.toISOString(), staleBefore(now)))) {
+    // Read again: a delete or another upload may have finished between the read above and the claim.
+    const current = await imports.get(environmentId, importId);
+    if (!current) throw new OciImportRefusal('not_found', 'No import has this upload link.');
+    if (current.state === 'UPLOADED') {
+      throw new OciImportRefusal(
+        'already_received',
+        'The file for this uploadLink has already been received.',
+      );
+    }
     throw new OciImportRefusal('already_received', 'A file for this uploadLink is being received.');
   }
   const hash = entry.fileHashType
