@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { SpanDelta } from '../../src/store/feed-store.js';
-import { SpanSums } from '../../src/store/span-sums.js';
+import { SpanSums } from '../../src/domain/feed/span-sums.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 /*
@@ -82,7 +82,7 @@ describe('the SQLite feed summing the spans it commits', () => {
     let refused = 0;
     for (let span = 0; (span + 1) * SIZE <= head; span++) {
       for (const environmentId of ['e', 'f']) {
-        const kept = a.feed.committedSpan(environmentId, span);
+        const kept = a.feed.committedSpan(environmentId, span, SIZE);
         if (kept === undefined) {
           refused++;
           continue;
@@ -90,7 +90,7 @@ describe('the SQLite feed summing the spans it commits', () => {
         answered++;
         expect(kept, `${environmentId}, span ${span}`).toEqual(await readBack(fresh, environmentId, span));
         // Taken once: a second ask (a failed span write retried) reads back.
-        expect(a.feed.committedSpan(environmentId, span)).toBeUndefined();
+        expect(a.feed.committedSpan(environmentId, span, SIZE)).toBeUndefined();
       }
     }
     expect(answered).toBeGreaterThan(4);
@@ -98,9 +98,9 @@ describe('the SQLite feed summing the spans it commits', () => {
     // The span B wrote into, and the spans after it that began before A's next commit, are read back.
     const bSeqs = (await fresh.feed.read('e', 0, 1000)).filter((r) => r.eventId?.startsWith('b1'));
     const bSpan = Math.floor(((bSeqs[0]?.position ?? 0) - 1) / SIZE);
-    expect(a.feed.committedSpan('e', bSpan)).toBeUndefined();
+    expect(a.feed.committedSpan('e', bSpan, SIZE)).toBeUndefined();
     // A span not yet complete is not answered.
-    expect(a.feed.committedSpan('e', Math.floor(head / SIZE))).toBeUndefined();
+    expect(a.feed.committedSpan('e', Math.floor(head / SIZE), SIZE)).toBeUndefined();
     await engineA.drain();
     await engineB.drain();
   });
@@ -110,7 +110,7 @@ describe('the SQLite feed summing the spans it commits', () => {
     const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
     await engineA.environments.create('e');
     await write(engineA, 'e', 'x', 10);
-    expect(a.feed.committedSpan('e', 0)).toBeUndefined();
+    expect(a.feed.committedSpan('e', 0, SIZE)).toBeUndefined();
     a.feed.keepSpanSums(SIZE);
     await write(engineA, 'e', 'y', 15);
     const entries = await a.feed.read('e', 0, 1000);
@@ -118,10 +118,10 @@ describe('the SQLite feed summing the spans it commits', () => {
     // The first span that began after sums were switched on; it and the next one are complete.
     const whole = Math.ceil((firstY - 1) / SIZE);
     expect((whole + 2) * SIZE).toBeLessThanOrEqual(await a.feed.head());
-    expect(a.feed.committedSpan('e', whole - 1)).toBeUndefined();
-    expect(a.feed.committedSpan('e', whole)).toEqual(await readBack(a, 'e', whole));
+    expect(a.feed.committedSpan('e', whole - 1, SIZE)).toBeUndefined();
+    expect(a.feed.committedSpan('e', whole, SIZE)).toEqual(await readBack(a, 'e', whole));
     a.feed.forget('e');
-    expect(a.feed.committedSpan('e', whole + 1)).toBeUndefined();
+    expect(a.feed.committedSpan('e', whole + 1, SIZE)).toBeUndefined();
     await engineA.drain();
   });
 });
