@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SpanDelta } from '../../store/feed-store.js';
 import { SpanSums } from '../../domain/feed/span-sums.js';
+import type { SpanDelta } from '../../store/feed-store.js';
 import type { Store } from '../../store/store.js';
 
 /** The follower id under which the last checkpoint span written is kept (feed_followers). */
@@ -46,10 +46,14 @@ export class Checkpointer {
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
+    if (this.#timer) {
+      clearInterval(this.#timer);
+      // Only the owner that switched the sums on switches them off (a checkpointer never started, an
+      // engine's drained in a test, say, leaves another owner's sums alone).
+      this.store.feed.keepSpanSums?.(0);
+    }
     this.#timer = undefined;
     this.#again = undefined;
-    this.store.feed.keepSpanSums?.(0);
     await this.#running;
   }
 
