@@ -1,6 +1,5 @@
 import type { SpanDelta } from '../domain/feed/span-sums.js';
-import type { Qty } from '../domain/quantity.js';
-import type { LedgerRecord, ScheduleRow, StockKey, StockRow, StockSelector } from './store.js';
+import type { LedgerRecord, ScheduleRow, StockRow, StockSelector } from './store.js';
 
 /**
  * The change feed's side of the Store port (docs/feed.md): every committed ledger entry gets a

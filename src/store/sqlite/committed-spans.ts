@@ -3,8 +3,11 @@ import type { LedgerEntry } from '../records.js';
 
 /** Spans kept at most (the oldest go first); the checkpointer is told of each one completed. */
 const MAX_SPANS = 8;
-/** …and at most this many distinct values summed across them (the oldest spans go first past it). */
-const MAX_VALUES = 262_144;
+/**
+ * …and at most this many distinct values summed across them (the oldest spans go first past it): at
+ * about 600 bytes of heap a value (its key, its sums, its place), some 40 MB.
+ */
+const MAX_VALUES = 65_536;
 
 /** One span held: each environment's sums (null once taken or dropped) and the values they hold. */
 interface HeldSpan {
