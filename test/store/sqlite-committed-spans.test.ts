@@ -149,6 +149,9 @@ describe('the SQLite feed summing the spans it commits', () => {
     expect(await a.deleteOrphanedData('g')).toBe(true);
     expect(a.feed.committedSpan('g', gSpan, SIZE)).toBeUndefined();
     expect(await readBack(await open(), 'g', gSpan)).toEqual([]);
+    // Nor does the feed answer its deleted entries from the rows of its last commits.
+    expect(await a.feed.read('g', 0, 1000)).toEqual([]);
+    expect((await a.feed.read('e', 0, 1000)).length).toBe(3 * SIZE);
     // Another environment's spans are still answered.
     expect(a.feed.committedSpan('e', eSpan, SIZE)).toEqual(await readBack(a, 'e', eSpan));
   });

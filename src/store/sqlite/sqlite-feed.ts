@@ -95,6 +95,7 @@ export class SqliteFeed implements FeedStore {
 
   /** Drops what is kept in memory of an environment whose entries were deleted. */
   forget(environmentId: string): void {
+    this.#tail.forget(environmentId);
     this.#spans.forget(environmentId);
   }
 
