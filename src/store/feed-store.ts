@@ -1,5 +1,5 @@
-import type { Qty } from '../domain/quantity.js';
-import type { LedgerRecord, ScheduleRow, StockKey, StockRow, StockSelector } from './store.js';
+import type { SpanDelta } from '../domain/feed/span-sums.js';
+import type { LedgerRecord, ScheduleRow, StockRow, StockSelector } from './store.js';
 
 /**
  * The change feed's side of the Store port (docs/feed.md): every committed ledger entry gets a
@@ -102,15 +102,17 @@ export interface FeedStore {
    * Optional: from now on, sum in memory the checkpoint spans of `size` positions (SpanSums) from the
    * entries this store commits, so that `committedSpan` can answer them; 0 stops it. A store may do it
    * where an entry's position is known at its commit (SQLite). `onComplete` is called when a span may
-   * have become complete.
+   * have become complete, with the environments that had entries in it. One owner per store (the
+   * checkpointer): a second call replaces the first's size and callback.
    */
-  keepSpanSums?(size: number, onComplete?: () => void): void;
+  keepSpanSums?(size: number, onComplete?: (environmentIds: readonly string[]) => void): void;
   /**
    * Optional: the net changes of one span of the environment (SpanSums.deltas) summed in memory, when
    * this store committed every entry of the span while keeping span sums (no other process or
-   * connection wrote an entry into it); undefined otherwise (read the entries back).
+   * connection wrote an entry into it) and spans of `size` positions are summed; undefined otherwise
+   * (read the entries back).
    */
-  committedSpan?(environmentId: string, span: number): SpanDelta[] | undefined;
+  committedSpan?(environmentId: string, span: number, size: number): SpanDelta[] | undefined;
   /** Records the net changes of one span (idempotent: writing a span again changes nothing). */
   writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void>;
 
@@ -139,15 +141,7 @@ export interface FeedTicket {
 }
 
 /** The net change of one stored value (or scheduled value, with `date`) over a span of positions. */
-export interface SpanDelta extends StockKey {
-  readonly partitionId: string;
-  readonly date: string | null;
-  readonly delta: Qty;
-  /** The span's first change to the value brought it into being (LedgerChange.created). */
-  readonly created: boolean;
-  /** The span (set when read back). */
-  readonly span?: number;
-}
+export type { SpanDelta };
 
 /** One page of a snapshot. */
 export interface SnapshotPage {

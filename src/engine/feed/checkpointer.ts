@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { SpanSums } from '../../domain/feed/span-sums.js';
 import type { SpanDelta } from '../../store/feed-store.js';
-import { SpanSums } from '../../store/span-sums.js';
 import type { Store } from '../../store/store.js';
 
 /** The follower id under which the last checkpoint span written is kept (feed_followers). */
@@ -22,54 +22,96 @@ export class Checkpointer {
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
-  #again = false;
+  /** Environments woken while a pass ran, for one pass after it ('all': a tick came meanwhile). */
+  #again: Set<string> | 'all' | undefined;
+  #passes = 0;
 
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly onError: (error: unknown) => void,
     private readonly spanSize = SPAN_SIZE,
+    private readonly tickMs = TICK_MS,
   ) {}
 
   start(): void {
     if (this.#timer) return;
     // From now on the store may sum the spans it commits in memory (deltasOf takes them), and a pass
-    // runs as soon as one is complete, so that few are kept.
-    this.store.feed.keepSpanSums?.(this.spanSize, () => setImmediate(() => this.wake()));
-    this.#timer = setInterval(() => void this.runOnce(), TICK_MS);
+    // runs as soon as one is complete, over the environments with entries in it, so that few are kept.
+    this.store.feed.keepSpanSums?.(this.spanSize, (environmentIds) =>
+      setImmediate(() => this.wake(environmentIds)),
+    );
+    this.#timer = setInterval(() => void this.runOnce(), this.tickMs);
     this.#timer.unref();
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
+    if (this.#timer) {
+      clearInterval(this.#timer);
+      // Only the owner that switched the sums on switches them off (a checkpointer never started, an
+      // engine's drained in a test, say, leaves another owner's sums alone).
+      this.store.feed.keepSpanSums?.(0);
+    }
     this.#timer = undefined;
-    this.store.feed.keepSpanSums?.(0);
+    this.#again = undefined;
     await this.#running;
   }
 
-  /** One pass over every environment (the timer's work; tests call it directly). */
+  /** Passes run so far, ticks and wakes alike (tests, metrics). */
+  get passes(): number {
+    return this.#passes;
+  }
+
+  /**
+   * One pass over every environment (the timer's work; tests call it directly). While a pass runs,
+   * that pass is returned and a pass over every environment follows it.
+   */
   runOnce(): Promise<void> {
-    this.#running ??= this.pass().finally(() => {
-      this.#running = undefined;
-      if (this.#again) {
-        this.#again = false;
-        setImmediate(() => this.wake());
+    if (this.#running) {
+      if (this.#timer) this.#again = 'all';
+      return this.#running;
+    }
+    return this.run(undefined);
+  }
+
+  /**
+   * A span has completed (the store says so) with entries of these environments: a pass over them now,
+   * or one pass over all those woken meanwhile once the running pass ends. The tick covers the rest.
+   */
+  private wake(environmentIds: readonly string[]): void {
+    if (!this.#timer || environmentIds.length === 0) return;
+    if (this.#running) {
+      if (this.#again !== 'all') {
+        this.#again ??= new Set();
+        for (const id of environmentIds) this.#again.add(id);
       }
+      return;
+    }
+    void this.run(new Set(environmentIds));
+  }
+
+  private run(only: ReadonlySet<string> | undefined): Promise<void> {
+    this.#passes++;
+    this.#running = this.pass(only).finally(() => {
+      this.#running = undefined;
+      const again = this.#again;
+      this.#again = undefined;
+      if (again === 'all')
+        setImmediate(() => {
+          if (this.#timer && !this.#running) void this.run(undefined);
+        });
+      else if (again) setImmediate(() => this.wake([...again]));
     });
     return this.#running;
   }
 
-  /** A span may have become complete (the store says so): a pass now, or once the one running ends. */
-  private wake(): void {
-    if (!this.#timer) return;
-    if (this.#running) this.#again = true;
-    else void this.runOnce();
-  }
-
-  private async pass(): Promise<void> {
+  /** One pass over the environments given (all of them when undefined). */
+  private async pass(only: ReadonlySet<string> | undefined): Promise<void> {
     try {
       const head = await this.store.feed.head();
-      for (const { environmentId } of await this.store.listEnvironments()) {
+      const environments = (await this.store.listEnvironments()).map((e) => e.environmentId);
+      for (const environmentId of environments) {
+        if (only && !only.has(environmentId)) continue;
         const now = this.clock();
         const until = new Date(now.getTime() + LEASE_MS).toISOString();
         const held = await this.store.feed.acquireLease(
@@ -108,7 +150,7 @@ export class Checkpointer {
    * by this process), else from the entries read back.
    */
   private async deltasOf(environmentId: string, span: number): Promise<SpanDelta[]> {
-    const kept = this.store.feed.committedSpan?.(environmentId, span);
+    const kept = this.store.feed.committedSpan?.(environmentId, span, this.spanSize);
     if (kept) return kept;
     const end = (span + 1) * this.spanSize;
     const sums = new SpanSums();

@@ -60,6 +60,13 @@ export class CommittedTail {
     }
   }
 
+  /** Drops the rows of an environment whose entries were deleted: the file no longer holds them. */
+  forget(environmentId: string): void {
+    this.#rows = this.#rows.slice(this.#start).filter((row) => row.environment_id !== environmentId);
+    this.#start = 0;
+    this.#chars = this.#rows.reduce((n, row) => n + charsOf(row), 0);
+  }
+
   /**
    * The kept rows of `environmentId` after `after`, at most `limit`, and the seq through which the file
    * holds no other row of it; undefined when the tail does not reach back to `after`.

@@ -7,13 +7,8 @@ import type { StockSelector } from '../store.js';
 import { CommittedSpans } from './committed-spans.js';
 import { CommittedTail } from './committed-tail.js';
 import { openReadConnection } from './connections.js';
-import {
-  ACQUIRE_LEASE,
-  type FeedStatements,
-  prepareFeedStatements,
-  SAVE_FOLLOWER,
-} from './feed-statements.js';
-import { readSpans, writeSpan } from './span-statements.js';
+import { SqliteFeedFollowers } from './feed-followers.js';
+import { type FeedStatements, prepareFeedStatements } from './feed-statements.js';
 import { SqliteReader } from './sqlite-reader.js';
 
 /** A page of a full snapshot: this many stock rows (and as many scheduled values) at a time. */
@@ -53,9 +48,11 @@ export class SqliteFeed implements FeedStore {
   readonly #tail = new CommittedTail(TAIL_ROWS, TAIL_CHARS);
   readonly #spans = new CommittedSpans();
   #tailReads = 0;
+  readonly #followers: SqliteFeedFollowers;
 
   constructor(deps: SqliteFeedDeps) {
     this.#deps = deps;
+    this.#followers = new SqliteFeedFollowers({ ...deps, sql: () => this.sql() });
   }
 
   async start(_onError?: (error: unknown) => void): Promise<void> {
@@ -84,17 +81,21 @@ export class SqliteFeed implements FeedStore {
     this.notify();
   }
 
-  /** Sums the spans this store commits in memory from now on (committed-spans.ts); 0 stops. */
-  keepSpanSums(size: number, onComplete?: () => void): void {
+  /**
+   * Sums the spans this store commits in memory from now on (committed-spans.ts); 0 stops. One owner
+   * per store (the checkpointer): a second call replaces the first's size and callback.
+   */
+  keepSpanSums(size: number, onComplete?: (environmentIds: readonly string[]) => void): void {
     this.#spans.keep(size, onComplete);
   }
 
-  committedSpan(environmentId: string, span: number): SpanDelta[] | undefined {
-    return this.#spans.take(environmentId, span);
+  committedSpan(environmentId: string, span: number, size: number): SpanDelta[] | undefined {
+    return this.#spans.take(environmentId, span, size);
   }
 
   /** Drops what is kept in memory of an environment whose entries were deleted. */
   forget(environmentId: string): void {
+    this.#tail.forget(environmentId);
     this.#spans.forget(environmentId);
   }
 
@@ -194,76 +195,36 @@ export class SqliteFeed implements FeedStore {
     return this.fullSnapshot(environmentId, onPage);
   }
 
-  async saveTicket(ticket: FeedTicket): Promise<void> {
-    await this.#deps.write((db) => {
-      db.prepare('DELETE FROM feed_tickets WHERE expires_at <= ?').run(this.#deps.clock().toISOString());
-      db.prepare(
-        'INSERT INTO feed_tickets (ticket_hash, environment_id, client_id, expires_at) VALUES (?, ?, ?, ?)',
-      ).run(ticket.ticketHash, ticket.environmentId, ticket.clientId, ticket.expiresAt);
-    });
+  saveTicket(ticket: FeedTicket): Promise<void> {
+    return this.#followers.saveTicket(ticket);
   }
 
-  async takeTicket(ticketHash: string, now: string): Promise<FeedTicket | undefined> {
-    let found: FeedTicket | undefined;
-    await this.#deps.write((db) => {
-      const row = db
-        .prepare<[string, string], { environment_id: string; client_id: string; expires_at: string }>(
-          'DELETE FROM feed_tickets WHERE ticket_hash = ? AND expires_at > ? RETURNING environment_id, client_id, expires_at',
-        )
-        .get(ticketHash, now);
-      if (row)
-        found = {
-          ticketHash,
-          environmentId: row.environment_id,
-          clientId: row.client_id,
-          expiresAt: row.expires_at,
-        };
-    });
-    return found;
+  takeTicket(ticketHash: string, now: string): Promise<FeedTicket | undefined> {
+    return this.#followers.takeTicket(ticketHash, now);
   }
 
-  async acquireLease(name: string, owner: string, until: string, now: string): Promise<number | undefined> {
-    let generation: number | undefined;
-    await this.#deps.write((db) => {
-      const row = db
-        .prepare<[{ name: string; owner: string; until: string; now: string }], { generation: bigint }>(
-          ACQUIRE_LEASE,
-        )
-        .get({ name, owner, until, now });
-      generation = row === undefined ? undefined : Number(row.generation);
-    });
-    return generation;
+  acquireLease(name: string, owner: string, until: string, now: string): Promise<number | undefined> {
+    return this.#followers.acquireLease(name, owner, until, now);
   }
 
-  async releaseLease(name: string, owner: string): Promise<void> {
-    await this.#deps.write((db) => {
-      db.prepare('DELETE FROM feed_leases WHERE name = ? AND owner = ?').run(name, owner);
-    });
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.#followers.releaseLease(name, owner);
   }
 
-  async readSpans(
-    env: string,
-    selector: StockSelector,
-    fromSpan: number,
-    toSpan: number,
-  ): Promise<SpanDelta[]> {
-    return readSpans(this.#deps.readerDb, env, selector, fromSpan, toSpan);
+  readSpans(env: string, selector: StockSelector, fromSpan: number, toSpan: number): Promise<SpanDelta[]> {
+    return this.#followers.readSpans(env, selector, fromSpan, toSpan);
   }
 
-  async writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void> {
-    await this.#deps.write((db) => db.transaction(() => writeSpan(db, environmentId, span, deltas))());
+  writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void> {
+    return this.#followers.writeSpan(environmentId, span, deltas);
   }
 
-  async followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {
-    const row = this.sql().follower.get(environmentId, followerId);
-    return row === undefined ? undefined : Number(row.position);
+  followerPosition(environmentId: string, followerId: string): Promise<number | undefined> {
+    return this.#followers.followerPosition(environmentId, followerId);
   }
 
-  async saveFollowerPosition(environmentId: string, followerId: string, position: number): Promise<void> {
-    const at = this.#deps.clock().toISOString();
-    await this.#deps.write((db) => {
-      db.prepare(SAVE_FOLLOWER).run(environmentId, followerId, position, at);
-    });
+  saveFollowerPosition(environmentId: string, followerId: string, position: number): Promise<void> {
+    return this.#followers.saveFollowerPosition(environmentId, followerId, position);
   }
 
   /** Every row of the environment, page by page, on a connection of its own held in one read transaction. */

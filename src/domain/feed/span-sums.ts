@@ -1,21 +1,48 @@
-import { dimensionsKey } from '../domain/dimensions.js';
-import type { SpanDelta } from './feed-store.js';
-import type { LedgerChange } from './records.js';
+import { type Dimensions, dimensionsKey } from '../dimensions.js';
+import type { Qty } from '../quantity.js';
+
+/** The place of a stored value (store/records.ts StockKey). */
+export interface SpanValueKey {
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly dimensions: Dimensions;
+  readonly dataSource: string;
+  readonly measure: string;
+}
+
+/** One change of a ledger entry (store/records.ts LedgerChange): what a span sums. */
+export interface SpanChange extends SpanValueKey {
+  readonly delta: Qty;
+  readonly date?: string;
+  /** The change brought the stored value into being. */
+  readonly created?: true;
+}
+
+/** The net change of one stored value over a checkpoint span. */
+export interface SpanDelta extends SpanValueKey {
+  readonly partitionId: string;
+  readonly date: string | null;
+  readonly delta: Qty;
+  /** The span's first change to the value brought it into being (SpanChange.created). */
+  readonly created: boolean;
+  /** The span (set when read back). */
+  readonly span?: number;
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The net change per stored value of the entries of one environment in one checkpoint span
- * (engine/feed/checkpointer.ts), summed entry by entry in position order. A value the span brought
+ * (engine/feed/checkpointer.ts), a pure rule, summed entry by entry in position order. A value the span brought
  * into being is kept even when its net change is zero: an as-of query before the span must not see it.
  * The checkpointer sums the entries it reads back; SQLite sums those it commits, in memory
- * (sqlite/committed-spans.ts): both through this class, so both give the same deltas in the same order.
+ * (store/sqlite/committed-spans.ts): both through this class, so both give the same deltas in the same order.
  */
 export class SpanSums {
   readonly #sums = new Map<string, Mutable<SpanDelta>>();
 
   /** Adds the changes of one entry of the partition. */
-  add(partitionId: string, changes: readonly LedgerChange[]): void {
+  add(partitionId: string, changes: readonly SpanChange[]): void {
     // The changes of an entry usually share their place: its key is written once for them.
     let dimensions: unknown;
     let place = '';
@@ -44,6 +71,11 @@ export class SpanSums {
         delta: c.delta,
       });
     }
+  }
+
+  /** Distinct values summed so far (what a span held in memory costs). */
+  get size(): number {
+    return this.#sums.size;
   }
 
   /** The values whose net change is not zero or that the span brought into being, in first-change order. */

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
+import { Engine } from '../../src/engine/engine.js';
+import { CHECKPOINTS, Checkpointer } from '../../src/engine/feed/checkpointer.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+/*
+ * The checkpointer on SQLite runs a pass as soon as this server commits the last position of a span,
+ * over the environments with entries in that span only (each environment visited is a lease write and,
+ * with nothing new, a follower-position write on the one writer queue); its 5-second tick still covers
+ * every environment. Here the tick is an hour: whatever moves, the on-commit trigger moved.
+ */
+const SIZE = 5;
+const HOUR = 3_600_000;
+const ENVIRONMENTS = ['e0', 'e1', 'e2', 'e3', 'e4', 'e5'];
+
+const turns = async (count: number) => {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** Polls until `check` holds, up to a generous deadline (no assertion of speed). */
+const until = async (check: () => Promise<boolean>, what: string) => {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`never: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+describe('the checkpointer woken as a span completes (SQLite)', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let engine: Engine;
+  let checkpointer: Checkpointer;
+  const errors: unknown[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'onhand-checkpointer-'));
+    store = SqliteStore.open({ file: join(dir, 'cp.db') });
+    await store.migrate();
+    engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    for (const id of ENVIRONMENTS) await engine.environments.create(id);
+    checkpointer = new Checkpointer(
+      store,
+      () => new Date(),
+      (e) => errors.push(e),
+      SIZE,
+      HOUR,
+    );
+  });
+  afterEach(async () => {
+    await checkpointer.stop();
+    await engine.drain();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(errors).toEqual([]);
+    errors.length = 0;
+  });
+
+  const write = (environmentId: string, prefix: string, count: number) =>
+    engine.changeOnHand(
+      environmentId,
+      Array.from({ length: count }, (_, i) => ({
+        input: {
+          id: `${prefix}-${i}`,
+          organizationId: 'usmf',
+          productId: `P${i % 3}`,
+          dimensions: { siteId: '1', locationId: '11' },
+          quantities: { pos: { inbound: 1 } },
+        },
+        path: `/${i}`,
+      })),
+    );
+
+  /** The checkpoint leases taken so far, read from the file on a connection of the test's own. */
+  const leases = (): string[] => {
+    const db = new Database(join(dir, 'cp.db'), { readonly: true });
+    try {
+      return db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM feed_leases WHERE name LIKE 'checkpoints:%' ORDER BY name",
+        )
+        .all()
+        .map((row) => row.name);
+    } finally {
+      db.close();
+    }
+  };
+
+  it('moves the checkpoint position of the ingesting environment without the tick, and touches no other', async () => {
+    checkpointer.start();
+    await write('e0', 'a', 3 * SIZE);
+    await until(
+      async () => ((await store.feed.followerPosition('e0', CHECKPOINTS)) ?? -1) >= 1,
+      'the checkpoint position of e0 moves',
+    );
+    await engine.drain();
+    await turns(5);
+    expect(leases()).toEqual(['checkpoints:e0']);
+    for (const id of ENVIRONMENTS.slice(1))
+      expect(await store.feed.followerPosition(id, CHECKPOINTS)).toBeUndefined();
+    // The tick's pass (here called directly) still covers every environment.
+    await checkpointer.runOnce();
+    expect(leases()).toEqual(ENVIRONMENTS.map((id) => `checkpoints:${id}`));
+  });
+
+  it('folds the passes asked for while one runs into one pass after it', async () => {
+    checkpointer.start();
+    const first = checkpointer.runOnce();
+    expect(checkpointer.runOnce()).toBe(first);
+    expect(checkpointer.runOnce()).toBe(first);
+    expect(checkpointer.passes).toBe(1);
+    await first;
+    await until(async () => checkpointer.passes === 2, 'one pass follows');
+    // And no other: the three asks were one.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await turns(10);
+    expect(checkpointer.passes).toBe(2);
+  });
+
+  it('folds the spans completed while a pass runs into passes that write them all', async () => {
+    checkpointer.start();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => write(i % 2 === 0 ? 'e0' : 'e1', `c${i}`, SIZE)));
+    const head = await store.feed.head();
+    const complete = Math.floor(head / SIZE) - 1;
+    for (const id of ['e0', 'e1'])
+      await until(
+        async () => ((await store.feed.followerPosition(id, CHECKPOINTS)) ?? -1) >= complete - 1,
+        `the checkpoint position of ${id} reaches the complete spans`,
+      );
+    // Eight commits completed spans; the passes are at most as many, and visited only e0 and e1.
+    expect(checkpointer.passes).toBeLessThanOrEqual(8);
+    expect(leases()).toEqual(['checkpoints:e0', 'checkpoints:e1']);
+  });
+
+  it('runs no pass once stopped', async () => {
+    checkpointer.start();
+    await write('e0', 'a', 2 * SIZE);
+    await checkpointer.stop();
+    const passes = checkpointer.passes;
+    await write('e0', 'b', 3 * SIZE);
+    await turns(10);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(checkpointer.passes).toBe(passes);
+  });
+});
