@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { pgTypes } from './connection.js';
-import { CACHED_PLAN_CHANGED, newName as nameFor, type Prepared, preparedOn } from './prepared-statements.js';
+import { isPrepared } from './prepared-statements.js';
 
 /*
  * Pipelining on one connection (PostgreSQL's extended protocol): several statements, each with its own
@@ -37,6 +37,32 @@ interface Field {
 /** pg's own mapping of a JavaScript value to a parameter (arrays, dates, JSON …), as for any query. */
 const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
 const identity = (value: unknown) => value;
+
+/**
+ * The statements prepared on one connection (those of prepared-statements.ts; named: parsed and analysed
+ * once, and planned once in a batch): the text of each statement that completed → its name. A name is recorded only once its statement completed, so a Parse the server
+ * skipped (after an earlier failure in its pipeline) is sent again, under a new name, next time. At most
+ * MAX_PREPARED per connection (a guard; the batch's statements are far fewer); beyond it statements are
+ * sent unnamed. After a "cached plan must not change result type"
+ * error (a table changed under a `SELECT *` by another process's migration) the connection's names are
+ * forgotten, so the statements are prepared again under new names.
+ */
+interface Prepared {
+  readonly names: Map<string, string>;
+  next: number;
+}
+const MAX_PREPARED = 200;
+const CACHED_PLAN_CHANGED = '0A000';
+const prepared = new WeakMap<object, Prepared>();
+
+function preparedOn(connection: object): Prepared {
+  let state = prepared.get(connection);
+  if (state === undefined) {
+    state = { names: new Map(), next: 0 };
+    prepared.set(connection, state);
+  }
+  return state;
+}
 
 /**
  * A pg Submittable that sends its statements as one pipeline and settles each with its own result. A
@@ -81,8 +107,10 @@ class Pipeline implements pg.Submittable {
         let name = state.names.get(text) ?? sent.get(text);
         let newName = '';
         if (name === undefined) {
-          name = newName = this.prepare ? nameFor(state, text) : '';
-          if (name !== '') sent.set(text, name);
+          if (this.prepare && isPrepared(text) && state.next < MAX_PREPARED) {
+            name = newName = `onhand_${state.next++}`;
+            sent.set(text, name);
+          } else name = '';
           wire.parse({ name, text, types: [] });
         }
         this.#newNames.push(newName);

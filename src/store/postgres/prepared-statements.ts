@@ -14,38 +14,7 @@ export function prepared(text: string): string {
   return text;
 }
 
+export const isPrepared = (text: string): boolean => texts.has(text);
+
 /** Sent after BEGIN by a batch on plain PostgreSQL: its statements use their generic plans. */
 export const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
-
-/**
- * The statements prepared on one connection (named: parsed and analysed once, and planned once in a
- * batch): the text of each statement that completed → its name. pipeline.ts records a name only once
- * its statement completed, so a Parse the server skipped (after an earlier failure in its pipeline) is
- * sent again, under a new name, next time. At most MAX_PREPARED names per connection (a guard; a batch's
- * statements are far fewer); beyond it statements are sent unnamed. After a "cached plan must not change
- * result type" error (a table changed under a `SELECT *` by another process's migration) the
- * connection's names are forgotten, so the statements are prepared again under new names.
- */
-export interface Prepared {
-  readonly names: Map<string, string>;
-  next: number;
-}
-
-const MAX_PREPARED = 200;
-export const CACHED_PLAN_CHANGED = '0A000';
-const byConnection = new WeakMap<object, Prepared>();
-
-/** The statements prepared on pg's `connection`. */
-export function preparedOn(connection: object): Prepared {
-  let state = byConnection.get(connection);
-  if (state === undefined) {
-    state = { names: new Map(), next: 0 };
-    byConnection.set(connection, state);
-  }
-  return state;
-}
-
-/** A new name to prepare `text` under on this connection, or '' when it is sent unnamed. */
-export function newName(state: Prepared, text: string): string {
-  return texts.has(text) && state.next < MAX_PREPARED ? `onhand_${state.next++}` : '';
-}
