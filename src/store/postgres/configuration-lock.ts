@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { prepared } from './prepared-statements.js';
 
 /*
  * Configuration locks on PostgreSQL (StoreTx.lockConfigurations): a transaction-scoped advisory lock
@@ -10,13 +9,11 @@ import { prepared } from './prepared-statements.js';
 const CONFIGURATION_LOCK_CLASS = 1869506661;
 
 const LOCK = {
-  shared: prepared('SELECT pg_advisory_xact_lock_shared($1, hashtext($2))'),
+  shared: 'SELECT pg_advisory_xact_lock_shared($1, hashtext($2))',
   exclusive: 'SELECT pg_advisory_xact_lock($1, hashtext($2))',
 } as const;
 
-const VERSIONS = prepared(
-  'SELECT environment_id, version FROM environments WHERE environment_id = ANY($1::text[])',
-);
+const VERSIONS = 'SELECT environment_id, version FROM environments WHERE environment_id = ANY($1::text[])';
 
 /**
  * Takes the locks in id order (no deadlock between two transactions), then reads the versions. The

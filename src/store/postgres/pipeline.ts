@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { pgTypes } from './connection.js';
-import { isPrepared } from './prepared-statements.js';
 
 /*
  * Pipelining on one connection (PostgreSQL's extended protocol): several statements, each with its own
@@ -22,8 +21,8 @@ interface Statement {
 /** The messages of pg's connection a pipeline writes (pg/lib/connection.js). */
 interface Wire {
   readonly stream: { cork?: () => void; uncork?: () => void };
-  parse(query: { name?: string; text: string; types: unknown[] }): void;
-  bind(config: { statement?: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  parse(query: { text: string; types: unknown[] }): void;
+  bind(config: { values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
   describe(message: { type: 'P'; name: string }): void;
   execute(config: { portal: string; rows: number }): void;
   sync(): void;
@@ -39,32 +38,6 @@ const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknow
 const identity = (value: unknown) => value;
 
 /**
- * The statements prepared on one connection (those of prepared-statements.ts; named: parsed and analysed
- * once, and planned once in a batch): the text of each statement that completed → its name. A name is recorded only once its statement completed, so a Parse the server
- * skipped (after an earlier failure in its pipeline) is sent again, under a new name, next time. At most
- * MAX_PREPARED per connection (a guard; the batch's statements are far fewer); beyond it statements are
- * sent unnamed. After a "cached plan must not change result type"
- * error (a table changed under a `SELECT *` by another process's migration) the connection's names are
- * forgotten, so the statements are prepared again under new names.
- */
-interface Prepared {
-  readonly names: Map<string, string>;
-  next: number;
-}
-const MAX_PREPARED = 200;
-const CACHED_PLAN_CHANGED = '0A000';
-const prepared = new WeakMap<object, Prepared>();
-
-function preparedOn(connection: object): Prepared {
-  let state = prepared.get(connection);
-  if (state === undefined) {
-    state = { names: new Map(), next: 0 };
-    prepared.set(connection, state);
-  }
-  return state;
-}
-
-/**
  * A pg Submittable that sends its statements as one pipeline and settles each with its own result. A
  * statement that fails rejects with the server's error, and so do those after it (the server skipped
  * them); the statements before it keep their results.
@@ -75,14 +48,10 @@ class Pipeline implements pg.Submittable {
   #parsers: ((value: string) => unknown)[] = [];
   #rows: Record<string, unknown>[] = [];
   #settled = false;
-  /** The name each statement was sent under and not yet known on the connection ('' when unnamed). */
-  #newNames: string[] = [];
-  #prepared: Prepared | undefined;
 
   constructor(
     private readonly statements: readonly Statement[],
     private readonly onFailure: (error: unknown) => void,
-    private readonly prepare: boolean,
   ) {}
 
   /**
@@ -98,23 +67,11 @@ class Pipeline implements pg.Submittable {
       return error instanceof Error ? error : new Error(String(error));
     }
     const wire = connection as unknown as Wire;
-    const state = preparedOn(connection);
-    this.#prepared = state;
-    const sent = new Map<string, string>();
     wire.stream.cork?.();
     try {
       for (const [i, { text }] of this.statements.entries()) {
-        let name = state.names.get(text) ?? sent.get(text);
-        let newName = '';
-        if (name === undefined) {
-          if (this.prepare && isPrepared(text) && state.next < MAX_PREPARED) {
-            name = newName = `onhand_${state.next++}`;
-            sent.set(text, name);
-          } else name = '';
-          wire.parse({ name, text, types: [] });
-        }
-        this.#newNames.push(newName);
-        wire.bind({ statement: name, values: encoded[i] as unknown[], valueMapper: identity });
+        wire.parse({ text, types: [] });
+        wire.bind({ values: encoded[i] as unknown[], valueMapper: identity });
         wire.describe({ type: 'P', name: '' });
         wire.execute({ portal: '', rows: 0 });
       }
@@ -160,7 +117,6 @@ class Pipeline implements pg.Submittable {
   }
 
   handleError(error: unknown): void {
-    if ((error as { code?: unknown } | null)?.code === CACHED_PLAN_CHANGED) this.#prepared?.names.clear();
     if (this.#settled) return;
     this.#settled = true;
     this.onFailure(error);
@@ -181,10 +137,7 @@ class Pipeline implements pg.Submittable {
   handleCopyData(): void {}
 
   #complete(result: pg.QueryResult): void {
-    const index = this.#index++;
-    const statement = this.statements[index];
-    const name = this.#newNames[index];
-    if (name && statement) this.#prepared?.names.set(statement.text, name);
+    const statement = this.statements[this.#index++];
     this.#fields = [];
     this.#rows = [];
     statement?.resolve(result);
@@ -215,20 +168,10 @@ export class PipelinedConnection {
     this.#failure ??= error;
   };
 
-  /**
-   * `prepare`: send the statements as named prepared statements (plain PostgreSQL; not on Citus, where
-   * the coordinator plans each statement for its shards).
-   */
   constructor(
     private readonly client: pg.PoolClient,
     private readonly onRoundTrip: () => void = () => {},
-    private readonly prepare = false,
   ) {}
-
-  /** Whether this connection sends the statements of prepared-statements.ts as named statements. */
-  get prepares(): boolean {
-    return this.prepare;
-  }
 
   /** Runs a statement in the next pipeline and answers its result. */
   readonly query = ((text: unknown, values?: unknown) => {
@@ -302,6 +245,6 @@ export class PipelinedConnection {
     const statements = this.#queue;
     this.#queue = [];
     this.onRoundTrip();
-    this.client.query(new Pipeline(statements, this.#fail, this.prepare));
+    this.client.query(new Pipeline(statements, this.#fail));
   }
 }

@@ -3,14 +3,12 @@ import type { StoreTx } from '../store.js';
 import { commitOrUnknown, rollback } from './connection.js';
 import type { PipelinedConnection } from './pipeline.js';
 import type { PostgresTx } from './postgres-tx.js';
-import { GENERIC_PLANS } from './prepared-statements.js';
 import { LOCK_KEYS } from './statements.js';
 
 /**
  * Runs `fn` in a transaction on a checked-out connection (PostgresStore.transaction), then releases the
  * connection. BEGIN and the lock keys' advisory locks are one round trip, held before `fn` runs (with
- * `lazy`, TransactionOptions.lockWithFirstStatement: sent with `fn`'s first statements, and on plain
- * PostgreSQL with its statements' generic plans, prepared-statements.ts); the writes
+ * `lazy`, TransactionOptions.lockWithFirstStatement: sent with `fn`'s first statements); the writes
  * `fn` deferred travel with COMMIT (pipeline.ts). `committed` is told after the commit of a
  * transaction that appended ledger entries (the feed's sequencer).
  */
@@ -29,7 +27,6 @@ export async function runTransaction<T>(
   let broken: Error | undefined;
   try {
     connection.defer('BEGIN', []);
-    if (locks.lazy && connection.prepares) connection.defer(GENERIC_PLANS, []);
     const keys = [...new Set(locks.lockKeys)];
     if (keys.length > 0 && locks.lazy) connection.defer(LOCK_KEYS, [keys]);
     else if (keys.length > 0) await connection.query(LOCK_KEYS, [keys]);

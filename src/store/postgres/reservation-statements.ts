@@ -1,4 +1,3 @@
-import { prepared } from './prepared-statements.js';
 import { unnest } from './statements.js';
 
 /*
@@ -47,26 +46,25 @@ export const READ_SCOPES_DUE_RESERVATIONS = `SELECT r.* FROM ${unnest(2, ['text'
  * reservations_due_by_product (migration 12), whatever the table's statistics say (see
  * READ_SCOPES_ROWS_BY_KEY). Plain PostgreSQL; Citus keeps the join.
  */
-export const READ_SCOPES_DUE_RESERVATIONS_BY_KEY =
-  prepared(`SELECT r.* FROM ${unnest(2, ['text', 'text', 'text'])}
+export const READ_SCOPES_DUE_RESERVATIONS_BY_KEY = `SELECT r.* FROM ${unnest(2, ['text', 'text', 'text'])}
     AS k(organization_id, product_id, partition_id),
   LATERAL (SELECT * FROM reservations WHERE environment_id = $1 AND organization_id = k.organization_id
     AND product_id = k.product_id AND partition_id = k.partition_id
     AND ${DUE} AND expires_at <= $5 OFFSET 0) r
   WHERE r.partition_id = ANY($6::text[])
-  ORDER BY r.created_at COLLATE "C", r.reservation_id COLLATE "C"`);
+  ORDER BY r.created_at COLLATE "C", r.reservation_id COLLATE "C"`;
 
 /**
  * ($1 env, $2…$15 the columns of record-mapping.reservationColumns). The conflict target is the id
  * (unique per environment), so a rewrite replaces every field, the partition included.
  */
-export const UPSERT_RESERVATIONS = prepared(`INSERT INTO reservations (environment_id, ${COLUMNS})
+export const UPSERT_RESERVATIONS = `INSERT INTO reservations (environment_id, ${COLUMNS})
   SELECT $1::text, u.* FROM ${unnest(2, TYPES)} AS u
   ON CONFLICT (environment_id, reservation_id) DO UPDATE SET partition_id = excluded.partition_id,
     organization_id = excluded.organization_id, product_id = excluded.product_id, dims = excluded.dims,
     data_source = excluded.data_source, measure = excluded.measure, quantity = excluded.quantity,
     remaining = excluded.remaining, expires_at = excluded.expires_at, status = excluded.status,
-    event_id = excluded.event_id, created_at = excluded.created_at, updated_at = excluded.updated_at`);
+    event_id = excluded.event_id, created_at = excluded.created_at, updated_at = excluded.updated_at`;
 
 /** (env, reservation id). */
 export const GET_RESERVATION = 'SELECT * FROM reservations WHERE environment_id = $1 AND reservation_id = $2';

@@ -1,4 +1,3 @@
-import { prepared } from './prepared-statements.js';
 import { STOCK_COLUMNS } from './row-mapping.js';
 
 /*
@@ -25,9 +24,8 @@ const TEXT5 = ['text', 'text', 'text', 'text', 'text'];
  * never deadlock, even when two keys share a hash. Volatile functions in the target list run after the
  * ORDER BY. Sent right after BEGIN, in the transaction's first round trip (pipeline.ts).
  */
-export const LOCK_KEYS =
-  prepared(`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h
-    FROM unnest($1::text[]) AS k) AS keys ORDER BY h`);
+export const LOCK_KEYS = `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h
+    FROM unnest($1::text[]) AS k) AS keys ORDER BY h`;
 
 /** ($1 env, $2…$6 organization, product, dims, data source, measure arrays) → rows, in key order. */
 export const READ_ROWS = `SELECT ${S_COLUMNS}
@@ -41,12 +39,11 @@ export const READ_ROWS = `SELECT ${S_COLUMNS}
 export const READ_ROWS_IN = READ_ROWS.replace('ORDER BY', 'AND s.partition_id = ANY($7::text[])\n  ORDER BY');
 
 /** ($1 env, $2…$11 the columns of row-mapping.stockColumns). */
-export const UPSERT_ROWS =
-  prepared(`INSERT INTO stock (environment_id, partition_id, organization_id, product_id, dims,
+export const UPSERT_ROWS = `INSERT INTO stock (environment_id, partition_id, organization_id, product_id, dims,
     site_id, location_id, data_source, measure, quantity, counted_at)
   SELECT $1::text, u.* FROM ${unnest(2, [...TEXT5, 'text', 'text', 'text', 'bigint', 'text'])} AS u
   ON CONFLICT (environment_id, partition_id, organization_id, product_id, dims, data_source, measure)
-  DO UPDATE SET quantity = excluded.quantity, counted_at = excluded.counted_at`);
+  DO UPDATE SET quantity = excluded.quantity, counted_at = excluded.counted_at`;
 
 /** (env, org, product, partition) → every stock row of that product in that partition, in key order. */
 export const READ_PRODUCT_ROWS = `SELECT ${STOCK_COLUMNS} FROM stock
@@ -69,12 +66,12 @@ export const READ_SCOPES_ROWS = `SELECT ${S_COLUMNS}
  * table's statistics say. The join above lets a planner without statistics (a table that grew since it
  * was last analysed) scan the whole partition once per key. Plain PostgreSQL; Citus keeps the join.
  */
-export const READ_SCOPES_ROWS_BY_KEY = prepared(`SELECT ${S_COLUMNS}
+export const READ_SCOPES_ROWS_BY_KEY = `SELECT ${S_COLUMNS}
   FROM ${unnest(2, ['text', 'text', 'text'])} AS k(organization_id, product_id, partition_id),
   LATERAL (SELECT * FROM stock WHERE environment_id = $1 AND organization_id = k.organization_id
     AND product_id = k.product_id AND partition_id = k.partition_id
     ORDER BY dims, data_source, measure OFFSET 0) s
-  WHERE s.partition_id = ANY($5::text[])`);
+  WHERE s.partition_id = ANY($5::text[])`;
 
 /** (env, partition ids) → the deleted stock rows; the partitions' reservations go with them. */
 export const DELETE_PARTITIONS = `WITH gone AS (
@@ -93,12 +90,11 @@ export const FIND_EVENTS = `SELECT event_id, seq, coalesce(commit_id, seq) AS co
  * FIND_EVENTS (same parameters and rows) as one index lookup per distinct event id: with `= ANY` a
  * planner without statistics read every event of the family and filtered them. Plain PostgreSQL.
  */
-export const FIND_EVENTS_BY_KEY =
-  prepared(`SELECT l.event_id, l.seq, coalesce(l.commit_id, l.seq) AS commit, l.body_hash,
+export const FIND_EVENTS_BY_KEY = `SELECT l.event_id, l.seq, coalesce(l.commit_id, l.seq) AS commit, l.body_hash,
     l.outcome, l.format
   FROM (SELECT DISTINCT unnest($3::text[]) AS event_id) AS e,
   LATERAL (SELECT event_id, seq, commit_id, body_hash, outcome, format FROM ledger
-    WHERE environment_id = $1 AND family = $2 AND event_id IS NOT NULL AND event_id = e.event_id OFFSET 0) l`);
+    WHERE environment_id = $1 AND family = $2 AND event_id IS NOT NULL AND event_id = e.event_id OFFSET 0) l`;
 
 /**
  * ($1…$13 the columns of row-mapping.ledgerColumns, $14 the transaction's commit id or NULL to draw one)
@@ -107,8 +103,7 @@ export const FIND_EVENTS_BY_KEY =
  * commit in feed_commits (one row per environment, widened when a transaction appends twice), which is
  * what the sequencer stamps with positions once the transaction has committed.
  */
-export const APPEND_LEDGER =
-  prepared(`WITH cid AS (SELECT coalesce($14::bigint, nextval('ledger_seq')) AS commit_id),
+export const APPEND_LEDGER = `WITH cid AS (SELECT coalesce($14::bigint, nextval('ledger_seq')) AS commit_id),
   drawn AS (
     SELECT nextval('ledger_seq') AS seq FROM generate_series(1, cardinality($1::text[]))
   ), ranked AS (SELECT seq, row_number() OVER (ORDER BY seq) AS ord FROM drawn),
@@ -132,7 +127,7 @@ export const APPEND_LEDGER =
       last_seq = greatest(feed_commits.last_seq, excluded.last_seq),
       entries = feed_commits.entries + excluded.entries
   )
-  SELECT seq, (SELECT commit_id FROM cid) AS commit_id FROM inserted`);
+  SELECT seq, (SELECT commit_id FROM cid) AS commit_id FROM inserted`;
 
 /** (env) → one row when the environment holds a stock row or a scheduled change. */
 export const HAS_STOCK = `SELECT 1 WHERE EXISTS (SELECT 1 FROM stock WHERE environment_id = $1)
