@@ -1,23 +1,72 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import { changeEvent, reserveEvent } from './workloads/events.js';
 
 /*
  * CPU per reservation of the reserve path without HTTP: W4's (one hot product) or W5's (a random
- * product among 10,000) single-item reserve requests through Engine.reservations.reserve on a SQLite
- * file (WAL, synchronous=FULL), 64 requests in flight, measured with process.cpuUsage(). Steadier than
- * wall-clock rates on a shared machine; compare builds by running them in turn several times.
- * Usage: npx tsx bench/reserve-cpu.ts [hot|spread, default hot] [requests, default 20000]
+ * product among 10,000) single-item reserve requests through Engine.reservations.reserve, 64 requests
+ * in flight, measured with process.cpuUsage(). On a SQLite file (WAL, synchronous=FULL) by default; with
+ * --postgres-url on a fresh database created there (dropped at the end), where the CPU of the store's
+ * PostgreSQL backends (from /proc, so PostgreSQL on this machine) is reported per reservation too.
+ * Steadier than wall-clock rates on a shared machine; compare builds by running them in turn several times.
+ * Usage: npx tsx bench/reserve-cpu.ts [hot|spread, default hot] [requests, default 20000] [--postgres-url url]
  */
-const mode = process.argv[2] === 'spread' ? 'spread' : 'hot';
-const requests = Number(process.argv[3] ?? 20_000);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'postgres-url': { type: 'string' } },
+});
+const mode = positionals[0] === 'spread' ? 'spread' : 'hot';
+const requests = Number(positionals[1] ?? 20_000);
 const products = mode === 'hot' ? 1 : 10_000;
+const postgresUrl = flags['postgres-url'];
 const dir = mkdtempSync(join(tmpdir(), 'onhand-reserve-cpu-'));
-const store = SqliteStore.open({ file: join(dir, 'bench.db') });
+const database = `onhand_reserve_cpu_${process.pid}`;
+const applicationName = `onhand-reserve-cpu-${process.pid}`;
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function openStore(): Promise<Store> {
+  if (postgresUrl === undefined) return SqliteStore.open({ file: join(dir, 'bench.db') });
+  await admin(`CREATE DATABASE ${database}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${database}`;
+  return PostgresStore.connect({ connectionString: url.toString(), applicationName });
+}
+
+/** CPU seconds of the store's PostgreSQL backends (utime + stime from /proc; 0 on SQLite). */
+async function backendCpu(): Promise<number> {
+  if (postgresUrl === undefined) return 0;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  const { rows } = await client
+    .query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName])
+    .finally(() => client.end());
+  let ticks = 0;
+  for (const { pid } of rows) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+const store = await openStore();
 await store.migrate();
 const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
 await engine.environments.create('w4');
@@ -50,15 +99,24 @@ async function run(count: number): Promise<void> {
 }
 
 await run(2000); // warm-up
+const trips = () => (store instanceof PostgresStore ? store.roundTrips : 0);
+const trips0 = trips();
+const backend0 = await backendCpu();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await run(requests);
 const cpu = process.cpuUsage(cpu0);
 const seconds = (performance.now() - t0) / 1000;
+const backend = (await backendCpu()) - backend0;
+const perReservation = (trips() - trips0) / requests;
 console.log(
-  `${mode}: ${((cpu.user + cpu.system) / requests).toFixed(1)} µs CPU per reservation (user ${(cpu.user / requests).toFixed(1)}, ` +
-    `system ${(cpu.system / requests).toFixed(1)}); ${Math.round(requests / seconds).toLocaleString('en')} reservations/s`,
+  `${postgresUrl === undefined ? 'sqlite' : 'postgres'} ${mode}: ${((cpu.user + cpu.system) / requests).toFixed(1)} µs CPU per reservation (user ${(cpu.user / requests).toFixed(1)}, ` +
+    `system ${(cpu.system / requests).toFixed(1)}); ${Math.round(requests / seconds).toLocaleString('en')} reservations/s` +
+    (postgresUrl === undefined
+      ? ''
+      : `; PostgreSQL backends ${((backend * 1e6) / requests).toFixed(1)} µs per reservation, ${perReservation.toFixed(2)} round trips`),
 );
 await engine.drain();
 await store.close();
+if (postgresUrl !== undefined) await admin(`DROP DATABASE ${database}`);
 rmSync(dir, { recursive: true, force: true });

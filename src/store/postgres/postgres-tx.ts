@@ -13,6 +13,7 @@ import type {
   StockRow,
   StoreTx,
 } from '../store.js';
+import { type BatchReads, BY_KEY } from './batch-reads.js';
 import { lockConfigurations } from './configuration-lock.js';
 import { LedgerAppends } from './ledger-appends.js';
 import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
@@ -23,7 +24,6 @@ import {
   READ_OPEN_RESERVATIONS,
   READ_RESERVATIONS,
   READ_RESERVATIONS_IN,
-  READ_SCOPES_DUE_RESERVATIONS,
   UPSERT_RESERVATIONS,
 } from './reservation-statements.js';
 import { keyColumns, type StockDbRow, stockColumns, toStockRow } from './row-mapping.js';
@@ -42,12 +42,10 @@ import {
 } from './schedule-statements.js';
 import {
   DELETE_PARTITIONS,
-  FIND_EVENTS,
   INSERT_ENVIRONMENT,
   READ_PRODUCT_ROWS,
   READ_ROWS,
   READ_ROWS_IN,
-  READ_SCOPES_ROWS,
   REPLACE_ENVIRONMENT,
   UPSERT_ROWS,
 } from './statements.js';
@@ -65,6 +63,8 @@ export class PostgresTx implements StoreTx {
   #open = true;
   /** The transaction's ledger appends and the commit id they drew. */
   protected readonly ledger: LedgerAppends;
+  /** The statements of the batch's reads by key (batch-reads.ts). */
+  protected readonly batchReads: BatchReads = BY_KEY;
 
   constructor(
     protected readonly client: PipelinedConnection,
@@ -117,7 +117,7 @@ export class PostgresTx implements StoreTx {
   async readScopesRows(environmentId: string, scopes: readonly ProductScope[]): Promise<StockRow[]> {
     this.assertOpen();
     if (scopes.length === 0) return [];
-    const rows = await this.query<StockDbRow>(READ_SCOPES_ROWS, [
+    const rows = await this.query<StockDbRow>(this.batchReads.scopesRows, [
       environmentId,
       ...scopeColumns(scopes),
       distinct(scopes.map((s) => s.partitionId)),
@@ -214,7 +214,7 @@ export class PostgresTx implements StoreTx {
     this.assertOpen();
     if (scopes.length === 0) return [];
     const params = [environmentId, ...scopeColumns(scopes), now, distinct(scopes.map((s) => s.partitionId))];
-    return (await this.query<ReservationDbRow>(READ_SCOPES_DUE_RESERVATIONS, params)).map(
+    return (await this.query<ReservationDbRow>(this.batchReads.scopesDueReservations, params)).map(
       toReservationRecord,
     );
   }
@@ -234,7 +234,9 @@ export class PostgresTx implements StoreTx {
   ): Promise<Map<string, RecordedEvent>> {
     this.assertOpen();
     if (eventIds.length === 0) return new Map();
-    return recordedEvents(await this.query<EventDbRow>(FIND_EVENTS, [environmentId, family, eventIds]));
+    return recordedEvents(
+      await this.query<EventDbRow>(this.batchReads.findEvents, [environmentId, family, eventIds]),
+    );
   }
 
   async appendLedger(entries: readonly LedgerEntry[]): Promise<number[]> {

@@ -42,6 +42,19 @@ export const READ_SCOPES_DUE_RESERVATIONS = `SELECT r.* FROM ${unnest(2, ['text'
   ORDER BY r.created_at COLLATE "C", r.reservation_id COLLATE "C"`;
 
 /**
+ * READ_SCOPES_DUE_RESERVATIONS (same parameters and rows) as one lookup per key in
+ * reservations_due_by_product (migration 12), whatever the table's statistics say (see
+ * READ_SCOPES_ROWS_BY_KEY). Plain PostgreSQL; Citus keeps the join.
+ */
+export const READ_SCOPES_DUE_RESERVATIONS_BY_KEY = `SELECT r.* FROM ${unnest(2, ['text', 'text', 'text'])}
+    AS k(organization_id, product_id, partition_id),
+  LATERAL (SELECT * FROM reservations WHERE environment_id = $1 AND organization_id = k.organization_id
+    AND product_id = k.product_id AND partition_id = k.partition_id
+    AND ${DUE} AND expires_at <= $5 OFFSET 0) r
+  WHERE r.partition_id = ANY($6::text[])
+  ORDER BY r.created_at COLLATE "C", r.reservation_id COLLATE "C"`;
+
+/**
  * ($1 env, $2…$15 the columns of record-mapping.reservationColumns). The conflict target is the id
  * (unique per environment), so a rewrite replaces every field, the partition included.
  */

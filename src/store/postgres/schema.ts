@@ -3,6 +3,7 @@ import { FEED_MIGRATION } from './feed/feed-schema.js';
 import { MIGRATION_11 } from './ledger-format/migration-11.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_9 } from './migration-9.js';
+import { MIGRATION_12 } from './migration-12.js';
 import { MIGRATION_8 } from './oci/oci-schema.js';
 import { MIGRATION_10 } from './oci-imports/migration-10.js';
 import { MIGRATION_13 } from './oci-imports/migration-13.js';
@@ -188,6 +189,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_9,
   MIGRATION_10,
   MIGRATION_11,
+  MIGRATION_12,
   MIGRATION_13,
 ];
 

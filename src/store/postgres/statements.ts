@@ -60,6 +60,19 @@ export const READ_SCOPES_ROWS = `SELECT ${S_COLUMNS}
     AND s.product_id = k.product_id AND s.partition_id = k.partition_id
   WHERE s.partition_id = ANY($5::text[])`;
 
+/**
+ * READ_SCOPES_ROWS (same parameters and rows) as one index lookup per key: the lateral subquery (kept
+ * apart by OFFSET 0) makes each key's organization and product an index condition whatever the
+ * table's statistics say. The join above lets a planner without statistics (a table that grew since it
+ * was last analysed) scan the whole partition once per key. Plain PostgreSQL; Citus keeps the join.
+ */
+export const READ_SCOPES_ROWS_BY_KEY = `SELECT ${S_COLUMNS}
+  FROM ${unnest(2, ['text', 'text', 'text'])} AS k(organization_id, product_id, partition_id),
+  LATERAL (SELECT * FROM stock WHERE environment_id = $1 AND organization_id = k.organization_id
+    AND product_id = k.product_id AND partition_id = k.partition_id
+    ORDER BY dims, data_source, measure OFFSET 0) s
+  WHERE s.partition_id = ANY($5::text[])`;
+
 /** (env, partition ids) → the deleted stock rows; the partitions' reservations go with them. */
 export const DELETE_PARTITIONS = `WITH gone AS (
     DELETE FROM reservations WHERE environment_id = $1 AND partition_id = ANY($2::text[])
@@ -72,6 +85,16 @@ export const DELETE_PARTITIONS = `WITH gone AS (
 export const FIND_EVENTS = `SELECT event_id, seq, coalesce(commit_id, seq) AS commit, body_hash, outcome, format
   FROM ledger
   WHERE environment_id = $1 AND family = $2 AND event_id IS NOT NULL AND event_id = ANY($3::text[])`;
+
+/**
+ * FIND_EVENTS (same parameters and rows) as one index lookup per distinct event id: with `= ANY` a
+ * planner without statistics read every event of the family and filtered them. Plain PostgreSQL.
+ */
+export const FIND_EVENTS_BY_KEY = `SELECT l.event_id, l.seq, coalesce(l.commit_id, l.seq) AS commit, l.body_hash,
+    l.outcome, l.format
+  FROM (SELECT DISTINCT unnest($3::text[]) AS event_id) AS e,
+  LATERAL (SELECT event_id, seq, commit_id, body_hash, outcome, format FROM ledger
+    WHERE environment_id = $1 AND family = $2 AND event_id IS NOT NULL AND event_id = e.event_id OFFSET 0) l`;
 
 /**
  * ($1…$13 the columns of row-mapping.ledgerColumns, $14 the transaction's commit id or NULL to draw one)

@@ -1,4 +1,5 @@
 import type { LedgerEntry, RecordedEvent, ReservationRecord, ScheduleRow, StockRow } from '../../store.js';
+import { JOINED } from '../batch-reads.js';
 import { PostgresTx } from '../postgres-tx.js';
 import { reservationColumns } from '../record-mapping.js';
 import { stockColumns } from '../row-mapping.js';
@@ -24,6 +25,8 @@ const FIND_EVENTS_IN = `${FIND_EVENTS} AND partition_id = ANY($4::text[])`;
  * without CTEs (citus-ledger.ts). Reads are PostgresTx's: they name their partitions already.
  */
 export class CitusTx extends PostgresTx {
+  protected override readonly batchReads = JOINED;
+
   override async writeRows(environmentId: string, rows: readonly StockRow[]): Promise<void> {
     this.assertOpen();
     if (rows.length === 0) return;
