@@ -98,7 +98,10 @@ export class Checkpointer {
       this.#again = undefined;
       if (again === 'all')
         setImmediate(() => {
-          if (this.#timer && !this.#running) void this.run(undefined);
+          if (!this.#timer) return;
+          // A wake may have started a pass since: the pass over every environment follows that one.
+          if (this.#running) this.#again = 'all';
+          else void this.run(undefined);
         });
       else if (again) setImmediate(() => this.wake([...again]));
     });

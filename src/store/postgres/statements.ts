@@ -63,7 +63,9 @@ export const READ_SCOPES_ROWS = `SELECT ${S_COLUMNS}
 /**
  * READ_SCOPES_ROWS (same parameters and rows) as one index lookup per key: the lateral subquery (kept
  * apart by OFFSET 0) makes each key's organization and product an index condition whatever the
- * table's statistics say. The join above lets a planner without statistics (a table that grew since it
+ * table's statistics say (its ORDER BY is what steers a planner without statistics to stock_by_product;
+ * the partition is then a filter over the product's rows until the table is analysed, when stock_pkey
+ * takes all four). The join above lets a planner without statistics (a table that grew since it
  * was last analysed) scan the whole partition once per key. Plain PostgreSQL; Citus keeps the join.
  */
 export const READ_SCOPES_ROWS_BY_KEY = `SELECT ${S_COLUMNS}

@@ -242,9 +242,12 @@ export class SqliteStore implements Store {
   }
 
   async deleteOrphanedData(environmentId: string): Promise<boolean> {
-    const deleted = await this.write(() => deleteOrphanedData(this.#writer, environmentId));
-    if (deleted) this.feed.forget(environmentId);
-    return deleted;
+    // Forgotten in the writer's queue, before a transaction queued next can commit rows of the same id.
+    return this.write(() => {
+      const deleted = deleteOrphanedData(this.#writer, environmentId);
+      if (deleted) this.feed.forget(environmentId);
+      return deleted;
+    });
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
