@@ -12,7 +12,7 @@ import {
   readStream,
   uniqueStream,
 } from '../support/nats.js';
-import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { ServerCluster } from '../support/server-cluster.js';
 
 /**
  * The NATS relay end to end: real `onhand serve` processes with --nats-url (ONHAND_NATS_URL) and the real
@@ -26,65 +26,12 @@ const SECRET = 'ops-secret-for-the-nats-relay-test';
 const PRODUCTS = ['T-shirt', 'jeans.blue', 'two words', 'café*>'];
 const nats = await natsForTests();
 
-class Cluster {
-  servers: (ServerProcess | undefined)[] = [];
-  bearer = '';
-  constructor(readonly env: Record<string, string>) {}
-
-  async start(count: number): Promise<void> {
-    this.servers = await Promise.all(Array.from({ length: count }, () => startServerProcess(this.env)));
-    const response = await fetch(`${this.url(0)}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: 'ops',
-        client_secret: SECRET,
-      }),
-    });
-    this.bearer = ((await response.json()) as { access_token: string }).access_token;
-  }
-
-  url(i: number): string | undefined {
-    const alive = this.servers.filter((s): s is ServerProcess => s !== undefined);
-    return (this.servers[i % this.servers.length] ?? alive[i % Math.max(alive.length, 1)])?.url;
-  }
-
-  async call(i: number, method: string, path: string, body?: unknown): Promise<Response | undefined> {
-    const url = this.url(i);
-    if (!url) return undefined;
-    try {
-      return await fetch(`${url}/api/environment/${ENV}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.bearer}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      return undefined; // the server went away mid-request
-    }
-  }
-
-  /** Replaces server i: a graceful stop or a crash, then a fresh process on the same store. */
-  async replace(i: number, how: 'stop' | 'kill'): Promise<void> {
-    const victim = this.servers[i];
-    this.servers[i] = undefined;
-    if (how === 'stop') await victim?.stop();
-    else await victim?.kill();
-    this.servers[i] = await startServerProcess(this.env);
-  }
-
-  async stopAll(): Promise<void> {
-    await Promise.all(this.servers.map((s) => s?.stop()));
-    this.servers = [];
-  }
-}
-
 /**
  * Writers posting on-hand changes through every server, retrying with the same ids while one is down;
  * returns the ids acknowledged.
  */
 async function write(
-  cluster: Cluster,
+  cluster: ServerCluster,
   workers: number,
   rounds: number,
   pause: () => Promise<void>,
@@ -116,7 +63,7 @@ async function write(
 }
 
 /** Every ledger entry's position. */
-async function ledgerPositions(cluster: Cluster): Promise<number[]> {
+async function ledgerPositions(cluster: ServerCluster): Promise<number[]> {
   const all: number[] = [];
   for (let after = 0; ; ) {
     const page = (await (await cluster.call(0, 'GET', `/ledger?after=${after}&limit=1000`))?.json()) as {
@@ -132,7 +79,7 @@ async function ledgerPositions(cluster: Cluster): Promise<number[]> {
 describe.skipIf(!nats).each(testBackends())('the NATS relay of real servers on %s', (backend: Backend) => {
   let dataDir = '';
   let database: { url: string; drop: () => Promise<void> } | undefined;
-  let cluster: Cluster | undefined;
+  let cluster: ServerCluster | undefined;
   let drop: (() => Promise<void>) | undefined;
 
   afterEach(async () => {
@@ -147,16 +94,20 @@ describe.skipIf(!nats).each(testBackends())('the NATS relay of real servers on %
     drop = names.drop;
     dataDir = mkdtempSync(join(tmpdir(), 'onhand-nats-e2e-'));
     database = backend === 'postgres' ? await createTestDatabase() : undefined;
-    const c = new Cluster({
-      ONHAND_DATA_DIR: dataDir,
-      ONHAND_ADMIN_CLIENT_ID: 'ops',
-      ONHAND_ADMIN_CLIENT_SECRET: SECRET,
-      ONHAND_ENVIRONMENTS: ENV,
-      ONHAND_NATS_URL: NATS_URL,
-      ONHAND_NATS_STREAM: names.stream,
-      ONHAND_NATS_SUBJECT_PREFIX: names.prefix,
-      ...(database ? { ONHAND_DATABASE_URL: database.url } : {}),
-    });
+    const c = new ServerCluster(
+      {
+        ONHAND_DATA_DIR: dataDir,
+        ONHAND_ADMIN_CLIENT_ID: 'ops',
+        ONHAND_ADMIN_CLIENT_SECRET: SECRET,
+        ONHAND_ENVIRONMENTS: ENV,
+        ONHAND_NATS_URL: NATS_URL,
+        ONHAND_NATS_STREAM: names.stream,
+        ONHAND_NATS_SUBJECT_PREFIX: names.prefix,
+        ...(database ? { ONHAND_DATABASE_URL: database.url } : {}),
+      },
+      ENV,
+      SECRET,
+    );
     cluster = c;
     const servers = backend === 'postgres' ? 2 : 1;
     await c.start(servers);

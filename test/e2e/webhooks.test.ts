@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Webhook as Verifier } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Backend, createTestDatabase, testBackends } from '../support/backends.js';
-import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { ServerCluster } from '../support/server-cluster.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
@@ -29,46 +29,6 @@ interface Payload {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class Cluster {
-  servers: (ServerProcess | undefined)[] = [];
-  bearer = '';
-  constructor(readonly env: Record<string, string>) {}
-
-  async start(count: number): Promise<void> {
-    this.servers = await Promise.all(Array.from({ length: count }, () => startServerProcess(this.env)));
-    const response = await fetch(`${this.servers[0]?.url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: 'ops',
-        client_secret: SECRET,
-      }),
-    });
-    this.bearer = ((await response.json()) as { access_token: string }).access_token;
-  }
-
-  async call(i: number, method: string, path: string, body?: unknown): Promise<Response | undefined> {
-    const alive = this.servers.filter((s): s is ServerProcess => s !== undefined);
-    const server = this.servers[i % this.servers.length] ?? alive[i % Math.max(alive.length, 1)];
-    if (!server) return undefined;
-    try {
-      return await fetch(`${server.url}/api/environment/${ENV}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.bearer}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      return undefined;
-    }
-  }
-
-  async stopAll(): Promise<void> {
-    await Promise.all(this.servers.map((s) => s?.stop()));
-    this.servers = [];
-  }
-}
-
 const item = (id: string, product: string, qty: number) => ({
   id,
   organizationId: 'usmf',
@@ -79,7 +39,7 @@ const item = (id: string, product: string, qty: number) => ({
 
 /** Racing bulk writes through every server; retried (same ids) until acknowledged. */
 async function write(
-  cluster: Cluster,
+  cluster: ServerCluster,
   workers: number,
   rounds: number,
   fault: (step: number) => Promise<void>,
@@ -110,7 +70,7 @@ async function write(
 describe.each(testBackends())('webhooks on %s', (backend: Backend) => {
   let dataDir = '';
   let database: { url: string; drop: () => Promise<void> } | undefined;
-  let cluster: Cluster | undefined;
+  let cluster: ServerCluster | undefined;
   let receiver: WebhookReceiver | undefined;
 
   afterEach(async () => {
@@ -126,16 +86,20 @@ describe.each(testBackends())('webhooks on %s', (backend: Backend) => {
     // Fails every third request it gets.
     receiver = new WebhookReceiver({ fails: (n) => n % 3 === 0, delayMs: 5 });
     await receiver.up();
-    const c = new Cluster({
-      ONHAND_DATA_DIR: dataDir,
-      ONHAND_ADMIN_CLIENT_ID: 'ops',
-      ONHAND_ADMIN_CLIENT_SECRET: SECRET,
-      ONHAND_ENVIRONMENTS: ENV,
-      ONHAND_WEBHOOKS_ALLOW_PRIVATE: 'true',
-      ONHAND_WEBHOOKS_TIMEOUT_MS: '2000',
-      ONHAND_WEBHOOKS_BATCH_SIZE: '7',
-      ...(database ? { ONHAND_DATABASE_URL: database.url } : {}),
-    });
+    const c = new ServerCluster(
+      {
+        ONHAND_DATA_DIR: dataDir,
+        ONHAND_ADMIN_CLIENT_ID: 'ops',
+        ONHAND_ADMIN_CLIENT_SECRET: SECRET,
+        ONHAND_ENVIRONMENTS: ENV,
+        ONHAND_WEBHOOKS_ALLOW_PRIVATE: 'true',
+        ONHAND_WEBHOOKS_TIMEOUT_MS: '2000',
+        ONHAND_WEBHOOKS_BATCH_SIZE: '7',
+        ...(database ? { ONHAND_DATABASE_URL: database.url } : {}),
+      },
+      ENV,
+      SECRET,
+    );
     cluster = c;
     await c.start(backend === 'postgres' ? 2 : 1);
 
@@ -169,10 +133,7 @@ describe.each(testBackends())('webhooks on %s', (backend: Backend) => {
       }
       if (step === 24) {
         // A crash: no lease is given back, the other process (or a restarted one) takes over.
-        const victim = c.servers[0];
-        c.servers[0] = undefined;
-        await victim?.kill();
-        c.servers[0] = await startServerProcess(c.env);
+        await c.replace(0, 'kill');
       }
     });
     expect(acked.size).toBe(96);

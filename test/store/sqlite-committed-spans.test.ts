@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpanSums } from '../../src/domain/feed/span-sums.js';
-import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
-import { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { SpanDelta } from '../../src/store/feed-store.js';
 import type { LedgerEntry } from '../../src/store/records.js';
 import { CommittedSpans } from '../../src/store/sqlite/committed-spans.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteFileStores } from '../support/sqlite-file-stores.js';
 
 /*
  * The SQLite feed sums the checkpoint spans of the entries it commits in memory (committed-spans.ts),
@@ -21,23 +18,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 const SIZE = 5;
 
 describe('the SQLite feed summing the spans it commits', () => {
-  let dir: string;
-  let file: string;
-  const stores: SqliteStore[] = [];
-  const open = async () => {
-    const store = SqliteStore.open({ file });
-    await store.migrate();
-    stores.push(store);
-    return store;
-  };
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'onhand-spans-'));
-    file = join(dir, 'spans.db');
-  });
-  afterEach(async () => {
-    for (const store of stores.splice(0)) await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { open, file, engine: engineOf } = sqliteFileStores('spans');
 
   const write = (engine: Engine, environmentId: string, prefix: string, count: number, step = 1) =>
     engine.changeOnHand(
@@ -66,11 +47,11 @@ describe('the SQLite feed summing the spans it commits', () => {
   it('answers the spans it committed whole, as the entries read back sum them, and no other', async () => {
     const a = await open();
     a.feed.keepSpanSums(SIZE);
-    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineA = engineOf(a);
     await engineA.environments.create('e');
     await engineA.environments.create('f');
     const b = await open();
-    const engineB = new Engine({ store: b, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineB = engineOf(b);
 
     await write(engineA, 'e', 'a1', 12);
     await write(engineA, 'f', 'a2', 4, 2);
@@ -110,7 +91,7 @@ describe('the SQLite feed summing the spans it commits', () => {
 
   it('keeps nothing until asked, and nothing of an environment whose entries were deleted', async () => {
     const a = await open();
-    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineA = engineOf(a);
     await engineA.environments.create('e');
     await write(engineA, 'e', 'x', 10);
     expect(a.feed.committedSpan('e', 0, SIZE)).toBeUndefined();
@@ -131,7 +112,7 @@ describe('the SQLite feed summing the spans it commits', () => {
   it('drops what it kept of an environment whose data deleteOrphanedData deleted: the span is read back', async () => {
     const a = await open();
     a.feed.keepSpanSums(SIZE);
-    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineA = engineOf(a);
     await engineA.environments.create('e');
     await engineA.environments.create('g');
     await write(engineA, 'g', 'g', 3 * SIZE);
@@ -143,7 +124,7 @@ describe('the SQLite feed summing the spans it commits', () => {
     const gSpan = (await spansOf('g'))[1] as number;
     const eSpan = (await spansOf('e'))[1] as number;
     // The environment record goes (behind the store's back), its data stays: orphaned.
-    const raw = new Database(file);
+    const raw = new Database(file());
     raw.prepare("DELETE FROM environments WHERE environment_id = 'g'").run();
     raw.close();
     expect(await a.deleteOrphanedData('g')).toBe(true);
@@ -160,7 +141,7 @@ describe('the SQLite feed summing the spans it commits', () => {
     const a = await open();
     const completed: string[][] = [];
     a.feed.keepSpanSums(SIZE, (ids) => completed.push([...ids]));
-    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineA = engineOf(a);
     await engineA.environments.create('e');
     await write(engineA, 'e', 'x', 3 * SIZE);
     await engineA.drain();

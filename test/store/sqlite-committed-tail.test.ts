@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
-import { Engine } from '../../src/engine/engine.js';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine/engine.js';
 import { toJson } from '../../src/http/json.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteFileStores } from '../support/sqlite-file-stores.js';
 
 /*
  * The SQLite feed answers reads after its own last commits from the rows it committed, kept in memory
@@ -14,23 +10,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
  * what a reader that keeps nothing (a third store) reads from the file, byte for byte.
  */
 describe('the SQLite feed reading its own last commits from memory', () => {
-  let dir: string;
-  let file: string;
-  const stores: SqliteStore[] = [];
-  const open = async () => {
-    const store = SqliteStore.open({ file });
-    await store.migrate();
-    stores.push(store);
-    return store;
-  };
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'onhand-tail-'));
-    file = join(dir, 'tail.db');
-  });
-  afterEach(async () => {
-    for (const store of stores.splice(0)) await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { open, engine: engineOf } = sqliteFileStores('tail');
 
   const write = (engine: Engine, environmentId: string, prefix: string, count: number) =>
     engine.changeOnHand(
@@ -49,11 +29,11 @@ describe('the SQLite feed reading its own last commits from memory', () => {
 
   it('reads what the file holds, also when a second process writes the same file in between', async () => {
     const a = await open();
-    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineA = engineOf(a);
     await engineA.environments.create('e');
     await engineA.environments.create('f');
     const b = await open();
-    const engineB = new Engine({ store: b, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineB = engineOf(b);
 
     await write(engineA, 'e', 'a1', 20);
     await write(engineA, 'f', 'a2', 5);
@@ -85,11 +65,11 @@ describe('the SQLite feed reading its own last commits from memory', () => {
 
   it('serves the feed hub the entries it wrote, with the same availability as a reader of the file', async () => {
     const a = await open();
-    const engineA = new Engine({ store: a, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineA = engineOf(a);
     await engineA.environments.create('e');
     await write(engineA, 'e', 'x', 30);
     const fresh = await open();
-    const engineC = new Engine({ store: fresh, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
+    const engineC = engineOf(fresh);
     const NONE = { productIds: [], siteIds: [], locationIds: [], kinds: [] };
     const kept = await engineA.feed.read('e', 0, 100, NONE);
     const read = await engineC.feed.read('e', 0, 100, NONE);

@@ -1,4 +1,4 @@
-import { type ServerProcess, startServerProcess } from './server-process.js';
+import { ServerCluster } from './server-cluster.js';
 
 /*
  * The servers and writers of the feed followers test (test/e2e/feed-followers.test.ts): real
@@ -25,49 +25,10 @@ export interface Entry {
   }[];
 }
 
-/** The servers of one test: a list that faults replace entries of. */
-export class Cluster {
-  servers: (ServerProcess | undefined)[] = [];
-  bearer = '';
-  constructor(readonly env: Record<string, string>) {}
-
-  async start(count: number): Promise<void> {
-    this.servers = await Promise.all(Array.from({ length: count }, () => startServerProcess(this.env)));
-    const response = await fetch(`${this.servers[0]?.url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: 'ops',
-        client_secret: SECRET,
-      }),
-    });
-    this.bearer = ((await response.json()) as { access_token: string }).access_token;
-  }
-
-  /** A live server, preferring index i. */
-  url(i: number): string | undefined {
-    const alive = this.servers.filter((s): s is ServerProcess => s !== undefined);
-    return (this.servers[i % this.servers.length] ?? alive[i % Math.max(alive.length, 1)])?.url;
-  }
-
-  async call(i: number, method: string, path: string, body?: unknown): Promise<Response | undefined> {
-    const url = this.url(i);
-    if (!url) return undefined;
-    try {
-      return await fetch(`${url}/api/environment/${ENV}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.bearer}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      return undefined; // the server went away mid-request: the outcome is unknown
-    }
-  }
-
-  async stopAll(): Promise<void> {
-    await Promise.all(this.servers.map((s) => s?.stop()));
-    this.servers = [];
+/** The servers of one feed followers test, on the environment ENV with the `ops` client's SECRET. */
+export class Cluster extends ServerCluster {
+  constructor(env: Record<string, string>) {
+    super(env, ENV, SECRET);
   }
 }
 
