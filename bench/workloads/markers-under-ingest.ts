@@ -19,7 +19,8 @@ export type MarkerPace =
 /**
  * The load of the lag workloads (W7, W7s): W1-style bulk ingest (4 clients, 512 events per request) in
  * `environmentId`, while one marker change (+1 inbound of product LAG at location 99, event id
- * `{prefix}-{n}`, n from 1) goes through POST …/onhand at `pace`. `onAck` is told each marker the server
+ * `{prefix}-{n}`, n from 1) goes through POST …/onhand at `pace`; the ingest as fast as it is answered, or
+at `bulkRate` requests per second. `onAck` is told each marker the server
  * acknowledged, with performance.now() at that moment. Resolves with the bulk load's result, the number
  * of markers sent and performance.now() when the markers and the ingest started.
  */
@@ -29,6 +30,8 @@ export async function markersUnderIngest(
   prefix: string,
   onAck: (n: number, at: number) => void,
   pace: MarkerPace = { kind: 'sequential' },
+  /** Bulk requests per second over the 4 clients (autocannon's overallRate); default: as fast as answered. */
+  bulkRate?: number,
 ): Promise<{ bulk: LoadResult; markers: number; startedAt: number }> {
   const headers = { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' };
   let markers = 0;
@@ -76,6 +79,7 @@ export async function markersUnderIngest(
     },
     connections: 4,
     seconds: ctx.seconds,
+    ...(bulkRate ? { rate: bulkRate } : {}),
   });
   stop = true;
   await marking;
