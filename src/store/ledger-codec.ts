@@ -83,6 +83,11 @@ export function toLedgerRecord(r: LedgerRowText): LedgerRecord {
  * the position and feed time; built at once: the feed hub decodes thousands of rows a second).
  */
 export function toFeedRecord(r: FeedRowText): FeedRecord {
+  return toFeedRecordAt(r, Number(r.position), r.fed_at);
+}
+
+/** toFeedRecord of a ledger row whose position and feed time are known apart (postgres/feed/feed-read.ts). */
+export function toFeedRecordAt(r: LedgerRowText, position: number, fedAt: string): FeedRecord {
   const format = formatOf(r.format);
   const request = JSON.parse(r.request) as unknown;
   return {
@@ -99,7 +104,7 @@ export function toFeedRecord(r: FeedRowText): FeedRecord {
     changes: decodeChanges(r.changes, request, format),
     reference: r.reference,
     clientId: r.client_id ?? null,
-    position: Number(r.position),
-    fedAt: r.fed_at,
+    position,
+    fedAt,
   };
 }

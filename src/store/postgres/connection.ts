@@ -21,6 +21,11 @@ export interface PostgresStoreOptions {
    * the Citus tests read citus.log_remote_commands this way).
    */
   readonly onNotice?: (message: string, detail: string) => void;
+  /**
+   * Bounds of the ledger rows of its own last commits the feed keeps to answer reads from memory
+   * (feed/committed-commits.ts; default 16384 rows, 8 Mi characters of their texts). Tests set small ones.
+   */
+  readonly feedMemory?: { readonly rows: number; readonly chars: number };
 }
 
 const INT8 = 20;

@@ -1,4 +1,5 @@
 import type { LedgerEntry } from '../store.js';
+import type { KeptRow } from './feed/committed-commits.js';
 import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import type { PipelinedConnection } from './pipeline.js';
 import { ledgerColumns } from './row-mapping.js';
@@ -9,12 +10,20 @@ import { APPEND_LEDGER } from './statements.js';
  * draws: `append` runs APPEND_LEDGER at once and answers the seqs; `appendAtCommit` defers it to the
  * transaction's next statement, at the latest its COMMIT (pipeline.ts), so a batch's append costs no
  * round trip of its own. An append that follows a deferred one waits for its commit id first.
+ *
+ * It keeps the rows it inserted, as a read of the ledger gives them (the texts it sent: the JSON columns
+ * are `json`, kept as written), for the feed to hold once the transaction has committed
+ * (feed/committed-commits.ts). APPEND_LEDGER gives the entries their seqs in order (the n-th entry the
+ * n-th smallest seq it drew), so the seqs it answers, sorted, pair with the entries.
  */
 export class LedgerAppends {
   /** The commit id drawn by the first append (text: a bigint); the sequencer stamps the transaction under it. */
   commitId: string | null = null;
   /** A deferred append has not run yet: the commit id may not be known. */
   #pending = false;
+  readonly #rows: KeptRow[] = [];
+  /** False once an append's rows could not be paired with its seqs: none are kept then. */
+  #complete = true;
 
   constructor(
     private readonly client: PipelinedConnection,
@@ -25,15 +34,15 @@ export class LedgerAppends {
     if (entries.length === 0) return [];
     const format = await this.writeFormat.get(this.client);
     await this.#settle();
+    const columns = ledgerColumns(entries, format);
     const { rows } = await this.client.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
-      ...ledgerColumns(entries, format),
+      ...columns,
       this.commitId,
     ]);
     this.commitId = rows[0]?.commit_id ?? this.commitId;
-    return rows
-      .map((r) => BigInt(r.seq))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(Number);
+    const seqs = sortedSeqs(rows);
+    this.#keep(columns, seqs);
+    return seqs;
   }
 
   async appendAtCommit(entries: readonly LedgerEntry[]): Promise<void> {
@@ -41,14 +50,57 @@ export class LedgerAppends {
     const format = await this.writeFormat.get(this.client);
     await this.#settle();
     this.#pending = true;
-    this.client.defer(APPEND_LEDGER, [...ledgerColumns(entries, format), this.commitId], (result) => {
+    const columns = ledgerColumns(entries, format);
+    this.client.defer(APPEND_LEDGER, [...columns, this.commitId], (result) => {
       this.#pending = false;
       this.commitId = (result.rows[0] as { commit_id?: string } | undefined)?.commit_id ?? this.commitId;
+      this.#keep(columns, sortedSeqs(result.rows as { seq: string }[]));
     });
+  }
+
+  /** The rows appended under `commitId`, for the feed once COMMIT succeeded; none when they are not all known. */
+  appended(): { readonly commitId: string; readonly rows: readonly KeptRow[] } | null {
+    return this.commitId === null || !this.#complete ? null : { commitId: this.commitId, rows: this.#rows };
   }
 
   /** Sends what is deferred (a round trip) when a deferred append's commit id is still unknown. */
   async #settle(): Promise<void> {
     if (this.#pending) await this.client.query('SELECT 1', []);
   }
+
+  /** The rows of ledgerColumns' `columns`, the i-th with the i-th seq. */
+  #keep(columns: readonly (readonly (string | null)[])[], seqs: readonly number[]): void {
+    const [env, partition, family, eventId, bodyHash, kind, recordedAt, request, outcome, changes] = columns;
+    const [, , , , , , , , , , reference, clientId, format] = columns;
+    if (!format || seqs.length !== format.length) {
+      this.#complete = false;
+      return;
+    }
+    for (let i = 0; i < seqs.length; i++) {
+      const f = format[i];
+      this.#rows.push({
+        seq: seqs[i] as number,
+        environment_id: env?.[i] as string,
+        partition_id: partition?.[i] as string,
+        family: family?.[i] as string,
+        event_id: eventId?.[i] ?? null,
+        body_hash: bodyHash?.[i] as string,
+        kind: kind?.[i] as string,
+        recorded_at: recordedAt?.[i] as string,
+        request: request?.[i] as string,
+        outcome: outcome?.[i] as string,
+        changes: changes?.[i] as string,
+        reference: reference?.[i] ?? null,
+        client_id: clientId?.[i] ?? null,
+        format: f === null || f === undefined ? null : Number(f),
+      });
+    }
+  }
 }
+
+/** The seqs APPEND_LEDGER answered, ascending (as numbers: seqs stay far below 2^53). */
+const sortedSeqs = (rows: readonly { seq: string }[]): number[] =>
+  rows
+    .map((r) => BigInt(r.seq))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(Number);

@@ -77,6 +77,7 @@ export class PostgresStore implements Store {
     this.feed = new PostgresFeed(pool, {
       connectionString: options.connectionString,
       clock: options.clock ?? (() => new Date()),
+      ...(options.feedMemory ? { memory: options.feedMemory } : {}),
     });
     this.webhooks = new PostgresWebhooks(pool);
     const open = () => {
@@ -154,7 +155,7 @@ export class PostgresStore implements Store {
     const connection = new PipelinedConnection(client, () => this.#roundTrips++);
     const tx = new (this.#citus ? CitusTx : PostgresTx)(connection, this.#writeFormat);
     const locks = { lockKeys, lazy: options.lockWithFirstStatement === true };
-    return runTransaction(client, connection, tx, locks, fn, () => this.feed.committed());
+    return runTransaction(client, connection, tx, locks, fn, () => this.feed.committed(tx.ledger.appended()));
   }
 
   /** Pipelines sent to PostgreSQL by transactions since connect (diagnostics: round trips per batch). */
@@ -255,7 +256,9 @@ export class PostgresStore implements Store {
   async deleteOrphanedData(environmentId: string): Promise<boolean> {
     this.assertOpen();
     const result = await this.#pool.query<{ orphaned: boolean }>(DELETE_ORPHANED_DATA, [environmentId]);
-    return result.rows[0]?.orphaned === true;
+    const orphaned = result.rows[0]?.orphaned === true;
+    if (orphaned) this.feed.forget(environmentId);
+    return orphaned;
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {

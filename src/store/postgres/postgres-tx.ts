@@ -61,8 +61,8 @@ import { distinct, type EventDbRow, recordedEvents, scopeColumns } from './tx-ro
  */
 export class PostgresTx implements StoreTx {
   #open = true;
-  /** The transaction's ledger appends and the commit id they drew. */
-  protected readonly ledger: LedgerAppends;
+  /** The transaction's ledger appends, the commit id they drew and the rows (the feed keeps them). */
+  readonly ledger: LedgerAppends;
   /** The statements of the batch's reads by key (batch-reads.ts). */
   protected readonly batchReads: BatchReads = BY_KEY;
 

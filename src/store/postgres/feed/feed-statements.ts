@@ -162,3 +162,19 @@ export const SAVE_FOLLOWER = `INSERT INTO feed_followers (environment_id, follow
   VALUES ($1, $2, $3, $4) ON CONFLICT (environment_id, follower_id) DO UPDATE
   SET position = excluded.position, updated_at = excluded.updated_at
   WHERE feed_followers.position < excluded.position`;
+
+/**
+ * (env, after, limit) → the commit rows readFeedSql reads on plain PostgreSQL, in the same order: the
+ * first step of a read that takes the entries of the process's own commits from memory (feed-read.ts).
+ */
+export const COMMIT_PAGE = `SELECT commit_id, position, last_position, first_seq, last_seq, entries, fed_at
+  FROM feed_commits WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2
+  ORDER BY last_position LIMIT $3`;
+
+/** (env, commit ids, first seqs, last seqs) → the ledger rows of those commits (plain PostgreSQL), by seq. */
+export const COMMIT_ENTRIES = `SELECT l.seq, l.environment_id, l.partition_id, l.family, l.event_id, l.body_hash,
+    l.kind, l.recorded_at, l.request, l.outcome, l.changes, l.reference, l.client_id, l.format, c.commit_id
+  FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS c(commit_id, first_seq, last_seq)
+  JOIN ledger l ON l.environment_id = $1 AND l.seq BETWEEN c.first_seq AND c.last_seq
+    AND coalesce(l.commit_id, l.seq) = c.commit_id
+  ORDER BY l.seq`;

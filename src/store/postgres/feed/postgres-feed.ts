@@ -1,31 +1,32 @@
 import type pg from 'pg';
 import type { FeedRecord, FeedStore, FeedTicket, SnapshotPage, SpanDelta } from '../../feed-store.js';
-import { type FeedRowText, formatOf, rowChanges, toFeedRecord } from '../../ledger-codec.js';
+import { formatOf, rowChanges } from '../../ledger-codec.js';
 import type { StockSelector } from '../../store.js';
 import { CITUS_SNAPSHOT_SETTINGS, holdSnapshotFence, readFeedOnCitus } from '../citus/citus-feed.js';
 import { rollback } from '../connection.js';
 import { PostgresReader } from '../postgres-reader.js';
+import type { KeptRow } from './committed-commits.js';
+import { FeedReads } from './feed-read.js';
 import {
   ACQUIRE_LEASE,
   FOLLOWER,
   HEAD,
   POSITION_AT,
   positionsOfSql,
-  readFeedSql,
   SAVE_FOLLOWER,
   unstampedChangesSql,
 } from './feed-statements.js';
 import { Sequencer } from './sequencer.js';
 import { Settler } from './settler.js';
+import { snapshotPages } from './snapshot-pages.js';
 import { readSpans, writeSpan } from './span-statements.js';
 import { UnstampedDeltas } from './unstamped-deltas.js';
-
-/** A page of a full snapshot. */
-const SNAPSHOT_PAGE = 2000;
 
 export interface PostgresFeedOptions {
   readonly connectionString: string;
   readonly clock: () => Date;
+  /** Bounds of what the feed keeps of this process's own commits (PostgresStoreOptions.feedMemory). */
+  readonly memory?: { readonly rows: number; readonly chars: number };
 }
 
 /**
@@ -39,12 +40,15 @@ export class PostgresFeed implements FeedStore {
   readonly #sequencer: Sequencer;
   readonly #settler: Settler;
   readonly #clock: () => Date;
+  /** Reads on plain PostgreSQL, from memory for this process's own last commits (feed-read.ts). */
+  readonly #reads: FeedReads;
   #onError: (error: unknown) => void = () => {};
   #citus = false;
 
   constructor(pool: pg.Pool, options: PostgresFeedOptions) {
     this.#pool = pool;
     this.#clock = options.clock;
+    this.#reads = new FeedReads(pool, options.memory);
     this.#sequencer = new Sequencer({
       connectionString: options.connectionString,
       clock: options.clock,
@@ -74,9 +78,28 @@ export class PostgresFeed implements FeedStore {
     this.#citus = citus;
   }
 
-  /** Called by the store after a commit that appended ledger entries. */
-  committed(): void {
+  /**
+   * Called by the store after the COMMIT of a transaction that appended ledger entries succeeded, with
+   * the rows it appended (null when they are not all known): held for reads on plain PostgreSQL.
+   */
+  committed(appended: { readonly commitId: string; readonly rows: readonly KeptRow[] } | null): void {
+    if (appended && !this.#citus) this.#reads.held.add(appended.commitId, appended.rows);
     this.#sequencer.committed();
+  }
+
+  /** Drops what is held of an environment whose entries were deleted. */
+  forget(environmentId: string): void {
+    this.#reads.held.forget(environmentId);
+  }
+
+  /** Reads that took entries from memory so far, and what memory holds (tests, metrics). */
+  get held(): {
+    readonly reads: number;
+    readonly commits: number;
+    readonly rows: number;
+    readonly chars: number;
+  } {
+    return { reads: this.#reads.heldReads, ...this.#reads.held.size };
   }
 
   /** True while this process's sequencer holds the lease (tests, metrics). */
@@ -90,12 +113,8 @@ export class PostgresFeed implements FeedStore {
   }
 
   async read(environmentId: string, after: number, limit: number): Promise<FeedRecord[]> {
-    const params = [environmentId, after, limit];
-    if (!this.#citus) {
-      const result = await this.#pool.query<FeedRowText>(readFeedSql(false), params);
-      return result.rows.map(toFeedRecord);
-    }
-    return readFeedOnCitus(this.#pool, params);
+    if (!this.#citus) return this.#reads.read(environmentId, after, limit);
+    return readFeedOnCitus(this.#pool, [environmentId, after, limit]);
   }
 
   async head(): Promise<number> {
@@ -179,7 +198,7 @@ export class PostgresFeed implements FeedStore {
         const schedule = await reader.readSchedule(environmentId, selector, null);
         await push(deltas.adjust({ stock, schedule }));
       } else {
-        await this.pages(reader, environmentId, (page) => push(deltas.adjust(page)));
+        await snapshotPages(reader, environmentId, (page) => push(deltas.adjust(page)));
       }
       const rest = deltas.rest(selector);
       if (rest.stock.length + rest.schedule.length > 0 || pages === 0) await push(rest);
@@ -249,30 +268,6 @@ export class PostgresFeed implements FeedStore {
   async saveFollowerPosition(environmentId: string, followerId: string, position: number): Promise<void> {
     const at = this.#clock().toISOString();
     await this.#pool.query(SAVE_FOLLOWER, [environmentId, followerId, position, at]);
-  }
-
-  /** Every stock row, then every scheduled value, of the environment in key order, page by page. */
-  private async pages(
-    reader: PostgresReader,
-    environmentId: string,
-    onPage: (page: SnapshotPage) => Promise<void>,
-  ): Promise<void> {
-    for (let stock = await reader.exportStock(environmentId, null, SNAPSHOT_PAGE); stock.length > 0; ) {
-      await onPage({ stock, schedule: [] });
-      const last = stock[stock.length - 1];
-      stock =
-        last && stock.length === SNAPSHOT_PAGE
-          ? await reader.exportStock(environmentId, last, SNAPSHOT_PAGE)
-          : [];
-    }
-    for (let rows = await reader.exportSchedule(environmentId, null, SNAPSHOT_PAGE); rows.length > 0; ) {
-      await onPage({ stock: [], schedule: rows });
-      const last = rows[rows.length - 1];
-      rows =
-        last && rows.length === SNAPSHOT_PAGE
-          ? await reader.exportSchedule(environmentId, last, SNAPSHOT_PAGE)
-          : [];
-    }
   }
 
   private emit(): void {

@@ -1,0 +1,98 @@
+import type { LedgerRowText } from '../../ledger-codec.js';
+
+/** A ledger row this process appended, its seq a number, with the commit id of its transaction. */
+export type KeptRow = LedgerRowText & { readonly seq: number };
+
+/** The rows of one environment in one committed transaction of this process, in seq order. */
+export interface HeldCommit {
+  readonly environmentId: string;
+  readonly commitId: string;
+  readonly rows: readonly KeptRow[];
+  readonly chars: number;
+}
+
+/**
+ * The ledger rows of the transactions this process committed last (docs/feed.md, "How it works"), by
+ * environment and commit id: what a read of the feed on plain PostgreSQL takes from memory instead of
+ * the ledger (feed-read.ts). A commit is added only after its COMMIT succeeded (postgres-transaction.ts),
+ * so a rolled-back transaction is never here; another process's commits never are either, and are read
+ * from the database.
+ *
+ * Bounded by rows and by characters of their texts (a partition clean-up's entry lists every row it
+ * deleted, so a few rows can be large), whatever the sequencer does: the commits added first go first,
+ * whole. A commit over the bounds on its own is not kept.
+ */
+export class CommittedCommits {
+  /** Insertion order is the eviction order: a Map iterates in the order its keys were added. */
+  readonly #commits = new Map<string, HeldCommit>();
+  /** Held commits per environment, so that a read of an environment with none skips the two-step read. */
+  readonly #perEnvironment = new Map<string, number>();
+  #rows = 0;
+  #chars = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly maxChars: number,
+  ) {}
+
+  /** The rows a committed transaction appended under `commitId` (any order, any environments). */
+  add(commitId: string, rows: readonly KeptRow[]): void {
+    if (rows.length === 0) return;
+    const byEnvironment = new Map<string, KeptRow[]>();
+    for (const row of rows) {
+      const list = byEnvironment.get(row.environment_id);
+      if (list) list.push(row);
+      else byEnvironment.set(row.environment_id, [row]);
+    }
+    for (const [environmentId, list] of byEnvironment) {
+      list.sort((a, b) => a.seq - b.seq);
+      const chars = list.reduce((n, row) => n + charsOf(row), 0);
+      const key = keyOf(environmentId, commitId);
+      this.#delete(key);
+      this.#commits.set(key, { environmentId, commitId, rows: list, chars });
+      this.#perEnvironment.set(environmentId, (this.#perEnvironment.get(environmentId) ?? 0) + 1);
+      this.#rows += list.length;
+      this.#chars += chars;
+    }
+    for (const key of this.#commits.keys()) {
+      if (this.#rows <= this.max && this.#chars <= this.maxChars) break;
+      this.#delete(key);
+    }
+  }
+
+  /** The held rows of a commit of `environmentId`, if held. */
+  get(environmentId: string, commitId: string): HeldCommit | undefined {
+    return this.#commits.get(keyOf(environmentId, commitId));
+  }
+
+  /** Whether any commit of `environmentId` is held. */
+  holds(environmentId: string): boolean {
+    return this.#perEnvironment.has(environmentId);
+  }
+
+  /** Drops the commits of an environment whose entries were deleted: the database no longer holds them. */
+  forget(environmentId: string): void {
+    for (const [key, commit] of this.#commits) if (commit.environmentId === environmentId) this.#delete(key);
+  }
+
+  /** Rows and characters held (tests, metrics). */
+  get size(): { readonly commits: number; readonly rows: number; readonly chars: number } {
+    return { commits: this.#commits.size, rows: this.#rows, chars: this.#chars };
+  }
+
+  #delete(key: string): void {
+    const commit = this.#commits.get(key);
+    if (!commit) return;
+    this.#commits.delete(key);
+    this.#rows -= commit.rows.length;
+    this.#chars -= commit.chars;
+    const left = (this.#perEnvironment.get(commit.environmentId) ?? 1) - 1;
+    if (left > 0) this.#perEnvironment.set(commit.environmentId, left);
+    else this.#perEnvironment.delete(commit.environmentId);
+  }
+}
+
+const keyOf = (environmentId: string, commitId: string): string => `${commitId}\u0000${environmentId}`;
+
+const charsOf = (row: KeptRow): number =>
+  row.request.length + row.outcome.length + row.changes.length + (row.event_id?.length ?? 0);
