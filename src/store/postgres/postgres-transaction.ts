@@ -10,7 +10,8 @@ import { LOCK_KEYS } from './statements.js';
  * connection. BEGIN and the lock keys' advisory locks are one round trip, held before `fn` runs (with
  * `lazy`, TransactionOptions.lockWithFirstStatement: sent with `fn`'s first statements); the writes
  * `fn` deferred travel with COMMIT (pipeline.ts). `committed` is told after the commit of a
- * transaction that appended ledger entries (the feed's sequencer).
+ * transaction that appended ledger entries (the feed's sequencer, and the feed's memory of the rows it
+ * appended: only once COMMIT succeeded, never for a transaction that rolled back).
  */
 export async function runTransaction<T>(
   client: pg.PoolClient,
