@@ -42,7 +42,7 @@ const PARTS: readonly [string, (frames: readonly string[]) => boolean][] = [
   ['batch: row and reservation writes', any(/^flush /)],
   ['batch: scope and event reads', any(/loadMany|loadScopes|EventRegistry|findEvents|readScopes/)],
   [
-    'batch: the rest (BEGIN, COMMIT, fsync, queue)',
+    "batch: the rest (BEGIN, COMMIT and its fsync, the items' checks)",
     any(/sqlite-store|group-commit|reservation-batch|sqlite-tx|serial-queue/),
   ],
   ['engine: request hash', any(/^requestHash /)],
