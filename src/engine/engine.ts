@@ -192,8 +192,7 @@ export class Engine {
     );
     const postMs = options.adjustmentPostMs ?? 300_000;
     this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
-    this.reservations.ociHold = ociHoldLookup(store);
-    this.allocations.ociHold = this.reservations.ociHold;
+    this.allocations.ociHold = ociHoldLookup(store);
   }
 
   /**
