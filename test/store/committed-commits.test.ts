@@ -34,7 +34,11 @@ describe('the commits a PostgreSQL process holds for its feed reads (postgres/fe
     expect(held.size).toEqual({ commits: 2, rows: 5, chars: 15 });
     expect(held.holds('env')).toBe(true);
     held.add('30', [row(31), row(32), row(33), row(34), row(35), row(36)]);
-    // Over the bound on its own: nothing is held, nor is anything older.
+    // Over the bound on its own: not held, and what was held stays.
+    expect(held.get('env', '30')).toBeUndefined();
+    expect(held.size).toEqual({ commits: 2, rows: 5, chars: 15 });
+    expect(held.holds('env')).toBe(true);
+    held.clear();
     expect(held.size).toEqual({ commits: 0, rows: 0, chars: 0 });
     expect(held.holds('env')).toBe(false);
   });

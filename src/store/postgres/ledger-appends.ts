@@ -80,23 +80,31 @@ export class LedgerAppends {
       const f = format[i];
       this.#rows.push({
         seq: seqs[i] as number,
-        environment_id: env?.[i] as string,
-        partition_id: partition?.[i] as string,
-        family: family?.[i] as string,
-        event_id: eventId?.[i] ?? null,
-        body_hash: bodyHash?.[i] as string,
-        kind: kind?.[i] as string,
-        recorded_at: recordedAt?.[i] as string,
+        environment_id: text(env?.[i]) as string,
+        partition_id: text(partition?.[i]) as string,
+        family: text(family?.[i]) as string,
+        event_id: text(eventId?.[i]),
+        body_hash: text(bodyHash?.[i]) as string,
+        kind: text(kind?.[i]) as string,
+        recorded_at: text(recordedAt?.[i]) as string,
+        // JSON texts: JSON.stringify escaped any lone surrogate, so they are stored as written.
         request: request?.[i] as string,
         outcome: outcome?.[i] as string,
         changes: changes?.[i] as string,
-        reference: reference?.[i] ?? null,
-        client_id: clientId?.[i] ?? null,
+        reference: text(reference?.[i]),
+        client_id: text(clientId?.[i]),
         format: f === null || f === undefined ? null : Number(f),
       });
     }
   }
 }
+
+/**
+ * A text column as the database stores it: the driver sends UTF-8, which turns a lone surrogate into
+ * U+FFFD (the engine refuses such ids, but the store does not rely on it).
+ */
+const text = (value: string | null | undefined): string | null =>
+  value === null || value === undefined ? null : value.toWellFormed();
 
 /** The seqs APPEND_LEDGER answered, ascending (as numbers: seqs stay far below 2^53). */
 const sortedSeqs = (rows: readonly { seq: string }[]): number[] =>

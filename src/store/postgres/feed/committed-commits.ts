@@ -20,7 +20,7 @@ export interface HeldCommit {
  *
  * Bounded by rows and by characters of their texts (a partition clean-up's entry lists every row it
  * deleted, so a few rows can be large), whatever the sequencer does: the commits added first go first,
- * whole. A commit over the bounds on its own is not kept.
+ * whole. A commit over the bounds on its own is not kept, and leaves the others alone.
  */
 export class CommittedCommits {
   /** Insertion order is the eviction order: a Map iterates in the order its keys were added. */
@@ -49,6 +49,8 @@ export class CommittedCommits {
       const chars = list.reduce((n, row) => n + charsOf(row), 0);
       const key = keyOf(environmentId, commitId);
       this.#delete(key);
+      // Over the bounds on its own: not kept, and the commits held stay (it would push them all out).
+      if (list.length > this.max || chars > this.maxChars) continue;
       this.#commits.set(key, { environmentId, commitId, rows: list, chars });
       this.#perEnvironment.set(environmentId, (this.#perEnvironment.get(environmentId) ?? 0) + 1);
       this.#rows += list.length;
@@ -73,6 +75,14 @@ export class CommittedCommits {
   /** Drops the commits of an environment whose entries were deleted: the database no longer holds them. */
   forget(environmentId: string): void {
     for (const [key, commit] of this.#commits) if (commit.environmentId === environmentId) this.#delete(key);
+  }
+
+  /** Forgets every commit (the store now reads elsewhere: Citus, or it stopped). */
+  clear(): void {
+    this.#commits.clear();
+    this.#perEnvironment.clear();
+    this.#rows = 0;
+    this.#chars = 0;
   }
 
   /** Rows and characters held (tests, metrics). */

@@ -70,12 +70,15 @@ export class PostgresFeed implements FeedStore {
 
   async stop(): Promise<void> {
     this.#listeners.clear();
+    this.#reads.held.clear();
     await this.#sequencer.stop();
   }
 
   /** Set by the store when the tables are distributed with Citus (one commit row per partition). */
   set distributed(citus: boolean) {
     this.#citus = citus;
+    // Citus reads every commit from the database: what is held would only take memory.
+    if (citus) this.#reads.held.clear();
   }
 
   /**
