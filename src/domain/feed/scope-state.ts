@@ -1,4 +1,4 @@
-import type { CompiledConfiguration } from '../config/compiled-configuration.js';
+import type { CalculatedMeasure, CompiledConfiguration } from '../config/compiled-configuration.js';
 import { type Dimensions, dimensionsKey, dimensionValue } from '../dimensions.js';
 import type { Qty } from '../quantity.js';
 import { evaluateCalculated } from '../query/measures.js';
@@ -49,6 +49,7 @@ export class ScopeState {
   readonly #memo = new Map<string, LevelQuantities>();
   #memoConfig: CompiledConfiguration | undefined;
   #memoPublished: readonly PublishedMeasure[] | undefined;
+  #plan: readonly PlannedMeasure[] = [];
 
   static of(values: Iterable<ScopeValue>): ScopeState {
     const state = new ScopeState();
@@ -106,38 +107,38 @@ export class ScopeState {
     return this.levelQuantities(levelId(level, keys), level, keys, config, published);
   }
 
-  /** `quantitiesAt` of a level whose id (levelId) the caller already holds. */
+  /**
+   * `quantitiesAt` of a level whose id (levelId) the caller already holds; `exact`: dimensionsKey(level),
+   * when the caller holds it too (used with `keys` null).
+   */
   levelQuantities(
     id: string,
     level: Dimensions,
     keys: readonly string[] | null,
     config: CompiledConfiguration,
     published: readonly PublishedMeasure[],
+    exact?: string,
   ): LevelQuantities {
     if (this.#memoConfig !== config || this.#memoPublished !== published) {
       this.#memo.clear();
       this.#memoConfig = config;
       this.#memoPublished = published;
+      this.#plan = planOf(config, published);
     }
     const known = this.#memo.get(id);
     if (known) return known;
-    const exact = keys === null ? dimensionsKey(level) : undefined;
     const sums = new Map<string, Qty>();
-    for (const v of this.#values.values()) {
-      if (exact !== undefined) {
-        if (v.dimensionsKey !== exact) continue;
-      } else if (keys && !keys.every((k) => dimensionValue(v.dimensions, k) === dimensionValue(level, k))) {
-        continue;
-      }
-      sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
+    if (keys === null) {
+      const key = exact ?? dimensionsKey(level);
+      for (const v of this.#values.values())
+        if (v.dimensionsKey === key) sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
+    } else {
+      for (const v of this.#values.values())
+        if (matches(v.dimensions, level, keys)) sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
     }
     const out: LevelQuantities = {};
-    for (const m of published) {
-      const calc = config.dataSources.get(m.dataSource)?.calculatedMeasures.get(m.measure);
-      const value =
-        m.kind === 'calculated' && calc
-          ? evaluateCalculated(calc, sums)
-          : (sums.get(`${m.dataSource}.${m.measure}`) ?? 0n);
+    for (const m of this.#plan) {
+      const value = m.calc ? evaluateCalculated(m.calc, sums) : (sums.get(m.sumKey) ?? 0n);
       const bag = out[m.dataSource] ?? {};
       bag[m.measure] = value;
       out[m.dataSource] = bag;
@@ -145,6 +146,51 @@ export class ScopeState {
     this.#memo.set(id, out);
     return out;
   }
+}
+
+/** Whether `dimensions` equal `level` on every key of `keys` (a missing dimension counts as ""). */
+function matches(dimensions: Dimensions, level: Dimensions, keys: readonly string[]): boolean {
+  for (const k of keys) if (dimensionValue(dimensions, k) !== dimensionValue(level, k)) return false;
+  return true;
+}
+
+/** A published measure with what its value is computed from: its sum's key, or its calculation. */
+interface PlannedMeasure {
+  readonly dataSource: string;
+  readonly measure: string;
+  readonly sumKey: string;
+  readonly calc: CalculatedMeasure | undefined;
+}
+
+const plans = new WeakMap<
+  CompiledConfiguration,
+  WeakMap<readonly PublishedMeasure[], readonly PlannedMeasure[]>
+>();
+
+/** The published measures' plan, once per configuration and list (a state computes it when either changes). */
+function planOf(
+  config: CompiledConfiguration,
+  published: readonly PublishedMeasure[],
+): readonly PlannedMeasure[] {
+  let byList = plans.get(config);
+  if (!byList) {
+    byList = new WeakMap();
+    plans.set(config, byList);
+  }
+  let plan = byList.get(published);
+  if (!plan) {
+    plan = published.map((m) => {
+      const calc = config.dataSources.get(m.dataSource)?.calculatedMeasures.get(m.measure);
+      return {
+        dataSource: m.dataSource,
+        measure: m.measure,
+        sumKey: `${m.dataSource}.${m.measure}`,
+        calc: m.kind === 'calculated' ? calc : undefined,
+      };
+    });
+    byList.set(published, plan);
+  }
+  return plan;
 }
 
 /** Identity of a level among a scope's levels: its keys and its dimensions. */
