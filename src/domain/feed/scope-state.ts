@@ -27,10 +27,8 @@ export function scopeKey(s: ScopeId): string {
   return `${s.organizationId}\u0000${s.productId}\u0000${s.partitionId}`;
 }
 
+/** A stored value of a tuple. */
 interface Value {
-  readonly dimensions: Dimensions;
-  /** dimensionsKey(dimensions), kept so that a level's sum does not compute it again per value. */
-  readonly dimensionsKey: string;
   readonly dataSource: string;
   readonly measure: string;
   /** `${dataSource}.${measure}`: the key of its sum. */
@@ -38,13 +36,22 @@ interface Value {
   quantity: Qty;
 }
 
+/** The values of one dimension tuple (a few: one per data source and measure stored there). */
+interface Tuple {
+  readonly dimensions: Dimensions;
+  readonly values: Value[];
+}
+
 /**
  * The stored values of one scope at some feed position, kept in memory and moved by ledger changes
  * (deltas are exact, so moving forward and back are both plain additions). The published measures of a
  * level are kept until the next change: an entry's "before" is then the previous entry's "after".
+ * Values are kept by tuple (dimensionsKey): a change finds its value without a key of its own, and
+ * the full tuple's level sums that tuple's values only.
  */
 export class ScopeState {
-  readonly #values = new Map<string, Value>();
+  readonly #tuples = new Map<string, Tuple>();
+  #size = 0;
   /** Published measures by level (levelId) since the last change, for `#memoConfig`. */
   readonly #memo = new Map<string, LevelQuantities>();
   #memoConfig: CompiledConfiguration | undefined;
@@ -68,28 +75,32 @@ export class ScopeState {
     delta: Qty,
     dims: string = dimensionsKey(dimensions),
   ): void {
-    const key = `${dims}\u0000${dataSource}\u0000${measure}`;
     if (this.#memo.size > 0) this.#memo.clear();
-    const known = this.#values.get(key);
-    if (known) known.quantity += delta;
-    else
-      this.#values.set(key, {
-        dimensions,
-        dimensionsKey: dims,
-        dataSource,
-        measure,
-        sumKey: `${dataSource}.${measure}`,
-        quantity: delta,
-      });
+    let tuple = this.#tuples.get(dims);
+    if (!tuple) {
+      tuple = { dimensions, values: [] };
+      this.#tuples.set(dims, tuple);
+    }
+    for (const v of tuple.values) {
+      if (v.dataSource === dataSource && v.measure === measure) {
+        v.quantity += delta;
+        return;
+      }
+    }
+    tuple.values.push({ dataSource, measure, sumKey: `${dataSource}.${measure}`, quantity: delta });
+    this.#size++;
   }
 
   clone(): ScopeState {
-    return ScopeState.of(this.#values.values());
+    const copy = new ScopeState();
+    for (const [dims, { dimensions, values }] of this.#tuples)
+      for (const v of values) copy.add(dimensions, v.dataSource, v.measure, v.quantity, dims);
+    return copy;
   }
 
   /** Number of stored values (memory accounting). */
   get size(): number {
-    return this.#values.size;
+    return this.#size;
   }
 
   /**
@@ -129,12 +140,11 @@ export class ScopeState {
     if (known) return known;
     const sums = new Map<string, Qty>();
     if (keys === null) {
-      const key = exact ?? dimensionsKey(level);
-      for (const v of this.#values.values())
-        if (v.dimensionsKey === key) sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
+      const tuple = this.#tuples.get(exact ?? dimensionsKey(level));
+      if (tuple) addTo(sums, tuple.values);
     } else {
-      for (const v of this.#values.values())
-        if (matches(v.dimensions, level, keys)) sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
+      for (const tuple of this.#tuples.values())
+        if (matches(tuple.dimensions, level, keys)) addTo(sums, tuple.values);
     }
     const out: LevelQuantities = {};
     for (const m of this.#plan) {
@@ -146,6 +156,10 @@ export class ScopeState {
     this.#memo.set(id, out);
     return out;
   }
+}
+
+function addTo(sums: Map<string, Qty>, values: readonly Value[]): void {
+  for (const v of values) sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
 }
 
 /** Whether `dimensions` equal `level` on every key of `keys` (a missing dimension counts as ""). */
