@@ -1,7 +1,7 @@
-import type { CalculatedMeasure, CompiledConfiguration } from '../config/compiled-configuration.js';
+import type { CompiledConfiguration } from '../config/compiled-configuration.js';
 import { type Dimensions, dimensionsKey, dimensionValue } from '../dimensions.js';
 import type { Qty } from '../quantity.js';
-import { evaluateCalculated } from '../query/measures.js';
+import { type MeasurePlan, measurePlan, planned } from './measure-plan.js';
 import type { PublishedMeasure } from './published-measures.js';
 
 /** One product inside one partition: what a feed entry's availability is computed over. */
@@ -56,7 +56,7 @@ export class ScopeState {
   readonly #memo = new Map<string, LevelQuantities>();
   #memoConfig: CompiledConfiguration | undefined;
   #memoPublished: readonly PublishedMeasure[] | undefined;
-  #plan: readonly PlannedMeasure[] = [];
+  #plan: MeasurePlan | undefined;
 
   static of(values: Iterable<ScopeValue>): ScopeState {
     const state = new ScopeState();
@@ -134,77 +134,36 @@ export class ScopeState {
       this.#memo.clear();
       this.#memoConfig = config;
       this.#memoPublished = published;
-      this.#plan = planOf(config, published);
+      this.#plan = measurePlan(config, published);
     }
     const known = this.#memo.get(id);
     if (known) return known;
-    const sums = new Map<string, Qty>();
+    const plan = this.#plan as MeasurePlan;
+    const sums = new Array<Qty>(plan.slots.size).fill(0n);
     if (keys === null) {
       const tuple = this.#tuples.get(exact ?? dimensionsKey(level));
-      if (tuple) addTo(sums, tuple.values);
+      if (tuple) addTo(sums, plan.slots, tuple.values);
     } else {
       for (const tuple of this.#tuples.values())
-        if (matches(tuple.dimensions, level, keys)) addTo(sums, tuple.values);
+        if (matches(tuple.dimensions, level, keys)) addTo(sums, plan.slots, tuple.values);
     }
-    const out: LevelQuantities = {};
-    for (const m of this.#plan) {
-      const value = m.calc ? evaluateCalculated(m.calc, sums) : (sums.get(m.sumKey) ?? 0n);
-      const bag = out[m.dataSource] ?? {};
-      bag[m.measure] = value;
-      out[m.dataSource] = bag;
-    }
+    const out = planned(plan, sums);
     this.#memo.set(id, out);
     return out;
   }
 }
 
-function addTo(sums: Map<string, Qty>, values: readonly Value[]): void {
-  for (const v of values) sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
+function addTo(sums: Qty[], slots: ReadonlyMap<string, number>, values: readonly Value[]): void {
+  for (const v of values) {
+    const at = slots.get(v.sumKey);
+    if (at !== undefined) sums[at] = (sums[at] as Qty) + v.quantity;
+  }
 }
 
 /** Whether `dimensions` equal `level` on every key of `keys` (a missing dimension counts as ""). */
 function matches(dimensions: Dimensions, level: Dimensions, keys: readonly string[]): boolean {
   for (const k of keys) if (dimensionValue(dimensions, k) !== dimensionValue(level, k)) return false;
   return true;
-}
-
-/** A published measure with what its value is computed from: its sum's key, or its calculation. */
-interface PlannedMeasure {
-  readonly dataSource: string;
-  readonly measure: string;
-  readonly sumKey: string;
-  readonly calc: CalculatedMeasure | undefined;
-}
-
-const plans = new WeakMap<
-  CompiledConfiguration,
-  WeakMap<readonly PublishedMeasure[], readonly PlannedMeasure[]>
->();
-
-/** The published measures' plan, once per configuration and list (a state computes it when either changes). */
-function planOf(
-  config: CompiledConfiguration,
-  published: readonly PublishedMeasure[],
-): readonly PlannedMeasure[] {
-  let byList = plans.get(config);
-  if (!byList) {
-    byList = new WeakMap();
-    plans.set(config, byList);
-  }
-  let plan = byList.get(published);
-  if (!plan) {
-    plan = published.map((m) => {
-      const calc = config.dataSources.get(m.dataSource)?.calculatedMeasures.get(m.measure);
-      return {
-        dataSource: m.dataSource,
-        measure: m.measure,
-        sumKey: `${m.dataSource}.${m.measure}`,
-        calc: m.kind === 'calculated' ? calc : undefined,
-      };
-    });
-    byList.set(published, plan);
-  }
-  return plan;
 }
 
 /** Identity of a level among a scope's levels: its keys and its dimensions. */
