@@ -102,13 +102,36 @@ function clip(s: string): string {
 
 /** Formats a quantity as a plain decimal string without trailing zeros: 1500000n → "1.5". */
 export function formatQty(qty: Qty): string {
+  // Within ±2^53 the digits come from a double exactly (`%` and a division that leaves no remainder are
+  // exact there), without the bigint divisions' allocations: every quantity of a feed entry or an answer.
+  if (qty <= MAX_SAFE && qty >= -MAX_SAFE) return formatSafe(Number(qty));
   const negative = qty < 0n;
   const abs = negative ? -qty : qty;
   const int = abs / FACTOR;
   const rest = abs % FACTOR;
   if (rest === 0n) return negative ? `-${int}` : `${int}`;
-  const frac = rest.toString().padStart(QTY_SCALE, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+  return `${negative ? '-' : ''}${int}.${fraction(rest.toString())}`;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const NUMBER_FACTOR = Number(FACTOR);
+
+/** formatQty of a quantity that is a safe integer. */
+function formatSafe(qty: number): string {
+  const negative = qty < 0;
+  const abs = negative ? -qty : qty;
+  const rest = abs % NUMBER_FACTOR;
+  const int = (abs - rest) / NUMBER_FACTOR;
+  if (rest === 0) return negative ? `-${int}` : `${int}`;
+  return `${negative ? '-' : ''}${int}.${fraction(String(rest))}`;
+}
+
+/** The fraction's digits of a remainder 1 … FACTOR − 1, without trailing zeros. */
+function fraction(rest: string): string {
+  const digits = rest.padStart(QTY_SCALE, '0');
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  return digits.slice(0, end);
 }
 
 /** Converts whole units to a quantity (for tests and defaults). */

@@ -135,6 +135,31 @@ describe('formatQty', () => {
     expect(formatQty(qty)).toBe(text);
   });
 
+  it('writes the same digits on both sides of 2^53 (double and bigint arithmetic)', () => {
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    /** The definition: integer part and six decimals by bigint division, trailing zeros cut. */
+    const reference = (qty: Qty): string => {
+      const abs = qty < 0n ? -qty : qty;
+      const frac = (abs % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+      return `${qty < 0n ? '-' : ''}${abs / 1_000_000n}${frac ? `.${frac}` : ''}`;
+    };
+    const around = [
+      0n,
+      1n,
+      10n,
+      999_999n,
+      1_000_000n,
+      1_000_001n,
+      999_999_999_999n,
+      safe - 1n,
+      safe,
+      safe + 1n,
+    ];
+    const samples = [...around, ...around.map((q) => safe - q), ...around.map((q) => q * 1_000_003n)];
+    for (let i = 0n; i < 2_000n; i++) samples.push(i * 4_503_599_627_370n + (i % 7n) * 10n ** (i % 7n));
+    for (const qty of samples.flatMap((q) => [q, -q])) expect(formatQty(qty)).toBe(reference(qty));
+  });
+
   it.each(['0', '0.3', '-2.5', '0.000001', '-0.000001', '42', '999999999999.999999', '-1000000000000'])(
     'round-trips "%s" through parseQty',
     (text) => {

@@ -1,7 +1,7 @@
 import type { CompiledConfiguration } from '../config/compiled-configuration.js';
 import { type Dimensions, dimensionsKey, dimensionValue } from '../dimensions.js';
 import type { Qty } from '../quantity.js';
-import { evaluateCalculated } from '../query/measures.js';
+import { type MeasurePlan, measurePlan, planned } from './measure-plan.js';
 import type { PublishedMeasure } from './published-measures.js';
 
 /** One product inside one partition: what a feed entry's availability is computed over. */
@@ -27,10 +27,8 @@ export function scopeKey(s: ScopeId): string {
   return `${s.organizationId}\u0000${s.productId}\u0000${s.partitionId}`;
 }
 
+/** A stored value of a tuple. */
 interface Value {
-  readonly dimensions: Dimensions;
-  /** dimensionsKey(dimensions), kept so that a level's sum does not compute it again per value. */
-  readonly dimensionsKey: string;
   readonly dataSource: string;
   readonly measure: string;
   /** `${dataSource}.${measure}`: the key of its sum. */
@@ -38,17 +36,27 @@ interface Value {
   quantity: Qty;
 }
 
+/** The values of one dimension tuple (a few: one per data source and measure stored there). */
+interface Tuple {
+  readonly dimensions: Dimensions;
+  readonly values: Value[];
+}
+
 /**
  * The stored values of one scope at some feed position, kept in memory and moved by ledger changes
  * (deltas are exact, so moving forward and back are both plain additions). The published measures of a
  * level are kept until the next change: an entry's "before" is then the previous entry's "after".
+ * Values are kept by tuple (dimensionsKey): a change finds its value without a key of its own, and
+ * the full tuple's level sums that tuple's values only.
  */
 export class ScopeState {
-  readonly #values = new Map<string, Value>();
+  readonly #tuples = new Map<string, Tuple>();
+  #size = 0;
   /** Published measures by level (levelId) since the last change, for `#memoConfig`. */
   readonly #memo = new Map<string, LevelQuantities>();
   #memoConfig: CompiledConfiguration | undefined;
   #memoPublished: readonly PublishedMeasure[] | undefined;
+  #plan: MeasurePlan | undefined;
 
   static of(values: Iterable<ScopeValue>): ScopeState {
     const state = new ScopeState();
@@ -67,28 +75,32 @@ export class ScopeState {
     delta: Qty,
     dims: string = dimensionsKey(dimensions),
   ): void {
-    const key = `${dims}\u0000${dataSource}\u0000${measure}`;
     if (this.#memo.size > 0) this.#memo.clear();
-    const known = this.#values.get(key);
-    if (known) known.quantity += delta;
-    else
-      this.#values.set(key, {
-        dimensions,
-        dimensionsKey: dims,
-        dataSource,
-        measure,
-        sumKey: `${dataSource}.${measure}`,
-        quantity: delta,
-      });
+    let tuple = this.#tuples.get(dims);
+    if (!tuple) {
+      tuple = { dimensions, values: [] };
+      this.#tuples.set(dims, tuple);
+    }
+    for (const v of tuple.values) {
+      if (v.dataSource === dataSource && v.measure === measure) {
+        v.quantity += delta;
+        return;
+      }
+    }
+    tuple.values.push({ dataSource, measure, sumKey: `${dataSource}.${measure}`, quantity: delta });
+    this.#size++;
   }
 
   clone(): ScopeState {
-    return ScopeState.of(this.#values.values());
+    const copy = new ScopeState();
+    for (const [dims, { dimensions, values }] of this.#tuples)
+      for (const v of values) copy.add(dimensions, v.dataSource, v.measure, v.quantity, dims);
+    return copy;
   }
 
   /** Number of stored values (memory accounting). */
   get size(): number {
-    return this.#values.size;
+    return this.#size;
   }
 
   /**
@@ -106,45 +118,52 @@ export class ScopeState {
     return this.levelQuantities(levelId(level, keys), level, keys, config, published);
   }
 
-  /** `quantitiesAt` of a level whose id (levelId) the caller already holds. */
+  /**
+   * `quantitiesAt` of a level whose id (levelId) the caller already holds; `exact`: dimensionsKey(level),
+   * when the caller holds it too (used with `keys` null).
+   */
   levelQuantities(
     id: string,
     level: Dimensions,
     keys: readonly string[] | null,
     config: CompiledConfiguration,
     published: readonly PublishedMeasure[],
+    exact?: string,
   ): LevelQuantities {
     if (this.#memoConfig !== config || this.#memoPublished !== published) {
       this.#memo.clear();
       this.#memoConfig = config;
       this.#memoPublished = published;
+      this.#plan = measurePlan(config, published);
     }
     const known = this.#memo.get(id);
     if (known) return known;
-    const exact = keys === null ? dimensionsKey(level) : undefined;
-    const sums = new Map<string, Qty>();
-    for (const v of this.#values.values()) {
-      if (exact !== undefined) {
-        if (v.dimensionsKey !== exact) continue;
-      } else if (keys && !keys.every((k) => dimensionValue(v.dimensions, k) === dimensionValue(level, k))) {
-        continue;
-      }
-      sums.set(v.sumKey, (sums.get(v.sumKey) ?? 0n) + v.quantity);
+    const plan = this.#plan as MeasurePlan;
+    const sums = new Array<Qty>(plan.slots.size).fill(0n);
+    if (keys === null) {
+      const tuple = this.#tuples.get(exact ?? dimensionsKey(level));
+      if (tuple) addTo(sums, plan.slots, tuple.values);
+    } else {
+      for (const tuple of this.#tuples.values())
+        if (matches(tuple.dimensions, level, keys)) addTo(sums, plan.slots, tuple.values);
     }
-    const out: LevelQuantities = {};
-    for (const m of published) {
-      const calc = config.dataSources.get(m.dataSource)?.calculatedMeasures.get(m.measure);
-      const value =
-        m.kind === 'calculated' && calc
-          ? evaluateCalculated(calc, sums)
-          : (sums.get(`${m.dataSource}.${m.measure}`) ?? 0n);
-      const bag = out[m.dataSource] ?? {};
-      bag[m.measure] = value;
-      out[m.dataSource] = bag;
-    }
+    const out = planned(plan, sums);
     this.#memo.set(id, out);
     return out;
   }
+}
+
+function addTo(sums: Qty[], slots: ReadonlyMap<string, number>, values: readonly Value[]): void {
+  for (const v of values) {
+    const at = slots.get(v.sumKey);
+    if (at !== undefined) sums[at] = (sums[at] as Qty) + v.quantity;
+  }
+}
+
+/** Whether `dimensions` equal `level` on every key of `keys` (a missing dimension counts as ""). */
+function matches(dimensions: Dimensions, level: Dimensions, keys: readonly string[]): boolean {
+  for (const k of keys) if (dimensionValue(dimensions, k) !== dimensionValue(level, k)) return false;
+  return true;
 }
 
 /** Identity of a level among a scope's levels: its keys and its dimensions. */

@@ -1,9 +1,10 @@
-import { type FeedFilter, passes } from '../../domain/feed/feed-filter.js';
+import { type FeedFilter, passes, passesAllScopes } from '../../domain/feed/feed-filter.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import { annotate } from './annotate.js';
 import { type FeedEntry, toFeedEntry } from './feed-entry.js';
 import type { FeedHubOptions, FeedSink, FollowOptions } from './feed-sink.js';
+import { stockChangesOf } from './keyed-changes.js';
 import { loadScopes, ScopeCache } from './scope-states.js';
 import { type Wanted, wantedBy } from './wanted.js';
 
@@ -21,6 +22,8 @@ interface Follower {
   readonly filter: FeedFilter;
   readonly sink: FeedSink;
   readonly availability: boolean;
+  /** The filter lets every entry through (no kind, product, site, location or threshold). */
+  readonly everything: boolean;
   open: boolean;
   /** Its sink was told it is live (once, even when it has to catch up again). */
   told?: boolean;
@@ -64,6 +67,7 @@ export class FeedHub {
       filter,
       sink,
       availability: options.availability ?? true,
+      everything: passesAllScopes(filter) && filter.threshold === undefined,
       open: true,
     };
     void stream.catchUp(follower);
@@ -243,11 +247,11 @@ class LiveStream {
     if (!last) return [];
     if (cache.position !== after) cache.reset(after);
     if (wanted === 'none') {
-      cache.advance(last.position, new Map(), records);
+      cache.advance(last.position, new Map(), records.map(stockChangesOf));
       return records.map((record) => toFeedEntry(record, []));
     }
     const config = await this.environments.get(this.environmentId);
-    const { entries, states } = await annotate(
+    const { entries, states, changes } = await annotate(
       config,
       records,
       (scopes) =>
@@ -256,14 +260,18 @@ class LiveStream {
         ),
       wanted === 'all' ? undefined : wanted,
     );
-    cache.advance(last.position, states, records);
+    cache.advance(last.position, states, changes);
     return entries;
   }
 
   private deliver(follower: Follower, page: readonly FeedEntry[]): void {
     if (!follower.open) return;
-    const fresh = page.filter((e) => e.position > follower.after && passes(follower.filter, e));
     const last = page[page.length - 1];
+    // A follower without a filter that has seen none of the page takes it as it is (no copy).
+    const fresh =
+      follower.everything && (page[0]?.position ?? 0) > follower.after
+        ? page
+        : page.filter((e) => e.position > follower.after && passes(follower.filter, e));
     if (!last || last.position <= follower.after) return;
     follower.after = last.position;
     if (fresh.length > 0 && !follower.sink.push(fresh)) {

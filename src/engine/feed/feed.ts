@@ -82,12 +82,16 @@ export class Feed {
       const records = await this.options.store.feed.read(environmentId, next, want);
       const last = records[records.length - 1];
       if (!last) break;
-      const { entries: page, states } = await annotate(config, records, (scopes) =>
+      const {
+        entries: page,
+        states,
+        changes,
+      } = await annotate(config, records, (scopes) =>
         cache.take(scopes, (missing, position) =>
           loadScopes(this.options.store, environmentId, missing, position),
         ),
       );
-      cache.advance(last.position, states, records);
+      cache.advance(last.position, states, changes);
       for (const entry of page) {
         next = entry.position;
         if (passes(filter, entry)) entries.push(entry);

@@ -19,10 +19,12 @@ export interface KeyedChange {
   readonly dimensionsKey: string;
 }
 
-/** A level to report, with its id among the scope's levels (scope-state.levelId). */
+/** A level to report, with its id among the scope's levels (scope-state.levelId) and its tuple's key. */
 export interface KeyedLevel {
   readonly level: Level;
   readonly id: string;
+  /** dimensionsKey(level.dimensions). */
+  readonly dimensionsKey: string;
 }
 
 /** The record's stock changes with their keys, in order. */
@@ -77,6 +79,7 @@ export function keyedLevelsOf(
   const levels = levelsOf(config, dimensions).map((level) => ({
     level,
     id: levelId(level.dimensions, level.keys),
+    dimensionsKey: level.keys === null ? key : dimensionsKey(level.dimensions),
   }));
   if (byTuple.size >= LEVEL_CACHE_MAX) byTuple.clear();
   byTuple.set(key, levels);

@@ -1,7 +1,7 @@
 import { type ScopeId, ScopeState, scopeKey } from '../../domain/feed/scope-state.js';
 import type { FeedRecord } from '../../store/feed-store.js';
 import type { Store } from '../../store/store.js';
-import { stockChangesOf } from './keyed-changes.js';
+import { type KeyedChange, stockChangesOf } from './keyed-changes.js';
 
 /** Entries read per page while taking later changes back out of a snapshot. */
 const PAGE = 1000;
@@ -57,11 +57,26 @@ export function applyRecord(
   record: FeedRecord,
   sign: 1n | -1n,
 ): void {
+  if (states.size > 0) applyChanges(states, stockChangesOf(record), sign);
+}
+
+/** applyRecord of a record's stock changes (stockChangesOf) that the caller already holds. */
+export function applyChanges(
+  states: ReadonlyMap<string, ScopeState>,
+  changes: readonly KeyedChange[],
+  sign: 1n | -1n,
+): void {
   if (states.size === 0) return;
-  for (const { change, scopeKey: key, dimensionsKey } of stockChangesOf(record)) {
+  for (const { change, scopeKey: key, dimensionsKey } of changes) {
     states
       .get(key)
-      ?.add(change.dimensions, change.dataSource, change.measure, sign * change.delta, dimensionsKey);
+      ?.add(
+        change.dimensions,
+        change.dataSource,
+        change.measure,
+        sign === 1n ? change.delta : -change.delta,
+        dimensionsKey,
+      );
   }
 }
 
@@ -121,12 +136,19 @@ export class ScopeCache {
     return out;
   }
 
-  /** Records that every state held has been moved to `position`; drops the oldest beyond `max`. */
-  advance(position: number, moved: ReadonlyMap<string, ScopeState>, records: readonly FeedRecord[]): void {
+  /**
+   * Records that every state held has been moved to `position`; drops the oldest beyond `max`.
+   * `changes`: the stock changes (stockChangesOf) of each record up to `position`.
+   */
+  advance(
+    position: number,
+    moved: ReadonlyMap<string, ScopeState>,
+    changes: readonly (readonly KeyedChange[])[],
+  ): void {
     // States held but not handed out this time stay valid only if the records did not touch them.
     if (this.#states.size > 0)
-      for (const record of records) {
-        for (const { scopeKey: key } of stockChangesOf(record)) {
+      for (const keyed of changes) {
+        for (const { scopeKey: key } of keyed) {
           if (!moved.has(key)) this.#states.delete(key);
         }
       }
