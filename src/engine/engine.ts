@@ -192,7 +192,8 @@ export class Engine {
     );
     const postMs = options.adjustmentPostMs ?? 300_000;
     this.adjustmentPoster = new AdjustmentPoster(() => this.adjustments.postPending(), postMs, report);
-    this.allocations.ociHold = ociHoldLookup(store);
+    this.reservations.ociHold = ociHoldLookup(store);
+    this.allocations.ociHold = this.reservations.ociHold;
   }
 
   /**

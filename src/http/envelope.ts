@@ -17,7 +17,7 @@ export function envelope(
   // order, but an object that builds and serialises in a third of the time (one per write answer).
   const body: Record<string, unknown> = {};
   const extra = outcome.extra;
-  if (extra !== undefined) {
+  if (extra !== undefined && extra !== null) {
     for (const key of Object.keys(extra)) {
       // An own "__proto__" field stays a plain field, as the spread made it.
       if (key === '__proto__')

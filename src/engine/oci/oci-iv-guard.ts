@@ -9,7 +9,6 @@ import { GROUP_LOCK, OCI_SOURCE } from '../../domain/oci/group-locks.js';
 import { ivPlaceOf } from '../../domain/oci/location-graph.js';
 import type { Qty } from '../../domain/quantity.js';
 import type { StockValue } from '../../domain/query/query-plan.js';
-import type { OciGraphRecord } from '../../store/oci/oci-store.js';
 import type { Store, StoreTx } from '../../store/store.js';
 import type { OciHold } from '../reservations/reservation-work.js';
 
@@ -29,30 +28,21 @@ export interface OciPlaceOf {
 export function ociHoldLookup(store: Store) {
   return async (environmentId: string, c: OciPlaceOf): Promise<OciHold | undefined> => {
     const record = await store.oci.getGraph(environmentId);
-    const at = record && ociPlaceIn(record, c);
-    if (!at) return undefined;
-    const [safety] = await store.oci.readSafetyStock(environmentId, [c.productId], [at.locationId]);
-    return { ...at, sku: c.productId, safety: safety?.quantity ?? 0n };
+    if (!record) return undefined;
+    const site = c.dimensions[SITE] ?? '';
+    const loc = c.dimensions[LOCATION] ?? '';
+    const location = record.graph.locations.find((l) => {
+      const iv = ivPlaceOf(record.graph, l);
+      return iv.organizationId === c.organizationId && iv.siteId === site && iv.locationId === loc;
+    });
+    if (!location) return undefined;
+    const [safety] = await store.oci.readSafetyStock(environmentId, [c.productId], [location.id]);
+    const place = canonicalDimensions([
+      [SITE, site],
+      [LOCATION, loc],
+    ]);
+    return { place, locationId: location.id, sku: c.productId, safety: safety?.quantity ?? 0n };
   };
-}
-
-/** The OCI location of the graph at the write's place (organization, site, location); undefined if none. */
-export function ociPlaceIn(
-  record: OciGraphRecord,
-  c: OciPlaceOf,
-): { readonly place: Dimensions; readonly locationId: string } | undefined {
-  const site = c.dimensions[SITE] ?? '';
-  const loc = c.dimensions[LOCATION] ?? '';
-  const location = record.graph.locations.find((l) => {
-    const iv = ivPlaceOf(record.graph, l);
-    return iv.organizationId === c.organizationId && iv.siteId === site && iv.locationId === loc;
-  });
-  if (!location) return undefined;
-  const place = canonicalDimensions([
-    [SITE, site],
-    [LOCATION, loc],
-  ]);
-  return { place, locationId: location.id };
 }
 
 /**

@@ -2,10 +2,10 @@ import { OnhandError } from '../../domain/codes.js';
 import type { LedgerEntry, ReservationRecord, StockRow, StoreTx } from '../../store/store.js';
 import { EventRegistry } from '../event-registry.js';
 import { appendAtCommit, type BatchHandler } from '../group-commit.js';
+import { freshHolds } from '../oci/oci-iv-guard.js';
 import { failureOf, type ItemOutcome, outcomeForLedger } from '../outcome.js';
 import { withPathPrefix } from '../path-prefix.js';
 import { expireDue } from './expire-due.js';
-import { withOciHolds } from './reservation-holds.js';
 import { applyOne, eventIdOf, familyOf } from './reservation-operations.js';
 import type { ReservationWork, Scope } from './reservation-work.js';
 import { ScopeState } from './scope-state.js';
@@ -22,12 +22,13 @@ export function reservationBatch(
 ): BatchHandler<ReservationWork, ItemOutcome> {
   return async (tx, batch) => {
     const now = clock().toISOString();
-    // The scopes, the event ids and the OCI holds are read at once: on PostgreSQL they share one round trip.
-    const [states, events, items] = await Promise.all([
-      loadScopes(tx, batch, now),
+    const items = await freshHolds(tx, batch);
+    // The scopes and the event ids are read at once: on PostgreSQL they share one round trip.
+    const [states, events] = await Promise.all([
+      loadScopes(tx, items, now),
       EventRegistry.load(
         tx,
-        batch.flatMap((w) =>
+        items.flatMap((w) =>
           'hash' in w
             ? [
                 {
@@ -40,7 +41,6 @@ export function reservationBatch(
             : [],
         ),
       ),
-      withOciHolds(tx, batch),
     ]);
     const ledger: LedgerEntry[] = [];
     const record = (

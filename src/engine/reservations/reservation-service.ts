@@ -16,13 +16,15 @@ import {
 import type { LedgerRecord, ReservationRecord, Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
 import type { ConfigurationGuard, GroupCommitter } from '../group-commit.js';
+import type { OciPlaceOf } from '../oci/oci-iv-guard.js';
 import { failureFromThrown, type ItemOutcome, reservationNotFound } from '../outcome.js';
 import { requestHash } from '../request-hash.js';
 import { withConfiguration } from '../with-configuration.js';
 import { isUsableId, type WriteItem } from '../write-item.js';
+import { InOrder } from './in-order.js';
 import { withHistory } from './reservation-history.js';
 import { ReservationIds } from './reservation-ids.js';
-import { lockOf, type ReservationWork, scopeOf } from './reservation-work.js';
+import { lockOf, type OciHold, type ReservationWork, scopeOf } from './reservation-work.js';
 
 /** A reservation and its history, for GET …/onhand/reservations/{id}. */
 export interface ReservationView extends ReservationRecord {
@@ -32,6 +34,9 @@ export interface ReservationView extends ReservationRecord {
 /** Soft reservations (spec §2.8, §5): reserve, unreserve, offsets from the ERP, expiry and extension. */
 export class Reservations {
   private readonly ids = new ReservationIds();
+  private readonly ociTurns = new InOrder();
+  /** What OCI holds back at a reserve's place (engine/oci/oci-iv-guard.ts; undefined without OCI). */
+  ociHold = async (_env: string, _at: OciPlaceOf): Promise<OciHold | undefined> => undefined;
 
   constructor(
     private readonly store: Store,
@@ -269,7 +274,10 @@ export class Reservations {
       };
       return this.writer.submit(lockKeyOf(environmentId, '', input.id, ''), rejected, guard);
     }
-    // What OCI holds back at a reserve's place is found in its batch (reservation-holds.ts).
+    if (work.kind === 'reserve') {
+      const oci = await this.ociTurns.next(this.ociHold(environmentId, work.command));
+      if (oci) work = { ...work, oci };
+    }
     return this.writer.submit(lockOf(work.scope), work, guard);
   }
 }

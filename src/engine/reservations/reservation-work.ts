@@ -55,7 +55,7 @@ export type ReservationWork =
 export interface OciHold {
   /** The place's own dimensions (site and location). */
   readonly place: Dimensions;
-  /** The OCI location and SKU whose safety stock is held back (found in the batch: reservation-holds.ts). */
+  /** The OCI location and SKU whose safety stock is held back (read again under the lock: freshHolds). */
   readonly locationId: string;
   readonly sku: string;
   readonly safety: Qty;

@@ -27,7 +27,7 @@ export class SqliteOci implements OciStore {
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
     const db = this.deps.reader();
-    // Asked before every IV allocation (engine/oci/oci-iv-guard.ts): the statement that answers "no
+    // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): the statement that answers "no
     // graph" is prepared once per connection.
     let head = graphHeads.get(db);
     if (!head) {
