@@ -153,4 +153,35 @@ describe.skipIf(!postgresUrl)('PostgreSQL prepared reservation statements', () =
         await second.end();
       }
     }));
+
+  it('the OCI graph check of every IV reservation is one named statement per connection', async () => {
+    const database = await createTestDatabase();
+    const store = await PostgresStore.connect({ connectionString: database.url, poolSize: 1 });
+    try {
+      await store.migrate();
+      expect(await store.oci.getGraph(ENV)).toBeUndefined();
+      expect(await store.oci.getGraph(ENV)).toBeUndefined();
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        await admin.query(
+          "INSERT INTO oci_graphs (environment_id, version, iv_organization_id, updated_at) VALUES ($1, 1, 'org1', 't')",
+          [ENV],
+        );
+      } finally {
+        await admin.end();
+      }
+      expect(await store.oci.getGraph(ENV)).toMatchObject({ version: 1 });
+      await store.transaction([], async (tx) => {
+        const { rows } = await (tx as unknown as { client: PipelinedConnection }).client.query(
+          'SELECT name FROM pg_prepared_statements',
+          [],
+        );
+        expect(rows).toEqual([{ name: 'onhand_oci_graph_exists' }]);
+      });
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
 });
