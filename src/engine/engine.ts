@@ -141,11 +141,12 @@ export class Engine {
     // Every writer marks its outcomes with the commit of their transaction (commit tokens).
     // Where the store places data by partition (Citus), one write lane per partition.
     const laneOf = store.partitioned === true ? partitionLane : undefined;
-    const writer = <W>(handler: BatchHandler<W, ItemOutcome>) =>
-      new GroupCommitter(store, handler, undefined, withCommitMark, laneOf);
+    const writer = <W>(handler: BatchHandler<W, ItemOutcome>, options?: { preparedStatements: boolean }) =>
+      new GroupCommitter(store, handler, undefined, withCommitMark, laneOf, options);
     this.onHandWriter = writer(onHandBatch(report));
     this.onHand = new OnHandWrites(this.environments, clock, this.onHandWriter);
-    this.reservationWriter = writer(reservationBatch(clock, report));
+    // A reservation batch runs the same few statements with few keys (TransactionOptions).
+    this.reservationWriter = writer(reservationBatch(clock, report), { preparedStatements: true });
     this.reservations = new Reservations(store, this.environments, clock, this.reservationWriter, (at) =>
       this.expiry.notify(at),
     );

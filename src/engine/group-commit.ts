@@ -1,4 +1,4 @@
-import type { LedgerEntry, Store, StoreTx } from '../store/store.js';
+import type { LedgerEntry, Store, StoreTx, TransactionOptions } from '../store/store.js';
 import { isUniqueViolation } from '../store/store-errors.js';
 
 /** How many times a batch that failed on a unique key is run again in a new transaction. */
@@ -62,7 +62,8 @@ export class GroupCommitter<W, R> {
    * appended ledger entries, so an answer can carry a commit token (engine/feed/feed.ts). `laneOf`
    * splits the work by lock key into lanes, each with its own batch in flight (default: one lane): on
    * a store that places data by partition (Citus), a lane per partition keeps each transaction on one
-   * shard group (write-lanes.ts).
+   * shard group (write-lanes.ts). `options` are given to every batch's transaction (a reservation
+   * batch's preparedStatements).
    */
   constructor(
     private readonly store: Store,
@@ -70,6 +71,7 @@ export class GroupCommitter<W, R> {
     private readonly maxBatch = 4096,
     private readonly mark: (result: R, mark: number) => R = (result) => result,
     private readonly laneOf: (lockKey: string) => string = () => '',
+    private readonly options: Pick<TransactionOptions, 'preparedStatements'> = {},
   ) {}
 
   /**
@@ -124,7 +126,7 @@ export class GroupCommitter<W, R> {
             const results = works.length > 0 ? await this.handler(tx, works) : [];
             return { moved, results, tx };
           },
-          { lockWithFirstStatement: lazyLocks },
+          { ...this.options, lockWithFirstStatement: lazyLocks },
         );
         const mark = tx.commitMark();
         const marked = mark === null ? results : results.map((result) => this.mark(result, mark));

@@ -46,6 +46,13 @@ export interface TransactionOptions {
    * lock).
    */
   readonly lockWithFirstStatement?: boolean;
+  /**
+   * `fn` runs the same few statements every time, with few keys each (group commit's reservation
+   * batches): a backend may prepare them once per connection and plan them once (PostgreSQL: named
+   * statements with generic plans, postgres/prepared-statements.ts). Not for a transaction whose
+   * statements' best plans depend on how many keys they carry (the on-hand batches).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export interface Store {

@@ -8,12 +8,13 @@ import type pg from 'pg';
  */
 const CONFIGURATION_LOCK_CLASS = 1869506661;
 
-const LOCK = {
+export const LOCK = {
   shared: 'SELECT pg_advisory_xact_lock_shared($1, hashtext($2))',
   exclusive: 'SELECT pg_advisory_xact_lock($1, hashtext($2))',
 } as const;
 
-const VERSIONS = 'SELECT environment_id, version FROM environments WHERE environment_id = ANY($1::text[])';
+export const VERSIONS =
+  'SELECT environment_id, version FROM environments WHERE environment_id = ANY($1::text[])';
 
 /**
  * Takes the locks in id order (no deadlock between two transactions), then reads the versions. The

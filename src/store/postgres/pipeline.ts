@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { pgTypes } from './connection.js';
+import { preparedName, preparedOn, STALE_PREPARED, withPlanModes } from './prepared-statements.js';
 
 /*
  * Pipelining on one connection (PostgreSQL's extended protocol): several statements, each with its own
@@ -21,8 +22,13 @@ interface Statement {
 /** The messages of pg's connection a pipeline writes (pg/lib/connection.js). */
 interface Wire {
   readonly stream: { cork?: () => void; uncork?: () => void };
-  parse(query: { text: string; types: unknown[] }): void;
-  bind(config: { values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  parse(query: { name?: string; text: string; types: unknown[] }): void;
+  bind(config: {
+    statement?: string | undefined;
+    values: unknown[];
+    valueMapper: (value: unknown) => unknown;
+  }): void;
+  close(message: { type: 'S'; name: string }): void;
   describe(message: { type: 'P'; name: string }): void;
   execute(config: { portal: string; rows: number }): void;
   sync(): void;
@@ -48,10 +54,13 @@ class Pipeline implements pg.Submittable {
   #parsers: ((value: string) => unknown)[] = [];
   #rows: Record<string, unknown>[] = [];
   #settled = false;
+  /** The names prepared on the connection (prepared-statements.ts), when this pipeline names statements. */
+  #prepared: Set<string> | undefined;
 
   constructor(
     private readonly statements: readonly Statement[],
     private readonly onFailure: (error: unknown) => void,
+    private readonly prepare: boolean,
   ) {}
 
   /**
@@ -67,11 +76,20 @@ class Pipeline implements pg.Submittable {
       return error instanceof Error ? error : new Error(String(error));
     }
     const wire = connection as unknown as Wire;
+    const prepared = this.prepare ? preparedOn(connection) : undefined;
+    this.#prepared = prepared;
+    const parsed = new Set<string>();
     wire.stream.cork?.();
     try {
       for (const [i, { text }] of this.statements.entries()) {
-        wire.parse({ text, types: [] });
-        wire.bind({ values: encoded[i] as unknown[], valueMapper: identity });
+        const name = prepared === undefined ? undefined : preparedName(text);
+        if (name === undefined) wire.parse({ text, types: [] });
+        else if (!prepared?.has(name) && !parsed.has(name)) {
+          wire.close({ type: 'S', name });
+          wire.parse({ name, text, types: [] });
+          parsed.add(name);
+        }
+        wire.bind({ statement: name, values: encoded[i] as unknown[], valueMapper: identity });
         wire.describe({ type: 'P', name: '' });
         wire.execute({ portal: '', rows: 0 });
       }
@@ -117,6 +135,7 @@ class Pipeline implements pg.Submittable {
   }
 
   handleError(error: unknown): void {
+    if (STALE_PREPARED.has((error as { code?: unknown } | null)?.code)) this.#prepared?.clear();
     if (this.#settled) return;
     this.#settled = true;
     this.onFailure(error);
@@ -138,6 +157,8 @@ class Pipeline implements pg.Submittable {
 
   #complete(result: pg.QueryResult): void {
     const statement = this.statements[this.#index++];
+    const name = this.#prepared === undefined || !statement ? undefined : preparedName(statement.text);
+    if (name !== undefined) this.#prepared?.add(name);
     this.#fields = [];
     this.#rows = [];
     statement?.resolve(result);
@@ -162,15 +183,23 @@ export class PipelinedConnection {
   #queue: Statement[] = [];
   #scheduled = false;
   #closed = false;
+  /** Whether the statements sent so far left the transaction with generic plans (prepared-statements.ts). */
+  #generic = false;
   /** The first failure of a statement: nothing after it runs. */
   #failure: unknown;
   readonly #fail = (error: unknown): void => {
     this.#failure ??= error;
   };
 
+  /**
+   * `prepare`: the statements of prepared-statements.ts are sent as named statements with generic plans
+   * (TransactionOptions.preparedStatements, on plain PostgreSQL; only inside BEGIN … COMMIT, where SET
+   * LOCAL holds).
+   */
   constructor(
     private readonly client: pg.PoolClient,
     private readonly onRoundTrip: () => void = () => {},
+    private readonly prepare = false,
   ) {}
 
   /** Runs a statement in the next pipeline and answers its result. */
@@ -242,9 +271,13 @@ export class PipelinedConnection {
   #flush(): void {
     this.#scheduled = false;
     if (this.#closed || this.#queue.length === 0) return;
-    const statements = this.#queue;
+    let statements = this.#queue;
     this.#queue = [];
+    if (this.prepare) {
+      const set = (text: string): Statement => ({ text, values: [], resolve: () => {}, reject: () => {} });
+      ({ statements, generic: this.#generic } = withPlanModes(statements, this.#generic, set));
+    }
     this.onRoundTrip();
-    this.client.query(new Pipeline(statements, this.#fail));
+    this.client.query(new Pipeline(statements, this.#fail, this.prepare));
   }
 }

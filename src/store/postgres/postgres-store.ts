@@ -152,7 +152,8 @@ export class PostgresStore implements Store {
   ): Promise<T> {
     this.assertOpen();
     const client = await this.#pool.connect();
-    const connection = new PipelinedConnection(client, () => this.#roundTrips++);
+    const prepare = options.preparedStatements === true && !this.#citus;
+    const connection = new PipelinedConnection(client, () => this.#roundTrips++, prepare);
     const tx = new (this.#citus ? CitusTx : PostgresTx)(connection, this.#writeFormat);
     const locks = { lockKeys, lazy: options.lockWithFirstStatement === true };
     return runTransaction(client, connection, tx, locks, fn, () => this.feed.committed(tx.ledger.appended()));

@@ -44,12 +44,14 @@ export const READ_SCOPES_DUE_RESERVATIONS = `SELECT r.* FROM ${unnest(2, ['text'
 /**
  * READ_SCOPES_DUE_RESERVATIONS (same parameters and rows) as one lookup per key in
  * reservations_due_by_product (migration 12), whatever the table's statistics say (see
- * READ_SCOPES_ROWS_BY_KEY). Plain PostgreSQL; Citus keeps the join.
+ * READ_SCOPES_ROWS_BY_KEY). Plain PostgreSQL; Citus keeps the join. Its columns are named, not `*`: it is
+ * a prepared statement in reservation batches (prepared-statements.ts), whose result columns must not
+ * change when a migration adds a column to the table.
  */
 export const READ_SCOPES_DUE_RESERVATIONS_BY_KEY = `SELECT r.* FROM ${unnest(2, ['text', 'text', 'text'])}
     AS k(organization_id, product_id, partition_id),
-  LATERAL (SELECT * FROM reservations WHERE environment_id = $1 AND organization_id = k.organization_id
-    AND product_id = k.product_id AND partition_id = k.partition_id
+  LATERAL (SELECT environment_id, ${COLUMNS} FROM reservations WHERE environment_id = $1
+    AND organization_id = k.organization_id AND product_id = k.product_id AND partition_id = k.partition_id
     AND ${DUE} AND expires_at <= $5 OFFSET 0) r
   WHERE r.partition_id = ANY($6::text[])
   ORDER BY r.created_at COLLATE "C", r.reservation_id COLLATE "C"`;

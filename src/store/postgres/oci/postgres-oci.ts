@@ -12,16 +12,22 @@ import { replaceGraphIn } from './postgres-oci-graph.js';
 import { listSafetyStockIn, readGraphIn } from './postgres-oci-reads.js';
 import { listExclusions, listRecordOutcomes } from './postgres-oci-transfer.js';
 
+const GRAPH_EXISTS = 'onhand_oci_graph_exists';
+const GRAPH_EXISTS_SQL = 'SELECT 1 FROM oci_graphs WHERE environment_id = $1';
+
 /** The Omnichannel Inventory tables on PostgreSQL (see OciStore). */
 export class PostgresOci implements OciStore {
   constructor(private readonly pool: () => pg.Pool) {}
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
     // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): an environment without a graph is
-    // answered by one statement, without a connection of its own or a transaction.
-    const exists = await this.pool().query('SELECT 1 FROM oci_graphs WHERE environment_id = $1', [
-      environmentId,
-    ]);
+    // answered by one statement, without a connection of its own or a transaction; a named one (pg
+    // prepares it once per connection, and PostgreSQL keeps one plan for it after five runs).
+    const exists = await this.pool().query({
+      name: GRAPH_EXISTS,
+      text: GRAPH_EXISTS_SQL,
+      values: [environmentId],
+    });
     if (exists.rowCount === 0) return undefined;
     const client = await this.pool().connect();
     try {
