@@ -169,6 +169,47 @@ const entries: FeedEntry[] = [
     ],
   },
   {
+    // Values toJson leaves out where the fast path would write null: an undefined measure and reference,
+    // a function as a date and as an index set.
+    position: 9,
+    kind: 'onhand.change',
+    eventId: 'gaps',
+    clientId: null,
+    recordedAt: '2026-12-05T00:00:00.000Z',
+    partitionId: 'p',
+    reference: undefined as unknown as null,
+    changes: [
+      {
+        organizationId: 'usmf',
+        productId: 'P',
+        dimensions: {},
+        dataSource: 'pos',
+        measure: undefined as unknown as string,
+        delta: 1n,
+      },
+      {
+        organizationId: 'usmf',
+        productId: 'P',
+        dimensions: {},
+        dataSource: 'pos',
+        measure: 'inbound',
+        delta: 1n,
+        date: (() => '2026-12-24') as unknown as string,
+      },
+    ],
+    availability: [
+      {
+        organizationId: 'usmf',
+        productId: 'P',
+        partitionId: 'p',
+        dimensions: {},
+        indexSet: (() => 1) as unknown as number,
+        quantities: { iv: { availabletoreserve: 1n } },
+        previous: {},
+      },
+    ],
+  },
+  {
     position: 7,
     kind: 'configuration.updated',
     eventId: null,

@@ -1,4 +1,9 @@
-import type { AvailabilityRecord, FeedEntry } from '../../engine/feed/feed-entry.js';
+import {
+  type AvailabilityRecord,
+  type FeedEntry,
+  feedEntryJson,
+  redactedEntryJson,
+} from '../../engine/feed/feed-entry.js';
 import type { LedgerChange } from '../../store/store.js';
 import { RawJson, toJson } from '../json.js';
 
@@ -14,6 +19,18 @@ import { RawJson, toJson } from '../json.js';
 
 /** The entry's JSON as followers receive it; `redact`: as an availability-only client does (redactedEntryJson). */
 export function entryText(entry: FeedEntry, redact = false): string {
+  // Fields other than a string or null (never from the ledger) go through toJson, which leaves some out.
+  if (
+    !textOrNull(
+      entry.kind,
+      entry.eventId,
+      entry.clientId,
+      entry.recordedAt,
+      entry.partitionId,
+      entry.reference,
+    )
+  )
+    return toJson(redact ? redactedEntryJson(entry) : feedEntryJson(entry));
   let out =
     `{"position":"${entry.position}","kind":${toJson(entry.kind)},` +
     `"eventId":${redact ? 'null' : toJson(entry.eventId)},"clientId":${redact ? 'null' : toJson(entry.clientId)},` +
@@ -43,6 +60,8 @@ function changeText(c: LedgerChange): string {
   if (
     !hasKeys(c, CHANGE_KEYS, 'date', 'created') ||
     !strings(c.organizationId, c.productId, c.dataSource, c.measure) ||
+    !written(c.date) ||
+    !written(c.created) ||
     typeof c.delta !== 'bigint' ||
     !isPlain(c.dimensions)
   )
@@ -64,6 +83,7 @@ function availabilityText(record: AvailabilityRecord): string {
   if (
     !hasKeys(record, RECORD_KEYS, 'indexSet', 'quantities', 'previous') ||
     !strings(record.organizationId, record.productId, record.partitionId) ||
+    !written(record.indexSet) ||
     !isPlain(record.dimensions) ||
     !(record.quantities === undefined || isPlain(record.quantities))
   )
@@ -109,9 +129,21 @@ function hasKeys(value: object, required: readonly string[], ...optional: string
   return i >= required.length;
 }
 
-/** Whether every value is a string (which toJson writes as JSON.stringify does); `d` defaults to one. */
-function strings(a: unknown, b: unknown, c: unknown, d: unknown = ''): boolean {
-  return typeof a === 'string' && typeof b === 'string' && typeof c === 'string' && typeof d === 'string';
+/** Whether every value is a string (which toJson writes as JSON.stringify does). */
+function strings(...values: unknown[]): boolean {
+  for (const value of values) if (typeof value !== 'string') return false;
+  return true;
+}
+
+/** Whether every value is a string or null (written as such; toJson would leave out undefined). */
+function textOrNull(...values: unknown[]): boolean {
+  for (const value of values) if (value !== null && typeof value !== 'string') return false;
+  return true;
+}
+
+/** An optional value written as it is, or left out when undefined: not a function (toJson leaves it out). */
+function written(value: unknown): boolean {
+  return typeof value !== 'function';
 }
 
 /** An object toJson writes key by key (not an array, not RawJson, no toJSON). */
