@@ -81,6 +81,21 @@ export async function startProcess(options: {
 /** Admin client the harness starts the server with. */
 export const ADMIN = { id: 'bench', secret: 'bench-secret-not-for-production' } as const;
 
+/**
+ * node's flags for the server, as `npm start` and deploy/systemd/onhand.service give them (a larger young
+ * generation; docs/operations.md, "Starting and building"): the harness measures the server as shipped.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'] as const;
+
+/**
+ * The flags the harness starts servers with: SERVER_NODE_FLAGS, or ONHAND_BENCH_SERVER_NODE_FLAGS when set
+ * (space-separated; empty: node's defaults), to measure the server without them.
+ */
+function serverNodeFlags(): readonly string[] {
+  const given = process.env.ONHAND_BENCH_SERVER_NODE_FLAGS;
+  return given === undefined ? SERVER_NODE_FLAGS : given.split(' ').filter((flag) => flag !== '');
+}
+
 /** Starts `onhand serve` with the given data directory or database URL and environments. */
 export function startOnhand(options: {
   dataDir: string;
@@ -104,7 +119,7 @@ export function startOnhand(options: {
       ...(options.databaseUrl ? { ONHAND_DATABASE_URL: options.databaseUrl } : {}),
     },
     readyPath: '/health/ping',
-    ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
+    nodeFlags: [...serverNodeFlags(), ...(options.nodeFlags ?? [])],
   });
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVER_NODE_FLAGS } from '../../bench/server.js';
 import { loadSettings } from '../../src/settings.js';
 import { findTool, run } from '../support/tools.js';
 
@@ -39,8 +40,21 @@ function serviceValues(key: string): string[] {
 }
 
 describe('deploy/systemd/onhand.service', () => {
+  it('starts node with the flags npm start gives it, which the benchmark harness measures', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const flags = SERVER_NODE_FLAGS.join(' ');
+    expect(pkg.scripts.start).toBe(`node ${flags} dist/cli/onhand.js serve`);
+    expect(serviceValues('ExecStart')).toEqual([
+      `/usr/bin/node ${flags} /opt/onhand/dist/cli/onhand.js serve`,
+    ]);
+  });
+
   it('serves with node, stops with SIGTERM and time to drain, and reads the settings file', () => {
-    expect(serviceValues('ExecStart')).toEqual(['/usr/bin/node /opt/onhand/dist/cli/onhand.js serve']);
+    expect(serviceValues('ExecStart')).toEqual([
+      '/usr/bin/node --max-semi-space-size=32 /opt/onhand/dist/cli/onhand.js serve',
+    ]);
     expect(serviceValues('KillSignal')).toEqual(['SIGTERM']);
     expect(Number(serviceValues('TimeoutStopSec')[0])).toBeGreaterThanOrEqual(30);
     expect(serviceValues('EnvironmentFile')).toEqual(['/etc/onhand/onhand.env']);
