@@ -4,7 +4,7 @@ import type { Settings } from './settings.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
-import { classifyStoreError } from './store/store-errors.js';
+import { classifyStoreError, isStalePrepared } from './store/store-errors.js';
 
 /**
  * The store the settings ask for: PostgreSQL when a database URL is given, else the embedded SQLite
@@ -53,7 +53,8 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (classifyStoreError(error) !== 'unavailable') throw error;
+      // 0A000 is also "feature not supported": not a reason to wait for the database.
+      if (classifyStoreError(error) !== 'unavailable' || isStalePrepared(error)) throw error;
       if (Date.now() + delay > deadline) {
         throw new Error(
           `The database could not be reached within ${totalMs / 1000} s (${describe(error)}). Check ONHAND_DATABASE_URL and that PostgreSQL is running.`,

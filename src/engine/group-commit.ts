@@ -1,8 +1,10 @@
 import type { LedgerEntry, Store, StoreTx, TransactionOptions } from '../store/store.js';
-import { isUniqueViolation } from '../store/store-errors.js';
+import { isStalePrepared, isUniqueViolation } from '../store/store-errors.js';
 
 /** How many times a batch that failed on a unique key is run again in a new transaction. */
 const UNIQUE_VIOLATION_RETRIES = 2;
+/** How many times a batch that failed on a stale prepared statement is run again (see commit). */
+const STALE_PREPARED_RETRIES = 1;
 
 /** The configuration a work item was prepared with (its environment and version). */
 export interface ConfigurationGuard {
@@ -107,11 +109,16 @@ export class GroupCommitter<W, R> {
   }
 
   /**
-   * One transaction for the batch, run again when it failed on a unique key (see the class comment).
+   * One transaction for the batch, run again when it failed on a unique key (see the class comment),
+   * or once when it failed on a named statement gone stale on its connection (store-errors.
+   * isStalePrepared: a migration changed a column it returns, or DEALLOCATE ALL; the store forgot the
+   * connection's names and the transaction wrote nothing, so the new one prepares them again).
    * The commit mark is read once the transaction has committed (appendAtCommit may append with COMMIT).
    */
   private async commit(lockKeys: readonly string[], batch: readonly Submitted<W>[]): Promise<Settled<R>[]> {
-    for (let attempt = 0; ; attempt++) {
+    let unique = 0;
+    let stale = 0;
+    for (;;) {
       try {
         // Every effect of a batch is a statement of its transaction, so the locks may travel with the
         // first: with a guard, that is the configuration lock, awaited before the handler runs. A batch
@@ -136,7 +143,9 @@ export class GroupCommitter<W, R> {
           return gone === undefined ? { result: marked[next++] as R } : { moved: gone };
         });
       } catch (error) {
-        if (attempt >= UNIQUE_VIOLATION_RETRIES || !isUniqueViolation(error)) throw error;
+        if (isUniqueViolation(error) && unique < UNIQUE_VIOLATION_RETRIES) unique++;
+        else if (isStalePrepared(error) && stale < STALE_PREPARED_RETRIES) stale++;
+        else throw error;
       }
     }
   }

@@ -42,6 +42,10 @@ const UNAVAILABLE_CODES = new Set([
   '57P03', // cannot connect now (starting up)
   '53300', // too many connections (max_connections, or the role's CONNECTION LIMIT)
   '53100', // disk full: the statement failed, nothing of the transaction was written
+  // A named statement went stale (isStalePrepared): normally run again by the group commit; should it
+  // fail once more, the transaction still wrote nothing and a retry later prepares it afresh.
+  '0A000',
+  '26000',
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -65,3 +69,16 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 const UNIQUE_VIOLATION_CODES = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+/**
+ * True when a transaction failed on a named prepared statement that went stale on its connection
+ * (PostgreSQL 0A000 "cached plan must not change result type": a migration changed a column it
+ * returns; 26000: the name was deallocated, as by DEALLOCATE ALL). Nothing of the transaction was
+ * written, and the backend forgot the connection's names (postgres/pipeline.ts), so running the
+ * transaction again prepares them afresh.
+ */
+export function isStalePrepared(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '0A000' || code === '26000';
+}

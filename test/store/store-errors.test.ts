@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommitOutcomeUnknown, classifyStoreError } from '../../src/store/store-errors.js';
+import { CommitOutcomeUnknown, classifyStoreError, isStalePrepared } from '../../src/store/store-errors.js';
 
 const failed = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
 
@@ -13,6 +13,8 @@ describe('what a database error means for a client', () => {
     ['53100', 'unavailable'],
     ['SQLITE_FULL', 'unavailable'],
     ['ECONNREFUSED', 'unavailable'],
+    ['0A000', 'unavailable'],
+    ['26000', 'unavailable'],
     ['23505', undefined],
     ['42P01', undefined],
   ])('%s is %s', (code, meaning) => {
@@ -23,5 +25,15 @@ describe('what a database error means for a client', () => {
     expect(classifyStoreError(new CommitOutcomeUnknown(failed('08006')))).toBe('outcome_unknown');
     expect(classifyStoreError(new Error('Connection terminated unexpectedly'))).toBe('unavailable');
     expect(classifyStoreError('not an error')).toBeUndefined();
+  });
+});
+
+describe('a named statement gone stale on its connection', () => {
+  it('is 0A000 (its result type changed) or 26000 (deallocated), nothing else', () => {
+    expect(isStalePrepared(failed('0A000'))).toBe(true);
+    expect(isStalePrepared(failed('26000'))).toBe(true);
+    expect(isStalePrepared(failed('23505'))).toBe(false);
+    expect(isStalePrepared(failed('08006'))).toBe(false);
+    expect(isStalePrepared({ code: '0A000' })).toBe(false);
   });
 });

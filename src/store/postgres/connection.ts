@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CommitOutcomeUnknown, classifyStoreError } from '../store-errors.js';
+import { CommitOutcomeUnknown, classifyStoreError, isStalePrepared } from '../store-errors.js';
 
 /** Options of PostgresStore.connect. */
 export interface PostgresStoreOptions {
@@ -117,7 +117,10 @@ export async function commitOrUnknown(client: Pick<pg.PoolClient, 'query'>): Pro
   try {
     return await client.query('COMMIT');
   } catch (error) {
-    if (classifyStoreError(error) === 'unavailable') throw new CommitOutcomeUnknown(error);
+    // A stale named statement (a deferred write's, failing in COMMIT's pipeline) is the server's
+    // answer before COMMIT ran: rolled back, not unknown.
+    if (classifyStoreError(error) === 'unavailable' && !isStalePrepared(error))
+      throw new CommitOutcomeUnknown(error);
     throw error;
   }
 }

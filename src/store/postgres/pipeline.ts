@@ -1,6 +1,7 @@
 import pg from 'pg';
+import { isStalePrepared } from '../store-errors.js';
 import { pgTypes } from './connection.js';
-import { preparedName, preparedOn, STALE_PREPARED, withPlanModes } from './prepared-statements.js';
+import { preparedName, preparedOn, withPlanModes } from './prepared-statements.js';
 
 /*
  * Pipelining on one connection (PostgreSQL's extended protocol): several statements, each with its own
@@ -19,7 +20,12 @@ interface Statement {
   reject(error: unknown): void;
 }
 
-/** The messages of pg's connection a pipeline writes (pg/lib/connection.js). */
+/**
+ * The messages of pg's connection a pipeline writes (pg/lib/connection.js). pipeline.ts reaches into
+ * these pg internals (parse, bind, close, describe, execute, sync, and the stream's cork/uncork), which
+ * is why package.json pins pg's exact version; test/store/postgres-pipeline*.test.ts and
+ * postgres-prepared.test.ts fail if an upgrade changes them.
+ */
 interface Wire {
   readonly stream: { cork?: () => void; uncork?: () => void };
   parse(query: { name?: string; text: string; types: unknown[] }): void;
@@ -135,7 +141,7 @@ class Pipeline implements pg.Submittable {
   }
 
   handleError(error: unknown): void {
-    if (STALE_PREPARED.has((error as { code?: unknown } | null)?.code)) this.#prepared?.clear();
+    if (isStalePrepared(error)) this.#prepared?.clear();
     if (this.#settled) return;
     this.#settled = true;
     this.onFailure(error);
@@ -240,9 +246,6 @@ export class PipelinedConnection {
    * Drops what was asked for but not sent (after a failure): none of it will run, and each statement
    * rejects (handled here, so a statement nobody awaited is no unhandled rejection; a caller's own
    * promise around one, such as a read it started and never awaited, must still be awaited or caught).
-   * pipeline.ts reaches into pg's connection (parse, bind, describe, execute, sync), which is why
-   * package.json pins pg's exact version; test/store/postgres-pipeline*.test.ts fail if an upgrade
-   * changes it.
    */
   close(): void {
     this.#closed = true;

@@ -65,7 +65,7 @@ export function withPlanModes<S extends { readonly text: string; readonly values
  * the server skipped (after an earlier failure of its pipeline) or whose statement then failed is sent
  * again (after a Close, which the server accepts for a name it does not hold). A new connection (a
  * reconnect) starts with none. Forgotten after an error that says a prepared statement is stale or gone
- * (STALE_PREPARED), so they are prepared again on the next batch.
+ * (store-errors.isStalePrepared), so they are prepared again on the next batch.
  */
 const byConnection = new WeakMap<object, Set<string>>();
 
@@ -77,9 +77,3 @@ export function preparedOn(connection: object): Set<string> {
   }
   return names;
 }
-
-/**
- * 0A000: "cached plan must not change result type" (a table changed under a statement's result, by a
- * migration of another process); 26000: the statement does not exist (deallocated by someone else).
- */
-export const STALE_PREPARED: ReadonlySet<unknown> = new Set(['0A000', '26000']);

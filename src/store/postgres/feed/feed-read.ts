@@ -60,7 +60,8 @@ export class FeedReads {
       wanted += Number(commit.last_position) - Math.max(Number(commit.position) - 1, after);
     }
     // None of them held (a reader behind what memory keeps): readFeedSql, one statement instead of two.
-    if (missing.length > 0 && missing.length === plan.length) return this.readAll(environmentId, after, limit);
+    if (missing.length > 0 && missing.length === plan.length)
+      return this.readAll(environmentId, after, limit);
     const read = missing.length > 0 ? await this.readCommits(environmentId, missing) : new Map();
     const records: FeedRecord[] = [];
     for (const { commit, rows = read.get(commit.commit_id) ?? [] } of plan) {

@@ -8,6 +8,7 @@ import type {
   SafetyStockRow,
 } from '../../oci/oci-store.js';
 import { type OutcomeRow, outcomeOfRow } from '../../sqlite/oci/sqlite-oci.js';
+import { isStalePrepared } from '../../store-errors.js';
 import { replaceGraphIn } from './postgres-oci-graph.js';
 import { listSafetyStockIn, readGraphIn } from './postgres-oci-reads.js';
 import { listExclusions, listRecordOutcomes } from './postgres-oci-transfer.js';
@@ -23,11 +24,15 @@ export class PostgresOci implements OciStore {
     // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): an environment without a graph is
     // answered by one statement, without a connection of its own or a transaction; a named one (pg
     // prepares it once per connection, and PostgreSQL keeps one plan for it after five runs).
-    const exists = await this.pool().query({
-      name: GRAPH_EXISTS,
-      text: GRAPH_EXISTS_SQL,
-      values: [environmentId],
-    });
+    const values = [environmentId];
+    const exists = await this.pool()
+      .query({ name: GRAPH_EXISTS, text: GRAPH_EXISTS_SQL, values })
+      .catch((error: unknown) => {
+        // The name went missing on that connection (DEALLOCATE ALL): pg would never prepare it again
+        // there, so the pool drops the connection (a failed query's), and this check runs unnamed.
+        if (isStalePrepared(error)) return this.pool().query(GRAPH_EXISTS_SQL, values);
+        throw error;
+      });
     if (exists.rowCount === 0) return undefined;
     const client = await this.pool().connect();
     try {
