@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CommittedCommits, type KeptRow } from '../../src/store/postgres/feed/committed-commits.js';
+import { ledgerRowText } from '../support/ledger-row-texts.js';
 
 /** A kept row of environment `e` at `seq` whose counted texts have `chars` characters in all. */
-const row = (seq: number, chars = 3, e = 'env'): KeptRow => ({
-  seq,
-  environment_id: e,
-  partition_id: 'p',
-  family: 'onhand',
-  event_id: null,
-  body_hash: 'h',
-  kind: 'onhand.changed',
-  recorded_at: '2026-12-05T00:00:00.000Z',
-  request: 'r'.repeat(chars - 2),
-  outcome: 'o',
-  changes: 'c',
-  reference: null,
-  client_id: null,
-  format: 2,
-});
+const row = (seq: number, chars = 3, e = 'env'): KeptRow => ({ ...ledgerRowText(seq, chars, e), format: 2 });
 const seqs = (held: CommittedCommits, e: string, commitId: string) =>
   held.get(e, commitId)?.rows.map((r) => r.seq);
 

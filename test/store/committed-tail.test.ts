@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedRowText } from '../../src/store/ledger-codec.js';
 import { CommittedTail } from '../../src/store/sqlite/committed-tail.js';
+import { ledgerRowText } from '../support/ledger-row-texts.js';
 
 /** A kept row of environment `e` at `seq` whose texts have `chars` characters in all. */
 const row = (seq: number, chars = 3, e = 'env'): FeedRowText => ({
-  seq,
+  ...ledgerRowText(seq, chars, e),
   position: seq,
-  environment_id: e,
-  partition_id: 'p',
-  family: 'onhand',
-  event_id: null,
-  body_hash: 'h',
-  kind: 'onhand.changed',
-  recorded_at: '2026-12-04T00:00:00.000Z',
-  request: 'r'.repeat(chars - 2),
-  outcome: 'o',
-  changes: 'c',
-  reference: null,
-  client_id: null,
   fed_at: '2026-12-04T00:00:00.000Z',
 });
 const seqs = (read: ReturnType<CommittedTail['read']>) => read?.rows.map((r) => Number(r.seq));
