@@ -142,13 +142,19 @@ export class ProxyClient {
     // curl asks first (Expect: 100-continue) and waits for the proxy's answer before it sends the body: a
     // proxy refusing a body over its limit answers 413 and closes; a body already on its way (curl's
     // default wait is 1 s, which a loaded machine outlasts) would read as a reset connection instead.
-    const answer = this.request(`/api/environment/${environment}/onhand/bulk`, [
-      '--expect100-timeout',
-      '30',
-      '--data-binary',
-      `@${file}`,
-      ...this.auth(),
-    ]);
-    return answer.status;
+    // A proxy that sends 100 Continue anyway (Caddy's limit is counted while the body is read) can still
+    // answer 413 and close before the last bytes are sent: curl then reports a reset, status 0, and never
+    // an answer. That is tried again (at most three times in all): a status that came back is returned.
+    let status = 0;
+    for (let attempt = 0; attempt < 3 && status === 0; attempt++) {
+      status = this.request(`/api/environment/${environment}/onhand/bulk`, [
+        '--expect100-timeout',
+        '30',
+        '--data-binary',
+        `@${file}`,
+        ...this.auth(),
+      ]).status;
+    }
+    return status;
   }
 }
