@@ -73,7 +73,8 @@ export class Checkpointer {
             void this.runOnce();
           }
         } catch (error) {
-          this.onError(error);
+          // Stopped meanwhile (the store may be closing): nothing to report.
+          if (this.#timer) this.onError(error);
         } finally {
           this.#headCheck = undefined;
         }
