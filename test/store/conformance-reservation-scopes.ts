@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
-import type { LedgerEntry, ReservationRecord, StockRow, Store } from '../../src/store/store.js';
+import type { LedgerEntry, StockRow, Store } from '../../src/store/store.js';
 import type { DefineTest } from './conformance.js';
 import { ENV, entry, OTHER, ordered, reservation, row } from './fixtures.js';
+import { reservationAccess } from './reservation-access.js';
 
 /**
  * The conformance tests of what reservation paths read and delete by scope (the reservations and stock
@@ -10,14 +11,7 @@ import { ENV, entry, OTHER, ordered, reservation, row } from './fixtures.js';
  * the running test.
  */
 export function describeReservationScopeConformance(test: DefineTest, current: () => Store): void {
-  const writeReservations = (env: string, records: readonly ReservationRecord[]) =>
-    current().transaction(['k'], (tx) => tx.writeReservations(env, records));
-  const readReservations = (env: string, ids: readonly string[]) =>
-    current().transaction(['k'], (tx) => tx.readReservations(env, ids));
-  const readOpen = (env: string, org: string, product: string, partition: string) =>
-    current().transaction(['k'], (tx) => tx.readOpenReservations(env, org, product, partition));
-  const at = (time: string) => `2024-05-01T${time}.000Z`;
-  const L2 = { dimensions: { locationid: 'l2', siteid: 's1' }, partitionId: 'org1~s1~l2' } as const;
+  const { writeReservations, readReservations, readOpen, at, L2 } = reservationAccess(current);
 
   test('readScopesDueReservations returns the open reservations of the named products, each in its partition, due at a time, oldest first', async () => {
     const readDue = (scopes: { productId: string; partitionId: string }[], now: string) =>

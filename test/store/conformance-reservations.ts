@@ -3,6 +3,7 @@ import { MAX_STORED_QTY } from '../../src/domain/quantity.js';
 import type { ReservationRecord, Store } from '../../src/store/store.js';
 import type { DefineTest } from './conformance.js';
 import { byId, ENV, entry, OTHER, reservation, settle, UNIT } from './fixtures.js';
+import { reservationAccess } from './reservation-access.js';
 
 /**
  * The conformance tests of soft reservations (reading them back, open and due reservations, expiry,
@@ -10,14 +11,7 @@ import { byId, ENV, entry, OTHER, reservation, settle, UNIT } from './fixtures.j
  * describe block. `current` returns the migrated store of the running test.
  */
 export function describeReservationConformance(test: DefineTest, current: () => Store): void {
-  const writeReservations = (env: string, records: readonly ReservationRecord[]) =>
-    current().transaction(['k'], (tx) => tx.writeReservations(env, records));
-  const readReservations = (env: string, ids: readonly string[]) =>
-    current().transaction(['k'], (tx) => tx.readReservations(env, ids));
-  const readOpen = (env: string, org: string, product: string, partition: string) =>
-    current().transaction(['k'], (tx) => tx.readOpenReservations(env, org, product, partition));
-  const at = (time: string) => `2024-05-01T${time}.000Z`;
-  const L2 = { dimensions: { locationid: 'l2', siteid: 's1' }, partitionId: 'org1~s1~l2' } as const;
+  const { writeReservations, readReservations, readOpen, at, L2 } = reservationAccess(current);
 
   test('hasOpenReservations tells whether an open reservation uses a measure in an environment', async () => {
     const store = current();
