@@ -4,6 +4,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { CHECKPOINTS, Checkpointer } from '../../src/engine/feed/checkpointer.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createTestDatabase, testBackends } from '../support/backends.js';
+import { onHandItems } from '../support/onhand-items.js';
 
 /*
  * The checkpointer on PostgreSQL, whose store cannot sum spans as it commits (positions are stamped after
@@ -52,17 +53,7 @@ run('the checkpointer woken as a span completes (PostgreSQL)', () => {
     );
     checkpointer.start();
     cleanup.push(() => checkpointer.stop());
-    const items = Array.from({ length: 3 * SIZE }, (_, i) => ({
-      input: {
-        id: `a-${i}`,
-        organizationId: 'usmf',
-        productId: `P${i % 3}`,
-        dimensions: { siteId: '1', locationId: '11' },
-        quantities: { pos: { inbound: 1 } },
-      },
-      path: `/${i}`,
-    }));
-    await engine.changeOnHand('e0', items);
+    await engine.changeOnHand('e0', onHandItems('a', 3 * SIZE));
     const head = await store.feed.settleAll(10_000);
     const complete = Math.floor((head ?? 0) / SIZE) - 1;
     expect(complete).toBeGreaterThanOrEqual(1);
@@ -81,10 +72,7 @@ run('the checkpointer woken as a span completes (PostgreSQL)', () => {
     expect(errors).toEqual([]);
     await checkpointer.stop();
     const passes = checkpointer.passes;
-    await engine.changeOnHand(
-      'e0',
-      items.map((item) => ({ ...item, input: { ...item.input, id: `b-${item.input.id}` } })),
-    );
+    await engine.changeOnHand('e0', onHandItems('b', 3 * SIZE));
     await store.feed.settleAll(10_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Stopped: no pass follows new positions any more.

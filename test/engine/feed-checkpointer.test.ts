@@ -7,6 +7,7 @@ import { DEFAULT_QUERY_LIMITS } from '../../src/domain/query/query-plan.js';
 import { Engine } from '../../src/engine/engine.js';
 import { CHECKPOINTS, Checkpointer } from '../../src/engine/feed/checkpointer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { onHandItems } from '../support/onhand-items.js';
 
 /*
  * The checkpointer on SQLite runs a pass as soon as this server commits the last position of a span,
@@ -62,19 +63,7 @@ describe('the checkpointer woken as a span completes (SQLite)', () => {
   });
 
   const write = (environmentId: string, prefix: string, count: number) =>
-    engine.changeOnHand(
-      environmentId,
-      Array.from({ length: count }, (_, i) => ({
-        input: {
-          id: `${prefix}-${i}`,
-          organizationId: 'usmf',
-          productId: `P${i % 3}`,
-          dimensions: { siteId: '1', locationId: '11' },
-          quantities: { pos: { inbound: 1 } },
-        },
-        path: `/${i}`,
-      })),
-    );
+    engine.changeOnHand(environmentId, onHandItems(prefix, count));
 
   /** The checkpoint leases taken so far, read from the file on a connection of the test's own. */
   const leases = (): string[] => {
