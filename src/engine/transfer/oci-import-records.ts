@@ -1,5 +1,9 @@
 import type { JobRecord, JobStatus } from '../../store/jobs/job-store.js';
-import type { OciImportRecord, OciImportState } from '../../store/oci-imports/oci-import-store.js';
+import {
+  NOTHING_UPLOADED,
+  type OciImportRecord,
+  type OciImportState,
+} from '../../store/oci-imports/oci-import-store.js';
 import type { Store } from '../../store/store.js';
 import { OCI_IMPORT_JOB } from '../oci/imports/import-job.js';
 import type { RecordReader } from './record-reader.js';
@@ -184,15 +188,7 @@ export async function writeOciImports(
 /** An upload that was arriving, as an import still waiting for its file (it has no job yet). */
 function notReceiving<R extends Omit<OciImportRecord, 'environmentId'>>(record: R): R {
   if (record.state !== 'RECEIVING') return record;
-  return {
-    ...record,
-    state: 'WAITING',
-    uploadedAt: null,
-    fileBytes: 0,
-    chunkCount: 0,
-    validationError: null,
-    jobId: null,
-  };
+  return { ...record, ...NOTHING_UPLOADED };
 }
 
 /** An import job's request names the import it runs (engine/oci/imports/oci-imports.ts). */

@@ -119,6 +119,16 @@ export interface OciImportRecord extends NewOciImport {
   readonly jobId: string | null;
 }
 
+/** The fields of an import waiting for its file, nothing of it uploaded (as create leaves it). */
+export const NOTHING_UPLOADED = {
+  state: 'WAITING',
+  uploadedAt: null,
+  fileBytes: 0,
+  chunkCount: 0,
+  validationError: null,
+  jobId: null,
+} as const satisfies Omit<OciImportRecord, keyof NewOciImport>;
+
 export interface CompletedUpload {
   readonly uploadedAt: string;
   readonly fileBytes: number;

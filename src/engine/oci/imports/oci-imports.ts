@@ -7,7 +7,7 @@ import {
   type OciResultStatus,
 } from '../../../domain/oci/imports/import-status.js';
 import type { JobRecord } from '../../../store/jobs/job-store.js';
-import type { OciImportRecord } from '../../../store/oci-imports/oci-import-store.js';
+import { NOTHING_UPLOADED, type OciImportRecord } from '../../../store/oci-imports/oci-import-store.js';
 import type { Store } from '../../../store/store.js';
 import type { Environments } from '../../environments.js';
 import type { JobRunner } from '../../jobs/job-runner.js';
@@ -72,15 +72,7 @@ export class OciImports {
       createdAt: now.toISOString(),
     };
     await this.store.ociImports.create(record);
-    return {
-      ...record,
-      state: 'WAITING',
-      uploadedAt: null,
-      fileBytes: 0,
-      chunkCount: 0,
-      validationError: null,
-      jobId: null,
-    };
+    return { ...record, ...NOTHING_UPLOADED };
   }
 
   /**
