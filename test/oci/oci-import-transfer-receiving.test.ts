@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { ENV, IMPEX } from './oci-helpers.js';
-import { exportText, importText } from './transfer-helpers.js';
+import { exportText, importText, onHandAtSurprise } from './transfer-helpers.js';
 
 /*
  * An import whose file was arriving (RECEIVING) when `onhand export` read it: the file is not in the
@@ -20,15 +20,7 @@ describe.each(testBackends())('an import exported while its file was arriving, o
   let importId = '';
   let text = '';
   const imports = () => h.services.engine.ociImports;
-  const onHand = async (env: string, sku: string) => {
-    const res = await h.request(
-      'POST',
-      `/inventory/availability/v1/organizations/${env}/availability-records/actions/get-availability`,
-      { skus: [sku], locations: ['surprise'] },
-    );
-    return (res.json() as { locations: { records: { onHand: number }[] }[] }).locations[0]?.records[0]
-      ?.onHand;
-  };
+  const onHand = (env: string, sku: string) => onHandAtSurprise(h, env, sku);
   const upload = async (env: string, file: string) => {
     const { record } = await imports().status(env, importId);
     async function* body() {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { ENV, IMPEX } from './oci-helpers.js';
-import { exportText, importText } from './transfer-helpers.js';
+import { exportText, importText, onHandAtSurprise } from './transfer-helpers.js';
 
 /*
  * `onhand export` / `onhand import` keep the environment's availability imports (docs/configuration.md):
@@ -31,15 +31,7 @@ describe.each(testBackends())('OCI availability imports in a full export and imp
     for await (const l of imports().result(env, importId)) out.push(l);
     return out;
   };
-  const onHand = async (env: string, sku: string) => {
-    const res = await h.request(
-      'POST',
-      `/inventory/availability/v1/organizations/${env}/availability-records/actions/get-availability`,
-      { skus: [sku], locations: ['surprise'] },
-    );
-    return (res.json() as { locations: { records: { onHand: number }[] }[] }).locations[0]?.records[0]
-      ?.onHand;
-  };
+  const onHand = (env: string, sku: string) => onHandAtSurprise(h, env, sku);
 
   beforeAll(async () => {
     h = await startHarness({ backend, environments: [ENV] });

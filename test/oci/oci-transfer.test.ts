@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportEnvironment } from '../../src/engine/transfer/export-environment.js';
-import { importEnvironment } from '../../src/engine/transfer/import-environment.js';
 import { testBackends } from '../support/backends.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { availability, batch, ENV, IMPEX } from './oci-helpers.js';
+import { exportText, importText } from './transfer-helpers.js';
 
 /*
  * `onhand export` / `onhand import` (engine/transfer) keep an environment's OCI data: its location graph
@@ -24,20 +23,10 @@ const GRAPH = {
   groups: [{ id: 'arizona', locations: ['surprise', 'wickenburg'] }],
 };
 
+/** Exports `from` and imports the file into the new environment `to`, as the CLI does. */
 async function exportImport(h: Harness, from: string, to: string) {
-  let text = '';
-  const summary = await exportEnvironment(
-    h.services.store,
-    from,
-    (chunk) => {
-      text += chunk;
-    },
-    { pageSize: 2 },
-  );
-  async function* lines() {
-    yield* text.split('\n');
-  }
-  const imported = await importEnvironment(h.services.store, lines, { environmentId: to, batchSize: 3 });
+  const { summary, text } = await exportText(h, from);
+  const imported = await importText(h, text, to);
   return { summary, imported, text };
 }
 

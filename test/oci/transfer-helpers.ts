@@ -23,3 +23,13 @@ export async function importText(h: Harness, text: string, to: string) {
   }
   return importEnvironment(h.services.store, lines, { environmentId: to, batchSize: 3 });
 }
+
+/** The on hand OCI get-availability answers for `sku` at location `surprise` of environment `env`. */
+export async function onHandAtSurprise(h: Harness, env: string, sku: string) {
+  const res = await h.request(
+    'POST',
+    `/inventory/availability/v1/organizations/${env}/availability-records/actions/get-availability`,
+    { skus: [sku], locations: ['surprise'] },
+  );
+  return (res.json() as { locations: { records: { onHand: number }[] }[] }).locations[0]?.records[0]?.onHand;
+}
