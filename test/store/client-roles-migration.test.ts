@@ -2,14 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import * as postgresSchema from '../../src/store/postgres/schema.js';
 import * as sqliteSchema from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase, testBackends } from '../support/backends.js';
+import { createTestDatabase, testBackends, testPool } from '../support/backends.js';
 
 /** Clients as a release before roles stored them: an environment list and an admin flag. */
 const LEGACY = [
@@ -41,7 +40,7 @@ async function legacyStore(backend: string, cleanups: (() => Promise<void>)[]): 
   }
   const database = await createTestDatabase();
   cleanups.push(database.drop);
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  const pool = testPool(database.url);
   try {
     await postgresSchema.applyMigrations(
       pool,

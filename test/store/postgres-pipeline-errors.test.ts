@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { appendAtCommit, GroupCommitter } from '../../src/engine/group-commit.js';
 import { PipelinedConnection } from '../../src/store/postgres/pipeline.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { createTestDatabase, testBackends } from '../support/backends.js';
+import { createTestDatabase, testBackends, testPool } from '../support/backends.js';
 import { ALL_ORGS, ENV, entry, keyOf, row, settle } from './fixtures.js';
 
 /*
@@ -79,7 +79,7 @@ describe.runIf(onPostgres)('pipelined transactions that fail outside the SQL', (
 
   it('a statement started, not awaited, then dropped when the transaction ends is no unhandled rejection', async () => {
     const database = await createTestDatabase();
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const pool = testPool(database.url);
     const client = await pool.connect();
     try {
       const connection = new PipelinedConnection(client);
@@ -99,7 +99,7 @@ describe.runIf(onPostgres)('pipelined transactions that fail outside the SQL', (
 describe.runIf(onPostgres)('a value pg cannot encode', () => {
   it('rejects the statement, as pg does, instead of throwing out of the flush', async () => {
     const database = await createTestDatabase();
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const pool = testPool(database.url);
     const uncaught: unknown[] = [];
     const onUncaught = (e: unknown) => uncaught.push(e);
     process.prependListener('uncaughtException', onUncaught);
@@ -128,7 +128,7 @@ describe.runIf(onPostgres)('a value pg cannot encode', () => {
 describe.runIf(onPostgres)('a pipeline refused before it was sent', () => {
   it('leaves no statement after a failed deferred one able to run ', async () => {
     const database = await createTestDatabase();
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const pool = testPool(database.url);
     const client = await pool.connect();
     try {
       await client.query('CREATE TABLE t (v int)');

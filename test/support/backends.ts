@@ -36,6 +36,18 @@ export function apiBackend(): Backend {
   return 'sqlite';
 }
 
+/**
+ * A pg pool on a test database. pool.end() resolves before its connections have closed, so a drop of
+ * the database right after (createTestDatabase's, WITH (FORCE)) can terminate one that is still closing:
+ * the pool then emits 'error', which without a listener ends the test process as an uncaught exception.
+ * Such an error concerns no query (each query reports its own), so it is ignored here.
+ */
+export function testPool(connectionString: string, max = 1): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => {});
+  return pool;
+}
+
 /** A fresh PostgreSQL database for one harness; `drop` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = new pg.Client({ connectionString: postgresUrl });

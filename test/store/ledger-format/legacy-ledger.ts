@@ -12,7 +12,7 @@ import * as postgresSchema from '../../../src/store/postgres/schema.js';
 import * as sqliteSchema from '../../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { LedgerEntry, Store } from '../../../src/store/store.js';
-import { createTestDatabase } from '../../support/backends.js';
+import { createTestDatabase, testPool } from '../../support/backends.js';
 
 /*
  * The ledger-v1 fixtures (test/fixtures/ledger-v1, made by its make-fixtures.ts with the code of the last
@@ -168,7 +168,7 @@ export async function emptyOldDatabase(
     raw.close();
     return db;
   }
-  const pool = new pg.Pool({ connectionString: db.location, max: 1 });
+  const pool = testPool(db.location);
   try {
     await postgresSchema.applyMigrations(
       pool,
@@ -191,7 +191,7 @@ export async function restorePostgres(url: string): Promise<void> {
     versions: number[];
     tables: Record<string, unknown[]>;
   };
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const pool = testPool(url);
   try {
     await postgresSchema.applyMigrations(
       pool,
