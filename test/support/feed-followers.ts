@@ -50,7 +50,7 @@ export function streamer(cluster: Cluster, seen: Entry[]): { stop: () => Promise
       } catch {
         stream = undefined;
       }
-      if (!stream || stream.status !== 200) {
+      if (stream?.status !== 200) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }

@@ -123,17 +123,21 @@ export class ProxyClient {
     }
   }
 
-  /** Posts a bulk of 512 on-hand changes padded (with JSON whitespace) to `bytes`; the status. */
+  /**
+   * Posts a bulk of 512 on-hand changes padded (with JSON whitespace) to `bytes`; the status. Event ids
+   * are `{name}-{i}`, products `{name}-P{i}`.
+   */
   bigBulk(
     environment: string,
     bytes: number,
     file: string,
     writeFile: (path: string, text: string) => void,
+    name = 'big',
   ): number {
     const items = Array.from({ length: 512 }, (_, i) => ({
-      id: `big-${i}`,
+      id: `${name}-${i}`,
       organizationId: 'usmf',
-      productId: `P${i}`,
+      productId: `${name}-P${i}`,
       dimensions: { siteId: '1', locationId: '11' },
       quantities: { pos: { inbound: 1 } },
     }));
@@ -156,5 +160,21 @@ export class ProxyClient {
       ]).status;
     }
     return status;
+  }
+
+  /** The rows of `productId` at site 1, location 11 (an index query; [] when it has none). */
+  stockOf(environment: string, productId: string): unknown[] {
+    const query = {
+      filters: { organizationId: ['usmf'], productId: [productId], siteId: ['1'], locationId: ['11'] },
+      groupByValues: [],
+      returnNegative: true,
+    };
+    const answer = this.request(`/api/environment/${environment}/onhand/indexquery`, [
+      '-d',
+      JSON.stringify(query),
+      ...this.auth(),
+    ]);
+    expect(answer.status, answer.body).toBe(200);
+    return JSON.parse(answer.body) as unknown[];
   }
 }
