@@ -105,6 +105,33 @@ describe('the feed hub', () => {
     expect(slow.seen.map((e) => e.eventId)).toEqual(['a']);
   });
 
+  it('stops: a read in flight ends before stop() resolves, and no read starts after it', async () => {
+    for (let i = 0; i < 30; i++) await write(`s-${i}`);
+    const read = store.feed.read.bind(store.feed);
+    let running = 0;
+    let reads = 0;
+    store.feed.read = async (...args) => {
+      running++;
+      reads++;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return await read(...args);
+      } finally {
+        running--;
+      }
+    };
+    const follower = collector();
+    await engine.feed.subscribe('e', 0, NO_FILTER, follower.sink);
+    await until(() => running > 0);
+    await engine.feed.hub.stop();
+    expect(running).toBe(0);
+    const before = reads;
+    await write('after-stop');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reads).toBe(before);
+    expect(() => engine.feed.hub.subscribe('e', 0, NO_FILTER, collector().sink)).toThrow(/stopped/);
+  });
+
   it('a follower catching up from the start and one at the head see the same entries once, in order', async () => {
     for (let i = 0; i < 30; i++) await write(`early-${i}`);
     const live = collector();
