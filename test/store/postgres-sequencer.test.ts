@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedRecord } from '../../src/store/feed-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -136,5 +137,28 @@ run('the PostgreSQL feed sequencer', () => {
     await sleep(300);
     expect(seen.holder).toHaveLength(2);
     expect(seen.other).toHaveLength(2);
+  });
+
+  it('a feed stopped while its connection is being opened leaves no connection open', async () => {
+    const db = await createTestDatabase();
+    cleanup.push(db.drop);
+    const store = await PostgresStore.connect({ connectionString: db.url, poolSize: 2 });
+    cleanup.push(() => store.close());
+    await store.migrate();
+    const starting = store.feed.start();
+    await store.feed.stop();
+    await starting;
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    cleanup.push(() => admin.end());
+    const feedConnections = async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'onhand-feed'",
+      );
+      return rows[0]?.n;
+    };
+    for (let i = 0; i < 50 && (await feedConnections()) !== 0; i++) await sleep(20);
+    expect(await feedConnections()).toBe(0);
+    expect(store.feed.sequencing).toBe(false);
   });
 });

@@ -172,6 +172,11 @@ export class Sequencer {
       await client.end().catch(() => {});
       throw error;
     }
+    // Stopped while connecting (a reconnection in flight when the store closed): nothing may stay open.
+    if (this.#stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.#client = client;
     this.#reconnectMs = 250;
     await this.tryLease();
