@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import { bulkTemplates } from './workloads/events.js';
 
 /*
@@ -12,12 +15,20 @@ import { bulkTemplates } from './workloads/events.js';
  * process.cpuUsage(). Steadier than wall-clock events/s on a shared machine; compare builds by running
  * them in turn several times. With --checkpoints the feed's checkpointer runs as in the server (started,
  * and one last pass before the measurement ends, so every complete span's sums are in it).
- * Usage: npx tsx bench/engine-cpu.ts [requests, default 500] [--checkpoints]
+ * With --postgres-url URL the store is a fresh PostgreSQL database made beside URL's (dropped at the
+ * end); the figure is then this process's CPU only, not the PostgreSQL backends'.
+ * Usage: npx tsx bench/engine-cpu.ts [requests, default 500] [--checkpoints] [--postgres-url URL]
  */
-const requests = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 500);
-const checkpoints = process.argv.includes('--checkpoints');
+const args = process.argv.slice(2);
+const postgresAt = args.indexOf('--postgres-url');
+const postgresUrl = postgresAt >= 0 ? args[postgresAt + 1] : undefined;
+const requests = Number(args.find((a, i) => !a.startsWith('--') && i !== postgresAt + 1) ?? 500);
+const checkpoints = args.includes('--checkpoints');
 const dir = mkdtempSync(join(tmpdir(), 'onhand-engine-cpu-'));
-const store = SqliteStore.open({ file: join(dir, 'bench.db') });
+const database = postgresUrl ? await createDatabase(postgresUrl) : undefined;
+const store: Store = database
+  ? await PostgresStore.connect({ connectionString: database.url })
+  : SqliteStore.open({ file: join(dir, 'bench.db') });
 await store.migrate();
 const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
 await engine.environments.create('w1');
@@ -58,4 +69,19 @@ console.log(
 );
 await engine.drain();
 await store.close();
+await database?.drop();
 rmSync(dir, { recursive: true, force: true });
+
+/** A fresh database on the server of `url`, and how to drop it. */
+async function createDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `onhand_engine_cpu_${Date.now().toString(36)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const at = new URL(url);
+  at.pathname = `/${name}`;
+  return { url: at.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
  * goes to the first part whose test matches a frame of its stack, in the order listed. Samples are wall
  * time: a COMMIT blocked in fsync counts as the batch's. With the number of answers, prints µs per
  * answer. Usage: npx tsx bench/profile-split.ts file.cpuprofile [answers] [part: list its top stacks]
+ * With --ingest, a W1 profile (`--only W1 --profile dir`) is split instead into the parts of a bulk
+ * on-hand request, µs per event when the number of events is given (the ledger entries the run wrote).
  */
 interface ProfileNode {
   id: number;
@@ -21,7 +23,9 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, answersArg, detail] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const ingest = args.includes('--ingest');
+const [file, answersArg, detail] = args.filter((a) => a !== '--ingest');
 if (!file) throw new Error('usage: profile-split.ts file.cpuprofile [answers] [part]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const answers = Number(answersArg ?? 0);
@@ -30,11 +34,15 @@ const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 const any = (pattern: RegExp) => (frames: readonly string[]) => frames.some((f) => pattern.test(f));
-const PARTS: readonly [string, (frames: readonly string[]) => boolean][] = [
+type Part = readonly [string, (frames: readonly string[]) => boolean];
+const COMMON: readonly Part[] = [
   ['idle', (f) => f[0]?.startsWith('(idle)') === true],
   ['garbage collection', (f) => f[0]?.startsWith('(garbage collector)') === true],
   ['(program)', (f) => f[0]?.startsWith('(program)') === true],
   ['start-up (module loading)', any(/internal\/modules|tsx\/dist|cjs-module-lexer|source_map/)],
+];
+const RESERVATIONS: readonly Part[] = [
+  ...COMMON,
   ['seeding (on-hand batches)', any(/onhand-batch|changeOnHand/)],
   ['OCI graph lookup before the batch', any(/^getGraph /)],
   ['feed, checkpoints, spans', any(/feed|checkpoint|span|committed-tail/)],
@@ -57,6 +65,32 @@ const PARTS: readonly [string, (frames: readonly string[]) => boolean][] = [
   ],
   ['HTTP: the rest (Fastify, Node)', () => true],
 ];
+const INGEST: readonly Part[] = [
+  ...COMMON,
+  ['checkpoints: spans written', any(/^writeSpan |checkpoint/)],
+  ['feed: sums, tail, stamping', any(/feed|committed-spans|committed-tail|span-sums|sequencer/)],
+  ['batch: ledger append', any(/^(appendLedger|appendAtCommit) /)],
+  ['batch: row reads', any(/^(loadRows|readRows) /)],
+  ['batch: row writes', any(/^writeRows /)],
+  ['batch: event lookup', any(/EventRegistry|findEvents|event-registry/)],
+  [
+    'batch: the rest (applying, BEGIN, COMMIT and its fsync)',
+    any(/onhand-batch|sqlite-store|group-commit|sqlite-tx|postgres-t[xr]|pipeline\.ts|serial-queue/),
+  ],
+  ['engine: request hash', any(/^requestHash /)],
+  ['engine: command', any(/^toChangeCommand /)],
+  ['engine: the rest of the preparation', any(/onhand-writes|with-configuration|environments/)],
+  ['HTTP: validation', any(/^(canonicalKeys|parseItems) |validation\.ts/)],
+  ['HTTP: body parse', any(/secure-json-parse|defaultJsonParser/)],
+  ['HTTP: auth', any(/src\/auth\/|http\/context\.ts/)],
+  [
+    'HTTP: answer (buckets, serialise, write)',
+    any(/envelope|http\/json\.ts|onSend|writePayload|_http_outgoing|stream_base|Reply\./),
+  ],
+  ['pg driver outside the batch (replies, parsing)', any(/node_modules\/pg/)],
+  ['HTTP: the rest (Fastify, Node)', () => true],
+];
+const PARTS = ingest ? INGEST : RESERVATIONS;
 
 const sums = new Map<string, number>();
 const stacks = new Map<string, number>();

@@ -1,15 +1,16 @@
 import type { LedgerEntry } from '../store.js';
 import type { KeptRow } from './feed/committed-commits.js';
 import type { WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
+import { ledgerAppend } from './ledger-json-columns.js';
 import type { PipelinedConnection } from './pipeline.js';
 import { ledgerColumns } from './row-mapping.js';
-import { APPEND_LEDGER } from './statements.js';
 
 /**
  * The ledger appends of one PostgreSQL transaction (PostgresTx), all under the commit id the first one
- * draws: `append` runs APPEND_LEDGER at once and answers the seqs; `appendAtCommit` defers it to the
- * transaction's next statement, at the latest its COMMIT (pipeline.ts), so a batch's append costs no
- * round trip of its own. An append that follows a deferred one waits for its commit id first.
+ * draws: `append` runs APPEND_LEDGER (as ledger-json-columns.ts binds it) at once and answers the
+ * seqs; `appendAtCommit` defers it to the transaction's next statement, at the latest its COMMIT
+ * (pipeline.ts), so a batch's append costs no round trip of its own. An append that follows a
+ * deferred one waits for its commit id first.
  *
  * It keeps the rows it inserted, as a read of the ledger gives them (the texts it sent: the JSON columns
  * are `json`, kept as written), for the feed to hold once the transaction has committed
@@ -35,10 +36,11 @@ export class LedgerAppends {
     const format = await this.writeFormat.get(this.client);
     await this.#settle();
     const columns = ledgerColumns(entries, format);
-    const { rows } = await this.client.query<{ seq: string; commit_id: string }>(APPEND_LEDGER, [
-      ...columns,
-      this.commitId,
-    ]);
+    const statement = ledgerAppend(columns, this.commitId);
+    const { rows } = await this.client.query<{ seq: string; commit_id: string }>(
+      statement.text,
+      statement.values,
+    );
     this.commitId = rows[0]?.commit_id ?? this.commitId;
     const seqs = sortedSeqs(rows);
     this.#keep(columns, seqs);
@@ -51,7 +53,8 @@ export class LedgerAppends {
     await this.#settle();
     this.#pending = true;
     const columns = ledgerColumns(entries, format);
-    this.client.defer(APPEND_LEDGER, [...columns, this.commitId], (result) => {
+    const statement = ledgerAppend(columns, this.commitId);
+    this.client.defer(statement.text, statement.values, (result) => {
       this.#pending = false;
       this.commitId = (result.rows[0] as { commit_id?: string } | undefined)?.commit_id ?? this.commitId;
       this.#keep(columns, sortedSeqs(result.rows as { seq: string }[]));

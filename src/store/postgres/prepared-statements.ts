@@ -1,7 +1,7 @@
 import { BY_KEY } from './batch-reads.js';
 import { LOCK, VERSIONS } from './configuration-lock.js';
 import { UPSERT_RESERVATIONS } from './reservation-statements.js';
-import { APPEND_LEDGER, LOCK_KEYS, UPSERT_ROWS } from './statements.js';
+import { APPEND_LEDGER, APPEND_LEDGER_JOINED, LOCK_KEYS, UPSERT_ROWS } from './statements.js';
 
 /*
  * Named prepared statements with generic plans, only in the transactions that ask for them
@@ -25,6 +25,7 @@ const TEXTS = [
   UPSERT_ROWS,
   UPSERT_RESERVATIONS,
   APPEND_LEDGER,
+  APPEND_LEDGER_JOINED,
 ];
 
 /** Each statement's name, the same on every connection (so a stale one is closed before a new Parse). */

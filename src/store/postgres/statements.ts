@@ -105,7 +105,8 @@ export const FIND_EVENTS_BY_KEY = `SELECT l.event_id, l.seq, coalesce(l.commit_i
  * commit in feed_commits (one row per environment, widened when a transaction appends twice), which is
  * what the sequencer stamps with positions once the transaction has committed.
  */
-export const APPEND_LEDGER = `WITH cid AS (SELECT coalesce($14::bigint, nextval('ledger_seq')) AS commit_id),
+function appendLedger(columns: string): string {
+  return `WITH cid AS (SELECT coalesce($14::bigint, nextval('ledger_seq')) AS commit_id),
   drawn AS (
     SELECT nextval('ledger_seq') AS seq FROM generate_series(1, cardinality($1::text[]))
   ), ranked AS (SELECT seq, row_number() OVER (ORDER BY seq) AS ord FROM drawn),
@@ -115,7 +116,7 @@ export const APPEND_LEDGER = `WITH cid AS (SELECT coalesce($14::bigint, nextval(
     SELECT r.seq, u.environment_id, u.partition_id, u.family, u.event_id, u.body_hash, u.kind, u.recorded_at,
       u.request::json, u.outcome::json, u.changes::json, u.reference, u.client_id, u.format::smallint,
       (SELECT commit_id FROM cid)
-    FROM ${unnest(1, Array(13).fill('text'))} WITH ORDINALITY
+    FROM ${columns} WITH ORDINALITY
       AS u(environment_id, partition_id, family, event_id, body_hash, kind, recorded_at, request, outcome,
         changes, reference, client_id, format, ord)
     JOIN ranked r ON r.ord = u.ord
@@ -130,6 +131,19 @@ export const APPEND_LEDGER = `WITH cid AS (SELECT coalesce($14::bigint, nextval(
       entries = feed_commits.entries + excluded.entries
   )
   SELECT seq, (SELECT commit_id FROM cid) AS commit_id FROM inserted`;
+}
+export const APPEND_LEDGER = appendLedger(unnest(1, Array(13).fill('text')));
+
+/**
+ * APPEND_LEDGER with its JSON columns ($8 request, $9 outcome, $10 changes) each bound as one text, the
+ * entries' texts joined by U+001F (ledger-json-columns.ts), split again with string_to_array: the same
+ * rows, without an array literal to escape and parse for the largest columns.
+ */
+export const APPEND_LEDGER_JOINED = appendLedger(
+  `unnest(${[1, 2, 3, 4, 5, 6, 7].map((n) => `$${n}::text[]`).join(', ')}, ` +
+    `${[8, 9, 10].map((n) => `string_to_array($${n}::text, chr(31))`).join(', ')}, ` +
+    `$11::text[], $12::text[], $13::text[])`,
+);
 
 /** (env) → one row when the environment holds a stock row or a scheduled change. */
 export const HAS_STOCK = `SELECT 1 WHERE EXISTS (SELECT 1 FROM stock WHERE environment_id = $1)
