@@ -20,6 +20,7 @@ import { Sequencer } from './sequencer.js';
 import { Settler } from './settler.js';
 import { snapshotPages } from './snapshot-pages.js';
 import { readSpans, writeSpan } from './span-statements.js';
+import { sumSpan } from './span-sum-read.js';
 import { UnstampedDeltas } from './unstamped-deltas.js';
 
 export interface PostgresFeedOptions {
@@ -256,6 +257,12 @@ export class PostgresFeed implements FeedStore {
     toSpan: number,
   ): Promise<SpanDelta[]> {
     return readSpans(this.#pool, env, selector, fromSpan, toSpan);
+  }
+
+  /** A span's sums, the own commits' entries from memory (span-sum-read.ts); Citus reads them back. */
+  async sumSpan(environmentId: string, span: number, size: number): Promise<SpanDelta[] | undefined> {
+    if (this.#citus) return undefined;
+    return sumSpan(this.#pool, this.#reads.held, environmentId, span * size, (span + 1) * size);
   }
 
   async writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void> {
