@@ -45,6 +45,7 @@ export class PostgresFeed implements FeedStore {
   readonly #reads: FeedReads;
   #onError: (error: unknown) => void = () => {};
   #citus = false;
+  #spanEntriesHeld = 0;
 
   constructor(pool: pg.Pool, options: PostgresFeedOptions) {
     this.#pool = pool;
@@ -96,14 +97,9 @@ export class PostgresFeed implements FeedStore {
     this.#reads.held.forget(environmentId);
   }
 
-  /** Reads that took entries from memory so far, and what memory holds (tests, metrics). */
-  get held(): {
-    readonly reads: number;
-    readonly commits: number;
-    readonly rows: number;
-    readonly chars: number;
-  } {
-    return { reads: this.#reads.heldReads, ...this.#reads.held.size };
+  /** Reads that took entries from memory, entries summed into spans from it, what it holds (tests, metrics). */
+  get held(): { reads: number; spanEntries: number; commits: number; rows: number; chars: number } {
+    return { reads: this.#reads.heldReads, spanEntries: this.#spanEntriesHeld, ...this.#reads.held.size };
   }
 
   /** True while this process's sequencer holds the lease (tests, metrics). */
@@ -262,7 +258,9 @@ export class PostgresFeed implements FeedStore {
   /** A span's sums, the own commits' entries from memory (span-sum-read.ts); Citus reads them back. */
   async sumSpan(environmentId: string, span: number, size: number): Promise<SpanDelta[] | undefined> {
     if (this.#citus) return undefined;
-    return sumSpan(this.#pool, this.#reads.held, environmentId, span * size, (span + 1) * size);
+    const sum = await sumSpan(this.#pool, this.#reads.held, environmentId, span * size, (span + 1) * size);
+    this.#spanEntriesHeld += sum.fromMemory;
+    return sum.deltas;
   }
 
   async writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void> {

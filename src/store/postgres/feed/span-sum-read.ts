@@ -26,7 +26,7 @@ export async function sumSpan(
   environmentId: string,
   first: number,
   last: number,
-): Promise<SpanDelta[]> {
+): Promise<{ readonly deltas: SpanDelta[]; readonly fromMemory: number }> {
   const plan: { commit: CommitRow; rows: readonly KeptRow[] | undefined }[] = [];
   const missing: CommitRow[] = [];
   for (let after = first; ; ) {
@@ -49,10 +49,11 @@ export async function sumSpan(
   }
   const read = missing.length > 0 ? await readCommits(pool, environmentId, missing) : undefined;
   const sums = new SpanSums();
+  let fromMemory = 0;
   for (const { commit, rows } of plan) {
     const base = Number(commit.position);
     if (rows) {
-      addRange(sums, rows, base, first, last, (row) => row.entryChanges as readonly LedgerChange[]);
+      fromMemory += addRange(sums, rows, base, first, last, (row) => row.entryChanges as LedgerChange[]);
     } else {
       const stored = read?.get(commit.commit_id) ?? [];
       addRange(sums, stored, base, first, last, (row: LedgerRowText) =>
@@ -60,10 +61,13 @@ export async function sumSpan(
       );
     }
   }
-  return sums.deltas();
+  return { deltas: sums.deltas(), fromMemory };
 }
 
-/** Adds the rows at positions (first, last] of a commit whose i-th row (by seq) is at `base + i`. */
+/**
+ * Adds the rows at positions (first, last] of a commit whose i-th row (by seq) is at `base + i`; answers
+ * how many.
+ */
 function addRange<R extends LedgerRowText>(
   sums: SpanSums,
   rows: readonly R[],
@@ -71,11 +75,12 @@ function addRange<R extends LedgerRowText>(
   first: number,
   last: number,
   changesOf: (row: R) => readonly LedgerChange[],
-): void {
+): number {
   const from = Math.max(0, first + 1 - base);
   const to = Math.min(rows.length, last + 1 - base);
   for (let i = from; i < to; i++) {
     const row = rows[i] as R;
     sums.add(row.partition_id, changesOf(row));
   }
+  return Math.max(0, to - from);
 }
