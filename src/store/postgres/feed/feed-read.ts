@@ -107,19 +107,25 @@ export function wholeRows(
     : undefined;
 }
 
-/** The ledger rows of `commits` of the environment (COMMIT_ENTRIES), by commit id, in seq order. */
-export async function readCommits(
+/**
+ * The ledger rows of `commits` of the environment (COMMIT_ENTRIES, or a statement that reads fewer of
+ * their columns), by commit id, in seq order.
+ */
+export async function readCommits<
+  R extends { readonly commit_id: string } = LedgerRowText & { commit_id: string },
+>(
   pool: pg.Pool,
   environmentId: string,
   commits: readonly CommitRow[],
-): Promise<Map<string, LedgerRowText[]>> {
-  const result = await pool.query<LedgerRowText & { commit_id: string }>(COMMIT_ENTRIES, [
+  statement = COMMIT_ENTRIES,
+): Promise<Map<string, R[]>> {
+  const result = await pool.query<R>(statement, [
     environmentId,
     commits.map((c) => c.commit_id),
     commits.map((c) => c.first_seq),
     commits.map((c) => c.last_seq),
   ]);
-  const byCommit = new Map<string, LedgerRowText[]>();
+  const byCommit = new Map<string, R[]>();
   for (const row of result.rows) {
     const rows = byCommit.get(row.commit_id);
     if (rows) rows.push(row);

@@ -1,10 +1,19 @@
 import type pg from 'pg';
 import { type SpanDelta, SpanSums } from '../../../domain/feed/span-sums.js';
-import { formatOf, type LedgerRowText, rowChanges } from '../../ledger-codec.js';
+import { formatOf, rowChanges } from '../../ledger-codec.js';
 import type { LedgerChange } from '../../records.js';
 import type { CommittedCommits, KeptRow } from './committed-commits.js';
 import { type CommitRow, readCommits, wholeRows } from './feed-read.js';
-import { COMMIT_PAGE } from './feed-statements.js';
+import { COMMIT_CHANGES, COMMIT_PAGE } from './feed-statements.js';
+
+/** A row of COMMIT_CHANGES. */
+interface ChangesRow {
+  readonly commit_id: string;
+  readonly partition_id: string;
+  readonly request: string;
+  readonly changes: string;
+  readonly format: string | number | null;
+}
 
 /** Commit rows read per statement while finding a span's commits. */
 const COMMITS_PER_PAGE = 256;
@@ -47,7 +56,10 @@ export async function sumSpan(
     if (beyond || !end || page.rows.length < COMMITS_PER_PAGE || Number(end.last_position) >= last) break;
     after = Number(end.last_position);
   }
-  const read = missing.length > 0 ? await readCommits(pool, environmentId, missing) : undefined;
+  const read =
+    missing.length > 0
+      ? await readCommits<ChangesRow>(pool, environmentId, missing, COMMIT_CHANGES)
+      : undefined;
   const sums = new SpanSums();
   let fromMemory = 0;
   for (const { commit, rows } of plan) {
@@ -56,7 +68,7 @@ export async function sumSpan(
       fromMemory += addRange(sums, rows, base, first, last, (row) => row.entryChanges as LedgerChange[]);
     } else {
       const stored = read?.get(commit.commit_id) ?? [];
-      addRange(sums, stored, base, first, last, (row: LedgerRowText) =>
+      addRange(sums, stored, base, first, last, (row: ChangesRow) =>
         rowChanges(row.changes, row.request, formatOf(row.format)),
       );
     }
@@ -68,7 +80,7 @@ export async function sumSpan(
  * Adds the rows at positions (first, last] of a commit whose i-th row (by seq) is at `base + i`; answers
  * how many.
  */
-function addRange<R extends LedgerRowText>(
+function addRange<R extends { readonly partition_id: string }>(
   sums: SpanSums,
   rows: readonly R[],
   base: number,
