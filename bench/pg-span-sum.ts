@@ -15,7 +15,7 @@ import { bulkTemplates } from './workloads/events.js';
  * (feed.sumSpan: held commits from the changes they were written from), and by a second store (another
  * process: every entry from the ledger) both ways, read back and summed by the store (only the columns
  * the changes decode from). Reports wall and CPU time (median, min, max) and checks that all four give
- * the same deltas.
+ * the same deltas; then the time of writing the span's deltas (feed.writeSpan) after each sum.
  * Usage: npx tsx bench/pg-span-sum.ts postgres://…/postgres [commits 20] [span 10000] [runs 10]
  */
 const adminUrl = process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -64,6 +64,14 @@ try {
     'other process, read back (before)': () => readBack(other),
     'other process (database)': async () => (await other.feed.sumSpan('w7', 0, span)) ?? [],
   } as const;
+  let spare = 1_000_000;
+  const written = async () => {
+    const deltas = (await writer.feed.sumSpan('w7', 0, span)) ?? [];
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await writer.feed.writeSpan('w7', spare++, deltas);
+    return { wall: performance.now() - start, cpu: process.cpuUsage(cpu), values: deltas.length };
+  };
   const times = new Map<string, { wall: number[]; cpu: number[] }>();
   for (let run = 0; run < runs + 2; run++) {
     const texts = new Set<string>();
@@ -81,6 +89,13 @@ try {
       times.set(label, t);
     }
     if (texts.size !== 1) throw new Error('the sums differ');
+    // The span's write that follows its sum (a span number no one reads, so each write inserts).
+    const write = await written();
+    if (run < 2) continue;
+    const t = times.get(`writeSpan (${write.values} values)`) ?? { wall: [], cpu: [] };
+    t.wall.push(write.wall);
+    t.cpu.push((write.cpu.user + write.cpu.system) / 1000);
+    times.set(`writeSpan (${write.values} values)`, t);
   }
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
