@@ -113,6 +113,13 @@ export interface FeedStore {
    * (read the entries back).
    */
   committedSpan?(environmentId: string, span: number, size: number): SpanDelta[] | undefined;
+  /**
+   * Optional: the net changes of one complete span of the environment (SpanSums.deltas of its entries in
+   * position order, exactly what summing a read of the span gives), summed by the store its own way
+   * (PostgreSQL: the entries of this process's commits held in memory without decoding them, the others
+   * read back); undefined where the store has no such way (the caller reads the entries back).
+   */
+  sumSpan?(environmentId: string, span: number, size: number): Promise<SpanDelta[] | undefined>;
   /** Records the net changes of one span (idempotent: writing a span again changes nothing). */
   writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void>;
 

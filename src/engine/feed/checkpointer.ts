@@ -192,11 +192,14 @@ export class Checkpointer {
   /**
    * The net change per stored value of the environment's entries in one span (SpanSums): from what the
    * store summed in memory as it committed them, where it can (SQLite, every entry of the span committed
-   * by this process), else from the entries read back.
+   * by this process), else as the store sums the span (PostgreSQL: this process's entries from memory,
+   * undecoded, the others read back), else from the entries read back.
    */
   private async deltasOf(environmentId: string, span: number): Promise<SpanDelta[]> {
     const kept = this.store.feed.committedSpan?.(environmentId, span, this.spanSize);
     if (kept) return kept;
+    const summed = await this.store.feed.sumSpan?.(environmentId, span, this.spanSize);
+    if (summed) return summed;
     const end = (span + 1) * this.spanSize;
     const sums = new SpanSums();
     for (let cursor = span * this.spanSize; cursor < end; ) {

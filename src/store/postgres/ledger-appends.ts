@@ -43,7 +43,7 @@ export class LedgerAppends {
     );
     this.commitId = rows[0]?.commit_id ?? this.commitId;
     const seqs = sortedSeqs(rows);
-    this.#keep(columns, seqs);
+    this.#keep(columns, seqs, entries);
     return seqs;
   }
 
@@ -57,7 +57,7 @@ export class LedgerAppends {
     this.client.defer(statement.text, statement.values, (result) => {
       this.#pending = false;
       this.commitId = (result.rows[0] as { commit_id?: string } | undefined)?.commit_id ?? this.commitId;
-      this.#keep(columns, sortedSeqs(result.rows as { seq: string }[]));
+      this.#keep(columns, sortedSeqs(result.rows as { seq: string }[]), entries);
     });
   }
 
@@ -71,11 +71,18 @@ export class LedgerAppends {
     if (this.#pending) await this.client.query('SELECT 1', []);
   }
 
-  /** The rows of ledgerColumns' `columns`, the i-th with the i-th seq. */
-  #keep(columns: readonly (readonly (string | null)[])[], seqs: readonly number[]): void {
+  /**
+   * The rows of ledgerColumns' `columns`, the i-th with the i-th seq and the i-th entry's changes (the
+   * objects the texts were written from: a span sum takes them without decoding the texts).
+   */
+  #keep(
+    columns: readonly (readonly (string | null)[])[],
+    seqs: readonly number[],
+    entries: readonly LedgerEntry[],
+  ): void {
     const [env, partition, family, eventId, bodyHash, kind, recordedAt, request, outcome, changes] = columns;
     const [, , , , , , , , , , reference, clientId, format] = columns;
-    if (!format || seqs.length !== format.length) {
+    if (!format || seqs.length !== format.length || entries.length !== seqs.length) {
       this.#complete = false;
       return;
     }
@@ -97,6 +104,7 @@ export class LedgerAppends {
         reference: text(reference?.[i]),
         client_id: text(clientId?.[i]),
         format: f === null || f === undefined ? null : Number(f),
+        entryChanges: entries[i]?.changes,
       });
     }
   }

@@ -1,7 +1,15 @@
 import type { LedgerRowText } from '../../ledger-codec.js';
+import type { LedgerChange } from '../../records.js';
 
-/** A ledger row this process appended, its seq a number, with the commit id of its transaction. */
-export type KeptRow = LedgerRowText & { readonly seq: number };
+/**
+ * A ledger row this process appended, its seq a number, with the changes of the entry it was written
+ * from (the objects its `changes` text encodes, when known): what a span sum takes instead of decoding
+ * the text (span-sum-read.ts).
+ */
+export type KeptRow = LedgerRowText & {
+  readonly seq: number;
+  readonly entryChanges?: readonly LedgerChange[] | undefined;
+};
 
 /** The rows of one environment in one committed transaction of this process, in seq order. */
 export interface HeldCommit {

@@ -11,7 +11,7 @@ import { COMMIT_ENTRIES, COMMIT_PAGE, readFeedSql } from './feed-statements.js';
 const HELD = { rows: 16_384, chars: 8 * 1024 * 1024 };
 
 /** A row of COMMIT_PAGE (int8 columns as text, connection.ts). */
-interface CommitRow {
+export interface CommitRow {
   readonly commit_id: string;
   readonly position: string;
   readonly last_position: string;
@@ -78,33 +78,11 @@ export class FeedReads {
 
   /** The held rows of `commit` when they are all of its rows, else undefined. */
   private whole(environmentId: string, commit: CommitRow): readonly KeptRow[] | undefined {
-    const rows = this.held.get(environmentId, commit.commit_id)?.rows;
-    return rows &&
-      rows.length === commit.entries &&
-      rows[0]?.seq === Number(commit.first_seq) &&
-      rows[rows.length - 1]?.seq === Number(commit.last_seq)
-      ? rows
-      : undefined;
+    return wholeRows(this.held, environmentId, commit);
   }
 
-  /** The ledger rows of `commits`, by commit id, in seq order. */
-  private async readCommits(
-    environmentId: string,
-    commits: readonly CommitRow[],
-  ): Promise<Map<string, LedgerRowText[]>> {
-    const result = await this.pool.query<LedgerRowText & { commit_id: string }>(COMMIT_ENTRIES, [
-      environmentId,
-      commits.map((c) => c.commit_id),
-      commits.map((c) => c.first_seq),
-      commits.map((c) => c.last_seq),
-    ]);
-    const byCommit = new Map<string, LedgerRowText[]>();
-    for (const row of result.rows) {
-      const rows = byCommit.get(row.commit_id);
-      if (rows) rows.push(row);
-      else byCommit.set(row.commit_id, [row]);
-    }
-    return byCommit;
+  private readCommits(environmentId: string, commits: readonly CommitRow[]) {
+    return readCommits(this.pool, environmentId, commits);
   }
 
   /** readFeedSql: every entry from the database. */
@@ -112,4 +90,46 @@ export class FeedReads {
     const result = await this.pool.query<FeedRowText>(readFeedSql(false), [environmentId, after, limit]);
     return result.rows.map(toFeedRecord);
   }
+}
+
+/** The held rows of `commit` when they are all of its rows (none deleted since), else undefined. */
+export function wholeRows(
+  held: CommittedCommits,
+  environmentId: string,
+  commit: CommitRow,
+): readonly KeptRow[] | undefined {
+  const rows = held.get(environmentId, commit.commit_id)?.rows;
+  return rows &&
+    rows.length === commit.entries &&
+    rows[0]?.seq === Number(commit.first_seq) &&
+    rows[rows.length - 1]?.seq === Number(commit.last_seq)
+    ? rows
+    : undefined;
+}
+
+/**
+ * The ledger rows of `commits` of the environment (COMMIT_ENTRIES, or a statement that reads fewer of
+ * their columns), by commit id, in seq order.
+ */
+export async function readCommits<
+  R extends { readonly commit_id: string } = LedgerRowText & { commit_id: string },
+>(
+  pool: pg.Pool,
+  environmentId: string,
+  commits: readonly CommitRow[],
+  statement = COMMIT_ENTRIES,
+): Promise<Map<string, R[]>> {
+  const result = await pool.query<R>(statement, [
+    environmentId,
+    commits.map((c) => c.commit_id),
+    commits.map((c) => c.first_seq),
+    commits.map((c) => c.last_seq),
+  ]);
+  const byCommit = new Map<string, R[]>();
+  for (const row of result.rows) {
+    const rows = byCommit.get(row.commit_id);
+    if (rows) rows.push(row);
+    else byCommit.set(row.commit_id, [row]);
+  }
+  return byCommit;
 }

@@ -178,3 +178,13 @@ export const COMMIT_ENTRIES = `SELECT l.seq, l.environment_id, l.partition_id, l
   JOIN ledger l ON l.environment_id = $1 AND l.seq BETWEEN c.first_seq AND c.last_seq
     AND coalesce(l.commit_id, l.seq) = c.commit_id
   ORDER BY l.seq`;
+
+/**
+ * (env, commit ids, first seqs, last seqs) → what a span sum needs of those commits' ledger rows (plain
+ * PostgreSQL, span-sum-read.ts): the partition and the texts the changes decode from, by seq.
+ */
+export const COMMIT_CHANGES = `SELECT l.seq, l.partition_id, l.request, l.changes, l.format, c.commit_id
+  FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS c(commit_id, first_seq, last_seq)
+  JOIN ledger l ON l.environment_id = $1 AND l.seq BETWEEN c.first_seq AND c.last_seq
+    AND coalesce(l.commit_id, l.seq) = c.commit_id
+  ORDER BY l.seq`;

@@ -20,6 +20,7 @@ import { Sequencer } from './sequencer.js';
 import { Settler } from './settler.js';
 import { snapshotPages } from './snapshot-pages.js';
 import { readSpans, writeSpan } from './span-statements.js';
+import { sumSpan } from './span-sum-read.js';
 import { UnstampedDeltas } from './unstamped-deltas.js';
 
 export interface PostgresFeedOptions {
@@ -44,6 +45,7 @@ export class PostgresFeed implements FeedStore {
   readonly #reads: FeedReads;
   #onError: (error: unknown) => void = () => {};
   #citus = false;
+  #spanEntriesHeld = 0;
 
   constructor(pool: pg.Pool, options: PostgresFeedOptions) {
     this.#pool = pool;
@@ -95,14 +97,9 @@ export class PostgresFeed implements FeedStore {
     this.#reads.held.forget(environmentId);
   }
 
-  /** Reads that took entries from memory so far, and what memory holds (tests, metrics). */
-  get held(): {
-    readonly reads: number;
-    readonly commits: number;
-    readonly rows: number;
-    readonly chars: number;
-  } {
-    return { reads: this.#reads.heldReads, ...this.#reads.held.size };
+  /** Reads that took entries from memory, entries summed into spans from it, what it holds (tests, metrics). */
+  get held(): { reads: number; spanEntries: number; commits: number; rows: number; chars: number } {
+    return { reads: this.#reads.heldReads, spanEntries: this.#spanEntriesHeld, ...this.#reads.held.size };
   }
 
   /** True while this process's sequencer holds the lease (tests, metrics). */
@@ -256,6 +253,14 @@ export class PostgresFeed implements FeedStore {
     toSpan: number,
   ): Promise<SpanDelta[]> {
     return readSpans(this.#pool, env, selector, fromSpan, toSpan);
+  }
+
+  /** A span's sums, the own commits' entries from memory (span-sum-read.ts); Citus reads them back. */
+  async sumSpan(environmentId: string, span: number, size: number): Promise<SpanDelta[] | undefined> {
+    if (this.#citus) return undefined;
+    const sum = await sumSpan(this.#pool, this.#reads.held, environmentId, span * size, (span + 1) * size);
+    this.#spanEntriesHeld += sum.fromMemory;
+    return sum.deltas;
   }
 
   async writeSpan(environmentId: string, span: number, deltas: readonly SpanDelta[]): Promise<void> {
