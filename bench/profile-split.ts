@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
  * its fsync), the OCI graph lookup, the feed, garbage collection, start-up and seeding. Each sample
  * goes to the first part whose test matches a frame of its stack, in the order listed. Samples are wall
  * time: a COMMIT blocked in fsync counts as the batch's. With the number of answers, prints µs per
- * answer. Usage: npx tsx bench/profile-split.ts file.cpuprofile [answers] [part: list its top stacks]
+ * answer. On PostgreSQL the pg work is split into the batch's pipeline, the pool's statements and the
+ * reply parsing, before the other parts (their socket writes would count as HTTP's otherwise).
+ * Usage: npx tsx bench/profile-split.ts file.cpuprofile [answers] [part: list its top stacks]
  * With --ingest, a W1 profile (`--only W1 --profile dir`) is split instead into the parts of a bulk
  * on-hand request, µs per event when the number of events is given (the ledger entries the run wrote).
  */
@@ -47,6 +49,15 @@ const RESERVATIONS: readonly Part[] = [
   ['OCI graph lookup before the batch', any(/^getGraph /)],
   ['feed, checkpoints, spans', any(/feed|checkpoint|span|committed-tail/)],
   ['batch: ledger append', any(/^(appendLedger|appendAtCommit) /)],
+  // PostgreSQL: the batch's statements go through the store's pipeline; every other statement (the OCI
+  // graph check before each reservation, the sequencer's stamping, feed reads) through pg's pool and
+  // Query objects. A reply is parsed before it is known whose it is: that is the third part.
+  [
+    'PostgreSQL: the batch pipeline (encode, send, handle replies)',
+    any(/postgres\/(pipeline|prepared-statements)/),
+  ],
+  ['PostgreSQL: pool statements (OCI graph check, stamping, feed reads)', any(/pg-pool|pg\/lib\/query\.js/)],
+  ['PostgreSQL: reply parsing (pg-protocol, either path)', any(/pg-protocol|\/pg\/lib\//)],
   ['batch: row and reservation writes', any(/^flush /)],
   ['batch: scope and event reads', any(/loadMany|loadScopes|EventRegistry|findEvents|readScopes/)],
   [

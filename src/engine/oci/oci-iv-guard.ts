@@ -11,6 +11,7 @@ import type { Qty } from '../../domain/quantity.js';
 import type { StockValue } from '../../domain/query/query-plan.js';
 import type { Store, StoreTx } from '../../store/store.js';
 import type { OciHold } from '../reservations/reservation-work.js';
+import { SharedLookup } from './shared-lookup.js';
 
 /** What the guard needs of a write: its organization, product and dimensions. */
 export interface OciPlaceOf {
@@ -23,11 +24,14 @@ export interface OciPlaceOf {
  * The engine's guard for IV reservations at OCI locations (docs/oci.md, "Reservations"): where the
  * environment has an OCI graph and the reservation's place is one of its locations, the IV check also
  * subtracts the location's OCI safety stock and every group's promise there. Undefined otherwise, so an
- * environment without OCI data checks exactly as before.
+ * environment without OCI data checks exactly as before. The graph is read once per environment for
+ * the reservations that ask in the same turn of the event loop (shared-lookup.ts), each answer read
+ * after its reservation asked.
  */
 export function ociHoldLookup(store: Store) {
+  const graphs = new SharedLookup((environmentId) => store.oci.getGraph(environmentId));
   return async (environmentId: string, c: OciPlaceOf): Promise<OciHold | undefined> => {
-    const record = await store.oci.getGraph(environmentId);
+    const record = await graphs.get(environmentId);
     if (!record) return undefined;
     const site = c.dimensions[SITE] ?? '';
     const loc = c.dimensions[LOCATION] ?? '';

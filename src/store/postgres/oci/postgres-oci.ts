@@ -21,9 +21,10 @@ export class PostgresOci implements OciStore {
   constructor(private readonly pool: () => pg.Pool) {}
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
-    // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): an environment without a graph is
-    // answered by one statement, without a connection of its own or a transaction; a named one (pg
-    // prepares it once per connection, and PostgreSQL keeps one plan for it after five runs).
+    // Asked before IV reservations, once per environment and turn of the event loop (engine/oci/
+    // oci-iv-guard.ts): an environment without a graph is answered by one statement, without a
+    // connection of its own or a transaction; a named one (pg prepares it once per connection, and
+    // PostgreSQL keeps one plan for it after five runs).
     const values = [environmentId];
     const exists = await this.pool()
       .query({ name: GRAPH_EXISTS, text: GRAPH_EXISTS_SQL, values })

@@ -27,8 +27,8 @@ export class SqliteOci implements OciStore {
 
   async getGraph(environmentId: string): Promise<OciGraphRecord | undefined> {
     const db = this.deps.reader();
-    // Asked before every IV reservation (engine/oci/oci-iv-guard.ts): the statement that answers "no
-    // graph" is prepared once per connection.
+    // Asked before IV reservations, once per environment and turn of the event loop (engine/oci/
+    // oci-iv-guard.ts): the statement that answers "no graph" is prepared once per connection.
     let head = graphHeads.get(db);
     if (!head) {
       head = db.prepare<[string], GraphRow>(
