@@ -18,7 +18,8 @@ import { cleanUp, hardUpdate, rebuiltAll, send, storedState, writeEveryKind } fr
  * Left out, with why: `schedule.commit` and `schedule.lapse` are made by the midnight roll-over of
  * change schedules, on the clock, not by a request (test/e2e/schedule-rollover.test.ts runs servers
  * on a fake clock through midnight); the `oci.*` kinds are made by the OCI API on an OCI location
- * graph, another API with its own followers (OCI get-deltas, test/e2e/oci-*.test.ts).
+ * graph, another API with its own followers (OCI get-deltas: test/oci/export-deltas.test.ts,
+ * test/oci/graph-feed.test.ts; under faults, test/e2e/soak.test.ts).
  */
 
 const KINDS = [
@@ -126,6 +127,9 @@ describe.each(testBackends())('feed followers of every kind on %s', (backend: Ba
       expect([...acked].filter((id) => !ids.has(id))).toEqual([]);
       expect(KINDS.filter((kind) => !seen.some((e) => e.kind === kind))).toEqual([]);
       for (const e of seen.filter((e) => e.kind === 'configuration.updated')) expect(e.changes).toEqual([]);
+      // The clean-up carries the deletion of what it deleted (stock, scheduled values): -value each.
+      expect(seen.some((e) => e.kind === 'partition.cleanup' && e.changes.length > 0)).toBe(true);
+      expect(seen.some((e) => e.kind === 'schedule.change' && e.changes.every((c) => c.date))).toBe(true);
       // From the changes alone, from the beginning: every kind carries its changes to stored values.
       expect(rebuiltAll(seen)).toEqual(stored.state);
       // As a follower should: a new snapshot after the last configuration update, then what followed it.

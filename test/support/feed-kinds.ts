@@ -96,12 +96,15 @@ export async function writeEveryKind(
             ]);
             break;
           case 1: {
+            // A second's expiry for workers 0 and 3: 3 units, of which the two releases of 1 below (one
+            // each, perhaps on the same reservation) leave some for the expiry; worker 3's is unchecked.
+            const expiring = w % 3 === 0;
             const answer = await write(`r-${id}`, i, '/onhand/reserve', {
               ...base,
               id: `r-${id}`,
-              quantities: { iv: { softreserved: 2 } },
+              quantities: { iv: { softreserved: expiring ? 3 : 2 } },
               ifCheckAvailForReserv: w % 2 === 0,
-              ttlSeconds: w % 3 === 0 ? 1 : 600,
+              ttlSeconds: expiring ? 1 : 600,
             });
             reservation = answer?.reservationId ?? '';
             reserved = base;
