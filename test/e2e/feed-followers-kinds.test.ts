@@ -13,7 +13,8 @@ import { cleanUp, hardUpdate, rebuiltAll, send, storedState, writeEveryKind } fr
  * follower pulls by position and another follows server-sent events, through a graceful restart and a
  * SIGKILL. Each follower sees every entry exactly once, in order; the stored stock and scheduled values
  * rebuilt from the changes it saw equal the stored ones; and a follower that takes a new snapshot
- * after each `configuration.updated` (as docs/feed.md asks) and applies what follows it ends equal too.
+ * after each `configuration.updated` (as docs/feed.md asks) and applies the entries after the
+ * snapshot's position (not after the update's) ends equal too.
  *
  * Left out, with why: `schedule.commit` and `schedule.lapse` are made by the midnight roll-over of
  * change schedules, on the clock, not by a request (test/e2e/schedule-rollover.test.ts runs servers
