@@ -7,8 +7,15 @@ import { follow } from './sse-client.js';
  * one following server-sent events, each surviving restarts; and the checks of what they saw.
  */
 
+/** What a follower does with the entries it just took (e.g. take a new snapshot after a configuration update). */
+export type Took = (entries: readonly Entry[]) => Promise<void>;
+
 /** Follows by pulling pages by position, from whichever server answers. */
-export function puller(cluster: Cluster, seen: Entry[]): { stop: () => Promise<void> } {
+export function puller(
+  cluster: Cluster,
+  seen: Entry[],
+  took: Took = async () => {},
+): { stop: () => Promise<void> } {
   let running = true;
   const loop = (async () => {
     let after = '0';
@@ -20,6 +27,7 @@ export function puller(cluster: Cluster, seen: Entry[]): { stop: () => Promise<v
       }
       const page = (await response.json()) as { entries: Entry[]; next: string };
       seen.push(...page.entries);
+      await took(page.entries);
       after = page.next;
       if (page.entries.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -33,7 +41,11 @@ export function puller(cluster: Cluster, seen: Entry[]): { stop: () => Promise<v
 }
 
 /** Follows over SSE, reconnecting (to any live server) with Last-Event-ID after a dropped stream. */
-export function streamer(cluster: Cluster, seen: Entry[]): { stop: () => Promise<void> } {
+export function streamer(
+  cluster: Cluster,
+  seen: Entry[],
+  took: Took = async () => {},
+): { stop: () => Promise<void> } {
   let running = true;
   let close = () => {};
   const loop = (async () => {
@@ -56,23 +68,23 @@ export function streamer(cluster: Cluster, seen: Entry[]): { stop: () => Promise
       }
       close = stream.close;
       let taken = 0;
-      const drain = () => {
+      const drain = async () => {
         const entries = stream.events.filter((e) => e.event === 'entry');
-        for (const e of entries.slice(taken)) {
-          seen.push(JSON.parse(e.data) as Entry);
-          last = e.id ?? last;
-        }
+        const fresh = entries.slice(taken).map((e) => JSON.parse(e.data) as Entry);
+        seen.push(...fresh);
+        last = entries.at(-1)?.id ?? last;
         taken = entries.length;
+        await took(fresh);
       };
       while (running) {
-        drain();
+        await drain();
         const ended = await Promise.race([
           stream.ended.then(() => true),
           new Promise((r) => setTimeout(() => r(false), 25)),
         ]);
         if (ended) break;
       }
-      drain();
+      await drain();
       stream.close();
     }
   })();
