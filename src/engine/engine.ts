@@ -261,6 +261,11 @@ export class Engine {
     return this.options.store.feed.read(environmentId, after, limit);
   }
 
+  /** The service's clock (tokens, tickets and the feed's times read it). */
+  get clock(): () => Date {
+    return this.options.clock;
+  }
+
   private get spanSize(): number {
     return this.options.feedSpanSize ?? SPAN_SIZE;
   }

@@ -29,6 +29,11 @@ export interface HttpSettings {
   readonly dashboardDir?: string | undefined;
   /** Browser origins allowed cross-origin (ONHAND_CORS_ORIGINS; "*": any). Default none. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * How often an idle SSE stream gets a heartbeat comment, ms. Default 15 s (feed/sse-sink.ts
+   * HEARTBEAT_MS); no setting changes it: tests shorten it.
+   */
+  readonly feedHeartbeatMs?: number;
 }
 
 /** What routes need; built once in main.ts and passed to buildApp. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/domain/roles.js';
 import { buildApp } from '../../src/http/app.js';
+import type { HttpSettings } from '../../src/http/context.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { openServices, type Services } from '../../src/main.js';
 import { httpSettings, loadSettings, type Settings } from '../../src/settings.js';
@@ -50,6 +51,8 @@ export async function startHarness(
      * distributed on the Citus cluster.
      */
     backend?: Backend;
+    /** HTTP settings over those of `env` (e.g. feedHeartbeatMs, which no setting changes). */
+    http?: Partial<HttpSettings>;
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onhand-test-'));
@@ -77,7 +80,7 @@ export async function startHarness(
     {
       ...services,
       metrics: new Metrics(),
-      settings: httpSettings(settings),
+      settings: { ...httpSettings(settings), ...options.http },
     },
     { logger: false },
   );

@@ -11,7 +11,7 @@ export const TICKET_TTL_SECONDS = 60;
 /** A new single-use ticket for the caller's client in the request's environment (POST …/feed/tickets). */
 export async function issueTicket(deps: RouteDeps, request: FastifyRequest): Promise<string> {
   const ticket = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(Date.now() + TICKET_TTL_SECONDS * 1000).toISOString();
+  const expiresAt = new Date(deps.engine.clock().getTime() + TICKET_TTL_SECONDS * 1000).toISOString();
   await deps.store.feed.saveTicket({
     ticketHash: hashOf(ticket),
     environmentId: request.environmentId,
@@ -25,7 +25,7 @@ export async function issueTicket(deps: RouteDeps, request: FastifyRequest): Pro
  * Access to the SSE stream: the usual bearer token with the availability role (or higher), or `?ticket=`
  * (browsers' EventSource cannot send an Authorization header, and a bearer token must never travel in a
  * URL). A ticket works once, within 60 s, in the environment it was issued for, and only while its client
- * still holds a role there. The principal carries the client's role, so the stream can redact entries
+ * still holds a role there (times by the service's clock, as tokens' are). The principal carries the client's role, so the stream can redact entries
  * for availability-only clients (redactedFor).
  */
 export function streamAccess(deps: RouteDeps): AccessHook {
@@ -35,7 +35,7 @@ export function streamAccess(deps: RouteDeps): AccessHook {
     if (query.ticket === undefined) return bearer.call(this, request, reply, () => {});
     const environmentId = Environments.id((request.params as { environmentId?: string }).environmentId ?? '');
     const ticket = typeof query.ticket === 'string' ? query.ticket : '';
-    const found = await deps.store.feed.takeTicket(hashOf(ticket), new Date().toISOString());
+    const found = await deps.store.feed.takeTicket(hashOf(ticket), deps.engine.clock().toISOString());
     const client =
       found && found.environmentId === environmentId ? await deps.store.getClient(found.clientId) : undefined;
     const role = client && client.revokedAt === null ? roleIn(client.roles, environmentId) : undefined;

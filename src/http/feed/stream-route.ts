@@ -7,10 +7,10 @@ import { EnvironmentParams, errorResponses } from '../schemas/common.js';
 import { FeedEventStream, FeedStreamQuery } from '../schemas/feed.js';
 import { redactedFor, streamAccess } from './feed-access.js';
 import { feedFilter, flag, position } from './feed-params.js';
-import { SseSink } from './sse-sink.js';
+import { HEARTBEAT_MS, SseSink } from './sse-sink.js';
 
 /** Unsent bytes a follower may let pile up before it is disconnected as too slow. */
-const MAX_BUFFERED = 4 * 1024 * 1024;
+export const MAX_BUFFERED = 4 * 1024 * 1024;
 
 /**
  * GET …/feed/stream: server-sent events. Starts after `Last-Event-ID` (what EventSource sends when it
@@ -59,7 +59,13 @@ export function streamRoute(app: FastifyInstance, deps: RouteDeps, path: string,
         'x-request-id': request.id,
       });
       raw.write('retry: 1000\n\n');
-      const sink = new SseSink(raw, MAX_BUFFERED, undefined, redactedFor(request), withProgress);
+      const sink = new SseSink(
+        raw,
+        MAX_BUFFERED,
+        deps.settings.feedHeartbeatMs ?? HEARTBEAT_MS,
+        redactedFor(request),
+        withProgress,
+      );
       open.add(sink);
       raw.on('close', () => open.delete(sink));
       try {
