@@ -276,8 +276,6 @@ export class Engine {
     this.views.stop();
     const background = [this.expiry, this.rollover, this.checkpointer, this.webhookDispatcher];
     await Promise.all(background.map((work) => work.stop()));
-    // The feed's reads in flight end before the store is closed (they would meet a closed pool).
-    await this.feed.hub.stop();
     await Promise.all([
       this.expiry.stop(),
       this.rollover.stop(),
@@ -292,6 +290,8 @@ export class Engine {
       this.scheduleWriter.drain(),
       this.allocationWriter.drain(),
     ]);
+    // Last, before the store is closed: the feed's reads in flight end (they would meet a closed pool).
+    await this.feed.hub.stop();
   }
 }
 

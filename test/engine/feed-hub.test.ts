@@ -132,6 +132,20 @@ describe('the feed hub', () => {
     expect(() => engine.feed.hub.subscribe('e', 0, NO_FILTER, collector().sink)).toThrow(/stopped/);
   });
 
+  it('stops: a sync() waiting on a read that fails after stop() is let go', async () => {
+    const follower = collector();
+    await engine.feed.subscribe('e', undefined, NO_FILTER, follower.sink);
+    await until(() => engine.feed.hub.liveFollowers('e') === 1);
+    store.feed.read = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw new Error('the connection was lost');
+    };
+    const synced = engine.feed.hub.sync('e').then(() => 'synced');
+    await engine.feed.hub.stop();
+    const hung = new Promise((resolve) => setTimeout(() => resolve('hung'), 1000));
+    expect(await Promise.race([synced, hung])).toBe('synced');
+  });
+
   it('a follower catching up from the start and one at the head see the same entries once, in order', async () => {
     for (let i = 0; i < 30; i++) await write(`early-${i}`);
     const live = collector();

@@ -66,6 +66,7 @@ export class LiveStream {
     this.#stopped = true;
     this.release(this.#waiters.splice(0));
     while (this.#running.size > 0) await Promise.all([...this.#running]);
+    this.release(this.#waiters.splice(0));
   }
 
   private track(work: Promise<void>): void {
@@ -167,10 +168,14 @@ export class LiveStream {
         } catch (error) {
           this.options.onError(error);
           // The cache may be half-moved: start it again; the followers stay and the next wake retries.
-          this.#waiters.unshift(...due.splice(0));
           this.#generation++;
           this.#cache.reset(this.#cursor);
-          if (!this.#stopped) setTimeout(() => this.pump(), 1000).unref();
+          // Stopped meanwhile: nothing will read again, so the sync() callers waiting are let go now.
+          if (this.#stopped) this.release(due.splice(0));
+          else {
+            this.#waiters.unshift(...due.splice(0));
+            setTimeout(() => this.pump(), 1000).unref();
+          }
         } finally {
           this.#pumping = false;
         }

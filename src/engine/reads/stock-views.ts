@@ -46,6 +46,7 @@ export class StockViews {
   readonly #products: ProductRows;
   readonly #views = new Map<string, StockView>();
   readonly #observers: EnvironmentObserver[] = [];
+  #stopped = false;
   /** Reads answered from memory, and reads handed to the database (metrics, tests). */
   readonly served = { memory: 0, database: 0 };
 
@@ -110,7 +111,7 @@ export class StockViews {
    * Its `position` then is the position an answer read from it reflects (at least).
    */
   async settled(environmentId: string, options: ViewReadOptions): Promise<StockView | undefined> {
-    if (this.options.maxRows <= 0) return undefined;
+    if (this.options.maxRows <= 0 || this.#stopped) return undefined;
     const view = this.viewOf(environmentId);
     if (!view.ready) return undefined;
     if (options.minPosition !== undefined) {
@@ -132,6 +133,8 @@ export class StockViews {
 
   /** Stops following the feed and forgets everything (engine shutdown). */
   stop(): void {
+    // Reads from here on go to the database: no view is made again (the feed is stopping too).
+    this.#stopped = true;
     for (const view of this.#views.values()) view.stop();
     this.#views.clear();
   }
