@@ -157,8 +157,17 @@ run('the PostgreSQL feed sequencer', () => {
       );
       return rows[0]?.n;
     };
-    for (let i = 0; i < 50 && (await feedConnections()) !== 0; i++) await sleep(20);
     expect(await feedConnections()).toBe(0);
     expect(store.feed.sequencing).toBe(false);
+    // Started, stopped and started again before the first connection was open: one connection, the
+    // second start's, holds the lease; stopped, none is left.
+    const first = store.feed.start();
+    const stopping = store.feed.stop();
+    const second = store.feed.start();
+    await Promise.all([first, stopping, second]);
+    expect(await feedConnections()).toBe(1);
+    expect(store.feed.sequencing).toBe(true);
+    await store.feed.stop();
+    expect(await feedConnections()).toBe(0);
   });
 });

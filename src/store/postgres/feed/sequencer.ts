@@ -5,6 +5,8 @@ import { stampRound } from './stamp-round.js';
 
 /** How often the holder stamps anyway (a NOTIFY lost with a dying writer) and others try for the lease. */
 const TICK_MS = 1000;
+/** How long stop() waits for a connection being opened to close itself. */
+const STOP_WAIT_MS = 2000;
 
 export interface SequencerOptions {
   readonly connectionString: string;
@@ -42,6 +44,10 @@ export class Sequencer {
   #notifying = false;
   #notifyAgain = false;
   #reconnectMs = 250;
+  /** Bumped by start() and stop(): a connection opened for an earlier start is closed, never kept. */
+  #generation = 0;
+  /** The connection being opened, if one is (stop() waits for it). */
+  #connecting: Promise<void> | undefined;
 
   constructor(options: SequencerOptions) {
     this.#options = options;
@@ -55,19 +61,34 @@ export class Sequencer {
   async start(): Promise<void> {
     if (!this.#stopped) return;
     this.#stopped = false;
+    const generation = ++this.#generation;
     await this.connect();
+    if (generation !== this.#generation) return; // stopped (and maybe started again) meanwhile
     this.#timer = setInterval(() => this.tick(), TICK_MS);
     this.#timer.unref();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#generation++;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#chain.catch(() => {});
+    // This start's connection, taken now: a start right after this stop opens one of its own.
     const client = this.#client;
     this.#client = undefined;
     this.#held = false;
+    // A connection being opened sees the new generation and closes itself; waited for a while (not for
+    // ever: opening one to a database that is down can take minutes, and a stop must not hang on it).
+    const connecting = this.#connecting;
+    if (connecting) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_WAIT_MS);
+      });
+      await Promise.race([connecting.catch(() => {}), bound]);
+      clearTimeout(timer);
+    }
+    await this.#chain.catch(() => {});
     await client?.end().catch(() => {});
   }
 
@@ -147,7 +168,17 @@ export class Sequencer {
     }
   }
 
-  private async connect(): Promise<void> {
+  private connect(): Promise<void> {
+    const connecting = this.open(this.#generation);
+    this.#connecting = connecting;
+    const done = () => {
+      if (this.#connecting === connecting) this.#connecting = undefined;
+    };
+    connecting.then(done, done);
+    return connecting;
+  }
+
+  private async open(generation: number): Promise<void> {
     const client = new pg.Client({
       connectionString: this.#options.connectionString,
       application_name: 'onhand-feed',
@@ -172,8 +203,9 @@ export class Sequencer {
       await client.end().catch(() => {});
       throw error;
     }
-    // Stopped while connecting (a reconnection in flight when the store closed): nothing may stay open.
-    if (this.#stopped) {
+    // Stopped while connecting (a reconnection in flight when the store closed, or a start that a stop
+    // and another start overtook): nothing of it may stay open.
+    if (generation !== this.#generation) {
       await client.end().catch(() => {});
       return;
     }
