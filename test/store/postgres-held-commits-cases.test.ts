@@ -90,4 +90,19 @@ run('the PostgreSQL feed reading its own commits from memory, less usual transac
     await expectSameReads(a, fresh, [ENV]);
     expect(await a.feed.read(ENV, 0, 10)).toEqual([]);
   });
+
+  it('reads and sums nothing of an environment whose data another process deleted', async () => {
+    const { open } = await heldCommitsDatabase(cleanup);
+    const a = await open();
+    const other = await open();
+    await appendOne(a, entries('gone', 3));
+    await other.feed.settleAll(10_000);
+    expect(a.feed.held.commits).toBe(1);
+    // The other process deletes the data of the environment id (it has no record): `a` still holds it.
+    expect(await other.deleteOrphanedData(ENV)).toBe(true);
+    await expectSameReads(a, other, [ENV]);
+    expect(await a.feed.read(ENV, 0, 10)).toEqual([]);
+    expect(await a.feed.sumSpan(ENV, 0, 10)).toEqual(await other.feed.sumSpan(ENV, 0, 10));
+    expect(await a.feed.sumSpan(ENV, 0, 10)).toEqual([]);
+  });
 });

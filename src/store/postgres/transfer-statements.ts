@@ -26,14 +26,17 @@ export const EXPORT_RESERVATIONS_AFTER = `SELECT * FROM reservations
 
 /**
  * ($1 env) → { orphaned }: deletes the stock, schedule, reservations and ledger of an environment id
- * without an environment record, in one statement (so atomically); orphaned is false, and nothing is
- * deleted, when the environment exists.
+ * without an environment record, with its commits' feed rows (so that no process reads or sums its
+ * entries from memory: a read lists the commits first), in one statement (so atomically); orphaned is
+ * false, and nothing is deleted, when the environment exists. Positions already given to other
+ * commits stay as they are.
  */
 export const DELETE_ORPHANED_DATA = `WITH env AS (SELECT 1 FROM environments WHERE environment_id = $1),
   s AS (DELETE FROM stock WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   c AS (DELETE FROM schedule WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   r AS (DELETE FROM reservations WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   l AS (DELETE FROM ledger WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
+  f AS (DELETE FROM feed_commits WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env)),
   ${OCI_ENVIRONMENT_TABLES.map(
     (table, i) =>
       `o${i} AS (DELETE FROM ${table} WHERE environment_id = $1 AND NOT EXISTS (SELECT 1 FROM env))`,
