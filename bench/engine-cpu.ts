@@ -22,7 +22,9 @@ import { bulkTemplates } from './workloads/events.js';
 const args = process.argv.slice(2);
 const postgresAt = args.indexOf('--postgres-url');
 const postgresUrl = postgresAt >= 0 ? args[postgresAt + 1] : undefined;
-const requests = Number(args.find((a, i) => !a.startsWith('--') && i !== postgresAt + 1) ?? 500);
+const requests = Number(
+  args.find((a, i) => !a.startsWith('--') && !(postgresAt >= 0 && i === postgresAt + 1)) ?? 500,
+);
 const checkpoints = args.includes('--checkpoints');
 const dir = mkdtempSync(join(tmpdir(), 'onhand-engine-cpu-'));
 const database = postgresUrl ? await createDatabase(postgresUrl) : undefined;
