@@ -94,7 +94,7 @@ suite('Onhand behind deploy/nginx/onhand.conf', () => {
   });
 
   it("accepts a bulk body over nginx's default 1 MB limit", () => {
-    expect(client.bigBulk('shop', 2 * 1024 * 1024, join(work, 'bulk.json'), writeFileSync)).toBe(200);
+    expect(client.bigBulk('shop', 2 * 1024 * 1024, join(work, 'bulk.json'), writeFileSync).status).toBe(200);
   });
 
   it('keeps /metrics private and sends plain HTTP to HTTPS', () => {

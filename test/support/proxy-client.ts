@@ -56,7 +56,12 @@ export class ProxyClient {
   request(path: string, args: string[] = [], scheme: 'https' | 'http' = 'https') {
     const result = run(this.curl, ['-s', '-w', '\n%{http_code}', ...this.target(path, scheme), ...args]);
     const cut = result.output.lastIndexOf('\n');
-    return { body: result.output.slice(0, cut), status: Number(result.output.slice(cut + 1)) };
+    // `exit`: curl's exit code (55 and 56: the connection failed while sending or receiving).
+    return {
+      body: result.output.slice(0, cut),
+      status: Number(result.output.slice(cut + 1)),
+      exit: result.status,
+    };
   }
 
   /** The bearer token and JSON content type, as curl arguments. */
@@ -124,8 +129,8 @@ export class ProxyClient {
   }
 
   /**
-   * Posts a bulk of 512 on-hand changes padded (with JSON whitespace) to `bytes`; the status. Event ids
-   * are `{name}-{i}`, products `{name}-P{i}`.
+   * Posts a bulk of 512 on-hand changes padded (with JSON whitespace) to `bytes`; the status and curl's
+   * exit code. Event ids are `{name}-{i}`, products `{name}-P{i}`.
    */
   bigBulk(
     environment: string,
@@ -133,7 +138,7 @@ export class ProxyClient {
     file: string,
     writeFile: (path: string, text: string) => void,
     name = 'big',
-  ): number {
+  ): { status: number; exit: number | null } {
     const items = Array.from({ length: 512 }, (_, i) => ({
       id: `${name}-${i}`,
       organizationId: 'usmf',
@@ -149,17 +154,17 @@ export class ProxyClient {
     // A proxy that sends 100 Continue anyway (Caddy's limit is counted while the body is read) can still
     // answer 413 and close before the last bytes are sent: curl then reports a reset, status 0, and never
     // an answer. That is tried again (at most three times in all): a status that came back is returned.
-    let status = 0;
-    for (let attempt = 0; attempt < 3 && status === 0; attempt++) {
-      status = this.request(`/api/environment/${environment}/onhand/bulk`, [
+    let answer = { status: 0, exit: null as number | null };
+    for (let attempt = 0; attempt < 3 && answer.status === 0; attempt++) {
+      answer = this.request(`/api/environment/${environment}/onhand/bulk`, [
         '--expect100-timeout',
         '30',
         '--data-binary',
         `@${file}`,
         ...this.auth(),
-      ]).status;
+      ]);
     }
-    return status;
+    return { status: answer.status, exit: answer.exit };
   }
 
   /** The rows of `productId` at site 1, location 11 (an index query; [] when it has none). */
