@@ -89,8 +89,7 @@ suite('Onhand behind deploy/caddy/Caddyfile', () => {
     expect(client.stockOf('shop', 'big-P0')).toHaveLength(1);
     // Caddy counts its limit while it reads the body, answers 413 and closes the connection; on a loaded
     // machine curl can meet the reset before it reads the answer (no status, curl exits 55 or 56, three
-    // attempts in a row). A
-    // refusal either way: nothing of the body reached the server.
+    // attempts in a row). A refusal either way: nothing of the body reached the server.
     const huge = client.bigBulk('shop', 5 * 1024 * 1024, join(work, 'huge.json'), writeFileSync, 'huge');
     if (huge.status !== 413)
       expect({ ...huge, reset: [55, 56].includes(huge.exit ?? 0) }, proxyOutput).toMatchObject({
