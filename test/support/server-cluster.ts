@@ -7,6 +7,9 @@ import { type ServerProcess, startServerProcess } from './server-process.js';
 export class ServerCluster {
   servers: (ServerProcess | undefined)[] = [];
   bearer = '';
+  /** Every process started and not stopped yet, so that stopAll leaves none running. */
+  readonly #running = new Set<ServerProcess>();
+  #stopped = false;
 
   constructor(
     readonly env: Record<string, string>,
@@ -15,7 +18,7 @@ export class ServerCluster {
   ) {}
 
   async start(count: number): Promise<void> {
-    this.servers = await Promise.all(Array.from({ length: count }, () => startServerProcess(this.env)));
+    this.servers = await Promise.all(Array.from({ length: count }, () => this.startOne()));
     const response = await fetch(`${this.url(0)}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -55,11 +58,25 @@ export class ServerCluster {
     this.servers[i] = undefined;
     if (how === 'stop') await victim?.stop();
     else await victim?.kill();
-    this.servers[i] = await startServerProcess(this.env);
+    if (victim) this.#running.delete(victim);
+    this.servers[i] = await this.startOne();
   }
 
+  /**
+   * Stops every process the cluster started, including one a replace() still in flight starts after
+   * this (it is stopped as soon as it is up).
+   */
   async stopAll(): Promise<void> {
-    await Promise.all(this.servers.map((s) => s?.stop()));
+    this.#stopped = true;
+    await Promise.all([...this.#running].map((s) => s.stop()));
+    this.#running.clear();
     this.servers = [];
+  }
+
+  private async startOne(): Promise<ServerProcess> {
+    const server = await startServerProcess(this.env);
+    if (this.#stopped) await server.stop();
+    else this.#running.add(server);
+    return server;
   }
 }
