@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Backend, createTestDatabase, testBackends } from '../support/backends.js';
 import { Cluster, ENV, type Entry, ledger, SECRET, storedStock, write } from '../support/feed-cluster.js';
 import { expectExactlyOnceInOrder, puller, rebuilt, streamer } from '../support/feed-followers.js';
-import { startServerProcess } from '../support/server-process.js';
 
 /**
  * The change feed's promise, end to end: followers see every committed entry exactly once, in position
@@ -49,12 +48,7 @@ describe.each(testBackends())('feed followers on %s', (backend: Backend) => {
       step++;
       // A graceful restart a third of the way, a SIGKILL two thirds of the way (then a fresh start).
       if (step === 30 || step === 60) {
-        const index = step === 60 ? 0 : c.servers.length - 1;
-        const victim = c.servers[index];
-        c.servers[index] = undefined;
-        if (step === 30) await victim?.stop();
-        else await victim?.kill();
-        c.servers[index] = await startServerProcess(c.env);
+        await c.replace(step === 60 ? 0 : c.servers.length - 1, step === 30 ? 'stop' : 'kill');
       }
     };
     const acked = await write(c, 6, 15, faults);

@@ -68,7 +68,8 @@ export class ServerCluster {
    */
   async stopAll(): Promise<void> {
     this.#stopped = true;
-    await Promise.all([...this.#running].map((s) => s.stop()));
+    const all = new Set([...this.#running, ...this.servers.filter((s) => s !== undefined)]);
+    await Promise.all([...all].map((s) => s.stop()));
     this.#running.clear();
     this.servers = [];
   }
