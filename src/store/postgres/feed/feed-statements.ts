@@ -20,17 +20,30 @@ const commitEntries = (citus: boolean) => `ledger l ON l.environment_id = c.envi
 
 /**
  * (env, after, limit) → entries in position order. The commits read are those ending after `after`
- * (the first of them may start before it); `limit` commits hold at least `limit` entries.
+ * (the first of them may start before it); `limit` commits hold at least `limit` entries. On plain
+ * PostgreSQL only as many of them as the limit needs are joined with the ledger, counted by their
+ * positions after `after` (a commit row there covers all of its environment's entries in the commit, at
+ * consecutive positions): without that a page of `limit` entries read every row of `limit` commits, and
+ * a reader far behind with large commits (bulk requests) read up to a few hundred thousand rows per
+ * page. feed-read.ts picks the same commits when it reads from memory. On Citus a commit row covers one
+ * partition's entries, and all `limit` commit rows are joined.
  */
 export const readFeedSql = (citus: boolean) => `SELECT * FROM (
     SELECT ${ENTRY_COLUMNS},
       c.position + row_number() OVER (PARTITION BY c.commit_id, c.partition_id ORDER BY l.seq) - 1 AS position
-    FROM (
-      SELECT * FROM feed_commits
-      WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2
-      ORDER BY last_position LIMIT $3
-    ) c JOIN ${commitEntries(citus)}
+    FROM (${citus ? COMMITS_AFTER : NEEDED_COMMITS_AFTER}) c JOIN ${commitEntries(citus)}
   ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
+
+/** ($1 env, $2 after, $3 limit) → the first `limit` stamped commit rows ending after `after`. */
+const COMMITS_AFTER = `SELECT * FROM feed_commits
+      WHERE environment_id = $1 AND position IS NOT NULL AND last_position > $2
+      ORDER BY last_position LIMIT $3`;
+
+/** COMMITS_AFTER cut to the commits the limit needs: those with fewer than `limit` entries before them. */
+const NEEDED_COMMITS_AFTER = `SELECT * FROM (
+        SELECT *, sum(last_position - greatest(position - 1, $2)) OVER (ORDER BY last_position) AS upto
+        FROM (${COMMITS_AFTER}) a
+      ) n WHERE upto - (last_position - greatest(position - 1, $2)) < $3`;
 
 /**
  * (env, seqs) → the position of each of those entries whose commit is stamped. On Citus the entry is
