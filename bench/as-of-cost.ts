@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { SPAN_SIZE } from '../src/engine/feed/checkpointer.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
+import { createBenchDatabase } from './bench-database.js';
 
 /*
  * The cost of an as-of query (docs/feed.md, "As of a past moment"; docs/benchmarks.md, "As-of queries'
@@ -143,17 +143,12 @@ if (!skipSqlite) {
   }
 }
 if (postgresUrl) {
-  const name = `onhand_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  const store = await PostgresStore.connect({ connectionString: url.toString() });
+  const database = await createBenchDatabase(postgresUrl);
+  const store = await PostgresStore.connect({ connectionString: database.url });
   try {
     const analyze = process.argv.includes('--analyze')
       ? async () => {
-          const client = new pg.Client({ connectionString: url.toString() });
+          const client = new pg.Client({ connectionString: database.url });
           await client.connect();
           await client.query('ANALYZE');
           await client.end();
@@ -162,8 +157,7 @@ if (postgresUrl) {
     await measure(analyze ? 'PostgreSQL (analyzed)' : 'PostgreSQL', store, analyze);
   } finally {
     await store.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

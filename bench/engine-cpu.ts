@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
+import { createBenchDatabase } from './bench-database.js';
 import { bulkTemplates } from './workloads/events.js';
 
 /*
@@ -27,7 +27,7 @@ const requests = Number(
 );
 const checkpoints = args.includes('--checkpoints');
 const dir = mkdtempSync(join(tmpdir(), 'onhand-engine-cpu-'));
-const database = postgresUrl ? await createDatabase(postgresUrl) : undefined;
+const database = postgresUrl ? await createBenchDatabase(postgresUrl) : undefined;
 const store: Store = database
   ? await PostgresStore.connect({ connectionString: database.url })
   : SqliteStore.open({ file: join(dir, 'bench.db') });
@@ -73,17 +73,3 @@ await engine.drain();
 await store.close();
 await database?.drop();
 rmSync(dir, { recursive: true, force: true });
-
-/** A fresh database on the server of `url`, and how to drop it. */
-async function createDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `onhand_engine_cpu_${Date.now().toString(36)}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const at = new URL(url);
-  at.pathname = `/${name}`;
-  return { url: at.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}

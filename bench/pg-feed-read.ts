@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { createBenchDatabase } from './bench-database.js';
 import { bulkTemplates } from './workloads/events.js';
 
 /*
@@ -21,14 +20,9 @@ const size = Number(process.argv[4] ?? 512);
 const pageSize = Number(process.argv[5] ?? 2000);
 const runs = Number(process.argv[6] ?? 20);
 
-const name = `onhand_bench_${randomBytes(6).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const writer = await PostgresStore.connect({ connectionString: url.toString() });
-const other = await PostgresStore.connect({ connectionString: url.toString() });
+const database = await createBenchDatabase(adminUrl);
+const writer = await PostgresStore.connect({ connectionString: database.url });
+const other = await PostgresStore.connect({ connectionString: database.url });
 try {
   await writer.migrate();
   await writer.feed.start();
@@ -79,6 +73,5 @@ try {
 } finally {
   await writer.close();
   await other.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
 }

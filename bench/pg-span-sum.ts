@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { type SpanDelta, SpanSums } from '../src/domain/feed/span-sums.js';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { createBenchDatabase } from './bench-database.js';
 import { bulkTemplates } from './workloads/events.js';
 
 /*
@@ -23,14 +22,9 @@ const commits = Number(process.argv[3] ?? 20);
 const span = Number(process.argv[4] ?? 10_000);
 const runs = Number(process.argv[5] ?? 10);
 
-const name = `onhand_bench_${randomBytes(6).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const writer = await PostgresStore.connect({ connectionString: url.toString() });
-const other = await PostgresStore.connect({ connectionString: url.toString() });
+const database = await createBenchDatabase(adminUrl);
+const writer = await PostgresStore.connect({ connectionString: database.url });
+const other = await PostgresStore.connect({ connectionString: database.url });
 
 /** The checkpointer's read-back before (pages of 2,000 entries, decoded, summed). */
 async function readBack(store: PostgresStore): Promise<SpanDelta[]> {
@@ -107,6 +101,5 @@ try {
 } finally {
   await writer.close();
   await other.close();
-  await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
 }
