@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from '../../src/main.js';
-import { loadSettings } from '../../src/settings.js';
-import { eventually, NATS_URL, natsForTests, uniqueStream } from '../support/nats.js';
+import { eventually, NATS_URL, natsForTests, serveRelaying, uniqueStream } from '../support/nats.js';
 
 /*
  * docs/feed.md, "NATS JetStream": the durable pull consumer of the example, run as written against a real
@@ -44,21 +42,11 @@ describe.skipIf(!nats)('the NATS consumer of docs/feed.md', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'onhand-nats-doc-'));
     const { stream, prefix, drop } = uniqueStream();
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }), drop);
-    const server = await startServer(
-      loadSettings(
-        { data: dataDir, port: '0', host: '127.0.0.1' },
-        {
-          ONHAND_LOG_LEVEL: 'silent',
-          ONHAND_NATS_URL: NATS_URL,
-          ONHAND_NATS_STREAM: stream,
-          ONHAND_NATS_SUBJECT_PREFIX: prefix,
-          ONHAND_ADMIN_CLIENT_ID: 'ops',
-          ONHAND_ADMIN_CLIENT_SECRET: SECRET,
-          ONHAND_ENVIRONMENTS: 'demo',
-        },
-      ),
-      () => {},
-    );
+    const server = await serveRelaying(dataDir, stream, prefix, {
+      ONHAND_ADMIN_CLIENT_ID: 'ops',
+      ONHAND_ADMIN_CLIENT_SECRET: SECRET,
+      ONHAND_ENVIRONMENTS: 'demo',
+    });
     cleanups.push(() => server.close());
     const token = (
       (await (

@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Server, startServer } from '../../src/main.js';
-import { loadSettings } from '../../src/settings.js';
-import { eventually, NATS_URL, natsForTests, uniqueStream } from '../support/nats.js';
+import { eventually, NATS_URL, natsForTests, serveRelaying, uniqueStream } from '../support/nats.js';
 
 /**
  * The stream a server's NATS relay creates (docs/feed.md, "NATS JetStream"): its messages are kept as
@@ -23,22 +21,7 @@ describe.skipIf(!nats)('the NATS stream of a server', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  const serve = async (dataDir: string, stream: string, prefix: string, env: Record<string, string>) => {
-    const server: Server = await startServer(
-      loadSettings(
-        { data: dataDir, port: '0', host: '127.0.0.1' },
-        {
-          ONHAND_LOG_LEVEL: 'silent',
-          ONHAND_NATS_URL: NATS_URL,
-          ONHAND_NATS_STREAM: stream,
-          ONHAND_NATS_SUBJECT_PREFIX: prefix,
-          ...env,
-        },
-      ),
-      () => {},
-    );
-    return server;
-  };
+  const serve = serveRelaying;
 
   const info = async (stream: string): Promise<StreamInfo | undefined> => {
     const nc = await connect({ servers: NATS_URL });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type Server, startServer } from '../../src/main.js';
+import { loadSettings } from '../../src/settings.js';
 
 /** The NATS server with JetStream the relay tests use (.ci/run starts it). */
 export const NATS_URL = process.env.ONHAND_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -24,6 +26,28 @@ export async function natsForTests(): Promise<boolean> {
     console.warn(`Skipping the NATS relay tests: ${message}.`);
     return false;
   }
+}
+
+/** A server in this process, on `dataDir`, relaying its feed to `stream` under `prefix`; `env` adds settings. */
+export function serveRelaying(
+  dataDir: string,
+  stream: string,
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
+  return startServer(
+    loadSettings(
+      { data: dataDir, port: '0', host: '127.0.0.1' },
+      {
+        ONHAND_LOG_LEVEL: 'silent',
+        ONHAND_NATS_URL: NATS_URL,
+        ONHAND_NATS_STREAM: stream,
+        ONHAND_NATS_SUBJECT_PREFIX: prefix,
+        ...env,
+      },
+    ),
+    () => {},
+  );
 }
 
 /** A stream name and subject prefix no other test uses; `drop` deletes the stream. */
