@@ -16,12 +16,14 @@ import type { Store } from '../src/store/store.js';
  * store.ledgerFormat.convert in steps of `--batch` until it is finished. Prints entries/s and the time
  * 10,000,000 entries would take at that rate.
  * Usage: npx tsx bench/ledger-convert.ts [--entries 200000] [--batch 5000] [--postgres-url postgres://…]
+ *   [--skip-sqlite]
  */
 const { values } = parseArgs({
   options: {
     entries: { type: 'string', default: '200000' },
     batch: { type: 'string', default: '5000' },
     'postgres-url': { type: 'string' },
+    'skip-sqlite': { type: 'boolean', default: false },
   },
 });
 const entries = Number(values.entries);
@@ -126,5 +128,5 @@ async function onPostgres(url: string): Promise<void> {
   }
 }
 
-await onSqlite();
+if (!values['skip-sqlite']) await onSqlite();
 if (values['postgres-url']) await onPostgres(values['postgres-url']);
