@@ -71,7 +71,7 @@ export class LiveStream {
 
   private track(work: Promise<void>): void {
     this.#running.add(work);
-    void work.finally(() => this.#running.delete(work));
+    work.finally(() => this.#running.delete(work)).catch(() => {});
   }
 
   leave(follower: Follower): void {

@@ -230,11 +230,15 @@ export class Sequencer {
     if (this.#stopped) return;
     const delay = this.#reconnectMs;
     this.#reconnectMs = Math.min(delay * 2, 10_000);
+    // A reconnection belongs to the start that scheduled it: after a stop (and maybe a new start, which
+    // opens its own connection) it does nothing, nor while another connection is being opened.
+    const generation = this.#generation;
+    const current = () => generation === this.#generation && !this.#stopped;
     setTimeout(() => {
-      if (this.#stopped || this.#client) return;
+      if (!current() || this.#client || this.#connecting) return;
       this.connect().catch((failure) => {
         this.failed(failure);
-        this.reconnectLater();
+        if (current()) this.reconnectLater();
       });
     }, delay).unref();
   }
