@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
+import { createBenchDatabase } from './bench-database.js';
 import { postgresCeilings, type StorageCeilings, sqliteCeilings } from './ceilings/storage-ceiling.js';
 import { checkInvariants, type InvariantReport } from './invariants.js';
 import { type LoadResult, load, serverCpu } from './load.js';
@@ -85,23 +86,6 @@ async function httpCeilings(): Promise<HttpCeilings> {
   }
 }
 
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `onhand_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`).finally(() => admin.end());
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => client.end());
-    },
-  };
-}
-
 /** A schema of the Citus coordinator's database, reached through a URL whose search_path names it. */
 async function freshCitusSchema(distribute: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `onhand_bench_${randomBytes(6).toString('hex')}`;
@@ -133,10 +117,12 @@ async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCe
     if (backend === 'sqlite') {
       storage = await sqliteCeilings(dir, Math.min(seconds, 5));
     } else {
-      const ceilingDb = backend === 'citus' ? await freshCitusSchema(false) : await freshPostgres();
+      const ceilingDb =
+        backend === 'citus' ? await freshCitusSchema(false) : await createBenchDatabase(postgresUrl);
       cleanups.push(ceilingDb.drop);
       storage = await postgresCeilings(ceilingDb.url, Math.min(seconds, 5));
-      const serverDatabase = backend === 'citus' ? await freshCitusSchema(true) : await freshPostgres();
+      const serverDatabase =
+        backend === 'citus' ? await freshCitusSchema(true) : await createBenchDatabase(postgresUrl);
       cleanups.push(serverDatabase.drop);
       serverDb = serverDatabase.url;
     }
