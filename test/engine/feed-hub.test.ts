@@ -108,20 +108,13 @@ describe('the feed hub', () => {
   it('stops: a read in flight ends before stop() resolves, and no read starts after it', async () => {
     for (let i = 0; i < 30; i++) await write(`s-${i}`);
     const read = store.feed.read.bind(store.feed);
-    let running = 0;
-    let reads = 0;
+    let [running, reads] = [0, 0];
     store.feed.read = async (...args) => {
-      running++;
-      reads++;
-      try {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        return await read(...args);
-      } finally {
-        running--;
-      }
+      [running, reads] = [running + 1, reads + 1];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return read(...args).finally(() => running--);
     };
-    const follower = collector();
-    await engine.feed.subscribe('e', 0, NO_FILTER, follower.sink);
+    await engine.feed.subscribe('e', 0, NO_FILTER, collector().sink);
     await until(() => running > 0);
     await engine.feed.hub.stop();
     expect(running).toBe(0);
@@ -133,8 +126,7 @@ describe('the feed hub', () => {
   });
 
   it('stops: a sync() waiting on a read that fails after stop() is let go', async () => {
-    const follower = collector();
-    await engine.feed.subscribe('e', undefined, NO_FILTER, follower.sink);
+    await engine.feed.subscribe('e', undefined, NO_FILTER, collector().sink);
     await until(() => engine.feed.hub.liveFollowers('e') === 1);
     store.feed.read = async () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
