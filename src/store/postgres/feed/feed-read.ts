@@ -54,7 +54,7 @@ export class FeedReads {
     // The commits the limit needs, counted by their entries (their rows are all there but for a deletion).
     for (let wanted = 0, i = 0; i < page.rows.length && wanted < limit; i++) {
       const commit = page.rows[i] as CommitRow;
-      const rows = this.whole(environmentId, commit);
+      const rows = wholeRows(this.held, environmentId, commit);
       plan.push({ commit, rows });
       if (!rows) missing.push(commit);
       wanted += Number(commit.last_position) - Math.max(Number(commit.position) - 1, after);
@@ -62,7 +62,7 @@ export class FeedReads {
     // None of them held (a reader behind what memory keeps): readFeedSql, one statement instead of two.
     if (missing.length > 0 && missing.length === plan.length)
       return this.readAll(environmentId, after, limit);
-    const read = missing.length > 0 ? await this.readCommits(environmentId, missing) : new Map();
+    const read = missing.length > 0 ? await readCommits(this.pool, environmentId, missing) : new Map();
     const records: FeedRecord[] = [];
     for (const { commit, rows = read.get(commit.commit_id) ?? [] } of plan) {
       const base = Number(commit.position);
@@ -74,15 +74,6 @@ export class FeedReads {
       return this.readAll(environmentId, after, limit);
     if (missing.length < plan.length) this.#heldReads++;
     return records;
-  }
-
-  /** The held rows of `commit` when they are all of its rows, else undefined. */
-  private whole(environmentId: string, commit: CommitRow): readonly KeptRow[] | undefined {
-    return wholeRows(this.held, environmentId, commit);
-  }
-
-  private readCommits(environmentId: string, commits: readonly CommitRow[]) {
-    return readCommits(this.pool, environmentId, commits);
   }
 
   /** readFeedSql: every entry from the database. */
