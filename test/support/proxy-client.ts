@@ -56,7 +56,8 @@ export class ProxyClient {
   request(path: string, args: string[] = [], scheme: 'https' | 'http' = 'https') {
     const result = run(this.curl, ['-s', '-w', '\n%{http_code}', ...this.target(path, scheme), ...args]);
     const cut = result.output.lastIndexOf('\n');
-    // `exit`: curl's exit code (55 and 56: the connection failed while sending or receiving).
+    // `exit`: curl's exit code (55 and 56: the connection failed while sending or receiving; 16 and 92: an
+    // HTTP/2 framing error or a stream reset).
     return {
       body: result.output.slice(0, cut),
       status: Number(result.output.slice(cut + 1)),
