@@ -41,4 +41,23 @@ describe('the commits a PostgreSQL process holds for its feed reads (postgres/fe
     expect(held.holds('b')).toBe(false);
     expect(held.size).toEqual({ commits: 1, rows: 1, chars: 3 });
   });
+
+  it('counts the change objects a row keeps as twice the changes text that encodes them', () => {
+    const held = new CommittedCommits(100, 1_000);
+    const changes = [
+      {
+        organizationId: 'usmf',
+        productId: 'P',
+        dimensions: {},
+        dataSource: 'pos',
+        measure: 'inbound',
+        delta: 1n,
+      },
+    ];
+    held.add('1', [{ ...row(1, 10), changes: 'c'.repeat(20), entryChanges: changes }]);
+    // request 8 + outcome 1 + changes 20, and the objects counted as 2 × 20.
+    expect(held.size).toEqual({ commits: 1, rows: 1, chars: 69 });
+    held.add('2', [{ ...row(2, 10), changes: 'c'.repeat(20) }]);
+    expect(held.size).toEqual({ commits: 2, rows: 2, chars: 98 });
+  });
 });
