@@ -8,6 +8,7 @@ import { Engine } from '../src/engine/engine.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
+import { createBenchDatabase } from './bench-database.js';
 import { changeEvent, reserveEvent } from './workloads/events.js';
 
 /*
@@ -28,25 +29,15 @@ const requests = Number(positionals[1] ?? 20_000);
 const products = mode === 'hot' ? 1 : 10_000;
 const postgresUrl = flags['postgres-url'];
 const dir = mkdtempSync(join(tmpdir(), 'onhand-reserve-cpu-'));
-const database = `onhand_reserve_cpu_${process.pid}`;
 const applicationName = `onhand-reserve-cpu-${process.pid}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+/** Drops the scratch PostgreSQL database (nothing on SQLite); called whether or not the run succeeded. */
+let dropDatabase = async () => {};
 
 async function openStore(): Promise<Store> {
   if (postgresUrl === undefined) return SqliteStore.open({ file: join(dir, 'bench.db') });
-  await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${database}`;
-  return PostgresStore.connect({ connectionString: url.toString(), applicationName });
+  const database = await createBenchDatabase(postgresUrl);
+  dropDatabase = database.drop;
+  return PostgresStore.connect({ connectionString: database.url, applicationName });
 }
 
 /** CPU seconds of the store's PostgreSQL backends (utime + stime from /proc; 0 on SQLite). */
@@ -66,57 +57,65 @@ async function backendCpu(): Promise<number> {
   return ticks / 100;
 }
 
-const store = await openStore();
-await store.migrate();
+const store = await openStore().catch(async (error: unknown) => {
+  await dropDatabase();
+  rmSync(dir, { recursive: true, force: true });
+  throw error;
+});
 const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
-await engine.environments.create('w4');
-const product = (i: number) => (mode === 'hot' ? 'HOT' : `S${i}`);
-for (let start = 0; start < products; start += 512) {
-  const items = Array.from({ length: Math.min(512, products - start) }, (_, i) => ({
-    input: JSON.parse(
-      changeEvent(`stock-${start + i}`, product(start + i), { siteId: '1', locationId: '11' }, 5_000_000),
-    ),
-    path: `/${i}`,
-  }));
-  await engine.changeOnHand('w4', items);
-}
-let sent = 0;
+// Whether or not the run succeeds, the scratch database and directory go (a failed run left them behind).
+try {
+  await store.migrate();
+  await engine.environments.create('w4');
+  const product = (i: number) => (mode === 'hot' ? 'HOT' : `S${i}`);
+  for (let start = 0; start < products; start += 512) {
+    const items = Array.from({ length: Math.min(512, products - start) }, (_, i) => ({
+      input: JSON.parse(
+        changeEvent(`stock-${start + i}`, product(start + i), { siteId: '1', locationId: '11' }, 5_000_000),
+      ),
+      path: `/${i}`,
+    }));
+    await engine.changeOnHand('w4', items);
+  }
+  let sent = 0;
 
-async function reserve(): Promise<void> {
-  const n = sent++;
-  const input = JSON.parse(reserveEvent(`r${n}`, product(Math.floor(Math.random() * products))));
-  const [outcome] = await engine.reservations.reserve('w4', [{ input, path: '' }]);
-  if (outcome?.status !== 'success') throw new Error(`a reservation failed: ${JSON.stringify(outcome)}`);
-}
+  async function reserve(): Promise<void> {
+    const n = sent++;
+    const input = JSON.parse(reserveEvent(`r${n}`, product(Math.floor(Math.random() * products))));
+    const [outcome] = await engine.reservations.reserve('w4', [{ input, path: '' }]);
+    if (outcome?.status !== 'success') throw new Error(`a reservation failed: ${JSON.stringify(outcome)}`);
+  }
 
-async function run(count: number): Promise<void> {
-  let left = count;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (left-- > 0) await reserve();
-    }),
+  async function run(count: number): Promise<void> {
+    let left = count;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (left-- > 0) await reserve();
+      }),
+    );
+  }
+
+  await run(2000); // warm-up
+  const trips = () => (store instanceof PostgresStore ? store.roundTrips : 0);
+  const trips0 = trips();
+  const backend0 = await backendCpu();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(requests);
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = (performance.now() - t0) / 1000;
+  const backend = (await backendCpu()) - backend0;
+  const perReservation = (trips() - trips0) / requests;
+  console.log(
+    `${postgresUrl === undefined ? 'sqlite' : 'postgres'} ${mode}: ${((cpu.user + cpu.system) / requests).toFixed(1)} µs CPU per reservation (user ${(cpu.user / requests).toFixed(1)}, ` +
+      `system ${(cpu.system / requests).toFixed(1)}); ${Math.round(requests / seconds).toLocaleString('en')} reservations/s` +
+      (postgresUrl === undefined
+        ? ''
+        : `; PostgreSQL backends ${((backend * 1e6) / requests).toFixed(1)} µs per reservation, ${perReservation.toFixed(2)} round trips`),
   );
+} finally {
+  await engine.drain();
+  await store.close();
+  await dropDatabase();
+  rmSync(dir, { recursive: true, force: true });
 }
-
-await run(2000); // warm-up
-const trips = () => (store instanceof PostgresStore ? store.roundTrips : 0);
-const trips0 = trips();
-const backend0 = await backendCpu();
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-await run(requests);
-const cpu = process.cpuUsage(cpu0);
-const seconds = (performance.now() - t0) / 1000;
-const backend = (await backendCpu()) - backend0;
-const perReservation = (trips() - trips0) / requests;
-console.log(
-  `${postgresUrl === undefined ? 'sqlite' : 'postgres'} ${mode}: ${((cpu.user + cpu.system) / requests).toFixed(1)} µs CPU per reservation (user ${(cpu.user / requests).toFixed(1)}, ` +
-    `system ${(cpu.system / requests).toFixed(1)}); ${Math.round(requests / seconds).toLocaleString('en')} reservations/s` +
-    (postgresUrl === undefined
-      ? ''
-      : `; PostgreSQL backends ${((backend * 1e6) / requests).toFixed(1)} µs per reservation, ${perReservation.toFixed(2)} round trips`),
-);
-await engine.drain();
-await store.close();
-if (postgresUrl !== undefined) await admin(`DROP DATABASE ${database}`);
-rmSync(dir, { recursive: true, force: true });
