@@ -1,0 +1,291 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { formatQty, parseQty } from '../../../src/domain/quantity.js';
+import {
+  encodeChanges,
+  lockKeyOf,
+  type OldChange,
+  type OldLedgerRow,
+  POSTGRES,
+  RAW_TEXT_OIDS,
+  requestHash,
+  SQLITE,
+  toJson,
+  toLedgerRecord,
+} from '../../fixtures/ledger-v1/old-server.js';
+
+/*
+ * A server of the previous release, as far as the ledger and the stock go: it runs that release's
+ * statements (test/fixtures/ledger-v1/old-server.ts) on its own connection, and decodes rows as that
+ * release did (format 1 only). An on-hand change or count is applied as that release applied it: look
+ * the event id up (a retry answers the first outcome), read the touched stock rows, upsert them, append
+ * the ledger entry; on PostgreSQL under the advisory lock of its lock key, with the commit recorded for
+ * the sequencer and notified.
+ */
+
+/** An on-hand change or count body as a client sends it (one data source). */
+export interface OldBody {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly productId: string;
+  readonly dimensions: Record<string, string>;
+  readonly quantities: Record<string, Record<string, number>>;
+  readonly modifiedDateTimeUTC?: string;
+}
+
+export type OldKind = 'onhand.change' | 'onhand.set';
+
+export interface OldAnswer {
+  readonly replayed: boolean;
+  readonly outcome: unknown;
+}
+
+export interface OldServer {
+  write(kind: OldKind, body: OldBody): Promise<OldAnswer>;
+  /** The first outcome recorded for an event id of `family` (the retry lookup), undefined if none. */
+  firstOutcome(family: string, eventId: string): Promise<unknown>;
+  /** The environment's ledger, every row decoded as the old release decodes it. */
+  readLedger(): Promise<ReturnType<typeof toLedgerRecord>[]>;
+}
+
+const FAMILY: Record<OldKind, string> = { 'onhand.change': 'onhand', 'onhand.set': 'setonhand' };
+
+/** What the old release derived from a body before writing: the stored request and the rows touched. */
+function planOf(env: string, kind: OldKind, body: OldBody) {
+  const dimensions = Object.fromEntries(
+    Object.entries(body.dimensions)
+      .map(([k, v]) => [k.toLowerCase(), v] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  const partitionId = [body.organizationId, dimensions.siteid ?? '', dimensions.locationid ?? ''].join('~');
+  const values = Object.entries(body.quantities).flatMap(([dataSource, measures]) =>
+    Object.entries(measures).map(([measure, v]) => ({ dataSource, measure, value: parseQty(v, '') })),
+  );
+  const countedAt = kind === 'onhand.set' ? new Date(body.modifiedDateTimeUTC ?? 0).toISOString() : null;
+  const request = {
+    kind,
+    eventId: body.id,
+    organizationId: body.organizationId,
+    productId: body.productId,
+    dimensions,
+    partitionId,
+    values: values.map((v) => ({ dataSource: v.dataSource, measure: v.measure, value: formatQty(v.value) })),
+    countedAt,
+  };
+  return {
+    env,
+    family: FAMILY[kind],
+    set: kind === 'onhand.set',
+    dimensions,
+    dims: JSON.stringify(dimensions),
+    partitionId,
+    values,
+    countedAt,
+    lockKey: lockKeyOf(env, body.organizationId, body.productId, partitionId),
+    entry: {
+      environmentId: env,
+      partitionId,
+      family: FAMILY[kind],
+      eventId: body.id,
+      bodyHash: requestHash(body),
+      kind,
+      recordedAt: new Date().toISOString(),
+      request,
+      outcome: { id: body.id, status: 'success', message: '' },
+      reference: null,
+      clientId: null,
+    },
+    body,
+  };
+}
+
+type Plan = ReturnType<typeof planOf>;
+
+/** The stock rows after the write and the changes it made, from the rows read (quantity by measure). */
+function apply(plan: Plan, before: Map<string, bigint>) {
+  const changes: OldChange[] = [];
+  const rows = plan.values.map((v) => {
+    const old = before.get(`${v.dataSource}|${v.measure}`);
+    const quantity = plan.set ? v.value : (old ?? 0n) + v.value;
+    changes.push({
+      organizationId: plan.body.organizationId,
+      productId: plan.body.productId,
+      dimensions: plan.dimensions,
+      dataSource: v.dataSource,
+      measure: v.measure,
+      delta: quantity - (old ?? 0n),
+      ...(old === undefined ? { created: true } : {}),
+    });
+    return { ...v, quantity };
+  });
+  return { rows, changes };
+}
+
+/** Opens an old server on `location` (the SQLite file or the PostgreSQL URL); cleanups are pushed. */
+export function oldServer(backend: string, env: string, location: string, cleanups: (() => Promise<void>)[]) {
+  return backend === 'sqlite'
+    ? sqliteServer(env, location, cleanups)
+    : postgresServer(env, location, cleanups);
+}
+
+function sqliteServer(env: string, file: string, cleanups: (() => Promise<void>)[]): OldServer {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 10000');
+  cleanups.unshift(async () => void db.close());
+  const run = (text: string, ...params: unknown[]) => db.prepare(text).run(...params);
+  const all = <T>(text: string, ...params: unknown[]) => db.prepare(text).all(...params) as T[];
+  const firstOutcome = async (family: string, eventId: string) => {
+    const [row] = all<{ outcome: string }>(SQLITE.findEvents, env, family, JSON.stringify([eventId]));
+    return row === undefined ? undefined : (JSON.parse(row.outcome) as unknown);
+  };
+  return {
+    firstOutcome,
+    async write(kind, body) {
+      const plan = planOf(env, kind, body);
+      run(SQLITE.begin);
+      try {
+        const [found] = all<{ outcome: string }>(
+          SQLITE.findEvents,
+          env,
+          plan.family,
+          JSON.stringify([body.id]),
+        );
+        if (found) return { replayed: true, outcome: JSON.parse(found.outcome) as unknown };
+        const before = new Map<string, bigint>();
+        for (const v of plan.values)
+          for (const r of all<{ quantity: number | bigint }>(
+            SQLITE.readRow,
+            env,
+            body.organizationId,
+            body.productId,
+            plan.dims,
+            v.dataSource,
+            v.measure,
+          ))
+            before.set(`${v.dataSource}|${v.measure}`, BigInt(r.quantity));
+        const { rows, changes } = apply(plan, before);
+        for (const r of rows)
+          run(
+            SQLITE.upsertRow,
+            env,
+            plan.partitionId,
+            body.organizationId,
+            body.productId,
+            plan.dims,
+            plan.dimensions.siteid ?? null,
+            plan.dimensions.locationid ?? null,
+            r.dataSource,
+            r.measure,
+            r.quantity,
+            plan.countedAt,
+          );
+        const e = plan.entry;
+        run(
+          SQLITE.insertLedger,
+          e.environmentId,
+          e.partitionId,
+          e.family,
+          e.eventId,
+          e.bodyHash,
+          e.kind,
+          e.recordedAt,
+          toJson(e.request),
+          toJson(e.outcome),
+          encodeChanges(changes),
+          e.reference,
+          e.clientId,
+          new Date().toISOString(),
+        );
+        run(SQLITE.commit);
+        return { replayed: false, outcome: e.outcome };
+      } finally {
+        if (db.inTransaction) run(SQLITE.rollback);
+      }
+    },
+    async readLedger() {
+      return all<OldLedgerRow>(SQLITE.readLedger, env, 0, 100_000).map(toLedgerRecord);
+    },
+  };
+}
+
+function postgresServer(env: string, url: string, cleanups: (() => Promise<void>)[]): OldServer {
+  const raw = (value: string) => value;
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      (RAW_TEXT_OIDS as readonly number[]).includes(oid)
+        ? raw
+        : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 2, types });
+  pool.on('error', () => {});
+  cleanups.unshift(() => pool.end());
+  const firstOutcome = async (family: string, eventId: string) => {
+    const [row] = (await pool.query<{ outcome: string }>(POSTGRES.findEvents, [env, family, [eventId]])).rows;
+    return row === undefined ? undefined : (JSON.parse(row.outcome) as unknown);
+  };
+  return {
+    firstOutcome,
+    async write(kind, body) {
+      const plan = planOf(env, kind, body);
+      const client = await pool.connect();
+      try {
+        await client.query(POSTGRES.begin([plan.lockKey], (v) => client.escapeLiteral(v)));
+        const q = <T extends pg.QueryResultRow>(text: string, params: unknown[]) =>
+          client.query<T>(text, params).then((r) => r.rows);
+        const [found] = await q<{ outcome: string }>(POSTGRES.findEvents, [env, plan.family, [body.id]]);
+        if (found) {
+          await client.query('ROLLBACK');
+          return { replayed: true, outcome: JSON.parse(found.outcome) as unknown };
+        }
+        const read = await q<{ data_source: string; measure: string; quantity: string }>(POSTGRES.readRows, [
+          env,
+          ...[0, 1, 2, 3, 4].map((i) =>
+            plan.values.map(
+              (v) => [body.organizationId, body.productId, plan.dims, v.dataSource, v.measure][i] as string,
+            ),
+          ),
+        ]);
+        const before = new Map(read.map((r) => [`${r.data_source}|${r.measure}`, BigInt(r.quantity)]));
+        const { rows, changes } = apply(plan, before);
+        const column = (f: (r: (typeof rows)[number]) => string | null) => rows.map(f);
+        await q(POSTGRES.upsertRows, [
+          env,
+          column(() => plan.partitionId),
+          column(() => body.organizationId),
+          column(() => body.productId),
+          column(() => plan.dims),
+          column(() => plan.dimensions.siteid ?? null),
+          column(() => plan.dimensions.locationid ?? null),
+          column((r) => r.dataSource),
+          column((r) => r.measure),
+          column((r) => r.quantity.toString()),
+          column(() => plan.countedAt),
+        ]);
+        const e = plan.entry;
+        const entry = [e.environmentId, e.partitionId, e.family, e.eventId, e.bodyHash, e.kind, e.recordedAt];
+        await q(POSTGRES.appendLedger, [
+          ...entry.map((v) => [v]),
+          [toJson(e.request)],
+          [toJson(e.outcome)],
+          [encodeChanges(changes)],
+          [e.reference],
+          [e.clientId],
+          null,
+        ]);
+        await client.query('COMMIT');
+        await client.query(POSTGRES.commitNotify);
+        return { replayed: false, outcome: e.outcome };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async readLedger() {
+      return (await pool.query<OldLedgerRow>(POSTGRES.readLedger, [env, 0, 100_000])).rows.map(
+        toLedgerRecord,
+      );
+    },
+  };
+}
