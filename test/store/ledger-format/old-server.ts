@@ -46,6 +46,8 @@ export interface OldServer {
   firstOutcome(family: string, eventId: string): Promise<unknown>;
   /** The environment's ledger, every row decoded as the old release decodes it. */
   readLedger(): Promise<ReturnType<typeof toLedgerRecord>[]>;
+  /** SQLite only: the change feed as the old release read it (position = seq), decoded as it did. */
+  readFeed(): Promise<(ReturnType<typeof toLedgerRecord> & { position: number })[]>;
 }
 
 const FAMILY: Record<OldKind, string> = { 'onhand.change': 'onhand', 'onhand.set': 'setonhand' };
@@ -205,6 +207,12 @@ function sqliteServer(env: string, file: string, cleanups: (() => Promise<void>)
     async readLedger() {
       return all<OldLedgerRow>(SQLITE.readLedger, env, 0, 100_000).map(toLedgerRecord);
     },
+    async readFeed() {
+      return all<OldLedgerRow & { position: number }>(SQLITE.feedRead, env, 0, 100_000).map((r) => ({
+        ...toLedgerRecord(r),
+        position: Number(r.position),
+      }));
+    },
   };
 }
 
@@ -216,7 +224,7 @@ function postgresServer(env: string, url: string, cleanups: (() => Promise<void>
         ? raw
         : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
   };
-  const pool = new pg.Pool({ connectionString: url, max: 2, types });
+  const pool = new pg.Pool({ connectionString: url, max: 4, types });
   pool.on('error', () => {});
   cleanups.unshift(() => pool.end());
   const firstOutcome = async (family: string, eventId: string) => {
@@ -286,6 +294,9 @@ function postgresServer(env: string, url: string, cleanups: (() => Promise<void>
       return (await pool.query<OldLedgerRow>(POSTGRES.readLedger, [env, 0, 100_000])).rows.map(
         toLedgerRecord,
       );
+    },
+    async readFeed() {
+      throw new Error('the old PostgreSQL feed read is not part of the fixture');
     },
   };
 }
