@@ -1,18 +1,17 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { formatQty, parseQty } from '../../../src/domain/quantity.js';
 import {
   encodeChanges,
-  lockKeyOf,
-  type OldChange,
   type OldLedgerRow,
   POSTGRES,
   RAW_TEXT_OIDS,
-  requestHash,
   SQLITE,
   toJson,
   toLedgerRecord,
 } from '../../fixtures/ledger-v1/old-server.js';
+import { apply, type OldBody, type OldKind, planOf } from './old-server-plan.js';
+
+export type { OldBody, OldKind } from './old-server-plan.js';
 
 /*
  * A server of the previous release, as far as the ledger and the stock go: it runs that release's
@@ -22,18 +21,6 @@ import {
  * the ledger entry; on PostgreSQL under the advisory lock of its lock key, with the commit recorded for
  * the sequencer and notified.
  */
-
-/** An on-hand change or count body as a client sends it (one data source). */
-export interface OldBody {
-  readonly id: string;
-  readonly organizationId: string;
-  readonly productId: string;
-  readonly dimensions: Record<string, string>;
-  readonly quantities: Record<string, Record<string, number>>;
-  readonly modifiedDateTimeUTC?: string;
-}
-
-export type OldKind = 'onhand.change' | 'onhand.set';
 
 export interface OldAnswer {
   readonly replayed: boolean;
@@ -48,79 +35,6 @@ export interface OldServer {
   readLedger(): Promise<ReturnType<typeof toLedgerRecord>[]>;
   /** SQLite only: the change feed as the old release read it (position = seq), decoded as it did. */
   readFeed(): Promise<(ReturnType<typeof toLedgerRecord> & { position: number })[]>;
-}
-
-const FAMILY: Record<OldKind, string> = { 'onhand.change': 'onhand', 'onhand.set': 'setonhand' };
-
-/** What the old release derived from a body before writing: the stored request and the rows touched. */
-function planOf(env: string, kind: OldKind, body: OldBody) {
-  const dimensions = Object.fromEntries(
-    Object.entries(body.dimensions)
-      .map(([k, v]) => [k.toLowerCase(), v] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-  const partitionId = [body.organizationId, dimensions.siteid ?? '', dimensions.locationid ?? ''].join('~');
-  const values = Object.entries(body.quantities).flatMap(([dataSource, measures]) =>
-    Object.entries(measures).map(([measure, v]) => ({ dataSource, measure, value: parseQty(v, '') })),
-  );
-  const countedAt = kind === 'onhand.set' ? new Date(body.modifiedDateTimeUTC ?? 0).toISOString() : null;
-  const request = {
-    kind,
-    eventId: body.id,
-    organizationId: body.organizationId,
-    productId: body.productId,
-    dimensions,
-    partitionId,
-    values: values.map((v) => ({ dataSource: v.dataSource, measure: v.measure, value: formatQty(v.value) })),
-    countedAt,
-  };
-  return {
-    env,
-    family: FAMILY[kind],
-    set: kind === 'onhand.set',
-    dimensions,
-    dims: JSON.stringify(dimensions),
-    partitionId,
-    values,
-    countedAt,
-    lockKey: lockKeyOf(env, body.organizationId, body.productId, partitionId),
-    entry: {
-      environmentId: env,
-      partitionId,
-      family: FAMILY[kind],
-      eventId: body.id,
-      bodyHash: requestHash(body),
-      kind,
-      recordedAt: new Date().toISOString(),
-      request,
-      outcome: { id: body.id, status: 'success', message: '' },
-      reference: null,
-      clientId: null,
-    },
-    body,
-  };
-}
-
-type Plan = ReturnType<typeof planOf>;
-
-/** The stock rows after the write and the changes it made, from the rows read (quantity by measure). */
-function apply(plan: Plan, before: Map<string, bigint>) {
-  const changes: OldChange[] = [];
-  const rows = plan.values.map((v) => {
-    const old = before.get(`${v.dataSource}|${v.measure}`);
-    const quantity = plan.set ? v.value : (old ?? 0n) + v.value;
-    changes.push({
-      organizationId: plan.body.organizationId,
-      productId: plan.body.productId,
-      dimensions: plan.dimensions,
-      dataSource: v.dataSource,
-      measure: v.measure,
-      delta: quantity - (old ?? 0n),
-      ...(old === undefined ? { created: true } : {}),
-    });
-    return { ...v, quantity };
-  });
-  return { rows, changes };
 }
 
 /** Opens an old server on `location` (the SQLite file or the PostgreSQL URL); cleanups are pushed. */
