@@ -6,8 +6,9 @@ import { lockKeyOf, type OldChange, requestHash } from '../../fixtures/ledger-v1
  * engine, not its statements): the normalised request it stored, the body hash, the lock key, and the
  * stock rows and changes of the write. Written for this test, not copied: it gives what that release
  * stored for these bodies (the request shape of the ledger-v1 fixtures it wrote), for changes and
- * counts of one data source only. The body hash and lock key are that release's own functions, and the
- * statements that write all this are in the fixture (test/fixtures/ledger-v1/old-server.ts).
+ * counts of one data source only (rolling-upgrade.test.ts checks it against the fixtures). The body hash
+ * and lock key are that release's own functions, and the statements that write all this are in the
+ * fixture (test/fixtures/ledger-v1/old-server.ts).
  */
 
 /** An on-hand change or count body as a client sends it (one data source). */

@@ -3,8 +3,9 @@ import type { ItemOutcome } from '../../../src/engine/outcome.js';
 import { SOURCE_COMMIT } from '../../fixtures/ledger-v1/old-server.js';
 import { testBackends } from '../../support/backends.js';
 import { expectReplayEqualsState, seen } from './ledger-checks.js';
-import { ENV, engineOn, legacyDatabase } from './legacy-ledger.js';
+import { CHANGES, ENV, engineOn, exportedLedger, legacyDatabase } from './legacy-ledger.js';
 import { type OldBody, oldServer } from './old-server.js';
+import { planOf } from './old-server-plan.js';
 
 /*
  * A rolling upgrade to the release of the ledger's format 2: servers of the previous release (the
@@ -30,6 +31,25 @@ function recorded(outcome: ItemOutcome | undefined): unknown {
   const { commitMark: _, ...stored } = outcome ?? ({ commitMark: 0 } as unknown as ItemOutcome);
   return JSON.parse(JSON.stringify(stored));
 }
+
+describe('the old server of the fixture', () => {
+  it('derives from a body the request and body hash that the previous release stored for it', () => {
+    const count = {
+      id: 'count-1',
+      organizationId: 'usmf',
+      productId: 'p0',
+      dimensions: { siteId: '1', locationId: '11' },
+      quantities: { pos: { inbound: 40 } },
+      modifiedDateTimeUTC: '2026-12-03T11:00:00Z',
+    };
+    const sent = [...CHANGES.map((c) => ['onhand.change', c.input] as const), ['onhand.set', count] as const];
+    const derived = sent.map(([kind, body]) => planOf(ENV, kind, body as OldBody).entry);
+    const stored = exportedLedger().slice(0, sent.length);
+    expect(derived.map((e) => [e.eventId, e.kind, e.family, e.bodyHash, e.request])).toEqual(
+      stored.map((e) => [e.eventId, e.kind, e.family, e.bodyHash, e.request]),
+    );
+  });
+});
 
 describe.each(testBackends())('servers of the previous release beside this one on %s', (backend) => {
   it('write, read and answer retries in turn on the database this release migrated, before the switch', async () => {
