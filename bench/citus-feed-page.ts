@@ -15,7 +15,8 @@ import { bulkTemplates } from './workloads/events.js';
  * EXPLAIN ANALYZE of readFeedSql(true) for it once (citus.explain_all_tasks on: every shard's plan), to
  * count the ledger rows its plans visited on the workers. Reports the wall time per page (median, min,
  * max), those rows and the statement's execution time, and checks that each page is the `limit` entries
- * after the cursor of one read of the whole feed.
+ * after the cursor of one read of the whole feed. With KEEP=1 the schema is kept (its URL printed) for
+ * bench/citus-feed-statements.ts.
  * Usage: npx tsx bench/citus-feed-page.ts postgres://…/onhand [commits 100] [size 512] [limit 100] [runs 20]
  */
 const citusUrl = process.argv[2] ?? 'postgres://postgres@127.0.0.1:55501/onhand';
@@ -93,5 +94,6 @@ try {
 } finally {
   await explain.end().catch(() => undefined);
   await store.close();
-  await schema.drop();
+  if (process.env.KEEP === '1') console.log(`kept: ${schema.url}`);
+  else await schema.drop();
 }
