@@ -133,6 +133,18 @@ describe('the checkpointer woken as a span completes (SQLite)', () => {
     expect(leases()).toEqual(ENVIRONMENTS.map((id) => `checkpoints:${id}`));
   });
 
+  it('gives a caller resuming as the running pass ends the pass that follows, never one beside it', async () => {
+    checkpointer.start();
+    const first = checkpointer.runOnce();
+    // This caller resumes after the first pass and before the pass asked for next has started.
+    const resumed = first.then(() => checkpointer.runOnce());
+    const next = checkpointer.runOnce();
+    await Promise.all([resumed, next]);
+    expect(checkpointer.passes).toBe(2);
+    await checkpointer.stop();
+    expect(checkpointer.passes).toBe(2);
+  });
+
   it('starts no pass asked for before a stop once the running pass ends', async () => {
     const first = checkpointer.runOnce();
     const next = checkpointer.runOnce();

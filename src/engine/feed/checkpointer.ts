@@ -118,8 +118,11 @@ export class Checkpointer {
    * ends: every ask meanwhile gets that same pass, so they cost one.
    */
   runOnce(): Promise<void> {
+    // Asked for again before the following pass started (a caller resumed between the end of the running
+    // pass and the start of that one): the same pass, never a second one beside it.
+    if (this.#next) return this.#next;
     if (!this.#running) return this.run(undefined);
-    this.#next ??= this.#running.then(() => {
+    this.#next = this.#running.then(() => {
       this.#next = undefined;
       return this.#stopped ? undefined : this.run(undefined);
     });
@@ -142,13 +145,15 @@ export class Checkpointer {
 
   private run(only: ReadonlySet<string> | undefined): Promise<void> {
     this.#passes++;
-    this.#running = this.pass(only).finally(() => {
-      this.#running = undefined;
+    const running: Promise<void> = this.pass(only).finally(() => {
+      if (this.#running === running) this.#running = undefined;
       const again = this.#again;
       this.#again = undefined;
-      if (again) setImmediate(() => this.wake([...again]));
+      // Woken meanwhile: a pass over those environments, unless the pass over every one follows anyway.
+      if (again && !this.#next) setImmediate(() => this.wake([...again]));
     });
-    return this.#running;
+    this.#running = running;
+    return running;
   }
 
   /** One pass over the environments given (all of them when undefined). */
