@@ -83,7 +83,11 @@ const UNIQUE_VIOLATION_CODES = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQ
 export function isStalePrepared(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  return code === '26000' || (code === '0A000' && STALE_PLAN.test(error.message));
+  if (code === '26000') return true;
+  if (code !== '0A000') return false;
+  // The routine that raised it (plancache.c) whatever the server's language, else the English message.
+  const routine = (error as { routine?: unknown }).routine;
+  return routine === 'RevalidateCachedQuery' || STALE_PLAN.test(error.message);
 }
 
 /** The message of PostgreSQL's 0A000 for a cached plan whose result type changed (English messages). */

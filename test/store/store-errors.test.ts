@@ -39,6 +39,11 @@ describe('a named statement gone stale on its connection', () => {
   it('is 0A000 saying its result type changed, or 26000 (deallocated), nothing else', () => {
     expect(isStalePrepared(failed('0A000', 'cached plan must not change result type'))).toBe(true);
     expect(isStalePrepared(failed('0A000', 'feature not supported'))).toBe(false);
+    // A server answering in another language: the routine that raised it still tells.
+    const translated = Object.assign(failed('0A000', 'le plan en cache ne doit pas modifier le type'), {
+      routine: 'RevalidateCachedQuery',
+    });
+    expect(isStalePrepared(translated)).toBe(true);
     expect(isStalePrepared(failed('26000'))).toBe(true);
     expect(isStalePrepared(failed('23505'))).toBe(false);
     expect(isStalePrepared(failed('08006'))).toBe(false);
