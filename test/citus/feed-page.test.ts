@@ -146,6 +146,69 @@ function describeFeedPage(): void {
     expect(await rowsRead(0, 10)).toBeLessThanOrEqual(120);
     expect(await rowsRead(positions[389] ?? 0, 100)).toBeLessThanOrEqual(240);
   }, 120_000);
+
+  it('reads commits whose ledger rows interleave in seq whole, each page a slice of the feed', async () => {
+    // The distributed writer of the test above (its sequencer stamps these commits too).
+    const writer = stores[1];
+    expect(writer?.partitioned).toBe(true);
+    if (!writer) return;
+    const INTER = 'interleaved';
+    const part = (prefix: string, from: number, count: number) =>
+      entries(prefix, from + count, {}, INTER)
+        .slice(from)
+        .map((e, i) => ({ ...e, partitionId: PARTITIONS[(from + i) % 4] as string }));
+    const turn = () => {
+      let go = () => {};
+      const done = new Promise<void>((resolve) => {
+        go = resolve;
+      });
+      return { done, go };
+    };
+    const [a1, b1, a2] = [turn(), turn(), turn()];
+    // Two transactions append alternately before either commits: each commit's seq range holds the other's.
+    await Promise.all([
+      writer.transaction(['inter-a'], async (tx) => {
+        await tx.appendLedger(part('a', 0, 30));
+        a1.go();
+        await b1.done;
+        await tx.appendLedger(part('a', 30, 30));
+        a2.go();
+      }),
+      writer.transaction(['inter-b'], async (tx) => {
+        await a1.done;
+        await tx.appendLedger(part('b', 0, 30));
+        b1.go();
+        await a2.done;
+        await tx.appendLedger(part('b', 30, 30));
+      }),
+    ]);
+    expect(await writer.feed.settleAll(30_000)).toBeDefined();
+    const all = await writer.feed.read(INTER, 0, 100_000);
+    const expected = [...entries('a', 60), ...entries('b', 60)].map((e) => e.eventId);
+    expect(all.map((e) => e.eventId).sort()).toEqual(expected.sort());
+    // The seqs did interleave: each commit's seq range holds entries of the other.
+    const seqs = (c: string) => all.filter((e) => e.eventId?.startsWith(`${c}-`)).map((e) => e.seq);
+    for (const [c, other] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
+      const [low, high] = [Math.min(...seqs(c)), Math.max(...seqs(c))];
+      expect(seqs(other).some((seq) => seq > low && seq < high)).toBe(true);
+    }
+    // Each commit's entries are consecutive, whichever commit came first.
+    const commits = all.map((e) => e.eventId?.[0]).join('');
+    expect(['a'.repeat(60) + 'b'.repeat(60), 'b'.repeat(60) + 'a'.repeat(60)]).toContain(commits);
+    const positions = all.map((e) => e.position);
+    for (const index of [-1, 0, 14, 29, 59, 60, 89, 118]) {
+      const after = index < 0 ? 0 : (positions[index] ?? 0);
+      for (const limit of [1, 7, 15, 16, 61, 1000]) {
+        const from = positions.findIndex((p) => p > after);
+        expect(await writer.feed.read(INTER, after, limit), `after ${after}, limit ${limit}`).toEqual(
+          from < 0 ? [] : all.slice(from, from + limit),
+        );
+      }
+    }
+  }, 60_000);
 }
 
 const mode = citusMode();
