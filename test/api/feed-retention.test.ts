@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, startHarness, tshirtEvent } from '../support/harness.js';
 import { follow } from '../support/sse-client.js';
 
@@ -143,6 +143,10 @@ describe('positions older than the retention window', () => {
     const stream = await follow(`${base}${E}/feed/stream`, { authorization: `Bearer ${reader}` });
     try {
       expect(stream.status).toBe(200);
+      // The headers leave before the stream reads the head: write only once it follows live, or the
+      // entry would land behind the head it starts from.
+      const hub = h.services.engine.feed.hub;
+      await vi.waitFor(() => expect(hub.liveFollowers('test')).toBe(1), { timeout: 10_000 });
       await receive('new-3', 1, admin);
       const [entry] = await stream.entries(1);
       expect((JSON.parse(entry?.data ?? '{}') as { eventId: string }).eventId).toBe('new-3');

@@ -123,13 +123,18 @@ describe('the checkpointer woken as a span completes (SQLite)', () => {
       await gate;
       return acquireLease(...args);
     };
-    checkpointer.start();
-    // A span completed by e0 alone wakes a pass over e0; asked for meanwhile, runOnce covers them all.
-    await write('e0', 'w', SIZE * 2);
-    await until(async () => checkpointer.passes >= 1, 'a woken pass starts');
-    const all = checkpointer.runOnce();
-    open();
-    await all;
+    // Opened whatever fails before: afterEach's stop() waits for the gated pass.
+    try {
+      checkpointer.start();
+      // A span completed by e0 alone wakes a pass over e0; asked for meanwhile, runOnce covers them all.
+      await write('e0', 'w', SIZE * 2);
+      await until(async () => checkpointer.passes >= 1, 'a woken pass starts');
+      const all = checkpointer.runOnce();
+      open();
+      await all;
+    } finally {
+      open();
+    }
     expect(leases()).toEqual(ENVIRONMENTS.map((id) => `checkpoints:${id}`));
   });
 

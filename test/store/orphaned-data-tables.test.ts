@@ -45,9 +45,11 @@ describe('the tables deleteOrphanedData deletes from', () => {
         await store.migrate();
         await db.connect();
         const { rows } = await db.query<{ name: string }>(
-          `SELECT table_name AS name FROM information_schema.columns
-         WHERE table_schema = current_schema() AND column_name = 'environment_id'
-           AND table_name NOT IN ('environments', 'feed_commits')`,
+          // Base tables only: information_schema.columns also lists the columns of views.
+          `SELECT c.table_name AS name FROM information_schema.columns c
+             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+           WHERE c.table_schema = current_schema() AND c.column_name = 'environment_id'
+             AND t.table_type = 'BASE TABLE' AND c.table_name NOT IN ('environments', 'feed_commits')`,
         );
         expect(rows.map((r) => r.name).sort()).toEqual(EXPECTED);
       } finally {

@@ -231,3 +231,10 @@ export function stockAnswer(engine: Engine, asOf?: string) {
     asOf === undefined ? {} : { asOf },
   );
 }
+
+/** Runs every cleanup step, in order, even when one fails (the database is still dropped); then rethrows the first failure. */
+export async function runCleanups(cleanups: readonly (() => Promise<void>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups) await cleanup().catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
+}

@@ -3,7 +3,7 @@ import type { ItemOutcome } from '../../../src/engine/outcome.js';
 import { SOURCE_COMMIT } from '../../fixtures/ledger-v1/old-server.js';
 import { testBackends } from '../../support/backends.js';
 import { expectReplayEqualsState, seen } from './ledger-checks.js';
-import { CHANGES, ENV, engineOn, exportedLedger, legacyDatabase } from './legacy-ledger.js';
+import { CHANGES, ENV, engineOn, exportedLedger, legacyDatabase, runCleanups } from './legacy-ledger.js';
 import { type OldBody, oldServer } from './old-server.js';
 import { planOf } from './old-server-plan.js';
 
@@ -133,7 +133,7 @@ describe.each(testBackends())('servers of the previous release beside this one o
 
       // ...and its feed carries every entry, the old server's with their deltas, at consecutive
       // positions; the sum of the deltas is the stored state.
-      await store.feed.settleAll(10_000);
+      expect(await store.feed.settleAll(30_000)).toBeDefined();
       const feed = await engine.ledger(ENV, 0, 1000);
       expect(feed.map((e) => e.position)).toEqual(feed.map((_, i) => i + 1));
       expect(feed.map(seen)).toEqual(mine.map(seen));
@@ -165,7 +165,7 @@ describe.each(testBackends())('servers of the previous release beside this one o
       // 10 from the fixture, then 5 (old), 3 (this release) and 2 (old).
       expect(p0red?.quantity).toBe(20_000_000n);
     } finally {
-      for (const cleanup of cleanups) await cleanup();
+      await runCleanups(cleanups);
     }
   });
 
@@ -189,7 +189,7 @@ describe.each(testBackends())('servers of the previous release beside this one o
             : engine.changeOnHand(ENV, [{ path: '', input: body }] as never).then(([o]) => o?.status);
         });
         expect(await Promise.all(writes)).toEqual(writes.map((_, i) => (i % 2 === 0 ? false : 'success')));
-        await store.feed.settleAll(10_000);
+        expect(await store.feed.settleAll(30_000)).toBeDefined();
         const feed = await engine.ledger(ENV, 0, 1000);
         expect(feed.map((e) => e.position)).toEqual(feed.map((_, i) => i + 1));
         expect(feed.filter((e) => e.eventId?.startsWith('both-'))).toHaveLength(24);
@@ -208,7 +208,7 @@ describe.each(testBackends())('servers of the previous release beside this one o
           (await store.readLedger(ENV, 0, 1000)).map(seen),
         );
       } finally {
-        for (const cleanup of cleanups) await cleanup();
+        await runCleanups(cleanups);
       }
     },
   );
