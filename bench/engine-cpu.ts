@@ -6,6 +6,7 @@ import { Engine } from '../src/engine/engine.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
+import { BackendCpu } from './backend-cpu.js';
 import { createBenchDatabase } from './bench-database.js';
 import { bulkTemplates } from './workloads/events.js';
 
@@ -16,7 +17,8 @@ import { bulkTemplates } from './workloads/events.js';
  * them in turn several times. With --checkpoints the feed's checkpointer runs as in the server (started,
  * and one last pass before the measurement ends, so every complete span's sums are in it).
  * With --postgres-url URL the store is a fresh PostgreSQL database made beside URL's (dropped at the
- * end); the figure is then this process's CPU only, not the PostgreSQL backends'.
+ * end); the backends' CPU per event is then printed beside this process's when PostgreSQL runs on this
+ * machine (read from /proc, bench/backend-cpu.ts), and "backends n/a" otherwise.
  * Usage: npx tsx bench/engine-cpu.ts [requests, default 500] [--checkpoints] [--postgres-url URL]
  */
 const args = process.argv.slice(2);
@@ -58,16 +60,23 @@ async function run(count: number): Promise<void> {
 if (checkpoints) engine.checkpointer.start();
 await run(40); // warm-up
 if (checkpoints) await engine.checkpointer.runOnce();
+const backends = database ? await BackendCpu.connect(database.url) : undefined;
+const backends0 = await backends?.sample();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await run(requests);
 if (checkpoints) await engine.checkpointer.runOnce();
 const cpu = process.cpuUsage(cpu0);
 const seconds = (performance.now() - t0) / 1000;
+const backendMicros = backends ? BackendCpu.since(backends0 ?? null, await backends.sample()) : undefined;
+await backends?.close();
 const events = requests * 512;
 console.log(
   `${((cpu.user + cpu.system) / events).toFixed(1)} µs CPU per event (user ${(cpu.user / events).toFixed(1)}, ` +
-    `system ${(cpu.system / events).toFixed(1)}); ${Math.round(events / seconds).toLocaleString('en')} events/s`,
+    `system ${(cpu.system / events).toFixed(1)}); ${Math.round(events / seconds).toLocaleString('en')} events/s` +
+    (backendMicros === undefined
+      ? ''
+      : `; PostgreSQL backends ${backendMicros === null ? 'n/a' : `${(backendMicros / events).toFixed(1)} µs per event`}`),
 );
 await engine.drain();
 await store.close();
