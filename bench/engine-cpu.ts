@@ -16,6 +16,7 @@ import { bulkTemplates } from './workloads/events.js';
  * process.cpuUsage(). Steadier than wall-clock events/s on a shared machine; compare builds by running
  * them in turn several times. With --checkpoints the feed's checkpointer runs as in the server (started,
  * and one last pass before the measurement ends, so every complete span's sums are in it).
+ * The store's feed is started as the server starts it (on PostgreSQL, the sequencer stamping positions).
  * With --postgres-url URL the store is a fresh PostgreSQL database made beside URL's (dropped at the
  * end); the backends' CPU per event is then printed beside this process's when PostgreSQL runs on this
  * machine (read from /proc, bench/backend-cpu.ts), and "backends n/a" otherwise.
@@ -34,6 +35,8 @@ const store: Store = database
   ? await PostgresStore.connect({ connectionString: database.url })
   : SqliteStore.open({ file: join(dir, 'bench.db') });
 await store.migrate();
+// As the server does (src/main.ts): on PostgreSQL this starts the sequencer that stamps commits' positions.
+await store.feed.start((error) => console.error('feed:', error));
 const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
 await engine.environments.create('w1');
 const bodies = bulkTemplates(10, 512, 5000);
