@@ -6,6 +6,7 @@ import { Engine } from '../src/engine/engine.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
+import { BackendCpu } from './backend-cpu.js';
 import { createBenchDatabase } from './bench-database.js';
 import { bulkTemplates } from './workloads/events.js';
 
@@ -15,8 +16,10 @@ import { bulkTemplates } from './workloads/events.js';
  * process.cpuUsage(). Steadier than wall-clock events/s on a shared machine; compare builds by running
  * them in turn several times. With --checkpoints the feed's checkpointer runs as in the server (started,
  * and one last pass before the measurement ends, so every complete span's sums are in it).
+ * The store's feed is started as the server starts it (on PostgreSQL, the sequencer stamping positions).
  * With --postgres-url URL the store is a fresh PostgreSQL database made beside URL's (dropped at the
- * end); the figure is then this process's CPU only, not the PostgreSQL backends'.
+ * end); the backends' CPU per event is then printed beside this process's when PostgreSQL runs on this
+ * machine (read from /proc, bench/backend-cpu.ts), and "backends n/a" otherwise.
  * Usage: npx tsx bench/engine-cpu.ts [requests, default 500] [--checkpoints] [--postgres-url URL]
  */
 const args = process.argv.slice(2);
@@ -32,6 +35,8 @@ const store: Store = database
   ? await PostgresStore.connect({ connectionString: database.url })
   : SqliteStore.open({ file: join(dir, 'bench.db') });
 await store.migrate();
+// As the server does (src/main.ts): on PostgreSQL this starts the sequencer that stamps commits' positions.
+await store.feed.start((error) => console.error('feed:', error));
 const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
 await engine.environments.create('w1');
 const bodies = bulkTemplates(10, 512, 5000);
@@ -58,16 +63,23 @@ async function run(count: number): Promise<void> {
 if (checkpoints) engine.checkpointer.start();
 await run(40); // warm-up
 if (checkpoints) await engine.checkpointer.runOnce();
+const backends = database ? await BackendCpu.connect(database.url) : undefined;
+const backends0 = await backends?.sample();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await run(requests);
 if (checkpoints) await engine.checkpointer.runOnce();
 const cpu = process.cpuUsage(cpu0);
 const seconds = (performance.now() - t0) / 1000;
+const backendMicros = backends ? BackendCpu.since(backends0 ?? null, await backends.sample()) : undefined;
+await backends?.close();
 const events = requests * 512;
 console.log(
   `${((cpu.user + cpu.system) / events).toFixed(1)} µs CPU per event (user ${(cpu.user / events).toFixed(1)}, ` +
-    `system ${(cpu.system / events).toFixed(1)}); ${Math.round(events / seconds).toLocaleString('en')} events/s`,
+    `system ${(cpu.system / events).toFixed(1)}); ${Math.round(events / seconds).toLocaleString('en')} events/s` +
+    (backendMicros === undefined
+      ? ''
+      : `; PostgreSQL backends ${backendMicros === null ? 'n/a' : `${(backendMicros / events).toFixed(1)} µs per event`}`),
 );
 await engine.drain();
 await store.close();
