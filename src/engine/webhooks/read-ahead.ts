@@ -3,6 +3,7 @@ import { passes } from '../../domain/feed/feed-filter.js';
 import type { Feed } from '../feed/feed.js';
 import type { FeedEntry } from '../feed/feed-entry.js';
 import { ScopeCache } from '../feed/scope-states.js';
+import { SharedReadAhead } from './shared-read-ahead.js';
 
 /** Records a subscription's worker reads (and annotates) at once: 4 of the feed's pages. */
 export const READ_AHEAD = 2000;
@@ -34,7 +35,11 @@ export class FeedReadAhead {
   /** The read that filled #entries reached the head (answered fewer than READ_AHEAD records). */
   #short = false;
 
-  constructor(private readonly records: number = READ_AHEAD) {}
+  /** `shared`: the reads ahead of the other workers of the process (shared-read-ahead.ts). */
+  constructor(
+    private readonly records: number = READ_AHEAD,
+    private readonly shared: SharedReadAhead = new SharedReadAhead(),
+  ) {}
 
   /**
    * Up to `limit` entries after `after` that pass `filter`, and the position to read from next (the last
@@ -72,7 +77,9 @@ export class FeedReadAhead {
     const after = this.#cursor;
     this.drop(after);
     try {
-      this.#entries = await feed.readAhead(environmentId, after, this.records, this.#cache);
+      this.#entries = await this.shared.take(environmentId, after, this.records, () =>
+        feed.readAhead(environmentId, after, this.records, this.#cache),
+      );
     } catch (error) {
       // The scope states may be half moved: start them again.
       this.#cache.reset(after);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Fence, type WebhookKey, webhookLease } from '../../store/webhook-store.js';
-import { FeedReadAhead } from './read-ahead.js';
+import { FeedReadAhead, READ_AHEAD } from './read-ahead.js';
+import { SharedReadAhead } from './shared-read-ahead.js';
 import { type StepResult, step, type WorkerDeps } from './webhook-worker.js';
 
 /** How often the dispatcher looks for subscriptions to take on, and says it is alive. */
@@ -40,6 +41,8 @@ interface Worker {
 export class WebhookDispatcher {
   readonly #owner = randomUUID();
   readonly #workers = new Map<string, Worker>();
+  /** The reads ahead of its workers, shared among them. */
+  readonly #reads = new SharedReadAhead();
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
@@ -146,7 +149,7 @@ export class WebhookDispatcher {
     const lease = webhookLease(fence.environmentId, fence.webhookId);
     let held = true;
     let renewed = Number.NEGATIVE_INFINITY;
-    const reader = new FeedReadAhead();
+    const reader = new FeedReadAhead(READ_AHEAD, this.#reads);
     try {
       while (!this.#stopped && !worker.handOver) {
         const now = clock();

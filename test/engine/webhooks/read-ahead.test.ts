@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FeedFilter, NO_FILTER } from '../../../src/domain/feed/feed-filter.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import { FeedReadAhead } from '../../../src/engine/webhooks/read-ahead.js';
+import { SharedReadAhead } from '../../../src/engine/webhooks/shared-read-ahead.js';
 import { testBackends } from '../../support/backends.js';
 import { type Harness, startHarness } from '../../support/harness.js';
 
@@ -75,6 +76,35 @@ describe.each(testBackends())('the read-ahead of a webhook worker on %s', (backe
       expect(await reader.read(engine.feed, 'test', after, 100, NO_FILTER)).toEqual(
         await engine.feed.read('test', after, 100, NO_FILTER),
       );
+    }
+  });
+
+  it('shares its reads with the other workers of the process, each still answered as Feed.read does', async () => {
+    const shared = new SharedReadAhead();
+    const onlyR2: FeedFilter = { ...NO_FILTER, productIds: ['R2'] };
+    const a = new FeedReadAhead(300, shared);
+    const b = new FeedReadAhead(300, shared);
+    let afterA = 0;
+    let afterB = 0;
+    let same = 0;
+    for (let reads = 0; reads < 40; reads++) {
+      const mineA = await a.read(engine.feed, 'test', afterA, 100, NO_FILTER);
+      const mineB = await b.read(engine.feed, 'test', afterB, 100, NO_FILTER);
+      expect(mineA).toEqual(await engine.feed.read('test', afterA, 100, NO_FILTER));
+      expect(mineB).toEqual(await engine.feed.read('test', afterB, 100, NO_FILTER));
+      // The second worker took the first one's read: the very same entries.
+      if (mineA.entries[0] !== undefined && mineA.entries[0] === mineB.entries[0]) same++;
+      afterA = mineA.next;
+      afterB = mineB.next;
+    }
+    expect(same).toBeGreaterThan(0);
+    // A third worker with a filter, from a position of its own, on the same shared reads.
+    const c = new FeedReadAhead(300, shared);
+    for (let after = 0, reads = 0; reads < 100; reads++) {
+      const mine = await c.read(engine.feed, 'test', after, 30, onlyR2);
+      expect(mine).toEqual(await engine.feed.read('test', after, 30, onlyR2));
+      if (mine.next === after) break;
+      after = mine.next;
     }
   });
 });
