@@ -5,8 +5,8 @@ import type { FeedEntry } from '../feed/feed-entry.js';
 import { ScopeCache } from '../feed/scope-states.js';
 import { SharedReadAhead } from './shared-read-ahead.js';
 
-/** Records a subscription's worker reads (and annotates) at once: 4 of the feed's pages. */
-export const READ_AHEAD = 2000;
+/** Records a subscription's worker reads (and annotates) at once: 8 of the feed's pages, as the live stream. */
+export const READ_AHEAD = 4000;
 /** Scope states a subscription's worker keeps between its reads of the feed. */
 export const SCOPES = 1000;
 /** Entries one read looks at most, whatever the filter (as Feed.read: a narrow filter costs bounded work). */

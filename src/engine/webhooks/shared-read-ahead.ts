@@ -1,7 +1,7 @@
 import type { FeedEntry } from '../feed/feed-entry.js';
 
 /** Reads ahead a process keeps for its workers to share (each of at most READ_AHEAD entries). */
-const KEPT = 8;
+const KEPT = 4;
 
 /**
  * The reads ahead of the webhook workers of one process (read-ahead.ts), shared: a worker that needs
