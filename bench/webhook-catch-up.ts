@@ -83,7 +83,7 @@ async function measure(label: string, store: Store): Promise<void> {
       }
       const used = process.cpuUsage(cpu);
       const seconds = (performance.now() - start) / 1000;
-      (times[name] ??= []).push(seconds);
+      times[name] = [...(times[name] ?? []), seconds];
       console.log(
         `${label} run ${run + 1}, ${name}: ${seen.toLocaleString('en')} entries in ${seconds.toFixed(2)} s ` +
           `(${Math.round(seen / seconds).toLocaleString('en')} entries/s; CPU ${((used.user + used.system) / 1e6).toFixed(2)} s)`,
