@@ -114,8 +114,15 @@ try {
         : `; PostgreSQL backends ${((backend * 1e6) / requests).toFixed(1)} µs per reservation, ${perReservation.toFixed(2)} round trips`),
   );
 } finally {
-  await engine.drain();
-  await store.close();
-  await dropDatabase();
-  rmSync(dir, { recursive: true, force: true });
+  // Each step whatever the one before did: a failed drain or close still drops the database.
+  try {
+    await engine.drain();
+    await store.close();
+  } finally {
+    try {
+      await dropDatabase();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }

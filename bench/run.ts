@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
-import { createBenchDatabase } from './bench-database.js';
+import { createBenchDatabase, createCitusBenchSchema } from './bench-database.js';
 import { postgresCeilings, type StorageCeilings, sqliteCeilings } from './ceilings/storage-ceiling.js';
 import { checkInvariants, type InvariantReport } from './invariants.js';
 import { type LoadResult, load, serverCpu } from './load.js';
@@ -86,23 +84,8 @@ async function httpCeilings(): Promise<HttpCeilings> {
   }
 }
 
-/** A schema of the Citus coordinator's database, reached through a URL whose search_path names it. */
-async function freshCitusSchema(distribute: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `onhand_bench_${randomBytes(6).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: citusUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await run(`CREATE SCHEMA ${name}`);
-  const url = new URL(citusUrl);
-  url.searchParams.set('options', `-c search_path=${name}`);
-  if (distribute) {
-    const store = await PostgresStore.connect({ connectionString: url.toString(), poolSize: 1 });
-    await store.distribute({ shardCount: 32 }).finally(() => store.close());
-  }
-  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${name} CASCADE`) };
-}
+/** A schema of the Citus coordinator's database (bench-database.ts), 32 shards per table. */
+const freshCitusSchema = (distribute: boolean) => createCitusBenchSchema(citusUrl, distribute);
 
 async function runBackend(backend: 'sqlite' | 'postgres' | 'citus', http: HttpCeilings): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), `onhand-bench-${backend}-`));

@@ -168,6 +168,9 @@ export const ERROR_CODES = {
   cursor_expired:
     "The position is older than the feed's retention window; start again from a snapshot (GET …/snapshot).",
   feed_ticket_invalid: 'The feed ticket is unknown, already used or expired; ask for a new one.',
+  // Why the server ended a server-sent-events stream (`event: error`; the stream had answered 200)
+  too_slow: 'This follower fell too far behind; reconnect with Last-Event-ID to resume.',
+  error: 'The feed failed on the server; reconnect with Last-Event-ID to resume.',
   // Webhooks
   webhook_not_found: 'No webhook subscription with this id exists in the environment.',
   invalid_webhook_url: 'The webhook URL is not an absolute http(s) URL without credentials or fragment.',
@@ -187,6 +190,12 @@ export const ERROR_CODES = {
 
 /** A stable error code. */
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * The codes with which the feed stops serving a follower (an SSE stream's `event: error`): `too_slow`,
+ * it let too much pile up unsent; `error`, the feed failed on the server.
+ */
+export type StreamEndCode = Extract<ErrorCode, 'too_slow' | 'error'>;
 
 /** One problem inside an error: where it is (a JSON pointer into the request) and what to fix. */
 export interface ErrorDetail {

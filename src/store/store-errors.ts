@@ -29,6 +29,7 @@ export function classifyStoreError(
   if (code === '57014' || code === 'SQLITE_BUSY') return 'timeout';
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_CODES.has(code)))
     return 'unavailable';
+  if (isStalePrepared(error)) return 'unavailable';
   return /Connection terminated|not queryable|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
     error.message,
   )
@@ -42,9 +43,9 @@ const UNAVAILABLE_CODES = new Set([
   '57P03', // cannot connect now (starting up)
   '53300', // too many connections (max_connections, or the role's CONNECTION LIMIT)
   '53100', // disk full: the statement failed, nothing of the transaction was written
-  // A named statement went stale (isStalePrepared): normally run again by the group commit; should it
-  // fail once more, the transaction still wrote nothing and a retry later prepares it afresh.
-  '0A000',
+  // A named statement went stale (isStalePrepared, below, for 0A000): normally run again by the group
+  // commit; should it fail once more, the transaction still wrote nothing and a retry later prepares it
+  // afresh.
   '26000',
   'ECONNREFUSED',
   'ECONNRESET',
@@ -75,10 +76,19 @@ const UNIQUE_VIOLATION_CODES = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQ
  * (PostgreSQL 0A000 "cached plan must not change result type": a migration changed a column it
  * returns; 26000: the name was deallocated, as by DEALLOCATE ALL). Nothing of the transaction was
  * written, and the backend forgot the connection's names (postgres/pipeline.ts), so running the
- * transaction again prepares them afresh.
+ * transaction again prepares them afresh. Any other 0A000 ("feature not supported", such as a
+ * statement Citus cannot run) is a fault of the statement: neither retried nor answered as a database
+ * that is unavailable for a while.
  */
 export function isStalePrepared(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  return code === '0A000' || code === '26000';
+  if (code === '26000') return true;
+  if (code !== '0A000') return false;
+  // The routine that raised it (plancache.c) whatever the server's language, else the English message.
+  const routine = (error as { routine?: unknown }).routine;
+  return routine === 'RevalidateCachedQuery' || STALE_PLAN.test(error.message);
 }
+
+/** The message of PostgreSQL's 0A000 for a cached plan whose result type changed (English messages). */
+const STALE_PLAN = /cached plan must not change result type/i;

@@ -205,9 +205,10 @@ export interface Store {
     limit: number,
   ): Promise<ReservationRecord[]>;
   /**
-   * Deletes the stock rows, scheduled changes, reservations and ledger entries stored under an environment id that has
-   * no environment record (what an interrupted import leaves behind), atomically. Returns false and
-   * deletes nothing when the environment exists.
+   * Deletes everything stored under an environment id that has no environment record (what an
+   * interrupted import leaves behind, and whatever else is keyed by the id: orphaned-data-tables.ts),
+   * atomically. Returns false and deletes nothing when the environment exists. On PostgreSQL it never
+   * deadlocks with the feed sequencer (postgres/orphaned-data.ts).
    */
   deleteOrphanedData(environmentId: string): Promise<boolean>;
 

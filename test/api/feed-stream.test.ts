@@ -50,12 +50,18 @@ describe('following the change feed with server-sent events', () => {
     again.close();
   });
 
-  it('applies the filters of the pull API', async () => {
+  it('applies the filters of the pull API (product, location)', async () => {
     const stream = await follow(`${base}${E}/feed/stream?productId=Mug`, auth());
     await post(change('s-shirt', 1));
     await post(change('s-mug', 1, 'Mug'));
     expect(ids(await stream.entries(1))).toEqual(['s-mug']);
     stream.close();
+    const from = await h.services.engine.feed.head();
+    const located = await follow(`${base}${E}/feed/stream?locationId=12&after=${from}`, auth());
+    await post(change('s-at-11', 1));
+    await post(tshirtEvent('s-at-12', { dimensions: { siteId: '1', locationId: '12', colorId: 'red' } }));
+    expect(ids(await located.entries(1))).toEqual(['s-at-12']);
+    located.close();
   });
 
   it('with progress=true, says how far the feed went past entries the filter left out', async () => {

@@ -99,6 +99,13 @@ describe('the change feed, pulled by position', () => {
     expect(Number(nowhere.next)).toBeGreaterThan(Number(start));
     const both = await feed(`?after=${start}&kind=onhand.change&kind=reservation.reserve&productId=Mug`);
     expect(both.entries.map((e) => e.eventId)).toEqual(['f-mug']);
+    await h.request('POST', `${E}/onhand`, change('f-loc', 1, { ...red, locationId: '12' }));
+    const located = await feed(`?after=${start}&locationId=12`);
+    expect(located.entries.map((e) => e.eventId)).toEqual(['f-loc']);
+    const elsewhere = await feed(`?after=${start}&locationId=11&productId=T-shirt`);
+    expect(elsewhere.entries.map((e) => e.eventId)).toEqual(['f-1', 'f-r1', 'f-2', 'f-3', 'f-4']);
+    const either = await feed(`?after=${start}&locationId=12&locationId=99&kind=onhand.change`);
+    expect(either.entries.map((e) => e.eventId)).toEqual(['f-loc']);
   });
 
   it('passes only the entries that cross a threshold of a published measure', async () => {

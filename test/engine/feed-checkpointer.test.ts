@@ -97,18 +97,60 @@ describe('the checkpointer woken as a span completes (SQLite)', () => {
     expect(leases()).toEqual(ENVIRONMENTS.map((id) => `checkpoints:${id}`));
   });
 
-  it('folds the passes asked for while one runs into one pass after it', async () => {
+  it('folds the passes asked for while one runs into one pass after it, which those asks resolve with', async () => {
     checkpointer.start();
     const first = checkpointer.runOnce();
-    expect(checkpointer.runOnce()).toBe(first);
-    expect(checkpointer.runOnce()).toBe(first);
+    const next = checkpointer.runOnce();
+    expect(next).not.toBe(first);
+    expect(checkpointer.runOnce()).toBe(next);
     expect(checkpointer.passes).toBe(1);
-    await first;
-    await until(async () => checkpointer.passes === 2, 'one pass follows');
-    // And no other: the three asks were one.
+    await next;
+    expect(checkpointer.passes).toBe(2);
+    // And no other: the two asks were one.
     await new Promise((resolve) => setTimeout(resolve, 200));
     await turns(10);
     expect(checkpointer.passes).toBe(2);
+  });
+
+  it('answers a pass asked for during a woken pass with a pass over every environment', async () => {
+    // The woken pass is held at its lease until runOnce has been asked for (the real store, delayed).
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const acquireLease = store.feed.acquireLease.bind(store.feed);
+    store.feed.acquireLease = async (...args) => {
+      await gate;
+      return acquireLease(...args);
+    };
+    checkpointer.start();
+    // A span completed by e0 alone wakes a pass over e0; asked for meanwhile, runOnce covers them all.
+    await write('e0', 'w', SIZE * 2);
+    await until(async () => checkpointer.passes >= 1, 'a woken pass starts');
+    const all = checkpointer.runOnce();
+    open();
+    await all;
+    expect(leases()).toEqual(ENVIRONMENTS.map((id) => `checkpoints:${id}`));
+  });
+
+  it('gives a caller resuming as the running pass ends the pass that follows, never one beside it', async () => {
+    checkpointer.start();
+    const first = checkpointer.runOnce();
+    // This caller resumes after the first pass and before the pass asked for next has started.
+    const resumed = first.then(() => checkpointer.runOnce());
+    const next = checkpointer.runOnce();
+    await Promise.all([resumed, next]);
+    expect(checkpointer.passes).toBe(2);
+    await checkpointer.stop();
+    expect(checkpointer.passes).toBe(2);
+  });
+
+  it('starts no pass asked for before a stop once the running pass ends', async () => {
+    const first = checkpointer.runOnce();
+    const next = checkpointer.runOnce();
+    await checkpointer.stop();
+    await Promise.all([first, next]);
+    expect(checkpointer.passes).toBe(1);
   });
 
   it('folds the spans completed while a pass runs into passes that write them all', async () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CommittedCommits, type KeptRow } from '../../src/store/postgres/feed/committed-commits.js';
+import {
+  CHANGE_OBJECT_CHARS,
+  CommittedCommits,
+  type KeptRow,
+} from '../../src/store/postgres/feed/committed-commits.js';
 import { ledgerRowText } from '../support/ledger-row-texts.js';
 
 /** A kept row of environment `e` at `seq` whose counted texts have `chars` characters in all. */
@@ -42,22 +46,20 @@ describe('the commits a PostgreSQL process holds for its feed reads (postgres/fe
     expect(held.size).toEqual({ commits: 1, rows: 1, chars: 3 });
   });
 
-  it('counts the change objects a row keeps as twice the changes text that encodes them', () => {
-    const held = new CommittedCommits(100, 1_000);
-    const changes = [
-      {
-        organizationId: 'usmf',
-        productId: 'P',
-        dimensions: {},
-        dataSource: 'pos',
-        measure: 'inbound',
-        delta: 1n,
-      },
-    ];
-    held.add('1', [{ ...row(1, 10), changes: 'c'.repeat(20), entryChanges: changes }]);
-    // request 8 + outcome 1 + changes 20, and the objects counted as 2 × 20.
-    expect(held.size).toEqual({ commits: 1, rows: 1, chars: 69 });
+  it('counts each change object a row keeps at CHANGE_OBJECT_CHARS', () => {
+    const held = new CommittedCommits(100, 10_000);
+    const change = {
+      organizationId: 'usmf',
+      productId: 'P',
+      dimensions: {},
+      dataSource: 'pos',
+      measure: 'inbound',
+      delta: 1n,
+    };
+    held.add('1', [{ ...row(1, 10), changes: 'c'.repeat(20), entryChanges: [change, change] }]);
+    // request 8 + outcome 1 + changes 20, and two objects.
+    expect(held.size).toEqual({ commits: 1, rows: 1, chars: 29 + 2 * CHANGE_OBJECT_CHARS });
     held.add('2', [{ ...row(2, 10), changes: 'c'.repeat(20) }]);
-    expect(held.size).toEqual({ commits: 2, rows: 2, chars: 98 });
+    expect(held.size).toEqual({ commits: 2, rows: 2, chars: 58 + 2 * CHANGE_OBJECT_CHARS });
   });
 });

@@ -182,6 +182,49 @@ export function describeTransferConformance(test: DefineTest, current: () => Sto
     await store.transaction(['k'], (tx) => tx.appendLedger([entry()]));
     expect(await store.deleteOrphanedData('nobody')).toBe(true);
   });
+
+  test('deleteOrphanedData deletes what else is keyed by the id too: its feed followers, spans and tickets, webhooks, jobs', async () => {
+    const store = current();
+    await store.saveEnvironment(environment({ environmentId: OTHER }));
+    const place = { partitionId: 'p', organizationId: 'org1', productId: 'p1', dimensions: {} };
+    const span = {
+      ...place,
+      dataSource: 'pos',
+      measure: 'in',
+      date: null,
+      delta: 1n,
+      created: true,
+      span: 0,
+    };
+    for (const env of [ENV, OTHER]) {
+      await store.feed.saveFollowerPosition(env, 'checkpoints', 3);
+      await store.feed.writeSpan(env, 0, [span]);
+      const expiresAt = '2999-01-01T00:00:00.000Z';
+      await store.feed.saveTicket({ ticketHash: `t-${env}`, environmentId: env, clientId: 'c', expiresAt });
+      const hook = { url: 'https://example.com/hook', filters: {}, description: null, enabled: true };
+      await store.webhooks.create(
+        { environmentId: env, webhookId: 'w1', ...hook, sealedSecret: 's', createdAt: 'x' },
+        0,
+      );
+      await store.jobs.create({ environmentId: env, jobId: 'j1', kind: 'K', request: {}, createdAt: 'x' });
+    }
+    const left = async (env: string) => ({
+      follower: await store.feed.followerPosition(env, 'checkpoints'),
+      spans: (await store.feed.readSpans(env, { organizationIds: ['org1'] }, 0, 0)).length,
+      ticket: (await store.feed.takeTicket(`t-${env}`, '2000-01-01T00:00:00.000Z'))?.environmentId,
+      webhooks: (await store.webhooks.list(env)).length,
+      job: (await store.jobs.get(env, 'j1'))?.jobId,
+    });
+    expect(await store.deleteOrphanedData(ENV)).toBe(true);
+    expect(await left(ENV)).toEqual({
+      follower: undefined,
+      spans: 0,
+      ticket: undefined,
+      webhooks: 0,
+      job: undefined,
+    });
+    expect(await left(OTHER)).toEqual({ follower: 3, spans: 1, ticket: OTHER, webhooks: 1, job: 'j1' });
+  });
 }
 
 /** Rows over three partitions, two organizations and products, several tuples; in no useful order. */

@@ -135,7 +135,7 @@ describe.skipIf(!postgresUrl)('PostgreSQL prepared reservation statements', () =
           await admin.end();
         }
         const stale = transaction(first, true, (c) => c.query(BY_KEY.scopesDueReservations, due));
-        await expect(stale).rejects.toMatchObject({ code: '0A000' });
+        await expect(stale).rejects.toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
         const again = await transaction(first, true, (c) => c.query(BY_KEY.scopesDueReservations, due));
         expect(again.fields.find((f) => f.name === 'status')?.dataTypeID).toBe(1043);
         expect(await named(first)).toHaveLength(1);

@@ -24,8 +24,12 @@ export class Checkpointer {
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
-  /** Environments woken while a pass ran, for one pass after it ('all': a tick came meanwhile). */
-  #again: Set<string> | 'all' | undefined;
+  /** Environments woken while a pass ran, for one pass after it. */
+  #again: Set<string> | undefined;
+  /** The pass over every environment asked for while another pass ran: it starts when that one ends. */
+  #next: Promise<void> | undefined;
+  /** Set by stop(), cleared by start(): a pass asked for before the stop does not start after it. */
+  #stopped = false;
   #passes = 0;
   /** Stops following the store's new positions (stores without span sums: PostgreSQL). */
   #unwatch: (() => void) | undefined;
@@ -43,6 +47,7 @@ export class Checkpointer {
 
   start(): void {
     if (this.#timer) return;
+    this.#stopped = false;
     // From now on the store may sum the spans it commits in memory (deltasOf takes them), and a pass
     // runs as soon as one is complete, over the environments with entries in it, so that few are kept.
     if (this.store.feed.keepSpanSums) {
@@ -84,6 +89,7 @@ export class Checkpointer {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer) {
       clearInterval(this.#timer);
       // Only the owner that switched the sums on switches them off (a checkpointer never started, an
@@ -97,6 +103,7 @@ export class Checkpointer {
     this.#timer = undefined;
     this.#again = undefined;
     await this.#running;
+    await this.#next;
   }
 
   /** Passes run so far, ticks and wakes alike (tests, metrics). */
@@ -105,15 +112,21 @@ export class Checkpointer {
   }
 
   /**
-   * One pass over every environment (the timer's work; tests call it directly). While a pass runs,
-   * that pass is returned and a pass over every environment follows it.
+   * One pass over every environment (the timer's work; tests call it directly), resolved when it ends.
+   * While a pass runs (perhaps a woken one, over a few environments, or one that read the head before
+   * the caller's last write), the pass returned is the one over every environment that starts when it
+   * ends: every ask meanwhile gets that same pass, so they cost one.
    */
   runOnce(): Promise<void> {
-    if (this.#running) {
-      if (this.#timer) this.#again = 'all';
-      return this.#running;
-    }
-    return this.run(undefined);
+    // Asked for again before the following pass started (a caller resumed between the end of the running
+    // pass and the start of that one): the same pass, never a second one beside it.
+    if (this.#next) return this.#next;
+    if (!this.#running) return this.run(undefined);
+    this.#next = this.#running.then(() => {
+      this.#next = undefined;
+      return this.#stopped ? undefined : this.run(undefined);
+    });
+    return this.#next;
   }
 
   /**
@@ -123,10 +136,8 @@ export class Checkpointer {
   private wake(environmentIds: readonly string[]): void {
     if (!this.#timer || environmentIds.length === 0) return;
     if (this.#running) {
-      if (this.#again !== 'all') {
-        this.#again ??= new Set();
-        for (const id of environmentIds) this.#again.add(id);
-      }
+      this.#again ??= new Set();
+      for (const id of environmentIds) this.#again.add(id);
       return;
     }
     void this.run(new Set(environmentIds));
@@ -134,20 +145,15 @@ export class Checkpointer {
 
   private run(only: ReadonlySet<string> | undefined): Promise<void> {
     this.#passes++;
-    this.#running = this.pass(only).finally(() => {
-      this.#running = undefined;
+    const running: Promise<void> = this.pass(only).finally(() => {
+      if (this.#running === running) this.#running = undefined;
       const again = this.#again;
       this.#again = undefined;
-      if (again === 'all')
-        setImmediate(() => {
-          if (!this.#timer) return;
-          // A wake may have started a pass since: the pass over every environment follows that one.
-          if (this.#running) this.#again = 'all';
-          else void this.run(undefined);
-        });
-      else if (again) setImmediate(() => this.wake([...again]));
+      // Woken meanwhile: a pass over those environments, unless the pass over every one follows anyway.
+      if (again && !this.#next) setImmediate(() => this.wake([...again]));
     });
-    return this.#running;
+    this.#running = running;
+    return running;
   }
 
   /** One pass over the environments given (all of them when undefined). */

@@ -1,3 +1,4 @@
+import type { StreamEndCode } from '../../domain/codes.js';
 import type { FeedEntry } from './feed-entry.js';
 
 /* The follower interface of the change feed: what the hub (feed-hub.ts) delivers to, and its options. */
@@ -7,7 +8,7 @@ export interface FeedSink {
   /** Entries in position order, each after the last one delivered; false when the follower is too far behind. */
   push(entries: readonly FeedEntry[]): boolean;
   /** The hub stops serving the follower: `too_slow` (push returned false) or `error`. */
-  close(reason: 'too_slow' | 'error'): void;
+  close(reason: StreamEndCode): void;
   /** Called once the follower has caught up and is served by the environment's live stream. */
   live?(): void;
   /**

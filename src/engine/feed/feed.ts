@@ -56,19 +56,26 @@ export class Feed {
 
   /**
    * Up to `limit` entries after `after` that pass `filter`, and the position to read from next (the
-   * last entry looked at, matching or not; `after` when there was none). Throws cursor_expired when
-   * `after` is older than the retention window. A follower that reads page after page (a webhook) may
+   * last entry looked at, matching or not; where it started when there was none). Throws cursor_expired
+   * when `after` is older than the retention window; undefined starts at the window's beginning (after
+   * the retention floor), so it never expires. A follower that reads page after page (a webhook) may
    * pass its own `cache` of scope states: when it is at `after`, its states are reused.
    */
   async read(
     environmentId: string,
-    after: number,
+    from: number | undefined,
     limit: number,
     filter: FeedFilter,
-    cache: ScopeCache = new ScopeCache(after, 1000),
+    given?: ScopeCache,
   ): Promise<{ entries: FeedEntry[]; next: number }> {
     await this.options.environments.get(environmentId);
-    await this.checkCursor(environmentId, after);
+    let after: number;
+    if (from === undefined) after = await this.retentionFloor(environmentId);
+    else {
+      after = from;
+      await this.checkCursor(environmentId, after);
+    }
+    const cache = given ?? new ScopeCache(after, 1000);
     // Every entry acknowledged before this request is in the answer (see Engine.ledger).
     await this.options.store.feed.settleAll(SETTLE_MS);
     const config = await this.options.environments.get(environmentId);

@@ -1,3 +1,4 @@
+import type { StreamEndCode } from '../../domain/codes.js';
 import { type FeedFilter, passes } from '../../domain/feed/feed-filter.js';
 import type { Store } from '../../store/store.js';
 import type { Environments } from '../environments.js';
@@ -242,7 +243,7 @@ export class LiveStream {
     if (fresh[fresh.length - 1] !== last) follower.sink.progress?.(last.position);
   }
 
-  private close(follower: Follower, reason: 'too_slow' | 'error'): void {
+  private close(follower: Follower, reason: StreamEndCode): void {
     follower.open = false;
     this.#live.delete(follower);
     this.#joining.delete(follower);

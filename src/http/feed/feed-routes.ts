@@ -30,7 +30,8 @@ export function feedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
     handler: async (request, reply) => {
       const query = request.query as Record<string, string | string[] | undefined>;
-      const after = position(query.after, 'after') ?? 0;
+      // Without `after`: from the oldest entry still served (never cursor_expired).
+      const after = position(query.after, 'after');
       const limit = integer(query.limit, 100, 1, 1000, 'limit');
       const { entries, next } = await deps.engine.feed.read(
         request.environmentId,

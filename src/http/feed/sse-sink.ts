@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ERROR_CODES, type StreamEndCode } from '../../domain/codes.js';
 import type { FeedEntry } from '../../engine/feed/feed-entry.js';
 import type { FeedSink } from '../../engine/feed/feed-hub.js';
 import { entryText } from './entry-text.js';
@@ -56,11 +57,8 @@ export class SseSink implements FeedSink {
     this.write(`id: ${position}\nevent: progress\ndata: {"position":"${position}"}\n\n`);
   }
 
-  close(reason: 'too_slow' | 'error'): void {
-    const message =
-      reason === 'too_slow'
-        ? 'This follower fell too far behind; reconnect with Last-Event-ID to resume.'
-        : 'The feed failed on the server; reconnect with Last-Event-ID to resume.';
+  close(reason: StreamEndCode): void {
+    const message = ERROR_CODES[reason];
     this.write(`event: error\ndata: ${JSON.stringify({ code: reason, message })}\n\n`);
     this.end();
   }

@@ -101,7 +101,13 @@ export const SnapshotStream = Type.String({
 });
 
 export const FeedQuery = Type.Object({
-  after: Type.Optional(Type.String({ description: 'A feed position (default 0).', examples: ['0'] })),
+  after: Type.Optional(
+    Type.String({
+      description:
+        'Entries after this feed position (older than the retention window: 410 cursor_expired). Default: from the oldest entry still served.',
+      examples: ['0'],
+    }),
+  ),
   limit: Type.Optional(Type.String({ description: '1-1000 entries (default 100).' })),
   productId: Type.Optional(Type.String({ description: 'Only entries changing this product (repeatable).' })),
   siteId: Type.Optional(Type.String({ description: 'Only entries changing this site (repeatable).' })),
@@ -118,7 +124,13 @@ export const FeedQuery = Type.Object({
 
 /** The stream's parameters: the feed's filters, `after` (or the Last-Event-ID header) and a ticket. */
 export const FeedStreamQuery = Type.Object({
-  after: FeedQuery.properties.after,
+  after: Type.Optional(
+    Type.String({
+      description:
+        'Start after this feed position (older than the retention window: 410 cursor_expired); the Last-Event-ID header takes precedence. Default: the current head (new entries only).',
+      examples: ['0'],
+    }),
+  ),
   ticket: Type.Optional(
     Type.String({
       description: 'A single-use ticket from POST …/feed/tickets, for EventSource (no header).',

@@ -26,6 +26,7 @@ import { PostgresJobs } from './jobs/postgres-jobs.js';
 import { PostgresLedgerFormat, WriteFormatCache } from './ledger-format/postgres-ledger-format.js';
 import { PostgresOci } from './oci/postgres-oci.js';
 import { PostgresOciImports } from './oci-imports/postgres-oci-imports.js';
+import { deleteOrphanedData } from './orphaned-data.js';
 import { PipelinedConnection } from './pipeline.js';
 import { PostgresReader } from './postgres-reader.js';
 import { runTransaction } from './postgres-transaction.js';
@@ -33,7 +34,6 @@ import { PostgresTx } from './postgres-tx.js';
 import type { DueReservation } from './record-mapping.js';
 import { applyMigrations } from './schema.js';
 import { INSERT_ENVIRONMENT, REPLACE_ENVIRONMENT } from './statements.js';
-import { DELETE_ORPHANED_DATA } from './transfer-statements.js';
 import { PostgresWebhooks } from './webhooks/postgres-webhooks.js';
 
 export type { PostgresStoreOptions } from './connection.js';
@@ -256,8 +256,7 @@ export class PostgresStore implements Store {
 
   async deleteOrphanedData(environmentId: string): Promise<boolean> {
     this.assertOpen();
-    const result = await this.#pool.query<{ orphaned: boolean }>(DELETE_ORPHANED_DATA, [environmentId]);
-    const orphaned = result.rows[0]?.orphaned === true;
+    const orphaned = await deleteOrphanedData(this.#pool, environmentId);
     if (orphaned) this.feed.forget(environmentId);
     return orphaned;
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { dimensionsKey } from '../../domain/dimensions.js';
-import { OCI_ENVIRONMENT_TABLES } from '../oci/oci-store.js';
+import { ORPHANED_DATA_TABLES } from '../orphaned-data-tables.js';
 import type { StockCursor } from '../store.js';
 import type { ReservationDbRow } from './reservation-mapping.js';
 import { STOCK_COLUMNS, type StockDbRow } from './row-mapping.js';
@@ -48,13 +48,15 @@ export function cursorParams(c: StockCursor): [string, string, string, string, s
 }
 
 /**
- * Deletes what an interrupted import left under an environment id without an environment record, in
- * one BEGIN IMMEDIATE transaction on the writer connection; false when the environment exists. Rare,
- * so its statements are prepared per call.
+ * Deletes what an interrupted import left under an environment id without an environment record, and
+ * whatever else is keyed by that id (../orphaned-data-tables.ts says which tables, and which are kept),
+ * in one BEGIN IMMEDIATE transaction on the writer connection; false, and nothing deleted, when the
+ * environment exists. SQLite has no sequencer to meet (an entry's seq is its position). Rare, so its
+ * statements are prepared per call.
  */
 export function deleteOrphanedData(db: Database.Database, environmentId: string): boolean {
   const exists = db.prepare<[string]>('SELECT 1 FROM environments WHERE environment_id = ?');
-  const deletes = ['stock', 'schedule', 'reservations', 'ledger', ...OCI_ENVIRONMENT_TABLES].map((table) =>
+  const deletes = ORPHANED_DATA_TABLES.map((table) =>
     db.prepare<[string]>(`DELETE FROM ${table} WHERE environment_id = ?`),
   );
   const run = db.transaction((id: string): boolean => {

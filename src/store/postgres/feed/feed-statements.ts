@@ -19,19 +19,39 @@ const commitEntries = (citus: boolean) => `ledger l ON l.environment_id = c.envi
   }`;
 
 /**
- * (env, after, limit) → entries in position order. The commits read are those ending after `after`
- * (the first of them may start before it); `limit` commits hold at least `limit` entries. On plain
- * PostgreSQL only as many of them as the limit needs are joined with the ledger, counted by their
- * positions after `after` (a commit row there covers all of its environment's entries in the commit, at
- * consecutive positions): without that a page of `limit` entries read every row of `limit` commits, and
- * a reader far behind with large commits (bulk requests) read up to a few hundred thousand rows per
- * page. feed-read.ts picks the same commits when it reads from memory. On Citus a commit row covers one
- * partition's entries, and all `limit` commit rows are joined.
+ * (env, after, limit) → entries in position order. The commit rows read are those ending after `after`
+ * (the first of them may start before it); `limit` commit rows hold at least `limit` entries. Only as many
+ * of them as the limit needs are joined with the ledger, counted by their positions after `after`: a
+ * commit row's entries hold the consecutive positions [position, last_position] (the sequencer gives
+ * each row its entries' worth from the head on, stamp-round.ts), whether it covers all of its
+ * environment's entries in the commit (plain PostgreSQL, and '*' rows on Citus) or one partition's
+ * (Citus). Without that a page of `limit` entries read every row of `limit` commit rows, and a reader
+ * far behind large commits (bulk requests) read up to a few hundred thousand rows per page.
+ * feed-read.ts picks the same commits when it reads from memory (plain PostgreSQL).
+ *
+ * On Citus the commit rows are gathered, cut and summed on the coordinator (intermediate results), then
+ * joined on every ledger shard, and the joined rows numbered and cut to the page on the coordinator. A
+ * worker plans that join without knowing how few commit rows it gets: it hashed them and scanned its
+ * whole ledger shard, so every page read the whole ledger. The join there is also bounded by the
+ * environment and the seq range of the commit rows read (parameters of the shard's plan, which then
+ * reads that range through an index): a page visits the environment's ledger rows of that range only,
+ * its commits' rows of other partitions included (test/citus/feed-page.test.ts, docs/benchmarks.md "Citus feed page reads,
+ * 2026-12-05").
  */
-export const readFeedSql = (citus: boolean) => `SELECT * FROM (
+export const readFeedSql = (citus: boolean) => (citus ? citusReadFeed() : readFeed());
+
+const readFeed = () => `SELECT * FROM (
     SELECT ${ENTRY_COLUMNS},
       c.position + row_number() OVER (PARTITION BY c.commit_id, c.partition_id ORDER BY l.seq) - 1 AS position
-    FROM (${citus ? COMMITS_AFTER : NEEDED_COMMITS_AFTER}) c JOIN ${commitEntries(citus)}
+    FROM (${NEEDED_COMMITS_AFTER}) c JOIN ${commitEntries(false)}
+  ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
+
+const citusReadFeed = () => `WITH c AS MATERIALIZED (${NEEDED_COMMITS_AFTER})
+  SELECT * FROM (
+    SELECT ${ENTRY_COLUMNS},
+      c.position + row_number() OVER (PARTITION BY c.commit_id, c.partition_id ORDER BY l.seq) - 1 AS position
+    FROM c JOIN ${commitEntries(true)} AND l.environment_id = $1
+      AND l.seq BETWEEN (SELECT min(first_seq) FROM c) AND (SELECT max(last_seq) FROM c)
   ) e WHERE e.position > $2 ORDER BY e.position LIMIT $3`;
 
 /** ($1 env, $2 after, $3 limit) → the first `limit` stamped commit rows ending after `after`. */

@@ -146,7 +146,7 @@ export interface FeedAvailabilityDigestPaths {
                     /** @description Entries where the measure rises above this value. */
                     above?: string;
                     /**
-                     * @description A feed position (default 0).
+                     * @description Entries after this feed position (older than the retention window: 410 cursor_expired). Default: from the oldest entry still served.
                      * @example 0
                      */
                     after?: string;

@@ -16,7 +16,7 @@ export interface FeedFeedStreamPaths {
                     /** @description Entries where the measure rises above this value. */
                     above?: string;
                     /**
-                     * @description A feed position (default 0).
+                     * @description Start after this feed position (older than the retention window: 410 cursor_expired); the Last-Event-ID header takes precedence. Default: the current head (new entries only).
                      * @example 0
                      */
                     after?: string;
