@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Fence, type WebhookKey, webhookLease } from '../../store/webhook-store.js';
-import { ScopeCache } from '../feed/scope-states.js';
-import { SCOPES, type StepResult, step, type WorkerDeps } from './webhook-worker.js';
+import { FeedReadAhead, READ_AHEAD } from './read-ahead.js';
+import { SharedReadAhead } from './shared-read-ahead.js';
+import { type StepResult, step, type WorkerDeps } from './webhook-worker.js';
 
 /** How often the dispatcher looks for subscriptions to take on, and says it is alive. */
 const TICK_MS = 1000;
@@ -9,6 +10,13 @@ const TICK_MS = 1000;
 const PRESENCE_MS = 15_000;
 /** Prefix of the presence leases of the dispatchers of every process. */
 export const DISPATCHERS = 'webhook-dispatchers:';
+/**
+ * A worker renews its subscription's lease before a step when it last did so this long ago or more, not
+ * before every step: a lease lasts the attempt timeout plus 15 s from its renewal, so a step started
+ * within a second of it still ends (its attempt timed out at worst) 14 s before the lease could pass to
+ * another process. A subscription that is behind makes two steps per delivery: each renewal was a write.
+ */
+const RENEW_MS = 1000;
 /** After an unexpected error, a worker waits this long before its next step. */
 const ERROR_WAIT_MS = 5000;
 
@@ -33,6 +41,8 @@ interface Worker {
 export class WebhookDispatcher {
   readonly #owner = randomUUID();
   readonly #workers = new Map<string, Worker>();
+  /** The reads ahead of its workers, shared among them. */
+  readonly #reads = new SharedReadAhead();
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
@@ -138,20 +148,24 @@ export class WebhookDispatcher {
     const { store, clock } = this.deps;
     const lease = webhookLease(fence.environmentId, fence.webhookId);
     let held = true;
-    const cache = new ScopeCache(0, SCOPES);
+    let renewed = Number.NEGATIVE_INFINITY;
+    const reader = new FeedReadAhead(READ_AHEAD, this.#reads);
     try {
       while (!this.#stopped && !worker.handOver) {
         const now = clock();
-        const until = new Date(now.getTime() + this.leaseMs).toISOString();
-        if (
-          (await store.feed.acquireLease(lease, this.#owner, until, now.toISOString())) !== fence.generation
-        ) {
-          held = false;
-          return;
+        if (now.getTime() - renewed >= RENEW_MS || now.getTime() < renewed) {
+          const until = new Date(now.getTime() + this.leaseMs).toISOString();
+          if (
+            (await store.feed.acquireLease(lease, this.#owner, until, now.toISOString())) !== fence.generation
+          ) {
+            held = false;
+            return;
+          }
+          renewed = now.getTime();
         }
         let result: StepResult;
         try {
-          result = await step({ random: Math.random, ...this.deps }, fence, cache);
+          result = await step({ random: Math.random, ...this.deps }, fence, reader);
         } catch (error) {
           this.onError(error);
           result = { kind: 'wait', ms: ERROR_WAIT_MS };

@@ -4,8 +4,8 @@ import { normaliseFilters } from '../../domain/webhooks/webhook-definition.js';
 import type { Store } from '../../store/store.js';
 import type { DeliveryRecord, Fence, WebhookRecord } from '../../store/webhook-store.js';
 import type { Feed } from '../feed/feed.js';
-import { ScopeCache } from '../feed/scope-states.js';
 import { buildBatch } from './delivery-body.js';
+import { FeedReadAhead } from './read-ahead.js';
 import { deliveryHeaders } from './signature.js';
 import type { AttemptReport, SecretBox, WebhookSender, WebhookSettings } from './webhook-ports.js';
 import { secretContext } from './webhook-service.js';
@@ -39,41 +39,39 @@ export type StepResult =
 /** Deliveries the log of a subscription keeps (the older delivered and cancelled ones are removed). */
 export const LOG_KEEP = 10_000;
 const PRUNE_EVERY = 500;
-/** Scope states a subscription's worker keeps between its reads of the feed. */
-export const SCOPES = 1000;
 /** How long to wait after the cursor of a subscription left the feed's retention window. */
 const EXPIRED_WAIT_MS = 60_000;
 
 /**
  * One step of a subscription's work, made while holding its lease (`fence`): attempt its pending
  * delivery when one is due, else open the next delivery from the entries after its position. Every
- * write is fenced, so a step of a process that lost the lease changes nothing. `cache`: the worker's
- * scope states, reused from one read of the feed to the next.
+ * write is fenced, so a step of a process that lost the lease changes nothing. `reader`: the worker's
+ * read of the feed, whose entries read ahead and scope states serve its next deliveries (read-ahead.ts).
  */
 export async function step(
   deps: WorkerDeps,
   fence: Fence,
-  cache: ScopeCache = new ScopeCache(0, SCOPES),
+  reader: FeedReadAhead = new FeedReadAhead(),
 ): Promise<StepResult> {
   const { store } = deps;
   const webhook = await store.webhooks.get(fence.environmentId, fence.webhookId);
   if (!webhook?.enabled || webhook.status !== 'active') return { kind: 'stop' };
   const pending = await store.webhooks.nextPending(fence.environmentId, fence.webhookId);
   if (pending) return attempt(deps, fence, webhook, pending);
-  return openDelivery(deps, fence, webhook, cache);
+  return openDelivery(deps, fence, webhook, reader);
 }
 
 async function openDelivery(
   deps: WorkerDeps,
   fence: Fence,
   webhook: WebhookRecord,
-  cache: ScopeCache,
+  reader: FeedReadAhead,
 ): Promise<StepResult> {
   const { feedFilter } = normaliseFilters(webhook.filters);
   let page: Awaited<ReturnType<Feed['read']>>;
   try {
     const { environmentId, position } = webhook;
-    page = await deps.feed.read(environmentId, position, deps.settings.batchSize, feedFilter, cache);
+    page = await reader.read(deps.feed, environmentId, position, deps.settings.batchSize, feedFilter);
   } catch (error) {
     if (error instanceof OnhandError && error.code === 'cursor_expired')
       return { kind: 'wait', ms: EXPIRED_WAIT_MS };

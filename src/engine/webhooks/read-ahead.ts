@@ -1,0 +1,118 @@
+import type { FeedFilter } from '../../domain/feed/feed-filter.js';
+import { passes } from '../../domain/feed/feed-filter.js';
+import type { Feed } from '../feed/feed.js';
+import type { FeedEntry } from '../feed/feed-entry.js';
+import { ScopeCache } from '../feed/scope-states.js';
+import { SharedReadAhead } from './shared-read-ahead.js';
+
+/** Records a subscription's worker reads (and annotates) at once: 8 of the feed's pages, as the live stream. */
+export const READ_AHEAD = 4000;
+/** Scope states a subscription's worker keeps between its reads of the feed. */
+export const SCOPES = 1000;
+/** Entries one read looks at most, whatever the filter (as Feed.read: a narrow filter costs bounded work). */
+const MAX_SCAN = 10_000;
+
+/**
+ * The feed as one subscription's worker reads it: the entries after its position, up to a delivery's
+ * worth that pass its filters, as Feed.read answers them, but read READ_AHEAD records at a time and
+ * annotated together (Feed.readAhead), the entries not delivered yet kept for the next delivery. A worker
+ * far behind the head (a burst of ingest, a receiver that was down) used to load the scopes of each
+ * delivery's 100 entries, and each load read every entry up to the head: a catch-up cost grew with the
+ * square of the backlog (docs/benchmarks.md, "Webhook deliveries, 2026-12-05").
+ *
+ * What it keeps is the feed itself (entries at positions, unfiltered, which never change), valid for
+ * the position it follows: asked for another position (a redelivery, an advance refused), it starts
+ * again from there. Nothing is kept that the database does not hold: the delivery state stays there.
+ */
+export class FeedReadAhead {
+  readonly #cache = new ScopeCache(0, SCOPES);
+  /** Entries read and not handed out yet, from #index on; they follow position #cursor. */
+  #entries: FeedEntry[] = [];
+  #index = 0;
+  #cursor = -1;
+  /** The position #entries follow (where the read that filled them started). */
+  #from = -1;
+  /** The read that filled #entries reached the head (answered fewer than READ_AHEAD records). */
+  #short = false;
+
+  /** `shared`: the reads ahead of the other workers of the process (shared-read-ahead.ts). */
+  constructor(
+    private readonly records: number = READ_AHEAD,
+    private readonly shared: SharedReadAhead = new SharedReadAhead(),
+  ) {}
+
+  /**
+   * Up to `limit` entries after `after` that pass `filter`, and the position to read from next (the last
+   * entry looked at, matching or not; `after` when there was none), as Feed.read. Throws cursor_expired
+   * when `after` is older than the retention window.
+   */
+  async read(
+    feed: Feed,
+    environmentId: string,
+    after: number,
+    limit: number,
+    filter: FeedFilter,
+  ): Promise<{ entries: FeedEntry[]; next: number }> {
+    if (this.#cursor !== after) this.seek(after);
+    const entries: FeedEntry[] = [];
+    let next = after;
+    let filled = false;
+    for (let scanned = 0; entries.length < limit && scanned < MAX_SCAN; scanned++) {
+      if (this.#index >= this.#entries.length) {
+        // What was kept is used up: read on, unless this call's own read already reached the head.
+        if (filled && this.#short) break;
+        await this.fill(feed, environmentId);
+        filled = true;
+        if (this.#entries.length === 0) break;
+      }
+      const entry = this.#entries[this.#index++] as FeedEntry;
+      this.#cursor = entry.position;
+      next = entry.position;
+      if (passes(filter, entry)) entries.push(entry);
+    }
+    return { entries, next };
+  }
+
+  private async fill(feed: Feed, environmentId: string): Promise<void> {
+    const after = this.#cursor;
+    this.drop(after);
+    try {
+      this.#entries = await this.shared.take(environmentId, after, this.records, () =>
+        feed.readAhead(environmentId, after, this.records, this.#cache),
+      );
+    } catch (error) {
+      // The scope states may be half moved: start them again.
+      this.#cache.reset(after);
+      throw error;
+    }
+    this.#short = this.#entries.length < this.records;
+  }
+
+  /**
+   * Moves back to `after` within the entries kept (a delivery cut short by its size ends before the last
+   * entry looked at), or forgets them and starts again there.
+   */
+  private seek(after: number): void {
+    if (after === this.#from) {
+      this.#index = 0;
+      this.#cursor = after;
+      return;
+    }
+    const i = this.#entries.findIndex((entry) => entry.position === after);
+    if (i < 0 || i >= this.#index) {
+      this.drop(after);
+      return;
+    }
+    this.#index = i + 1;
+    this.#cursor = after;
+  }
+
+  /** Forgets the entries kept; the next read starts at `position`. */
+  private drop(position: number): void {
+    this.#entries = [];
+    this.#index = 0;
+    this.#cursor = position;
+    this.#from = position;
+    this.#short = false;
+  }
+}
