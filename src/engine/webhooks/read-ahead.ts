@@ -3,6 +3,7 @@ import { passes } from '../../domain/feed/feed-filter.js';
 import type { Feed } from '../feed/feed.js';
 import type { FeedEntry } from '../feed/feed-entry.js';
 import { ScopeCache } from '../feed/scope-states.js';
+import { ReadAheadBudget } from './read-ahead-budget.js';
 import { SharedReadAhead } from './shared-read-ahead.js';
 
 /** Records a subscription's worker reads (and annotates) at once: 8 of the feed's pages, as the live stream. */
@@ -32,14 +33,25 @@ export class FeedReadAhead {
   #cursor = -1;
   /** The position #entries follow (where the read that filled them started). */
   #from = -1;
-  /** The read that filled #entries reached the head (answered fewer than READ_AHEAD records). */
+  /** The read that filled #entries reached the head (answered fewer records than it asked for). */
   #short = false;
+  /** Records the budget granted the read that filled #entries (held until the next read or close()). */
+  #granted = 0;
 
-  /** `shared`: the reads ahead of the other workers of the process (shared-read-ahead.ts). */
+  /**
+   * `shared`: the reads ahead of the other workers of the process (shared-read-ahead.ts); `budget`: what
+   * they may hold together (read-ahead-budget.ts), each read asking it for `records`.
+   */
   constructor(
     private readonly records: number = READ_AHEAD,
     private readonly shared: SharedReadAhead = new SharedReadAhead(),
+    private readonly budget: ReadAheadBudget = new ReadAheadBudget(),
   ) {}
+
+  /** Lets go of the entries held (the worker stops): the budget counts them no more. */
+  close(): void {
+    this.drop(this.#cursor);
+  }
 
   /**
    * Up to `limit` entries after `after` that pass `filter`, and the position to read from next (the last
@@ -76,16 +88,22 @@ export class FeedReadAhead {
   private async fill(feed: Feed, environmentId: string): Promise<void> {
     const after = this.#cursor;
     this.drop(after);
+    const records = this.budget.take(this.records);
+    this.#granted = records;
     try {
-      this.#entries = await this.shared.take(environmentId, after, this.records, () =>
-        feed.readAhead(environmentId, after, this.records, this.#cache),
+      this.#entries = await this.shared.take(environmentId, after, records, () =>
+        feed.readAhead(environmentId, after, records, this.#cache),
       );
     } catch (error) {
       // The scope states may be half moved: start them again.
       this.#cache.reset(after);
+      this.drop(after);
       throw error;
     }
-    this.#short = this.#entries.length < this.records;
+    this.#short = this.#entries.length < records;
+    // Counted for what it holds: a read at the head (a few entries) leaves the rest to the others.
+    this.budget.release(records - this.#entries.length);
+    this.#granted = this.#entries.length;
   }
 
   /**
@@ -109,6 +127,8 @@ export class FeedReadAhead {
 
   /** Forgets the entries kept; the next read starts at `position`. */
   private drop(position: number): void {
+    this.budget.release(this.#granted);
+    this.#granted = 0;
     this.#entries = [];
     this.#index = 0;
     this.#cursor = position;

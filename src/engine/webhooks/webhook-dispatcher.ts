@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Fence, type WebhookKey, webhookLease } from '../../store/webhook-store.js';
 import { FeedReadAhead, READ_AHEAD } from './read-ahead.js';
+import { ReadAheadBudget } from './read-ahead-budget.js';
 import { SharedReadAhead } from './shared-read-ahead.js';
 import { type StepResult, step, type WorkerDeps } from './webhook-worker.js';
 
@@ -43,6 +44,8 @@ export class WebhookDispatcher {
   readonly #workers = new Map<string, Worker>();
   /** The reads ahead of its workers, shared among them. */
   readonly #reads = new SharedReadAhead();
+  /** What its workers' reads ahead may hold together. */
+  readonly #budget = new ReadAheadBudget();
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
@@ -149,7 +152,7 @@ export class WebhookDispatcher {
     const lease = webhookLease(fence.environmentId, fence.webhookId);
     let held = true;
     let renewed = Number.NEGATIVE_INFINITY;
-    const reader = new FeedReadAhead(READ_AHEAD, this.#reads);
+    const reader = new FeedReadAhead(READ_AHEAD, this.#reads, this.#budget);
     try {
       while (!this.#stopped && !worker.handOver) {
         const now = clock();
@@ -178,6 +181,7 @@ export class WebhookDispatcher {
         else await this.sleep(worker, Math.min(result.ms, renew), false);
       }
     } finally {
+      reader.close();
       if (held) await store.feed.releaseLease(lease, this.#owner).catch(() => {});
     }
   }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FeedFilter, NO_FILTER } from '../../../src/domain/feed/feed-filter.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import { FeedReadAhead } from '../../../src/engine/webhooks/read-ahead.js';
+import { ReadAheadBudget } from '../../../src/engine/webhooks/read-ahead-budget.js';
 import { SharedReadAhead } from '../../../src/engine/webhooks/shared-read-ahead.js';
 import { testBackends } from '../../support/backends.js';
 import { type Harness, startHarness } from '../../support/harness.js';
@@ -106,5 +107,28 @@ describe.each(testBackends())('the read-ahead of a webhook worker on %s', (backe
       if (mine.next === after) break;
       after = mine.next;
     }
+  });
+
+  it('holds what its process budget grants, a delivery of entries at least, and lets it go when closed', async () => {
+    const budget = new ReadAheadBudget(450);
+    const a = new FeedReadAhead(300, new SharedReadAhead(), budget);
+    const b = new FeedReadAhead(300, new SharedReadAhead(), budget);
+    const pageA = await a.read(engine.feed, 'test', 0, 100, NO_FILTER);
+    expect(budget.held).toBe(300);
+    // The second worker is granted what is left (150), and still answers as Feed.read does.
+    let after = 0;
+    for (let reads = 0; reads < 4; reads++) {
+      const mine = await b.read(engine.feed, 'test', after, 100, NO_FILTER);
+      expect(mine).toEqual(await engine.feed.read('test', after, 100, NO_FILTER));
+      after = mine.next;
+    }
+    expect(budget.held).toBeLessThanOrEqual(450);
+    expect(pageA).toEqual(await engine.feed.read('test', 0, 100, NO_FILTER));
+    a.close();
+    b.close();
+    expect(budget.held).toBe(0);
+    // A budget spent elsewhere still grants a delivery's worth.
+    const spent = new ReadAheadBudget(0);
+    expect(spent.take(300)).toBe(100);
   });
 });
