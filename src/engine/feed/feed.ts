@@ -127,8 +127,9 @@ export class Feed {
     await environments.get(environmentId);
     await this.checkCursor(environmentId, after);
     await store.feed.settleAll(SETTLE_MS);
-    const config = await environments.get(environmentId);
     const records = await store.feed.read(environmentId, after, count);
+    // After the read: a configuration update committed meanwhile is in force for what it annotates.
+    const config = await environments.get(environmentId);
     const last = records[records.length - 1];
     if (!last) return [];
     if (cache.position !== after) cache.reset(after);
@@ -157,6 +158,12 @@ export class Feed {
   }
 
   /** Throws cursor_expired (410) when entries after `after` have left the retention window. */
+  /** The version of the environment's configuration in force (a follower holding entries annotated
+   * under an older one reads them again). */
+  async configurationVersion(environmentId: string): Promise<number> {
+    return (await this.options.environments.get(environmentId)).version;
+  }
+
   async checkCursor(environmentId: string, after: number): Promise<void> {
     const floor = await this.retentionFloor(environmentId);
     if (after < floor) {

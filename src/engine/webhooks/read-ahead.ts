@@ -33,10 +33,10 @@ export class FeedReadAhead {
   #cursor = -1;
   /** The position #entries follow (where the read that filled them started). */
   #from = -1;
-  /** The read that filled #entries reached the head (answered fewer records than it asked for). */
-  #short = false;
   /** Records the budget granted the read that filled #entries (held until the next read or close()). */
   #granted = 0;
+  /** The configuration version the kept entries were annotated under. */
+  #version = -1;
 
   /**
    * `shared`: the reads ahead of the other workers of the process (shared-read-ahead.ts); `budget`: what
@@ -65,15 +65,24 @@ export class FeedReadAhead {
     limit: number,
     filter: FeedFilter,
   ): Promise<{ entries: FeedEntry[]; next: number }> {
+    // As Feed.read: a position older than the window is refused even when its entries are kept.
+    await feed.checkCursor(environmentId, after);
+    // Entries kept from before a configuration update are annotated under the old one: read again.
+    const version = await feed.configurationVersion(environmentId);
+    if (version !== this.#version) {
+      this.drop(after);
+      this.#version = version;
+    }
     if (this.#cursor !== after) this.seek(after);
     const entries: FeedEntry[] = [];
     let next = after;
     let filled = false;
     for (let scanned = 0; entries.length < limit && scanned < MAX_SCAN; scanned++) {
       if (this.#index >= this.#entries.length) {
-        // What was kept is used up: read on, unless this call's own read already reached the head.
-        if (filled && this.#short) break;
-        await this.fill(feed, environmentId);
+        // What was kept is used up: read on, once per call (a step stays short: its lease is renewed
+        // between steps), and the answer so far is the page (`next` moves past what was looked at).
+        if (filled) break;
+        await this.fill(feed, environmentId, version);
         filled = true;
         if (this.#entries.length === 0) break;
       }
@@ -85,13 +94,13 @@ export class FeedReadAhead {
     return { entries, next };
   }
 
-  private async fill(feed: Feed, environmentId: string): Promise<void> {
+  private async fill(feed: Feed, environmentId: string, version: number): Promise<void> {
     const after = this.#cursor;
     this.drop(after);
     const records = this.budget.take(this.records);
     this.#granted = records;
     try {
-      this.#entries = await this.shared.take(environmentId, after, records, () =>
+      this.#entries = await this.shared.take(environmentId, after, records, version, () =>
         feed.readAhead(environmentId, after, records, this.#cache),
       );
     } catch (error) {
@@ -100,7 +109,6 @@ export class FeedReadAhead {
       this.drop(after);
       throw error;
     }
-    this.#short = this.#entries.length < records;
     // Counted for what it holds: a read at the head (a few entries) leaves the rest to the others.
     this.budget.release(records - this.#entries.length);
     this.#granted = this.#entries.length;
@@ -133,6 +141,5 @@ export class FeedReadAhead {
     this.#index = 0;
     this.#cursor = position;
     this.#from = position;
-    this.#short = false;
   }
 }

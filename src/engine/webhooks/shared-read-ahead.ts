@@ -15,18 +15,25 @@ const KEPT = 4;
 export class SharedReadAhead {
   readonly #reads = new Map<string, Promise<FeedEntry[]>>();
 
-  /** The `count` entries after `after` (fewer at the head): one kept or in flight, else `read`'s. */
+  /**
+   * The `count` entries after `after` (fewer at the head), annotated under configuration `version`: one
+   * kept or in flight, else `read`'s.
+   */
   async take(
     environmentId: string,
     after: number,
     count: number,
+    version: number,
     read: () => Promise<FeedEntry[]>,
   ): Promise<FeedEntry[]> {
-    const key = `${environmentId}\u0000${after}\u0000${count}`;
+    const key = `${environmentId}\u0000${after}\u0000${count}\u0000${version}`;
     const kept = this.#reads.get(key);
     if (kept) {
       try {
-        return await kept;
+        const entries = await kept;
+        // A read in flight that reached the head may have begun before the entries that woke this
+        // worker: only a full one is taken, else this worker reads on its own.
+        if (entries.length === count) return entries;
       } catch {
         // That read failed (its worker reports it): read on our own.
       }

@@ -175,6 +175,9 @@ export class WebhookDispatcher {
         }
         if (result.kind === 'stop') return;
         if (result.kind === 'next') continue;
+        // A receiver failing, or a position out of the window: the entries read ahead are let go for the
+        // wait (they count against the process's budget), and read again after it.
+        if (result.kind === 'wait') reader.close();
         // Renew the lease well before it expires, whatever the wait.
         const renew = this.deps.settings.timeoutMs;
         if (result.kind === 'idle') await this.sleep(worker, renew, true);

@@ -131,4 +131,37 @@ describe.each(testBackends())('the read-ahead of a webhook worker on %s', (backe
     const spent = new ReadAheadBudget(0);
     expect(spent.take(300)).toBe(100);
   });
+
+  it('reads again what it kept from before a configuration update, annotated under the new one', async () => {
+    await engine.environments.create('cfg');
+    await engine.changeOnHand(
+      'cfg',
+      Array.from({ length: 250 }, (_, i) => ({
+        input: {
+          id: `cfg-${i}`,
+          organizationId: 'usmf',
+          productId: `C${i % 5}`,
+          dimensions: { siteId: '1', locationId: '11' },
+          quantities: { pos: { inbound: 1 } },
+        },
+        path: `/${i}`,
+      })),
+    );
+    const reader = new FeedReadAhead(300);
+    const first = await reader.read(engine.feed, 'cfg', 0, 100, NO_FILTER);
+    const stored = await h.services.store.getEnvironment('cfg');
+    const runtime = stored?.configuration as Record<string, unknown>;
+    await engine.environments.replace('cfg', {
+      ...runtime,
+      feedConfiguration: { publishedMeasures: ['pos.inbound'] },
+    } as never);
+    // The entries after the first page were kept under the old configuration: the next page is read
+    // again, and carries the measures now published, as Feed.read's does.
+    const next = await reader.read(engine.feed, 'cfg', first.next, 100, NO_FILTER);
+    expect(next).toEqual(await engine.feed.read('cfg', first.next, 100, NO_FILTER));
+    const text = JSON.stringify(next.entries[0]?.availability, (_k, v) =>
+      typeof v === 'bigint' ? `${v}` : v,
+    );
+    expect(text).toContain('inbound');
+  });
 });
