@@ -181,10 +181,13 @@ export class ProxyClient {
         JSON.stringify(query),
         ...this.auth(),
       ]);
-    // A query changes nothing: asked again, up to five times, when no answer came back at all (on a
-    // loaded machine, right after the proxy cut a refused upload, curl can fail to get one).
+    // A query changes nothing: asked again (for up to 15 s) when no answer came back at all, or the
+    // proxy's own 503 with no body (its active health check took the server out of rotation for an
+    // interval): on a loaded machine, right after the proxy cut a refused upload, both were seen.
+    const unanswered = (a: { status: number; body: string }) =>
+      a.status === 0 || (a.status === 503 && !a.body);
     let answer = ask();
-    for (let attempt = 1; attempt < 5 && answer.status === 0; attempt++) {
+    for (let attempt = 1; attempt < 30 && unanswered(answer); attempt++) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
       answer = ask();
     }
