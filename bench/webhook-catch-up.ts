@@ -1,15 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NO_FILTER } from '../src/domain/feed/feed-filter.js';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
 import { ScopeCache } from '../src/engine/feed/scope-states.js';
 import { FeedReadAhead } from '../src/engine/webhooks/read-ahead.js';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
-import { createBenchDatabase } from './bench-database.js';
+import { arg, BODY, backlogBody, onEachBackend, writeResults } from './webhook-bench-kit.js';
 
 /*
  * The feed side of a webhook subscription catching up (docs/benchmarks.md, "Webhook deliveries,
@@ -20,33 +15,10 @@ import { createBenchDatabase } from './bench-database.js';
  * (webhooks/read-ahead.ts). No HTTP and no delivery writes: only the reads and the availability.
  * Usage: npx tsx bench/webhook-catch-up.ts [--entries 20000] [--runs 2] [--postgres-url URL] [--skip-sqlite]
  */
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 const entries = Number(arg('entries', '20000'));
 const runs = Number(arg('runs', '2'));
-const postgresUrl = arg('postgres-url', '');
-const skipSqlite = process.argv.includes('--skip-sqlite');
-const BODY = 500;
 const BATCH = 100;
 const results: Record<string, unknown> = {};
-
-function body(n: number): { input: unknown; path: string }[] {
-  return Array.from({ length: BODY }, (_, i) => {
-    const k = n * BODY + i;
-    return {
-      path: `/${i}`,
-      input: {
-        id: `e${k}`,
-        organizationId: 'usmf',
-        productId: `P${(k * 7919) % 5000}`,
-        dimensions: { siteId: '1', locationId: '11' },
-        quantities: { pos: { inbound: 1 + (k % 3) } },
-      },
-    };
-  });
-}
 
 async function measure(label: string, store: Store): Promise<void> {
   await store.migrate();
@@ -54,7 +26,7 @@ async function measure(label: string, store: Store): Promise<void> {
   const engine = new Engine({ store, clock: () => new Date(), limits: DEFAULT_QUERY_LIMITS });
   await engine.environments.create('wh');
   for (let n = 0; n * BODY < entries; n++) {
-    const outcomes = await engine.changeOnHand('wh', body(n) as Parameters<Engine['changeOnHand']>[1]);
+    const outcomes = await engine.changeOnHand('wh', backlogBody(n) as Parameters<Engine['changeOnHand']>[1]);
     if (outcomes.some((o) => o.status !== 'success')) throw new Error('an event failed');
   }
   await store.feed.settleAll(10_000);
@@ -94,32 +66,5 @@ async function measure(label: string, store: Store): Promise<void> {
   await engine.drain();
 }
 
-if (!skipSqlite) {
-  const dir = mkdtempSync(join(tmpdir(), 'onhand-wh-catch-up-'));
-  const store = SqliteStore.open({ file: join(dir, 'bench.db') });
-  try {
-    await measure('SQLite', store);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-if (postgresUrl) {
-  const database = await createBenchDatabase(postgresUrl);
-  const store = await PostgresStore.connect({ connectionString: database.url });
-  try {
-    await measure('PostgreSQL', store);
-  } finally {
-    await store.close();
-    await database.drop();
-  }
-}
-
-const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
-mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-const file = join(import.meta.dirname, 'results', `${stamp}-webhook-catch-up.json`);
-writeFileSync(
-  file,
-  `${JSON.stringify({ bench: 'webhook-catch-up', at: new Date().toISOString(), results }, null, 2)}\n`,
-);
-console.log(`results: ${file}`);
+await onEachBackend('wh-catch-up', (label, store) => measure(label, store));
+writeResults('webhook-catch-up', results);

@@ -1,18 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AesSecretBox } from '../src/auth/secret-box.js';
 import { DEFAULT_QUERY_LIMITS } from '../src/domain/query/query-plan.js';
 import { Engine } from '../src/engine/engine.js';
 import { HttpSender } from '../src/engine/webhooks/http-sender.js';
 import { DEFAULT_WEBHOOK_SETTINGS } from '../src/engine/webhooks/webhook-ports.js';
 import { toJson } from '../src/http/json.js';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
-import { createBenchDatabase } from './bench-database.js';
+import { arg, BODY, backlogBody, onEachBackend, writeResults } from './webhook-bench-kit.js';
 
 /*
  * A webhook backlog's catch-up, end to end in one process (docs/benchmarks.md, "Webhook deliveries,
@@ -23,32 +18,9 @@ import { createBenchDatabase } from './bench-database.js';
  * reads, the availability, the delivery writes, the signing and the HTTP requests. No other load.
  * Usage: npx tsx bench/webhook-dispatch.ts [--entries 10000] [--postgres-url URL] [--skip-sqlite]
  */
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 const entries = Number(arg('entries', '10000'));
-const postgresUrl = arg('postgres-url', '');
-const skipSqlite = process.argv.includes('--skip-sqlite');
-const BODY = 500;
 const SUBSCRIPTIONS = 4;
 const results: Record<string, unknown> = {};
-
-function body(n: number): { input: unknown; path: string }[] {
-  return Array.from({ length: BODY }, (_, i) => {
-    const k = n * BODY + i;
-    return {
-      path: `/${i}`,
-      input: {
-        id: `e${k}`,
-        organizationId: 'usmf',
-        productId: `P${(k * 7919) % 5000}`,
-        dimensions: { siteId: '1', locationId: '11' },
-        quantities: { pos: { inbound: 1 + (k % 3) } },
-      },
-    };
-  });
-}
 
 async function measure(label: string, store: Store, dataDir: string): Promise<void> {
   let deliveries = 0;
@@ -85,7 +57,10 @@ async function measure(label: string, store: Store, dataDir: string): Promise<vo
     for (let i = 0; i < SUBSCRIPTIONS; i++)
       await engine.webhooks.create('wh', { url: `http://127.0.0.1:${port}/s${i}` });
     for (let n = 0; n * BODY < entries; n++) {
-      const outcomes = await engine.changeOnHand('wh', body(n) as Parameters<Engine['changeOnHand']>[1]);
+      const outcomes = await engine.changeOnHand(
+        'wh',
+        backlogBody(n) as Parameters<Engine['changeOnHand']>[1],
+      );
       if (outcomes.some((o) => o.status !== 'success')) throw new Error('an event failed');
     }
     await store.feed.settleAll(10_000);
@@ -120,34 +95,5 @@ async function measure(label: string, store: Store, dataDir: string): Promise<vo
   }
 }
 
-if (!skipSqlite) {
-  const dir = mkdtempSync(join(tmpdir(), 'onhand-wh-dispatch-'));
-  const store = SqliteStore.open({ file: join(dir, 'bench.db') });
-  try {
-    await measure('SQLite', store, dir);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-if (postgresUrl) {
-  const dir = mkdtempSync(join(tmpdir(), 'onhand-wh-dispatch-'));
-  const database = await createBenchDatabase(postgresUrl);
-  const store = await PostgresStore.connect({ connectionString: database.url });
-  try {
-    await measure('PostgreSQL', store, dir);
-  } finally {
-    await store.close();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
-mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-const file = join(import.meta.dirname, 'results', `${stamp}-webhook-dispatch.json`);
-writeFileSync(
-  file,
-  `${JSON.stringify({ bench: 'webhook-dispatch', at: new Date().toISOString(), results }, null, 2)}\n`,
-);
-console.log(`results: ${file}`);
+await onEachBackend('wh-dispatch', measure);
+writeResults('webhook-dispatch', results);
