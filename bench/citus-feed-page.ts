@@ -4,6 +4,7 @@ import { Engine } from '../src/engine/engine.js';
 import { readFeedSql } from '../src/store/postgres/feed/feed-statements.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { createCitusBenchSchema } from './bench-database.js';
+import { ledgerRows } from './citus-plan-rows.js';
 import { bulkTemplates } from './workloads/events.js';
 
 /*
@@ -25,17 +26,6 @@ const size = Number(process.argv[4] ?? 512);
 const limit = Number(process.argv[5] ?? 100);
 const runs = Number(process.argv[6] ?? 20);
 const ENV = 'w1';
-
-/** The rows the plans of `node` (EXPLAIN JSON, with Citus's remote plans) visited in ledger shards. */
-function ledgerRows(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce((sum: number, n) => sum + ledgerRows(n), 0);
-  if (node === null || typeof node !== 'object') return 0;
-  const record = node as Record<string, unknown>;
-  const own = /^ledger(_\d+)?$/.test(String(record['Relation Name'] ?? ''))
-    ? Number(record['Actual Rows']) * Number(record['Actual Loops'])
-    : 0;
-  return own + Object.values(record).reduce((sum: number, v) => sum + ledgerRows(v), 0);
-}
 
 const schema = await createCitusBenchSchema(citusUrl, true);
 const store = await PostgresStore.connect({ connectionString: schema.url, poolSize: 4 });

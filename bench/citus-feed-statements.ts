@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ledgerRows } from './citus-plan-rows.js';
 
 /*
  * Versions of the Citus feed page read compared on one filled schema (docs/benchmarks.md, "Citus feed
@@ -18,17 +19,6 @@ const versions: [string, string][] = [];
 for (const file of files) {
   const module = (await import(file as string)) as { readFeedSql: (citus: boolean) => string };
   versions.push([file as string, module.readFeedSql(true)]);
-}
-
-/** The rows the plans of `node` (EXPLAIN JSON, with Citus's remote plans) visited in ledger shards. */
-function ledgerRows(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce((sum: number, n) => sum + ledgerRows(n), 0);
-  if (node === null || typeof node !== 'object') return 0;
-  const record = node as Record<string, unknown>;
-  const own = /^ledger(_\d+)?$/.test(String(record['Relation Name'] ?? ''))
-    ? Number(record['Actual Rows']) * Number(record['Actual Loops'])
-    : 0;
-  return own + Object.values(record).reduce((sum: number, v) => sum + ledgerRows(v), 0);
 }
 
 const client = new pg.Client({ connectionString: url });

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerRows } from '../../bench/citus-plan-rows.js';
 import { readFeedSql } from '../../src/store/postgres/feed/feed-statements.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { ENV, OTHER } from '../store/fixtures.js';
@@ -26,24 +27,6 @@ const PARTITIONS = ['org1~s0~l1', 'org1~s1~l1', 'org1~s2~l1', 'org1~s3~l1'];
 /** `count` entries of ENV with event ids `{prefix}-{i}`, entry i in partition i mod 4 (seqs interleaved). */
 const spread = (prefix: string, count: number) =>
   entries(prefix, count).map((e, i) => ({ ...e, partitionId: PARTITIONS[i % 4] as string }));
-
-/**
- * The ledger rows the plans of `node` (EXPLAIN JSON, with Citus's remote plans) visited in ledger shards:
- * those a ledger node returned and those it read and dropped (a filter, an index recheck), so that a scan
- * reading the whole shard counts its whole shard even when it filters on the environment and seq.
- */
-function ledgerRows(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce((sum: number, n) => sum + ledgerRows(n), 0);
-  if (node === null || typeof node !== 'object') return 0;
-  const record = node as Record<string, unknown>;
-  const own = /^ledger(_\d+)?$/.test(String(record['Relation Name'] ?? ''))
-    ? (Number(record['Actual Rows']) +
-        Number(record['Rows Removed by Filter'] ?? 0) +
-        Number(record['Rows Removed by Index Recheck'] ?? 0)) *
-      Number(record['Actual Loops'])
-    : 0;
-  return own + Object.values(record).reduce((sum: number, v) => sum + ledgerRows(v), 0);
-}
 
 function describeFeedPage(): void {
   let schema: CitusSchema;
