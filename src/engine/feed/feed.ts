@@ -157,13 +157,15 @@ export class Feed {
     return this.hub.subscribe(environmentId, from, filter, sink);
   }
 
-  /** Throws cursor_expired (410) when entries after `after` have left the retention window. */
-  /** The version of the environment's configuration in force (a follower holding entries annotated
-   * under an older one reads them again). */
+  /**
+   * The version of the environment's configuration in force (a follower holding entries annotated under
+   * an older one reads them again).
+   */
   async configurationVersion(environmentId: string): Promise<number> {
     return (await this.options.environments.get(environmentId)).version;
   }
 
+  /** Throws cursor_expired (410) when entries after `after` have left the retention window. */
   async checkCursor(environmentId: string, after: number): Promise<void> {
     const floor = await this.retentionFloor(environmentId);
     if (after < floor) {
